@@ -1,0 +1,55 @@
+import { Hono } from 'hono';
+import { requestId } from 'hono/request-id';
+import type { AppDeps } from './deps.ts';
+import { HttpError } from './http-error.ts';
+import type { AppEnv } from './routes/app-env.ts';
+import { indexRoute } from './routes/index-route.ts';
+import { opsRoutes } from './routes/ops-routes.ts';
+import { workloadHandler } from './routes/workload-route.ts';
+import { WORKLOADS } from './workloads/registry.ts';
+
+export interface AppOptions {
+  /** Where 5xx details go (never to the client). Defaults to stderr. */
+  logError?: (entry: { requestId: string; method: string; path: string; status: number; error: unknown }) => void;
+}
+
+function defaultLogError(entry: Parameters<NonNullable<AppOptions['logError']>>[0]): void {
+  console.error(JSON.stringify({ level: 'error', ...entry, error: String((entry.error as Error)?.stack ?? entry.error) }));
+}
+
+/** Builds the looplab app from its dependencies. It never listens: `main.ts` (or a test) does. */
+export function createApp(deps: AppDeps, options: AppOptions = {}): Hono<AppEnv> {
+  const logError = options.logError ?? defaultLogError;
+  const app = new Hono<AppEnv>();
+
+  app.use(requestId());
+  app.route('/', opsRoutes(deps));
+  app.route('/', indexRoute());
+
+  app.use('/:workload/:mode', async function recordDuration(c, next) {
+    const started = performance.now();
+    await next();
+    const work = c.get('work');
+    // Only known workload/mode pairs are labels: arbitrary paths must not grow the label set.
+    if (work) deps.metrics.observeRequest({ ...work, status: c.res.status }, (performance.now() - started) / 1000);
+  });
+  app.get('/:workload/:mode', workloadHandler(deps));
+
+  app.notFound(function notFound(c) {
+    return c.json(
+      { error: 'not found', path: c.req.path, endpoints: ['/', '/health', '/ready', '/metrics', ...Object.keys(WORKLOADS).map((w) => `/${w}/:mode`)] },
+      404,
+    );
+  });
+
+  app.onError(function handleError(err, c) {
+    const status = err instanceof HttpError ? err.status : 500;
+    if (status >= 500) {
+      logError({ requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status, error: c.get('cause') ?? err });
+    }
+    if (err instanceof HttpError) return c.json(err.toBody(), err.status);
+    return c.json({ error: 'internal error', requestId: c.get('requestId') }, 500);
+  });
+
+  return app;
+}

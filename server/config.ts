@@ -1,0 +1,93 @@
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+
+/** Everything looplab reads from the environment, parsed and validated once. */
+export interface Config {
+  /** Port the looplab server listens on (0 = any free port). */
+  readonly port: number;
+  readonly host: string;
+  /** When set, this PostgreSQL is used and no embedded server is started. */
+  readonly databaseUrl: string | undefined;
+  /** Port and data directory of the embedded PostgreSQL (used only without DATABASE_URL). */
+  readonly embeddedPgPort: number;
+  readonly embeddedPgDataDir: string;
+  /** When set, this upstream is called and the bundled one is not started. */
+  readonly upstreamUrl: string | undefined;
+  /** Port of the bundled upstream when `npm start` launches it (0 = any free port). */
+  readonly upstreamPort: number;
+  /** Connections in the event-loop thread's async DB pool. */
+  readonly dbPool: number;
+  /** Threads in the piscina pool used by `worker` mode. */
+  readonly workers: number;
+  /** Connections in each worker thread's own DB pool. */
+  readonly workerDbPool: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Documentation of every variable, shown by `--help`-style output and mirrored in the README. */
+export const CONFIG_VARIABLES = {
+  PORT: 'port of the looplab server, 0..65535 (default 3000)',
+  HOST: 'interface to bind (default 127.0.0.1)',
+  DATABASE_URL: 'postgres:// URL of an existing server; when set, no embedded PostgreSQL is started',
+  PG_PORT: 'port of the embedded PostgreSQL, 1..65535 (default 5433)',
+  PG_DATA_DIR: 'data directory of the embedded PostgreSQL (default .data/postgres)',
+  UPSTREAM_URL: 'http(s):// base URL of the upstream; when set, the bundled upstream is not started',
+  UPSTREAM_PORT: 'port of the bundled upstream, 0..65535 (default 3001)',
+  DB_POOL: 'connections in the async DB pool, 1..100 (default 10)',
+  WORKERS: 'worker threads for worker mode, 1..64 (default: CPU count)',
+  WORKER_DB_POOL: 'connections in each worker thread\'s DB pool, 1..20 (default 4)',
+} as const;
+
+function readInt(env: Env, name: keyof typeof CONFIG_VARIABLES, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  const value = Number(raw);
+  if (value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got ${value}`);
+  }
+  return value;
+}
+
+function readUrl(env: Env, name: 'DATABASE_URL' | 'UPSTREAM_URL', protocols: readonly string[]): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be a URL (${protocols.join(' or ')}), got something unparsable`);
+  }
+  if (!protocols.includes(url.protocol)) {
+    throw new ConfigError(`${name} must use ${protocols.join(' or ')}, got ${url.protocol}`);
+  }
+  // The upstream base must not carry a query or fragment: request paths are appended to it.
+  return name === 'UPSTREAM_URL' ? url.origin + url.pathname.replace(/\/+$/, '') : raw;
+}
+
+/**
+ * Parses the environment into a frozen {@link Config}.
+ * @throws ConfigError naming the variable and what it allows.
+ */
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
+  const cpus = availableParallelism();
+  return Object.freeze({
+    port: readInt(env, 'PORT', 3000, 0, 65535),
+    host: env['HOST'] || '127.0.0.1',
+    databaseUrl: readUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    embeddedPgPort: readInt(env, 'PG_PORT', 5433, 1, 65535),
+    embeddedPgDataDir: resolve(cwd, env['PG_DATA_DIR'] || '.data/postgres'),
+    upstreamUrl: readUrl(env, 'UPSTREAM_URL', ['http:', 'https:']),
+    upstreamPort: readInt(env, 'UPSTREAM_PORT', 3001, 0, 65535),
+    dbPool: readInt(env, 'DB_POOL', 10, 1, 100),
+    workers: readInt(env, 'WORKERS', Math.max(1, cpus), 1, 64),
+    workerDbPool: readInt(env, 'WORKER_DB_POOL', 4, 1, 20),
+  });
+}

@@ -1,0 +1,34 @@
+import { HttpError } from './http-error.ts';
+
+/** undici and Node codes that mean the upstream took too long, rather than refused or broke. */
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT', 'SYNC_IO_TIMEOUT']);
+
+function fieldsOf(err: unknown): { name: string; code?: string; status?: number } {
+  const e = (typeof err === 'object' && err !== null ? err : {}) as { name?: unknown; code?: unknown; status?: unknown };
+  return {
+    name: typeof e.name === 'string' ? e.name : 'Error',
+    ...(typeof e.code === 'string' ? { code: e.code } : {}),
+    ...(typeof e.status === 'number' ? { status: e.status } : {}),
+  };
+}
+
+/**
+ * Maps a failure of a workload's dependency to the status a caller can act on. The body names the
+ * failing dependency but never its address, the SQL or a stack: those go to the log.
+ */
+export function toHttpError(workload: string, err: unknown): HttpError {
+  if (err instanceof HttpError) return err;
+  const { name, code, status } = fieldsOf(err);
+  if (workload === 'fetch') {
+    if (name === 'UpstreamStatusError' && status !== undefined) {
+      return new HttpError(502, 'the upstream answered with an error', { upstreamStatus: status });
+    }
+    if (code && TIMEOUT_CODES.has(code)) return new HttpError(504, 'the upstream did not answer in time');
+    return new HttpError(502, 'the upstream could not be reached', code ? { code } : {});
+  }
+  if (workload === 'db') {
+    if (code === 'SYNC_IO_TIMEOUT') return new HttpError(504, 'the database did not answer in time');
+    return new HttpError(503, 'the database is unavailable', code ? { code } : {});
+  }
+  return new HttpError(500, 'internal error');
+}

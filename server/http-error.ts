@@ -1,0 +1,23 @@
+/** Extra fields that go into an error's JSON body next to `error`. */
+export type ErrorDetails = Readonly<Record<string, string | number | readonly string[]>>;
+
+/**
+ * The one error type handlers throw to answer with a status other than 200. Its message and details
+ * are shown to the caller, so they must never carry internals (SQL, stack, connection strings).
+ */
+export class HttpError extends Error {
+  override name = 'HttpError';
+  readonly status: 400 | 404 | 405 | 408 | 413 | 500 | 502 | 503 | 504;
+  readonly details: ErrorDetails;
+
+  constructor(status: HttpError['status'], message: string, details: ErrorDetails = {}) {
+    super(message);
+    this.status = status;
+    this.details = details;
+  }
+
+  /** The JSON body sent to the client. */
+  toBody(): Record<string, unknown> {
+    return { error: this.message, ...this.details };
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * `npm start`: the only file that reads the environment, starts dependencies, listens and handles
+ * signals. Everything it starts, it stops, in reverse order.
+ */
+import { serve } from '@hono/node-server';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startEmbeddedPostgres } from '../db/embedded.ts';
+import { migrate } from '../db/migrate.ts';
+import { startUpstream } from '../upstream/launch.ts';
+import { createApp } from './app.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { createDeps } from './deps.ts';
+import { printBanner } from './banner.ts';
+
+/** How long in-flight requests get to finish after a stop signal. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+function readConfig(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`looplab: ${err.message}`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+const config = readConfig();
+const stopSteps: Array<{ name: string; stop: () => Promise<void> }> = [];
+let stopping = false;
+
+async function stopAll(): Promise<void> {
+  for (const step of stopSteps.reverse()) {
+    await step.stop().catch((err: unknown) => console.error(`looplab: stopping ${step.name} failed: ${String(err)}`));
+  }
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  if (stopping) {
+    console.error(`looplab: second ${signal}, exiting now`);
+    process.exit(1);
+  }
+  stopping = true;
+  console.log(`looplab: ${signal} received, shutting down`);
+  stopAll().then(() => process.exit(0));
+}
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+
+try {
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    console.log(`looplab: starting embedded PostgreSQL on port ${config.embeddedPgPort} (data in ${config.embeddedPgDataDir})`);
+    const pg = await startEmbeddedPostgres({ port: config.embeddedPgPort, dataDir: config.embeddedPgDataDir });
+    stopSteps.push({ name: 'embedded PostgreSQL', stop: () => pg.stop() });
+    databaseUrl = pg.url;
+  }
+  let upstreamUrl = config.upstreamUrl;
+  if (!upstreamUrl) {
+    const upstream = await startUpstream(config.upstreamPort, config.host);
+    stopSteps.push({ name: 'upstream', stop: () => upstream.stop() });
+    upstreamUrl = upstream.url;
+  }
+  await migrate(databaseUrl);
+
+  const deps = createDeps({ ...config, databaseUrl, upstreamUrl });
+  stopSteps.push({ name: 'pools', stop: () => deps.close() });
+
+  const server = serve({ fetch: createApp(deps).fetch, port: config.port, hostname: config.host }, (info: AddressInfo) =>
+    printBanner({ info, config, upstreamUrl, embeddedDb: !config.databaseUrl }),
+  ) as Server;
+  stopSteps.push({
+    name: 'HTTP server',
+    stop: () =>
+      new Promise<void>((resolve) => {
+        // Stop accepting, let in-flight requests finish, then cut idle keep-alive sockets.
+        const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+        server.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
+        server.closeIdleConnections();
+      }),
+  });
+} catch (err) {
+  console.error(`looplab: start-up failed: ${err instanceof Error ? err.message : String(err)}`);
+  await stopAll();
+  process.exit(1);
+}

@@ -1,0 +1,116 @@
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { WorldStore } from './clients/index.ts';
+import type { WorkerPool } from './offload/worker-pool.ts';
+
+/** The server's Prometheus metrics; one registry per app so several apps can share a process (tests). */
+export interface Metrics {
+  readonly registry: Registry;
+  observeRequest(labels: { workload: string; mode: string; status: number }, seconds: number): void;
+}
+
+export interface MetricsSources {
+  pool: WorkerPool;
+  db: WorldStore;
+}
+
+export function createMetrics({ pool, db }: MetricsSources): Metrics {
+  const registry = new Registry();
+  // Includes nodejs_eventloop_lag_{min,max,mean,p50,p90,p99}_seconds. prom-client resets that
+  // histogram on every scrape, so its values cover the time since the previous scrape.
+  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 10 });
+
+  const requestDuration = new Histogram({
+    name: 'looplab_request_duration_seconds',
+    help: 'Duration of workload requests, from routing to response, by workload, mode and status.',
+    labelNames: ['workload', 'mode', 'status'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+
+  let sinceScrape: EventLoopUtilization = performance.eventLoopUtilization();
+  new Gauge({
+    name: 'looplab_event_loop_utilization',
+    help: 'Share of time the event loop was busy (0..1) since the previous scrape of this metric.',
+    registers: [registry],
+    collect() {
+      const now = performance.eventLoopUtilization();
+      this.set(performance.eventLoopUtilization(now, sinceScrape).utilization);
+      sinceScrape = now;
+    },
+  });
+  // Running totals let any scraper compute utilization over its own window: Δactive / (Δactive + Δidle).
+  new Counter({
+    name: 'looplab_event_loop_active_seconds_total',
+    help: 'Time the event loop spent running callbacks since the process started.',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(performance.eventLoopUtilization().active / 1000);
+    },
+  });
+  new Counter({
+    name: 'looplab_event_loop_idle_seconds_total',
+    help: 'Time the event loop spent waiting for events since the process started.',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(performance.eventLoopUtilization().idle / 1000);
+    },
+  });
+
+  new Gauge({
+    name: 'looplab_worker_pool_queue_size',
+    help: 'Tasks waiting for a free worker thread.',
+    registers: [registry],
+    collect() {
+      this.set(pool.queueSize);
+    },
+  });
+  new Gauge({
+    name: 'looplab_worker_pool_utilization',
+    help: "Share of the worker pool's capacity spent running tasks since it started (piscina), 0..1.",
+    registers: [registry],
+    collect() {
+      this.set(pool.utilization);
+    },
+  });
+  new Gauge({
+    name: 'looplab_worker_pool_threads',
+    help: 'Threads in the worker pool.',
+    registers: [registry],
+    collect() {
+      this.set(pool.threads);
+    },
+  });
+  new Gauge({
+    name: 'looplab_db_pool_in_use',
+    help: "Connections of the event-loop thread's async DB pool busy with a query.",
+    registers: [registry],
+    collect() {
+      this.set(Math.min(db.inFlight, db.poolSize));
+    },
+  });
+  new Gauge({
+    name: 'looplab_db_pool_size',
+    help: "Connections allowed in the event-loop thread's async DB pool (DB_POOL).",
+    registers: [registry],
+    collect() {
+      this.set(db.poolSize);
+    },
+  });
+  new Gauge({
+    name: 'looplab_db_queries_waiting',
+    help: 'Queries sent to the async DB pool beyond its size, waiting for a connection.',
+    registers: [registry],
+    collect() {
+      this.set(Math.max(0, db.inFlight - db.poolSize));
+    },
+  });
+
+  return {
+    registry,
+    observeRequest: ({ workload, mode, status }, seconds) =>
+      requestDuration.observe({ workload, mode, status: String(status) }, seconds),
+  };
+}

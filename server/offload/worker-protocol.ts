@@ -1,0 +1,17 @@
+import type { ErrorData } from './error-data.ts';
+import type { WorkResult } from '../workloads/workload.ts';
+
+/** What the event-loop thread sends a pool worker: a workload by name and its validated params. */
+export type WorkerTask =
+  | { kind: 'run'; workload: string; params: Record<string, number | string> }
+  /** A no-op round trip, for readiness checks. */
+  | { kind: 'ping' };
+
+export type WorkerOutcome = { ok: true; result: WorkResult } | { ok: false; error: ErrorData };
+
+/** Settings each worker needs to open its own clients once, at start. */
+export interface WorkerSettings {
+  databaseUrl: string;
+  upstreamUrl: string;
+  dbPoolSize: number;
+}

@@ -1,0 +1,46 @@
+import type { Context } from 'hono';
+import type { AppDeps } from '../deps.ts';
+import { toHttpError } from '../error-mapping.ts';
+import { HttpError } from '../http-error.ts';
+import { parseParams } from '../params.ts';
+import { findWorkload, WORKLOADS } from '../workloads/registry.ts';
+import { isMode, MODES, type Mode, type Workload, type WorkResult } from '../workloads/workload.ts';
+import type { AppEnv } from './app-env.ts';
+
+function run(workload: Workload, mode: Mode, params: Record<string, number | string>, deps: AppDeps, signal: AbortSignal): WorkResult | Promise<WorkResult> {
+  switch (mode) {
+    case 'blocking':
+      return workload.blocking(params, deps.syncIo);
+    case 'async':
+      return workload.async(params, deps.clients, signal);
+    case 'worker':
+      return deps.pool.run(workload.name, params, signal);
+  }
+}
+
+/** `GET /:workload/:mode`: validates, runs the work in the requested mode and reports how long it took. */
+export function workloadHandler(deps: AppDeps) {
+  return async function handleWorkload(c: Context<AppEnv>) {
+    const workload = findWorkload(c.req.param('workload') ?? '');
+    if (!workload) throw new HttpError(404, 'unknown workload', { workloads: Object.keys(WORKLOADS) });
+    const mode = c.req.param('mode') ?? '';
+    if (!isMode(mode)) throw new HttpError(404, 'unknown mode', { modes: MODES });
+    c.set('work', { workload: workload.name, mode });
+
+    const params = parseParams(workload.params, new URL(c.req.url).searchParams);
+    workload.check?.(params);
+
+    const started = performance.now();
+    let result: WorkResult;
+    try {
+      result = await run(workload, mode, params, deps, c.req.raw.signal);
+    } catch (err) {
+      const httpError = toHttpError(workload.name, err);
+      if (httpError.status >= 500) c.set('cause', err);
+      throw httpError;
+    }
+    const durationMs = Math.round((performance.now() - started) * 100) / 100;
+    c.header('Server-Timing', `work;dur=${durationMs};desc="${workload.name}/${mode}"`);
+    return c.json({ workload: workload.name, mode, params, durationMs, ...result });
+  };
+}

@@ -1,0 +1,47 @@
+import { randomInt } from 'node:crypto';
+import { WORLD_ROWS } from '../clients/world-store.ts';
+import type { AsyncClients, WorldRow } from '../clients/index.ts';
+import { HttpError } from '../http-error.ts';
+import { defineWorkload } from './workload.ts';
+
+/** Bound on queries × sleep: in blocking mode the queries run one after another. */
+const MAX_TOTAL_SLEEP_MS = 30_000;
+
+const randomId = () => randomInt(1, WORLD_ROWS + 1);
+const ids = (queries: number) => Array.from({ length: queries }, randomId);
+
+async function queryConcurrently(params: { queries: number; sleep: number }, io: AsyncClients) {
+  return { rows: await Promise.all(ids(params.queries).map((id) => io.db.findWorld(id, params.sleep))) };
+}
+
+export const dbWorkload = defineWorkload({
+  name: 'db',
+  summary: 'Random rows of the 10,000-row World table, one query each (TechEmpower "multiple queries").',
+  params: {
+    queries: { kind: 'int', min: 1, max: 500, default: 1, doc: 'rows to fetch, one query per row' },
+    sleep: {
+      kind: 'int',
+      min: 0,
+      max: 10_000,
+      default: 0,
+      unit: 'ms',
+      doc: `server-side pg_sleep added to each query, to model a slow query; queries × sleep ≤ ${MAX_TOTAL_SLEEP_MS}`,
+    },
+  },
+  modes: {
+    blocking: 'one synchronous query after another; the event loop waits on each (Atomics.wait on a helper thread doing the I/O)',
+    async: 'all queries at once on the postgres.js pool (DB_POOL connections), awaited',
+    worker: "the async form inside a pool worker thread, on that worker's own DB pool (WORKER_DB_POOL)",
+  },
+  check({ queries, sleep }) {
+    if (queries * sleep > MAX_TOTAL_SLEEP_MS) {
+      throw new HttpError(400, `queries × sleep must not exceed ${MAX_TOTAL_SLEEP_MS} ms`, {
+        param: 'sleep',
+        allowed: `whole number 0..${Math.floor(MAX_TOTAL_SLEEP_MS / queries)} ms for queries=${queries}`,
+      });
+    }
+  },
+  blocking: ({ queries, sleep }, io) => ({ rows: ids(queries).map((id): WorldRow => io.findWorld(id, sleep)) }),
+  async: queryConcurrently,
+  inWorker: queryConcurrently,
+});

@@ -1,0 +1,6 @@
+import { startChild, type ManagedChild } from '../server/processes/child-process.ts';
+
+/** Starts the bundled upstream in a child process; `url` is its base URL. */
+export function startUpstream(port: number, host: string): Promise<ManagedChild> {
+  return startChild(new URL('./main.ts', import.meta.url), 'upstream', { UPSTREAM_PORT: String(port), HOST: host });
+}

@@ -1,0 +1,27 @@
+/** Runs the bundled upstream on its own: `npm run upstream`, or as a child of `npm start`. */
+import { serve } from '@hono/node-server';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ConfigError, loadConfig } from '../server/config.ts';
+import { serveParent } from '../server/processes/child-process.ts';
+import { createUpstreamApp } from './app.ts';
+
+let config;
+try {
+  config = loadConfig();
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  console.error(`upstream: ${err.message}`);
+  process.exit(2);
+}
+
+const server = serve({ fetch: createUpstreamApp().fetch, port: config.upstreamPort, hostname: config.host }, (info: AddressInfo) => {
+  const url = `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}`;
+  if (!process.send) console.log(`upstream listening on ${url}`);
+  serveParent(url, async () => {
+    (server as Server).close();
+    (server as Server).closeAllConnections();
+  });
+});
+// Standalone, Ctrl-C ends it like any server.
+process.on('SIGINT', () => process.exit(0));
