@@ -3,31 +3,34 @@ import type { Steps } from './steps.ts';
 /** Iterations between two yields; small enough that one slice takes well under a millisecond. */
 const SLICE = 250_000;
 
-/** Largest n for which every i*i (i < n) is an exact double, so the fast path stays exact. */
-export const SUM_SQUARES_MAX_N = 90_000_000;
-/** Flush the double accumulator into a BigInt before adding the next square could round it. */
-const FLUSH_AT = Number.MAX_SAFE_INTEGER - SUM_SQUARES_MAX_N * SUM_SQUARES_MAX_N;
+/** Largest n allowed: about a second of one core, and below 2^31 so `i >>> 14` is exact. */
+export const SUM_SQUARES_MAX_N = 500_000_000;
 
 /**
  * Sum of i*i for 0 <= i < n, exact, as a decimal string (the seeds' `sum(i * i for i in range(n))`).
- * Adds in a double and flushes into a BigInt before precision could be lost: pure BigInt arithmetic
- * would be ~20x slower and measure BigInt allocation instead of a tight loop.
+ * The total passes 2^53 (the largest exact double) near n = 300,000, and BigInt arithmetic per
+ * iteration would measure allocation rather than a tight loop. So each i is split as h * 2^14 + l,
+ * i*i = h*h * 2^28 + 2*h*l * 2^14 + l*l, and the three small sums stay exact within a slice before
+ * they are folded into a BigInt.
  */
 export function* sumSquares(n: number): Steps<string> {
   let total = 0n;
-  let acc = 0;
   for (let start = 0; start < n; start += SLICE) {
     const end = Math.min(n, start + SLICE);
+    let highs = 0;
+    let crosses = 0;
+    let lows = 0;
     for (let i = start; i < end; i++) {
-      acc += i * i;
-      if (acc >= FLUSH_AT) {
-        total += BigInt(acc);
-        acc = 0;
-      }
+      const h = i >>> 14;
+      const l = i & 0x3fff;
+      highs += h * h;
+      crosses += h * l;
+      lows += l * l;
     }
+    total += (BigInt(highs) << 28n) + (BigInt(crosses) << 15n) + BigInt(lows);
     yield;
   }
-  return (total + BigInt(acc)).toString();
+  return total.toString();
 }
 
 /** Count of primes p <= n, by the sieve of Eratosthenes. */

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../server/config.ts';
+
+describe('loadConfig', () => {
+  it('has sensible defaults with an empty environment', () => {
+    const config = loadConfig({}, '/repo');
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      databaseUrl: undefined,
+      upstreamUrl: undefined,
+      embeddedPgPort: 5433,
+      embeddedPgDataDir: '/repo/.data/postgres',
+      dbPool: 10,
+      workerDbPool: 4,
+    });
+    expect(config.workers).toBeGreaterThanOrEqual(1);
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig(
+      { PORT: '0', HOST: '0.0.0.0', DATABASE_URL: 'postgres://u:p@db:5432/x', UPSTREAM_URL: 'http://up:8080/base/', DB_POOL: '3', WORKERS: '5', WORKER_DB_POOL: '2', PG_PORT: '6000', PG_DATA_DIR: '/d', UPSTREAM_PORT: '0' },
+      '/repo',
+    );
+    expect(config).toEqual({
+      port: 0,
+      host: '0.0.0.0',
+      databaseUrl: 'postgres://u:p@db:5432/x',
+      upstreamUrl: 'http://up:8080/base',
+      embeddedPgPort: 6000,
+      embeddedPgDataDir: '/d',
+      upstreamPort: 0,
+      dbPool: 3,
+      workers: 5,
+      workerDbPool: 2,
+    });
+  });
+
+  it.each([
+    [{ PORT: '70000' }, /^PORT must be a whole number from 0 to 65535, got 70000$/],
+    [{ PORT: '3e3' }, /^PORT must be a whole number from 0 to 65535, got "3e3"$/],
+    [{ DB_POOL: '0' }, /^DB_POOL must be a whole number from 1 to 100/],
+    [{ WORKERS: 'many' }, /^WORKERS must be a whole number from 1 to 64/],
+    [{ DATABASE_URL: 'mysql://x' }, /^DATABASE_URL must use postgres: or postgresql:/],
+    [{ UPSTREAM_URL: 'not a url' }, /^UPSTREAM_URL must be a URL/],
+    [{ UPSTREAM_URL: 'file:///etc/passwd' }, /^UPSTREAM_URL must use http: or https:/],
+  ])('stops on %j naming the variable and what it allows', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});

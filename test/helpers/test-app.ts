@@ -1,0 +1,41 @@
+import { serve } from '@hono/node-server';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { inject } from 'vitest';
+import { createApp } from '../../server/app.ts';
+import { createDeps, type DepsOptions } from '../../server/deps.ts';
+
+export interface TestApp {
+  /** Base URL, e.g. http://127.0.0.1:41234 */
+  readonly url: string;
+  get(path: string): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/** Starts the real app with real pools on port 0, against the run's PostgreSQL and upstream. */
+export async function startTestApp(overrides: Partial<DepsOptions> = {}): Promise<TestApp> {
+  const deps = createDeps({
+    databaseUrl: inject('databaseUrl'),
+    upstreamUrl: inject('upstreamUrl'),
+    dbPool: 4,
+    workers: 2,
+    workerDbPool: 2,
+    ...overrides,
+  });
+  const app = createApp(deps, { logError: () => {} });
+  const server = await new Promise<Server>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s as Server)) as Server;
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    get: (path) => fetch(url + path),
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await deps.close();
+    },
+  };
+}

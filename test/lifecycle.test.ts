@@ -1,0 +1,88 @@
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, inject, it } from 'vitest';
+import { typeScriptLoaderArgs } from '../server/offload/loader-args.ts';
+import { freePort } from './helpers/free-port.ts';
+
+const run = promisify(execFile);
+
+it('closing the app releases the worker pool, DB pools and agents so the process exits by itself', async () => {
+  const started = Date.now();
+  const { stdout } = await run(
+    process.execPath,
+    [...typeScriptLoaderArgs(), 'test/fixtures/serve-and-close.ts', inject('databaseUrl'), inject('upstreamUrl')],
+    { timeout: 20_000 },
+  );
+  const report = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { statuses: number[]; closedAt: number };
+  expect(report.statuses).toEqual([200, 200, 200, 200, 200, 200]);
+  // Exited (execFile resolved) promptly after closing, not after some idle timeout.
+  expect(Date.now() - report.closedAt).toBeLessThan(3_000);
+  expect(Date.now() - started).toBeLessThan(20_000);
+});
+
+/** Pids of every process below `root`, read from ps. */
+async function descendants(root: number): Promise<number[]> {
+  const { stdout } = await run('ps', ['-eo', 'pid=,ppid=']);
+  const children = new Map<number, number[]>();
+  for (const line of stdout.trim().split('\n')) {
+    const [pid, ppid] = line.trim().split(/\s+/).map(Number) as [number, number];
+    children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+  }
+  const found: number[] = [];
+  const visit = (pid: number) => {
+    for (const child of children.get(pid) ?? []) {
+      found.push(child);
+      visit(child);
+    }
+  };
+  visit(root);
+  return found;
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('npm start (server/main.ts) with the embedded database and bundled upstream', () => {
+  it.each([
+    ['Ctrl-C in a terminal (SIGINT to the whole process group)', 'group', 'SIGINT'],
+    ['an orchestrator (SIGTERM to the main process only)', 'main', 'SIGTERM'],
+  ] as const)('stops everything it started on %s', async (_label, target, signal) => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'looplab-main-test-'));
+    const child = spawn(process.execPath, [...typeScriptLoaderArgs(), 'server/main.ts'], {
+      env: { ...process.env, PORT: '0', UPSTREAM_PORT: '0', PG_PORT: String(await freePort()), PG_DATA_DIR: dataDir, DATABASE_URL: '', UPSTREAM_URL: '' },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    let output = '';
+    const base = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = /looplab listening on (http:\/\/\S+)/.exec(output);
+        if (match?.[1]) resolve(match[1]);
+      });
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      void exited.then(() => reject(new Error(`main exited early:\n${output}`)));
+    });
+
+    expect((await fetch(`${base}/ready`)).status).toBe(200);
+    expect(output).toMatch(/curl .*\/hash\/blocking\?cost=100000/);
+    const pids = await descendants(child.pid ?? -1);
+    expect(pids.length).toBeGreaterThanOrEqual(2); // at least the database host and the upstream
+
+    process.kill(target === 'group' ? -(child.pid ?? 0) : (child.pid ?? 0), signal);
+    expect(await exited).toBe(0);
+    for (let i = 0; i < 50 && pids.some(alive); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(pids.filter(alive)).toEqual([]);
+    await rm(dataDir, { recursive: true, force: true });
+  }, 90_000);
+});
