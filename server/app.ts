@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppDeps } from './deps.ts';
 import { HttpError } from './http-error.ts';
 import type { AppEnv } from './routes/app-env.ts';
@@ -24,7 +25,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Hono<AppEnv>
 
   app.use(requestId());
   app.route('/', opsRoutes(deps));
-  app.route('/', indexRoute());
+  app.route('/', indexRoute(deps.about));
 
   app.use('/:workload/:mode', async function recordDuration(c, next) {
     const started = performance.now();
@@ -47,7 +48,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Hono<AppEnv>
     if (status >= 500) {
       logError({ requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status, error: c.get('cause') ?? err });
     }
-    if (err instanceof HttpError) return c.json(err.toBody(), err.status);
+    if (err instanceof HttpError) return c.json(err.toBody(), err.status as ContentfulStatusCode);
     return c.json({ error: 'internal error', requestId: c.get('requestId') }, 500);
   });
 

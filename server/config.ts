@@ -21,6 +21,8 @@ export interface Config {
   readonly workers: number;
   /** Connections in each worker thread's own DB pool. */
   readonly workerDbPool: number;
+  /** libuv's thread pool size. Node reads it itself; it is parsed here to validate and report it. */
+  readonly uvThreadpoolSize: number;
 }
 
 export class ConfigError extends Error {
@@ -41,6 +43,7 @@ export const CONFIG_VARIABLES = {
   DB_POOL: 'connections in the async DB pool, 1..100 (default 10)',
   WORKERS: 'worker threads for worker mode, 1..64 (default: CPU count)',
   WORKER_DB_POOL: 'connections in each worker thread\'s DB pool, 1..20 (default 4)',
+  UV_THREADPOOL_SIZE: 'libuv thread pool size used by async crypto, 1..1024 (default 4; read by Node itself)',
 } as const;
 
 function readInt(env: Env, name: keyof typeof CONFIG_VARIABLES, fallback: number, min: number, max: number): number {
@@ -89,5 +92,6 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     dbPool: readInt(env, 'DB_POOL', 10, 1, 100),
     workers: readInt(env, 'WORKERS', Math.max(1, cpus), 1, 64),
     workerDbPool: readInt(env, 'WORKER_DB_POOL', 4, 1, 20),
+    uvThreadpoolSize: readInt(env, 'UV_THREADPOOL_SIZE', 4, 1, 1024),
   });
 }

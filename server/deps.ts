@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { AsyncClients, SyncClients } from './clients/index.ts';
 import { createUpstreamClient } from './clients/upstream-client.ts';
 import { createWorldStore } from './clients/world-store.ts';
@@ -7,6 +8,8 @@ import { createWorkerPool, type WorkerPool } from './offload/worker-pool.ts';
 
 /** Everything the app needs, created once at start and handed in (never imported by the app). */
 export interface AppDeps {
+  /** Pool sizes and machine facts, reported at `GET /` so a load harness can compute bounds. */
+  readonly about: ServerFacts;
   readonly clients: AsyncClients;
   readonly syncIo: SyncClients;
   readonly pool: WorkerPool;
@@ -19,6 +22,17 @@ export interface DepsOptions {
   dbPool: number;
   workers: number;
   workerDbPool: number;
+  /** Only reported; Node itself reads UV_THREADPOOL_SIZE. */
+  uvThreadpoolSize?: number;
+}
+
+export interface ServerFacts {
+  dbPool: number;
+  workers: number;
+  workerDbPool: number;
+  uvThreadpoolSize: number;
+  cpus: number;
+  node: string;
 }
 
 /** Creates the clients, the sync-I/O helper and the worker pool; `close` releases them in reverse. */
@@ -35,7 +49,16 @@ export function createDeps(options: DepsOptions): AppDeps & { close(): Promise<v
     dbPoolSize: options.workerDbPool,
   });
   const metrics = createMetrics({ pool, db: clients.db });
+  const about: ServerFacts = {
+    dbPool: options.dbPool,
+    workers: options.workers,
+    workerDbPool: options.workerDbPool,
+    uvThreadpoolSize: options.uvThreadpoolSize ?? 4,
+    cpus: availableParallelism(),
+    node: process.version,
+  };
   return {
+    about,
     clients,
     syncIo,
     pool,

@@ -7,7 +7,8 @@ export type ErrorDetails = Readonly<Record<string, string | number | readonly st
  */
 export class HttpError extends Error {
   override name = 'HttpError';
-  readonly status: 400 | 404 | 405 | 408 | 413 | 500 | 502 | 503 | 504;
+  /** 499 (nginx's "client closed request") marks work abandoned because the caller went away. */
+  readonly status: 400 | 404 | 405 | 408 | 413 | 499 | 500 | 502 | 503 | 504;
   readonly details: ErrorDetails;
 
   constructor(status: HttpError['status'], message: string, details: ErrorDetails = {}) {

@@ -50,6 +50,24 @@ function onSignal(signal: NodeJS.Signals): void {
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 
+/**
+ * When a parent forked us with an IPC channel (the load harness does), tell it where we listen, and
+ * shut down gracefully when it asks or goes away.
+ */
+function reportReadyToParent(server: Server): void {
+  if (!process.send) return;
+  const { port } = server.address() as AddressInfo;
+  const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+  const stopOnce = () => {
+    if (!stopping) onSignal('SIGTERM');
+  };
+  process.on('message', (msg) => {
+    if ((msg as { type?: unknown }).type === 'stop') stopOnce();
+  });
+  process.on('disconnect', stopOnce);
+  process.send({ type: 'ready', url: `http://${host}:${port}` });
+}
+
 try {
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
@@ -72,6 +90,7 @@ try {
   const server = serve({ fetch: createApp(deps).fetch, port: config.port, hostname: config.host }, (info: AddressInfo) =>
     printBanner({ info, config, upstreamUrl, embeddedDb: !config.databaseUrl }),
   ) as Server;
+  server.once('listening', () => reportReadyToParent(server));
   stopSteps.push({
     name: 'HTTP server',
     stop: () =>

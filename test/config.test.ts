@@ -34,6 +34,7 @@ describe('loadConfig', () => {
       dbPool: 3,
       workers: 5,
       workerDbPool: 2,
+      uvThreadpoolSize: 4,
     });
   });
 

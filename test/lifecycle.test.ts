@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, inject, it } from 'vitest';
 import { typeScriptLoaderArgs } from '../server/offload/loader-args.ts';
-import { freePort } from './helpers/free-port.ts';
+import { freePort } from '../loadtest/free-port.ts';
 
 const run = promisify(execFile);
 

@@ -35,6 +35,6 @@ export function createUpstreamApp(): Hono {
     return c.body(payload(bytes), status as ContentfulStatusCode, { 'Content-Type': 'application/octet-stream' });
   });
   app.notFound((c) => c.json({ error: 'not found', endpoints: ['/health', '/delay/:ms?bytes=&status=&jitter='] }, 404));
-  app.onError((err, c) => (err instanceof HttpError ? c.json(err.toBody(), err.status) : c.json({ error: 'internal error' }, 500)));
+  app.onError((err, c) => (err instanceof HttpError ? c.json(err.toBody(), err.status as ContentfulStatusCode) : c.json({ error: 'internal error' }, 500)));
   return app;
 }

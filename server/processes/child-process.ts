@@ -25,12 +25,19 @@ const isReady = (msg: unknown): msg is ReadyMessage =>
  * parent, which then stops its children in order (server first, dependencies last). The children
  * exit by themselves if the parent dies (IPC disconnect).
  */
-export async function startChild(entry: URL, name: string, env: Record<string, string>, startTimeoutMs = 60_000): Promise<ManagedChild> {
+export interface StartChildOptions {
+  /** Drop the child's stdout (its stderr still shows). */
+  quiet?: boolean;
+  startTimeoutMs?: number;
+}
+
+export async function startChild(entry: URL, name: string, env: Record<string, string>, options: StartChildOptions = {}): Promise<ManagedChild> {
+  const startTimeoutMs = options.startTimeoutMs ?? 60_000;
   const child: ChildProcess = fork(entry, [], {
     execArgv: typeScriptLoaderArgs(),
     env: { ...process.env, ...env },
     detached: true,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', options.quiet ? 'ignore' : 'inherit', 'inherit', 'ipc'],
   });
   const exited = once(child, 'exit');
 

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import type { ServerFacts } from '../deps.ts';
 import { describeAllowed, type ParamSpec } from '../params.ts';
 import { WORKLOADS } from '../workloads/registry.ts';
 import { MODES } from '../workloads/workload.ts';
@@ -19,9 +20,10 @@ function describeParam(spec: ParamSpec) {
 }
 
 /** Built once: the index only changes when the code does. */
-function buildIndex() {
+function buildIndex(about: ServerFacts) {
   return {
     name: 'looplab',
+    server: about,
     description: 'The same workloads run blocking, async or in a worker pool, to see what each costs the event loop.',
     modes: {
       blocking: 'the event-loop thread does the work (or waits for the I/O) synchronously and serves nothing else meanwhile',
@@ -52,8 +54,8 @@ function buildIndex() {
   };
 }
 
-export function indexRoute() {
-  const index = buildIndex();
+export function indexRoute(about: ServerFacts) {
+  const index = buildIndex(about);
   return new Hono<AppEnv>().get('/', function describe(c) {
     return c.json(index);
   });

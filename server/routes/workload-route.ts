@@ -35,6 +35,9 @@ export function workloadHandler(deps: AppDeps) {
     try {
       result = await run(workload, mode, params, deps, c.req.raw.signal);
     } catch (err) {
+      // The caller hung up and the work was cancelled (worker task aborted, slices stopped): nobody
+      // is waiting for an answer, and it is not a server fault to log.
+      if (c.req.raw.signal.aborted) throw new HttpError(499, 'client closed the request');
       const httpError = toHttpError(workload.name, err);
       if (httpError.status >= 500) c.set('cause', err);
       throw httpError;

@@ -1,0 +1,42 @@
+import autocannon from 'autocannon';
+import type { Latency } from './types.ts';
+
+export interface ClosedModelOptions {
+  url: string;
+  connections: number;
+  durationSeconds: number;
+  timeoutSeconds: number;
+}
+
+export interface ClosedModelResult {
+  requests: number;
+  rps: number;
+  latency: Latency;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  elapsedSeconds: number;
+}
+
+/**
+ * A fixed number of connections, each sending its next request as soon as the previous one answers
+ * (a closed model), driven by autocannon's programmatic API.
+ */
+export async function runClosedModel(options: ClosedModelOptions): Promise<ClosedModelResult> {
+  const result = await autocannon({
+    url: options.url,
+    connections: options.connections,
+    duration: options.durationSeconds,
+    timeout: options.timeoutSeconds,
+  });
+  const l = result.latency;
+  return {
+    requests: result.requests.total,
+    rps: result.requests.total / result.duration,
+    latency: { p50: l.p50, p90: l.p90, p99: l.p99, p999: l.p99_9, max: l.max, mean: l.mean },
+    errors: result.errors,
+    timeouts: result.timeouts,
+    non2xx: result.non2xx,
+    elapsedSeconds: result.duration,
+  };
+}

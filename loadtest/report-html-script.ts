@@ -1,0 +1,124 @@
+/**
+ * The chart code embedded in report.html. It is plain browser JavaScript (kept as a string so the page
+ * is one self-contained file); it reads the embedded results and draws SVG bar and line charts.
+ */
+export const CHART_SCRIPT = String.raw`
+(function () {
+  'use strict';
+  var data = JSON.parse(document.getElementById('looplab-data').textContent);
+  var NS = 'http://www.w3.org/2000/svg';
+  var COLORS = { blocking: '#d1495b', async: '#00798c', worker: '#edae49', p50: '#66a182', p90: '#2e4057', p99: '#8d96a3' };
+
+  function el(name, attrs, text) {
+    var node = document.createElementNS(NS, name);
+    for (var k in attrs) node.setAttribute(k, attrs[k]);
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+  function fmt(v) { return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2); }
+
+  function level(s) {
+    var l = s.rate !== undefined && s.rate !== null ? s.rate + '/s' : 'c=' + s.connections;
+    return s.workers !== undefined && s.workers !== null ? l + ' w=' + s.workers : l;
+  }
+
+  // groups: [{label, bars: [{name, value, color}]}]
+  function barChart(title, unit, groups) {
+    var width = 760, height = 280, left = 60, bottom = 50, top = 30;
+    var svg = el('svg', { viewBox: '0 0 ' + width + ' ' + height, 'class': 'chart', role: 'img', 'aria-label': title });
+    svg.appendChild(el('text', { x: left, y: 18, 'class': 'title' }, title));
+    var max = 0;
+    groups.forEach(function (g) { g.bars.forEach(function (b) { if (b.value > max) max = b.value; }); });
+    if (max <= 0) max = 1;
+    var plotH = height - top - bottom, plotW = width - left - 10;
+    var groupW = plotW / Math.max(1, groups.length);
+    for (var t = 0; t <= 4; t++) {
+      var y = top + plotH - (plotH * t) / 4;
+      svg.appendChild(el('line', { x1: left, x2: width - 10, y1: y, y2: y, 'class': 'grid' }));
+      svg.appendChild(el('text', { x: left - 6, y: y + 4, 'class': 'axis', 'text-anchor': 'end' }, fmt((max * t) / 4)));
+    }
+    svg.appendChild(el('text', { x: 12, y: top + plotH / 2, 'class': 'axis', transform: 'rotate(-90 12 ' + (top + plotH / 2) + ')' }, unit));
+    groups.forEach(function (g, gi) {
+      var barW = (groupW * 0.8) / Math.max(1, g.bars.length);
+      g.bars.forEach(function (b, bi) {
+        var h = (plotH * b.value) / max;
+        var x = left + gi * groupW + groupW * 0.1 + bi * barW;
+        var rect = el('rect', { x: x, y: top + plotH - h, width: Math.max(1, barW - 2), height: Math.max(0, h), fill: b.color, 'class': 'bar' });
+        rect.appendChild(el('title', {}, g.label + ' ' + b.name + ': ' + fmt(b.value) + ' ' + unit));
+        svg.appendChild(rect);
+      });
+      svg.appendChild(el('text', { x: left + gi * groupW + groupW / 2, y: height - bottom + 16, 'class': 'axis', 'text-anchor': 'middle' }, g.label));
+    });
+    var lx = left;
+    var names = [];
+    groups.forEach(function (g) { g.bars.forEach(function (b) { if (names.indexOf(b.name) < 0) names.push(b.name); }); });
+    names.forEach(function (n) {
+      svg.appendChild(el('rect', { x: lx, y: height - 18, width: 10, height: 10, fill: COLORS[n] || '#999' }));
+      svg.appendChild(el('text', { x: lx + 14, y: height - 9, 'class': 'axis' }, n));
+      lx += 90;
+    });
+    return svg;
+  }
+
+  // series: [{name, points: [[x, y]]}]
+  function lineChart(title, xLabel, unit, series) {
+    var width = 760, height = 260, left = 60, bottom = 50, top = 30;
+    var svg = el('svg', { viewBox: '0 0 ' + width + ' ' + height, 'class': 'chart', role: 'img', 'aria-label': title });
+    svg.appendChild(el('text', { x: left, y: 18, 'class': 'title' }, title));
+    var xs = [], maxY = 0;
+    series.forEach(function (s) { s.points.forEach(function (p) { if (xs.indexOf(p[0]) < 0) xs.push(p[0]); if (p[1] > maxY) maxY = p[1]; }); });
+    xs.sort(function (a, b) { return a - b; });
+    if (maxY <= 0) maxY = 1;
+    var plotH = height - top - bottom, plotW = width - left - 20;
+    function px(x) { return left + (xs.length < 2 ? plotW / 2 : (plotW * xs.indexOf(x)) / (xs.length - 1)); }
+    function py(y) { return top + plotH - (plotH * y) / maxY; }
+    xs.forEach(function (x) { svg.appendChild(el('text', { x: px(x), y: height - bottom + 16, 'class': 'axis', 'text-anchor': 'middle' }, String(x))); });
+    svg.appendChild(el('text', { x: left + plotW / 2, y: height - bottom + 32, 'class': 'axis', 'text-anchor': 'middle' }, xLabel));
+    for (var t = 0; t <= 4; t++) {
+      svg.appendChild(el('text', { x: left - 6, y: py((maxY * t) / 4) + 4, 'class': 'axis', 'text-anchor': 'end' }, fmt((maxY * t) / 4)));
+      svg.appendChild(el('line', { x1: left, x2: left + plotW, y1: py((maxY * t) / 4), y2: py((maxY * t) / 4), 'class': 'grid' }));
+    }
+    series.forEach(function (s, i) {
+      var d = s.points.map(function (p, j) { return (j ? 'L' : 'M') + px(p[0]) + ' ' + py(p[1]); }).join(' ');
+      svg.appendChild(el('path', { d: d, stroke: COLORS[s.name] || '#555', fill: 'none', 'stroke-width': 2, 'class': 'line' }));
+      s.points.forEach(function (p) { svg.appendChild(el('circle', { cx: px(p[0]), cy: py(p[1]), r: 3, fill: COLORS[s.name] || '#555' })); });
+      svg.appendChild(el('text', { x: left + 10 + i * 90, y: height - 6, 'class': 'axis', fill: COLORS[s.name] || '#555' }, s.name));
+    });
+    return svg;
+  }
+
+  var charts = document.getElementById('charts');
+  var scenarios = data.scenarios;
+  var groups = {};
+  var order = [];
+  scenarios.forEach(function (r) {
+    var key = r.scenario.workload + ' ' + level(r.scenario);
+    if (!groups[key]) { groups[key] = []; order.push(key); }
+    groups[key].push(r);
+  });
+  function modeBars(key, pick) {
+    return { label: key, bars: groups[key].map(function (r) { return { name: r.scenario.mode, value: pick(r), color: COLORS[r.scenario.mode] }; }) };
+  }
+  charts.appendChild(barChart('Throughput by mode', 'req/s', order.map(function (k) { return modeBars(k, function (r) { return r.summary.rps.median; }); })));
+  charts.appendChild(barChart('/health p99 while loaded (what other callers wait)', 'ms', order.map(function (k) { return modeBars(k, function (r) { return r.summary.healthP99.median; }); })));
+  var latencyGroups = [];
+  scenarios.forEach(function (r) {
+    latencyGroups.push({ label: r.scenario.workload + '/' + r.scenario.mode + ' ' + level(r.scenario), bars: ['p50', 'p90', 'p99'].map(function (p) { return { name: p, value: r.summary[p].median, color: COLORS[p] }; }) });
+  });
+  charts.appendChild(barChart('Latency percentiles', 'ms', latencyGroups));
+
+  // A sweep (several load levels or worker sizes for one workload) gets a throughput curve.
+  var byWorkload = {};
+  scenarios.forEach(function (r) {
+    var x = r.scenario.workers !== undefined && r.scenario.workers !== null ? r.scenario.workers : r.scenario.rate !== undefined && r.scenario.rate !== null ? r.scenario.rate : r.scenario.connections;
+    (byWorkload[r.scenario.workload] = byWorkload[r.scenario.workload] || {});
+    (byWorkload[r.scenario.workload][r.scenario.mode] = byWorkload[r.scenario.workload][r.scenario.mode] || []).push([x, r.summary.rps.median]);
+  });
+  var xName = data.options.workers.length > 1 ? 'worker threads' : data.options.rates.length > 0 ? 'offered req/s' : 'connections';
+  Object.keys(byWorkload).forEach(function (w) {
+    var series = Object.keys(byWorkload[w]).map(function (m) { return { name: m, points: byWorkload[w][m] }; });
+    if (series.some(function (s) { return s.points.length > 1; })) charts.appendChild(lineChart(w + ': throughput vs ' + xName, xName, 'req/s', series));
+  });
+  document.body.setAttribute('data-charts-rendered', String(charts.querySelectorAll('svg').length));
+})();
+`;
