@@ -49,7 +49,8 @@ export function verdict(group: ComparableGroup, repeats: number): string {
   if (asyncMode && worker) {
     const ratio = worker.summary.rps.median / asyncMode.summary.rps.median;
     const beyond = differsBeyondNoise(worker.summary.rps, asyncMode.summary.rps, repeats);
-    if (ratio < 1.1 && beyond !== true) parts.push('worker adds nothing over async');
+    if (ratio < 0.9 && beyond !== false) parts.push(`worker serves only ${fmtRatio(ratio)} async: offloading costs more than it gains${noiseNote(worker, asyncMode, repeats)}`);
+    else if (ratio < 1.1 || beyond === false) parts.push('worker adds nothing over async');
     else parts.push(`worker serves ${fmtRatio(ratio)} async${noiseNote(worker, asyncMode, repeats)}`);
   }
   if (blocking) {

@@ -1,0 +1,86 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { typeScriptLoaderArgs } from '../../server/offload/loader-args.ts';
+import type { Results } from '../../loadtest/types.ts';
+
+const run = promisify(execFile);
+
+/**
+ * The real command, end to end: `loadtest/cli.ts` starts its own embedded PostgreSQL, upstream and
+ * server as separate processes, runs a tiny fetch matrix, writes the three report files and stops
+ * everything. Only orderings with a wide margin are asserted, never absolute speed.
+ */
+describe('npm run loadtest on a tiny matrix', () => {
+  let out: string;
+  let stdout: string;
+  let stderr: string;
+  let results: Results;
+  let files: string[];
+
+  beforeAll(async () => {
+    out = await mkdtemp(join(tmpdir(), 'looplab-loadtest-'));
+    ({ stdout, stderr } = await run(
+      process.execPath,
+      [
+        ...typeScriptLoaderArgs(), 'loadtest/cli.ts',
+        '--workloads', 'fetch', '--connections', '20', '--duration', '2', '--warmup', '1',
+        '--params', 'fetch.delay=50', '--out', out, '--threshold', 'fetch.async.rps>=3*fetch.blocking.rps',
+      ],
+      { timeout: 120_000 },
+    ));
+    const [dir] = await readdir(out);
+    files = (await readdir(join(out, dir ?? ''))).sort();
+    results = JSON.parse(await readFile(join(out, dir ?? '', 'results.json'), 'utf8')) as Results;
+  }, 150_000);
+  afterAll(async () => {
+    await rm(out, { recursive: true, force: true });
+  });
+
+  it('writes results.json, report.md and report.html', () => {
+    expect(files).toEqual(['report.html', 'report.md', 'results.json']);
+  });
+
+  it('records every scenario with its figures, the parameters and the environment', () => {
+    expect(results.schema).toBe('looplab-loadtest/1');
+    expect(results.scenarios.map((s) => s.scenario.mode)).toEqual(['blocking', 'async', 'worker']);
+    expect(results.options.params.fetch['delay']).toBe('50');
+    expect(results.environment).toMatchObject({ node: process.version, serverStartedByHarness: true });
+    expect(results.environment.server).toMatchObject({ uvThreadpoolSize: expect.any(Number), workers: expect.any(Number) });
+    for (const s of results.scenarios) {
+      expect(s.runs).toHaveLength(1);
+      expect(s.summary.rps.median).toBeGreaterThan(0);
+      expect(s.summary.healthP99.median).toBeGreaterThan(0);
+      expect(s.summary.eventLoopUtilization?.median).toBeGreaterThanOrEqual(0);
+      expect(s.bound?.rps).toBeGreaterThan(0);
+    }
+  });
+
+  it('shows what must hold with a wide margin: async far above blocking, no errors off the event loop', () => {
+    const by = Object.fromEntries(results.scenarios.map((s) => [s.scenario.mode, s.summary]));
+    expect(by['async']?.rps.median).toBeGreaterThan(4 * (by['blocking']?.rps.median ?? Infinity));
+    expect(by['worker']?.rps.median).toBeGreaterThan(by['blocking']?.rps.median ?? Infinity);
+    for (const mode of ['async', 'worker']) {
+      expect(by[mode]?.errors).toBe(0);
+      expect(by[mode]?.non2xx).toBe(0);
+    }
+    // Blocking holds every other caller: the /health probe waits far longer than under async.
+    expect(by['blocking']?.healthP99.median).toBeGreaterThan(5 * (by['async']?.healthP99.median ?? Infinity));
+  });
+
+  it('prints the table, the verdict, progress and the threshold outcome', () => {
+    expect(stdout).toMatch(/fetch — c=20 — delay=50/);
+    expect(stdout).toMatch(/→ fetch \(c=20\): async serves \d+× blocking/);
+    expect(stderr).toMatch(/\[1\/3\] fetch\/blocking at 20 connections — about \d+s left/);
+    expect(stderr).toMatch(/threshold passed: fetch\.async\.rps>=3\*fetch\.blocking\.rps/);
+  });
+});
+
+it('exits 2 with a clear message on a bad option, starting nothing', async () => {
+  const failure = await run(process.execPath, [...typeScriptLoaderArgs(), 'loadtest/cli.ts', '--modes', 'threads']).catch((err: { code: number; stderr: string }) => err);
+  expect(failure).toMatchObject({ code: 2 });
+  expect((failure as { stderr: string }).stderr).toContain('--modes: unknown value "threads"; allowed: blocking, async, worker');
+});

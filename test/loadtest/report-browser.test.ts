@@ -1,0 +1,69 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { renderHtml } from '../../loadtest/report-html.ts';
+import { buildTable } from '../../loadtest/table.ts';
+import { defaultScenarios, fixedResults, fixedScenario } from './fixture-results.ts';
+
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+// CI installs Debian's chromium (.ci/run) and must run this test; elsewhere it is skipped, loudly.
+const available = existsSync(CHROMIUM);
+if (!available && !process.env['CI']) console.warn(`report-browser.test.ts skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
+
+let browser: Browser;
+let dir: string;
+beforeAll(async () => {
+  if (!available && !process.env['CI']) return;
+  dir = await mkdtemp(join(tmpdir(), 'looplab-report-'));
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+it.skipIf(!available && !process.env['CI'])('report.html renders its charts offline with no console errors', async () => {
+  // A connections sweep, so the throughput curve is drawn too.
+  const sweep = defaultScenarios().concat(
+    ['blocking', 'async', 'worker'].map((mode, i) => {
+      const r = fixedScenario('fetch', mode as 'blocking', [30, 700, 60][i] ?? 1, 10);
+      r.scenario.connections = 50;
+      return r;
+    }),
+  );
+  const results = fixedResults(sweep);
+  results.options.connections = [20, 50];
+  const file = join(dir, 'report.html');
+  await writeFile(file, renderHtml(results, buildTable(results), 'npm run loadtest'));
+
+  const page = await browser.newPage();
+  const problems: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' || msg.type() === 'warning') problems.push(msg.text());
+  });
+  page.on('pageerror', (err) => problems.push(err.message));
+  page.on('request', (req) => {
+    if (!req.url().startsWith('file:')) problems.push(`network request to ${req.url()}`);
+  });
+  await page.goto(pathToFileURL(file).href);
+
+  expect(await page.getAttribute('body', 'data-charts-rendered')).toBe('4');
+  const charts = await page.$$eval('#charts svg', (svgs) => svgs.map((s) => s.getAttribute('aria-label')));
+  expect(charts).toEqual(['Throughput by mode', '/health p99 while loaded (what other callers wait)', 'Latency percentiles', 'fetch: throughput vs connections']);
+  // 9 scenarios: throughput and /health have one bar each, latency three; every bar has a real size.
+  const bars = await page.$$eval('svg rect.bar', (rects) => rects.map((r) => Number(r.getAttribute('height'))));
+  expect(bars).toHaveLength(9 + 9 + 27);
+  expect(bars.every((h) => Number.isFinite(h) && h >= 0)).toBe(true);
+  expect(Math.max(...bars)).toBeGreaterThan(100);
+  const box = await page.locator('#charts svg').first().boundingBox();
+  expect(box?.width).toBeGreaterThan(300);
+  expect(await page.locator('h3').first().textContent()).toBe('fetch — c=20 — delay=50');
+  expect(problems).toEqual([]);
+});
