@@ -68,3 +68,25 @@ export function verdict(group: ComparableGroup, repeats: number): string {
   if (errors.length > 0) parts.push(`errors in ${errors.map((r) => r.scenario.mode).join(', ')}`);
   return `${group.workload} (${group.level}): ${parts.length > 0 ? parts.join('; ') : 'no comparison possible with the modes run'}.`;
 }
+
+/**
+ * For each workload and mode measured at several levels (a connections, rate or worker sweep): where
+ * throughput peaked, and every other level relative to that peak — the seeds' "sweet spot" question.
+ */
+export function sweepVerdicts(results: Results): string[] {
+  const series = new Map<string, ScenarioResult[]>();
+  for (const r of results.scenarios) {
+    const key = `${r.scenario.workload}/${r.scenario.mode}`;
+    series.set(key, [...(series.get(key) ?? []), r]);
+  }
+  const lines: string[] = [];
+  for (const [key, runs] of series) {
+    if (runs.length < 2) continue;
+    const peak = runs.reduce((best, r) => (r.summary.rps.median > best.summary.rps.median ? r : best));
+    const others = runs
+      .filter((r) => r !== peak)
+      .map((r) => `${levelLabel(r.scenario)} ${fmtRatio(r.summary.rps.median / peak.summary.rps.median)}`);
+    lines.push(`${key}: peaks at ${levelLabel(peak.scenario)} with ${peak.summary.rps.median.toFixed(1)} req/s; ${others.join(', ')} of that.`);
+  }
+  return lines;
+}

@@ -13,6 +13,12 @@ export interface OpenModelOptions {
   maxInFlight: number;
   /** Per-request timeout, ms. */
   timeoutMs: number;
+  /**
+   * How long to wait for answers after the last request is due. A server far behind the offered rate
+   * would otherwise keep the run going until its whole backlog drained; what is still unanswered then
+   * counts as a timeout, with the time it had waited recorded as its latency (a lower bound).
+   */
+  drainMs?: number;
   signal?: AbortSignal;
 }
 
@@ -53,10 +59,12 @@ export async function runOpenModel(options: OpenModelOptions): Promise<OpenModel
         if (res.statusCode < 200 || res.statusCode >= 300) counts.non2xx++;
       })
       .catch((err: { code?: string }) => {
-        if (err.code === 'UND_ERR_HEADERS_TIMEOUT' || err.code === 'UND_ERR_BODY_TIMEOUT') counts.timeouts++;
-        counts.errors++;
-        // A failed request still took this long from the caller's point of view.
+        // A failed or abandoned request still took this long from the caller's point of view.
         recorder.record(performance.now() - intendedAt);
+        // Like autocannon, errors include timeouts; abandoned requests are counted once, below.
+        if (err.code === 'UND_ERR_DESTROYED') return;
+        counts.errors++;
+        if (err.code === 'UND_ERR_HEADERS_TIMEOUT' || err.code === 'UND_ERR_BODY_TIMEOUT') counts.timeouts++;
       })
       .finally(() => pending.delete(done));
     pending.add(done);
@@ -76,8 +84,20 @@ export async function runOpenModel(options: OpenModelOptions): Promise<OpenModel
     const wait = start + next * intervalMs - performance.now();
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(wait, 50))));
   }
-  await Promise.allSettled([...pending]);
+  const drained = await Promise.race([
+    Promise.allSettled([...pending]).then(() => true),
+    new Promise<false>((resolve) => setTimeout(resolve, options.drainMs ?? 10_000, false)),
+  ]);
   const elapsedSeconds = (performance.now() - start) / 1000;
-  await pool.close();
+  if (drained) {
+    await pool.close();
+  } else {
+    // Abandon the backlog: destroying the pool fails what is left (recorded by the catch above).
+    const abandoned = pending.size;
+    await pool.destroy();
+    await Promise.allSettled([...pending]);
+    counts.timeouts += abandoned;
+    counts.errors += abandoned;
+  }
   return { ...counts, latency: recorder.summary(), elapsedSeconds };
 }

@@ -44,6 +44,7 @@ ${describeRun(results).map((l) => `<p>${escapeHtml(l)}</p>`).join('\n')}
 <div id="charts"></div>
 <h2>Figures</h2>
 ${sections}
+${table.sweeps.length ? `<h2>Sweeps</h2><ul>${table.sweeps.map((s) => `<li>${escapeHtml(s)}</li>`).join('')}</ul>` : ''}
 ${thresholdList}
 <h2>Reading the columns</h2>
 <ul>${COLUMN_NOTES.map(([c, n]) => `<li><b>${escapeHtml(c)}</b>: ${escapeHtml(n)}</li>`).join('')}</ul>

@@ -32,6 +32,9 @@ export function renderMarkdown(results: Results, table: ReportTable, command: st
     for (const row of section.rows) lines.push(`| ${row.map(escapeCell).join(' | ')} |`);
     lines.push('', `**${section.verdict}**`);
   }
+  if (table.sweeps.length > 0) {
+    lines.push('', '## Sweeps', '', ...table.sweeps.map((s) => `- ${s}`));
+  }
   if (thresholds.length > 0) {
     lines.push('', '## Thresholds', '');
     for (const t of thresholds) lines.push(`- ${t.passed ? 'pass' : '**FAIL**'} \`${t.source}\` — ${t.detail}`);

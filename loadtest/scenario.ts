@@ -25,7 +25,32 @@ function drive(origin: string, scenario: Scenario, seconds: number) {
     durationSeconds: seconds,
     maxInFlight: OPEN_MODEL_MAX_IN_FLIGHT,
     timeoutMs: REQUEST_TIMEOUT_SECONDS * 1000,
+    // A server far behind the offered rate must not stretch the run by its whole backlog.
+    drainMs: Math.min(10_000, seconds * 1000),
   });
+}
+
+/** A `/health` answer faster than this means the server has no backlog left. */
+const SETTLED_HEALTH_MS = 100;
+const SETTLE_TIMEOUT_MS = 120_000;
+
+/**
+ * Waits until the server has worked off what earlier load left queued (a blocking server can hold
+ * hundreds of abandoned requests), so one run's backlog is not measured as the next run's slowness.
+ */
+export async function waitUntilSettled(origin: string): Promise<void> {
+  const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    const started = performance.now();
+    try {
+      const res = await fetch(`${origin}/health`, { signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())) });
+      await res.arrayBuffer();
+      if (performance.now() - started < SETTLED_HEALTH_MS) return;
+    } catch {
+      // Not answering yet; try again until the deadline.
+    }
+  }
+  throw new Error(`${origin} did not settle within ${SETTLE_TIMEOUT_MS / 1000} s after the previous load`);
 }
 
 /**
@@ -34,7 +59,11 @@ function drive(origin: string, scenario: Scenario, seconds: number) {
  * scrapes of the server's own event-loop metrics.
  */
 export async function runScenario(origin: string, scenario: Scenario, settings: RunSettings): Promise<RunMeasurement> {
-  if (settings.warmupSeconds > 0) await drive(origin, scenario, settings.warmupSeconds);
+  await waitUntilSettled(origin);
+  if (settings.warmupSeconds > 0) {
+    await drive(origin, scenario, settings.warmupSeconds);
+    await waitUntilSettled(origin);
+  }
 
   const before = await scrapeMetrics(origin);
   const cpuBefore = process.cpuUsage();

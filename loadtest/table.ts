@@ -1,4 +1,4 @@
-import { groupScenarios, speedupVsBlocking, verdict } from './analysis.ts';
+import { groupScenarios, speedupVsBlocking, sweepVerdicts, verdict } from './analysis.ts';
 import { matchPrevious } from './compare.ts';
 import { fmtChange, fmtMs, fmtPercent, fmtRate, fmtRatio } from './format.ts';
 import type { Results, ScenarioResult, Spread } from './types.ts';
@@ -12,6 +12,8 @@ export interface TableSection {
 export interface ReportTable {
   headers: string[];
   sections: TableSection[];
+  /** One line per workload/mode measured at several levels: where it peaked. */
+  sweeps: string[];
 }
 
 function rpsCell(s: Spread, repeats: number): string {
@@ -56,7 +58,7 @@ export function buildTable(results: Results, previous?: Results): ReportTable {
     const query = Object.values(group.byMode)[0]?.scenario.path.split('?')[1];
     return { title: `${group.workload} — ${group.level}${query ? ` — ${query}` : ''}`, rows, verdict: verdict(group, repeats) };
   });
-  return { headers, sections };
+  return { headers, sections, sweeps: sweepVerdicts(results) };
 }
 
 /** Fixed-width text for the terminal. */
@@ -67,5 +69,6 @@ export function renderTerminal(table: ReportTable): string {
   for (const section of table.sections) {
     out.push('', section.title, line(table.headers), ...section.rows.map(line), `→ ${section.verdict}`);
   }
+  if (table.sweeps.length > 0) out.push('', 'Sweeps:', ...table.sweeps.map((s) => `→ ${s}`));
   return out.join('\n');
 }

@@ -97,3 +97,16 @@ describe('report files', () => {
     expect(() => parseResultsFile('nope', 'bad.json')).toThrow('bad.json is not JSON');
   });
 });
+
+describe('sweeps', () => {
+  it('says where throughput peaked and how the other levels compare', () => {
+    const levels = [1, 2, 4].map((workers, i) => {
+      const r = fixedScenario('cpu', 'worker', [28, 50, 40][i] ?? 0, 10);
+      r.scenario.workers = workers;
+      return r;
+    });
+    const table = buildTable(fixedResults(levels));
+    expect(table.sweeps).toEqual(['cpu/worker: peaks at c=20 w=2 with 50.0 req/s; c=20 w=1 0.6×, c=20 w=4 0.8× of that.']);
+    expect(renderTerminal(table)).toContain('→ cpu/worker: peaks at c=20 w=2');
+  });
+});
