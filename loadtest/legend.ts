@@ -8,5 +8,6 @@ export const COLUMN_NOTES: ReadonlyArray<readonly [string, string]> = [
   ['loop busy', "the server's event-loop utilization over the run: the share of time its main thread was running code"],
   ['of bound', 'req/s as a share of the theoretical bound: Little\'s law for I/O, single-thread rate × usable threads for CPU'],
   ['vs blocking', 'req/s relative to blocking mode at the same load level'],
+  ['Δ', 'with --compare: the change against the earlier run; `~` marks a change within run-to-run noise (both runs repeated, ranges overlap)'],
   ['*', 'the load generator used about a whole core: on a small machine it, not the server, may be the limit'],
 ];

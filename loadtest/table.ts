@@ -1,5 +1,6 @@
 import { groupScenarios, speedupVsBlocking, sweepVerdicts, verdict } from './analysis.ts';
 import { matchPrevious } from './compare.ts';
+import { differsBeyondNoise } from './stats.ts';
 import { fmtChange, fmtMs, fmtPercent, fmtRate, fmtRatio } from './format.ts';
 import type { Results, ScenarioResult, Spread } from './types.ts';
 
@@ -19,6 +20,12 @@ export interface ReportTable {
 function rpsCell(s: Spread, repeats: number): string {
   if (repeats < 2) return fmtRate(s.median);
   return `${fmtRate(s.median)} (${fmtRate(s.min)}–${fmtRate(s.max)})`;
+}
+
+/** The change against an earlier run, marked `~` when both were repeated and their ranges overlap. */
+function changeCell(now: Spread, before: Spread, runsNow: number, runsBefore: number): string {
+  const beyond = differsBeyondNoise(now, before, Math.min(runsNow, runsBefore));
+  return `${fmtChange(now.median, before.median)}${beyond === false ? ' ~' : ''}`;
 }
 
 function errorCell(r: ScenarioResult): string {
@@ -51,7 +58,7 @@ export function buildTable(results: Results, previous?: Results): ReportTable {
       ];
       if (previous) {
         const old = matches.get(r);
-        row.push(old ? fmtChange(r.summary.rps.median, old.summary.rps.median) : 'new', old ? fmtChange(r.summary.p99.median, old.summary.p99.median) : 'new');
+        row.push(old ? changeCell(r.summary.rps, old.summary.rps, repeats, old.runs.length) : 'new', old ? changeCell(r.summary.p99, old.summary.p99, repeats, old.runs.length) : 'new');
       }
       return row;
     });

@@ -110,3 +110,17 @@ describe('sweeps', () => {
     expect(renderTerminal(table)).toContain('→ cpu/worker: peaks at c=20 w=2');
   });
 });
+
+it('marks a change against an earlier run that lies within run-to-run noise', () => {
+  const make = (median: number, min: number, max: number) => {
+    const r = fixedResults([fixedScenario('fetch', 'async', median, 3)]);
+    r.options.repeat = 3;
+    const s = r.scenarios[0];
+    if (!s) throw new Error('fixture');
+    s.runs = [s.runs[0], s.runs[0], s.runs[0]].filter((x) => x !== undefined);
+    s.summary.rps = { median, min, max };
+    return r;
+  };
+  expect(buildTable(make(105, 95, 115), make(100, 90, 110)).sections[0]?.rows[0]?.at(-2)).toBe('+5% ~');
+  expect(buildTable(make(150, 140, 160), make(100, 90, 110)).sections[0]?.rows[0]?.at(-2)).toBe('+50%');
+});
