@@ -10,6 +10,8 @@ import { workloadHandler } from './routes/workload-route.ts';
 import { WORKLOADS } from './workloads/registry.ts';
 
 export interface AppOptions {
+  /** Deadline of each workload request, ms (REQUEST_TIMEOUT_MS); default 30 s. */
+  requestTimeoutMs?: number;
   /** Where 5xx details go (never to the client). Defaults to stderr. */
   logError?: (entry: { requestId: string; method: string; path: string; status: number; error: unknown }) => void;
 }
@@ -34,7 +36,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Hono<AppEnv>
     // Only known workload/mode pairs are labels: arbitrary paths must not grow the label set.
     if (work) deps.metrics.observeRequest({ ...work, status: c.res.status }, (performance.now() - started) / 1000);
   });
-  app.get('/:workload/:mode', workloadHandler(deps));
+  app.get('/:workload/:mode', workloadHandler(deps, options.requestTimeoutMs ?? 30_000));
 
   app.notFound(function notFound(c) {
     return c.json(
@@ -48,7 +50,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Hono<AppEnv>
     if (status >= 500) {
       logError({ requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status, error: c.get('cause') ?? err });
     }
-    if (err instanceof HttpError) return c.json(err.toBody(), err.status as ContentfulStatusCode);
+    if (err instanceof HttpError) return c.json(err.toBody(), err.status as ContentfulStatusCode, err.headers);
     return c.json({ error: 'internal error', requestId: c.get('requestId') }, 500);
   });
 

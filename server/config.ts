@@ -23,6 +23,20 @@ export interface Config {
   readonly workerDbPool: number;
   /** libuv's thread pool size. Node reads it itself; it is parsed here to validate and report it. */
   readonly uvThreadpoolSize: number;
+  /** Tasks that may wait for a worker thread before `worker` requests are refused with 503. */
+  readonly workerQueue: number;
+  /** Queries that may wait for a connection of the async DB pool before `db` requests get 503. */
+  readonly dbQueue: number;
+  /** Per-call limit on an outbound upstream call; past it, 504. */
+  readonly upstreamTimeoutMs: number;
+  /** Deadline of every workload request; past it, 504 and the work is abandoned where it can be. */
+  readonly requestTimeoutMs: number;
+  /** After SIGTERM/SIGINT, how long in-flight requests get to finish. */
+  readonly shutdownGraceMs: number;
+  /** A client must send its request headers within this time, or gets 408. */
+  readonly headersTimeoutMs: number;
+  /** Idle keep-alive connections are closed after this time. */
+  readonly keepAliveTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -44,6 +58,13 @@ export const CONFIG_VARIABLES = {
   WORKERS: 'worker threads for worker mode, 1..64 (default: CPU count)',
   WORKER_DB_POOL: 'connections in each worker thread\'s DB pool, 1..20 (default 4)',
   UV_THREADPOOL_SIZE: 'libuv thread pool size used by async crypto, 1..1024 (default 4; read by Node itself)',
+  WORKER_QUEUE: 'tasks waiting for a worker before 503, 0..10000 (default: 16 per worker)',
+  DB_QUEUE: 'queries waiting for an async-pool connection before 503, 0..100000 (default 1000)',
+  UPSTREAM_TIMEOUT_MS: 'limit per upstream call before 504, 100..60000 (default 15000)',
+  REQUEST_TIMEOUT_MS: 'deadline of a workload request before 504, 100..300000 (default 30000)',
+  SHUTDOWN_GRACE_MS: 'time in-flight requests get to finish on shutdown, 0..120000 (default 10000)',
+  HEADERS_TIMEOUT_MS: 'time a client has to send its headers before 408, 1000..120000 (default 10000)',
+  KEEP_ALIVE_TIMEOUT_MS: 'idle keep-alive connections are closed after, 0..120000 (default 5000)',
 } as const;
 
 function readInt(env: Env, name: keyof typeof CONFIG_VARIABLES, fallback: number, min: number, max: number): number {
@@ -81,6 +102,7 @@ function readUrl(env: Env, name: 'DATABASE_URL' | 'UPSTREAM_URL', protocols: rea
  */
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
   const cpus = availableParallelism();
+  const workers = readInt(env, 'WORKERS', Math.max(1, cpus), 1, 64);
   return Object.freeze({
     port: readInt(env, 'PORT', 3000, 0, 65535),
     host: env['HOST'] || '127.0.0.1',
@@ -90,8 +112,17 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     upstreamUrl: readUrl(env, 'UPSTREAM_URL', ['http:', 'https:']),
     upstreamPort: readInt(env, 'UPSTREAM_PORT', 3001, 0, 65535),
     dbPool: readInt(env, 'DB_POOL', 10, 1, 100),
-    workers: readInt(env, 'WORKERS', Math.max(1, cpus), 1, 64),
+    workers,
     workerDbPool: readInt(env, 'WORKER_DB_POOL', 4, 1, 20),
     uvThreadpoolSize: readInt(env, 'UV_THREADPOOL_SIZE', 4, 1, 1024),
+    // Sized from the worker count: enough that the default load test (20 connections) is not refused.
+    workerQueue: readInt(env, 'WORKER_QUEUE', workers * 16, 0, 10_000),
+    // At least twice the 500 queries one request may send, so a single legal request always fits.
+    dbQueue: readInt(env, 'DB_QUEUE', 1000, 0, 100_000),
+    upstreamTimeoutMs: readInt(env, 'UPSTREAM_TIMEOUT_MS', 15_000, 100, 60_000),
+    requestTimeoutMs: readInt(env, 'REQUEST_TIMEOUT_MS', 30_000, 100, 300_000),
+    shutdownGraceMs: readInt(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 120_000),
+    headersTimeoutMs: readInt(env, 'HEADERS_TIMEOUT_MS', 10_000, 1000, 120_000),
+    keepAliveTimeoutMs: readInt(env, 'KEEP_ALIVE_TIMEOUT_MS', 5000, 0, 120_000),
   });
 }

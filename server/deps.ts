@@ -24,6 +24,10 @@ export interface DepsOptions {
   workerDbPool: number;
   /** Only reported; Node itself reads UV_THREADPOOL_SIZE. */
   uvThreadpoolSize?: number;
+  /** Bounded queues and timeouts (config.ts documents each); generous defaults when not given. */
+  workerQueue?: number;
+  dbQueue?: number;
+  upstreamTimeoutMs?: number;
 }
 
 export interface ServerFacts {
@@ -37,13 +41,16 @@ export interface ServerFacts {
 
 /** Creates the clients, the sync-I/O helper and the worker pool; `close` releases them in reverse. */
 export function createDeps(options: DepsOptions): AppDeps & { close(): Promise<void> } {
+  const upstreamTimeoutMs = options.upstreamTimeoutMs ?? 15_000;
   const clients: AsyncClients = {
-    db: createWorldStore(options.databaseUrl, options.dbPool),
-    upstream: createUpstreamClient(options.upstreamUrl),
+    db: createWorldStore(options.databaseUrl, options.dbPool, options.dbQueue ?? 1000),
+    upstream: createUpstreamClient(options.upstreamUrl, upstreamTimeoutMs),
   };
-  const syncIo = createSyncIo(options.databaseUrl, options.upstreamUrl);
+  const syncIo = createSyncIo(options.databaseUrl, options.upstreamUrl, upstreamTimeoutMs);
   const pool = createWorkerPool({
     threads: options.workers,
+    maxQueue: options.workerQueue ?? options.workers * 16,
+    upstreamTimeoutMs,
     databaseUrl: options.databaseUrl,
     upstreamUrl: options.upstreamUrl,
     dbPoolSize: options.workerDbPool,

@@ -19,6 +19,10 @@ function fieldsOf(err: unknown): { name: string; code?: string; status?: number 
 export function toHttpError(workload: string, err: unknown): HttpError {
   if (err instanceof HttpError) return err;
   const { name, code, status } = fieldsOf(err);
+  if (code === 'OVERLOADED') {
+    // Refused before any work started: safe to retry, and soon, since queues drain in seconds.
+    return new HttpError(503, `${(err as Error).message}; retry later`, { code }, { 'Retry-After': '1' });
+  }
   if (workload === 'fetch') {
     if (name === 'UpstreamStatusError' && status !== undefined) {
       return new HttpError(502, 'the upstream answered with an error', { upstreamStatus: status });

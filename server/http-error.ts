@@ -10,11 +10,14 @@ export class HttpError extends Error {
   /** 499 (nginx's "client closed request") marks work abandoned because the caller went away. */
   readonly status: 400 | 404 | 405 | 408 | 413 | 499 | 500 | 502 | 503 | 504;
   readonly details: ErrorDetails;
+  /** Response headers that go with the error, e.g. Retry-After on a 503. */
+  readonly headers: Readonly<Record<string, string>>;
 
-  constructor(status: HttpError['status'], message: string, details: ErrorDetails = {}) {
+  constructor(status: HttpError['status'], message: string, details: ErrorDetails = {}, headers: Readonly<Record<string, string>> = {}) {
     super(message);
     this.status = status;
     this.details = details;
+    this.headers = headers;
   }
 
   /** The JSON body sent to the client. */

@@ -12,9 +12,8 @@ import { createApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createDeps } from './deps.ts';
 import { printBanner } from './banner.ts';
+import { serverOptions } from './server-options.ts';
 
-/** How long in-flight requests get to finish after a stop signal. */
-const SHUTDOWN_GRACE_MS = 10_000;
 
 function readConfig(): Config {
   try {
@@ -87,7 +86,7 @@ try {
   const deps = createDeps({ ...config, databaseUrl, upstreamUrl });
   stopSteps.push({ name: 'pools', stop: () => deps.close() });
 
-  const server = serve({ fetch: createApp(deps).fetch, port: config.port, hostname: config.host }, (info: AddressInfo) =>
+  const server = serve({ fetch: createApp(deps, { requestTimeoutMs: config.requestTimeoutMs }).fetch, port: config.port, hostname: config.host, serverOptions: serverOptions(config) }, (info: AddressInfo) =>
     printBanner({ info, config, upstreamUrl, embeddedDb: !config.databaseUrl }),
   ) as Server;
   server.once('listening', () => reportReadyToParent(server));
@@ -96,7 +95,7 @@ try {
     stop: () =>
       new Promise<void>((resolve) => {
         // Stop accepting, let in-flight requests finish, then cut idle keep-alive sockets.
-        const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+        const force = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
         server.close(() => {
           clearTimeout(force);
           resolve();

@@ -35,6 +35,13 @@ describe('loadConfig', () => {
       workers: 5,
       workerDbPool: 2,
       uvThreadpoolSize: 4,
+      workerQueue: 80,
+      dbQueue: 1000,
+      upstreamTimeoutMs: 15_000,
+      requestTimeoutMs: 30_000,
+      shutdownGraceMs: 10_000,
+      headersTimeoutMs: 10_000,
+      keepAliveTimeoutMs: 5000,
     });
   });
 

@@ -15,14 +15,18 @@ export interface UpstreamClient {
   close(): Promise<void>;
 }
 
-export function createUpstreamClient(baseUrl: string): UpstreamClient {
+/**
+ * @param timeoutMs limit on each call's wait for headers and between body chunks; past it the call
+ *   fails with an undici timeout error (mapped to 504).
+ */
+export function createUpstreamClient(baseUrl: string, timeoutMs = 15_000): UpstreamClient {
   // Keep-alive is the point: a new TCP connection per call would measure the handshake, not the wait.
   const agent = new Agent({ keepAliveTimeout: 10_000, connections: 256 });
   return {
     async get(path, signal) {
       if (!path.startsWith('/')) throw new Error('upstream paths must start with /');
       // The base is fixed at start; only a path built by this program is appended, never caller input.
-      const res = await request(baseUrl + path, { dispatcher: agent, signal: signal ?? null });
+      const res = await request(baseUrl + path, { dispatcher: agent, signal: signal ?? null, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
       if (res.statusCode >= 400) {
         await res.body.dump();
         throw new UpstreamStatusError(res.statusCode);

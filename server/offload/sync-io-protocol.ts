@@ -16,6 +16,7 @@ export type SyncIoResponse =
 export interface SyncIoWorkerData {
   databaseUrl: string;
   upstreamUrl: string;
+  upstreamTimeoutMs: number;
   /** Int32Array over this buffer: 0 = waiting, 1 = an answer was posted. */
   signal: SharedArrayBuffer;
   port: MessagePort;

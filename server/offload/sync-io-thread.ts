@@ -9,11 +9,11 @@ import { createWorldStore } from '../clients/world-store.ts';
 import { toErrorData } from './error-data.ts';
 import type { SyncIoRequest, SyncIoResponse, SyncIoWorkerData } from './sync-io-protocol.ts';
 
-const { databaseUrl, upstreamUrl, signal, port } = workerData as SyncIoWorkerData;
+const { databaseUrl, upstreamUrl, upstreamTimeoutMs, signal, port } = workerData as SyncIoWorkerData;
 const state = new Int32Array(signal);
 // One connection: the event-loop thread makes one synchronous call at a time, like a sync driver.
 const db = createWorldStore(databaseUrl, 1);
-const upstream = createUpstreamClient(upstreamUrl);
+const upstream = createUpstreamClient(upstreamUrl, upstreamTimeoutMs);
 
 async function answer(request: SyncIoRequest): Promise<SyncIoResponse> {
   try {

@@ -5,10 +5,11 @@ import { siblingFile } from './loader-args.ts';
 import type { SyncIoRequest, SyncIoResponse, SyncIoWorkerData } from './sync-io-protocol.ts';
 
 /**
- * Longest a single synchronous call may hold the event loop. Parameters already bound each call to
- * 10 s of waiting; this is the backstop if the helper thread itself stops answering.
+ * Longest a single synchronous call may hold the event loop. Parameters bound each call to 10 s of
+ * waiting and UPSTREAM_TIMEOUT_MS (≤ 60 s) bounds a call to a stalled upstream; this is the backstop
+ * if the helper thread itself stops answering.
  */
-const CALL_TIMEOUT_MS = 15_000;
+const CALL_TIMEOUT_MS = 65_000;
 
 export class SyncIoTimeoutError extends Error {
   override name = 'SyncIoTimeoutError';
@@ -23,11 +24,11 @@ export interface SyncIo extends SyncClients {
 type Request = SyncIoRequest extends infer R ? (R extends unknown ? Omit<R, 'seq'> : never) : never;
 
 /** Starts the helper thread that does the I/O while the event-loop thread waits on Atomics.wait. */
-export function createSyncIo(databaseUrl: string, upstreamUrl: string): SyncIo {
+export function createSyncIo(databaseUrl: string, upstreamUrl: string, upstreamTimeoutMs: number): SyncIo {
   const signal = new SharedArrayBuffer(4);
   const state = new Int32Array(signal);
   const { port1: mine, port2: theirs } = new MessageChannel();
-  const data: SyncIoWorkerData = { databaseUrl, upstreamUrl, signal, port: theirs };
+  const data: SyncIoWorkerData = { databaseUrl, upstreamUrl, upstreamTimeoutMs, signal, port: theirs };
   const worker = new Worker(siblingFile(import.meta.url, './sync-io-boot.cjs'), { workerData: data, transferList: [theirs] });
   let seq = 0;
 

@@ -1,5 +1,6 @@
 import { Piscina } from 'piscina';
 import type { WorkResult } from '../workloads/workload.ts';
+import { OverloadError } from '../overload.ts';
 import { RemoteError } from './error-data.ts';
 import { siblingFile } from './loader-args.ts';
 import type { WorkerOutcome, WorkerSettings, WorkerTask } from './worker-protocol.ts';
@@ -17,14 +18,20 @@ export interface WorkerPool {
 
 export interface WorkerPoolOptions extends WorkerSettings {
   threads: number;
+  /** Tasks that may wait for a free thread; one more is refused with OverloadError. */
+  maxQueue: number;
 }
 
+/** piscina's own errors for a full queue (its Errors.TaskQueueAtLimit / NoTaskQueueAvailable). */
+const QUEUE_FULL_MESSAGES = new Set(['Task queue is at limit', 'No task queue available and all Workers are busy']);
+
 export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
-  const { threads, ...settings } = options;
+  const { threads, maxQueue, ...settings } = options;
   const piscina = new Piscina<WorkerTask, WorkerOutcome>({
     filename: siblingFile(import.meta.url, './worker-boot.cjs').href,
     minThreads: threads,
     maxThreads: threads,
+    maxQueue,
     // One task at a time per thread, as a thread pool in the seed tutorials does; I/O tasks that wait
     // still hold their thread, which is exactly the cost of offloading I/O that looplab shows.
     concurrentTasksPerWorker: 1,
@@ -34,7 +41,9 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   });
 
   async function submit(task: WorkerTask, signal?: AbortSignal): Promise<WorkResult> {
-    const outcome = await piscina.run(task, signal ? { signal } : {});
+    const outcome = await piscina.run(task, signal ? { signal } : {}).catch((err: unknown) => {
+      throw err instanceof Error && QUEUE_FULL_MESSAGES.has(err.message) ? new OverloadError('worker pool') : err;
+    });
     if (!outcome.ok) throw new RemoteError(outcome.error);
     return outcome.result;
   }

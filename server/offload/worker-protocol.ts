@@ -14,4 +14,5 @@ export interface WorkerSettings {
   databaseUrl: string;
   upstreamUrl: string;
   dbPoolSize: number;
+  upstreamTimeoutMs: number;
 }

@@ -13,7 +13,7 @@ import type { WorkerOutcome, WorkerSettings, WorkerTask } from './worker-protoco
 const settings = workerData as WorkerSettings;
 const clients: AsyncClients = {
   db: createWorldStore(settings.databaseUrl, settings.dbPoolSize),
-  upstream: createUpstreamClient(settings.upstreamUrl),
+  upstream: createUpstreamClient(settings.upstreamUrl, settings.upstreamTimeoutMs),
 };
 
 export default async function runTask(task: WorkerTask): Promise<WorkerOutcome> {

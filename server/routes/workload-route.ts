@@ -18,8 +18,32 @@ function run(workload: Workload, mode: Mode, params: Record<string, number | str
   }
 }
 
-/** `GET /:workload/:mode`: validates, runs the work in the requested mode and reports how long it took. */
-export function workloadHandler(deps: AppDeps) {
+/**
+ * Settles with the work or rejects when `signal` aborts, whichever comes first. Abandoned async work
+ * that cannot be cancelled (a query already sent) finishes in the background; fetches and worker tasks
+ * get the same signal and are cancelled for real.
+ */
+async function untilAborted<T>(work: T | Promise<T>, signal: AbortSignal): Promise<T> {
+  if (!(work instanceof Promise)) return work;
+  let onAbort = () => {};
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([work, aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    work.catch(() => {}); // an abandoned failure must not surface as an unhandled rejection
+  }
+}
+
+/**
+ * `GET /:workload/:mode`: validates, runs the work in the requested mode and reports how long it took.
+ * Blocking work cannot be interrupted (nothing can stop synchronous code on the event loop); its
+ * parameters bound it instead. Async and worker work stop at the deadline or when the client leaves.
+ */
+export function workloadHandler(deps: AppDeps, requestTimeoutMs: number) {
   return async function handleWorkload(c: Context<AppEnv>) {
     const workload = findWorkload(c.req.param('workload') ?? '');
     if (!workload) throw new HttpError(404, 'unknown workload', { workloads: Object.keys(WORKLOADS) });
@@ -31,10 +55,15 @@ export function workloadHandler(deps: AppDeps) {
     workload.check?.(params);
 
     const started = performance.now();
+    const deadline = AbortSignal.timeout(requestTimeoutMs);
+    const signal = AbortSignal.any([c.req.raw.signal, deadline]);
     let result: WorkResult;
     try {
-      result = await run(workload, mode, params, deps, c.req.raw.signal);
+      result = await untilAborted(run(workload, mode, params, deps, signal), signal);
     } catch (err) {
+      if (deadline.aborted) {
+        throw new HttpError(504, 'the request took longer than its deadline', { deadlineMs: requestTimeoutMs });
+      }
       // The caller hung up and the work was cancelled (worker task aborted, slices stopped): nobody
       // is waiting for an answer, and it is not a server fault to log.
       if (c.req.raw.signal.aborted) throw new HttpError(499, 'client closed the request');

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { inject } from 'vitest';
 import { createApp } from '../../server/app.ts';
 import { createDeps, type DepsOptions } from '../../server/deps.ts';
+import { serverOptions } from '../../server/server-options.ts';
 
 export interface TestApp {
   /** Base URL, e.g. http://127.0.0.1:41234 */
@@ -12,8 +13,15 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+export interface TestAppOptions extends Partial<DepsOptions> {
+  requestTimeoutMs?: number;
+  headersTimeoutMs?: number;
+  keepAliveTimeoutMs?: number;
+}
+
 /** Starts the real app with real pools on port 0, against the run's PostgreSQL and upstream. */
-export async function startTestApp(overrides: Partial<DepsOptions> = {}): Promise<TestApp> {
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const { requestTimeoutMs, headersTimeoutMs = 10_000, keepAliveTimeoutMs = 5000, ...overrides } = options;
   const deps = createDeps({
     databaseUrl: inject('databaseUrl'),
     upstreamUrl: inject('upstreamUrl'),
@@ -22,9 +30,12 @@ export async function startTestApp(overrides: Partial<DepsOptions> = {}): Promis
     workerDbPool: 2,
     ...overrides,
   });
-  const app = createApp(deps, { logError: () => {} });
+  const app = createApp(deps, { logError: () => {}, ...(requestTimeoutMs ? { requestTimeoutMs } : {}) });
   const server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s as Server)) as Server;
+    const s = serve(
+      { fetch: app.fetch, port: 0, hostname: '127.0.0.1', serverOptions: serverOptions({ headersTimeoutMs, keepAliveTimeoutMs }) },
+      () => resolve(s as Server),
+    ) as Server;
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

@@ -1,0 +1,11 @@
+/**
+ * A bounded queue is full: the request is refused at once (503 with Retry-After) instead of waiting
+ * behind an unbounded backlog.
+ */
+export class OverloadError extends Error {
+  override name = 'OverloadError';
+  readonly code = 'OVERLOADED';
+  constructor(readonly resource: 'worker pool' | 'database pool') {
+    super(`the ${resource} queue is full`);
+  }
+}
