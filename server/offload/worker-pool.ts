@@ -41,6 +41,9 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   });
 
   async function submit(task: WorkerTask, signal?: AbortSignal): Promise<WorkResult> {
+    // piscina 5 keeps tasks that carry an AbortSignal in a separate queue its own maxQueue does not
+    // count, so the bound is enforced here, on the number of tasks waiting for a thread.
+    if (piscina.queueSize >= maxQueue) throw new OverloadError('worker pool');
     const outcome = await piscina.run(task, signal ? { signal } : {}).catch((err: unknown) => {
       throw err instanceof Error && QUEUE_FULL_MESSAGES.has(err.message) ? new OverloadError('worker pool') : err;
     });

@@ -1,8 +1,10 @@
-import { createServer, connect, type Server, type Socket } from 'node:net';
+import { fork } from 'node:child_process';
+import { typeScriptLoaderArgs } from '../../server/offload/loader-args.ts';
 
 /**
  * A TCP proxy in front of a real server, so a test can take a dependency away (`cut`) and give it
- * back (`restore`) without stopping the server the other tests share.
+ * back (`restore`) without stopping the server the other tests share. It runs in a child process
+ * (test/fixtures/tcp-proxy-process.ts) so that a blocked test thread cannot stall it.
  */
 export interface TcpProxy {
   readonly port: number;
@@ -14,32 +16,29 @@ export interface TcpProxy {
 }
 
 export async function startTcpProxy(targetHost: string, targetPort: number): Promise<TcpProxy> {
-  const sockets = new Set<Socket>();
-  let server: Server | undefined;
-  let port = 0;
-
-  const listen = async () => {
-    server = createServer((client) => {
-      const upstream = connect(targetPort, targetHost);
-      for (const s of [client, upstream]) {
-        sockets.add(s);
-        s.on('close', () => sockets.delete(s));
-        s.on('error', () => {
-          client.destroy();
-          upstream.destroy();
-        });
-      }
-      client.pipe(upstream).pipe(client);
+  const child = fork(new URL('../fixtures/tcp-proxy-process.ts', import.meta.url), [targetHost, String(targetPort)], {
+    execArgv: typeScriptLoaderArgs(),
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  let nextId = 1;
+  const replies = new Map<number, (port: number) => void>();
+  child.on('message', (msg: { id: number; port: number }) => replies.get(msg.id)?.(msg.port));
+  const request = (cmd?: 'cut' | 'restore') =>
+    new Promise<number>((resolve) => {
+      const id = cmd ? nextId++ : 0;
+      replies.set(id, resolve);
+      if (cmd) child.send({ id, cmd });
     });
-    await new Promise<void>((resolve) => server?.listen(port, '127.0.0.1', resolve));
-    port = (server.address() as { port: number }).port;
+  const port = await request();
+  return {
+    port,
+    cut: async () => void (await request('cut')),
+    restore: async () => void (await request('restore')),
+    close: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.disconnect();
+      await exited;
+    },
   };
-  const cut = async () => {
-    const s = server;
-    server = undefined;
-    for (const socket of sockets) socket.destroy();
-    if (s) await new Promise((resolve) => s.close(resolve));
-  };
-  await listen();
-  return { port, cut, restore: listen, close: cut };
 }

@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startTestApp, type TestApp } from './helpers/test-app.ts';
+import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.ts';
+
+const MODES = ['blocking', 'async', 'worker'] as const;
+
+async function timed(app: TestApp, path: string) {
+  const started = performance.now();
+  const res = await app.get(path);
+  const body = (await res.json()) as Record<string, unknown>;
+  return { status: res.status, body, headers: res.headers, ms: performance.now() - started };
+}
+
+describe('overload: bounded queues refuse at once', () => {
+  it('refuses worker tasks beyond the queue with 503 and Retry-After, and serves the rest', async () => {
+    const app = await startTestApp({ workers: 1, workerQueue: 1 });
+    try {
+      // While a thread is still starting piscina counts it as capacity; measure the steady state.
+      expect((await timed(app, '/ready')).status).toBe(200);
+      const answers = await Promise.all(Array.from({ length: 5 }, () => timed(app, '/cpu/worker?n=300000000')));
+      const refused = answers.filter((a) => a.status === 503);
+      const served = answers.filter((a) => a.status === 200);
+      expect(served.length).toBeGreaterThanOrEqual(2); // one running, one queued
+      expect(refused.length).toBeGreaterThanOrEqual(2);
+      for (const r of refused) {
+        expect(r.body).toEqual({ error: 'the worker pool queue is full; retry later', code: 'OVERLOADED' });
+        expect(r.headers.get('retry-after')).toBe('1');
+        // Refused without waiting for the work ahead of it (each task takes several hundred ms).
+        expect(r.ms).toBeLessThan(Math.min(...served.map((s) => s.ms)));
+      }
+      expect((await timed(app, '/cpu/worker?n=1000')).status).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('refuses DB queries beyond the async pool queue with 503', async () => {
+    const app = await startTestApp({ dbPool: 1, dbQueue: 1 });
+    try {
+      const answers = await Promise.all(Array.from({ length: 5 }, () => timed(app, '/db/async?sleep=300')));
+      expect(answers.filter((a) => a.status === 200).length).toBeGreaterThanOrEqual(2);
+      const refused = answers.filter((a) => a.status === 503);
+      expect(refused.length).toBeGreaterThanOrEqual(2);
+      expect(refused[0]?.body).toEqual({ error: 'the database pool queue is full; retry later', code: 'OVERLOADED' });
+      expect(refused[0]?.headers.get('retry-after')).toBe('1');
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('deadlines', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ requestTimeoutMs: 500, upstreamTimeoutMs: 5000, workers: 1 });
+  });
+  afterAll(() => app.close());
+
+  it.each(['async', 'worker'])('answers 504 at the request deadline in %s mode and abandons the work', async (mode) => {
+    const fetchAnswer = await timed(app, `/fetch/${mode}?delay=3000`);
+    expect(fetchAnswer.status).toBe(504);
+    expect(fetchAnswer.body).toEqual({ error: 'the request took longer than its deadline', deadlineMs: 500 });
+    expect(fetchAnswer.ms).toBeLessThan(2000);
+    const cpuAnswer = await timed(app, `/cpu/${mode}?n=500000000`);
+    expect(cpuAnswer.status).toBe(504);
+    // The cancelled task freed its worker (piscina replaces an aborted thread): short work runs again.
+    expect((await timed(app, `/cpu/${mode}?n=1000`)).status).toBe(200);
+  });
+});
+
+describe('a slow or failing upstream', () => {
+  it.each(MODES)('answers 504 when the upstream is slower than the call timeout (%s)', async (mode) => {
+    const app = await startTestApp({ upstreamTimeoutMs: 300 });
+    try {
+      const answer = await timed(app, `/fetch/${mode}?delay=3000`);
+      expect(answer.status).toBe(504);
+      expect(answer.body).toEqual({ error: 'the upstream did not answer in time' });
+      expect(answer.ms).toBeLessThan(2500);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('answers 502 naming the status when the upstream answers an error', async () => {
+    const app = await startTestApp({ upstreamUrl: `${inject('upstreamUrl')}/no-such-prefix` });
+    try {
+      for (const mode of MODES) {
+        const answer = await timed(app, `/fetch/${mode}?delay=0`);
+        expect(answer.status, mode).toBe(502);
+        expect(answer.body).toEqual({ error: 'the upstream answered with an error', upstreamStatus: 404 });
+      }
+    } finally {
+      await app.close();
+    }
+  });
+
+  describe('when the upstream goes away and comes back', () => {
+    let proxy: TcpProxy;
+    let app: TestApp;
+    beforeAll(async () => {
+      const upstream = new URL(inject('upstreamUrl'));
+      proxy = await startTcpProxy(upstream.hostname, Number(upstream.port));
+      app = await startTestApp({ upstreamUrl: `http://127.0.0.1:${proxy.port}` });
+    });
+    afterAll(async () => {
+      await app.close();
+      await proxy.close();
+    });
+
+    it('answers 502 in every mode without leaking the address, keeps /health up, and recovers by itself', async () => {
+      for (const mode of MODES) expect((await timed(app, `/fetch/${mode}?delay=1`)).status).toBe(200);
+      await proxy.cut();
+      for (const mode of MODES) {
+        const answer = await timed(app, `/fetch/${mode}?delay=1`);
+        expect(answer.status, mode).toBe(502);
+        expect(answer.body['error']).toBe('the upstream could not be reached');
+        expect(JSON.stringify(answer.body)).not.toMatch(/127\.0\.0\.1|:\d{4,5}/);
+        expect(answer.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+      }
+      expect((await timed(app, '/health')).status).toBe(200);
+      await proxy.restore();
+      for (const mode of MODES) expect((await timed(app, `/fetch/${mode}?delay=1`)).status, mode).toBe(200);
+    });
+  });
+});
