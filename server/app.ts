@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { requestId } from 'hono/request-id';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppDeps } from './deps.ts';
@@ -20,12 +20,29 @@ function defaultLogError(entry: Parameters<NonNullable<AppOptions['logError']>>[
   console.error(JSON.stringify({ level: 'error', ...entry, error: String((entry.error as Error)?.stack ?? entry.error) }));
 }
 
+/**
+ * Every endpoint is a GET without a body. Other methods get 405 (for every path, consistently), and a
+ * request that announces a body — by length or chunked — gets 413 before any of it is read.
+ */
+const onlyReadsWithoutBodies: MiddlewareHandler<AppEnv> = async function onlyReadsWithoutBodies(c, next) {
+  if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+    return c.json({ error: 'method not allowed', allowed: 'GET, HEAD' }, 405, { Allow: 'GET, HEAD' });
+  }
+  const length = c.req.header('content-length');
+  if ((length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined) {
+    // Close the connection: the unread body must not be parsed as the next request.
+    return c.json({ error: 'request bodies are not accepted', allowed: '0 bytes' }, 413, { Connection: 'close' });
+  }
+  await next();
+};
+
 /** Builds the looplab app from its dependencies. It never listens: `main.ts` (or a test) does. */
 export function createApp(deps: AppDeps, options: AppOptions = {}): Hono<AppEnv> {
   const logError = options.logError ?? defaultLogError;
   const app = new Hono<AppEnv>();
 
   app.use(requestId());
+  app.use(onlyReadsWithoutBodies);
   app.route('/', opsRoutes(deps));
   app.route('/', indexRoute(deps.about));
 
