@@ -1,0 +1,83 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { Agent, request } from 'undici';
+import { afterEach, expect, inject, it } from 'vitest';
+import { typeScriptLoaderArgs } from '../server/offload/loader-args.ts';
+
+let child: ChildProcess | undefined;
+afterEach(() => {
+  if (child?.exitCode === null) child.kill('SIGKILL');
+});
+
+/** Starts `server/main.ts` against the run's database and upstream, and resolves with its URL. */
+async function startMain(env: Record<string, string> = {}): Promise<{ url: string; exited: Promise<number | null> }> {
+  const proc = spawn(process.execPath, [...typeScriptLoaderArgs(), 'server/main.ts'], {
+    env: { ...process.env, PORT: '0', DATABASE_URL: inject('databaseUrl'), UPSTREAM_URL: inject('upstreamUrl'), WORKERS: '2', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child = proc;
+  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    proc.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /looplab listening on (http:\/\/\S+)/.exec(output);
+      if (match?.[1]) resolve(match[1]);
+    });
+    proc.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    void exited.then(() => reject(new Error(`main exited early:\n${output}`)));
+  });
+  const deadline = Date.now() + 30_000;
+  while ((await fetch(`${url}/ready`)).status !== 200 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  return { url, exited };
+}
+
+it('loses no accepted request on SIGTERM: every one gets its full answer, then the process exits 0', async () => {
+  const { url, exited } = await startMain({ SHUTDOWN_GRACE_MS: '15000' });
+  // Keep-alive connections, as a real client pool would hold them.
+  const agent = new Agent({ connections: 50 });
+  const paths = [
+    ...Array.from({ length: 20 }, () => '/fetch/async?delay=1500'),
+    ...Array.from({ length: 5 }, () => '/db/async?sleep=1000'),
+    ...Array.from({ length: 4 }, () => '/cpu/worker?n=200000000'),
+    '/fetch/blocking?delay=500',
+  ];
+  const answers = Promise.all(
+    paths.map(async (path) => {
+      const res = await request(url + path, { dispatcher: agent });
+      const body = (await res.body.json()) as { workload?: string };
+      return { path, status: res.statusCode, workload: body.workload };
+    }),
+  );
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  child?.kill('SIGTERM');
+
+  const results = await answers;
+  expect(results.filter((r) => r.status !== 200)).toEqual([]);
+  expect(results.every((r) => r.workload && r.path.startsWith(`/${r.workload}/`))).toBe(true);
+  expect(await exited).toBe(0);
+  await agent.close();
+});
+
+it('stops accepting new connections once shutting down', async () => {
+  const { url, exited } = await startMain();
+  const slow = fetch(`${url}/fetch/async?delay=1500`);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  child?.kill('SIGTERM');
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  await expect(fetch(`${url}/health`, { headers: { connection: 'close' } })).rejects.toThrow();
+  expect((await slow).status).toBe(200);
+  expect(await exited).toBe(0);
+});
+
+it('exits at once on a second signal, without waiting for in-flight work', async () => {
+  const { url, exited } = await startMain({ SHUTDOWN_GRACE_MS: '60000' });
+  const slow = fetch(`${url}/fetch/async?delay=8000`).catch(() => undefined);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const started = Date.now();
+  child?.kill('SIGTERM');
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  child?.kill('SIGINT');
+  expect(await exited).toBe(1);
+  expect(Date.now() - started).toBeLessThan(3_000);
+  await slow;
+});
