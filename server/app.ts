@@ -2,6 +2,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { requestId } from 'hono/request-id';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppDeps } from './deps.ts';
+import { createLogger, type Logger } from './logger.ts';
 import { HttpError } from './http-error.ts';
 import type { AppEnv } from './routes/app-env.ts';
 import { indexRoute } from './routes/index-route.ts';
@@ -12,12 +13,8 @@ import { WORKLOADS } from './workloads/registry.ts';
 export interface AppOptions {
   /** Deadline of each workload request, ms (REQUEST_TIMEOUT_MS); default 30 s. */
   requestTimeoutMs?: number;
-  /** Where 5xx details go (never to the client). Defaults to stderr. */
-  logError?: (entry: { requestId: string; method: string; path: string; status: number; error: unknown }) => void;
-}
-
-function defaultLogError(entry: Parameters<NonNullable<AppOptions['logError']>>[0]): void {
-  console.error(JSON.stringify({ level: 'error', ...entry, error: String((entry.error as Error)?.stack ?? entry.error) }));
+  /** Where request lines and 5xx details go (never to the client). Defaults to a silent logger. */
+  logger?: Logger;
 }
 
 /**
@@ -38,7 +35,7 @@ const onlyReadsWithoutBodies: MiddlewareHandler<AppEnv> = async function onlyRea
 
 /** Builds the looplab app from its dependencies. It never listens: `main.ts` (or a test) does. */
 export function createApp(deps: AppDeps, options: AppOptions = {}): Hono<AppEnv> {
-  const logError = options.logError ?? defaultLogError;
+  const logger = options.logger ?? createLogger('silent');
   const app = new Hono<AppEnv>();
 
   app.use(requestId());
@@ -50,8 +47,10 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Hono<AppEnv>
     const started = performance.now();
     await next();
     const work = c.get('work');
+    const seconds = (performance.now() - started) / 1000;
     // Only known workload/mode pairs are labels: arbitrary paths must not grow the label set.
-    if (work) deps.metrics.observeRequest({ ...work, status: c.res.status }, (performance.now() - started) / 1000);
+    if (work) deps.metrics.observeRequest({ ...work, status: c.res.status }, seconds);
+    logger.debug({ reqId: c.get('requestId'), ...work, path: c.req.path, status: c.res.status, durationMs: Math.round(seconds * 1e5) / 100 }, 'request');
   });
   app.get('/:workload/:mode', workloadHandler(deps, options.requestTimeoutMs ?? 30_000));
 
@@ -65,7 +64,8 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Hono<AppEnv>
   app.onError(function handleError(err, c) {
     const status = err instanceof HttpError ? err.status : 500;
     if (status >= 500) {
-      logError({ requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status, error: c.get('cause') ?? err });
+      const cause = c.get('cause') ?? err;
+      logger.error({ reqId: c.get('requestId'), ...c.get('work'), method: c.req.method, path: c.req.path, status, err: cause }, 'request failed');
     }
     if (err instanceof HttpError) return c.json(err.toBody(), err.status as ContentfulStatusCode, err.headers);
     return c.json({ error: 'internal error', requestId: c.get('requestId') }, 500);

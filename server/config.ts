@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { LOG_LEVELS, type LogLevel } from './logger.ts';
 
 /** Everything looplab reads from the environment, parsed and validated once. */
 export interface Config {
@@ -37,6 +38,7 @@ export interface Config {
   readonly headersTimeoutMs: number;
   /** Idle keep-alive connections are closed after this time. */
   readonly keepAliveTimeoutMs: number;
+  readonly logLevel: LogLevel;
 }
 
 export class ConfigError extends Error {
@@ -65,6 +67,7 @@ export const CONFIG_VARIABLES = {
   SHUTDOWN_GRACE_MS: 'time in-flight requests get to finish on shutdown, 0..120000 (default 10000)',
   HEADERS_TIMEOUT_MS: 'time a client has to send its headers before 408, 1000..120000 (default 10000)',
   KEEP_ALIVE_TIMEOUT_MS: 'idle keep-alive connections are closed after, 0..120000 (default 5000)',
+  LOG_LEVEL: `${LOG_LEVELS.join(' | ')} (default info; one line per request at debug)`,
 } as const;
 
 function readInt(env: Env, name: keyof typeof CONFIG_VARIABLES, fallback: number, min: number, max: number): number {
@@ -96,6 +99,13 @@ function readUrl(env: Env, name: 'DATABASE_URL' | 'UPSTREAM_URL', protocols: rea
   return name === 'UPSTREAM_URL' ? url.origin + url.pathname.replace(/\/+$/, '') : raw;
 }
 
+function readLogLevel(env: Env): LogLevel {
+  const raw = env['LOG_LEVEL'];
+  if (raw === undefined || raw === '') return 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(raw)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
+  return raw as LogLevel;
+}
+
 /**
  * Parses the environment into a frozen {@link Config}.
  * @throws ConfigError naming the variable and what it allows.
@@ -124,5 +134,6 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     shutdownGraceMs: readInt(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 120_000),
     headersTimeoutMs: readInt(env, 'HEADERS_TIMEOUT_MS', 10_000, 1000, 120_000),
     keepAliveTimeoutMs: readInt(env, 'KEEP_ALIVE_TIMEOUT_MS', 5000, 0, 120_000),
+    logLevel: readLogLevel(env),
   });
 }

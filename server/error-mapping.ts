@@ -36,3 +36,13 @@ export function toHttpError(workload: string, err: unknown): HttpError {
   }
   return new HttpError(500, 'internal error');
 }
+
+/** A short, fixed label for why a workload request failed, for the failures counter. */
+export function failureReason(error: HttpError): string {
+  const { status, details } = error;
+  if (status === 499) return 'client_closed';
+  if (status === 504) return 'deadlineMs' in details ? 'deadline' : 'dependency_timeout';
+  if (status === 503) return details['code'] === 'OVERLOADED' ? 'overloaded' : 'db_unavailable';
+  if (status === 502) return 'upstreamStatus' in details ? 'upstream_error' : 'upstream_unreachable';
+  return 'internal';
+}

@@ -13,6 +13,7 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createDeps } from './deps.ts';
 import { printBanner } from './banner.ts';
 import { serverOptions } from './server-options.ts';
+import { createLogger } from './logger.ts';
 
 
 function readConfig(): Config {
@@ -86,7 +87,7 @@ try {
   const deps = createDeps({ ...config, databaseUrl, upstreamUrl });
   stopSteps.push({ name: 'pools', stop: () => deps.close() });
 
-  const server = serve({ fetch: createApp(deps, { requestTimeoutMs: config.requestTimeoutMs }).fetch, port: config.port, hostname: config.host, serverOptions: serverOptions(config) }, (info: AddressInfo) =>
+  const server = serve({ fetch: createApp(deps, { requestTimeoutMs: config.requestTimeoutMs, logger: createLogger(config.logLevel) }).fetch, port: config.port, hostname: config.host, serverOptions: serverOptions(config) }, (info: AddressInfo) =>
     printBanner({ info, config, upstreamUrl, embeddedDb: !config.databaseUrl }),
   ) as Server;
   server.once('listening', () => reportReadyToParent(server));

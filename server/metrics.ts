@@ -7,6 +7,8 @@ import type { WorkerPool } from './offload/worker-pool.ts';
 export interface Metrics {
   readonly registry: Registry;
   observeRequest(labels: { workload: string; mode: string; status: number }, seconds: number): void;
+  /** Counts a workload request that ended in a refusal, a timeout or a dependency error. */
+  countFailure(labels: { workload: string; mode: string; reason: string }): void;
 }
 
 export interface MetricsSources {
@@ -25,6 +27,13 @@ export function createMetrics({ pool, db }: MetricsSources): Metrics {
     help: 'Duration of workload requests, from routing to response, by workload, mode and status.',
     labelNames: ['workload', 'mode', 'status'] as const,
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+
+  const failures = new Counter({
+    name: 'looplab_request_failures_total',
+    help: 'Workload requests that failed, by reason: overloaded (503), deadline / dependency_timeout (504), upstream_error / upstream_unreachable (502), db_unavailable (503), client_closed, internal.',
+    labelNames: ['workload', 'mode', 'reason'] as const,
     registers: [registry],
   });
 
@@ -112,5 +121,6 @@ export function createMetrics({ pool, db }: MetricsSources): Metrics {
     registry,
     observeRequest: ({ workload, mode, status }, seconds) =>
       requestDuration.observe({ workload, mode, status: String(status) }, seconds),
+    countFailure: (labels) => failures.inc(labels),
   };
 }

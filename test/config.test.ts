@@ -42,6 +42,7 @@ describe('loadConfig', () => {
       shutdownGraceMs: 10_000,
       headersTimeoutMs: 10_000,
       keepAliveTimeoutMs: 5000,
+      logLevel: 'info',
     });
   });
 
@@ -53,6 +54,8 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: 'mysql://x' }, /^DATABASE_URL must use postgres: or postgresql:/],
     [{ UPSTREAM_URL: 'not a url' }, /^UPSTREAM_URL must be a URL/],
     [{ UPSTREAM_URL: 'file:///etc/passwd' }, /^UPSTREAM_URL must use http: or https:/],
+    [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"$/],
+    [{ REQUEST_TIMEOUT_MS: '50' }, /^REQUEST_TIMEOUT_MS must be a whole number from 100 to 300000, got 50$/],
   ])('stops on %j naming the variable and what it allows', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

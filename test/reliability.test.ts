@@ -29,6 +29,8 @@ describe('overload: bounded queues refuse at once', () => {
         expect(r.ms).toBeLessThan(Math.min(...served.map((s) => s.ms)));
       }
       expect((await timed(app, '/cpu/worker?n=1000')).status).toBe(200);
+      const metrics = await (await app.get('/metrics')).text();
+      expect(metrics).toMatch(new RegExp(`^looplab_request_failures_total\\{workload="cpu",mode="worker",reason="overloaded"\\} ${refused.length}$`, 'm'));
     } finally {
       await app.close();
     }

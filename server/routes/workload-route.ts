@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { AppDeps } from '../deps.ts';
-import { toHttpError } from '../error-mapping.ts';
+import { failureReason, toHttpError } from '../error-mapping.ts';
 import { HttpError } from '../http-error.ts';
 import { parseParams } from '../params.ts';
 import { findWorkload, WORKLOADS } from '../workloads/registry.ts';
@@ -38,6 +38,14 @@ async function untilAborted<T>(work: T | Promise<T>, signal: AbortSignal): Promi
   }
 }
 
+function describeFailure(err: unknown, workload: string, deadline: AbortSignal, client: AbortSignal, requestTimeoutMs: number): HttpError {
+  if (deadline.aborted) return new HttpError(504, 'the request took longer than its deadline', { deadlineMs: requestTimeoutMs });
+  // The caller hung up and the work was cancelled (worker task aborted, slices stopped): nobody is
+  // waiting for an answer, and it is not a server fault to log.
+  if (client.aborted) return new HttpError(499, 'client closed the request');
+  return toHttpError(workload, err);
+}
+
 /**
  * `GET /:workload/:mode`: validates, runs the work in the requested mode and reports how long it took.
  * Blocking work cannot be interrupted (nothing can stop synchronous code on the event loop); its
@@ -61,13 +69,8 @@ export function workloadHandler(deps: AppDeps, requestTimeoutMs: number) {
     try {
       result = await untilAborted(run(workload, mode, params, deps, signal), signal);
     } catch (err) {
-      if (deadline.aborted) {
-        throw new HttpError(504, 'the request took longer than its deadline', { deadlineMs: requestTimeoutMs });
-      }
-      // The caller hung up and the work was cancelled (worker task aborted, slices stopped): nobody
-      // is waiting for an answer, and it is not a server fault to log.
-      if (c.req.raw.signal.aborted) throw new HttpError(499, 'client closed the request');
-      const httpError = toHttpError(workload.name, err);
+      const httpError = describeFailure(err, workload.name, deadline, c.req.raw.signal, requestTimeoutMs);
+      deps.metrics.countFailure({ workload: workload.name, mode, reason: failureReason(httpError) });
       if (httpError.status >= 500) c.set('cause', err);
       throw httpError;
     }

@@ -5,6 +5,7 @@ import { inject } from 'vitest';
 import { createApp } from '../../server/app.ts';
 import { createDeps, type DepsOptions } from '../../server/deps.ts';
 import { serverOptions } from '../../server/server-options.ts';
+import type { Logger } from '../../server/logger.ts';
 
 export interface TestApp {
   /** Base URL, e.g. http://127.0.0.1:41234 */
@@ -17,11 +18,12 @@ export interface TestAppOptions extends Partial<DepsOptions> {
   requestTimeoutMs?: number;
   headersTimeoutMs?: number;
   keepAliveTimeoutMs?: number;
+  logger?: Logger;
 }
 
 /** Starts the real app with real pools on port 0, against the run's PostgreSQL and upstream. */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const { requestTimeoutMs, headersTimeoutMs = 10_000, keepAliveTimeoutMs = 5000, ...overrides } = options;
+  const { requestTimeoutMs, headersTimeoutMs = 10_000, keepAliveTimeoutMs = 5000, logger, ...overrides } = options;
   const deps = createDeps({
     databaseUrl: inject('databaseUrl'),
     upstreamUrl: inject('upstreamUrl'),
@@ -30,7 +32,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     workerDbPool: 2,
     ...overrides,
   });
-  const app = createApp(deps, { logError: () => {}, ...(requestTimeoutMs ? { requestTimeoutMs } : {}) });
+  const app = createApp(deps, { ...(requestTimeoutMs ? { requestTimeoutMs } : {}), ...(logger ? { logger } : {}) });
   const server = await new Promise<Server>((resolve) => {
     const s = serve(
       { fetch: app.fetch, port: 0, hostname: '127.0.0.1', serverOptions: serverOptions({ headersTimeoutMs, keepAliveTimeoutMs }) },
