@@ -125,3 +125,28 @@ describe('a slow or failing upstream', () => {
     });
   });
 });
+
+describe('a client that disconnects', () => {
+  it.each(['async', 'worker'])('cancels its %s work instead of finishing it', async (mode) => {
+    const app = await startTestApp({ workers: 1 });
+    try {
+      expect((await timed(app, '/ready')).status).toBe(200);
+      const controller = new AbortController();
+      const gone = fetch(`${app.url}/cpu/${mode}?n=500000000`, { signal: controller.signal }).catch(() => 'aborted');
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      controller.abort(); // closes the socket, as a client that goes away does
+      expect(await gone).toBe('aborted');
+      // Only a cancelled request is counted as client_closed; finished work would have been a 200.
+      const counted = new RegExp(`^looplab_request_failures_total\\{workload="cpu",mode="${mode}",reason="client_closed"\\} 1$`, 'm');
+      let metrics = '';
+      for (let i = 0; i < 30 && !counted.test(metrics); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        metrics = await (await app.get('/metrics')).text();
+      }
+      expect(metrics).toMatch(counted);
+      expect(metrics).not.toMatch(new RegExp(`looplab_request_duration_seconds_count\\{workload="cpu",mode="${mode}",status="200"\\}`));
+    } finally {
+      await app.close();
+    }
+  });
+});
