@@ -4,6 +4,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseResultsFile } from './compare.ts';
+import { runFaultDrill } from './faults.ts';
+import { renderFaultsMarkdown, writeFaultReports } from './faults-report.ts';
 import { plannedSeconds, planScenarios, runMatrix, type Progress } from './matrix.ts';
 import { OptionsError, parseOptions, USAGE } from './options.ts';
 import { writeReports } from './output.ts';
@@ -49,6 +51,18 @@ const previous: Results | undefined = options.compare
       (err: Error) => fail(`--compare: cannot read ${options.compare}: ${err.message}`, 2),
     )
   : undefined;
+
+if (options.faults) {
+  const rate = options.rates[0] ?? 50;
+  process.stderr.write(`loadtest: fault run, ${rate} req/s per workload, ${options.duration} s per phase (${options.duration * 5} s)\n`);
+  const faults = await runFaultDrill({ rate, phaseSeconds: options.duration }, (step) => process.stderr.write(`loadtest: ${step}\n`)).catch((err: unknown) =>
+    fail(err instanceof Error ? err.message : String(err), 1),
+  );
+  const dir = await writeFaultReports(options.out, faults, command);
+  process.stdout.write(options.json ? `${JSON.stringify(faults, null, 2)}\n` : renderFaultsMarkdown(faults, command));
+  process.stderr.write(`\nloadtest: reports in ${dir}/ (results.json, report.md, report.html)\n`);
+  process.exit(0);
+}
 
 const scenarioCount = planScenarios(options).length;
 process.stderr.write(`loadtest: ${scenarioCount} scenario(s), about ${Math.ceil(plannedSeconds(options, scenarioCount) / 60)} min of load\n`);

@@ -26,6 +26,7 @@ export const DEFAULT_OPTIONS: HarnessOptions = Object.freeze({
   compare: undefined,
   thresholds: [],
   probeRate: 20,
+  faults: false,
 }) as HarnessOptions;
 
 /** Limits that keep a harness run bounded in time and load. */

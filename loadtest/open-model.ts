@@ -20,6 +20,8 @@ export interface OpenModelOptions {
    */
   drainMs?: number;
   signal?: AbortSignal;
+  /** Called for every finished request: when it was due (a performance.now() time) and how it ended. */
+  onResult?: (dueAtMs: number, outcome: number | 'error', latencyMs: number) => void;
 }
 
 export interface OpenModelResult {
@@ -55,12 +57,14 @@ export async function runOpenModel(options: OpenModelOptions): Promise<OpenModel
       .then(async (res) => {
         await res.body.dump();
         recorder.record(performance.now() - intendedAt);
+        options.onResult?.(intendedAt, res.statusCode, performance.now() - intendedAt);
         counts.completed++;
         if (res.statusCode < 200 || res.statusCode >= 300) counts.non2xx++;
       })
       .catch((err: { code?: string }) => {
         // A failed or abandoned request still took this long from the caller's point of view.
         recorder.record(performance.now() - intendedAt);
+        options.onResult?.(intendedAt, 'error', performance.now() - intendedAt);
         // Like autocannon, errors include timeouts; abandoned requests are counted once, below.
         if (err.code === 'UND_ERR_DESTROYED') return;
         counts.errors++;

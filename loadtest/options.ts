@@ -30,6 +30,8 @@ Options (lists are comma-separated; a list of levels is a sweep):
   --compare FILE       show the change of every figure against an earlier results.json
   --threshold EXPR     fail (exit 1) unless EXPR holds, e.g. 'hash.worker.rps>=1.5*hash.blocking.rps'
                        or 'fetch.async.p99<300'; repeatable
+  --faults             instead of the matrix: load /db/async and /fetch/async at --rate (default 50) while
+                       the database, then the upstream, are stopped and restarted (--duration s per phase)
   --help               this text
 
 Defaults: ${Object.entries(DEFAULT_OPTIONS.params)
@@ -113,6 +115,7 @@ export function parseOptions(argv: readonly string[]): HarnessOptions | 'help' {
         json: { type: 'boolean' },
         compare: { type: 'string' },
         threshold: { type: 'string', multiple: true },
+        faults: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -137,7 +140,11 @@ export function parseOptions(argv: readonly string[]): HarnessOptions | 'help' {
     json: values.json ?? false,
     compare: values.compare,
     thresholds: values.threshold ?? [],
+    faults: values.faults ?? false,
   };
+  if (options.faults && (options.url || options.workers.length > 0 || values.connections || options.rates.length > 1)) {
+    throw new OptionsError('--faults starts and stops its own database and upstream: it takes only --rate (one value), --duration (seconds per phase) and --out');
+  }
   if (options.url && options.workers.length > 0) {
     throw new OptionsError('--workers restarts the server per value, so it cannot be combined with --url');
   }

@@ -32,6 +32,8 @@ export interface HarnessOptions {
   thresholds: string[];
   /** Requests per second of the /health probe that runs during each measured run. */
   probeRate: number;
+  /** Run the fault drill instead of the matrix (database and upstream stopped and restarted under load). */
+  faults: boolean;
 }
 
 export interface Latency {

@@ -32,7 +32,7 @@ export function toHttpError(workload: string, err: unknown): HttpError {
   }
   if (workload === 'db') {
     if (code === 'SYNC_IO_TIMEOUT') return new HttpError(504, 'the database did not answer in time');
-    return new HttpError(503, 'the database is unavailable', code ? { code } : {});
+    return new HttpError(503, 'the database is unavailable', code ? { code } : {}, { 'Retry-After': '1' });
   }
   return new HttpError(500, 'internal error');
 }

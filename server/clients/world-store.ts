@@ -24,12 +24,23 @@ export interface WorldStore {
   close(timeoutSeconds?: number): Promise<void>;
 }
 
-/** Creates a postgres.js pool of `max` connections. Connections open lazily, on first use. */
+/** Longest pause between reconnect attempts to a database that went away, in seconds. */
+const MAX_RECONNECT_BACKOFF_S = 0.5;
+
+/**
+ * Creates a postgres.js pool of `max` connections. Connections open lazily, on first use.
+ *
+ * postgres.js waits up to 20 s between reconnect attempts after repeated failures (its default
+ * backoff grows as 3^n / 100 s), and queries queue behind that wait: a database outage would turn into
+ * requests hanging for seconds. Capping the backoff keeps failures fast (a refused connect answers in
+ * milliseconds) and recovery quick once the database is back.
+ */
 export function createSql(databaseUrl: string, max: number): Sql {
   return postgres(databaseUrl, {
     max,
     connect_timeout: 5,
     idle_timeout: 30,
+    backoff: (retries: number) => Math.min(MAX_RECONNECT_BACKOFF_S, 0.05 * 2 ** retries) * (0.5 + Math.random() / 2),
     onnotice: () => {},
   });
 }
@@ -42,6 +53,22 @@ const DEAD_CONNECTION_CODES = new Set(['CONNECTION_CLOSED', 'CONNECTION_ENDED', 
 
 const isDeadConnection = (err: unknown) => DEAD_CONNECTION_CODES.has(String((err as { code?: unknown }).code));
 
+/** Errors that mean the database cannot be reached at all (as opposed to a failing query). */
+const UNREACHABLE_CODES = new Set([...DEAD_CONNECTION_CODES, 'ECONNREFUSED', 'CONNECT_TIMEOUT', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const isUnreachable = (err: unknown) => UNREACHABLE_CODES.has(String((err as { code?: unknown }).code));
+
+/** After the database was found unreachable, how long queries are refused before one probe is let through. */
+const PROBE_INTERVAL_MS = 250;
+
+/** The database was recently unreachable: refused at once, without queueing behind reconnect attempts. */
+export class DbUnavailableError extends Error {
+  override name = 'DbUnavailableError';
+  readonly code = 'DB_UNAVAILABLE';
+  constructor() {
+    super('the database was unreachable moments ago');
+  }
+}
+
 /**
  * @param maxWaiting queries that may wait for a connection beyond the pool size; one more is refused
  *   at once with OverloadError rather than queued without bound.
@@ -49,15 +76,51 @@ const isDeadConnection = (err: unknown) => DEAD_CONNECTION_CODES.has(String((err
 export function createWorldStore(databaseUrl: string, poolSize: number, maxWaiting = Number.POSITIVE_INFINITY): WorldStore {
   const sql = createSql(databaseUrl, poolSize);
   let inFlight = 0;
+  // A small circuit breaker. While the database is unreachable, postgres.js queues queries behind
+  // its reconnect attempts, and under load that queue grows into seconds of waiting. Instead, once a
+  // query finds the database unreachable, others are refused at once and one probe at a time checks,
+  // every PROBE_INTERVAL_MS, whether it is back.
+  let unreachable = false;
+  let probeAfter = 0;
+  let probe: Promise<boolean> | undefined;
+
+  /** Resolves with a function to report the probe's outcome when this call is the probe. */
+  async function passGate(): Promise<((ok: boolean) => void) | undefined> {
+    if (!unreachable) return undefined;
+    if (Date.now() < probeAfter) throw new DbUnavailableError();
+    if (probe) {
+      // Others wait for the probe instead of piling onto a database that may still be down.
+      if (!(await probe)) throw new DbUnavailableError();
+      return undefined;
+    }
+    let report: (ok: boolean) => void = () => {};
+    probe = new Promise<boolean>((resolve) => (report = resolve));
+    return (ok) => {
+      probe = undefined;
+      report(ok);
+    };
+  }
 
   async function tracked<T>(send: () => Promise<T>): Promise<T> {
     if (inFlight >= poolSize + maxWaiting) throw new OverloadError('database pool');
+    const reportProbe = await passGate();
     inFlight++;
     try {
-      return await send().catch((err: unknown) => {
+      const result = await send().catch((err: unknown) => {
+        // A pooled connection that died with a restarted server: replace it and read again, once.
         if (!isDeadConnection(err)) throw err;
         return send();
       });
+      unreachable = false;
+      reportProbe?.(true);
+      return result;
+    } catch (err) {
+      if (isUnreachable(err)) {
+        unreachable = true;
+        probeAfter = Date.now() + PROBE_INTERVAL_MS;
+      }
+      reportProbe?.(!isUnreachable(err));
+      throw err;
     } finally {
       inFlight--;
     }

@@ -53,6 +53,7 @@ describe('parseOptions', () => {
     [['--connections', '5', '--rate', '10'], /exclude each other/],
     [['--nope'], /Unknown option '--nope'/],
     [['stray'], /positional/i],
+    [['--faults', '--url', 'http://x:1'], /--faults starts and stops its own database and upstream/],
   ])('refuses %j with a clear message', (argv, message) => {
     expect(() => parseOptions(argv)).toThrow(OptionsError);
     expect(() => parseOptions(argv)).toThrow(message);
