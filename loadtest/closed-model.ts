@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import type { Latency } from './types.ts';
+import type { RunMeasurement } from './types.ts';
 
 export interface ClosedModelOptions {
   url: string;
@@ -8,15 +8,9 @@ export interface ClosedModelOptions {
   timeoutSeconds: number;
 }
 
-export interface ClosedModelResult {
-  requests: number;
-  rps: number;
-  latency: Latency;
-  errors: number;
-  timeouts: number;
-  non2xx: number;
+export type ClosedModelResult = Pick<RunMeasurement, 'requests' | 'rps' | 'latency' | 'errors' | 'timeouts' | 'non2xx'> & {
   elapsedSeconds: number;
-}
+};
 
 /**
  * A fixed number of connections, each sending its next request as soon as the previous one answers
