@@ -123,6 +123,34 @@ describe('a slow or failing upstream', () => {
       await proxy.restore();
       for (const mode of MODES) expect((await timed(app, `/fetch/${mode}?delay=1`)).status, mode).toBe(200);
     });
+
+    it('answers 502 when the upstream accepts and then closes the connection, and recovers', async () => {
+      await proxy.hangup();
+      for (const mode of MODES) {
+        const answer = await timed(app, `/fetch/${mode}?delay=1`);
+        expect(answer.status, mode).toBe(502);
+        expect(answer.body['error']).toBe('the upstream could not be reached');
+      }
+      await proxy.restore();
+      for (const mode of MODES) expect((await timed(app, `/fetch/${mode}?delay=1`)).status, mode).toBe(200);
+    });
+  });
+
+  it('answers 504 when the upstream accepts but never answers', async () => {
+    const upstream = new URL(inject('upstreamUrl'));
+    const proxy = await startTcpProxy(upstream.hostname, Number(upstream.port));
+    const app = await startTestApp({ upstreamUrl: `http://127.0.0.1:${proxy.port}`, upstreamTimeoutMs: 400 });
+    try {
+      await proxy.stall();
+      for (const mode of MODES) {
+        const answer = await timed(app, `/fetch/${mode}?delay=1`);
+        expect(answer.status, mode).toBe(504);
+        expect(answer.ms, mode).toBeLessThan(3_000);
+      }
+    } finally {
+      await app.close();
+      await proxy.close();
+    }
   });
 });
 
@@ -147,6 +175,36 @@ describe('a client that disconnects', () => {
       expect(metrics).not.toMatch(new RegExp(`looplab_request_duration_seconds_count\\{workload="cpu",mode="${mode}",status="200"\\}`));
     } finally {
       await app.close();
+    }
+  });
+});
+
+describe('a database that hangs', () => {
+  it('answers 504 at the deadline instead of hanging, keeps /health up, and recovers when it answers again', async () => {
+    const real = new URL(inject('databaseUrl'));
+    const proxy = await startTcpProxy(real.hostname, Number(real.port));
+    real.port = String(proxy.port);
+    const app = await startTestApp({ databaseUrl: real.href, requestTimeoutMs: 1500 });
+    try {
+      expect((await timed(app, '/db/async')).status).toBe(200);
+      await proxy.stall();
+      for (const mode of ['async', 'worker']) {
+        const answer = await timed(app, `/db/${mode}`);
+        expect([503, 504], mode).toContain(answer.status);
+        expect(answer.ms, mode).toBeLessThan(3_000);
+      }
+      expect((await timed(app, '/health')).status).toBe(200);
+      await proxy.restore();
+      let status = 0;
+      const restored = performance.now();
+      while (status !== 200 && performance.now() - restored < 15_000) {
+        status = (await timed(app, '/db/async')).status;
+        if (status !== 200) await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(status).toBe(200);
+    } finally {
+      await app.close();
+      await proxy.close();
     }
   });
 });

@@ -10,8 +10,12 @@ export interface TcpProxy {
   readonly port: number;
   /** Stops listening and destroys every open connection, as a stopped server would. */
   cut(): Promise<void>;
-  /** Listens again on the same port. */
+  /** Listens again on the same port, forwarding normally. */
   restore(): Promise<void>;
+  /** Accepts connections but never forwards a byte: a peer that hangs. */
+  stall(): Promise<void>;
+  /** Accepts connections and closes them at once. */
+  hangup(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -23,7 +27,7 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
   let nextId = 1;
   const replies = new Map<number, (port: number) => void>();
   child.on('message', (msg: { id: number; port: number }) => replies.get(msg.id)?.(msg.port));
-  const request = (cmd?: 'cut' | 'restore') =>
+  const request = (cmd?: 'cut' | 'restore' | 'stall' | 'hangup') =>
     new Promise<number>((resolve) => {
       const id = cmd ? nextId++ : 0;
       replies.set(id, resolve);
@@ -34,6 +38,8 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
     port,
     cut: async () => void (await request('cut')),
     restore: async () => void (await request('restore')),
+    stall: async () => void (await request('stall')),
+    hangup: async () => void (await request('hangup')),
     close: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
