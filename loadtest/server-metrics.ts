@@ -4,6 +4,8 @@ export interface MetricsSnapshot {
   idleSeconds: number;
   /** prom-client's event-loop delay p99 since the previous scrape, in seconds. */
   lagP99Seconds: number;
+  /** Resident memory of the server process. */
+  rssBytes: number;
 }
 
 /** Reads single unlabelled samples out of Prometheus text format. */
@@ -22,8 +24,9 @@ export async function scrapeMetrics(origin: string): Promise<MetricsSnapshot | n
     const active = readSample(text, 'looplab_event_loop_active_seconds_total');
     const idle = readSample(text, 'looplab_event_loop_idle_seconds_total');
     const lag = readSample(text, 'nodejs_eventloop_lag_p99_seconds');
-    if (active === undefined || idle === undefined || lag === undefined) return null;
-    return { activeSeconds: active, idleSeconds: idle, lagP99Seconds: lag };
+    const rss = readSample(text, 'process_resident_memory_bytes');
+    if (active === undefined || idle === undefined || lag === undefined || rss === undefined) return null;
+    return { activeSeconds: active, idleSeconds: idle, lagP99Seconds: lag, rssBytes: rss };
   } catch {
     return null;
   }
@@ -41,5 +44,7 @@ export function windowFigures(before: MetricsSnapshot | null, after: MetricsSnap
   return {
     eventLoopUtilization: active + idle > 0 ? active / (active + idle) : 0,
     eventLoopDelayP99Ms: after.lagP99Seconds * 1000,
+    rssStartMb: Math.round(before.rssBytes / 2 ** 20),
+    rssEndMb: Math.round(after.rssBytes / 2 ** 20),
   };
 }

@@ -58,7 +58,8 @@ export interface RunMeasurement {
   /** Open model only: requests that could not be sent at their intended time. */
   dropped: number;
   health: { p50: number; p99: number; max: number; samples: number; failures: number };
-  server: { eventLoopDelayP99Ms: number; eventLoopUtilization: number } | null;
+  /** The server's own figures over the run; resident memory at its start and end, for soak runs. */
+  server: { eventLoopDelayP99Ms: number; eventLoopUtilization: number; rssStartMb: number; rssEndMb: number } | null;
   /** The load generator's own CPU use over the run, in cores (1 = one core fully busy). */
   generatorCpu: number;
 }

@@ -55,6 +55,7 @@ describe('npm run loadtest on a tiny matrix', () => {
       expect(s.summary.rps.median).toBeGreaterThan(0);
       expect(s.summary.healthP99.median).toBeGreaterThan(0);
       expect(s.summary.eventLoopUtilization?.median).toBeGreaterThanOrEqual(0);
+      expect(s.runs[0]?.server?.rssEndMb).toBeGreaterThan(10);
       expect(s.bound?.rps).toBeGreaterThan(0);
     }
   });
