@@ -39,6 +39,8 @@ export interface Config {
   /** Idle keep-alive connections are closed after this time. */
   readonly keepAliveTimeoutMs: number;
   readonly logLevel: LogLevel;
+  /** Shed workload requests (503) after an event-loop stall longer than this, ms; 0 = off. */
+  readonly shedLoopDelayMs: number;
 }
 
 export class ConfigError extends Error {
@@ -67,6 +69,7 @@ export const CONFIG_VARIABLES = {
   SHUTDOWN_GRACE_MS: 'time in-flight requests get to finish on shutdown, 0..120000 (default 10000)',
   HEADERS_TIMEOUT_MS: 'time a client has to send its headers before 408, 1000..120000 (default 10000)',
   KEEP_ALIVE_TIMEOUT_MS: 'idle keep-alive connections are closed after, 0..120000 (default 5000)',
+  SHED_LOOP_DELAY_MS: 'refuse workload requests with 503 after an event-loop stall longer than this, 0 (off, default) or 10..60000',
   LOG_LEVEL: `${LOG_LEVELS.join(' | ')} (default info; one line per request at debug)`,
 } as const;
 
@@ -97,6 +100,12 @@ function readUrl(env: Env, name: 'DATABASE_URL' | 'UPSTREAM_URL', protocols: rea
   }
   // The upstream base must not carry a query or fragment: request paths are appended to it.
   return name === 'UPSTREAM_URL' ? url.origin + url.pathname.replace(/\/+$/, '') : raw;
+}
+
+function readShedThreshold(env: Env): number {
+  const value = readInt(env, 'SHED_LOOP_DELAY_MS', 0, 0, 60_000);
+  if (value > 0 && value < 10) throw new ConfigError(`SHED_LOOP_DELAY_MS must be 0 (off) or a whole number from 10 to 60000, got ${value}`);
+  return value;
 }
 
 function readLogLevel(env: Env): LogLevel {
@@ -135,5 +144,6 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     headersTimeoutMs: readInt(env, 'HEADERS_TIMEOUT_MS', 10_000, 1000, 120_000),
     keepAliveTimeoutMs: readInt(env, 'KEEP_ALIVE_TIMEOUT_MS', 5000, 0, 120_000),
     logLevel: readLogLevel(env),
+    shedLoopDelayMs: readShedThreshold(env),
   });
 }

@@ -3,6 +3,7 @@ import type { AsyncClients, SyncClients } from './clients/index.ts';
 import { createUpstreamClient } from './clients/upstream-client.ts';
 import { createWorldStore } from './clients/world-store.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
+import { createPressureGauge, type PressureGauge } from './pressure.ts';
 import { createSyncIo } from './offload/sync-io.ts';
 import { createWorkerPool, type WorkerPool } from './offload/worker-pool.ts';
 
@@ -14,6 +15,8 @@ export interface AppDeps {
   readonly syncIo: SyncClients;
   readonly pool: WorkerPool;
   readonly metrics: Metrics;
+  /** Present when load shedding on event-loop delay is on. */
+  readonly pressure: PressureGauge | undefined;
 }
 
 export interface DepsOptions {
@@ -24,6 +27,8 @@ export interface DepsOptions {
   workerDbPool: number;
   /** Only reported; Node itself reads UV_THREADPOOL_SIZE. */
   uvThreadpoolSize?: number;
+  /** Event-loop stall (ms) after which workload requests are shed; 0 or absent = off. */
+  shedLoopDelayMs?: number;
   /** Bounded queues and timeouts (config.ts documents each); generous defaults when not given. */
   workerQueue?: number;
   dbQueue?: number;
@@ -64,13 +69,16 @@ export function createDeps(options: DepsOptions): AppDeps & { close(): Promise<v
     cpus: availableParallelism(),
     node: process.version,
   };
+  const pressure = options.shedLoopDelayMs ? createPressureGauge(options.shedLoopDelayMs) : undefined;
   return {
     about,
+    pressure,
     clients,
     syncIo,
     pool,
     metrics,
     async close() {
+      pressure?.close();
       await pool.close();
       await syncIo.close();
       await Promise.all([clients.db.close(), clients.upstream.close()]);

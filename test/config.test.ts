@@ -43,6 +43,7 @@ describe('loadConfig', () => {
       headersTimeoutMs: 10_000,
       keepAliveTimeoutMs: 5000,
       logLevel: 'info',
+      shedLoopDelayMs: 0,
     });
   });
 

@@ -208,3 +208,33 @@ describe('a database that hangs', () => {
     }
   });
 });
+
+describe('optional shedding on event-loop delay', () => {
+  it('refuses workload requests right after a stall, keeps /health, and serves again once the loop is calm', async () => {
+    const app = await startTestApp({ shedLoopDelayMs: 200 });
+    try {
+      expect((await timed(app, '/cpu/async?n=10')).status).toBe(200);
+      expect((await timed(app, '/cpu/blocking?n=500000000')).status).toBe(200); // stalls the loop ~1 s
+      const shed = await timed(app, '/cpu/async?n=10');
+      expect(shed.status).toBe(503);
+      expect(shed.body).toMatchObject({ error: 'the server is under pressure: its event loop stalled', code: 'UNDER_PRESSURE' });
+      expect(shed.body['eventLoopDelayMs']).toBeGreaterThan(200);
+      expect(shed.headers.get('retry-after')).toBe('1');
+      expect((await timed(app, '/health')).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 1_200));
+      expect((await timed(app, '/cpu/async?n=10')).status).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('is off by default: the same stall sheds nothing', async () => {
+    const app = await startTestApp();
+    try {
+      expect((await timed(app, '/cpu/blocking?n=500000000')).status).toBe(200);
+      expect((await timed(app, '/cpu/async?n=10')).status).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -58,6 +58,10 @@ export function workloadHandler(deps: AppDeps, requestTimeoutMs: number) {
     const mode = c.req.param('mode') ?? '';
     if (!isMode(mode)) throw new HttpError(404, 'unknown mode', { modes: MODES });
     c.set('work', { workload: workload.name, mode });
+    if (deps.pressure?.underPressure) {
+      deps.metrics.countFailure({ workload: workload.name, mode, reason: 'under_pressure' });
+      throw new HttpError(503, 'the server is under pressure: its event loop stalled', { code: 'UNDER_PRESSURE', eventLoopDelayMs: Math.round(deps.pressure.lastDelayMs) }, { 'Retry-After': '1' });
+    }
 
     const params = parseParams(workload.params, new URL(c.req.url).searchParams);
     workload.check?.(params);
