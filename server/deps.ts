@@ -27,6 +27,8 @@ export interface DepsOptions {
   workerDbPool: number;
   /** Only reported; Node itself reads UV_THREADPOOL_SIZE. */
   uvThreadpoolSize?: number;
+  /** The worker-pool entry file; only tests change it. */
+  workerEntry?: URL;
   /** Event-loop stall (ms) after which workload requests are shed; 0 or absent = off. */
   shedLoopDelayMs?: number;
   /** Bounded queues and timeouts (config.ts documents each); generous defaults when not given. */
@@ -55,6 +57,7 @@ export function createDeps(options: DepsOptions): AppDeps & { close(): Promise<v
   const pool = createWorkerPool({
     threads: options.workers,
     maxQueue: options.workerQueue ?? options.workers * 16,
+    ...(options.workerEntry ? { entry: options.workerEntry } : {}),
     upstreamTimeoutMs,
     databaseUrl: options.databaseUrl,
     upstreamUrl: options.upstreamUrl,

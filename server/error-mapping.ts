@@ -23,6 +23,7 @@ export function toHttpError(workload: string, err: unknown): HttpError {
     // Refused before any work started: safe to retry, and soon, since queues drain in seconds.
     return new HttpError(503, `${(err as Error).message}; retry later`, { code }, { 'Retry-After': '1' });
   }
+  if (code === 'WORKER_CRASHED') return new HttpError(500, 'a worker thread failed while running the task; it has been replaced', { code });
   if (workload === 'fetch') {
     if (name === 'UpstreamStatusError' && status !== undefined) {
       return new HttpError(502, 'the upstream answered with an error', { upstreamStatus: status });
@@ -44,5 +45,5 @@ export function failureReason(error: HttpError): string {
   if (status === 504) return 'deadlineMs' in details ? 'deadline' : 'dependency_timeout';
   if (status === 503) return details['code'] === 'OVERLOADED' ? 'overloaded' : 'db_unavailable';
   if (status === 502) return 'upstreamStatus' in details ? 'upstream_error' : 'upstream_unreachable';
-  return 'internal';
+  return error.details['code'] === 'WORKER_CRASHED' ? 'worker_crash' : 'internal';
 }

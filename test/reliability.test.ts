@@ -238,3 +238,25 @@ describe('optional shedding on event-loop delay', () => {
     }
   });
 });
+
+describe('a worker thread that crashes', () => {
+  it('fails only its own request with a 500 JSON, is replaced, and leaves the others unaffected', async () => {
+    const app = await startTestApp({ workers: 2, workerEntry: new URL('./fixtures/crashing-worker-boot.cjs', import.meta.url) });
+    try {
+      expect((await timed(app, '/ready')).status).toBe(200);
+      const [other, crashed] = await Promise.all([timed(app, '/cpu/worker?n=200000000'), timed(app, '/cpu/worker?n=4242')]);
+      expect(crashed.status).toBe(500);
+      expect(crashed.body).toEqual({ error: 'a worker thread failed while running the task; it has been replaced', code: 'WORKER_CRASHED' });
+      expect(JSON.stringify(crashed.body)).not.toMatch(/on purpose|at \w/);
+      expect(other.status).toBe(200);
+      // The pool is whole again: both threads serve.
+      const after = await Promise.all([timed(app, '/cpu/worker?n=1000'), timed(app, '/cpu/worker?n=1000')]);
+      expect(after.map((a) => a.status)).toEqual([200, 200]);
+      expect((await timed(app, '/ready')).status).toBe(200);
+      const metrics = await (await app.get('/metrics')).text();
+      expect(metrics).toMatch(/^looplab_request_failures_total\{workload="cpu",mode="worker",reason="worker_crash"\} 1$/m);
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -20,15 +20,26 @@ export interface WorkerPoolOptions extends WorkerSettings {
   threads: number;
   /** Tasks that may wait for a free thread; one more is refused with OverloadError. */
   maxQueue: number;
+  /** The worker entry file; tests swap in one that can be made to crash. */
+  entry?: URL;
+}
+
+/** A worker thread died while running the task (it threw outside the task, or was killed). */
+export class WorkerCrashError extends Error {
+  override name = 'WorkerCrashError';
+  readonly code = 'WORKER_CRASHED';
+  constructor(cause: unknown) {
+    super('a worker thread failed while running the task', { cause });
+  }
 }
 
 /** piscina's own errors for a full queue (its Errors.TaskQueueAtLimit / NoTaskQueueAvailable). */
 const QUEUE_FULL_MESSAGES = new Set(['Task queue is at limit', 'No task queue available and all Workers are busy']);
 
 export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
-  const { threads, maxQueue, ...settings } = options;
+  const { threads, maxQueue, entry, ...settings } = options;
   const piscina = new Piscina<WorkerTask, WorkerOutcome>({
-    filename: siblingFile(import.meta.url, './worker-boot.cjs').href,
+    filename: (entry ?? siblingFile(import.meta.url, './worker-boot.cjs')).href,
     minThreads: threads,
     maxThreads: threads,
     maxQueue,
@@ -45,7 +56,11 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     // count, so the bound is enforced here, on the number of tasks waiting for a thread.
     if (piscina.queueSize >= maxQueue) throw new OverloadError('worker pool');
     const outcome = await piscina.run(task, signal ? { signal } : {}).catch((err: unknown) => {
-      throw err instanceof Error && QUEUE_FULL_MESSAGES.has(err.message) ? new OverloadError('worker pool') : err;
+      if (err instanceof Error && QUEUE_FULL_MESSAGES.has(err.message)) throw new OverloadError('worker pool');
+      if (signal?.aborted) throw err; // cancelled on purpose: the caller knows why
+      // Task errors come back as outcomes; a rejection here means the thread itself died. piscina
+      // replaces it; the caller gets a 500 that says so.
+      throw new WorkerCrashError(err);
     });
     if (!outcome.ok) throw new RemoteError(outcome.error);
     return outcome.result;
