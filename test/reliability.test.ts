@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startTestApp, type TestApp } from './helpers/test-app.ts';
 import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.ts';
+import { createSql } from '../server/clients/world-store.ts';
 
 const MODES = ['blocking', 'async', 'worker'] as const;
 
@@ -256,6 +257,29 @@ describe('a worker thread that crashes', () => {
       const metrics = await (await app.get('/metrics')).text();
       expect(metrics).toMatch(/^looplab_request_failures_total\{workload="cpu",mode="worker",reason="worker_crash"\} 1$/m);
     } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('an abandoned query', () => {
+  it('is cancelled on the database server when its request hits the deadline', async () => {
+    const app = await startTestApp({ requestTimeoutMs: 500 });
+    const observer = createSql(inject('databaseUrl'), 1);
+    const sleepingQueries = async () =>
+      Number((await observer`select count(*)::int as n from pg_stat_activity where state = 'active' and query like '%pg_sleep%' and pid <> pg_backend_pid()`)[0]?.['n']);
+    try {
+      const answer = await timed(app, '/db/async?sleep=8000');
+      expect(answer.status).toBe(504);
+      let running = await sleepingQueries();
+      for (let i = 0; i < 20 && running > 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        running = await sleepingQueries();
+      }
+      // Without cancellation the pg_sleep would go on for its full 8 s.
+      expect(running).toBe(0);
+    } finally {
+      await observer.end();
       await app.close();
     }
   });

@@ -14,14 +14,29 @@ export type Sql = postgres.Sql;
 
 /** Reads World rows through a pool of its own; one instance per thread that queries. */
 export interface WorldStore {
-  /** One query; `sleepMs` > 0 adds a server-side `pg_sleep` to model a slow query. */
-  findWorld(id: number, sleepMs: number): Promise<WorldRow>;
+  /**
+   * One query; `sleepMs` > 0 adds a server-side `pg_sleep` to model a slow query. When `signal` aborts,
+   * the query is cancelled: taken off the queue, or stopped on the server by a cancel request.
+   */
+  findWorld(id: number, sleepMs: number, signal?: AbortSignal): Promise<WorldRow>;
   /** A trivial round trip, for readiness checks. */
   ping(): Promise<void>;
   /** Queries sent and not yet answered (for the pool-in-use gauge). */
   readonly inFlight: number;
   readonly poolSize: number;
   close(timeoutSeconds?: number): Promise<void>;
+}
+
+/** Sends a query that is cancelled (off the queue, or on the server) if `signal` aborts first. */
+async function cancellable(query: postgres.PendingQuery<WorldRow[]>, signal: AbortSignal | undefined): Promise<WorldRow[]> {
+  if (!signal) return query.execute();
+  const cancel = () => void query.cancel();
+  signal.addEventListener('abort', cancel, { once: true });
+  try {
+    return await query.execute();
+  } finally {
+    signal.removeEventListener('abort', cancel);
+  }
 }
 
 /** Longest pause between reconnect attempts to a database that went away, in seconds. */
@@ -127,14 +142,16 @@ export function createWorldStore(databaseUrl: string, poolSize: number, maxWaiti
   }
 
   return {
-    async findWorld(id, sleepMs) {
-      const rows =
+    async findWorld(id, sleepMs, signal) {
+      signal?.throwIfAborted();
+      const query = () =>
         sleepMs > 0
-          ? await tracked(() => sql<WorldRow[]>`
+          ? sql<WorldRow[]>`
               select id, randomnumber as "randomNumber"
               from world, pg_sleep(${sleepMs / 1000}::float8)
-              where id = ${id}`.execute())
-          : await tracked(() => sql<WorldRow[]>`select id, randomnumber as "randomNumber" from world where id = ${id}`.execute());
+              where id = ${id}`
+          : sql<WorldRow[]>`select id, randomnumber as "randomNumber" from world where id = ${id}`;
+      const rows = await tracked(() => cancellable(query(), signal));
       const row = rows[0];
       if (!row) throw new Error(`world row ${id} is missing: was the table seeded?`);
       return { id: row.id, randomNumber: row.randomNumber };

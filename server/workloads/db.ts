@@ -10,8 +10,8 @@ const MAX_TOTAL_SLEEP_MS = 30_000;
 const randomId = () => randomInt(1, WORLD_ROWS + 1);
 const ids = (queries: number) => Array.from({ length: queries }, randomId);
 
-async function queryConcurrently(params: { queries: number; sleep: number }, io: AsyncClients) {
-  return { rows: await Promise.all(ids(params.queries).map((id) => io.db.findWorld(id, params.sleep))) };
+async function queryConcurrently(params: { queries: number; sleep: number }, io: AsyncClients, signal?: AbortSignal) {
+  return { rows: await Promise.all(ids(params.queries).map((id) => io.db.findWorld(id, params.sleep, signal))) };
 }
 
 export const dbWorkload = defineWorkload({
@@ -43,5 +43,5 @@ export const dbWorkload = defineWorkload({
   },
   blocking: ({ queries, sleep }, io) => ({ rows: ids(queries).map((id): WorldRow => io.findWorld(id, sleep)) }),
   async: queryConcurrently,
-  inWorker: queryConcurrently,
+  inWorker: (params, io) => queryConcurrently(params, io),
 });
