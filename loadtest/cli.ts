@@ -3,6 +3,7 @@
  * table and writes the reports. All measuring and rendering lives in the modules it calls.
  */
 import { readFile } from 'node:fs/promises';
+import { loadConfig } from '../server/config.ts';
 import { parseResultsFile } from './compare.ts';
 import { runFaultDrill } from './faults.ts';
 import { renderFaultsMarkdown, writeFaultReports } from './faults-report.ts';
@@ -79,7 +80,9 @@ process.on('SIGINT', () => {
 let results: Results;
 try {
   if (!options.url) process.stderr.write('loadtest: starting embedded PostgreSQL, upstream and server as separate processes…\n');
-  targets = options.url ? externalTarget(options.url) : await localStack();
+  // Like `npm start`: DATABASE_URL / UPSTREAM_URL, when set, are used instead of starting embedded ones.
+  const config = loadConfig();
+  targets = options.url ? externalTarget(options.url) : await localStack({ databaseUrl: config.databaseUrl, upstreamUrl: config.upstreamUrl });
   results = await runMatrix(options, targets, showProgress);
 } catch (err) {
   await targets?.close();

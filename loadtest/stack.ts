@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { startEmbeddedPostgres } from '../db/embedded.ts';
 import { migrate } from '../db/migrate.ts';
 import { startChild, type ManagedChild } from '../server/processes/child-process.ts';
@@ -15,6 +16,30 @@ export interface Target {
 export interface TargetProvider {
   start(workers: number | undefined): Promise<Target>;
   close(): Promise<void>;
+}
+
+const SHARED_DATA_DIR = resolve('.data/postgres-loadtest');
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The harness's database directory: the shared one (kept between runs, so no initdb each time), or a
+ * throw-away one when another harness run is using the shared one right now.
+ */
+async function freeDataDir(): Promise<{ path: string; release(): Promise<void> }> {
+  const pidFile = await readFile(join(SHARED_DATA_DIR, 'postmaster.pid'), 'utf8').catch(() => '');
+  const pid = Number(pidFile.split('\n')[0]);
+  if (!(pid > 0 && isAlive(pid))) return { path: SHARED_DATA_DIR, release: async () => {} };
+  await mkdir(resolve('.data'), { recursive: true });
+  const path = await mkdtemp(resolve('.data/postgres-loadtest-'));
+  return { path, release: () => rm(path, { recursive: true, force: true }) };
 }
 
 /** An already-running server: nothing is started or stopped. */
@@ -38,8 +63,12 @@ export async function localStack(env: { databaseUrl?: string | undefined; upstre
   try {
     let databaseUrl = env.databaseUrl;
     if (!databaseUrl) {
-      const pg = await startEmbeddedPostgres({ port: await freePort(), dataDir: resolve('.data/postgres-loadtest') });
-      children.push(pg);
+      const dataDir = await freeDataDir();
+      const pg = await startEmbeddedPostgres({ port: await freePort(), dataDir: dataDir.path });
+      children.push({ ...pg, stop: async () => {
+        await pg.stop();
+        await dataDir.release();
+      } });
       databaseUrl = pg.url;
     }
     let upstreamUrl = env.upstreamUrl;
