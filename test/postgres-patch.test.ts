@@ -2,11 +2,13 @@ import postgres from 'postgres';
 import { expect, inject, it } from 'vitest';
 
 /**
+ * Two bugs of postgres.js 3.4.9, fixed by `patches/postgres+3.4.9.patch` (applied by `npm install`
+ * through patch-package). The first is tested here and fails if the patch is lost (e.g. on an upgrade); the second,
+ * a stale error failing the first query on a reconnected socket, is covered by connections.test.ts.
+ *
  * postgres.js 3.4.9 loses a pool connection for good when a query is cancelled while the connection
  * it would open is still connecting: the next query on a pool of one never settles. looplab cancels
  * abandoned queries, so a burst of clients hanging up at start-up used to wedge the whole async pool.
- * `patches/postgres+3.4.9.patch` (applied by `npm install` through patch-package) fixes it; this test
- * fails if the patch is lost, e.g. on an upgrade.
  */
 it('keeps a pool connection usable after a query is cancelled while that connection opens', async () => {
   const sql = postgres(inject('databaseUrl'), { max: 1, onnotice: () => {} });

@@ -161,7 +161,9 @@ export function createWorldStore(databaseUrl: string, poolSize: number, maxWaiti
     inFlight++;
     try {
       const result = await send().catch((err: unknown) => {
-        // A pooled connection that died with a restarted server: replace it and read again, once.
+        // A pooled connection that died (a restarted server, pg_terminate_backend, a cut link): read
+        // again, once, on a fresh connection. (postgres.js 3.4.9 used to fail that retry with the dead
+        // socket's last error; patches/postgres+3.4.9.patch resets it on reconnect.)
         if (!isDeadConnection(err)) throw err;
         return send();
       });
