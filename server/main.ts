@@ -15,6 +15,7 @@ import { printBanner } from './banner.ts';
 import { serverOptions } from './server-options.ts';
 import { createLogger } from './logger.ts';
 import { describeListenError } from './listen-error.ts';
+import { closeGracefully } from './graceful-close.ts';
 
 
 function readConfig(): Config {
@@ -112,19 +113,7 @@ try {
     console.error(`looplab: ${describeListenError(err, config.port, 'PORT')}`);
     void stopAll().then(() => process.exit(1));
   });
-  stopSteps.push({
-    name: 'HTTP server',
-    stop: () =>
-      new Promise<void>((resolve) => {
-        // Stop accepting, let in-flight requests finish, then cut idle keep-alive sockets.
-        const force = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
-        server.close(() => {
-          clearTimeout(force);
-          resolve();
-        });
-        server.closeIdleConnections();
-      }),
-  });
+  stopSteps.push({ name: 'HTTP server', stop: () => closeGracefully(server, config.shutdownGraceMs) });
 } catch (err) {
   console.error(`looplab: start-up failed: ${err instanceof Error ? err.message : String(err)}`);
   await stopAll();
