@@ -88,7 +88,7 @@ export async function runScenario(origin: string, scenario: Scenario, settings: 
     non2xx: load.non2xx,
     dropped: 'dropped' in load ? load.dropped : 0,
     health: { p50: probe.latency.p50, p99: probe.latency.p99, max: probe.latency.max, samples: probe.completed, failures: probe.errors + probe.non2xx },
-    server: windowFigures(before, after),
+    server: windowFigures(before, after, wallSeconds),
     generatorCpu: (cpu.user + cpu.system) / 1e6 / wallSeconds,
   };
 }

@@ -1,5 +1,6 @@
 /** The load harness's data: what it was asked to run and everything it measured. */
 import type { ServerFacts } from '../server/deps.ts';
+import type { WindowFigures } from './server-metrics.ts';
 
 export const WORKLOAD_NAMES = ['db', 'fetch', 'hash', 'cpu'] as const;
 export type WorkloadName = (typeof WORKLOAD_NAMES)[number];
@@ -59,7 +60,7 @@ export interface RunMeasurement {
   dropped: number;
   health: { p50: number; p99: number; max: number; samples: number; failures: number };
   /** The server's own figures over the run; resident memory at its start and end, for soak runs. */
-  server: { eventLoopDelayP99Ms: number; eventLoopUtilization: number; rssStartMb: number; rssEndMb: number } | null;
+  server: WindowFigures | null;
   /** The load generator's own CPU use over the run, in cores (1 = one core fully busy). */
   generatorCpu: number;
 }

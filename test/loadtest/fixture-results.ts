@@ -16,7 +16,7 @@ export function fixedScenario(workload: WorkloadName, mode: ModeName, rps: numbe
     non2xx: 0,
     dropped: 0,
     health: { p50: healthP99 / 2, p99: healthP99, max: healthP99 * 1.2, samples: 100, failures: 0 },
-    server: { eventLoopDelayP99Ms: healthP99, eventLoopUtilization: mode === 'blocking' ? 0.99 : 0.2, rssStartMb: 80, rssEndMb: 82 },
+    server: { eventLoopDelayP99Ms: healthP99, eventLoopDelayMaxMs: healthP99 * 2, eventLoopUtilization: mode === 'blocking' ? 0.99 : 0.2, cpuCores: 0.5, rssStartMb: 80, rssEndMb: 82 },
     generatorCpu: 0.3,
   };
   return {
