@@ -1,10 +1,10 @@
-import { measureCpuBaseline } from './baseline.ts';
+import { measureCpuBaseline, remeasureCpuBaseline } from './baseline.ts';
 import { computeBound } from './bounds.ts';
 import { describeEnvironment, fetchServerFacts } from './environment.ts';
 import { runScenario } from './scenario.ts';
-import { spread } from './stats.ts';
+import { spread, spreadOfPresent } from './stats.ts';
 import type { TargetProvider } from './stack.ts';
-import type { CpuBaseline, HarnessOptions, Results, RunMeasurement, Scenario, ScenarioResult, ServerFacts } from './types.ts';
+import { RESULTS_SCHEMA, type CpuBaseline, type HarnessOptions, type Results, type RunMeasurement, type Scenario, type ScenarioResult, type ServerFacts } from './types.ts';
 
 /** Generator CPU (in cores) above which the load generator, not the server, may be the limit. */
 const GENERATOR_BOUND_CORES = 0.9;
@@ -58,29 +58,48 @@ export function plannedSeconds(options: HarnessOptions, scenarioCount: number): 
   return scenarioCount * options.repeat * (options.duration + options.warmup + 0.5);
 }
 
-function summarize(scenario: Scenario, runs: RunMeasurement[], options: HarnessOptions, facts: ServerFacts | null, baseline: CpuBaseline): ScenarioResult {
+/** Send-lag p99 above both of these means the generator's own lateness inflates the latencies materially. */
+const SEND_LAG_FLOOR_MS = 2;
+const SEND_LAG_SHARE_OF_P50 = 0.1;
+/** Machine CPU share above which the cores the CPU bounds assume free were not free. */
+const MACHINE_SATURATED = 0.9;
+
+/** Combines a scenario's runs into medians and flags, and judges them against their bound. */
+export function summarize(scenario: Scenario, runs: RunMeasurement[], params: Record<string, string>, facts: ServerFacts | null, baseline: CpuBaseline): ScenarioResult {
   const pick = (f: (r: RunMeasurement) => number) => spread(runs.map(f));
+  const present = (f: (r: RunMeasurement) => number | null | undefined) => spreadOfPresent(runs.map(f));
   const sum = (f: (r: RunMeasurement) => number) => runs.reduce((acc, r) => acc + f(r), 0);
-  const servers = runs.map((r) => r.server).filter((s) => s !== null);
   const summary: ScenarioResult['summary'] = {
     rps: pick((r) => r.rps),
-    p50: pick((r) => r.latency.p50),
-    p90: pick((r) => r.latency.p90),
-    p99: pick((r) => r.latency.p99),
-    p999: pick((r) => r.latency.p999),
-    max: pick((r) => r.latency.max),
+    failedPerSecond: pick((r) => r.failedPerSecond),
+    ok: sum((r) => r.ok),
+    n: sum((r) => r.latency.n),
+    p50: present((r) => r.latency.p50),
+    p90: present((r) => r.latency.p90),
+    p99: present((r) => r.latency.p99),
+    p999: present((r) => r.latency.p999),
+    max: present((r) => r.latency.max),
+    failedP99: present((r) => r.failedLatency.p99 ?? r.failedLatency.max),
+    latencyIsLowerBound: runs.some((r) => r.latencyIsLowerBound),
     errors: sum((r) => r.errors),
     timeouts: sum((r) => r.timeouts),
     non2xx: sum((r) => r.non2xx),
     dropped: sum((r) => r.dropped),
-    healthP50: pick((r) => r.health.p50),
-    healthP99: pick((r) => r.health.p99),
-    healthMax: pick((r) => r.health.max),
-    eventLoopDelayP99Ms: servers.length > 0 ? spread(servers.map((s) => s.eventLoopDelayP99Ms)) : null,
-    eventLoopUtilization: servers.length > 0 ? spread(servers.map((s) => s.eventLoopUtilization)) : null,
+    abandoned: sum((r) => r.abandoned),
+    healthP50: present((r) => r.health.p50),
+    healthP99: present((r) => r.health.p99 ?? r.health.max),
+    healthMax: present((r) => r.health.max),
+    eventLoopDelayP99Ms: present((r) => r.server?.eventLoopDelayP99Ms),
+    eventLoopDelayMaxMs: present((r) => r.server?.eventLoopDelayMaxMs),
+    eventLoopUtilization: present((r) => r.server?.eventLoopUtilization),
+    serverCpu: present((r) => r.server?.cpuCores),
     generatorCpu: pick((r) => r.generatorCpu),
+    sendLagP99: present((r) => r.sendLag?.p99 ?? r.sendLag?.max),
+    machineBusy: present((r) => (r.machineCpu ? r.machineCpu.busyCores / r.machineCpu.cores : null)),
   };
-  const bound = facts ? computeBound(scenario, options.params[scenario.workload], facts, baseline) : null;
+  const bound = facts ? computeBound(scenario, params, facts, baseline) : null;
+  const lag = summary.sendLagP99?.median;
+  const p50 = summary.p50?.median;
   return {
     scenario,
     runs,
@@ -88,6 +107,8 @@ function summarize(scenario: Scenario, runs: RunMeasurement[], options: HarnessO
     bound,
     efficiency: bound ? summary.rps.median / bound.rps : null,
     generatorBound: summary.generatorCpu.median >= GENERATOR_BOUND_CORES,
+    generatorLagged: lag !== undefined && lag > SEND_LAG_FLOOR_MS && (p50 === undefined || lag > SEND_LAG_SHARE_OF_P50 * p50),
+    machineSaturated: (summary.machineBusy?.median ?? 0) >= MACHINE_SATURATED,
   };
 }
 
@@ -115,21 +136,25 @@ export async function runMatrix(options: HarnessOptions, targets: TargetProvider
       firstFacts ??= facts;
       // The CPU baseline does not depend on the pool size: measure it once, on the first server.
       if (results.length === 0) baseline = await measureCpuBaseline(target.origin, options);
+
       for (const scenario of scenarios.filter((s) => s.workers === workers)) {
         const runs: RunMeasurement[] = [];
         for (let repeat = 1; repeat <= options.repeat; repeat++) {
           onProgress({ index: index + 1, total: scenarios.length, scenario, repeat, secondsLeft: Math.round((scenarios.length - index) * options.repeat * perRun - (repeat - 1) * perRun) });
           runs.push(await runScenario(target.origin, scenario, { durationSeconds: options.duration, warmupSeconds: options.warmup, probeRate: options.probeRate }));
         }
-        results.push(summarize(scenario, runs, options, facts, baseline));
+        results.push(summarize(scenario, runs, options.params[scenario.workload], facts, baseline));
         index++;
       }
+      // The same measurement at the end shows how much the single-thread cost drifted over the run
+      // (a machine busy with other work, thermal limits): the CPU bounds are only as good as it is.
+      if (workers === workerSizes.at(-1)) baseline = await remeasureCpuBaseline(target.origin, options, baseline);
     } finally {
       await target.stop();
     }
   }
   return {
-    schema: 'looplab-loadtest/1',
+    schema: RESULTS_SCHEMA,
     options,
     environment: describeEnvironment(firstFacts, options.url === undefined, startedAt),
     cpuBaseline: baseline,

@@ -100,21 +100,25 @@ export const CHART_SCRIPT = String.raw`
     return { label: key, bars: groups[key].map(function (r) { return { name: r.scenario.mode, value: pick(r), color: COLORS[r.scenario.mode] }; }) };
   }
   charts.appendChild(barChart('Throughput by mode', 'req/s', order.map(function (k) { return modeBars(k, function (r) { return r.summary.rps.median; }); })));
-  charts.appendChild(barChart('/health p99 while loaded (what other callers wait)', 'ms', order.map(function (k) { return modeBars(k, function (r) { return r.summary.healthP99.median; }); })));
+  charts.appendChild(barChart('/health p99 while loaded (what other callers wait)', 'ms', order.map(function (k) { return modeBars(k, function (r) { return r.summary.healthP99 ? r.summary.healthP99.median : 0; }); })));
   var latencyGroups = [];
   scenarios.forEach(function (r) {
-    latencyGroups.push({ label: r.scenario.workload + '/' + r.scenario.mode + ' ' + level(r.scenario), bars: ['p50', 'p90', 'p99'].map(function (p) { return { name: p, value: r.summary[p].median, color: COLORS[p] }; }) });
+    // A percentile the sample could not support is null: no bar for it.
+    latencyGroups.push({ label: r.scenario.workload + '/' + r.scenario.mode + ' ' + level(r.scenario), bars: ['p50', 'p90', 'p99'].filter(function (p) { return r.summary[p]; }).map(function (p) { return { name: p, value: r.summary[p].median, color: COLORS[p] }; }) });
   });
   charts.appendChild(barChart('Latency percentiles', 'ms', latencyGroups));
 
   // A sweep (several load levels or worker sizes for one workload) gets a throughput curve.
+  // x is whatever the sweep varied, the same quantity the axis is named after.
   var byWorkload = {};
+  var sweepsWorkers = data.options.workers.length > 1;
+  var sweepsRate = data.options.rates.length > 0;
   scenarios.forEach(function (r) {
-    var x = r.scenario.workers !== undefined && r.scenario.workers !== null ? r.scenario.workers : r.scenario.rate !== undefined && r.scenario.rate !== null ? r.scenario.rate : r.scenario.connections;
+    var x = sweepsWorkers ? r.scenario.workers : sweepsRate ? r.scenario.rate : r.scenario.connections;
     (byWorkload[r.scenario.workload] = byWorkload[r.scenario.workload] || {});
     (byWorkload[r.scenario.workload][r.scenario.mode] = byWorkload[r.scenario.workload][r.scenario.mode] || []).push([x, r.summary.rps.median]);
   });
-  var xName = data.options.workers.length > 1 ? 'worker threads' : data.options.rates.length > 0 ? 'offered req/s' : 'connections';
+  var xName = sweepsWorkers ? 'worker threads' : sweepsRate ? 'offered req/s' : 'connections';
   Object.keys(byWorkload).forEach(function (w) {
     var series = Object.keys(byWorkload[w]).map(function (m) { return { name: m, points: byWorkload[w][m] }; });
     if (series.some(function (s) { return s.points.length > 1; })) charts.appendChild(lineChart(w + ': throughput vs ' + xName, xName, 'req/s', series));

@@ -40,6 +40,7 @@ export function renderHtml(results: Results, table: ReportTable, command: string
 <h1>looplab load test</h1>
 <p><code>${escapeHtml(command)}</code></p>
 ${describeRun(results).map((l) => `<p>${escapeHtml(l)}</p>`).join('\n')}
+${table.compareNotes.length ? `<p><b>Compared with a run made differently:</b></p><ul>${table.compareNotes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : ''}
 <h2>Charts</h2>
 <div id="charts"></div>
 <h2>Figures</h2>
