@@ -60,10 +60,12 @@ export function verdict(group: ComparableGroup): string {
     else parts.push(`worker serves ${fmtRatio(ratio)} async${noiseNote(worker, asyncMode)}`);
   }
   if (blocking) {
-    const others = [asyncMode, worker].map((r) => r?.summary.healthP99?.median).filter((v) => v !== undefined);
-    const stalled = blocking.summary.healthP99?.median;
-    if (stalled !== undefined) {
-      parts.push(`blocking stalls /health to p99 ${fmtMs(stalled)}` + (others.length > 0 ? ` (otherwise ${fmtMs(Math.min(...others))})` : ''));
+    // The p99 where the probes support one, else the worst probe, named as such.
+    const health = (r: ScenarioResult | undefined) => (r?.summary.healthP99 ? { v: r.summary.healthP99.median, what: 'p99' } : r?.summary.healthMax ? { v: r.summary.healthMax.median, what: 'max' } : undefined);
+    const stalled = health(blocking);
+    const others = [health(asyncMode), health(worker)].filter((h) => h !== undefined && h.what === stalled?.what).map((h) => h?.v ?? 0);
+    if (stalled) {
+      parts.push(`blocking stalls /health to ${stalled.what} ${fmtMs(stalled.v)}` + (others.length > 0 ? ` (otherwise ${fmtMs(Math.min(...others))})` : ''));
     }
   }
   const flagged = Object.values(group.byMode).filter((r) => r.generatorBound);

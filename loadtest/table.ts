@@ -46,6 +46,12 @@ function latencyCell(r: ScenarioResult, s: Spread | null): string {
   return `${r.summary.latencyIsLowerBound ? '≥ ' : ''}${fmtMs(s.median)}`;
 }
 
+/** /health p99, or its maximum (said so) when the run had too few probes to support a p99. */
+function healthCell(r: ScenarioResult): string {
+  if (r.summary.healthP99) return fmtMs(r.summary.healthP99.median);
+  return r.summary.healthMax ? `max ${fmtMs(r.summary.healthMax.median)}` : '–';
+}
+
 /** True when nothing came back at all: every figure would be an empty 0. */
 const noAnswers = (r: ScenarioResult) => r.summary.ok + r.summary.non2xx === 0;
 
@@ -68,7 +74,7 @@ export function buildTable(results: Results, previous?: Results): ReportTable {
         latencyCell(r, r.summary.p50),
         latencyCell(r, r.summary.p99),
         errorCell(r),
-        fmtMs(r.summary.healthP99?.median),
+        healthCell(r),
         fmtMs(r.summary.eventLoopDelayP99Ms?.median),
         fmtMs(r.summary.eventLoopDelayMaxMs?.median),
         fmtPercent(r.summary.eventLoopUtilization?.median),

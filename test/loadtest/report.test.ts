@@ -87,6 +87,14 @@ describe('the report table', () => {
     expect(t.sections[0]?.verdict).toContain('no answers in blocking');
   });
 
+  it('shows the worst /health probe, named as such, when too few probes support a p99', () => {
+    const run = fixedRun(16, 450);
+    run.health = { p50: 200, p99: null, max: 540, samples: 40, failures: 0 };
+    const t = buildTable(fixedResults([fixedScenario('fetch', 'blocking', 16, 450, { runs: [run] }), fixedScenario('fetch', 'async', 380, 3)]));
+    expect(t.sections[0]?.rows[0]?.[7]).toBe('max 540 ms');
+    expect(t.sections[0]?.verdict).toContain('blocking stalls /health to max 540 ms;');
+  });
+
   it('marks percentiles as lower bounds when requests went unmeasured', () => {
     const run = { ...fixedRun(380, 3), dropped: 5, latencyIsLowerBound: true };
     const t = buildTable(fixedResults([fixedScenario('fetch', 'async', 380, 3, { runs: [run] })]));
