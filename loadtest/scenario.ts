@@ -89,6 +89,7 @@ export async function runScenario(origin: string, scenario: Scenario, settings: 
       rps: counts.ok / load.windowSeconds,
       failedPerSecond: (counts.non2xx + counts.errors + counts.timeouts) / load.windowSeconds,
       latency: load.log.ok.summary(),
+      latencyCurve: load.log.ok.curve(),
       failedLatency: load.log.failed.summary(),
       errors: counts.errors,
       timeouts: counts.timeouts,

@@ -78,6 +78,8 @@ export interface RunMeasurement {
   failedPerSecond: number;
   /** Latency of the 2xx answers. */
   latency: Latency;
+  /** The HDR percentile curve of the 2xx latencies: [percentile, ms] pairs, four per "nine", ending at 100 (the max). */
+  latencyCurve: Array<[number, number]>;
   /** Latency of the answers that were not 2xx and of failed requests whose duration is known. */
   failedLatency: Latency;
   errors: number;

@@ -26,6 +26,7 @@ export function fixedRun(rps: number, healthP99: number, shape: RunShape = {}): 
     rps,
     failedPerSecond: non2xx / windowSeconds,
     latency: { n: ok, p50: 1000 / rps, p90: 1200 / rps, p99: ok >= 100 ? 1500 / rps : null, p999: ok >= 1000 ? 1600 / rps : null, max: 2000 / rps, mean: 1000 / rps },
+    latencyCurve: [[0, 500 / rps], [50, 1000 / rps], [90, 1200 / rps], ...(ok >= 100 ? [[99, 1500 / rps] as [number, number]] : []), [100, 2000 / rps]],
     failedLatency: { n: non2xx, p50: non2xx >= 2 ? 1 : null, p90: null, p99: null, p999: null, max: non2xx > 0 ? 2 : null, mean: non2xx > 0 ? 1 : null },
     errors: 0,
     timeouts: 0,
