@@ -140,6 +140,8 @@ describe('report files', () => {
     expect(md).toContain('| async | 380 | 0.00 | 1900 | 2.6 ms | 3.9 ms | 0 | 3.0 ms | 3.0 ms | 6.0 ms | 20% | 95% | 24× |');
     expect(md).toContain('- pass `fetch.async.rps>=10*fetch.blocking.rps`');
     expect(md).toContain('**/health p99**');
+    // The single-thread baseline at the start and the end of the run, and how far it drifted: 26 / 25 − 1 = +4%.
+    expect(md).toContain('Single-thread CPU cost measured in this run: hash 25.0 ms/request at the start, 26.0 ms at the end (+4%).');
   });
 
   it('HTML is one self-contained page with the data embedded safely', () => {
@@ -157,6 +159,8 @@ describe('report files', () => {
     expect(parseResultsFile(JSON.stringify(results), 'r.json')).toEqual(results);
     expect(() => parseResultsFile('{"a":1}', 'other.json')).toThrow('other.json is not a looplab results.json');
     expect(() => parseResultsFile('nope', 'bad.json')).toThrow('bad.json is not JSON');
+    // A schema-1 file counted refusals as throughput: comparing with it would mislead.
+    expect(() => parseResultsFile('{"schema":"looplab-loadtest/1"}', 'old.json')).toThrow('old.json was written by an older looplab (schema looplab-loadtest/1');
   });
 });
 
