@@ -16,6 +16,8 @@ export interface OutcomeLog {
   /** Notes one finished request; `latencyMs` null when it is unknown (an autocannon connection error). */
   record(outcome: Outcome, latencyMs: number | null, endedAt: number): void;
   readonly counts: OutcomeCounts;
+  /** 2xx answers completed within `ms` of the start: what a window of that length served. */
+  okWithin(ms: number): number;
   readonly ok: LatencyRecorder;
   readonly failed: LatencyRecorder;
   /** One entry per whole second from `start`, for `seconds` seconds; later answers are left out. */
@@ -40,13 +42,18 @@ export function createOutcomeLog(start: number): OutcomeLog {
   const ok = createLatencyRecorder();
   const failed = createLatencyRecorder();
   const seconds: Array<{ ok: number; failed: number; latencies: number[] }> = [];
+  const okEnds: number[] = [];
   return {
     counts,
+    okWithin: (ms) => okEnds.filter((t) => t - start <= ms).length,
     ok,
     failed,
     record(outcome, latencyMs, endedAt) {
       const success = isOk(outcome);
-      if (success) counts.ok++;
+      if (success) {
+        counts.ok++;
+        okEnds.push(endedAt);
+      }
       else if (outcome === 'error') counts.errors++;
       else if (outcome === 'timeout') counts.timeouts++;
       else counts.non2xx++;

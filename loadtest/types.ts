@@ -70,9 +70,15 @@ export interface RunMeasurement {
   windowSeconds: number;
   /** Open model: requests due in the window (sent + dropped); closed model: requests sent. */
   due: number;
-  /** 2xx answers: the only outcome counted as throughput. */
+  /** 2xx answers in all, including open-model answers that came in during the drain after the window. */
   ok: number;
-  /** ok ÷ windowSeconds. */
+  /**
+   * 2xx answers completed within the window: the only outcome counted as throughput. (Late answers are
+   * in the latency figures, but counting them as throughput would credit a server that falls behind the
+   * offered rate with the work it did after the window.)
+   */
+  okInWindow: number;
+  /** okInWindow ÷ windowSeconds. */
   rps: number;
   /** (non2xx + errors + timeouts) ÷ windowSeconds: refusals and failures, never part of rps. */
   failedPerSecond: number;

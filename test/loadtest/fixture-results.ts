@@ -23,6 +23,7 @@ export function fixedRun(rps: number, healthP99: number, shape: RunShape = {}): 
     windowSeconds,
     due: ok + non2xx,
     ok,
+    okInWindow: ok,
     rps,
     failedPerSecond: non2xx / windowSeconds,
     latency: { n: ok, p50: 1000 / rps, p90: 1200 / rps, p99: ok >= 100 ? 1500 / rps : null, p999: ok >= 1000 ? 1600 / rps : null, max: 2000 / rps, mean: 1000 / rps },
