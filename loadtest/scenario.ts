@@ -82,8 +82,9 @@ export async function runScenario(origin: string, scenario: Scenario, settings: 
     // during the drain, which are not the window's throughput.
     const okInWindow = load.model === 'closed' ? counts.ok : load.log.okWithin(load.windowSeconds * 1000);
     const unmeasured = load.dropped + load.abandoned + counts.timeouts;
-    // Whole seconds of the window (autocannon's runs a few ms over the duration asked for).
-    const seconds = Math.max(1, Math.round(load.windowSeconds));
+    // Every second the window touched: autocannon checks its stop flag on its 1 s tick, so its window can
+    // be a little longer than asked, and the last second may be a partial one.
+    const seconds = Math.max(1, Math.ceil(load.windowSeconds - 0.001));
     return {
       model: load.model,
       windowSeconds: load.windowSeconds,

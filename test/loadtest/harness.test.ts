@@ -53,7 +53,9 @@ describe('npm run loadtest on a tiny matrix', () => {
     for (const s of results.scenarios) {
       expect(s.runs).toHaveLength(1);
       expect(s.summary.rps.median).toBeGreaterThan(0);
-      expect(s.summary.healthP99?.median).toBeGreaterThan(0);
+      // 40 probes support a p50, not a p99 (which needs 100).
+      expect(s.summary.healthP50?.median).toBeGreaterThan(0);
+      expect(s.summary.healthP99).toBeNull();
       expect(s.summary.eventLoopUtilization?.median).toBeGreaterThanOrEqual(0);
       expect(s.runs[0]?.server?.rssEndMb).toBeGreaterThan(10);
       expect(s.bound?.rps).toBeGreaterThan(0);
@@ -70,8 +72,8 @@ describe('npm run loadtest on a tiny matrix', () => {
       expect(run.latency.n).toBe(run.ok);
       // The probe: 20/s for 2 s, every one answered (late under blocking, but answered).
       expect(run.health.samples).toBe(40);
-      // The timeline covers each second of the window and holds the answers that came in it.
-      expect(run.timeline.map((t) => t.t)).toEqual([0, 1]);
+      // The timeline covers each second the window touched and holds the answers that came in it.
+      expect(run.timeline.map((t) => t.t)).toEqual(Array.from({ length: Math.ceil(run.windowSeconds - 0.001) }, (_, i) => i));
       const inTimeline = run.timeline.reduce((n, t) => n + t.ok, 0);
       expect(inTimeline).toBeLessThanOrEqual(run.ok);
       expect(inTimeline).toBeGreaterThanOrEqual(run.ok - 20);
@@ -95,7 +97,7 @@ describe('npm run loadtest on a tiny matrix', () => {
       expect(by[mode]?.non2xx).toBe(0);
     }
     // Blocking holds every other caller: the /health probe waits far longer than under async.
-    expect(by["blocking"]?.healthP99?.median).toBeGreaterThan(5 * (by["async"]?.healthP99?.median ?? Infinity));
+    expect(by['blocking']?.healthMax?.median).toBeGreaterThan(5 * (by['async']?.healthMax?.median ?? Infinity));
   });
 
   it('prints the table, the verdict, progress and the threshold outcome', () => {
