@@ -1,7 +1,7 @@
 import { groupKey, levelLabel } from './scenario-key.ts';
 import { compareRuns } from './stats.ts';
 import type { ModeName, Results, ScenarioResult, WorkloadName } from './types.ts';
-import { fmtMs, fmtRatio } from './format.ts';
+import { fmtMs, fmtRate, fmtRatio } from './format.ts';
 
 /** Scenarios of one workload at one load level, by mode. */
 export interface ComparableGroup {
@@ -79,7 +79,14 @@ export function verdict(group: ComparableGroup): string {
   if (Object.values(group.byMode).some((r) => r.runs.length < 2)) parts.push('one run per scenario, so run-to-run noise is unknown (--repeat 4 or more can tell a difference from it)');
   if (silent.length > 0) parts.push(`no answers in ${silent.map((r) => r.scenario.mode).join(', ')}`);
   const errors = Object.values(group.byMode).filter((r) => r.summary.errors + r.summary.non2xx + r.summary.timeouts > 0);
-  if (errors.length > 0) parts.push(`failures in ${errors.map((r) => r.scenario.mode).join(', ')} (not counted as throughput)`);
+  if (errors.length > 0) {
+    // Failures' latency, shown apart: a fast refusal and a slow timeout tell different stories.
+    const failedLatency = (r: ScenarioResult) => {
+      const s = r.summary.failedP99 ?? r.summary.failedMax;
+      return s ? `, failures' ${r.summary.failedP99 ? 'p99' : 'max'} ${fmtMs(s.median)}` : '';
+    };
+    parts.push(`failures in ${errors.map((r) => `${r.scenario.mode} (${fmtRate(r.summary.failedPerSecond.median)}/s${failedLatency(r)})`).join(', ')}, not counted as throughput`);
+  }
   return `${group.workload} (${group.level}): ${parts.length > 0 ? parts.join('; ') : 'no comparison possible with the modes run'}.`;
 }
 

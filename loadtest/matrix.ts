@@ -80,6 +80,7 @@ export function summarize(scenario: Scenario, runs: RunMeasurement[], params: Re
     p999: present((r) => r.latency.p999),
     max: present((r) => r.latency.max),
     failedP99: present((r) => r.failedLatency.p99),
+    failedMax: present((r) => r.failedLatency.max),
     latencyIsLowerBound: runs.some((r) => r.latencyIsLowerBound),
     errors: sum((r) => r.errors),
     timeouts: sum((r) => r.timeouts),

@@ -156,8 +156,9 @@ export interface ScenarioResult {
     p99: Spread | null;
     p999: Spread | null;
     max: Spread | null;
-    /** Failed requests' p99, apart from the successes'. */
+    /** Failed requests' p99 and max, apart from the successes' (null with too few, or none, measured). */
     failedP99: Spread | null;
+    failedMax: Spread | null;
     /** True when any run's percentiles are only lower bounds (see RunMeasurement.latencyIsLowerBound). */
     latencyIsLowerBound: boolean;
     errors: number;
