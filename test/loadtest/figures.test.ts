@@ -54,7 +54,7 @@ describe('run-to-run statistics', () => {
   });
 });
 
-describe("summarising a scenario's runs (loadtest/matrix.ts)", () => {
+describe("summarising a scenario's runs (loadtest/summarize.ts)", () => {
   it('computes "of bound" from the bound and marks a generator that used a whole core', () => {
     // fetch/worker with delay 50 ms and 2 workers: bound 2 × 1000 / 50 = 40/s; 30/s is 75% of it.
     const r = fixedScenario('fetch', 'worker', 30, 3, { generatorCpu: 0.95 });
