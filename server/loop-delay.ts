@@ -2,7 +2,7 @@ import { build, type Histogram } from 'hdr-histogram-js';
 
 /**
  * How often the sampler asks to run. 1 ms is the finest a Node timer can be asked for, and fine enough
- * to see 1 ms stalls; it costs a few per cent of one core (about 6% measured on a 2-core Xeon), paid
+ * to see 1 ms stalls; it costs about 6% of one core (measured on a 2-core AMD EPYC, idle process), paid
  * equally in every mode. libuv rounds timers to whole milliseconds, so lateness under ~1 ms is noise.
  */
 export const LOOP_SAMPLE_INTERVAL_MS = 1;
