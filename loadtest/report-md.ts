@@ -22,7 +22,17 @@ export function describeRun(results: Results): string[] {
     `Run: ${model}; ${o.warmup} s warm-up + ${o.duration} s measured per run, ${o.repeat} run(s) per scenario; /health probed ${o.probeRate}×/s; ${server}.` +
       (env.serverStartedByHarness ? ' The server ran on the same machine as the load generator.' : ''),
     ...(baseline ? [`Single-thread CPU cost measured in this run: ${baseline}.`] : []),
+    ...warmupLine(results),
   ];
+}
+
+/** What was done with the warm-up's requests: sent, then waited out before the window, never counted. */
+function warmupLine(results: Results): string[] {
+  const runs = results.scenarios.flatMap((s) => s.runs);
+  const sent = runs.reduce((n, r) => n + r.warmup.requests, 0);
+  if (sent === 0) return [];
+  const longest = Math.max(...runs.map((r) => r.warmup.settleMs));
+  return [`Warm-up: ${sent} requests in all, never counted or timed; after each warm-up the harness waited until the server had finished them (up to ${fmtMs(longest)}) before the measured window began.`];
 }
 
 export function renderMarkdown(results: Results, table: ReportTable, command: string, thresholds: ThresholdOutcome[] = []): string {

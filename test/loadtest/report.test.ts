@@ -141,6 +141,8 @@ describe('report files', () => {
     expect(md).toContain('| async | 380 | 0.00 | 1900 | 2.6 ms | 3.9 ms | 0 | 3.0 ms | 3.0 ms | 6.0 ms | 20% | 95% | 24× |');
     expect(md).toContain('- pass `fetch.async.rps>=10*fetch.blocking.rps`');
     expect(md).toContain('**/health p99**');
+    // Six fixture runs, each with half its answers' worth of warm-up requests: 40+950+95+100+175+180.
+    expect(md).toContain('Warm-up: 1540 requests in all, never counted or timed; after each warm-up the harness waited until the server had finished them (up to 300 ms) before the measured window began.');
     // The single-thread baseline at the start and the end of the run, and how far it drifted: 26 / 25 − 1 = +4%.
     expect(md).toContain('Single-thread CPU cost measured in this run: hash 25.0 ms/request at the start, 26.0 ms at the end (+4%).');
   });
