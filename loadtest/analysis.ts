@@ -1,7 +1,7 @@
 import { groupKey, levelLabel } from './scenario-key.ts';
-import { differsBeyondNoise } from './stats.ts';
+import { compareRuns } from './stats.ts';
 import type { ModeName, Results, ScenarioResult, WorkloadName } from './types.ts';
-import { fmtMs, fmtRatio } from './format.ts';
+import { fmtMs, fmtRate, fmtRatio } from './format.ts';
 
 /** Scenarios of one workload at one load level, by mode. */
 export interface ComparableGroup {
@@ -29,43 +29,64 @@ export function speedupVsBlocking(group: ComparableGroup, mode: ModeName): numbe
   return mine / blocking;
 }
 
-function noiseNote(a: ScenarioResult, b: ScenarioResult, repeats: number): string {
-  const beyond = differsBeyondNoise(a.summary.rps, b.summary.rps, repeats);
-  if (beyond === undefined) return '';
-  return beyond ? ' (beyond run-to-run noise)' : ' (within run-to-run noise)';
+/** Whether two scenarios' throughput differs beyond run-to-run noise, in words; nothing for single runs (said once per verdict). */
+export function noiseNote(a: ScenarioResult, b: ScenarioResult): string {
+  const verdict = compareRuns(a.runs.map((r) => r.rps), b.runs.map((r) => r.rps));
+  const runs = `${Math.min(a.runs.length, b.runs.length)} runs each`;
+  if (verdict.kind === 'one-run') return '';
+  if (verdict.kind === 'differs') return ` (beyond run-to-run noise: Mann–Whitney p = ${verdict.p.toFixed(3)}, ${runs})`;
+  return ` (inconclusive: Mann–Whitney p = ${verdict.p.toFixed(2)} at ${runs}${a.runs.length < 4 || b.runs.length < 4 ? '; 4 runs each are needed to show a difference at p < 0.05' : ''})`;
 }
 
 /**
  * One plain sentence per workload and level: how much each offload serves against blocking, whether
  * the worker adds anything over async, and what blocking costs every other caller (`/health`).
+ * Throughput is 2xx answers only, so a mode that refuses fast never looks like it serves more.
  */
-export function verdict(group: ComparableGroup, repeats: number): string {
+export function verdict(group: ComparableGroup): string {
   const { blocking, async: asyncMode, worker } = group.byMode;
   const parts: string[] = [];
+  const silent = Object.values(group.byMode).filter((r) => r.summary.ok === 0);
   for (const [name, result] of [['async', asyncMode], ['worker', worker]] as const) {
     const ratio = speedupVsBlocking(group, name);
-    if (result && blocking && ratio !== null) parts.push(`${name} serves ${fmtRatio(ratio)} blocking${noiseNote(result, blocking, repeats)}`);
+    if (result && blocking && ratio !== null) parts.push(`${name} serves ${fmtRatio(ratio)} blocking${noiseNote(result, blocking)}`);
   }
-  if (asyncMode && worker) {
+  if (asyncMode && worker && asyncMode.summary.ok > 0) {
     const ratio = worker.summary.rps.median / asyncMode.summary.rps.median;
-    const beyond = differsBeyondNoise(worker.summary.rps, asyncMode.summary.rps, repeats);
-    if (ratio < 0.9 && beyond !== false) parts.push(`worker serves only ${fmtRatio(ratio)} async: offloading costs more than it gains${noiseNote(worker, asyncMode, repeats)}`);
-    else if (ratio < 1.1 || beyond === false) parts.push('worker adds nothing over async');
-    else parts.push(`worker serves ${fmtRatio(ratio)} async${noiseNote(worker, asyncMode, repeats)}`);
+    const noise = compareRuns(worker.runs.map((r) => r.rps), asyncMode.runs.map((r) => r.rps));
+    if (noise.kind === 'inconclusive') parts.push(`worker against async: ${fmtRatio(ratio)}${noiseNote(worker, asyncMode)}`);
+    else if (ratio < 0.9) parts.push(`worker serves only ${fmtRatio(ratio)} async: offloading costs more than it gains${noiseNote(worker, asyncMode)}`);
+    else if (ratio <= 1.1) parts.push(`worker serves about what async serves (${fmtRatio(ratio)})${noiseNote(worker, asyncMode)}`);
+    else parts.push(`worker serves ${fmtRatio(ratio)} async${noiseNote(worker, asyncMode)}`);
   }
   if (blocking) {
-    const others = [asyncMode, worker].filter((r) => r !== undefined);
-    const best = others.length > 0 ? Math.min(...others.map((r) => r.summary.healthP99.median)) : undefined;
-    parts.push(
-      `blocking stalls /health to p99 ${fmtMs(blocking.summary.healthP99.median)}` + (best !== undefined ? ` (otherwise ${fmtMs(best)})` : ''),
-    );
+    // The p99 where the probes support one, else the worst probe, named as such.
+    const health = (r: ScenarioResult | undefined) => (r?.summary.healthP99 ? { v: r.summary.healthP99.median, what: 'p99' } : r?.summary.healthMax ? { v: r.summary.healthMax.median, what: 'max' } : undefined);
+    const stalled = health(blocking);
+    const others = [health(asyncMode), health(worker)].filter((h) => h !== undefined && h.what === stalled?.what).map((h) => h?.v ?? 0);
+    if (stalled) {
+      parts.push(`blocking stalls /health to ${stalled.what} ${fmtMs(stalled.v)}` + (others.length > 0 ? ` (otherwise ${fmtMs(Math.min(...others))})` : ''));
+    }
   }
   const flagged = Object.values(group.byMode).filter((r) => r.generatorBound);
   if (flagged.length > 0) {
     parts.push(`the load generator used ~1 core in ${flagged.map((r) => r.scenario.mode).join(', ')}: those figures may be its limit, not the server's`);
   }
-  const errors = Object.values(group.byMode).filter((r) => r.summary.errors + r.summary.non2xx > 0);
-  if (errors.length > 0) parts.push(`errors in ${errors.map((r) => r.scenario.mode).join(', ')}`);
+  const lagged = Object.values(group.byMode).filter((r) => r.generatorLagged);
+  if (lagged.length > 0) parts.push(`the generator sent late in ${lagged.map((r) => r.scenario.mode).join(', ')} (send-lag p99 above 2 ms and 10% of p50): part of those latencies is its own`);
+  const saturated = Object.values(group.byMode).filter((r) => r.machineSaturated);
+  if (saturated.length > 0) parts.push(`the machine's CPU was ≥ 90% busy in ${saturated.map((r) => r.scenario.mode).join(', ')}: CPU bounds assume free cores`);
+  if (Object.values(group.byMode).some((r) => r.runs.length < 2)) parts.push('one run per scenario, so run-to-run noise is unknown (--repeat 4 or more can tell a difference from it)');
+  if (silent.length > 0) parts.push(`no answers in ${silent.map((r) => r.scenario.mode).join(', ')}`);
+  const errors = Object.values(group.byMode).filter((r) => r.summary.errors + r.summary.non2xx + r.summary.timeouts > 0);
+  if (errors.length > 0) {
+    // Failures' latency, shown apart: a fast refusal and a slow timeout tell different stories.
+    const failedLatency = (r: ScenarioResult) => {
+      const s = r.summary.failedP99 ?? r.summary.failedMax;
+      return s ? `, failures' ${r.summary.failedP99 ? 'p99' : 'max'} ${fmtMs(s.median)}` : '';
+    };
+    parts.push(`failures in ${errors.map((r) => `${r.scenario.mode} (${fmtRate(r.summary.failedPerSecond.median)}/s${failedLatency(r)})`).join(', ')}, not counted as throughput`);
+  }
   return `${group.workload} (${group.level}): ${parts.length > 0 ? parts.join('; ') : 'no comparison possible with the modes run'}.`;
 }
 

@@ -97,7 +97,7 @@ if (options.json) {
 } else {
   process.stdout.write(`${renderTerminal(table)}\n`);
   if (table.sections.some((s) => s.rows.some((r) => r[0]?.endsWith('*')))) {
-    process.stdout.write('\n* the load generator used about a whole core: those figures may be its limit, not the server\'s\n');
+    process.stdout.write('\n* the limit may not be the server: the load generator used about a whole core or sent late, or the machine\'s CPU was ≥ 90% busy (the verdict says which)\n');
   }
 }
 const dir = await writeReports(options.out, results, table, command, outcomes);

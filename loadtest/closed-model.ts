@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import type { RunMeasurement } from './types.ts';
+import { createOutcomeLog, type OutcomeLog } from './outcome-log.ts';
 
 export interface ClosedModelOptions {
   url: string;
@@ -8,29 +8,34 @@ export interface ClosedModelOptions {
   timeoutSeconds: number;
 }
 
-export type ClosedModelResult = Pick<RunMeasurement, 'requests' | 'rps' | 'latency' | 'errors' | 'timeouts' | 'non2xx'> & {
-  elapsedSeconds: number;
-};
+export interface ClosedModelResult {
+  /** Requests autocannon sent, answered or not. */
+  sent: number;
+  /** autocannon's own run time: the window per-second figures are divided by. */
+  windowSeconds: number;
+  log: OutcomeLog;
+}
 
 /**
  * A fixed number of connections, each sending its next request as soon as the previous one answers
- * (a closed model), driven by autocannon's programmatic API.
+ * (a closed model), driven by autocannon's programmatic API. Every answer is taken from autocannon's
+ * `response` event (status and latency from when the request was written) into our own histograms,
+ * so success and failure are kept apart the same way as in the open model; its `reqError` event gives
+ * connection errors and timeouts, whose latency it does not report.
  */
 export async function runClosedModel(options: ClosedModelOptions): Promise<ClosedModelResult> {
-  const result = await autocannon({
-    url: options.url,
-    connections: options.connections,
-    duration: options.durationSeconds,
-    timeout: options.timeoutSeconds,
+  const log = createOutcomeLog(performance.now());
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      { url: options.url, connections: options.connections, duration: options.durationSeconds, timeout: options.timeoutSeconds },
+      (err: Error | null, done: autocannon.Result) => (err ? reject(err) : resolve(done)),
+    );
+    instance.on('response', (_client, statusCode, _bytes, responseTime) => log.record(statusCode, responseTime, performance.now()));
+    // autocannon reports a timeout as an error with this message (lib/run.js, onTimeout).
+    instance.on('reqError', (err: unknown) => {
+      const timedOut = err instanceof Error && err.message === 'request timed out';
+      log.record(timedOut ? 'timeout' : 'error', null, performance.now());
+    });
   });
-  const l = result.latency;
-  return {
-    requests: result.requests.total,
-    rps: result.requests.total / result.duration,
-    latency: { p50: l.p50, p90: l.p90, p99: l.p99, p999: l.p99_9, max: l.max, mean: l.mean },
-    errors: result.errors,
-    timeouts: result.timeouts,
-    non2xx: result.non2xx,
-    elapsedSeconds: result.duration,
-  };
+  return { sent: result.requests.sent, windowSeconds: result.duration, log };
 }

@@ -1,5 +1,5 @@
 import { scenarioKey } from './scenario-key.ts';
-import type { Results, ScenarioResult } from './types.ts';
+import { RESULTS_SCHEMA, type Results, type ScenarioResult } from './types.ts';
 
 /** Finds, for each scenario of `current`, the same scenario in an earlier results file. */
 export function matchPrevious(current: Results, previous: Results | undefined): Map<ScenarioResult, ScenarioResult> {
@@ -21,8 +21,10 @@ export function parseResultsFile(text: string, path: string): Results {
   } catch {
     throw new Error(`${path} is not JSON`);
   }
-  if (typeof data !== 'object' || data === null || (data as { schema?: unknown }).schema !== 'looplab-loadtest/1') {
-    throw new Error(`${path} is not a looplab results.json (schema looplab-loadtest/1)`);
+  const schema = typeof data === 'object' && data !== null ? (data as { schema?: unknown }).schema : undefined;
+  if (schema === 'looplab-loadtest/1') {
+    throw new Error(`${path} was written by an older looplab (schema looplab-loadtest/1, whose req/s counted refusals too): its figures are not comparable; measure it again`);
   }
+  if (schema !== RESULTS_SCHEMA) throw new Error(`${path} is not a looplab results.json (schema ${RESULTS_SCHEMA})`);
   return data as Results;
 }

@@ -8,7 +8,11 @@ import { describeEnvironment, fetchServerFacts } from './environment.ts';
 import { freePort } from './free-port.ts';
 import { waitUntilReady } from './matrix.ts';
 import { runOpenModel } from './open-model.ts';
+import type { Outcome as Answer } from './outcome-log.ts';
 import type { Environment } from './types.ts';
+
+/** Longest a dependency's restart may overrun its phase before the load itself runs out. */
+const MAX_RESTART_SECONDS = 60;
 
 /** The two workloads whose dependencies the drill takes away, and the requests it sends them. */
 const PATHS = { db: '/db/async?queries=1&sleep=5', fetch: '/fetch/async?delay=20' } as const;
@@ -32,6 +36,7 @@ export interface SecondBucket {
 export interface Recovery {
   dependency: string;
   workload: Target;
+  /** When the stop began: answers during the shutdown itself count as "while down". */
   stoppedAtS: number;
   /** When the restart began; requests due before this are "while down". */
   restartingAtS: number;
@@ -40,9 +45,9 @@ export interface Recovery {
   duringOutage: Record<string, number>;
   /** Slowest answer to a request due while it was down, ms: how long a caller waited to learn. */
   slowestAnswerWhileDownMs: number;
-  /** From the moment it accepted connections again to the first request that succeeded. */
+  /** From the moment it accepted connections again to the first successful answer (its completion). */
   firstSuccessMs: number | null;
-  /** From the same moment to the last failed request: after this, everything succeeded. */
+  /** From the same moment to the completion of the last failed request: after this, everything succeeded. */
   lastFailureMs: number | null;
 }
 
@@ -60,15 +65,16 @@ export interface FaultResults {
  * When a dependency went down, when its restart began and when it accepted connections again. It is
  * surely down only until the restart begins: requests due while it boots may already be answered.
  */
-interface Mark {
+export interface Mark {
+  /** When the stop was asked for, before it returned. */
   stopped: number;
   restarting: number;
   restarted: number;
 }
 
-interface Outcome {
+export interface Outcome {
   dueAt: number;
-  outcome: number | 'error';
+  outcome: Answer;
   latencyMs: number;
 }
 
@@ -98,55 +104,65 @@ export async function runFaultDrill(options: FaultOptions, onStep: (text: string
     const facts = await fetchServerFacts(origin);
 
     const phase = options.phaseSeconds;
-    const total = phase * 5;
     const outcomes: Record<Target, Outcome[]> = { db: [], fetch: [] };
     const t0 = performance.now();
     const at = (t: number) => Math.round((t - t0) / 10) / 100;
+    // The load runs until a calm phase has followed the last restart, however long the restarts took
+    // (PostgreSQL can take seconds to boot on a busy machine): it is stopped then, not on a fixed clock.
+    const loadDone = new AbortController();
     const loads = (Object.keys(PATHS) as Target[]).map((workload) =>
       runOpenModel({
         origin,
         path: PATHS[workload],
         rate: options.rate,
-        durationSeconds: total,
+        durationSeconds: phase * 5 + MAX_RESTART_SECONDS,
         maxInFlight: 500,
         timeoutMs: 10_000,
+        signal: loadDone.signal,
         onResult: (dueAt, outcome, latencyMs) => outcomes[workload].push({ dueAt, outcome, latencyMs }),
       }),
     );
 
     const events: FaultResults['events'] = [];
     const marks: Partial<Record<Target, Mark>> = {};
-    const outage = async (workload: Target, stop: () => Promise<void>, start: () => Promise<void>, from: number) => {
-      await sleep(Math.max(0, t0 + from * 1000 - performance.now()));
+    /** Stops a dependency at `from` (a performance.now() time), restarts it a phase later; returns when it is back. */
+    const outage = async (workload: Target, stop: () => Promise<void>, start: () => Promise<void>, from: number): Promise<number> => {
+      await sleep(Math.max(0, from - performance.now()));
       onStep(`stopping the ${DEPENDENCY[workload]}`);
-      await stop();
+      // Stamped before stop() returns: requests answered during the shutdown are part of the outage.
       const stopped = performance.now();
-      events.push({ atS: at(stopped), what: `${DEPENDENCY[workload]} stopped` });
-      await sleep(Math.max(0, t0 + (from + phase) * 1000 - performance.now()));
+      events.push({ atS: at(stopped), what: `${DEPENDENCY[workload]} stopping` });
+      await stop();
+      events.push({ atS: at(performance.now()), what: `${DEPENDENCY[workload]} stopped` });
+      await sleep(Math.max(0, from + phase * 1000 - performance.now()));
       onStep(`starting the ${DEPENDENCY[workload]} again`);
       const restarting = performance.now();
       await start();
       const restarted = performance.now();
       events.push({ atS: at(restarted), what: `${DEPENDENCY[workload]} accepts connections again` });
       marks[workload] = { stopped, restarting, restarted };
+      return restarted;
     };
-    await outage(
+    const databaseBack = await outage(
       'db',
       async () => children.pg?.stop(),
       async () => {
         children.pg = await startEmbeddedPostgres({ port: pgPort, dataDir });
       },
-      phase,
+      t0 + phase * 1000,
     );
-    await outage(
+    // A calm phase after the database is back, even when its restart overran its phase.
+    const upstreamBack = await outage(
       'fetch',
       async () => children.upstream?.stop(),
       async () => {
         children.upstream = await startUpstream(upstreamPort, '127.0.0.1');
       },
-      phase * 3,
+      Math.max(t0 + phase * 3000, databaseBack + phase * 1000),
     );
     onStep('letting the load run out');
+    await sleep(Math.max(0, upstreamBack + phase * 1000 - performance.now()));
+    loadDone.abort();
     await Promise.all(loads);
 
     return {
@@ -185,7 +201,7 @@ function bucketize(outcomes: Record<Target, Outcome[]>, t0: number): SecondBucke
   return [...buckets.values()].sort((a, b) => a.second - b.second || a.workload.localeCompare(b.workload));
 }
 
-function measureRecovery(workload: Target, outcomes: Outcome[], mark: Mark, t0: number): Recovery {
+export function measureRecovery(workload: Target, outcomes: Outcome[], mark: Mark, t0: number): Recovery {
   const duringOutage: Record<string, number> = {};
   let slowest = 0;
   for (const o of outcomes) {
@@ -194,10 +210,12 @@ function measureRecovery(workload: Target, outcomes: Outcome[], mark: Mark, t0: 
       slowest = Math.max(slowest, o.latencyMs);
     }
   }
-  const after = outcomes.filter((o) => o.dueAt >= mark.restarted).sort((a, b) => a.dueAt - b.dueAt);
-  const firstSuccess = after.find(ok);
-  const failures = outcomes.filter((o) => o.dueAt >= mark.stopped && !ok(o));
-  const lastFailure = failures.length > 0 ? Math.max(...failures.map((o) => o.dueAt)) : null;
+  // Completion, not due time: a request due before the restart may be the first to succeed after it.
+  const completedAt = (o: Outcome) => o.dueAt + o.latencyMs;
+  const successes = outcomes.filter((o) => ok(o) && completedAt(o) >= mark.restarted).map(completedAt);
+  const firstSuccess = successes.length > 0 ? Math.min(...successes) : null;
+  const failures = outcomes.filter((o) => o.dueAt >= mark.stopped && !ok(o)).map(completedAt);
+  const lastFailure = failures.length > 0 ? Math.max(...failures) : null;
   const ms = (t: number) => Math.round(t - mark.restarted);
   return {
     dependency: DEPENDENCY[workload],
@@ -207,7 +225,7 @@ function measureRecovery(workload: Target, outcomes: Outcome[], mark: Mark, t0: 
     restartedAtS: Math.round((mark.restarted - t0) / 10) / 100,
     duringOutage,
     slowestAnswerWhileDownMs: Math.round(slowest),
-    firstSuccessMs: firstSuccess ? ms(firstSuccess.dueAt) : null,
+    firstSuccessMs: firstSuccess === null ? null : ms(firstSuccess),
     lastFailureMs: lastFailure === null ? null : Math.max(0, ms(lastFailure)),
   };
 }

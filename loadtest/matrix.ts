@@ -1,13 +1,9 @@
-import { measureCpuBaseline } from './baseline.ts';
-import { computeBound } from './bounds.ts';
+import { measureCpuBaseline, remeasureCpuBaseline } from './baseline.ts';
 import { describeEnvironment, fetchServerFacts } from './environment.ts';
 import { runScenario } from './scenario.ts';
-import { spread } from './stats.ts';
+import { summarize } from './summarize.ts';
 import type { TargetProvider } from './stack.ts';
-import type { CpuBaseline, HarnessOptions, Results, RunMeasurement, Scenario, ScenarioResult, ServerFacts } from './types.ts';
-
-/** Generator CPU (in cores) above which the load generator, not the server, may be the limit. */
-const GENERATOR_BOUND_CORES = 0.9;
+import { RESULTS_SCHEMA, type CpuBaseline, type HarnessOptions, type Results, type RunMeasurement, type Scenario, type ScenarioResult, type ServerFacts } from './types.ts';
 
 export interface Progress {
   index: number;
@@ -58,39 +54,6 @@ export function plannedSeconds(options: HarnessOptions, scenarioCount: number): 
   return scenarioCount * options.repeat * (options.duration + options.warmup + 0.5);
 }
 
-function summarize(scenario: Scenario, runs: RunMeasurement[], options: HarnessOptions, facts: ServerFacts | null, baseline: CpuBaseline): ScenarioResult {
-  const pick = (f: (r: RunMeasurement) => number) => spread(runs.map(f));
-  const sum = (f: (r: RunMeasurement) => number) => runs.reduce((acc, r) => acc + f(r), 0);
-  const servers = runs.map((r) => r.server).filter((s) => s !== null);
-  const summary: ScenarioResult['summary'] = {
-    rps: pick((r) => r.rps),
-    p50: pick((r) => r.latency.p50),
-    p90: pick((r) => r.latency.p90),
-    p99: pick((r) => r.latency.p99),
-    p999: pick((r) => r.latency.p999),
-    max: pick((r) => r.latency.max),
-    errors: sum((r) => r.errors),
-    timeouts: sum((r) => r.timeouts),
-    non2xx: sum((r) => r.non2xx),
-    dropped: sum((r) => r.dropped),
-    healthP50: pick((r) => r.health.p50),
-    healthP99: pick((r) => r.health.p99),
-    healthMax: pick((r) => r.health.max),
-    eventLoopDelayP99Ms: servers.length > 0 ? spread(servers.map((s) => s.eventLoopDelayP99Ms)) : null,
-    eventLoopUtilization: servers.length > 0 ? spread(servers.map((s) => s.eventLoopUtilization)) : null,
-    generatorCpu: pick((r) => r.generatorCpu),
-  };
-  const bound = facts ? computeBound(scenario, options.params[scenario.workload], facts, baseline) : null;
-  return {
-    scenario,
-    runs,
-    summary,
-    bound,
-    efficiency: bound ? summary.rps.median / bound.rps : null,
-    generatorBound: summary.generatorCpu.median >= GENERATOR_BOUND_CORES,
-  };
-}
-
 /**
  * Runs the whole matrix and returns every figure. It prints nothing: progress goes to `onProgress`,
  * and rendering is the reports' job.
@@ -115,21 +78,25 @@ export async function runMatrix(options: HarnessOptions, targets: TargetProvider
       firstFacts ??= facts;
       // The CPU baseline does not depend on the pool size: measure it once, on the first server.
       if (results.length === 0) baseline = await measureCpuBaseline(target.origin, options);
+
       for (const scenario of scenarios.filter((s) => s.workers === workers)) {
         const runs: RunMeasurement[] = [];
         for (let repeat = 1; repeat <= options.repeat; repeat++) {
           onProgress({ index: index + 1, total: scenarios.length, scenario, repeat, secondsLeft: Math.round((scenarios.length - index) * options.repeat * perRun - (repeat - 1) * perRun) });
           runs.push(await runScenario(target.origin, scenario, { durationSeconds: options.duration, warmupSeconds: options.warmup, probeRate: options.probeRate }));
         }
-        results.push(summarize(scenario, runs, options, facts, baseline));
+        results.push(summarize(scenario, runs, options.params[scenario.workload], facts, baseline));
         index++;
       }
+      // The same measurement at the end shows how much the single-thread cost drifted over the run
+      // (a machine busy with other work, thermal limits): the CPU bounds are only as good as it is.
+      if (workers === workerSizes.at(-1)) baseline = await remeasureCpuBaseline(target.origin, options, baseline);
     } finally {
       await target.stop();
     }
   }
   return {
-    schema: 'looplab-loadtest/1',
+    schema: RESULTS_SCHEMA,
     options,
     environment: describeEnvironment(firstFacts, options.url === undefined, startedAt),
     cpuBaseline: baseline,

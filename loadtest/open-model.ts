@@ -1,5 +1,6 @@
 import { Pool } from 'undici';
 import { createLatencyRecorder } from './latency-histogram.ts';
+import { createOutcomeLog, type Outcome, type OutcomeLog } from './outcome-log.ts';
 import type { Latency } from './types.ts';
 
 export interface OpenModelOptions {
@@ -16,23 +17,32 @@ export interface OpenModelOptions {
   /**
    * How long to wait for answers after the last request is due. A server far behind the offered rate
    * would otherwise keep the run going until its whole backlog drained; what is still unanswered then
-   * counts as a timeout, with the time it had waited recorded as its latency (a lower bound).
+   * is abandoned (counted, with no latency: it would have been among the slowest).
    */
   drainMs?: number;
   signal?: AbortSignal;
   /** Called for every finished request: when it was due (a performance.now() time) and how it ended. */
-  onResult?: (dueAtMs: number, outcome: number | 'error', latencyMs: number) => void;
+  onResult?: (dueAtMs: number, outcome: Outcome, latencyMs: number) => void;
 }
 
 export interface OpenModelResult {
+  /** Requests due in the window: sent + dropped. */
+  due: number;
   sent: number;
-  completed: number;
   dropped: number;
-  errors: number;
-  timeouts: number;
+  abandoned: number;
+  /** The schedule's length, due ÷ rate: the window every per-second figure is divided by. */
+  windowSeconds: number;
+  log: OutcomeLog;
+  /** How late each request was sent against its intended time: the generator's own lag. */
+  sendLag: Latency;
+  /** Answers with a status, 2xx or not. */
+  completed: number;
   non2xx: number;
+  /** Requests with no status: connection errors, timeouts and abandoned ones. */
+  errors: number;
+  /** Every request whose latency is known, success or failure together (as a caller sees them all). */
   latency: Latency;
-  elapsedSeconds: number;
 }
 
 /**
@@ -43,32 +53,36 @@ export interface OpenModelResult {
  */
 export async function runOpenModel(options: OpenModelOptions): Promise<OpenModelResult> {
   const pool = new Pool(options.origin, { connections: options.maxInFlight, pipelining: 1, keepAliveTimeout: 10_000 });
-  const recorder = createLatencyRecorder();
   const total = Math.max(1, Math.round(options.rate * options.durationSeconds));
   const intervalMs = 1000 / options.rate;
-  const counts = { sent: 0, completed: 0, dropped: 0, errors: 0, timeouts: 0, non2xx: 0 };
+  const sendLag = createLatencyRecorder();
+  const all = createLatencyRecorder();
   const pending = new Set<Promise<void>>();
   const start = performance.now();
+  const log = createOutcomeLog(start);
+  let sent = 0;
+  let dropped = 0;
+  let abandoning = false;
 
+  const finish = (intendedAt: number, outcome: Outcome) => {
+    const now = performance.now();
+    log.record(outcome, now - intendedAt, now);
+    all.record(now - intendedAt);
+    options.onResult?.(intendedAt, outcome, now - intendedAt);
+  };
   const send = (intendedAt: number) => {
-    counts.sent++;
+    sent++;
+    sendLag.record(performance.now() - intendedAt);
     const done = pool
       .request({ method: 'GET', path: options.path, headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs })
       .then(async (res) => {
         await res.body.dump();
-        recorder.record(performance.now() - intendedAt);
-        options.onResult?.(intendedAt, res.statusCode, performance.now() - intendedAt);
-        counts.completed++;
-        if (res.statusCode < 200 || res.statusCode >= 300) counts.non2xx++;
+        finish(intendedAt, res.statusCode);
       })
       .catch((err: { code?: string }) => {
-        // A failed or abandoned request still took this long from the caller's point of view.
-        recorder.record(performance.now() - intendedAt);
-        options.onResult?.(intendedAt, 'error', performance.now() - intendedAt);
-        // Like autocannon, errors include timeouts; abandoned requests are counted once, below.
-        if (err.code === 'UND_ERR_DESTROYED') return;
-        counts.errors++;
-        if (err.code === 'UND_ERR_HEADERS_TIMEOUT' || err.code === 'UND_ERR_BODY_TIMEOUT') counts.timeouts++;
+        // Abandoned at the end of the drain: counted once, below, with no latency.
+        if (abandoning && err.code === 'UND_ERR_DESTROYED') return;
+        finish(intendedAt, err.code === 'UND_ERR_HEADERS_TIMEOUT' || err.code === 'UND_ERR_BODY_TIMEOUT' ? 'timeout' : 'error');
       })
       .finally(() => pending.delete(done));
     pending.add(done);
@@ -78,10 +92,10 @@ export async function runOpenModel(options: OpenModelOptions): Promise<OpenModel
   while (next < total && !options.signal?.aborted) {
     const now = performance.now();
     // Everything that is due goes out now; the loop may have been late, but the clock it measures
-    // against is the intended schedule.
+    // against is the intended schedule (and the lateness is recorded as send lag).
     while (next < total && start + next * intervalMs <= now) {
       const intendedAt = start + next * intervalMs;
-      if (pending.size >= options.maxInFlight) counts.dropped++;
+      if (pending.size >= options.maxInFlight) dropped++;
       else send(intendedAt);
       next++;
     }
@@ -92,16 +106,28 @@ export async function runOpenModel(options: OpenModelOptions): Promise<OpenModel
     Promise.allSettled([...pending]).then(() => true),
     new Promise<false>((resolve) => setTimeout(resolve, options.drainMs ?? 10_000, false)),
   ]);
-  const elapsedSeconds = (performance.now() - start) / 1000;
+  let abandoned = 0;
   if (drained) {
     await pool.close();
   } else {
-    // Abandon the backlog: destroying the pool fails what is left (recorded by the catch above).
-    const abandoned = pending.size;
+    // Abandon the backlog: destroying the pool fails what is left.
+    abandoned = pending.size;
+    abandoning = true;
     await pool.destroy();
     await Promise.allSettled([...pending]);
-    counts.timeouts += abandoned;
-    counts.errors += abandoned;
   }
-  return { ...counts, latency: recorder.summary(), elapsedSeconds };
+  const { ok, non2xx, errors, timeouts } = log.counts;
+  return {
+    due: next,
+    sent,
+    dropped,
+    abandoned,
+    windowSeconds: next / options.rate,
+    log,
+    sendLag: sendLag.summary(),
+    completed: ok + non2xx,
+    non2xx,
+    errors: errors + timeouts + abandoned,
+    latency: all.summary(),
+  };
 }

@@ -22,40 +22,50 @@ export const CHART_SCRIPT = String.raw`
     return s.workers !== undefined && s.workers !== null ? l + ' w=' + s.workers : l;
   }
 
-  // groups: [{label, bars: [{name, value, color}]}]
-  function barChart(title, unit, groups) {
-    var width = 760, height = 280, left = 60, bottom = 50, top = 30;
+  // groups: [{label, bars: [{name, value, color}]}]. With log, the y axis is logarithmic (powers of
+  // ten), so milliseconds next to seconds stay visible.
+  function barChart(title, unit, groups, log) {
+    var width = 760, height = 300, left = 60, bottom = 70, top = 30;
     var svg = el('svg', { viewBox: '0 0 ' + width + ' ' + height, 'class': 'chart', role: 'img', 'aria-label': title });
     svg.appendChild(el('text', { x: left, y: 18, 'class': 'title' }, title));
-    var max = 0;
-    groups.forEach(function (g) { g.bars.forEach(function (b) { if (b.value > max) max = b.value; }); });
+    var max = 0, minPositive = Infinity;
+    groups.forEach(function (g) { g.bars.forEach(function (b) { if (b.value > max) max = b.value; if (b.value > 0 && b.value < minPositive) minPositive = b.value; }); });
     if (max <= 0) max = 1;
     var plotH = height - top - bottom, plotW = width - left - 10;
-    var groupW = plotW / Math.max(1, groups.length);
-    for (var t = 0; t <= 4; t++) {
-      var y = top + plotH - (plotH * t) / 4;
+    var lo = log ? Math.pow(10, Math.floor(Math.log10(Math.min(minPositive, max)))) : 0;
+    var hi = log ? Math.pow(10, Math.ceil(Math.log10(max))) : max;
+    if (log && hi <= lo) hi = lo * 10;
+    function scale(v) { return log ? (v <= lo ? 0 : (plotH * (Math.log10(v) - Math.log10(lo))) / (Math.log10(hi) - Math.log10(lo))) : (plotH * v) / hi; }
+    var ticks = [];
+    if (log) { for (var p = lo; p <= hi * 1.0001; p *= 10) ticks.push(p); } else { for (var t = 0; t <= 4; t++) ticks.push((hi * t) / 4); }
+    ticks.forEach(function (v) {
+      var y = top + plotH - scale(v);
       svg.appendChild(el('line', { x1: left, x2: width - 10, y1: y, y2: y, 'class': 'grid' }));
-      svg.appendChild(el('text', { x: left - 6, y: y + 4, 'class': 'axis', 'text-anchor': 'end' }, fmt((max * t) / 4)));
-    }
-    svg.appendChild(el('text', { x: 12, y: top + plotH / 2, 'class': 'axis', transform: 'rotate(-90 12 ' + (top + plotH / 2) + ')' }, unit));
+      svg.appendChild(el('text', { x: left - 6, y: y + 4, 'class': 'axis', 'text-anchor': 'end' }, fmt(v)));
+    });
+    svg.appendChild(el('text', { x: 12, y: top + plotH / 2, 'class': 'axis', transform: 'rotate(-90 12 ' + (top + plotH / 2) + ')' }, unit + (log ? ' (log)' : '')));
+    var groupW = plotW / Math.max(1, groups.length);
+    // Labels that would not fit side by side are slanted instead of overlapping.
+    var slant = groups.some(function (g) { return g.label.length * 6.5 > groupW; });
     groups.forEach(function (g, gi) {
       var barW = (groupW * 0.8) / Math.max(1, g.bars.length);
       g.bars.forEach(function (b, bi) {
-        var h = (plotH * b.value) / max;
+        var h = scale(b.value);
         var x = left + gi * groupW + groupW * 0.1 + bi * barW;
         var rect = el('rect', { x: x, y: top + plotH - h, width: Math.max(1, barW - 2), height: Math.max(0, h), fill: b.color, 'class': 'bar' });
         rect.appendChild(el('title', {}, g.label + ' ' + b.name + ': ' + fmt(b.value) + ' ' + unit));
         svg.appendChild(rect);
       });
-      svg.appendChild(el('text', { x: left + gi * groupW + groupW / 2, y: height - bottom + 16, 'class': 'axis', 'text-anchor': 'middle' }, g.label));
+      var lx = left + gi * groupW + groupW / 2, ly = height - bottom + 16;
+      svg.appendChild(el('text', slant ? { x: lx, y: ly, 'class': 'axis', 'text-anchor': 'end', transform: 'rotate(-30 ' + lx + ' ' + ly + ')' } : { x: lx, y: ly, 'class': 'axis', 'text-anchor': 'middle' }, g.label));
     });
-    var lx = left;
+    var legendX = left;
     var names = [];
     groups.forEach(function (g) { g.bars.forEach(function (b) { if (names.indexOf(b.name) < 0) names.push(b.name); }); });
     names.forEach(function (n) {
-      svg.appendChild(el('rect', { x: lx, y: height - 18, width: 10, height: 10, fill: COLORS[n] || '#999' }));
-      svg.appendChild(el('text', { x: lx + 14, y: height - 9, 'class': 'axis' }, n));
-      lx += 90;
+      svg.appendChild(el('rect', { x: legendX, y: height - 14, width: 10, height: 10, fill: COLORS[n] || '#999' }));
+      svg.appendChild(el('text', { x: legendX + 14, y: height - 5, 'class': 'axis' }, n));
+      legendX += 90;
     });
     return svg;
   }
@@ -99,22 +109,26 @@ export const CHART_SCRIPT = String.raw`
   function modeBars(key, pick) {
     return { label: key, bars: groups[key].map(function (r) { return { name: r.scenario.mode, value: pick(r), color: COLORS[r.scenario.mode] }; }) };
   }
-  charts.appendChild(barChart('Throughput by mode', 'req/s', order.map(function (k) { return modeBars(k, function (r) { return r.summary.rps.median; }); })));
-  charts.appendChild(barChart('/health p99 while loaded (what other callers wait)', 'ms', order.map(function (k) { return modeBars(k, function (r) { return r.summary.healthP99.median; }); })));
+  charts.appendChild(barChart('Throughput by mode (2xx answers/s)', 'req/s', order.map(function (k) { return modeBars(k, function (r) { return r.summary.rps.median; }); })));
+  charts.appendChild(barChart('/health p99 while loaded (what other callers wait)', 'ms', order.map(function (k) { return modeBars(k, function (r) { return r.summary.healthP99 ? r.summary.healthP99.median : r.summary.healthMax ? r.summary.healthMax.median : 0; }); }), true));
   var latencyGroups = [];
   scenarios.forEach(function (r) {
-    latencyGroups.push({ label: r.scenario.workload + '/' + r.scenario.mode + ' ' + level(r.scenario), bars: ['p50', 'p90', 'p99'].map(function (p) { return { name: p, value: r.summary[p].median, color: COLORS[p] }; }) });
+    // A percentile the sample could not support is null: no bar for it.
+    latencyGroups.push({ label: r.scenario.workload + '/' + r.scenario.mode + ' ' + level(r.scenario), bars: ['p50', 'p90', 'p99'].filter(function (p) { return r.summary[p]; }).map(function (p) { return { name: p, value: r.summary[p].median, color: COLORS[p] }; }) });
   });
-  charts.appendChild(barChart('Latency percentiles', 'ms', latencyGroups));
+  charts.appendChild(barChart('Latency percentiles (2xx answers)', 'ms', latencyGroups, true));
 
   // A sweep (several load levels or worker sizes for one workload) gets a throughput curve.
+  // x is whatever the sweep varied, the same quantity the axis is named after.
   var byWorkload = {};
+  var sweepsWorkers = data.options.workers.length > 1;
+  var sweepsRate = data.options.rates.length > 0;
   scenarios.forEach(function (r) {
-    var x = r.scenario.workers !== undefined && r.scenario.workers !== null ? r.scenario.workers : r.scenario.rate !== undefined && r.scenario.rate !== null ? r.scenario.rate : r.scenario.connections;
+    var x = sweepsWorkers ? r.scenario.workers : sweepsRate ? r.scenario.rate : r.scenario.connections;
     (byWorkload[r.scenario.workload] = byWorkload[r.scenario.workload] || {});
     (byWorkload[r.scenario.workload][r.scenario.mode] = byWorkload[r.scenario.workload][r.scenario.mode] || []).push([x, r.summary.rps.median]);
   });
-  var xName = data.options.workers.length > 1 ? 'worker threads' : data.options.rates.length > 0 ? 'offered req/s' : 'connections';
+  var xName = sweepsWorkers ? 'worker threads' : sweepsRate ? 'offered req/s' : 'connections';
   Object.keys(byWorkload).forEach(function (w) {
     var series = Object.keys(byWorkload[w]).map(function (m) { return { name: m, points: byWorkload[w][m] }; });
     if (series.some(function (s) { return s.points.length > 1; })) charts.appendChild(lineChart(w + ': throughput vs ' + xName, xName, 'req/s', series));

@@ -1,6 +1,7 @@
 import { groupScenarios, speedupVsBlocking, sweepVerdicts, verdict } from './analysis.ts';
 import { matchPrevious } from './compare.ts';
-import { differsBeyondNoise } from './stats.ts';
+import { compareContext } from './compare-context.ts';
+import { compareRuns } from './stats.ts';
 import { fmtChange, fmtMs, fmtPercent, fmtRate, fmtRatio } from './format.ts';
 import type { Results, ScenarioResult, Spread } from './types.ts';
 
@@ -15,6 +16,8 @@ export interface ReportTable {
   sections: TableSection[];
   /** One line per workload/mode measured at several levels: where it peaked. */
   sweeps: string[];
+  /** With --compare: every setting that differs from the earlier run, shown above the table. */
+  compareNotes: string[];
 }
 
 function rpsCell(s: Spread, repeats: number): string {
@@ -22,16 +25,35 @@ function rpsCell(s: Spread, repeats: number): string {
   return `${fmtRate(s.median)} (${fmtRate(s.min)}–${fmtRate(s.max)})`;
 }
 
-/** The change against an earlier run, marked `~` when both were repeated and their ranges overlap. */
-function changeCell(now: Spread, before: Spread, runsNow: number, runsBefore: number): string {
-  const beyond = differsBeyondNoise(now, before, Math.min(runsNow, runsBefore));
-  return `${fmtChange(now.median, before.median)}${beyond === false ? ' ~' : ''}`;
+/** The change against an earlier run, marked `~` when the runs cannot tell it from noise. */
+function changeCell(now: ScenarioResult, before: ScenarioResult, pick: (r: ScenarioResult) => Spread | null, perRun: (r: ScenarioResult['runs'][number]) => number | null): string {
+  const a = pick(now);
+  const b = pick(before);
+  if (!a || !b) return '–';
+  const values = (r: ScenarioResult) => r.runs.map(perRun).filter((v): v is number => v !== null);
+  const noise = compareRuns(values(now), values(before));
+  return `${fmtChange(a.median, b.median)}${noise.kind === 'differs' ? '' : ' ~'}`;
 }
 
 function errorCell(r: ScenarioResult): string {
-  const parts = [r.summary.errors, r.summary.non2xx, r.summary.dropped];
-  return parts.every((n) => n === 0) ? '0' : `${r.summary.errors}/${r.summary.non2xx}/${r.summary.dropped}`;
+  const parts = [r.summary.errors + r.summary.timeouts, r.summary.non2xx, r.summary.dropped + r.summary.abandoned];
+  return parts.every((n) => n === 0) ? '0' : parts.join('/');
 }
+
+/** A latency cell: `–` when the sample cannot support it, `≥` when unmeasured requests make it a lower bound. */
+function latencyCell(r: ScenarioResult, s: Spread | null): string {
+  if (!s) return '–';
+  return `${r.summary.latencyIsLowerBound ? '≥ ' : ''}${fmtMs(s.median)}`;
+}
+
+/** /health p99, or its maximum (said so) when the run had too few probes to support a p99. */
+function healthCell(r: ScenarioResult): string {
+  if (r.summary.healthP99) return fmtMs(r.summary.healthP99.median);
+  return r.summary.healthMax ? `max ${fmtMs(r.summary.healthMax.median)}` : '–';
+}
+
+/** True when nothing came back at all: every figure would be an empty 0. */
+const noAnswers = (r: ScenarioResult) => r.summary.ok + r.summary.non2xx === 0;
 
 /**
  * The figures every report shows, one section per workload and load level, one row per mode.
@@ -40,39 +62,47 @@ function errorCell(r: ScenarioResult): string {
 export function buildTable(results: Results, previous?: Results): ReportTable {
   const repeats = results.options.repeat;
   const matches = matchPrevious(results, previous);
-  const headers = ['mode', 'req/s', 'p50', 'p99', 'err/non2xx/drop', '/health p99', 'loop delay p99', 'loop busy', 'of bound', 'vs blocking'];
+  const headers = ['mode', 'req/s', 'failed/s', 'n', 'p50', 'p99', 'err/non2xx/drop', '/health p99', 'loop delay p99', 'loop max', 'loop busy', 'of bound', 'vs blocking'];
   if (previous) headers.push('Δ req/s', 'Δ p99');
   const sections = groupScenarios(results).map((group) => {
     const rows = Object.values(group.byMode).map((r) => {
       const row = [
-        r.scenario.mode + (r.generatorBound ? ' *' : ''),
-        rpsCell(r.summary.rps, repeats),
-        fmtMs(r.summary.p50.median),
-        fmtMs(r.summary.p99.median),
+        r.scenario.mode + (r.generatorBound || r.generatorLagged || r.machineSaturated ? ' *' : ''),
+        noAnswers(r) ? 'no answers' : rpsCell(r.summary.rps, repeats),
+        fmtRate(r.summary.failedPerSecond.median),
+        String(r.summary.n),
+        latencyCell(r, r.summary.p50),
+        latencyCell(r, r.summary.p99),
         errorCell(r),
-        fmtMs(r.summary.healthP99.median),
+        healthCell(r),
         fmtMs(r.summary.eventLoopDelayP99Ms?.median),
+        fmtMs(r.summary.eventLoopDelayMaxMs?.median),
         fmtPercent(r.summary.eventLoopUtilization?.median),
         fmtPercent(r.efficiency),
         fmtRatio(speedupVsBlocking(group, r.scenario.mode)),
       ];
       if (previous) {
         const old = matches.get(r);
-        row.push(old ? changeCell(r.summary.rps, old.summary.rps, repeats, old.runs.length) : 'new', old ? changeCell(r.summary.p99, old.summary.p99, repeats, old.runs.length) : 'new');
+        row.push(
+          old ? changeCell(r, old, (x) => x.summary.rps, (run) => run.rps) : 'new',
+          old ? changeCell(r, old, (x) => x.summary.p99, (run) => run.latency.p99) : 'new',
+        );
       }
       return row;
     });
     const query = Object.values(group.byMode)[0]?.scenario.path.split('?')[1];
-    return { title: `${group.workload} — ${group.level}${query ? ` — ${query}` : ''}`, rows, verdict: verdict(group, repeats) };
+    return { title: `${group.workload} — ${group.level}${query ? ` — ${query}` : ''}`, rows, verdict: verdict(group) };
   });
-  return { headers, sections, sweeps: sweepVerdicts(results) };
+  return { headers, sections, sweeps: sweepVerdicts(results), compareNotes: compareContext(results, previous) };
 }
+
 
 /** Fixed-width text for the terminal. */
 export function renderTerminal(table: ReportTable): string {
   const widths = table.headers.map((h, i) => Math.max(h.length, ...table.sections.flatMap((s) => s.rows.map((r) => (r[i] ?? '').length))));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
   const out: string[] = [];
+  if (table.compareNotes.length > 0) out.push('', 'Compared with a run made differently:', ...table.compareNotes.map((n) => `  ${n}`));
   for (const section of table.sections) {
     out.push('', section.title, line(table.headers), ...section.rows.map(line), `→ ${section.verdict}`);
   }

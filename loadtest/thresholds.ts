@@ -4,13 +4,14 @@ import { MODE_NAMES, WORKLOAD_NAMES, type ModeName, type Results, type ScenarioR
 /** Figures a threshold can name, read from a scenario's medians. */
 const METRICS: Readonly<Record<string, (r: ScenarioResult) => number>> = {
   rps: (r) => r.summary.rps.median,
-  p50: (r) => r.summary.p50.median,
-  p90: (r) => r.summary.p90.median,
-  p99: (r) => r.summary.p99.median,
-  p999: (r) => r.summary.p999.median,
-  max: (r) => r.summary.max.median,
-  errors: (r) => r.summary.errors + r.summary.non2xx + r.summary.dropped,
-  health_p99: (r) => r.summary.healthP99.median,
+  // A percentile the sample cannot support is NaN: a gate on it checks nothing, so it fails.
+  p50: (r) => r.summary.p50?.median ?? Number.NaN,
+  p90: (r) => r.summary.p90?.median ?? Number.NaN,
+  p99: (r) => r.summary.p99?.median ?? Number.NaN,
+  p999: (r) => r.summary.p999?.median ?? Number.NaN,
+  max: (r) => r.summary.max?.median ?? Number.NaN,
+  errors: (r) => r.summary.errors + r.summary.timeouts + r.summary.non2xx + r.summary.dropped + r.summary.abandoned,
+  health_p99: (r) => r.summary.healthP99?.median ?? Number.NaN,
   loop_delay_p99: (r) => r.summary.eventLoopDelayP99Ms?.median ?? Number.NaN,
   loop_busy: (r) => r.summary.eventLoopUtilization?.median ?? Number.NaN,
   efficiency: (r) => r.efficiency ?? Number.NaN,

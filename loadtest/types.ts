@@ -1,5 +1,6 @@
 /** The load harness's data: what it was asked to run and everything it measured. */
 import type { ServerFacts } from '../server/deps.ts';
+import type { WindowFigures } from './server-metrics.ts';
 
 export const WORKLOAD_NAMES = ['db', 'fetch', 'hash', 'cpu'] as const;
 export type WorkloadName = (typeof WORKLOAD_NAMES)[number];
@@ -36,32 +37,81 @@ export interface HarnessOptions {
   faults: boolean;
 }
 
+/**
+ * Latency percentiles in ms over `n` samples. A percentile the sample cannot support is null (p99 needs
+ * 100 samples, p99.9 needs 1000); everything is null when nothing was measured.
+ */
 export interface Latency {
-  p50: number;
-  p90: number;
-  p99: number;
-  p999: number;
-  max: number;
-  mean: number;
+  n: number;
+  p50: number | null;
+  p90: number | null;
+  p99: number | null;
+  p999: number | null;
+  max: number | null;
+  mean: number | null;
+}
+
+/** One second of a measured run, by completion time; latencies in ms of that second's 2xx answers. */
+export interface TimelineSecond {
+  /** Seconds since the measured window began. */
+  t: number;
+  ok: number;
+  failed: number;
+  /** Nearest-rank percentiles of that second's answers (with under 100 answers, p99 is their maximum). */
+  p50: number | null;
+  p99: number | null;
+  healthP99: number | null;
 }
 
 /** One measured run of one scenario. Latencies in milliseconds. */
 export interface RunMeasurement {
   model: 'closed' | 'open';
-  durationSeconds: number;
-  requests: number;
+  /** Length of the measured window: autocannon's run time, or the open model's schedule (due ÷ rate). */
+  windowSeconds: number;
+  /** Open model: requests due in the window (sent + dropped); closed model: requests sent. */
+  due: number;
+  /** 2xx answers in all, including open-model answers that came in during the drain after the window. */
+  ok: number;
+  /**
+   * 2xx answers completed within the window: the only outcome counted as throughput. (Late answers are
+   * in the latency figures, but counting them as throughput would credit a server that falls behind the
+   * offered rate with the work it did after the window.)
+   */
+  okInWindow: number;
+  /** okInWindow ÷ windowSeconds. */
   rps: number;
+  /** (non2xx + errors + timeouts) ÷ windowSeconds: refusals and failures, never part of rps. */
+  failedPerSecond: number;
+  /** Latency of the 2xx answers. */
   latency: Latency;
+  /** The HDR percentile curve of the 2xx latencies: [percentile, ms] pairs, four per "nine", ending at 100 (the max). */
+  latencyCurve: Array<[number, number]>;
+  /** Latency of the answers that were not 2xx and of failed requests whose duration is known. */
+  failedLatency: Latency;
   errors: number;
   timeouts: number;
   non2xx: number;
-  /** Open model only: requests that could not be sent at their intended time. */
+  /** Open model only: requests due while `maxInFlight` were outstanding, so never sent (no latency). */
   dropped: number;
-  health: { p50: number; p99: number; max: number; samples: number; failures: number };
+  /** Open model only: requests still unanswered when the drain after the window ended (no latency). */
+  abandoned: number;
+  /**
+   * True when requests with no measured latency (dropped, abandoned, timed out) exceed 0.1% of those due:
+   * they would have been among the slowest, so every percentile is then only a lower bound (≥).
+   */
+  latencyIsLowerBound: boolean;
+  /** Open model only: how late the generator sent each request against its schedule (its own lag). */
+  sendLag: Latency | null;
+  health: { p50: number | null; p99: number | null; max: number | null; samples: number; failures: number };
   /** The server's own figures over the run; resident memory at its start and end, for soak runs. */
-  server: { eventLoopDelayP99Ms: number; eventLoopUtilization: number; rssStartMb: number; rssEndMb: number } | null;
+  server: WindowFigures | null;
   /** The load generator's own CPU use over the run, in cores (1 = one core fully busy). */
   generatorCpu: number;
+  /** The whole machine's CPU over the run from /proc/stat, busy cores out of `cores`; null off Linux. */
+  machineCpu: { busyCores: number; cores: number } | null;
+  timeline: TimelineSecond[];
+  /** What the warm-up sent, and how long the server then took to finish it before the window opened. */
+  warmup: { requests: number; settleMs: number };
 }
 
 export interface Scenario {
@@ -93,31 +143,53 @@ export interface Bound {
 export interface ScenarioResult {
   scenario: Scenario;
   runs: RunMeasurement[];
+  /** Medians over the runs, with their range; a percentile no run could support is null. */
   summary: {
+    /** 2xx answers per second. */
     rps: Spread;
-    p50: Spread;
-    p90: Spread;
-    p99: Spread;
-    p999: Spread;
-    max: Spread;
+    failedPerSecond: Spread;
+    /** 2xx answers over all runs, and the latency samples behind the percentiles (the same answers). */
+    ok: number;
+    n: number;
+    p50: Spread | null;
+    p90: Spread | null;
+    p99: Spread | null;
+    p999: Spread | null;
+    max: Spread | null;
+    /** Failed requests' p99 and max, apart from the successes' (null with too few, or none, measured). */
+    failedP99: Spread | null;
+    failedMax: Spread | null;
+    /** True when any run's percentiles are only lower bounds (see RunMeasurement.latencyIsLowerBound). */
+    latencyIsLowerBound: boolean;
     errors: number;
     timeouts: number;
     non2xx: number;
     dropped: number;
-    healthP50: Spread;
-    healthP99: Spread;
-    healthMax: Spread;
+    abandoned: number;
+    healthP50: Spread | null;
+    healthP99: Spread | null;
+    healthMax: Spread | null;
     eventLoopDelayP99Ms: Spread | null;
+    eventLoopDelayMaxMs: Spread | null;
     eventLoopUtilization: Spread | null;
+    /** Server process CPU over the window, in cores. */
+    serverCpu: Spread | null;
     generatorCpu: Spread;
+    /** Open model: the generator's send lag p99, ms. */
+    sendLagP99: Spread | null;
+    /** Share of the whole machine's CPU that was busy during the window (0..1). */
+    machineBusy: Spread | null;
   };
   bound: Bound | null;
   /** Achieved median rps / bound rps. */
   efficiency: number | null;
   /** True when the load generator used nearly a whole core: then it, not the server, may be the limit. */
   generatorBound: boolean;
+  /** True when the open-model generator sent late enough to inflate the latencies materially. */
+  generatorLagged: boolean;
+  /** True when the machine's CPU was nearly all busy: CPU bounds assume free cores, so read "of bound" with care. */
+  machineSaturated: boolean;
 }
-
 /** Facts the server reports at `GET /`. */
 export type { ServerFacts };
 
@@ -134,11 +206,13 @@ export interface Environment {
   serverStartedByHarness: boolean;
 }
 
-/** Single-thread cost of each CPU workload, measured before the matrix (server-reported ms). */
-export type CpuBaseline = Partial<Record<'hash' | 'cpu', { msPerRequest: number; samples: number }>>;
+/** Single-thread cost of each CPU workload (server-reported ms): measured before the matrix, and again after it (`atEndMs`). */
+export type CpuBaseline = Partial<Record<'hash' | 'cpu', { msPerRequest: number; samples: number; atEndMs: number | null }>>;
+
+export const RESULTS_SCHEMA = 'looplab-loadtest/2';
 
 export interface Results {
-  schema: 'looplab-loadtest/1';
+  schema: typeof RESULTS_SCHEMA;
   options: HarnessOptions;
   environment: Environment;
   cpuBaseline: CpuBaseline;

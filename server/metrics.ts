@@ -1,6 +1,7 @@
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { WorldStore } from './clients/index.ts';
+import { createLoopDelayMonitor, LOOP_SAMPLE_INTERVAL_MS, type LoopDelayWindow } from './loop-delay.ts';
 import type { WorkerPool } from './offload/worker-pool.ts';
 
 /** The server's Prometheus metrics; one registry per app so several apps can share a process (tests). */
@@ -19,8 +20,33 @@ export interface MetricsSources {
 export function createMetrics({ pool, db }: MetricsSources): Metrics {
   const registry = new Registry();
   // Includes nodejs_eventloop_lag_{min,max,mean,p50,p90,p99}_seconds. prom-client resets that
-  // histogram on every scrape, so its values cover the time since the previous scrape.
+  // histogram on every scrape, and each of its samples includes the 10 ms sampling interval itself
+  // (an idle loop reads ~10 ms): looplab_event_loop_delay_seconds below is the figure to read.
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 10 });
+
+  // One window per scrape, shared by the two gauges below so both describe the same span of time.
+  const loopDelay = createLoopDelayMonitor();
+  let lastWindow: LoopDelayWindow = { p50Ms: 0, p99Ms: 0, maxMs: 0, samples: 0 };
+  new Gauge({
+    name: 'looplab_event_loop_delay_seconds',
+    help: `Event-loop delay beyond the ${LOOP_SAMPLE_INTERVAL_MS} ms sampling interval since the previous scrape: time-weighted p50 and p99, and the longest stall (max).`,
+    labelNames: ['stat'] as const,
+    registers: [registry],
+    collect() {
+      lastWindow = loopDelay.takeWindow();
+      this.set({ stat: 'p50' }, lastWindow.p50Ms / 1000);
+      this.set({ stat: 'p99' }, lastWindow.p99Ms / 1000);
+      this.set({ stat: 'max' }, lastWindow.maxMs / 1000);
+    },
+  });
+  new Gauge({
+    name: 'looplab_event_loop_delay_samples',
+    help: 'Samples behind looplab_event_loop_delay_seconds, counting the ticks filled in for a stall.',
+    registers: [registry],
+    collect() {
+      this.set(lastWindow.samples);
+    },
+  });
 
   const requestDuration = new Histogram({
     name: 'looplab_request_duration_seconds',

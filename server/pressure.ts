@@ -1,4 +1,4 @@
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createLoopDelayMonitor } from './loop-delay.ts';
 
 /** How often the event-loop delay is read; pressure lasts at least one window after a stall. */
 const WINDOW_MS = 500;
@@ -17,12 +17,12 @@ export interface PressureGauge {
 }
 
 export function createPressureGauge(thresholdMs: number): PressureGauge {
-  const histogram = monitorEventLoopDelay({ resolution: 10 });
-  histogram.enable();
+  // Delay beyond the sampling interval: an idle loop reads ~0 ms, so a 10 ms threshold sheds only
+  // after a real 10 ms stall (monitorEventLoopDelay's samples include its own interval).
+  const monitor = createLoopDelayMonitor();
   let lastDelayMs = 0;
   const timer = setInterval(() => {
-    lastDelayMs = histogram.max / 1e6;
-    histogram.reset();
+    lastDelayMs = monitor.takeWindow().maxMs;
   }, WINDOW_MS);
   timer.unref();
   return {
@@ -34,7 +34,7 @@ export function createPressureGauge(thresholdMs: number): PressureGauge {
     },
     close() {
       clearInterval(timer);
-      histogram.disable();
+      monitor.close();
     },
   };
 }

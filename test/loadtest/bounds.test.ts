@@ -31,7 +31,7 @@ describe('computeBound', () => {
   });
 
   it('CPU: the single-thread rate times the threads each mode can use', () => {
-    const baseline = { hash: { msPerRequest: 25, samples: 7 }, cpu: { msPerRequest: 50, samples: 7 } };
+    const baseline = { hash: { msPerRequest: 25, samples: 7, atEndMs: null }, cpu: { msPerRequest: 50, samples: 7, atEndMs: null } };
     expect(computeBound(scenario('hash', 'blocking'), { algo: 'pbkdf2' }, facts, baseline)?.rps).toBeCloseTo(40);
     expect(computeBound(scenario('hash', 'async'), { algo: 'pbkdf2' }, facts, baseline)?.rps).toBeCloseTo(80); // libuv 4, but 2 cores
     expect(computeBound(scenario('hash', 'async'), { algo: 'sha256' }, facts, baseline)?.rps).toBeCloseTo(40); // no libuv offload
