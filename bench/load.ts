@@ -1,4 +1,5 @@
 import { runClosedModel } from '../loadtest/closed-model.ts';
+import { processCpuMicros } from './process-cpu.ts';
 
 /** One autocannon run against one URL, with the generator's own CPU share. */
 export interface LoadRun {
@@ -8,18 +9,24 @@ export interface LoadRun {
   p99Ms: number;
   /** CPU the generator (this process) used, as a share of one core: near 1 means it may be the limit. */
   generatorCpu: number;
+  /** CPU the server process used per answered request, µs (all its threads); null without /proc. */
+  serverCpuUsPerRequest: number | null;
 }
 
-export async function loadOnce(url: string, connections: number, durationSeconds: number): Promise<LoadRun> {
+/** Loads `url` for `durationSeconds`; `serverPid` is the process answering, whose CPU is read around the run. */
+export async function loadOnce(url: string, connections: number, durationSeconds: number, serverPid?: number): Promise<LoadRun> {
+  const serverBefore = serverPid === undefined ? null : processCpuMicros(serverPid);
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const result = await runClosedModel({ url, connections, durationSeconds, timeoutSeconds: 10 });
   const cpu = process.cpuUsage(cpuBefore);
   const wallMicros = (performance.now() - started) * 1000;
+  const serverAfter = serverPid === undefined ? null : processCpuMicros(serverPid);
   return {
     rps: result.rps,
     failures: result.non2xx + result.errors + result.timeouts,
     p99Ms: result.latency.p99,
     generatorCpu: Math.round(((cpu.user + cpu.system) / wallMicros) * 100) / 100,
+    serverCpuUsPerRequest: serverBefore === null || serverAfter === null || result.requests === 0 ? null : Math.round(((serverAfter - serverBefore) / result.requests) * 10) / 10,
   };
 }

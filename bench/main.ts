@@ -8,7 +8,7 @@ import { measureOffloadCosts } from './offload-cost.ts';
 import { BENCH_USAGE, parseBenchArgs } from './options.ts';
 import { benchEnvironment, renderBenchMarkdown, writeBenchResults, type BenchResults } from './report.ts';
 import { runRounds, type BenchTarget, type Comparison } from './rounds.ts';
-import { startBenchServers } from './stack.ts';
+import { startBenchServers, type BenchServer } from './stack.ts';
 
 const options = (() => {
   try {
@@ -38,7 +38,7 @@ process.on('SIGINT', () => stopAndExit(130));
 process.on('SIGTERM', () => stopAndExit(143));
 
 try {
-  const target = (key: string, label: string, origin: string, path: string): BenchTarget & { path: string } => ({ key, label, url: origin + path, path });
+  const target = (key: string, label: string, server: BenchServer, path: string): BenchTarget & { path: string } => ({ key, label, url: server.url + path, pid: server.pid, path });
   const health = [
     target('raw-health', 'raw node:http', servers.rawHttp, '/health'),
     target('hono-health', 'bare Hono', servers.bareHono, '/health'),
@@ -59,14 +59,14 @@ try {
     durationSeconds: options.duration,
     warmupSeconds: options.warmup,
     connections: options.connections,
-    onRun: (round, t, run) => console.log(`  round ${round + 1} ${t.label.padEnd(34)} ${t.url.replace(/^http:\/\/[^/]+/, '').padEnd(22)} ${run.rps.toFixed(0).padStart(7)} req/s${run.failures ? `  ${run.failures} failures` : ''}`),
+    onRun: (round, t, run) => console.log(`  round ${round + 1} ${t.label.padEnd(34)} ${t.url.replace(/^http:\/\/[^/]+/, '').padEnd(22)} ${run.rps.toFixed(0).padStart(7)} req/s  ${String(run.serverCpuUsPerRequest ?? '–').padStart(6)} µs CPU/req${run.failures ? `  ${run.failures} failures` : ''}`),
   });
   const offload = options.offloadTasks > 0 ? await measureOffloadCosts({ databaseUrl: servers.databaseUrl, upstreamUrl: servers.upstreamUrl, tasks: options.offloadTasks }) : null;
   const results: BenchResults = {
     command: ['npm run bench', ...process.argv.slice(2)].join(' '),
     options,
     environment,
-    targets: [...health, ...db].map(({ url: _url, ...t }) => t),
+    targets: [...health, ...db].map(({ url: _url, pid: _pid, ...t }) => t),
     rounds,
     offload,
   };

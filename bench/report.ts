@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describeEnvironment } from '../loadtest/environment.ts';
+import { median } from '../loadtest/stats.ts';
 import type { Environment } from '../loadtest/types.ts';
 import type { OffloadCosts } from './offload-cost.ts';
 import type { BenchOptions } from './options.ts';
@@ -14,7 +15,7 @@ export interface BenchResults {
     /** 1-, 5- and 15-minute load average when the bench started: other work on the machine. */
     loadAverageAtStart: number[];
   };
-  targets: Array<Omit<BenchTarget, 'url'> & { path: string }>;
+  targets: Array<Omit<BenchTarget, 'url' | 'pid'> & { path: string }>;
   rounds: RoundsResult;
   offload: OffloadCosts | null;
 }
@@ -35,16 +36,21 @@ export function renderBenchMarkdown(results: BenchResults): string {
     `\`${results.command}\` — ${env.cpus}× ${env.cpuModel}, ${env.memoryGiB} GiB, ${env.platform}, Node ${env.node}, commit ${env.gitCommit?.slice(0, 10) ?? 'unknown'}, ` +
       `load average at start ${env.loadAverageAtStart.join(' / ')}; ${options.rounds} interleaved rounds × ${options.duration} s, ${options.connections} connections (autocannon).`,
     '',
-    '| comparison | median ratio | spread (min–max) | per round |',
-    '|---|---:|---:|---|',
-    ...rounds.comparisons.map((c) => `| ${c.label} | **${fmt(c.ratio.median)}×** | ${fmt(c.ratio.min)}–${fmt(c.ratio.max)} | ${c.ratios.map((r) => fmt(r)).join(', ')} |`),
+    '| comparison | req/s ratio (median) | spread (min–max) | per round | CPU/request ratio (median, spread) |',
+    '|---|---:|---:|---|---:|',
+    ...rounds.comparisons.map(
+      (c) =>
+        `| ${c.label} | **${fmt(c.ratio.median)}×** | ${fmt(c.ratio.min)}–${fmt(c.ratio.max)} | ${c.ratios.map((r) => fmt(r)).join(', ')} | ` +
+        `${c.cpuRatio ? `${fmt(c.cpuRatio.median)}× (${fmt(c.cpuRatio.min)}–${fmt(c.cpuRatio.max)})` : '–'} |`,
+    ),
     '',
-    '| server | path | req/s (median of rounds) | p99 ms (median) | failures | generator CPU (max) |',
-    '|---|---|---:|---:|---:|---:|',
+    'req/s ratio: subject ÷ reference within each round. CPU/request ratio: the reference server\'s CPU time per request ÷ the subject\'s (all threads, from /proc), so 1.00× means as cheap per request; it is the figure other load on a shared machine disturbs least.',
+    '',
+    '| server | path | req/s (median of rounds) | p99 ms (median) | server CPU µs/request (median) | failures | generator CPU (max) |',
+    '|---|---|---:|---:|---:|---:|---:|',
     ...results.targets.map((t) => {
       const runs = rounds.runs[t.key] ?? [];
-      const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
-      return `| ${t.label} | \`${t.path}\` | ${fmt(med(runs.map((r) => r.rps)), 0)} | ${fmt(med(runs.map((r) => r.p99Ms)), 0)} | ${runs.reduce((n, r) => n + r.failures, 0)} | ${fmt(Math.max(...runs.map((r) => r.generatorCpu)))} |`;
+      return `| ${t.label} | \`${t.path}\` | ${fmt(median(runs.map((r) => r.rps)), 0)} | ${fmt(median(runs.map((r) => r.p99Ms)), 0)} | ${fmt(median(runs.map((r) => r.serverCpuUsPerRequest ?? Number.NaN)), 0)} | ${runs.reduce((n, r) => n + r.failures, 0)} | ${fmt(Math.max(...runs.map((r) => r.generatorCpu)))} |`;
     }),
     '',
     'A generator CPU near 1.00 means autocannon used a whole core and may itself be the limit for that server.',

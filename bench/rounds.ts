@@ -7,6 +7,8 @@ export interface BenchTarget {
   readonly key: string;
   readonly label: string;
   readonly url: string;
+  /** The server process, for its CPU per request. */
+  readonly pid?: number;
 }
 
 /** A ratio to report: subject req/s ÷ reference req/s, computed within each round. */
@@ -26,9 +28,12 @@ export interface RoundsOptions {
 }
 
 export interface ComparisonResult extends Comparison {
-  /** One ratio per round. */
+  /** One throughput ratio per round: subject req/s ÷ reference req/s. */
   ratios: number[];
   ratio: Spread;
+  /** Per round, reference CPU per request ÷ subject CPU per request (1 = as cheap); empty without /proc. */
+  cpuRatios: number[];
+  cpuRatio: Spread | null;
 }
 
 export interface RoundsResult {
@@ -46,27 +51,31 @@ export async function runRounds(groups: readonly (readonly BenchTarget[])[], com
   const targets = groups.flat();
   // Unmeasured: JIT warm-up, pools filled, connections opened.
   if (options.warmupSeconds > 0) {
-    for (const target of targets) await loadOnce(target.url, options.connections, options.warmupSeconds);
+    for (const target of targets) await loadOnce(target.url, options.connections, options.warmupSeconds, target.pid);
   }
   const runs: Record<string, LoadRun[]> = Object.fromEntries(targets.map((t) => [t.key, []]));
   for (let round = 0; round < options.rounds; round++) {
     const flip = round % 2 === 1;
     for (const group of flip ? [...groups].reverse() : groups) {
       for (const target of flip ? [...group].reverse() : group) {
-        const run = await loadOnce(target.url, options.connections, options.durationSeconds);
+        const run = await loadOnce(target.url, options.connections, options.durationSeconds, target.pid);
         runs[target.key]?.push(run);
         options.onRun?.(round, target, run);
       }
     }
   }
-  const rpsOf = (key: string) => (runs[key] ?? []).map((r) => r.rps);
+  const of = (key: string, pick: (run: LoadRun) => number | null) => (runs[key] ?? []).map(pick);
+  const ratiosOf = (top: (number | null)[], bottom: (number | null)[]) =>
+    top.flatMap((x, i) => {
+      const y = bottom[i];
+      return x === null || y === null || y === undefined || y === 0 ? [] : [Math.round((x / y) * 1000) / 1000];
+    });
   return {
     runs,
     comparisons: comparisons.map((c) => {
-      const subject = rpsOf(c.subject);
-      const reference = rpsOf(c.reference);
-      const ratios = subject.map((rps, i) => Math.round((rps / (reference[i] ?? Number.NaN)) * 1000) / 1000);
-      return { ...c, ratios, ratio: spread(ratios) };
+      const ratios = ratiosOf(of(c.subject, (r) => r.rps), of(c.reference, (r) => r.rps));
+      const cpuRatios = ratiosOf(of(c.reference, (r) => r.serverCpuUsPerRequest), of(c.subject, (r) => r.serverCpuUsPerRequest));
+      return { ...c, ratios, ratio: spread(ratios), cpuRatios, cpuRatio: cpuRatios.length > 0 ? spread(cpuRatios) : null };
     }),
   };
 }

@@ -5,11 +5,16 @@ import { freePort } from '../loadtest/free-port.ts';
 import { startChild, type ManagedChild } from '../server/processes/child-process.ts';
 import { startUpstream } from '../upstream/launch.ts';
 
-/** Where each server of the comparison listens. */
+/** A server of the comparison: where it listens, and its process (for its CPU time). */
+export interface BenchServer {
+  readonly url: string;
+  readonly pid: number;
+}
+
 export interface BenchServers {
-  readonly rawHttp: string;
-  readonly bareHono: string;
-  readonly looplab: string;
+  readonly rawHttp: BenchServer;
+  readonly bareHono: BenchServer;
+  readonly looplab: BenchServer;
   readonly databaseUrl: string;
   readonly upstreamUrl: string;
   /** Stops everything that was started, in reverse order. */
@@ -32,14 +37,14 @@ export async function startBenchServers(options: BenchStackOptions): Promise<Ben
   const stop = async () => {
     for (const child of started.reverse()) await child.stop().catch(() => {});
   };
-  const start = async (child: Promise<ManagedChild>) => {
+  const start = async (child: Promise<ManagedChild>): Promise<BenchServer> => {
     const c = await child;
     started.push(c);
-    return c.url;
+    return { url: c.url, pid: c.pid };
   };
   try {
-    const databaseUrl = await start(startEmbeddedPostgres({ port: await freePort(), dataDir: resolve(options.dataDir) }));
-    const upstreamUrl = await start(startUpstream(0, '127.0.0.1'));
+    const databaseUrl = (await start(startEmbeddedPostgres({ port: await freePort(), dataDir: resolve(options.dataDir) }))).url;
+    const upstreamUrl = (await start(startUpstream(0, '127.0.0.1'))).url;
     await migrate(databaseUrl);
     const server = (file: string, name: string, env: Record<string, string>) =>
       start(startChild(new URL(file, import.meta.url), name, { PORT: '0', HOST: '127.0.0.1', ...env }, { quiet: true }));

@@ -2,13 +2,15 @@ import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { WorldStore } from './clients/index.ts';
 import type { WorkerPool } from './offload/worker-pool.ts';
+import type { WorkLabel } from './routes/app-env.ts';
+import { labelledChildren } from './metric-children.ts';
 
 /** The server's Prometheus metrics; one registry per app so several apps can share a process (tests). */
 export interface Metrics {
   readonly registry: Registry;
-  observeRequest(labels: { workload: string; mode: string; status: number }, seconds: number): void;
+  observeRequest(work: WorkLabel, status: number, seconds: number): void;
   /** Counts a workload request that ended in a refusal, a timeout or a dependency error. */
-  countFailure(labels: { workload: string; mode: string; reason: string }): void;
+  countFailure(work: WorkLabel, reason: string): void;
 }
 
 export interface MetricsSources {
@@ -117,10 +119,12 @@ export function createMetrics({ pool, db }: MetricsSources): Metrics {
     },
   });
 
+  // Label children are looked up once per workload/mode/status, not hashed from a label object per request.
+  const durationOf = labelledChildren((work, status: number) => requestDuration.labels({ ...work, status: String(status) }));
+  const failuresOf = labelledChildren((work, reason: string) => failures.labels({ ...work, reason }));
   return {
     registry,
-    observeRequest: ({ workload, mode, status }, seconds) =>
-      requestDuration.observe({ workload, mode, status: String(status) }, seconds),
-    countFailure: (labels) => failures.inc(labels),
+    observeRequest: (work, status, seconds) => durationOf(work, status).observe(seconds),
+    countFailure: (work, reason) => failuresOf(work, reason).inc(),
   };
 }
