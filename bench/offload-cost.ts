@@ -3,7 +3,8 @@ import { createWorldStore, WORLD_ROWS } from '../server/clients/world-store.ts';
 import { createSyncIo } from '../server/offload/sync-io.ts';
 import { createWorkerPool } from '../server/offload/worker-pool.ts';
 import { hashWorkload } from '../server/workloads/hash.ts';
-import { microsPerCall, microsPerCallPipelined, round1 } from './per-call.ts';
+import { interleavedMicros, microsPerCallPipelined, round1 } from './per-call.ts';
+import { createSynckitFindWorld } from './synckit/bridge.ts';
 
 /** Per-task cost of looplab's two offload mechanisms, in µs (wall time on this machine). */
 export interface OffloadCosts {
@@ -23,9 +24,12 @@ export interface OffloadCosts {
   syncBridge: {
     /** `findWorld` through the Atomics.wait bridge (helper thread, one connection). */
     bridgedQueryUs: number;
+    /** The same query through synckit's createSyncFn (same Atomics.wait technique, library-made). */
+    synckitQueryUs: number;
     /** The same query awaited directly on a one-connection postgres.js pool. */
     directQueryUs: number;
     overheadUs: number;
+    synckitOverheadUs: number;
   };
 }
 
@@ -49,11 +53,22 @@ async function workerPoolCosts(options: OffloadCostOptions, syncIo: ReturnType<t
   });
   try {
     await pool.ping();
-    const blockingUs = await microsPerCall(options.tasks, () => hashWorkload.blocking(TINY_HASH, syncIo));
-    const workerRoundTripUs = await microsPerCall(options.tasks, () => pool.run('hash', TINY_HASH));
-    const workerRoundTripWithSignalUs = await microsPerCall(options.tasks, () => pool.run('hash', TINY_HASH, new AbortController().signal));
+    const us = await interleavedMicros(
+      {
+        blocking: () => hashWorkload.blocking(TINY_HASH, syncIo),
+        worker: () => pool.run('hash', TINY_HASH),
+        workerWithSignal: () => pool.run('hash', TINY_HASH, new AbortController().signal),
+      },
+      options.tasks,
+    );
     const workerPipelinedUs = await microsPerCallPipelined(options.tasks, 16, () => pool.run('hash', TINY_HASH));
-    return { blockingUs, workerRoundTripUs, workerRoundTripWithSignalUs, workerPipelinedUs, overheadUs: round1(workerRoundTripUs - blockingUs) };
+    return {
+      blockingUs: us.blocking,
+      workerRoundTripUs: us.worker,
+      workerRoundTripWithSignalUs: us.workerWithSignal,
+      workerPipelinedUs,
+      overheadUs: round1(us.worker - us.blocking),
+    };
   } finally {
     await pool.close();
   }
@@ -62,9 +77,22 @@ async function workerPoolCosts(options: OffloadCostOptions, syncIo: ReturnType<t
 async function syncBridgeCosts(options: OffloadCostOptions, syncIo: ReturnType<typeof createSyncIo>): Promise<OffloadCosts['syncBridge']> {
   const store = createWorldStore(options.databaseUrl, 1);
   try {
-    const bridgedQueryUs = await microsPerCall(options.tasks, () => syncIo.findWorld(randomId(), 0));
-    const directQueryUs = await microsPerCall(options.tasks, () => store.findWorld(randomId(), 0));
-    return { bridgedQueryUs, directQueryUs, overheadUs: round1(bridgedQueryUs - directQueryUs) };
+    const synckitFindWorld = createSynckitFindWorld(options.databaseUrl);
+    const us = await interleavedMicros(
+      {
+        bridged: () => syncIo.findWorld(randomId(), 0),
+        synckit: () => synckitFindWorld(randomId()),
+        direct: () => store.findWorld(randomId(), 0),
+      },
+      options.tasks,
+    );
+    return {
+      bridgedQueryUs: us.bridged,
+      synckitQueryUs: us.synckit,
+      directQueryUs: us.direct,
+      overheadUs: round1(us.bridged - us.direct),
+      synckitOverheadUs: round1(us.synckit - us.direct),
+    };
   } finally {
     await store.close();
   }

@@ -69,8 +69,9 @@ export function renderBenchMarkdown(results: BenchResults): string {
       `| same, 16 in flight on one thread (throughput) | ${fmt(o.workerPool.workerPipelinedUs, 1)} |`,
       `| **worker-pool overhead per task** (round trip − work) | **${fmt(o.workerPool.overheadUs, 1)}** |`,
       `| \`findWorld\` through the sync bridge (Atomics.wait) | ${fmt(o.syncBridge.bridgedQueryUs, 1)} |`,
+      `| same query through synckit's createSyncFn | ${fmt(o.syncBridge.synckitQueryUs, 1)} |`,
       `| same query awaited on a 1-connection pool | ${fmt(o.syncBridge.directQueryUs, 1)} |`,
-      `| **sync-bridge overhead per call** | **${fmt(o.syncBridge.overheadUs, 1)}** |`,
+      `| **sync-bridge overhead per call** (looplab's / synckit's) | **${fmt(o.syncBridge.overheadUs, 1)}** / ${fmt(o.syncBridge.synckitOverheadUs, 1)} |`,
     );
   }
   return `${lines.join('\n')}\n`;
