@@ -60,6 +60,9 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Hono<AppEnv>
     if (status >= 500) {
       const cause = c.get('cause') ?? err;
       logger.error({ reqId: c.get('requestId'), ...c.get('work'), method: c.req.method, path: c.req.path, status, err: cause }, 'request failed');
+    } else if (status === 499) {
+      // Clients hang up all the time: worth a line, not an error.
+      logger.info({ reqId: c.get('requestId'), ...c.get('work'), path: c.req.path, status }, 'client closed the request; its work was cancelled');
     }
     if (err instanceof HttpError) return c.json(err.toBody(), err.status as ContentfulStatusCode, err.headers);
     return c.json({ error: 'internal error', requestId: c.get('requestId') }, 500);

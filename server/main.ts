@@ -14,6 +14,7 @@ import { createDeps } from './deps.ts';
 import { printBanner } from './banner.ts';
 import { serverOptions } from './server-options.ts';
 import { createLogger } from './logger.ts';
+import { describeListenError } from './listen-error.ts';
 
 
 function readConfig(): Config {
@@ -30,7 +31,7 @@ function readConfig(): Config {
 
 const config = readConfig();
 const stopSteps: Array<{ name: string; stop: () => Promise<void> }> = [];
-let stopping = false;
+let firstSignal: { signal: NodeJS.Signals; at: number } | undefined;
 
 async function stopAll(): Promise<void> {
   for (const step of stopSteps.reverse()) {
@@ -38,14 +39,30 @@ async function stopAll(): Promise<void> {
   }
 }
 
+/**
+ * The same signal twice within this window is one request to stop, delivered twice: npm (and any
+ * wrapper) relays the signal it got to its child, and a signal sent to the process group reaches the
+ * server directly too. Only a later or a different signal means "stop now".
+ */
+const RELAYED_COPY_WINDOW_MS = 1_000;
+
 function onSignal(signal: NodeJS.Signals): void {
-  if (stopping) {
-    console.error(`looplab: second ${signal}, exiting now`);
+  if (firstSignal) {
+    if (signal === firstSignal.signal && performance.now() - firstSignal.at < RELAYED_COPY_WINDOW_MS) return;
+    console.error(`looplab: second signal (${signal}), exiting now`);
     process.exit(1);
   }
-  stopping = true;
-  console.log(`looplab: ${signal} received, shutting down`);
-  stopAll().then(() => process.exit(0));
+  firstSignal = { signal, at: performance.now() };
+  console.log(`looplab: ${signal} received, shutting down (send it again to exit at once)`);
+  // Start closing after this I/O phase: when the signal is noticed late, because the event loop was
+  // blocked, requests that arrived meanwhile are read in the same phase, and closing first would
+  // drop them as idle connections.
+  setImmediate(() =>
+    void stopAll().then(() => {
+      console.log('looplab: stopped, exit 0');
+      process.exit(0);
+    }),
+  );
 }
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
@@ -59,7 +76,7 @@ function reportReadyToParent(server: Server): void {
   const { port } = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
   const stopOnce = () => {
-    if (!stopping) onSignal('SIGTERM');
+    if (!firstSignal) onSignal('SIGTERM');
   };
   process.on('message', (msg) => {
     if ((msg as { type?: unknown }).type === 'stop') stopOnce();
@@ -91,6 +108,10 @@ try {
     printBanner({ info, config, upstreamUrl, embeddedDb: !config.databaseUrl }),
   ) as Server;
   server.once('listening', () => reportReadyToParent(server));
+  server.once('error', (err) => {
+    console.error(`looplab: ${describeListenError(err, config.port, 'PORT')}`);
+    void stopAll().then(() => process.exit(1));
+  });
   stopSteps.push({
     name: 'HTTP server',
     stop: () =>

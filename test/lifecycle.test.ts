@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { describe, expect, inject, it } from 'vitest';
 import { typeScriptLoaderArgs } from '../server/offload/loader-args.ts';
 import { freePort } from '../loadtest/free-port.ts';
+import { alive, descendants } from './helpers/processes.ts';
 
 const run = promisify(execFile);
 
@@ -22,34 +23,6 @@ it('closing the app releases the worker pool, DB pools and agents so the process
   expect(Date.now() - report.closedAt).toBeLessThan(3_000);
   expect(Date.now() - started).toBeLessThan(20_000);
 });
-
-/** Pids of every process below `root`, read from ps. */
-async function descendants(root: number): Promise<number[]> {
-  const { stdout } = await run('ps', ['-eo', 'pid=,ppid=']);
-  const children = new Map<number, number[]>();
-  for (const line of stdout.trim().split('\n')) {
-    const [pid, ppid] = line.trim().split(/\s+/).map(Number) as [number, number];
-    children.set(ppid, [...(children.get(ppid) ?? []), pid]);
-  }
-  const found: number[] = [];
-  const visit = (pid: number) => {
-    for (const child of children.get(pid) ?? []) {
-      found.push(child);
-      visit(child);
-    }
-  };
-  visit(root);
-  return found;
-}
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('npm start (server/main.ts) with the embedded database and bundled upstream', () => {
   it.each([
@@ -74,7 +47,12 @@ describe('npm start (server/main.ts) with the embedded database and bundled upst
       void exited.then(() => reject(new Error(`main exited early:\n${output}`)));
     });
 
-    expect((await fetch(`${base}/ready`)).status).toBe(200);
+    // Worker threads start in the background: /ready turns 200 once they answer (hang guard 60 s).
+    let ready = 0;
+    for (const until = Date.now() + 60_000; ready !== 200 && Date.now() < until; await new Promise((r) => setTimeout(r, 200))) {
+      ready = (await fetch(`${base}/ready`)).status;
+    }
+    expect(ready).toBe(200);
     expect(output).toMatch(/curl .*\/hash\/blocking\?cost=100000/);
     const pids = await descendants(child.pid ?? -1);
     expect(pids.length).toBeGreaterThanOrEqual(2); // at least the database host and the upstream

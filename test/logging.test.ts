@@ -1,18 +1,6 @@
-import { pino } from 'pino';
-import { Writable } from 'node:stream';
 import { expect, it } from 'vitest';
+import { memoryLogger } from './helpers/memory-logger.ts';
 import { startTestApp } from './helpers/test-app.ts';
-
-function memoryLogger() {
-  const lines: Array<Record<string, unknown>> = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { logger: pino({ level: 'debug' }, stream), lines };
-}
 
 it('logs each request as JSON with its id, workload, mode, status and duration, and 5xx details only in the log', async () => {
   const { logger, lines } = memoryLogger();

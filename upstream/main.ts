@@ -3,7 +3,8 @@ import { serve } from '@hono/node-server';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig } from '../server/config.ts';
-import { serveParent } from '../server/processes/child-process.ts';
+import { describeListenError } from '../server/listen-error.ts';
+import { failToParent, serveParent } from '../server/processes/child-process.ts';
 import { createUpstreamApp } from './app.ts';
 
 let config;
@@ -23,5 +24,6 @@ const server = serve({ fetch: createUpstreamApp().fetch, port: config.upstreamPo
     (server as Server).closeAllConnections();
   });
 });
+(server as Server).once('error', (err) => failToParent(`upstream: ${describeListenError(err, config.upstreamPort, 'UPSTREAM_PORT')}`));
 // Standalone, Ctrl-C ends it like any server.
 process.on('SIGINT', () => process.exit(0));

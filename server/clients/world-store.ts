@@ -39,6 +39,31 @@ async function cancellable(query: postgres.PendingQuery<WorldRow[]>, signal: Abo
   }
 }
 
+/** How often PostgreSQL checks, while a query runs, that its client is still connected. */
+const CLIENT_CHECK_INTERVAL_MS = 1_000;
+
+/**
+ * PostgreSQL's cancel request stops whatever the connection's backend is running when it arrives: a
+ * cancel meant for an abandoned query that finished just before it arrived lands on the next query
+ * on that connection, a neighbour's. Such a query failed through no fault of its own or of the
+ * database, so it is sent again — a read is safe to repeat — a bounded number of times.
+ */
+const COLLATERAL_CANCEL_RETRIES = 3;
+
+/** Cancelled "due to user request" although this query's own caller did not ask: another's cancel hit it. */
+const cancelledByAnother = (err: unknown, signal: AbortSignal | undefined) =>
+  (err as { code?: unknown }).code === '57014' && !signal?.aborted && String((err as Error).message).includes('user request');
+
+async function withoutCollateralCancels<T>(send: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await send();
+    } catch (err) {
+      if (attempt >= COLLATERAL_CANCEL_RETRIES || !cancelledByAnother(err, signal)) throw err;
+    }
+  }
+}
+
 /** Longest pause between reconnect attempts to a database that went away, in seconds. */
 const MAX_RECONNECT_BACKOFF_S = 0.5;
 
@@ -51,13 +76,27 @@ const MAX_RECONNECT_BACKOFF_S = 0.5;
  * milliseconds) and recovery quick once the database is back.
  */
 export function createSql(databaseUrl: string, max: number): Sql {
-  return postgres(databaseUrl, {
+  // `max_pipeline` is a real postgres.js option (src/index.js) that its type definitions leave out.
+  const options: postgres.Options<{}> & { max_pipeline: number } = {
     max,
+    // One query per connection at a time. PostgreSQL's cancel request stops whatever the backend runs
+    // when it arrives; with several queries pipelined on a connection, cancelling an abandoned one
+    // would stop a neighbour's, and the abandoned one would run on. Waiting queries stay in
+    // postgres.js's own queue, where cancelling one just removes it. (With pipelining, postgres.js
+    // 3.4.9 can also wedge a connection when a pipelined query is cancelled: seen in testing.)
+    max_pipeline: 1,
     connect_timeout: 5,
     idle_timeout: 30,
     backoff: (retries: number) => Math.min(MAX_RECONNECT_BACKOFF_S, 0.05 * 2 ** retries) * (0.5 + Math.random() / 2),
     onnotice: () => {},
-  });
+    connection: {
+      // PostgreSQL notices a client that went away only when it next writes to it; a query abandoned by
+      // a terminated worker thread would run on to its end. This makes the server check every second
+      // while a query runs (PostgreSQL 14+).
+      client_connection_check_interval: CLIENT_CHECK_INTERVAL_MS,
+    },
+  };
+  return postgres(databaseUrl, options);
 }
 
 /**
@@ -151,7 +190,7 @@ export function createWorldStore(databaseUrl: string, poolSize: number, maxWaiti
               from world, pg_sleep(${sleepMs / 1000}::float8)
               where id = ${id}`
           : sql<WorldRow[]>`select id, randomnumber as "randomNumber" from world where id = ${id}`;
-      const rows = await tracked(() => cancellable(query(), signal));
+      const rows = await tracked(() => withoutCollateralCancels(() => cancellable(query(), signal), signal));
       const row = rows[0];
       if (!row) throw new Error(`world row ${id} is missing: was the table seeded?`);
       return { id: row.id, randomNumber: row.randomNumber };

@@ -15,6 +15,15 @@ export interface ManagedChild {
   stop(graceMs?: number): Promise<void>;
 }
 
+/** The message a managed child sends instead when it cannot start: one line for the user. */
+export interface FailedMessage {
+  type: 'failed';
+  message: string;
+}
+
+const isFailed = (msg: unknown): msg is FailedMessage =>
+  typeof msg === 'object' && msg !== null && (msg as FailedMessage).type === 'failed' && typeof (msg as FailedMessage).message === 'string';
+
 const isReady = (msg: unknown): msg is ReadyMessage =>
   typeof msg === 'object' && msg !== null && (msg as ReadyMessage).type === 'ready' && typeof (msg as ReadyMessage).url === 'string';
 
@@ -43,15 +52,18 @@ export async function startChild(entry: URL, name: string, env: Record<string, s
 
   const ready = await new Promise<ReadyMessage>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${name} did not start within ${startTimeoutMs} ms`)), startTimeoutMs);
+    let failure: string | undefined;
     child.on('message', function onMessage(msg) {
       if (isReady(msg)) {
         clearTimeout(timer);
         resolve(msg);
+      } else if (isFailed(msg)) {
+        failure = msg.message;
       }
     });
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
-      reject(new Error(`${name} exited before it was ready (code ${code}, signal ${signal})`));
+      reject(new Error(failure ?? `${name} exited before it was ready (code ${code}, signal ${signal})`));
     });
   }).catch((err: unknown) => {
     child.kill('SIGKILL');
@@ -97,4 +109,16 @@ export function serveParent(url: string, shutdown: () => Promise<void>): void {
   process.on('disconnect', stop);
   process.on('SIGTERM', stop);
   process.send?.({ type: 'ready', url } satisfies ReadyMessage);
+}
+
+/**
+ * The child's side when it cannot start: the parent gets `message` as the reason (one line, shown to
+ * the user as is); started by hand, the message goes to stderr. Exits 1 once the message is sent.
+ */
+export function failToParent(message: string): void {
+  if (!process.send) {
+    console.error(message);
+    process.exit(1);
+  }
+  process.send({ type: 'failed', message } satisfies FailedMessage, () => process.exit(1));
 }

@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { WORLD_ROWS } from '../clients/world-store.ts';
 import type { AsyncClients, WorldRow } from '../clients/index.ts';
 import { HttpError } from '../http-error.ts';
+import { splitSignal } from './split-signal.ts';
 import { defineWorkload } from './workload.ts';
 
 /** Bound on queries × sleep: in blocking mode the queries run one after another. */
@@ -11,7 +12,8 @@ const randomId = () => randomInt(1, WORLD_ROWS + 1);
 const ids = (queries: number) => Array.from({ length: queries }, randomId);
 
 async function queryConcurrently(params: { queries: number; sleep: number }, io: AsyncClients, signal?: AbortSignal) {
-  return { rows: await Promise.all(ids(params.queries).map((id) => io.db.findWorld(id, params.sleep, signal))) };
+  const signals = splitSignal(signal, params.queries);
+  return { rows: await Promise.all(ids(params.queries).map((id, i) => io.db.findWorld(id, params.sleep, signals[i]))) };
 }
 
 export const dbWorkload = defineWorkload({

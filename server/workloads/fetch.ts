@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AsyncClients } from '../clients/index.ts';
 import { HttpError } from '../http-error.ts';
+import { splitSignal } from './split-signal.ts';
 import { defineWorkload } from './workload.ts';
 
 /** Bounds across parameters: blocking mode makes the calls one after another and holds every body. */
@@ -29,7 +30,7 @@ function summarize(bodies: readonly Uint8Array[]) {
 
 async function fetchConcurrently(params: FetchParams, io: AsyncClients, signal?: AbortSignal) {
   const path = upstreamPath(params);
-  const calls = Array.from({ length: params.count }, () => io.upstream.get(path, signal));
+  const calls = splitSignal(signal, params.count).map((callSignal) => io.upstream.get(path, callSignal));
   return summarize(await Promise.all(calls));
 }
 

@@ -1,0 +1,65 @@
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { freePort } from '../loadtest/free-port.ts';
+import { descendants, startLooplab, waitForExit } from './helpers/processes.ts';
+
+const run = promisify(execFile);
+const isRoot = process.getuid?.() === 0;
+
+/**
+ * Containers usually run as root, with the project in a 0700 home. PostgreSQL refuses to run as root,
+ * so it runs as a `postgres` account that cannot enter such a directory: neither its binaries in
+ * node_modules nor its data directory. `npm start` must work there anyway.
+ */
+let clone = '';
+beforeAll(async () => {
+  if (!isRoot) return;
+  // A private directory on the same file system as this checkout, so node_modules can be hard-linked
+  // in (seconds) rather than reinstalled: what matters is the path the postgres account must walk.
+  await mkdir(resolve('.data'), { recursive: true });
+  const home = await mkdtemp(resolve('.data/private-home-'));
+  await run('chmod', ['0700', home]);
+  clone = join(home, 'looplab');
+  await mkdir(clone);
+  await run('sh', ['-c', `tar --exclude=./node_modules --exclude=./.data --exclude=./.git --exclude=./results -cf - . | tar -xf - -C "${clone}"`]);
+  await run('cp', ['-al', resolve('node_modules'), join(clone, 'node_modules')]);
+}, 120_000);
+afterAll(async () => {
+  if (clone) await rm(join(clone, '..'), { recursive: true, force: true });
+});
+
+it.skipIf(!isRoot)('starts as root from a 0700 directory, serves the database, and stops cleanly', async () => {
+  const started = await startLooplab('npm', ['start', '--silent'], {
+    PORT: '0',
+    UPSTREAM_PORT: '0',
+    PG_PORT: String(await freePort()),
+    DATABASE_URL: '',
+    UPSTREAM_URL: '',
+  }, clone);
+  const tree = await descendants(started.child.pid ?? -1);
+  try {
+    // It said where PostgreSQL's data went, since it is not where the user looks.
+    const moved = /keeping the PostgreSQL data in (\S+) instead/.exec(started.output())?.[1];
+    expect(moved).toMatch(/^\/var\/tmp\/looplab\//);
+    const res = await fetch(`${started.url}/db/async?queries=3`);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { rows: unknown[] }).rows).toHaveLength(3);
+
+    process.kill(-(started.child.pid ?? 0), 'SIGINT');
+    expect([{ code: 0, signal: null }, { code: null, signal: 'SIGINT' }]).toContainEqual(await started.exited);
+    expect(started.output()).toMatch(/looplab: stopped, exit 0/);
+    expect(await waitForExit(tree)).toEqual([]);
+    if (moved) await rm(moved, { recursive: true, force: true });
+  } finally {
+    for (const pid of [started.child.pid ?? -1, ...tree]) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+}, 120_000);
