@@ -26,8 +26,11 @@ if (options === 'help') {
 const environment = benchEnvironment(new Date());
 const servers = await startBenchServers({
   dataDir: options.dataDir,
-  ...(options.cpuProf ? { looplabEnv: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${resolve(options.cpuProf)}` } } : {}),
+  ...(options.cpuProf ? { profiledEnv: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${resolve(options.cpuProf)}` } } : {}),
 });
+if (options.cpuProf) {
+  console.log(`bench: CPU profiles go to ${resolve(options.cpuProf)} (CPU.<date>.<pid>.…): looplab pid ${servers.looplab.pid}, bare Hono pid ${servers.bareHono.pid}`);
+}
 let stopping = false;
 const stopAndExit = (code: number) => {
   if (stopping) process.exit(code);

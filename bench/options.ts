@@ -37,7 +37,7 @@ export const BENCH_USAGE = `npm run bench -- [options]
   --offload-tasks N  calls per offload-cost figure, 0 = skip (default ${BENCH_DEFAULTS.offloadTasks}, 0..100000)
   --out DIR          results/bench-<timestamp>/ goes below DIR (default ${BENCH_DEFAULTS.out})
   --data-dir DIR     the bench's embedded PostgreSQL data (default ${BENCH_DEFAULTS.dataDir})
-  --cpu-prof DIR     also write a CPU profile of the looplab server into DIR`;
+  --cpu-prof DIR     write CPU profiles of looplab and bare Hono into DIR (Node ≥ 22)`;
 
 function int(raw: string | undefined, name: string, fallback: number, min: number, max: number): number {
   if (raw === undefined) return fallback;

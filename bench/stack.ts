@@ -24,8 +24,10 @@ export interface BenchServers {
 export interface BenchStackOptions {
   /** Data directory of the bench's own embedded PostgreSQL. */
   dataDir: string;
-  /** Extra environment for the looplab server only (e.g. NODE_OPTIONS=--cpu-prof, WORKER_CONCURRENCY). */
+  /** Extra environment for the looplab server only (e.g. WORKER_CONCURRENCY). */
   looplabEnv?: Record<string, string>;
+  /** Environment for looplab and bare Hono alike (e.g. NODE_OPTIONS=--cpu-prof), to compare their profiles. */
+  profiledEnv?: Record<string, string>;
 }
 
 /**
@@ -52,10 +54,11 @@ export async function startBenchServers(options: BenchStackOptions): Promise<Ben
       DATABASE_URL: databaseUrl,
       UPSTREAM_URL: upstreamUrl,
       LOG_LEVEL: 'info',
+      ...options.profiledEnv,
       ...options.looplabEnv,
     });
     const rawHttp = await server('./reference/raw-http.ts', 'raw node:http reference', {});
-    const bareHono = await server('./reference/bare-hono.ts', 'bare Hono reference', { BENCH_DATABASE_URL: databaseUrl });
+    const bareHono = await server('./reference/bare-hono.ts', 'bare Hono reference', { BENCH_DATABASE_URL: databaseUrl, ...options.profiledEnv });
     return { rawHttp, bareHono, looplab, databaseUrl, upstreamUrl, stop };
   } catch (err) {
     await stop();
