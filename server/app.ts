@@ -7,6 +7,7 @@ import type { AppEnv } from './routes/app-env.ts';
 import { indexRoute } from './routes/index-route.ts';
 import { incomingHeader } from './routes/node-bindings.ts';
 import { opsRoutes } from './routes/ops-routes.ts';
+import { recordRequest } from './routes/request-record.ts';
 import { requestId } from './routes/request-id.ts';
 import { mountWorkloads, unknownWorkloadOrMode } from './routes/workload-route.ts';
 import { WORKLOADS } from './workloads/registry.ts';
@@ -64,6 +65,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Hono<AppEnv>
       // Clients hang up all the time: worth a line, not an error.
       logger.info({ reqId: c.get('requestId'), ...c.get('work'), path: c.req.path, status }, 'client closed the request; its work was cancelled');
     }
+    recordRequest(c, status, deps.metrics, logger);
     if (err instanceof HttpError) return c.json(err.toBody(), err.status as ContentfulStatusCode, err.headers);
     return c.json({ error: 'internal error', requestId: c.get('requestId') }, 500);
   });

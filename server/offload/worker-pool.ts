@@ -9,7 +9,12 @@ import type { WorkerOutcome, WorkerSettings, WorkerTask } from './worker-protoco
 /** The piscina pool behind `worker` mode. */
 export interface WorkerPool {
   run(workload: string, params: Record<string, number | string>, signal?: AbortSignal): Promise<WorkResult>;
-  ping(signal?: AbortSignal): Promise<void>;
+  /**
+   * A no-op round trip. It takes no signal on purpose: cancelling it through piscina would end the
+   * thread, and a thread still loading its code would then be ended at every readiness check that
+   * timed out, never to become ready. The caller stops waiting on its own deadline instead.
+   */
+  ping(): Promise<void>;
   readonly threads: number;
   readonly queueSize: number;
   /** Share of the pool's capacity spent running tasks since it started, 0..1 (piscina's own figure). */
@@ -63,8 +68,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     // count, so the bound is enforced here, on the number of tasks waiting for a thread.
     if (piscina.queueSize >= maxQueue) throw new OverloadError('worker pool');
     if (cancelInWorker && signal && task.kind === 'run') return submitCancellableInWorker(task, signal);
-    // A shared thread is never ended for a ping that timed out (its caller stops waiting regardless).
-    return settle(piscina.run(task, signal && !cancelInWorker ? { signal } : {}), signal);
+    return settle(piscina.run(task, signal ? { signal } : {}), signal);
   }
 
   async function submitCancellableInWorker(task: WorkerTask & { kind: 'run' }, signal: AbortSignal): Promise<WorkResult> {
@@ -93,8 +97,8 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
 
   return {
     run: (workload, params, signal) => submit({ kind: 'run', workload, params }, signal),
-    ping: async (signal) => {
-      await submit({ kind: 'ping' }, signal);
+    ping: async () => {
+      await submit({ kind: 'ping' });
     },
     threads,
     get queueSize() {

@@ -11,6 +11,8 @@ export interface AppEnv {
   Variables: RequestIdVariables & {
     /** Set once the path names a known workload and mode; labels the request metrics. */
     work?: WorkLabel;
+    /** When routing reached the workload handler (performance.now()), for the duration metric. */
+    routedAt?: number;
     /** The original error behind a 5xx, for the log only. */
     cause?: unknown;
   };

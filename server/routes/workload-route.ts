@@ -8,6 +8,7 @@ import { findWorkload, WORKLOADS } from '../workloads/registry.ts';
 import { isMode, MODES, type Mode, type Workload, type WorkResult } from '../workloads/workload.ts';
 import type { AppEnv, WorkLabel } from './app-env.ts';
 import { setResponseHeader } from './node-bindings.ts';
+import { recordRequest } from './request-record.ts';
 import { RequestSignal } from './request-signal.ts';
 
 function run(workload: Workload, mode: Exclude<Mode, 'blocking'>, params: Record<string, number | string>, deps: AppDeps, signal: AbortSignal): Promise<WorkResult> {
@@ -86,7 +87,7 @@ export function unknownWorkloadOrMode(path: string): HttpError | undefined {
 
 /**
  * `GET /<workload>/<mode>`: validates, runs the work in that mode and reports how long it took; records
- * the request's duration and status in the metrics and (at debug) the log, whatever the outcome.
+ * the request's duration and status in the metrics and (at debug) the log (see request-record.ts).
  * Blocking work cannot be interrupted (nothing can stop synchronous code on the event loop); its
  * parameters bound it instead. Async and worker work stop at the deadline or when the client leaves.
  */
@@ -94,47 +95,38 @@ function workloadHandler(workload: Workload, mode: Mode, deps: AppDeps, { reques
   const work: WorkLabel = Object.freeze({ workload: workload.name, mode });
   const timingDesc = `;desc="${workload.name}/${mode}"`;
   return async function handleWorkload(c: Context<AppEnv>) {
-    const routed = performance.now();
-    let status = 500;
-    let request: RequestSignal | undefined;
+    c.set('routedAt', performance.now());
     c.set('work', work);
-    try {
-      if (deps.pressure?.underPressure) {
-        deps.metrics.countFailure(work, 'under_pressure');
-        throw new HttpError(503, 'the server is under pressure: its event loop stalled', { code: 'UNDER_PRESSURE', eventLoopDelayMs: Math.round(deps.pressure.lastDelayMs) }, { 'Retry-After': '1' });
-      }
-      const params = parseParams(workload.params, queryOf(c.req.url));
-      workload.check?.(params);
+    if (deps.pressure?.underPressure) {
+      deps.metrics.countFailure(work, 'under_pressure');
+      throw new HttpError(503, 'the server is under pressure: its event loop stalled', { code: 'UNDER_PRESSURE', eventLoopDelayMs: Math.round(deps.pressure.lastDelayMs) }, { 'Retry-After': '1' });
+    }
+    const params = parseParams(workload.params, queryOf(c.req.url));
+    workload.check?.(params);
 
-      const started = performance.now();
-      let result: WorkResult;
-      try {
-        if (mode === 'blocking') {
-          // Nothing can interrupt it, so it gets no deadline timer or abort listener.
-          result = workload.blocking(params, deps.syncIo);
-        } else {
-          request = new RequestSignal(c.req.raw.signal, requestTimeoutMs);
-          result = await untilAborted(run(workload, mode, params, deps, request.signal), request.signal);
-        }
-      } catch (err) {
-        const httpError = describeFailure(err, workload.name, request, c.req.raw.signal, requestTimeoutMs);
-        deps.metrics.countFailure(work, failureReason(httpError));
-        if (httpError.status >= 500) c.set('cause', err);
-        throw httpError;
+    const started = performance.now();
+    let request: RequestSignal | undefined;
+    let result: WorkResult;
+    try {
+      if (mode === 'blocking') {
+        // Nothing can interrupt it, so it gets no deadline timer or abort listener.
+        result = workload.blocking(params, deps.syncIo);
+      } else {
+        request = new RequestSignal(c.req.raw.signal, requestTimeoutMs);
+        result = await untilAborted(run(workload, mode, params, deps, request.signal), request.signal);
       }
-      const durationMs = Math.round((performance.now() - started) * 100) / 100;
-      setResponseHeader(c, 'Server-Timing', `work;dur=${durationMs}${timingDesc}`);
-      status = 200;
-      return c.json({ workload: workload.name, mode, params, durationMs, ...result });
     } catch (err) {
-      status = err instanceof HttpError ? err.status : 500;
-      throw err;
+      const httpError = describeFailure(err, workload.name, request, c.req.raw.signal, requestTimeoutMs);
+      deps.metrics.countFailure(work, failureReason(httpError));
+      if (httpError.status >= 500) c.set('cause', err);
+      throw httpError;
     } finally {
       request?.dispose();
-      const seconds = (performance.now() - routed) / 1000;
-      deps.metrics.observeRequest(work, status, seconds);
-      // Guarded: the log line's object would otherwise be built for every request and then dropped.
-      if (logger.isLevelEnabled('debug')) logger.debug({ reqId: c.get('requestId'), ...work, path: c.req.path, status, durationMs: Math.round(seconds * 1e5) / 100 }, 'request');
     }
+    const durationMs = Math.round((performance.now() - started) * 100) / 100;
+    setResponseHeader(c, 'Server-Timing', `work;dur=${durationMs}${timingDesc}`);
+    const response = c.json({ workload: workload.name, mode, params, durationMs, ...result });
+    recordRequest(c, 200, deps.metrics, logger); // failures are recorded by the app's error handler
+    return response;
   };
 }
