@@ -59,7 +59,7 @@ export function renderBenchMarkdown(results: BenchResults): string {
   if (o) {
     lines.push(
       '',
-      `Offload cost per task (µs, mean of ${o.tasks} calls one at a time unless noted):`,
+      `Offload cost per task (µs; ${o.tasks} calls one at a time unless noted, median of 5 interleaved rounds):`,
       '',
       '| path | µs per task |',
       '|---|---:|',
