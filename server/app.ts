@@ -1,13 +1,15 @@
 import { Hono, type MiddlewareHandler } from 'hono';
-import { requestId } from 'hono/request-id';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppDeps } from './deps.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { HttpError } from './http-error.ts';
 import type { AppEnv } from './routes/app-env.ts';
 import { indexRoute } from './routes/index-route.ts';
+import { incomingHeader } from './routes/node-bindings.ts';
 import { opsRoutes } from './routes/ops-routes.ts';
-import { workloadHandler } from './routes/workload-route.ts';
+import { recordRequest } from './routes/request-record.ts';
+import { requestId } from './routes/request-id.ts';
+import { mountWorkloads, unknownWorkloadOrMode } from './routes/workload-route.ts';
 import { WORKLOADS } from './workloads/registry.ts';
 
 export interface AppOptions {
@@ -25,12 +27,12 @@ const onlyReadsWithoutBodies: MiddlewareHandler<AppEnv> = async function onlyRea
   if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
     return c.json({ error: 'method not allowed', allowed: 'GET, HEAD' }, 405, { Allow: 'GET, HEAD' });
   }
-  const length = c.req.header('content-length');
-  if ((length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined) {
+  const length = incomingHeader(c, 'content-length');
+  if ((length !== undefined && length !== '0') || incomingHeader(c, 'transfer-encoding') !== undefined) {
     // Close the connection: the unread body must not be parsed as the next request.
     return c.json({ error: 'request bodies are not accepted', allowed: '0 bytes' }, 413, { Connection: 'close' });
   }
-  await next();
+  return next();
 };
 
 /** Builds the looplab app from its dependencies. It never listens: `main.ts` (or a test) does. */
@@ -38,23 +40,16 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Hono<AppEnv>
   const logger = options.logger ?? createLogger('silent');
   const app = new Hono<AppEnv>();
 
-  app.use(requestId());
+  app.use(requestId);
   app.use(onlyReadsWithoutBodies);
   app.route('/', opsRoutes(deps));
   app.route('/', indexRoute(deps.about));
 
-  app.use('/:workload/:mode', async function recordDuration(c, next) {
-    const started = performance.now();
-    await next();
-    const work = c.get('work');
-    const seconds = (performance.now() - started) / 1000;
-    // Only known workload/mode pairs are labels: arbitrary paths must not grow the label set.
-    if (work) deps.metrics.observeRequest({ ...work, status: c.res.status }, seconds);
-    logger.debug({ reqId: c.get('requestId'), ...work, path: c.req.path, status: c.res.status, durationMs: Math.round(seconds * 1e5) / 100 }, 'request');
-  });
-  app.get('/:workload/:mode', workloadHandler(deps, options.requestTimeoutMs ?? 30_000));
+  mountWorkloads(app, deps, { requestTimeoutMs: options.requestTimeoutMs ?? 30_000, logger });
 
   app.notFound(function notFound(c) {
+    const unknown = unknownWorkloadOrMode(c.req.path);
+    if (unknown) return c.json(unknown.toBody(), 404);
     return c.json(
       { error: 'not found', path: c.req.path, endpoints: ['/', '/health', '/ready', '/metrics', ...Object.keys(WORKLOADS).map((w) => `/${w}/:mode`)] },
       404,
@@ -70,6 +65,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Hono<AppEnv>
       // Clients hang up all the time: worth a line, not an error.
       logger.info({ reqId: c.get('requestId'), ...c.get('work'), path: c.req.path, status }, 'client closed the request; its work was cancelled');
     }
+    recordRequest(c, status, deps.metrics, logger);
     if (err instanceof HttpError) return c.json(err.toBody(), err.status as ContentfulStatusCode, err.headers);
     return c.json({ error: 'internal error', requestId: c.get('requestId') }, 500);
   });

@@ -20,6 +20,8 @@ export interface Config {
   readonly dbPool: number;
   /** Threads in the piscina pool used by `worker` mode. */
   readonly workers: number;
+  /** Tasks each worker thread runs at once (piscina's concurrentTasksPerWorker). */
+  readonly workerConcurrency: number;
   /** Connections in each worker thread's own DB pool. */
   readonly workerDbPool: number;
   /** libuv's thread pool size. Node reads it itself; it is parsed here to validate and report it. */
@@ -60,6 +62,7 @@ export const CONFIG_VARIABLES = {
   UPSTREAM_PORT: 'port of the bundled upstream, 0..65535 (default 3001)',
   DB_POOL: 'connections in the async DB pool, 1..100 (default 10)',
   WORKERS: 'worker threads for worker mode, 1..64 (default: CPU count)',
+  WORKER_CONCURRENCY: 'tasks each worker thread runs at once, 1..64 (default 1: one task per thread; above 1, cancelled tasks stop inside the worker)',
   WORKER_DB_POOL: 'connections in each worker thread\'s DB pool, 1..20 (default 4)',
   UV_THREADPOOL_SIZE: 'libuv thread pool size used by async crypto, 1..1024 (default 4; read by Node itself)',
   WORKER_QUEUE: 'tasks waiting for a worker before 503, 0..10000 (default: 16 per worker)',
@@ -132,6 +135,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     upstreamPort: readInt(env, 'UPSTREAM_PORT', 3001, 0, 65535),
     dbPool: readInt(env, 'DB_POOL', 10, 1, 100),
     workers,
+    workerConcurrency: readInt(env, 'WORKER_CONCURRENCY', 1, 1, 64),
     workerDbPool: readInt(env, 'WORKER_DB_POOL', 4, 1, 20),
     uvThreadpoolSize: readInt(env, 'UV_THREADPOOL_SIZE', 4, 1, 1024),
     // Sized from the worker count: enough that the default load test (20 connections) is not refused.

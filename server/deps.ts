@@ -24,6 +24,8 @@ export interface DepsOptions {
   upstreamUrl: string;
   dbPool: number;
   workers: number;
+  /** Tasks per worker thread at once (WORKER_CONCURRENCY); default 1. */
+  workerConcurrency?: number;
   workerDbPool: number;
   /** Only reported; Node itself reads UV_THREADPOOL_SIZE. */
   uvThreadpoolSize?: number;
@@ -40,6 +42,8 @@ export interface DepsOptions {
 export interface ServerFacts {
   dbPool: number;
   workers: number;
+  /** Absent from servers that predate WORKER_CONCURRENCY. */
+  workerConcurrency?: number;
   workerDbPool: number;
   uvThreadpoolSize: number;
   cpus: number;
@@ -56,6 +60,7 @@ export function createDeps(options: DepsOptions): AppDeps & { close(): Promise<v
   const syncIo = createSyncIo(options.databaseUrl, options.upstreamUrl, upstreamTimeoutMs);
   const pool = createWorkerPool({
     threads: options.workers,
+    concurrency: options.workerConcurrency ?? 1,
     maxQueue: options.workerQueue ?? options.workers * 16,
     ...(options.workerEntry ? { entry: options.workerEntry } : {}),
     upstreamTimeoutMs,
@@ -67,6 +72,7 @@ export function createDeps(options: DepsOptions): AppDeps & { close(): Promise<v
   const about: ServerFacts = {
     dbPool: options.dbPool,
     workers: options.workers,
+    workerConcurrency: options.workerConcurrency ?? 1,
     workerDbPool: options.workerDbPool,
     uvThreadpoolSize: options.uvThreadpoolSize ?? 4,
     cpus: availableParallelism(),

@@ -3,13 +3,15 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { WorldStore } from './clients/index.ts';
 import { createLoopDelayMonitor, LOOP_SAMPLE_INTERVAL_MS, type LoopDelayWindow } from './loop-delay.ts';
 import type { WorkerPool } from './offload/worker-pool.ts';
+import type { WorkLabel } from './routes/app-env.ts';
+import { labelledChildren } from './metric-children.ts';
 
 /** The server's Prometheus metrics; one registry per app so several apps can share a process (tests). */
 export interface Metrics {
   readonly registry: Registry;
-  observeRequest(labels: { workload: string; mode: string; status: number }, seconds: number): void;
+  observeRequest(work: WorkLabel, status: number, seconds: number): void;
   /** Counts a workload request that ended in a refusal, a timeout or a dependency error. */
-  countFailure(labels: { workload: string; mode: string; reason: string }): void;
+  countFailure(work: WorkLabel, reason: string): void;
 }
 
 export interface MetricsSources {
@@ -143,10 +145,12 @@ export function createMetrics({ pool, db }: MetricsSources): Metrics {
     },
   });
 
+  // Label children are looked up once per workload/mode/status, not hashed from a label object per request.
+  const durationOf = labelledChildren((work, status: number) => requestDuration.labels({ ...work, status: String(status) }));
+  const failuresOf = labelledChildren((work, reason: string) => failures.labels({ ...work, reason }));
   return {
     registry,
-    observeRequest: ({ workload, mode, status }, seconds) =>
-      requestDuration.observe({ workload, mode, status: String(status) }, seconds),
-    countFailure: (labels) => failures.inc(labels),
+    observeRequest: (work, status, seconds) => durationOf(work, status).observe(seconds),
+    countFailure: (work, reason) => failuresOf(work, reason).inc(),
   };
 }

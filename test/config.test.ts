@@ -12,6 +12,7 @@ describe('loadConfig', () => {
       embeddedPgPort: 5433,
       embeddedPgDataDir: '/repo/.data/postgres',
       dbPool: 10,
+      workerConcurrency: 1,
       workerDbPool: 4,
     });
     expect(config.workers).toBeGreaterThanOrEqual(1);
@@ -20,7 +21,7 @@ describe('loadConfig', () => {
 
   it('reads every variable', () => {
     const config = loadConfig(
-      { PORT: '0', HOST: '0.0.0.0', DATABASE_URL: 'postgres://u:p@db:5432/x', UPSTREAM_URL: 'http://up:8080/base/', DB_POOL: '3', WORKERS: '5', WORKER_DB_POOL: '2', PG_PORT: '6000', PG_DATA_DIR: '/d', UPSTREAM_PORT: '0' },
+      { PORT: '0', HOST: '0.0.0.0', DATABASE_URL: 'postgres://u:p@db:5432/x', UPSTREAM_URL: 'http://up:8080/base/', DB_POOL: '3', WORKERS: '5', WORKER_CONCURRENCY: '3', WORKER_DB_POOL: '2', PG_PORT: '6000', PG_DATA_DIR: '/d', UPSTREAM_PORT: '0' },
       '/repo',
     );
     expect(config).toEqual({
@@ -33,6 +34,7 @@ describe('loadConfig', () => {
       upstreamPort: 0,
       dbPool: 3,
       workers: 5,
+      workerConcurrency: 3,
       workerDbPool: 2,
       uvThreadpoolSize: 4,
       workerQueue: 80,
@@ -52,6 +54,7 @@ describe('loadConfig', () => {
     [{ PORT: '3e3' }, /^PORT must be a whole number from 0 to 65535, got "3e3"$/],
     [{ DB_POOL: '0' }, /^DB_POOL must be a whole number from 1 to 100/],
     [{ WORKERS: 'many' }, /^WORKERS must be a whole number from 1 to 64/],
+    [{ WORKER_CONCURRENCY: '0' }, /^WORKER_CONCURRENCY must be a whole number from 1 to 64, got 0$/],
     [{ DATABASE_URL: 'mysql://x' }, /^DATABASE_URL must use postgres: or postgresql:/],
     [{ UPSTREAM_URL: 'not a url' }, /^UPSTREAM_URL must be a URL/],
     [{ UPSTREAM_URL: 'file:///etc/passwd' }, /^UPSTREAM_URL must use http: or https:/],

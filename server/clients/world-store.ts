@@ -1,3 +1,4 @@
+import { BrokenCircuitError, circuitBreaker, ConsecutiveBreaker, ConstantBackoff, handleWhen } from 'cockatiel';
 import postgres from 'postgres';
 import { OverloadError } from '../overload.ts';
 
@@ -130,55 +131,38 @@ export class DbUnavailableError extends Error {
 export function createWorldStore(databaseUrl: string, poolSize: number, maxWaiting = Number.POSITIVE_INFINITY): WorldStore {
   const sql = createSql(databaseUrl, poolSize);
   let inFlight = 0;
-  // A small circuit breaker. While the database is unreachable, postgres.js queues queries behind
-  // its reconnect attempts, and under load that queue grows into seconds of waiting. Instead, once a
-  // query finds the database unreachable, others are refused at once and one probe at a time checks,
-  // every PROBE_INTERVAL_MS, whether it is back.
-  let unreachable = false;
-  let probeAfter = 0;
-  let probe: Promise<boolean> | undefined;
+  // A circuit breaker (cockatiel). While the database is unreachable, postgres.js queues queries
+  // behind its reconnect attempts, and under load that queue grows into seconds of waiting. Instead,
+  // once a query finds the database unreachable, others are refused at once for PROBE_INTERVAL_MS;
+  // then one probe goes through while the others wait for its outcome (cockatiel's half-open state),
+  // and the circuit closes when it succeeds or opens again when it does not.
+  const breaker = circuitBreaker(handleWhen(isUnreachable), {
+    halfOpenAfter: new ConstantBackoff(PROBE_INTERVAL_MS),
+    breaker: new ConsecutiveBreaker(1),
+  });
 
-  /** Resolves with a function to report the probe's outcome when this call is the probe. */
-  async function passGate(): Promise<((ok: boolean) => void) | undefined> {
-    if (!unreachable) return undefined;
-    if (Date.now() < probeAfter) throw new DbUnavailableError();
-    if (probe) {
-      // Others wait for the probe instead of piling onto a database that may still be down.
-      if (!(await probe)) throw new DbUnavailableError();
-      return undefined;
-    }
-    let report: (ok: boolean) => void = () => {};
-    probe = new Promise<boolean>((resolve) => (report = resolve));
-    return (ok) => {
-      probe = undefined;
-      report(ok);
-    };
-  }
-
-  async function tracked<T>(send: () => Promise<T>): Promise<T> {
-    if (inFlight >= poolSize + maxWaiting) throw new OverloadError('database pool');
-    const reportProbe = await passGate();
+  async function send<T>(query: () => Promise<T>): Promise<T> {
     inFlight++;
     try {
-      const result = await send().catch((err: unknown) => {
+      return await query().catch((err: unknown) => {
         // A pooled connection that died (a restarted server, pg_terminate_backend, a cut link): read
         // again, once, on a fresh connection. (postgres.js 3.4.9 used to fail that retry with the dead
         // socket's last error; patches/postgres+3.4.9.patch resets it on reconnect.)
         if (!isDeadConnection(err)) throw err;
-        return send();
+        return query();
       });
-      unreachable = false;
-      reportProbe?.(true);
-      return result;
-    } catch (err) {
-      if (isUnreachable(err)) {
-        unreachable = true;
-        probeAfter = Date.now() + PROBE_INTERVAL_MS;
-      }
-      reportProbe?.(!isUnreachable(err));
-      throw err;
     } finally {
       inFlight--;
+    }
+  }
+
+  async function tracked<T>(query: () => Promise<T>): Promise<T> {
+    if (inFlight >= poolSize + maxWaiting) throw new OverloadError('database pool');
+    try {
+      return await breaker.execute(() => send(query));
+    } catch (err) {
+      if (err instanceof BrokenCircuitError) throw new DbUnavailableError();
+      throw err;
     }
   }
 

@@ -1,6 +1,7 @@
 import { Piscina } from 'piscina';
 import type { WorkResult } from '../workloads/workload.ts';
 import { OverloadError } from '../overload.ts';
+import { createCancelFlag, raiseCancelFlag } from './cancel-flag.ts';
 import { RemoteError } from './error-data.ts';
 import { siblingFile } from './loader-args.ts';
 import type { WorkerOutcome, WorkerSettings, WorkerTask } from './worker-protocol.ts';
@@ -8,7 +9,12 @@ import type { WorkerOutcome, WorkerSettings, WorkerTask } from './worker-protoco
 /** The piscina pool behind `worker` mode. */
 export interface WorkerPool {
   run(workload: string, params: Record<string, number | string>, signal?: AbortSignal): Promise<WorkResult>;
-  ping(signal?: AbortSignal): Promise<void>;
+  /**
+   * A no-op round trip. It takes no signal on purpose: cancelling it through piscina would end the
+   * thread, and a thread still loading its code would then be ended at every readiness check that
+   * timed out, never to become ready. The caller stops waiting on its own deadline instead.
+   */
+  ping(): Promise<void>;
   readonly threads: number;
   readonly queueSize: number;
   /** Share of the pool's capacity spent running tasks since it started, 0..1 (piscina's own figure). */
@@ -18,6 +24,8 @@ export interface WorkerPool {
 
 export interface WorkerPoolOptions extends WorkerSettings {
   threads: number;
+  /** Tasks each thread runs at once (piscina's concurrentTasksPerWorker); default 1. */
+  concurrency?: number;
   /** Tasks that may wait for a free thread; one more is refused with OverloadError. */
   maxQueue: number;
   /** The worker entry file; tests swap in one that can be made to crash. */
@@ -37,15 +45,19 @@ export class WorkerCrashError extends Error {
 const QUEUE_FULL_MESSAGES = new Set(['Task queue is at limit', 'No task queue available and all Workers are busy']);
 
 export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
-  const { threads, maxQueue, entry, ...settings } = options;
+  const { threads, maxQueue, entry, concurrency = 1, ...settings } = options;
+  // One task per thread: cancel through piscina, which ends the thread — the only way to stop CPU work
+  // that never yields. Several per thread: ending it would fail the neighbours, so cancel in the worker.
+  const cancelInWorker = concurrency > 1;
   const piscina = new Piscina<WorkerTask, WorkerOutcome>({
     filename: (entry ?? siblingFile(import.meta.url, './worker-boot.cjs')).href,
     minThreads: threads,
     maxThreads: threads,
     maxQueue,
-    // One task at a time per thread, as a thread pool in the seed tutorials does; I/O tasks that wait
-    // still hold their thread, which is exactly the cost of offloading I/O that looplab shows.
-    concurrentTasksPerWorker: 1,
+    // By default one task at a time per thread, as a thread pool in the seed tutorials does; I/O tasks
+    // that wait still hold their thread, which is exactly the cost of offloading I/O that looplab shows.
+    // WORKER_CONCURRENCY > 1 lets a thread interleave several awaiting tasks.
+    concurrentTasksPerWorker: concurrency,
     // Workers hold DB pools and agents with timers and sockets: let their event loops run between tasks.
     atomics: 'disabled',
     workerData: settings,
@@ -55,7 +67,24 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     // piscina 5 keeps tasks that carry an AbortSignal in a separate queue its own maxQueue does not
     // count, so the bound is enforced here, on the number of tasks waiting for a thread.
     if (piscina.queueSize >= maxQueue) throw new OverloadError('worker pool');
-    const outcome = await piscina.run(task, signal ? { signal } : {}).catch((err: unknown) => {
+    if (cancelInWorker && signal && task.kind === 'run') return submitCancellableInWorker(task, signal);
+    return settle(piscina.run(task, signal ? { signal } : {}), signal);
+  }
+
+  async function submitCancellableInWorker(task: WorkerTask & { kind: 'run' }, signal: AbortSignal): Promise<WorkResult> {
+    const cancel = createCancelFlag();
+    const onAbort = () => raiseCancelFlag(cancel);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await settle(piscina.run({ ...task, cancel }), signal);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async function settle(running: Promise<WorkerOutcome>, signal: AbortSignal | undefined): Promise<WorkResult> {
+    const outcome = await running.catch((err: unknown) => {
       if (err instanceof Error && QUEUE_FULL_MESSAGES.has(err.message)) throw new OverloadError('worker pool');
       if (signal?.aborted) throw err; // cancelled on purpose: the caller knows why
       // Task errors come back as outcomes; a rejection here means the thread itself died. piscina
@@ -68,8 +97,8 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
 
   return {
     run: (workload, params, signal) => submit({ kind: 'run', workload, params }, signal),
-    ping: async (signal) => {
-      await submit({ kind: 'ping' }, signal);
+    ping: async () => {
+      await submit({ kind: 'ping' });
     },
     threads,
     get queueSize() {

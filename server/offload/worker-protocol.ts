@@ -3,7 +3,13 @@ import type { WorkResult } from '../workloads/workload.ts';
 
 /** What the event-loop thread sends a pool worker: a workload by name and its validated params. */
 export type WorkerTask =
-  | { kind: 'run'; workload: string; params: Record<string, number | string> }
+  | {
+      kind: 'run';
+      workload: string;
+      params: Record<string, number | string>;
+      /** With WORKER_CONCURRENCY > 1: the task's cancel flag (cancel-flag.ts), raised on deadline or hang-up. */
+      cancel?: SharedArrayBuffer;
+    }
   /** A no-op round trip, for readiness checks. */
   | { kind: 'ping' };
 

@@ -7,6 +7,7 @@ import type { AsyncClients } from '../clients/index.ts';
 import { createUpstreamClient } from '../clients/upstream-client.ts';
 import { createWorldStore } from '../clients/world-store.ts';
 import { findWorkload } from '../workloads/registry.ts';
+import { watchCancelFlag } from './cancel-flag.ts';
 import { toErrorData } from './error-data.ts';
 import type { WorkerOutcome, WorkerSettings, WorkerTask } from './worker-protocol.ts';
 
@@ -18,11 +19,14 @@ const clients: AsyncClients = {
 
 export default async function runTask(task: WorkerTask): Promise<WorkerOutcome> {
   if (task.kind === 'ping') return { ok: true, result: {} };
+  const cancel = task.cancel ? watchCancelFlag(task.cancel) : undefined;
   try {
     const workload = findWorkload(task.workload);
     if (!workload) throw new Error(`unknown workload ${task.workload}`);
-    return { ok: true, result: await workload.inWorker(task.params, clients) };
+    return { ok: true, result: await workload.inWorker(task.params, clients, cancel?.signal) };
   } catch (err) {
     return { ok: false, error: toErrorData(err) };
+  } finally {
+    cancel?.finish();
   }
 }

@@ -30,7 +30,7 @@ export function opsRoutes(deps: AppDeps) {
       const [database, upstream, workers] = await Promise.all([
         check(() => deps.clients.db.ping()),
         check((signal) => deps.clients.upstream.get('/health', signal)),
-        check((signal) => deps.pool.ping(signal)),
+        check(() => deps.pool.ping()),
       ]);
       const checks = { database, upstream, workers };
       const allOk = Object.values(checks).every((v) => v === 'ok');

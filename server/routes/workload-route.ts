@@ -1,16 +1,18 @@
-import type { Context } from 'hono';
+import type { Context, Hono } from 'hono';
 import type { AppDeps } from '../deps.ts';
+import type { Logger } from '../logger.ts';
 import { failureReason, toHttpError } from '../error-mapping.ts';
 import { HttpError } from '../http-error.ts';
 import { parseParams } from '../params.ts';
 import { findWorkload, WORKLOADS } from '../workloads/registry.ts';
 import { isMode, MODES, type Mode, type Workload, type WorkResult } from '../workloads/workload.ts';
-import type { AppEnv } from './app-env.ts';
+import type { AppEnv, WorkLabel } from './app-env.ts';
+import { setResponseHeader } from './node-bindings.ts';
+import { recordRequest } from './request-record.ts';
+import { RequestSignal } from './request-signal.ts';
 
-function run(workload: Workload, mode: Mode, params: Record<string, number | string>, deps: AppDeps, signal: AbortSignal): WorkResult | Promise<WorkResult> {
+function run(workload: Workload, mode: Exclude<Mode, 'blocking'>, params: Record<string, number | string>, deps: AppDeps, signal: AbortSignal): Promise<WorkResult> {
   switch (mode) {
-    case 'blocking':
-      return workload.blocking(params, deps.syncIo);
     case 'async':
       return workload.async(params, deps.clients, signal);
     case 'worker':
@@ -38,48 +40,93 @@ async function untilAborted<T>(work: T | Promise<T>, signal: AbortSignal): Promi
   }
 }
 
-function describeFailure(err: unknown, workload: string, deadline: AbortSignal, client: AbortSignal, requestTimeoutMs: number): HttpError {
-  if (deadline.aborted) return new HttpError(504, 'the request took longer than its deadline', { deadlineMs: requestTimeoutMs });
+function describeFailure(err: unknown, workload: string, request: RequestSignal | undefined, client: AbortSignal, requestTimeoutMs: number): HttpError {
+  if (request?.timedOut) return new HttpError(504, 'the request took longer than its deadline', { deadlineMs: requestTimeoutMs });
   // The caller hung up and the work was cancelled (worker task aborted, slices stopped): nobody is
   // waiting for an answer, and it is not a server fault to log.
   if (client.aborted) return new HttpError(499, 'client closed the request');
   return toHttpError(workload, err);
 }
 
+/** The query string of a request URL, parsed without building a whole `URL` (fragment dropped). */
+function queryOf(url: string): URLSearchParams {
+  const start = url.indexOf('?');
+  if (start === -1) return new URLSearchParams();
+  const end = url.indexOf('#', start);
+  return new URLSearchParams(url.slice(start + 1, end === -1 ? undefined : end));
+}
+
+export interface WorkloadRouteOptions {
+  /** Deadline of each workload request, ms. */
+  requestTimeoutMs: number;
+  /** Gets one `debug` line per request. */
+  logger: Logger;
+}
+
 /**
- * `GET /:workload/:mode`: validates, runs the work in the requested mode and reports how long it took.
+ * One handler per workload and mode, mounted on its own static path (`/db/async`, …) rather than on
+ * `/:workload/:mode`: Hono's fast RegExpRouter refuses a parameter route beside static ones like
+ * `/health` and the app falls back to the slower TrieRouter for every request; static paths also
+ * spare the per-request lookup of the workload and mode. Unknown names get their 404 from
+ * {@link unknownWorkloadOrMode} in the app's not-found handler.
+ */
+export function mountWorkloads(app: Hono<AppEnv>, deps: AppDeps, options: WorkloadRouteOptions): void {
+  for (const workload of Object.values(WORKLOADS)) {
+    for (const mode of MODES) app.get(`/${workload.name}/${mode}`, workloadHandler(workload, mode, deps, options));
+  }
+}
+
+/** The 404 for a `/<workload>/<mode>`-shaped path that names an unknown workload or mode, else undefined. */
+export function unknownWorkloadOrMode(path: string): HttpError | undefined {
+  const match = /^\/([^/]+)\/([^/]+)$/.exec(path);
+  if (!match) return undefined;
+  if (!findWorkload(match[1] as string)) return new HttpError(404, 'unknown workload', { workloads: Object.keys(WORKLOADS) });
+  if (!isMode(match[2] as string)) return new HttpError(404, 'unknown mode', { modes: MODES });
+  return undefined;
+}
+
+/**
+ * `GET /<workload>/<mode>`: validates, runs the work in that mode and reports how long it took; records
+ * the request's duration and status in the metrics and (at debug) the log (see request-record.ts).
  * Blocking work cannot be interrupted (nothing can stop synchronous code on the event loop); its
  * parameters bound it instead. Async and worker work stop at the deadline or when the client leaves.
  */
-export function workloadHandler(deps: AppDeps, requestTimeoutMs: number) {
+function workloadHandler(workload: Workload, mode: Mode, deps: AppDeps, { requestTimeoutMs, logger }: WorkloadRouteOptions) {
+  const work: WorkLabel = Object.freeze({ workload: workload.name, mode });
+  const timingDesc = `;desc="${workload.name}/${mode}"`;
   return async function handleWorkload(c: Context<AppEnv>) {
-    const workload = findWorkload(c.req.param('workload') ?? '');
-    if (!workload) throw new HttpError(404, 'unknown workload', { workloads: Object.keys(WORKLOADS) });
-    const mode = c.req.param('mode') ?? '';
-    if (!isMode(mode)) throw new HttpError(404, 'unknown mode', { modes: MODES });
-    c.set('work', { workload: workload.name, mode });
+    c.set('routedAt', performance.now());
+    c.set('work', work);
     if (deps.pressure?.underPressure) {
-      deps.metrics.countFailure({ workload: workload.name, mode, reason: 'under_pressure' });
+      deps.metrics.countFailure(work, 'under_pressure');
       throw new HttpError(503, 'the server is under pressure: its event loop stalled', { code: 'UNDER_PRESSURE', eventLoopDelayMs: Math.round(deps.pressure.lastDelayMs) }, { 'Retry-After': '1' });
     }
-
-    const params = parseParams(workload.params, new URL(c.req.url).searchParams);
+    const params = parseParams(workload.params, queryOf(c.req.url));
     workload.check?.(params);
 
     const started = performance.now();
-    const deadline = AbortSignal.timeout(requestTimeoutMs);
-    const signal = AbortSignal.any([c.req.raw.signal, deadline]);
+    let request: RequestSignal | undefined;
     let result: WorkResult;
     try {
-      result = await untilAborted(run(workload, mode, params, deps, signal), signal);
+      if (mode === 'blocking') {
+        // Nothing can interrupt it, so it gets no deadline timer or abort listener.
+        result = workload.blocking(params, deps.syncIo);
+      } else {
+        request = new RequestSignal(c.req.raw.signal, requestTimeoutMs);
+        result = await untilAborted(run(workload, mode, params, deps, request.signal), request.signal);
+      }
     } catch (err) {
-      const httpError = describeFailure(err, workload.name, deadline, c.req.raw.signal, requestTimeoutMs);
-      deps.metrics.countFailure({ workload: workload.name, mode, reason: failureReason(httpError) });
+      const httpError = describeFailure(err, workload.name, request, c.req.raw.signal, requestTimeoutMs);
+      deps.metrics.countFailure(work, failureReason(httpError));
       if (httpError.status >= 500) c.set('cause', err);
       throw httpError;
+    } finally {
+      request?.dispose();
     }
     const durationMs = Math.round((performance.now() - started) * 100) / 100;
-    c.header('Server-Timing', `work;dur=${durationMs};desc="${workload.name}/${mode}"`);
-    return c.json({ workload: workload.name, mode, params, durationMs, ...result });
+    setResponseHeader(c, 'Server-Timing', `work;dur=${durationMs}${timingDesc}`);
+    const response = c.json({ workload: workload.name, mode, params, durationMs, ...result });
+    recordRequest(c, 200, deps.metrics, logger); // failures are recorded by the app's error handler
+    return response;
   };
 }

@@ -45,5 +45,5 @@ export const dbWorkload = defineWorkload({
   },
   blocking: ({ queries, sleep }, io) => ({ rows: ids(queries).map((id): WorldRow => io.findWorld(id, sleep)) }),
   async: queryConcurrently,
-  inWorker: (params, io) => queryConcurrently(params, io),
+  inWorker: queryConcurrently,
 });

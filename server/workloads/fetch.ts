@@ -72,5 +72,5 @@ export const fetchWorkload = defineWorkload({
     return summarize(Array.from({ length: params.count }, () => io.getUpstream(path)));
   },
   async: fetchConcurrently,
-  inWorker: (params, io) => fetchConcurrently(params, io),
+  inWorker: fetchConcurrently,
 });

@@ -30,8 +30,11 @@ export interface Workload<S extends ParamSpecs = ParamSpecs, R extends WorkResul
   blocking(params: ParamValues<S>, io: SyncClients): R;
   /** On the event-loop thread, awaiting non-blocking APIs. */
   async(params: ParamValues<S>, io: AsyncClients, signal: AbortSignal): Promise<R>;
-  /** Inside a pool worker thread, with that worker's own clients. */
-  inWorker(params: ParamValues<S>, io: AsyncClients): Promise<R>;
+  /**
+   * Inside a pool worker thread, with that worker's own clients. `signal` is given when several tasks
+   * share a thread (WORKER_CONCURRENCY > 1): it cancels this task's I/O without ending the thread.
+   */
+  inWorker(params: ParamValues<S>, io: AsyncClients, signal?: AbortSignal): Promise<R>;
 }
 
 /** Identity helper that infers a workload's parameter and result types. */

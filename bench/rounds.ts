@@ -1,0 +1,81 @@
+import { spread } from '../loadtest/stats.ts';
+import type { Spread } from '../loadtest/types.ts';
+import { loadOnce, type LoadRun } from './load.ts';
+
+/** One server + path that gets load. */
+export interface BenchTarget {
+  readonly key: string;
+  readonly label: string;
+  readonly url: string;
+  /** The server process, for its CPU per request. */
+  readonly pid?: number;
+}
+
+/** A ratio to report: subject req/s ÷ reference req/s, computed within each round. */
+export interface Comparison {
+  readonly label: string;
+  readonly subject: string;
+  readonly reference: string;
+}
+
+export interface RoundsOptions {
+  rounds: number;
+  durationSeconds: number;
+  warmupSeconds: number;
+  connections: number;
+  /** Called after each run, for progress output. */
+  onRun?: (round: number, target: BenchTarget, run: LoadRun) => void;
+}
+
+export interface ComparisonResult extends Comparison {
+  /** One throughput ratio per round: subject req/s ÷ reference req/s. */
+  ratios: number[];
+  ratio: Spread;
+  /** Per round, reference CPU per request ÷ subject CPU per request (1 = as cheap); empty without /proc. */
+  cpuRatios: number[];
+  cpuRatio: Spread | null;
+}
+
+export interface RoundsResult {
+  runs: Record<string, LoadRun[]>;
+  comparisons: ComparisonResult[];
+}
+
+/**
+ * Interleaved A/B rounds: every round loads each target once, groups of targets that are compared
+ * run back to back, and the order within a group flips every round, so a drift of the shared
+ * machine (another process waking up, the CPU warming) lands on both sides of a ratio alike.
+ * The figure reported is the median of the per-round ratios, with their range as the spread.
+ */
+export async function runRounds(groups: readonly (readonly BenchTarget[])[], comparisons: readonly Comparison[], options: RoundsOptions): Promise<RoundsResult> {
+  const targets = groups.flat();
+  // Unmeasured: JIT warm-up, pools filled, connections opened.
+  if (options.warmupSeconds > 0) {
+    for (const target of targets) await loadOnce(target.url, options.connections, options.warmupSeconds, target.pid);
+  }
+  const runs: Record<string, LoadRun[]> = Object.fromEntries(targets.map((t) => [t.key, []]));
+  for (let round = 0; round < options.rounds; round++) {
+    const flip = round % 2 === 1;
+    for (const group of flip ? [...groups].reverse() : groups) {
+      for (const target of flip ? [...group].reverse() : group) {
+        const run = await loadOnce(target.url, options.connections, options.durationSeconds, target.pid);
+        runs[target.key]?.push(run);
+        options.onRun?.(round, target, run);
+      }
+    }
+  }
+  const of = (key: string, pick: (run: LoadRun) => number | null) => (runs[key] ?? []).map(pick);
+  const ratiosOf = (top: (number | null)[], bottom: (number | null)[]) =>
+    top.flatMap((x, i) => {
+      const y = bottom[i];
+      return x === null || y === null || y === undefined || y === 0 ? [] : [Math.round((x / y) * 1000) / 1000];
+    });
+  return {
+    runs,
+    comparisons: comparisons.map((c) => {
+      const ratios = ratiosOf(of(c.subject, (r) => r.rps), of(c.reference, (r) => r.rps));
+      const cpuRatios = ratiosOf(of(c.reference, (r) => r.serverCpuUsPerRequest), of(c.subject, (r) => r.serverCpuUsPerRequest));
+      return { ...c, ratios, ratio: spread(ratios), cpuRatios, cpuRatio: cpuRatios.length > 0 ? spread(cpuRatios) : null };
+    }),
+  };
+}

@@ -1,0 +1,19 @@
+import type { Context } from 'hono';
+import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
+import type { AppEnv } from './app-env.ts';
+
+/**
+ * Records a finished workload request: its duration by workload, mode and status in the metrics and,
+ * at `debug`, one log line. Called by the handler on success and by the app's error handler on
+ * failure (after its own error line), so each request is recorded once, whatever its outcome.
+ */
+export function recordRequest(c: Context<AppEnv>, status: number, metrics: Metrics, logger: Logger): void {
+  const work = c.get('work');
+  const routedAt = c.get('routedAt');
+  if (!work || routedAt === undefined) return;
+  const seconds = (performance.now() - routedAt) / 1000;
+  metrics.observeRequest(work, status, seconds);
+  // Guarded: the log line's object would otherwise be built for every request and then dropped.
+  if (logger.isLevelEnabled('debug')) logger.debug({ reqId: c.get('requestId'), ...work, path: c.req.path, status, durationMs: Math.round(seconds * 1e5) / 100 }, 'request');
+}

@@ -1,0 +1,36 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { expect, it } from 'vitest';
+import { typeScriptLoaderArgs } from '../server/offload/loader-args.ts';
+import type { BenchResults } from '../bench/report.ts';
+
+const run = promisify(execFile);
+
+// Shape only: the bench is a benchmark, and its speed is never asserted here.
+it('runs end to end with tiny settings and writes well-formed JSON and Markdown', async () => {
+  const out = await mkdtemp(join(tmpdir(), 'looplab-bench-'));
+  try {
+    const args = ['--rounds', '1', '--duration', '1', '--warmup', '0', '--connections', '4', '--offload-tasks', '20', '--out', out, '--data-dir', resolve('.data/pg-bench-test')];
+    await run(process.execPath, [...typeScriptLoaderArgs(), 'bench/main.ts', ...args], { timeout: 150_000 });
+    const [dir] = await readdir(out);
+    expect(dir).toMatch(/^bench-/);
+    const results = JSON.parse(await readFile(join(out, dir as string, 'bench.json'), 'utf8')) as BenchResults;
+    expect(results.rounds.comparisons.map((c) => c.subject)).toEqual(['looplab-health', 'looplab-db', 'hono-health']);
+    for (const c of results.rounds.comparisons) {
+      expect(c.ratios).toHaveLength(1);
+      expect(c.ratio.median).toBeGreaterThan(0);
+    }
+    for (const runs of Object.values(results.rounds.runs)) expect(runs[0]?.failures).toBe(0);
+    expect(results.environment.loadAverageAtStart).toHaveLength(3);
+    expect(results.offload?.workerPool.workerRoundTripUs).toBeGreaterThan(0);
+    expect(results.offload?.syncBridge.synckitQueryUs).toBeGreaterThan(0);
+    const markdown = await readFile(join(out, dir as string, 'bench.md'), 'utf8');
+    expect(markdown).toMatch(/\| `\/db\/async\?queries=1`: looplab ÷ bare Hono \+ postgres\.js \| \*\*\d+\.\d\d×\*\* \|/);
+    expect(markdown).toContain('worker-pool overhead per task');
+  } finally {
+    await rm(out, { recursive: true, force: true });
+  }
+}, 180_000);
