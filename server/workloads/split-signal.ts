@@ -5,7 +5,8 @@
  * (`MaxListenersExceededWarning`) on a perfectly normal request such as `fetch/async?count=11`.
  */
 export function splitSignal(parent: AbortSignal | undefined, count: number): Array<AbortSignal | undefined> {
-  if (!parent) return Array.from({ length: count }, () => undefined);
+  // One call (the default `count=1`, `queries=1`) adds one listener anyway: no controller needed.
+  if (!parent || count === 1) return Array.from({ length: count }, () => parent);
   const controllers = Array.from({ length: count }, () => new AbortController());
   const abortAll = () => {
     for (const controller of controllers) controller.abort(parent.reason);
