@@ -1,20 +1,38 @@
 import { groupScenarios, type ComparableGroup } from './analysis.ts';
 import { MODE_NAMES, WORKLOAD_NAMES, type ModeName, type Results, type ScenarioResult, type WorkloadName } from './types.ts';
 
-/** Figures a threshold can name, read from a scenario's medians. */
-const METRICS: Readonly<Record<string, (r: ScenarioResult) => number>> = {
-  rps: (r) => r.summary.rps.median,
-  p50: (r) => r.summary.p50.median,
-  p90: (r) => r.summary.p90.median,
-  p99: (r) => r.summary.p99.median,
-  p999: (r) => r.summary.p999.median,
-  max: (r) => r.summary.max.median,
-  errors: (r) => r.summary.errors + r.summary.non2xx + r.summary.dropped,
-  health_p99: (r) => r.summary.healthP99.median,
-  loop_delay_p99: (r) => r.summary.eventLoopDelayP99Ms?.median ?? Number.NaN,
-  loop_busy: (r) => r.summary.eventLoopUtilization?.median ?? Number.NaN,
-  efficiency: (r) => r.efficiency ?? Number.NaN,
+interface Metric {
+  read(r: ScenarioResult): number;
+  /** The unit the value is compared in: the same one the table shows. */
+  unit: string;
+}
+
+/**
+ * Figures a threshold can name, read from a scenario's medians, each in the unit the table shows it in:
+ * a reader copies a number from the table into a threshold, so `loop_busy<80` means 80%, not 0.8.
+ */
+const METRICS: Readonly<Record<string, Metric>> = {
+  rps: { read: (r) => r.summary.rps.median, unit: 'req/s' },
+  p50: { read: (r) => r.summary.p50.median, unit: 'ms' },
+  p90: { read: (r) => r.summary.p90.median, unit: 'ms' },
+  p99: { read: (r) => r.summary.p99.median, unit: 'ms' },
+  p999: { read: (r) => r.summary.p999.median, unit: 'ms' },
+  max: { read: (r) => r.summary.max.median, unit: 'ms' },
+  errors: { read: (r) => r.summary.errors + r.summary.non2xx + r.summary.dropped, unit: 'count: errors + non-2xx + dropped' },
+  health_p99: { read: (r) => r.summary.healthP99.median, unit: 'ms, the /health probe' },
+  loop_delay_p99: { read: (r) => r.summary.eventLoopDelayP99Ms?.median ?? Number.NaN, unit: 'ms' },
+  loop_busy: { read: (r) => percent(r.summary.eventLoopUtilization?.median), unit: '% of the run, 0..100' },
+  efficiency: { read: (r) => percent(r.efficiency), unit: '% of bound, as "of bound"' },
 };
+
+function percent(fraction: number | null | undefined): number {
+  return fraction === null || fraction === undefined ? Number.NaN : fraction * 100;
+}
+
+/** The metric names a threshold can use, with their units, for `--help`. */
+export const THRESHOLD_METRICS_TEXT = Object.entries(METRICS)
+  .map(([name, m]) => `${name} (${m.unit})`)
+  .join(', ');
 
 const OPERATORS = ['>=', '<=', '==', '>', '<'] as const;
 type Operator = (typeof OPERATORS)[number];
@@ -75,8 +93,8 @@ const compare = (a: number, op: Operator, b: number) =>
 
 function valueIn(group: ComparableGroup, ref: Reference): number | undefined {
   const result = group.workload === ref.workload ? group.byMode[ref.mode] : undefined;
-  const read = METRICS[ref.metric];
-  return result && read ? read(result) : undefined;
+  const metric = METRICS[ref.metric];
+  return result && metric ? metric.read(result) : undefined;
 }
 
 /**

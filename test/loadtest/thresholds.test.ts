@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateThreshold, parseThreshold, ThresholdError } from '../../loadtest/thresholds.ts';
+import { buildTable } from '../../loadtest/table.ts';
+import { evaluateThreshold, parseThreshold, THRESHOLD_METRICS_TEXT, ThresholdError } from '../../loadtest/thresholds.ts';
 import { fixedResults } from './fixture-results.ts';
 
 describe('parseThreshold', () => {
@@ -47,5 +48,35 @@ describe('evaluateThreshold', () => {
   it('fails a threshold about scenarios that were not run', () => {
     const outcome = evaluateThreshold(parseThreshold('db.async.p99<300'), results);
     expect(outcome).toEqual({ source: 'db.async.p99<300', passed: false, detail: 'no scenario measured both sides' });
+  });
+});
+
+describe('threshold units', () => {
+  const results = fixedResults();
+  const cell = (workload: string, mode: string, header: string) => {
+    const table = buildTable(results);
+    const column = table.headers.indexOf(header);
+    const row = table.sections.find((s) => s.title.startsWith(workload))?.rows.find((r) => r[0]?.startsWith(mode));
+    return row?.[column];
+  };
+
+  it('compares loop_busy in percent, as the table shows it: a 99% busy loop fails loop_busy<80', () => {
+    expect(cell('fetch', 'blocking', 'loop busy')).toBe('99%');
+    const outcome = evaluateThreshold(parseThreshold('fetch.blocking.loop_busy<80'), results);
+    expect(outcome).toMatchObject({ passed: false, detail: 'c=20: 99.00 < 80.00 FAILED' });
+    expect(evaluateThreshold(parseThreshold('fetch.async.loop_busy<80'), results)).toMatchObject({ passed: true, detail: 'c=20: 20.00 < 80.00 ok' });
+  });
+
+  it('compares efficiency in percent of bound, as the "of bound" column shows it', () => {
+    expect(cell('fetch', 'async', 'of bound')).toBe('80%');
+    expect(evaluateThreshold(parseThreshold('fetch.async.efficiency>=90'), results)).toMatchObject({ passed: false, detail: 'c=20: 80.00 >= 90.00 FAILED' });
+    expect(evaluateThreshold(parseThreshold('fetch.async.efficiency>=75'), results).passed).toBe(true);
+  });
+
+  it('lists every metric it accepts, with its unit, for --help', () => {
+    const names = [...THRESHOLD_METRICS_TEXT.matchAll(/(\w+) \(/g)].map((m) => m[1]);
+    expect(names).toEqual(['rps', 'p50', 'p90', 'p99', 'p999', 'max', 'errors', 'health_p99', 'loop_delay_p99', 'loop_busy', 'efficiency']);
+    for (const name of names) expect(() => parseThreshold(`fetch.async.${name}<1`)).not.toThrow();
+    expect(THRESHOLD_METRICS_TEXT).toContain('loop_busy (% of the run, 0..100)');
   });
 });
