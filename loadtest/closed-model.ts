@@ -6,6 +6,8 @@ export interface ClosedModelOptions {
   connections: number;
   durationSeconds: number;
   timeoutSeconds: number;
+  /** Called as each request ends: 2xx (`true`) or not; for live progress only. */
+  onOutcome?: (ok: boolean) => void;
 }
 
 export type ClosedModelResult = Pick<RunMeasurement, 'requests' | 'rps' | 'latency' | 'errors' | 'timeouts' | 'non2xx'> & {
@@ -17,11 +19,14 @@ export type ClosedModelResult = Pick<RunMeasurement, 'requests' | 'rps' | 'laten
  * (a closed model), driven by autocannon's programmatic API.
  */
 export async function runClosedModel(options: ClosedModelOptions): Promise<ClosedModelResult> {
-  const result = await autocannon({
-    url: options.url,
-    connections: options.connections,
-    duration: options.durationSeconds,
-    timeout: options.timeoutSeconds,
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const opts = { url: options.url, connections: options.connections, duration: options.durationSeconds, timeout: options.timeoutSeconds };
+    const instance = autocannon(opts, (err: unknown, res: autocannon.Result) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(res)));
+    const { onOutcome } = options;
+    if (onOutcome) {
+      instance.on('response', (_client, status) => onOutcome(status >= 200 && status < 300));
+      instance.on('reqError', () => onOutcome(false));
+    }
   });
   const l = result.latency;
   return {

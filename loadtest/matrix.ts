@@ -3,6 +3,7 @@ import { computeBound } from './bounds.ts';
 import { describeEnvironment, fetchServerFacts } from './environment.ts';
 import { runScenario } from './scenario.ts';
 import { spread } from './stats.ts';
+import type { RunHooks } from './run-hooks.ts';
 import type { TargetProvider } from './stack.ts';
 import type { CpuBaseline, HarnessOptions, Results, RunMeasurement, Scenario, ScenarioResult, ServerFacts } from './types.ts';
 
@@ -95,7 +96,7 @@ function summarize(scenario: Scenario, runs: RunMeasurement[], options: HarnessO
  * Runs the whole matrix and returns every figure. It prints nothing: progress goes to `onProgress`,
  * and rendering is the reports' job.
  */
-export async function runMatrix(options: HarnessOptions, targets: TargetProvider, onProgress: (p: Progress) => void = () => {}): Promise<Results> {
+export async function runMatrix(options: HarnessOptions, targets: TargetProvider, onProgress: (p: Progress) => void = () => {}, hooks: RunHooks = {}): Promise<Results> {
   const startedAt = new Date();
   const scenarios = planScenarios(options);
   const perRun = options.duration + options.warmup + 0.5;
@@ -119,7 +120,7 @@ export async function runMatrix(options: HarnessOptions, targets: TargetProvider
         const runs: RunMeasurement[] = [];
         for (let repeat = 1; repeat <= options.repeat; repeat++) {
           onProgress({ index: index + 1, total: scenarios.length, scenario, repeat, secondsLeft: Math.round((scenarios.length - index) * options.repeat * perRun - (repeat - 1) * perRun) });
-          runs.push(await runScenario(target.origin, scenario, { durationSeconds: options.duration, warmupSeconds: options.warmup, probeRate: options.probeRate }));
+          runs.push(await runScenario(target.origin, scenario, { durationSeconds: options.duration, warmupSeconds: options.warmup, probeRate: options.probeRate, hooks }));
         }
         results.push(summarize(scenario, runs, options, facts, baseline));
         index++;

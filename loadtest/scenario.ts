@@ -1,12 +1,15 @@
 import { runClosedModel } from './closed-model.ts';
 import { runOpenModel } from './open-model.ts';
 import { scrapeMetrics, windowFigures } from './server-metrics.ts';
+import type { RunHooks } from './run-hooks.ts';
 import type { RunMeasurement, Scenario } from './types.ts';
 
 export interface RunSettings {
   durationSeconds: number;
   warmupSeconds: number;
   probeRate: number;
+  /** Live progress for the CLI; measuring does not depend on it. */
+  hooks?: RunHooks;
 }
 
 /** Requests slower than this count as timeouts. Parameters bound one request to ~30 s of waiting. */
@@ -14,9 +17,9 @@ const REQUEST_TIMEOUT_SECONDS = 40;
 /** Open model: most requests in flight before new arrivals are dropped. */
 const OPEN_MODEL_MAX_IN_FLIGHT = 1000;
 
-function drive(origin: string, scenario: Scenario, seconds: number) {
+function drive(origin: string, scenario: Scenario, seconds: number, onOutcome?: RunHooks['onOutcome']) {
   if (scenario.rate === undefined) {
-    return runClosedModel({ url: origin + scenario.path, connections: scenario.connections, durationSeconds: seconds, timeoutSeconds: REQUEST_TIMEOUT_SECONDS });
+    return runClosedModel({ url: origin + scenario.path, connections: scenario.connections, durationSeconds: seconds, timeoutSeconds: REQUEST_TIMEOUT_SECONDS, onOutcome });
   }
   return runOpenModel({
     origin,
@@ -27,6 +30,7 @@ function drive(origin: string, scenario: Scenario, seconds: number) {
     timeoutMs: REQUEST_TIMEOUT_SECONDS * 1000,
     // A server far behind the offered rate must not stretch the run by its whole backlog.
     drainMs: Math.min(10_000, seconds * 1000),
+    ...(onOutcome ? { onResult: (_due: number, outcome: number | 'error') => onOutcome(typeof outcome === 'number' && outcome >= 200 && outcome < 300) } : {}),
   });
 }
 
@@ -59,17 +63,22 @@ export async function waitUntilSettled(origin: string): Promise<void> {
  * scrapes of the server's own event-loop metrics.
  */
 export async function runScenario(origin: string, scenario: Scenario, settings: RunSettings): Promise<RunMeasurement> {
+  const { onPhase, onOutcome } = settings.hooks ?? {};
+  onPhase?.('settling');
   await waitUntilSettled(origin);
   if (settings.warmupSeconds > 0) {
-    await drive(origin, scenario, settings.warmupSeconds);
+    onPhase?.('warm-up', settings.warmupSeconds);
+    await drive(origin, scenario, settings.warmupSeconds, onOutcome);
+    onPhase?.('settling');
     await waitUntilSettled(origin);
   }
 
+  onPhase?.('measuring', settings.durationSeconds);
   const before = await scrapeMetrics(origin);
   const cpuBefore = process.cpuUsage();
   const wallBefore = performance.now();
   const [load, probe] = await Promise.all([
-    drive(origin, scenario, settings.durationSeconds),
+    drive(origin, scenario, settings.durationSeconds, onOutcome),
     runOpenModel({ origin, path: '/health', rate: settings.probeRate, durationSeconds: settings.durationSeconds, maxInFlight: 200, timeoutMs: REQUEST_TIMEOUT_SECONDS * 1000 }),
   ]);
   const cpu = process.cpuUsage(cpuBefore);
