@@ -40,15 +40,18 @@ function parseCommandLine(): { options: HarnessOptions; thresholds: Threshold[] 
 
 const { options, thresholds } = parseCommandLine();
 const previous: Results | undefined = options.compare ? await readPrevious(options.compare) : undefined;
-const bannerHint = options.json ? npmBannerHint(process.env) : undefined;
+const bannerHint = options.json && !process.stdout.isTTY ? npmBannerHint(process.env) : undefined;
 if (bannerHint) say(bannerHint);
 
 if (options.faults) {
   const rate = options.rates[0] ?? 50;
-  say(`fault run, ${rate} req/s per workload, ${options.duration} s per phase (about ${formatSeconds(options.duration * 5 + 15)} with start-up)`);
-  const faults = await runFaultDrill({ rate, phaseSeconds: options.duration }, say).catch((err: unknown) =>
-    fail(err instanceof Error ? err.message : String(err), EXIT.couldNotRun),
-  );
+  say(`fault run, ${rate} req/s per workload, ${options.duration} s per phase (about ${formatSeconds(options.duration * 5 + 20)} with start-up)`);
+  // The drill's phases last --duration seconds each: a ticking line keeps those waits from being silent.
+  const drill = new ProgressDisplay(process.stderr, options, []);
+  drill.preparingTo('fault run under way');
+  const faults = await runFaultDrill({ rate, phaseSeconds: options.duration }, (step) => drill.note(`loadtest: ${step}`))
+    .catch((err: unknown) => fail(err instanceof Error ? err.message : String(err), EXIT.couldNotRun))
+    .finally(() => drill.stop());
   const dir = await writeFaultReports(options.out, faults, command);
   process.stdout.write(options.json ? `${JSON.stringify(faults, null, 2)}\n` : renderFaultsMarkdown(faults, command));
   say(`reports in ${dir}/ (results.json, report.md, report.html)`);

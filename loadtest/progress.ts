@@ -88,6 +88,8 @@ export class ProgressDisplay {
   /** The run is over: stop redrawing and leave the last run's line in place. */
   stop(): void {
     this.finishRun();
+    this.clearLive();
+    this.preparing = undefined;
     clearInterval(this.timer);
     this.timer = undefined;
   }
