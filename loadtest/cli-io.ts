@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { access, constants, readFile, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { parseResultsFile } from './compare.ts';
 import { EXIT } from './exit-codes.ts';
 import type { Results } from './types.ts';
@@ -46,4 +47,22 @@ export function npmBannerHint(env: Readonly<Record<string, string | undefined>>)
   const level = env['npm_config_loglevel'];
   if (level === 'silent' || level === 'error' || level === 'warn') return undefined;
   return 'npm printed its "> looplab@… loadtest" banner on stdout before this JSON; use `npm run -s loadtest -- --json …` for JSON only';
+}
+
+/**
+ * Checks before the run that its reports can be written under `--out`, so a long run does not end in
+ * a write error. Nothing is created yet: the nearest existing folder must be a writable directory.
+ */
+export async function checkOutDir(out: string): Promise<void> {
+  let path = resolve(out);
+  for (;;) {
+    const info = await stat(path).catch(() => undefined);
+    if (info) {
+      if (!info.isDirectory()) fail(`--out: ${path} is not a directory, so ${out} cannot hold the reports`, EXIT.usage);
+      await access(path, constants.W_OK).catch(() => fail(`--out: ${path} is not writable, so ${out} cannot hold the reports`, EXIT.usage));
+      return;
+    }
+    if (dirname(path) === path) return;
+    path = dirname(path);
+  }
 }

@@ -4,7 +4,7 @@
  * go to stderr and only the table (or, with --json, the results) to stdout, so the output can be piped.
  */
 import { loadConfig } from '../server/config.ts';
-import { fail, npmBannerHint, readPrevious, reportCrashesPlainly } from './cli-io.ts';
+import { checkOutDir, fail, npmBannerHint, readPrevious, reportCrashesPlainly } from './cli-io.ts';
 import { formatSeconds, planSeconds } from './eta.ts';
 import { EXIT } from './exit-codes.ts';
 import { runFaultDrill } from './faults.ts';
@@ -40,6 +40,7 @@ function parseCommandLine(): { options: HarnessOptions; thresholds: Threshold[] 
 
 const { options, thresholds } = parseCommandLine();
 const previous: Results | undefined = options.compare ? await readPrevious(options.compare) : undefined;
+await checkOutDir(options.out);
 const bannerHint = options.json && !process.stdout.isTTY ? npmBannerHint(process.env) : undefined;
 if (bannerHint) say(bannerHint);
 

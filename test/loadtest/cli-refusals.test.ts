@@ -1,4 +1,7 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../loadtest/exit-codes.ts';
 import { runCli, STACK_LINE } from './run-cli.ts';
@@ -25,6 +28,20 @@ describe('the CLI refuses a bad command line at once, starting nothing', () => {
     expect(stderr).not.toMatch(STACK_LINE);
     expect(stderr).not.toContain('starting embedded PostgreSQL');
     expect(stdout).toBe('');
+  });
+
+  it('refuses an --out that cannot hold the reports before the run, not after it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'looplab-out-'));
+    const file = join(dir, 'a-file');
+    await writeFile(file, '');
+    try {
+      const { code, stderr } = await runCli(['--out', join(file, 'results'), '--url', 'http://127.0.0.1:1']);
+      expect(code).toBe(EXIT.usage);
+      expect(stderr).toContain(`loadtest: --out: ${file} is not a directory, so ${join(file, 'results')} cannot hold the reports`);
+      expect(stderr).not.toContain('waiting for');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('lists the threshold metrics with their units and the exit codes in --help', async () => {
