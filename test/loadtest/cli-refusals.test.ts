@@ -1,4 +1,5 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,6 +72,19 @@ describe('--url pointing at nothing', () => {
     expect(stderr).not.toMatch(STACK_LINE);
     // Well short of the 60 s a server that answers but is not ready is given.
     expect(seconds).toBeLessThan(30);
+  });
+
+  it('fails at once, exit 4, when --url is some other service that has no /ready', async () => {
+    const other = createHttpServer((_req, res) => res.writeHead(404).end('not found'));
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(other.address() as { port: number }).port}`;
+    try {
+      const { code, stderr } = await runCli(['--url', url, '--duration', '1', '--warmup', '0', '--workloads', 'fetch', '--modes', 'async']);
+      expect(code).toBe(EXIT.couldNotRun);
+      expect(stderr).toContain(`loadtest: ${url}/ready answered 404: is --url a looplab server?`);
+    } finally {
+      await new Promise((resolve) => other.close(resolve));
+    }
   });
 
   it('fails at once when the host does not resolve', async () => {
