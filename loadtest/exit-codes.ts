@@ -23,5 +23,6 @@ export const EXIT_CODES_TEXT = `Exit codes:
   1    a --threshold did not hold
   2    the command line was refused; nothing was started
   3    most scenarios were answered mostly with non-2xx (or not at all): the figures describe failures
-  4    the harness could not run (server unreachable or not ready, a process failed to start, a crash)
+  4    the harness could not run (server unreachable or not ready, a process failed to start, a crash;
+       LOOPLAB_DEBUG=1 prints the stack of an unexpected failure)
   130  interrupted (Ctrl-C)`;
