@@ -93,6 +93,7 @@ try {
   fail(err instanceof Error ? err.message : String(err), EXIT.couldNotRun);
 }
 progress.stop();
+if (!options.url) say('stopping the server, upstream and database it started…');
 await targets.close();
 
 const outcomes = thresholds.map((t) => evaluateThreshold(t, results));
