@@ -6,6 +6,7 @@
 import { loadConfig } from '../server/config.ts';
 import { checkOutDir, fail, npmBannerHint, readPrevious, reportCrashesPlainly } from './cli-io.ts';
 import { formatSeconds, planSeconds } from './eta.ts';
+import { checkedAgainstIndex, ServerRefusesParamsError } from './index-check.ts';
 import { EXIT } from './exit-codes.ts';
 import { runFaultDrill } from './faults.ts';
 import { renderFaultsMarkdown, writeFaultReports } from './faults-report.ts';
@@ -85,12 +86,14 @@ try {
   progress.preparingTo(options.url ? `connecting to ${options.url}` : 'starting embedded PostgreSQL, upstream and server as separate processes');
   // Like `npm start`: DATABASE_URL / UPSTREAM_URL, when set, are used instead of starting embedded ones.
   const config = loadConfig();
-  targets = options.url ? externalTarget(options.url, note) : await localStack({ databaseUrl: config.databaseUrl, upstreamUrl: config.upstreamUrl });
+  targets = options.url
+    ? checkedAgainstIndex(externalTarget(options.url, note), options, note)
+    : await localStack({ databaseUrl: config.databaseUrl, upstreamUrl: config.upstreamUrl });
   results = await runMatrix(options, targets, (p) => progress.runStarted(p), progress.hooks);
 } catch (err) {
   progress.stop();
   await targets?.close();
-  fail(err instanceof Error ? err.message : String(err), EXIT.couldNotRun);
+  fail(err instanceof Error ? err.message : String(err), err instanceof ServerRefusesParamsError ? EXIT.usage : EXIT.couldNotRun);
 }
 progress.stop();
 if (!options.url) say('stopping the server, upstream and database it started…');

@@ -47,6 +47,8 @@ describe('npm run loadtest --url against a running server', () => {
     expect(stderr).not.toContain('\x1b');
     expect(stderr).toMatch(/loadtest: reports in .+ \(results\.json, report\.md, report\.html\)/);
     expect(stderr).not.toContain('npm printed its');
+    // The parameters were also checked against the server's own index, which it read.
+    expect(stderr).not.toContain('gave no parameter index');
   });
 
   it('says how to get JSON only when npm printed its banner on stdout', async () => {
