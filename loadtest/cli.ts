@@ -1,93 +1,102 @@
 /**
  * `npm run loadtest`: parses the command line, starts (or finds) the server, runs the matrix, prints the
- * table and writes the reports. All measuring and rendering lives in the modules it calls.
+ * table and writes the reports. All measuring and rendering lives in the modules it calls. Human lines
+ * go to stderr and only the table (or, with --json, the results) to stdout, so the output can be piped.
  */
-import { readFile } from 'node:fs/promises';
 import { loadConfig } from '../server/config.ts';
-import { parseResultsFile } from './compare.ts';
+import { checkOutDir, fail, npmBannerHint, readPrevious, reportCrashesPlainly } from './cli-io.ts';
+import { formatSeconds, planSeconds } from './eta.ts';
+import { checkedAgainstIndex, ServerRefusesParamsError } from './index-check.ts';
+import { EXIT } from './exit-codes.ts';
 import { runFaultDrill } from './faults.ts';
 import { renderFaultsMarkdown, writeFaultReports } from './faults-report.ts';
-import { plannedSeconds, planScenarios, runMatrix, type Progress } from './matrix.ts';
-import { OptionsError, parseOptions, USAGE } from './options.ts';
+import { planScenarios, runMatrix } from './matrix.ts';
+import { OptionsError, parseOptions } from './options.ts';
 import { writeReports } from './output.ts';
+import { ProgressDisplay } from './progress.ts';
+import { failedScenarios, mostlyFailed } from './run-health.ts';
 import { externalTarget, localStack, type TargetProvider } from './stack.ts';
 import { buildTable, renderTerminal } from './table.ts';
 import { evaluateThreshold, parseThreshold, ThresholdError, type Threshold } from './thresholds.ts';
 import type { HarnessOptions, Results } from './types.ts';
+import { USAGE } from './usage.ts';
 
+reportCrashesPlainly(Boolean(process.env['LOOPLAB_DEBUG']));
 const command = `npm run loadtest${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
-
-function fail(message: string, code: number): never {
-  process.stderr.write(`loadtest: ${message}\n`);
-  process.exit(code);
-}
+const say = (text: string) => process.stderr.write(`loadtest: ${text}\n`);
 
 function parseCommandLine(): { options: HarnessOptions; thresholds: Threshold[] } {
   try {
     const options = parseOptions(process.argv.slice(2));
     if (options === 'help') {
       process.stdout.write(`${USAGE}\n`);
-      process.exit(0);
+      process.exit(EXIT.ok);
     }
     return { options, thresholds: options.thresholds.map(parseThreshold) };
   } catch (err) {
-    if (err instanceof OptionsError || err instanceof ThresholdError) fail(`${err.message}\n(see npm run loadtest -- --help)`, 2);
+    if (err instanceof OptionsError || err instanceof ThresholdError) fail(`${err.message}\n(see npm run loadtest -- --help)`, EXIT.usage);
     throw err;
   }
 }
 
-function showProgress(p: Progress): void {
-  const s = p.scenario;
-  const level = s.rate !== undefined ? `${s.rate} req/s` : `${s.connections} connections`;
-  const workers = s.workers !== undefined ? `, ${s.workers} workers` : '';
-  const minutes = Math.floor(p.secondsLeft / 60);
-  const left = `${minutes > 0 ? `${minutes}m ` : ''}${p.secondsLeft % 60}s`;
-  process.stderr.write(`[${p.index}/${p.total}] ${s.workload}/${s.mode} at ${level}${workers}${p.repeat > 1 ? ` (run ${p.repeat})` : ''} — about ${left} left\n`);
-}
-
 const { options, thresholds } = parseCommandLine();
-const previous: Results | undefined = options.compare
-  ? await readFile(options.compare, 'utf8').then(
-      (text) => parseResultsFile(text, options.compare as string),
-      (err: Error) => fail(`--compare: cannot read ${options.compare}: ${err.message}`, 2),
-    )
-  : undefined;
+const previous: Results | undefined = options.compare ? await readPrevious(options.compare) : undefined;
+await checkOutDir(options.out);
+const bannerHint = options.json && !process.stdout.isTTY ? npmBannerHint(process.env) : undefined;
+if (bannerHint) say(bannerHint);
 
 if (options.faults) {
   const rate = options.rates[0] ?? 50;
-  process.stderr.write(`loadtest: fault run, ${rate} req/s per workload, ${options.duration} s per phase (${options.duration * 5} s)\n`);
-  const faults = await runFaultDrill({ rate, phaseSeconds: options.duration }, (step) => process.stderr.write(`loadtest: ${step}\n`)).catch((err: unknown) =>
-    fail(err instanceof Error ? err.message : String(err), 1),
-  );
+  say(`fault run, ${rate} req/s per workload, ${options.duration} s per phase (about ${formatSeconds(options.duration * 5 + 20)} with start-up)`);
+  // The drill's phases last --duration seconds each: a ticking line keeps those waits from being silent.
+  const drill = new ProgressDisplay(process.stderr, options, []);
+  drill.preparingTo('fault run under way');
+  const faults = await runFaultDrill({ rate, phaseSeconds: options.duration }, (step) => drill.note(`loadtest: ${step}`))
+    .catch((err: unknown) => fail(err instanceof Error ? err.message : String(err), EXIT.couldNotRun))
+    .finally(() => drill.stop());
   const dir = await writeFaultReports(options.out, faults, command);
   process.stdout.write(options.json ? `${JSON.stringify(faults, null, 2)}\n` : renderFaultsMarkdown(faults, command));
-  process.stderr.write(`\nloadtest: reports in ${dir}/ (results.json, report.md, report.html)\n`);
-  process.exit(0);
+  say(`reports in ${dir}/ (results.json, report.md, report.html)`);
+  process.exit(EXIT.ok);
 }
 
-const scenarioCount = planScenarios(options).length;
-process.stderr.write(`loadtest: ${scenarioCount} scenario(s), about ${Math.ceil(plannedSeconds(options, scenarioCount) / 60)} min of load\n`);
+const scenarios = planScenarios(options);
+const plan = planSeconds(options, scenarios);
+const runs = scenarios.length * options.repeat;
+say(
+  `${scenarios.length} scenario(s)${options.repeat > 1 ? ` × ${options.repeat} runs` : ''}: about ${formatSeconds(plan.expected)}` +
+    (plan.worst > plan.expected * 1.1 ? ` (up to ${formatSeconds(plan.worst)} if the server falls behind the offered rate)` : '') +
+    ` — ${runs} × (${options.warmup} s warm-up + ${options.duration} s measured + settling)${options.url ? '' : ' + start-up'}`,
+);
+const progress = new ProgressDisplay(process.stderr, options, scenarios);
+const note = (text: string) => progress.note(`loadtest: ${text}`);
 
 let targets: TargetProvider | undefined;
 let interrupted = false;
 process.on('SIGINT', () => {
-  if (interrupted) process.exit(130);
+  if (interrupted) process.exit(EXIT.interrupted);
   interrupted = true;
-  process.stderr.write('loadtest: interrupted, stopping what was started…\n');
-  void (targets?.close() ?? Promise.resolve()).finally(() => process.exit(130));
+  progress.stop();
+  say('interrupted, stopping what was started…');
+  void (targets?.close() ?? Promise.resolve()).finally(() => process.exit(EXIT.interrupted));
 });
 
 let results: Results;
 try {
-  if (!options.url) process.stderr.write('loadtest: starting embedded PostgreSQL, upstream and server as separate processes…\n');
+  progress.preparingTo(options.url ? `connecting to ${options.url}` : 'starting embedded PostgreSQL, upstream and server as separate processes');
   // Like `npm start`: DATABASE_URL / UPSTREAM_URL, when set, are used instead of starting embedded ones.
   const config = loadConfig();
-  targets = options.url ? externalTarget(options.url) : await localStack({ databaseUrl: config.databaseUrl, upstreamUrl: config.upstreamUrl });
-  results = await runMatrix(options, targets, showProgress);
+  targets = options.url
+    ? checkedAgainstIndex(externalTarget(options.url, note), options, note)
+    : await localStack({ databaseUrl: config.databaseUrl, upstreamUrl: config.upstreamUrl });
+  results = await runMatrix(options, targets, (p) => progress.runStarted(p), progress.hooks);
 } catch (err) {
+  progress.stop();
   await targets?.close();
-  fail(err instanceof Error ? err.message : String(err), 1);
+  fail(err instanceof Error ? err.message : String(err), err instanceof ServerRefusesParamsError ? EXIT.usage : EXIT.couldNotRun);
 }
+progress.stop();
+if (!options.url) say('stopping the server, upstream and database it started…');
 await targets.close();
 
 const outcomes = thresholds.map((t) => evaluateThreshold(t, results));
@@ -101,6 +110,17 @@ if (options.json) {
   }
 }
 const dir = await writeReports(options.out, results, table, command, outcomes);
-process.stderr.write(`\nloadtest: reports in ${dir}/ (results.json, report.md, report.html)\n`);
+process.stderr.write('\n');
+say(`reports in ${dir}/ (results.json, report.md, report.html)`);
 for (const o of outcomes) process.stderr.write(`threshold ${o.passed ? 'passed' : 'FAILED'}: ${o.source} — ${o.detail}\n`);
-process.exit(outcomes.every((o) => o.passed) ? 0 : 1);
+
+const failed = failedScenarios(results);
+for (const f of failed) say(`warning: ${f.reason}`);
+if (mostlyFailed(results, failed)) {
+  fail(
+    `${failed.length} of ${results.scenarios.length} scenario(s) were answered mostly with errors, so these figures describe failures, not the workloads; ` +
+      'check the server (its log, /ready) and the --params',
+    EXIT.measuredFailures,
+  );
+}
+process.exit(outcomes.every((o) => o.passed) ? EXIT.ok : EXIT.thresholdFailed);

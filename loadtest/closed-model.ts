@@ -1,11 +1,13 @@
 import autocannon from 'autocannon';
-import { createOutcomeLog, type OutcomeLog } from './outcome-log.ts';
+import { createOutcomeLog, isOk, type OutcomeLog } from './outcome-log.ts';
 
 export interface ClosedModelOptions {
   url: string;
   connections: number;
   durationSeconds: number;
   timeoutSeconds: number;
+  /** Called as each request ends: 2xx (`true`) or not; for live progress only. */
+  onOutcome?: (ok: boolean) => void;
 }
 
 export interface ClosedModelResult {
@@ -25,16 +27,21 @@ export interface ClosedModelResult {
  */
 export async function runClosedModel(options: ClosedModelOptions): Promise<ClosedModelResult> {
   const log = createOutcomeLog(performance.now());
+  const { onOutcome } = options;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       { url: options.url, connections: options.connections, duration: options.durationSeconds, timeout: options.timeoutSeconds },
-      (err: Error | null, done: autocannon.Result) => (err ? reject(err) : resolve(done)),
+      (err: unknown, done: autocannon.Result) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(done)),
     );
-    instance.on('response', (_client, statusCode, _bytes, responseTime) => log.record(statusCode, responseTime, performance.now()));
+    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+      log.record(statusCode, responseTime, performance.now());
+      onOutcome?.(isOk(statusCode));
+    });
     // autocannon reports a timeout as an error with this message (lib/run.js, onTimeout).
     instance.on('reqError', (err: unknown) => {
       const timedOut = err instanceof Error && err.message === 'request timed out';
       log.record(timedOut ? 'timeout' : 'error', null, performance.now());
+      onOutcome?.(false);
     });
   });
   return { sent: result.requests.sent, windowSeconds: result.duration, log };

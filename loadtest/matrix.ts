@@ -1,7 +1,9 @@
 import { measureCpuBaseline, remeasureCpuBaseline } from './baseline.ts';
 import { describeEnvironment, fetchServerFacts } from './environment.ts';
+import { runSeconds } from './eta.ts';
 import { runScenario } from './scenario.ts';
 import { summarize } from './summarize.ts';
+import type { RunHooks } from './run-hooks.ts';
 import type { TargetProvider } from './stack.ts';
 import { RESULTS_SCHEMA, type CpuBaseline, type HarnessOptions, type Results, type RunMeasurement, type Scenario, type ScenarioResult, type ServerFacts } from './types.ts';
 
@@ -49,19 +51,15 @@ export function planScenarios(options: HarnessOptions): Scenario[] {
   return scenarios;
 }
 
-/** Seconds the plan takes, for the progress display. */
-export function plannedSeconds(options: HarnessOptions, scenarioCount: number): number {
-  return scenarioCount * options.repeat * (options.duration + options.warmup + 0.5);
-}
-
 /**
  * Runs the whole matrix and returns every figure. It prints nothing: progress goes to `onProgress`,
  * and rendering is the reports' job.
  */
-export async function runMatrix(options: HarnessOptions, targets: TargetProvider, onProgress: (p: Progress) => void = () => {}): Promise<Results> {
+export async function runMatrix(options: HarnessOptions, targets: TargetProvider, onProgress: (p: Progress) => void = () => {}, hooks: RunHooks = {}): Promise<Results> {
   const startedAt = new Date();
   const scenarios = planScenarios(options);
-  const perRun = options.duration + options.warmup + 0.5;
+  // Expected seconds of one run of each scenario (eta.ts): warm-up, settle waits, probe start-up, window.
+  const perRun = scenarios.map((s) => runSeconds(options, s).expected);
   const results: ScenarioResult[] = [];
   let firstFacts: ServerFacts | null = null;
   let baseline: CpuBaseline = {};
@@ -82,8 +80,9 @@ export async function runMatrix(options: HarnessOptions, targets: TargetProvider
       for (const scenario of scenarios.filter((s) => s.workers === workers)) {
         const runs: RunMeasurement[] = [];
         for (let repeat = 1; repeat <= options.repeat; repeat++) {
-          onProgress({ index: index + 1, total: scenarios.length, scenario, repeat, secondsLeft: Math.round((scenarios.length - index) * options.repeat * perRun - (repeat - 1) * perRun) });
-          runs.push(await runScenario(target.origin, scenario, { durationSeconds: options.duration, warmupSeconds: options.warmup, probeRate: options.probeRate }));
+          const later = perRun.slice(index + 1).reduce((a, b) => a + b, 0) * options.repeat;
+          onProgress({ index: index + 1, total: scenarios.length, scenario, repeat, secondsLeft: Math.round(later + (options.repeat - repeat + 1) * (perRun[index] ?? 0)) });
+          runs.push(await runScenario(target.origin, scenario, { durationSeconds: options.duration, warmupSeconds: options.warmup, probeRate: options.probeRate, hooks }));
         }
         results.push(summarize(scenario, runs, options.params[scenario.workload], facts, baseline));
         index++;

@@ -1,42 +1,12 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_OPTIONS, OPTION_LIMITS } from './defaults.ts';
+import { checkWorkloadParams, ParamRuleError } from './param-check.ts';
 import { MODE_NAMES, WORKLOAD_NAMES, type HarnessOptions, type ModeName, type WorkloadName, type WorkloadParams } from './types.ts';
 
 /** A bad command line: the CLI prints the message and exits 2. */
 export class OptionsError extends Error {
   override name = 'OptionsError';
 }
-
-export const USAGE = `Usage: npm run loadtest -- [options]
-
-Runs every workload × mode × concurrency scenario against a looplab server and reports throughput,
-latency, errors and event-loop health side by side. Without --url it starts the embedded database,
-the upstream and the server as separate processes, and stops them at the end.
-
-Options (lists are comma-separated; a list of levels is a sweep):
-  --workloads LIST     ${WORKLOAD_NAMES.join(',')} (default: all)
-  --modes LIST         ${MODE_NAMES.join(',')} (default: all)
-  --connections LIST   closed-model concurrency levels, ${OPTION_LIMITS.connections.min}..${OPTION_LIMITS.connections.max} (default: ${DEFAULT_OPTIONS.connections.join(',')})
-  --rate LIST          open model instead: constant arrival rates in requests/s, ${OPTION_LIMITS.rate.min}..${OPTION_LIMITS.rate.max}
-  --duration S         measured seconds per run, ${OPTION_LIMITS.duration.min}..${OPTION_LIMITS.duration.max} (default: ${DEFAULT_OPTIONS.duration})
-  --warmup S           unmeasured seconds before each run, ${OPTION_LIMITS.warmup.min}..${OPTION_LIMITS.warmup.max} (default: ${DEFAULT_OPTIONS.warmup})
-  --repeat N           runs per scenario; medians and spread are reported, ${OPTION_LIMITS.repeat.min}..${OPTION_LIMITS.repeat.max} (default: 1)
-  --params LIST        workload parameters, e.g. fetch.delay=100,hash.cost=50000,db.sleep=20
-  --workers LIST       worker-pool sizes to sweep; restarts the server per value (not with --url)
-  --url URL            an already-running server: start nothing
-  --probe-rate N       /health probes per second during each run, ${OPTION_LIMITS.probeRate.min}..${OPTION_LIMITS.probeRate.max} (default: ${DEFAULT_OPTIONS.probeRate})
-  --out DIR            where results/<timestamp>/ goes (default: ${DEFAULT_OPTIONS.out})
-  --json               print only the results JSON to stdout
-  --compare FILE       show the change of every figure against an earlier results.json
-  --threshold EXPR     fail (exit 1) unless EXPR holds, e.g. 'hash.worker.rps>=1.5*hash.blocking.rps'
-                       or 'fetch.async.p99<300'; repeatable
-  --faults             instead of the matrix: load /db/async and /fetch/async at --rate (default 50) while
-                       the database, then the upstream, are stopped and restarted (--duration s per phase)
-  --help               this text
-
-Defaults: ${Object.entries(DEFAULT_OPTIONS.params)
-  .map(([w, p]) => Object.entries(p).map(([k, v]) => `${w}.${k}=${v}`).join(','))
-  .join(',')}`;
 
 function parseList<T extends string>(raw: string, allowed: readonly T[], name: string): T[] {
   const items = raw.split(',').map((s) => s.trim());
@@ -59,20 +29,66 @@ function parseIntList(raw: string, name: string, limits: { min: number; max: num
   return [...new Set(raw.split(',').map((item) => parseIntValue(item, name, limits)))];
 }
 
-/** `fetch.delay=100,hash.cost=50000` → overrides on top of the default parameters. */
+/**
+ * `fetch.delay=100,hash.cost=50000` → overrides on top of the default parameters, each workload's set
+ * then checked with the server's own rules, so nothing is started for a run the server would refuse.
+ */
 function parseParams(raw: string | undefined): WorkloadParams {
   const params = structuredClone(DEFAULT_OPTIONS.params);
-  if (!raw) return params;
+  if (raw === undefined) return params;
+  const given = new Set<string>();
   for (const pair of raw.split(',')) {
-    const match = /^(\w+)\.([a-z]+)=([\w-]+)$/.exec(pair.trim());
+    // The value is taken whole (even `http://x`): the server's rules, not this pattern, judge it.
+    const match = /^([^.=]+)\.([^=]+)=(.*)$/.exec(pair.trim());
     if (!match) throw new OptionsError(`--params: "${pair}" is not of the form workload.param=value`);
     const [, workload, key, value] = match as unknown as [string, string, string, string];
     if (!(WORKLOAD_NAMES as readonly string[]).includes(workload)) {
       throw new OptionsError(`--params: unknown workload "${workload}"; allowed: ${WORKLOAD_NAMES.join(', ')}`);
     }
+    if (given.has(`${workload}.${key}`)) throw new OptionsError(`--params: ${workload}.${key} is given more than once`);
+    given.add(`${workload}.${key}`);
     params[workload as WorkloadName][key] = value;
   }
+  for (const workload of WORKLOAD_NAMES) {
+    try {
+      checkWorkloadParams(workload, params[workload]);
+    } catch (err) {
+      if (err instanceof ParamRuleError) throw new OptionsError(`--params: ${err.message}`);
+      throw err;
+    }
+  }
   return params;
+}
+
+/**
+ * `--workloads db --workloads fetch` would silently keep the last list (node's parseArgs does); an
+ * error is clearer than a guess at merging, and the fix is one comma-separated list.
+ */
+function refuseRepeats(names: readonly string[]): void {
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (seen.has(name) && name !== 'threshold') {
+      throw new OptionsError(`--${name} is given more than once; give one comma-separated list instead (e.g. --${name} a,b)`);
+    }
+    seen.add(name);
+  }
+}
+
+/** What `--faults` takes: it runs a fixed drill, so every other option would be silently ignored. */
+const FAULT_OPTIONS = new Set(['faults', 'rate', 'duration', 'out', 'json']);
+
+function refuseWithFaults(values: Readonly<Record<string, unknown>>): void {
+  const ignored = Object.keys(values).filter((name) => values[name] !== undefined && !FAULT_OPTIONS.has(name));
+  if (ignored.length > 0) {
+    throw new OptionsError(
+      `--faults runs a fixed drill (/db/async and /fetch/async while it stops and restarts its own database and upstream); ` +
+        `it takes only --rate (one value), --duration (seconds per phase), --out and --json, not ${ignored.map((n) => `--${n}`).join(', ')}` +
+        (ignored.includes('threshold') ? ' (the fault run evaluates no thresholds)' : ''),
+    );
+  }
+  if (typeof values['rate'] === 'string' && values['rate'].includes(',')) {
+    throw new OptionsError('--faults takes one --rate value, not a list');
+  }
 }
 
 function parseUrl(raw: string | undefined): string | undefined {
@@ -94,11 +110,13 @@ function parseUrl(raw: string | undefined): string | undefined {
  */
 export function parseOptions(argv: readonly string[]): HarnessOptions | 'help' {
   let values;
+  let tokens;
   try {
-    ({ values } = parseArgs({
+    ({ values, tokens } = parseArgs({
       args: [...argv],
       strict: true,
       allowPositionals: false,
+      tokens: true,
       options: {
         workloads: { type: 'string' },
         modes: { type: 'string' },
@@ -123,6 +141,7 @@ export function parseOptions(argv: readonly string[]): HarnessOptions | 'help' {
     throw new OptionsError((err as Error).message);
   }
   if (values.help) return 'help';
+  refuseRepeats(tokens.flatMap((t) => (t.kind === 'option' ? [t.name] : [])));
 
   const options: HarnessOptions = {
     workloads: values.workloads ? parseList(values.workloads, WORKLOAD_NAMES, 'workloads') : [...DEFAULT_OPTIONS.workloads],
@@ -142,9 +161,7 @@ export function parseOptions(argv: readonly string[]): HarnessOptions | 'help' {
     thresholds: values.threshold ?? [],
     faults: values.faults ?? false,
   };
-  if (options.faults && (options.url || options.workers.length > 0 || values.connections || options.rates.length > 1)) {
-    throw new OptionsError('--faults starts and stops its own database and upstream: it takes only --rate (one value), --duration (seconds per phase) and --out');
-  }
+  if (options.faults) refuseWithFaults(values);
   if (options.url && options.workers.length > 0) {
     throw new OptionsError('--workers restarts the server per value, so it cannot be combined with --url');
   }

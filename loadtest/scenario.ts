@@ -1,8 +1,9 @@
 import { runClosedModel } from './closed-model.ts';
 import { machineBusy, readMachineCpu } from './machine-cpu.ts';
 import { runOpenModel } from './open-model.ts';
-import type { OutcomeLog } from './outcome-log.ts';
+import { isOk, type Outcome, type OutcomeLog } from './outcome-log.ts';
 import { startProbe } from './probe.ts';
+import type { RunHooks } from './run-hooks.ts';
 import { scrapeMetrics, windowFigures } from './server-metrics.ts';
 import { waitUntilSettled } from './settle.ts';
 import type { Latency, RunMeasurement, Scenario } from './types.ts';
@@ -11,6 +12,8 @@ export interface RunSettings {
   durationSeconds: number;
   warmupSeconds: number;
   probeRate: number;
+  /** Live progress for the CLI; measuring does not depend on it. */
+  hooks?: RunHooks;
 }
 
 /** Requests slower than this count as timeouts. Parameters bound one request to ~30 s of waiting. */
@@ -30,9 +33,9 @@ interface Load {
   sendLag: Latency | null;
 }
 
-async function drive(origin: string, scenario: Scenario, seconds: number): Promise<Load> {
+async function drive(origin: string, scenario: Scenario, seconds: number, onOutcome?: RunHooks['onOutcome']): Promise<Load> {
   if (scenario.rate === undefined) {
-    const closed = await runClosedModel({ url: origin + scenario.path, connections: scenario.connections, durationSeconds: seconds, timeoutSeconds: REQUEST_TIMEOUT_SECONDS });
+    const closed = await runClosedModel({ url: origin + scenario.path, connections: scenario.connections, durationSeconds: seconds, timeoutSeconds: REQUEST_TIMEOUT_SECONDS, onOutcome });
     return { model: 'closed', due: closed.sent, windowSeconds: closed.windowSeconds, log: closed.log, dropped: 0, abandoned: 0, sendLag: null };
   }
   const open = await runOpenModel({
@@ -44,6 +47,7 @@ async function drive(origin: string, scenario: Scenario, seconds: number): Promi
     timeoutMs: REQUEST_TIMEOUT_SECONDS * 1000,
     // A server far behind the offered rate must not stretch the run by its whole backlog.
     drainMs: Math.min(10_000, seconds * 1000),
+    ...(onOutcome ? { onResult: (_due: number, outcome: Outcome) => onOutcome(isOk(outcome)) } : {}),
   });
   return { model: 'open', due: open.due, windowSeconds: open.windowSeconds, log: open.log, dropped: open.dropped, abandoned: open.abandoned, sendLag: open.sendLag };
 }
@@ -55,21 +59,26 @@ async function drive(origin: string, scenario: Scenario, seconds: number): Promi
  * server's own metrics and two readings of the machine's CPU.
  */
 export async function runScenario(origin: string, scenario: Scenario, settings: RunSettings): Promise<RunMeasurement> {
+  const { onPhase, onOutcome } = settings.hooks ?? {};
+  onPhase?.('settling');
   await waitUntilSettled(origin);
   let warmup = { requests: 0, settleMs: 0 };
   if (settings.warmupSeconds > 0) {
-    const load = await drive(origin, scenario, settings.warmupSeconds);
+    onPhase?.('warm-up', settings.warmupSeconds);
+    const load = await drive(origin, scenario, settings.warmupSeconds, onOutcome);
+    onPhase?.('settling');
     warmup = { requests: load.due, settleMs: await waitUntilSettled(origin) };
   }
 
   const probe = await startProbe();
   try {
+    onPhase?.('measuring', settings.durationSeconds);
     const before = await scrapeMetrics(origin);
     const machineBefore = await readMachineCpu();
     const cpuBefore = process.cpuUsage();
     const wallBefore = performance.now();
     const [load, health] = await Promise.all([
-      drive(origin, scenario, settings.durationSeconds),
+      drive(origin, scenario, settings.durationSeconds, onOutcome),
       probe.run({ origin, rate: settings.probeRate, seconds: settings.durationSeconds, timeoutMs: REQUEST_TIMEOUT_SECONDS * 1000 }),
     ]);
     const cpu = process.cpuUsage(cpuBefore);

@@ -3,7 +3,7 @@ import { scrapeMetrics } from './server-metrics.ts';
 /** A `/health` answer faster than this means the event loop is not held by a backlog. */
 const SETTLED_HEALTH_MS = 100;
 /** The server's count of finished workload requests must stay still this long. */
-const QUIET_MS = 300;
+export const QUIET_MS = 300;
 const SETTLE_TIMEOUT_MS = 120_000;
 
 async function healthMs(origin: string, deadline: number): Promise<number> {

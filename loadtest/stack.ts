@@ -5,6 +5,7 @@ import { migrate } from '../db/migrate.ts';
 import { startChild, type ManagedChild } from '../server/processes/child-process.ts';
 import { startUpstream } from '../upstream/launch.ts';
 import { freePort } from './free-port.ts';
+import { waitForUrl } from './wait-for-url.ts';
 
 /** A server to load: where it is, and how to be done with it. */
 export interface Target {
@@ -42,10 +43,16 @@ async function freeDataDir(): Promise<{ path: string; release(): Promise<void> }
   return { path, release: () => rm(path, { recursive: true, force: true }) };
 }
 
-/** An already-running server: nothing is started or stopped. */
-export function externalTarget(origin: string): TargetProvider {
+/**
+ * An already-running server: nothing is started or stopped. `start` waits for it to be ready, saying
+ * so through `note`, and fails fast when nothing listens there.
+ */
+export function externalTarget(origin: string, note: (text: string) => void = () => {}): TargetProvider {
   return {
-    start: async () => ({ origin, stop: async () => {} }),
+    async start() {
+      await waitForUrl(origin, note);
+      return { origin, stop: async () => {} };
+    },
     close: async () => {},
   };
 }

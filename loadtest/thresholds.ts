@@ -1,21 +1,43 @@
 import { groupScenarios, type ComparableGroup } from './analysis.ts';
 import { MODE_NAMES, WORKLOAD_NAMES, type ModeName, type Results, type ScenarioResult, type WorkloadName } from './types.ts';
 
-/** Figures a threshold can name, read from a scenario's medians. */
-const METRICS: Readonly<Record<string, (r: ScenarioResult) => number>> = {
-  rps: (r) => r.summary.rps.median,
-  // A percentile the sample cannot support is NaN: a gate on it checks nothing, so it fails.
-  p50: (r) => r.summary.p50?.median ?? Number.NaN,
-  p90: (r) => r.summary.p90?.median ?? Number.NaN,
-  p99: (r) => r.summary.p99?.median ?? Number.NaN,
-  p999: (r) => r.summary.p999?.median ?? Number.NaN,
-  max: (r) => r.summary.max?.median ?? Number.NaN,
-  errors: (r) => r.summary.errors + r.summary.timeouts + r.summary.non2xx + r.summary.dropped + r.summary.abandoned,
-  health_p99: (r) => r.summary.healthP99?.median ?? Number.NaN,
-  loop_delay_p99: (r) => r.summary.eventLoopDelayP99Ms?.median ?? Number.NaN,
-  loop_busy: (r) => r.summary.eventLoopUtilization?.median ?? Number.NaN,
-  efficiency: (r) => r.efficiency ?? Number.NaN,
+interface Metric {
+  read(r: ScenarioResult): number;
+  /** The unit the value is compared in: the same one the table shows. */
+  unit: string;
+}
+
+/**
+ * Figures a threshold can name, read from a scenario's medians, each in the unit the table shows it in:
+ * a reader copies a number from the table into a threshold, so `loop_busy<80` means 80%, not 0.8.
+ * A figure the run cannot support (a percentile with too few samples, no `/metrics`) reads as NaN:
+ * a gate on it checks nothing, so it fails.
+ */
+const METRICS: Readonly<Record<string, Metric>> = {
+  rps: { read: (r) => r.summary.rps.median, unit: 'req/s' },
+  p50: { read: (r) => r.summary.p50?.median ?? Number.NaN, unit: 'ms' },
+  p90: { read: (r) => r.summary.p90?.median ?? Number.NaN, unit: 'ms' },
+  p99: { read: (r) => r.summary.p99?.median ?? Number.NaN, unit: 'ms' },
+  p999: { read: (r) => r.summary.p999?.median ?? Number.NaN, unit: 'ms' },
+  max: { read: (r) => r.summary.max?.median ?? Number.NaN, unit: 'ms' },
+  errors: {
+    read: (r) => r.summary.errors + r.summary.timeouts + r.summary.non2xx + r.summary.dropped + r.summary.abandoned,
+    unit: 'count: errors + timeouts + non-2xx + dropped + abandoned',
+  },
+  health_p99: { read: (r) => r.summary.healthP99?.median ?? Number.NaN, unit: 'ms, the /health probe' },
+  loop_delay_p99: { read: (r) => r.summary.eventLoopDelayP99Ms?.median ?? Number.NaN, unit: 'ms' },
+  loop_busy: { read: (r) => percent(r.summary.eventLoopUtilization?.median), unit: '% of the run, 0..100' },
+  efficiency: { read: (r) => percent(r.efficiency), unit: '% of bound, as "of bound"' },
 };
+
+function percent(fraction: number | null | undefined): number {
+  return fraction === null || fraction === undefined ? Number.NaN : fraction * 100;
+}
+
+/** The metric names a threshold can use, with their units, for `--help`. */
+export const THRESHOLD_METRICS_TEXT = Object.entries(METRICS)
+  .map(([name, m]) => `${name} (${m.unit})`)
+  .join(', ');
 
 const OPERATORS = ['>=', '<=', '==', '>', '<'] as const;
 type Operator = (typeof OPERATORS)[number];
@@ -76,13 +98,14 @@ const compare = (a: number, op: Operator, b: number) =>
 
 function valueIn(group: ComparableGroup, ref: Reference): number | undefined {
   const result = group.workload === ref.workload ? group.byMode[ref.mode] : undefined;
-  const read = METRICS[ref.metric];
-  return result && read ? read(result) : undefined;
+  const metric = METRICS[ref.metric];
+  return result && metric ? metric.read(result) : undefined;
 }
 
 /**
- * Checks a threshold at every load level where both sides were measured; it passes only if it holds at
- * each, and fails if no level has both sides (a gate that checks nothing must not pass).
+ * Checks a threshold at every load level where both sides' scenarios ran; it passes only if it holds at
+ * each, and fails if no level has both sides or a figure there could not be measured (a gate that
+ * checks nothing must not pass).
  */
 export function evaluateThreshold(threshold: Threshold, results: Results): ThresholdOutcome {
   const groups = groupScenarios(results);
@@ -96,8 +119,15 @@ export function evaluateThreshold(threshold: Threshold, results: Results): Thres
     const left = leftGroup && valueIn(leftGroup, threshold.left);
     const rightGroup = threshold.right ? at(threshold.right.workload) : undefined;
     const right = threshold.right ? rightGroup && valueIn(rightGroup, threshold.right) : 1;
-    if (left === undefined || right === undefined || Number.isNaN(left) || Number.isNaN(right)) continue;
+    if (left === undefined || right === undefined) continue;
     checked++;
+    // Both scenarios ran, but a figure could not be measured: the gate cannot hold there.
+    if (Number.isNaN(left) || Number.isNaN(right)) {
+      passed = false;
+      const missing = Number.isNaN(left) ? threshold.left : threshold.right;
+      details.push(`${level}: ${missing ? `${missing.workload}.${missing.mode}.${missing.metric}` : 'value'} not measured FAILED`);
+      continue;
+    }
     const target = threshold.factor * right;
     const ok = compare(left, threshold.op, target);
     passed &&= ok;

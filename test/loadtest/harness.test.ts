@@ -103,8 +103,11 @@ describe('npm run loadtest on a tiny matrix', () => {
   it('prints the table, the verdict, progress and the threshold outcome', () => {
     expect(stdout).toMatch(/fetch — c=20 — delay=50/);
     expect(stdout).toMatch(/→ fetch \(c=20\): async serves [\d.]+× blocking/);
-    expect(stderr).toMatch(/\[1\/3\] fetch\/blocking at 20 connections — about \d+s left/);
+    // The estimate counts start-up, warm-up, measuring and settling, and never rounds up to a minute.
+    expect(stderr).toMatch(/loadtest: 3 scenario\(s\): about \d+ s — 3 × \(1 s warm-up \+ 2 s measured \+ settling\) \+ start-up/);
+    expect(stderr).toMatch(/^\[1\/3\] fetch\/blocking at 20 connections — about \d+ s left$/m);
     expect(stderr).toMatch(/threshold passed: fetch\.async\.rps>=3\*fetch\.blocking\.rps/);
+    expect(stderr).not.toContain('\x1b');
   });
 });
 

@@ -1,0 +1,32 @@
+import { execFile } from 'node:child_process';
+import { typeScriptLoaderArgs } from '../../server/offload/loader-args.ts';
+
+export interface CliOutcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** Wall time of the whole command, including Node's start-up. */
+  seconds: number;
+}
+
+/**
+ * Runs the real `loadtest/cli.ts` as a child process, as `npm run loadtest` does, and resolves with
+ * its exit code and output whatever the code (a non-zero exit is a result here, not an error).
+ */
+export function runCli(args: readonly string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CliOutcome> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [...typeScriptLoaderArgs(), 'loadtest/cli.ts', ...args],
+      { timeout: options.timeoutMs ?? 60_000, env: options.env ?? process.env },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+        resolve({ code, stdout, stderr, seconds: (performance.now() - started) / 1000 });
+      },
+    );
+  });
+}
+
+/** A stack trace line, as Node prints them: what a user must never meet. */
+export const STACK_LINE = /^\s+at .+\(?.+:\d+:\d+\)?$/m;
