@@ -54,21 +54,27 @@ function locate(frame: Runtime.CallFrame): { file: string | null; line: number |
 
 const nameOf = (frame: Runtime.CallFrame) => frame.functionName || '(anonymous)';
 
+const isLibraryFrame = (frame: Runtime.CallFrame): boolean => toPath(frame.url)?.includes(`${sep}node_modules${sep}`) ?? false;
+const isNodeFrame = (frame: Runtime.CallFrame): boolean => frame.url.startsWith('node:');
+
 /**
  * The culprit of a sample whose stack is `stack` (root first, leaf last): the deepest frame in the user's
- * code, with the frame it called as context. Without one — V8's `(garbage collector)` and `(program)`,
- * or work that only ran in Node's or a library's code — the leaf itself. Null for an idle loop and for
- * the profiler's own work.
+ * code, with the frame it called as context. Without one, the deepest library frame (node_modules), then
+ * the deepest frame of Node's own JavaScript, the same way; without any, the leaf itself — V8's
+ * `(garbage collector)` and `(program)`, or a native function. Null for an idle loop and for the
+ * profiler's own work.
  */
 export function culpritOf(stack: readonly Runtime.CallFrame[]): Culprit | null {
   const leaf = stack.at(-1);
   if (!leaf || leaf.functionName === '(idle)' || leaf.functionName === '(root)') return null;
   if (stack.some(isOwnFrame)) return null;
-  for (let i = stack.length - 1; i >= 0; i -= 1) {
-    const frame = stack[i] as Runtime.CallFrame;
-    if (!isUserFrame(frame)) continue;
-    const beneath = stack[i + 1];
-    return { frame: nameOf(frame), ...locate(frame), context: beneath ? nameOf(beneath) : null };
+  for (const wanted of [isUserFrame, isLibraryFrame, isNodeFrame]) {
+    for (let i = stack.length - 1; i >= 0; i -= 1) {
+      const frame = stack[i] as Runtime.CallFrame;
+      if (!wanted(frame)) continue;
+      const beneath = stack[i + 1];
+      return { frame: nameOf(frame), ...locate(frame), context: beneath ? nameOf(beneath) : null };
+    }
   }
   return { frame: nameOf(leaf), ...locate(leaf), context: null };
 }

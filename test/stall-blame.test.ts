@@ -58,9 +58,12 @@ describe('stall blame', () => {
         await Promise.all(Array.from({ length: 10 }, () => get(url, '/async?n=30')));
       }
     });
-    // Loading the server is a stall of its own (Node's module loader and the fixture's top level), and a
-    // loaded machine can leave the process waiting for a CPU; none of it is request-time code.
-    expect(report.culprits.filter((line) => REQUEST_FUNCTIONS.includes(line.frame))).toEqual([]);
+    // Loading the server is a stall of its own (Node's module loader and the fixture's top level), and on a
+    // loaded machine the whole process can wait for a CPU, so a stall window may catch a sample or two of
+    // whatever ran at its edge. A function that really stalls the loop fills a whole window: at least the
+    // threshold. No request-time function comes near that.
+    const requestTime = report.culprits.filter((line) => REQUEST_FUNCTIONS.includes(line.frame));
+    for (const line of requestTime) expect(line.ms, JSON.stringify(line)).toBeLessThan(report.options.thresholdMs / 4);
   });
 
   it('writes the report file when a plain server without signal handlers gets SIGTERM', async () => {
