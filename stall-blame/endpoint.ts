@@ -15,7 +15,9 @@ export function serveBlame(port: number, snapshot: () => BlameReport): Promise<S
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(snapshot(), null, 2));
   });
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new Error(`stall-blame: LOOPLAB_BLAME_PORT ${port} is already in use; choose another (0 picks a free one)`) : error),
+    );
     server.listen(port, '127.0.0.1', () => {
       server.unref();
       process.stderr.write(`stall-blame: report at http://127.0.0.1:${(server.address() as AddressInfo).port}/\n`);
