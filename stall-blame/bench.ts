@@ -54,8 +54,31 @@ async function measure(path: string, blame: boolean, round: number): Promise<Run
   }
 }
 
+/** CPU ms per second of an idle server, without and with the preload, alternating, `rounds` times each. */
+async function idleCost(): Promise<void> {
+  const perSecond: Record<'on' | 'off', number[]> = { on: [], off: [] };
+  for (let round = 0; round < rounds; round += 1) {
+    for (const blame of round % 2 === 0 ? [false, true] : [true, false]) {
+      const fixture = await startFixture(server, dir, blame ? ['--import', PRELOAD] : [], blame ? { LOOPLAB_BLAME_OUT: join(dir, 'idle.json') } : {});
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 1000)); // past start-up
+        const before = cpuMs(fixture.child.pid as number);
+        await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+        const after = cpuMs(fixture.child.pid as number);
+        if (before !== null && after !== null) perSecond[blame ? 'on' : 'off'].push((after - before) / seconds);
+      } finally {
+        fixture.child.kill('SIGTERM');
+        await fixture.exited;
+      }
+    }
+  }
+  if (perSecond.on.length === 0) return;
+  console.log(`idle server CPU per second (median of ${rounds}): off ${median(perSecond.off).toFixed(1)} ms, on ${median(perSecond.on).toFixed(1)} ms\n`);
+}
+
 console.log(`node ${process.version}, ${cpus().length} × ${cpus()[0]?.model}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 console.log(`${rounds} rounds per path, ${CONNECTIONS} connections, ${seconds} s each after 1 s warm-up; off and on alternate in order\n`);
+await idleCost();
 for (const path of PATHS) {
   const ratios: number[] = [];
   const cpuRatios: number[] = [];

@@ -10,7 +10,13 @@ export interface PreloadConfig {
 }
 
 /** The variables the preload reads; it removes them from `process.env` so child processes do not profile into the same file. */
-export const PRELOAD_VARIABLES = ['LOOPLAB_BLAME_OUT', 'LOOPLAB_BLAME_PORT', 'LOOPLAB_BLAME_THRESHOLD_MS', 'LOOPLAB_BLAME_INTERVAL_US'] as const;
+export const PRELOAD_VARIABLES = [
+  'LOOPLAB_BLAME_OUT',
+  'LOOPLAB_BLAME_PORT',
+  'LOOPLAB_BLAME_THRESHOLD_MS',
+  'LOOPLAB_BLAME_INTERVAL_US',
+  'LOOPLAB_BLAME_HEARTBEAT_MS',
+] as const;
 
 function wholeNumber(env: NodeJS.ProcessEnv, name: string, min: number, max: number): number | undefined {
   const raw = env[name];
@@ -25,7 +31,9 @@ export function readPreloadConfig(env: NodeJS.ProcessEnv): Readonly<PreloadConfi
   const options: StallBlameOptions = {};
   const thresholdMs = wholeNumber(env, 'LOOPLAB_BLAME_THRESHOLD_MS', 2, 60_000);
   const samplingIntervalUs = wholeNumber(env, 'LOOPLAB_BLAME_INTERVAL_US', 50, 100_000);
+  const heartbeatMs = wholeNumber(env, 'LOOPLAB_BLAME_HEARTBEAT_MS', 1, 1000);
   if (thresholdMs !== undefined) options.thresholdMs = thresholdMs;
+  if (heartbeatMs !== undefined) options.heartbeatMs = heartbeatMs;
   if (samplingIntervalUs !== undefined) options.samplingIntervalUs = samplingIntervalUs;
   return Object.freeze({
     out: env.LOOPLAB_BLAME_OUT || null,
