@@ -1,0 +1,43 @@
+import type { StallBlameOptions } from './blame.ts';
+
+/** The preload's settings, read once from the environment. */
+export interface PreloadConfig {
+  /** LOOPLAB_BLAME_OUT: the report is written here (JSON) when the process exits or gets SIGTERM/SIGINT. */
+  out: string | null;
+  /** LOOPLAB_BLAME_PORT: serve the report as JSON on 127.0.0.1:port (0 picks a free one); null = no endpoint. */
+  port: number | null;
+  options: StallBlameOptions;
+}
+
+/** The variables the preload reads; it removes them from `process.env` so child processes do not profile into the same file. */
+export const PRELOAD_VARIABLES = [
+  'LOOPLAB_BLAME_OUT',
+  'LOOPLAB_BLAME_PORT',
+  'LOOPLAB_BLAME_THRESHOLD_MS',
+  'LOOPLAB_BLAME_INTERVAL_US',
+  'LOOPLAB_BLAME_HEARTBEAT_MS',
+] as const;
+
+function wholeNumber(env: NodeJS.ProcessEnv, name: string, min: number, max: number): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!(value >= min && value <= max)) throw new RangeError(`stall-blame: ${name} must be a whole number ${min}..${max} (got "${raw}")`);
+  return value;
+}
+
+/** Parses the preload's variables; throws naming the variable and the allowed range when one is bad. */
+export function readPreloadConfig(env: NodeJS.ProcessEnv): Readonly<PreloadConfig> {
+  const options: StallBlameOptions = {};
+  const thresholdMs = wholeNumber(env, 'LOOPLAB_BLAME_THRESHOLD_MS', 2, 60_000);
+  const samplingIntervalUs = wholeNumber(env, 'LOOPLAB_BLAME_INTERVAL_US', 50, 100_000);
+  const heartbeatMs = wholeNumber(env, 'LOOPLAB_BLAME_HEARTBEAT_MS', 1, 1000);
+  if (thresholdMs !== undefined) options.thresholdMs = thresholdMs;
+  if (heartbeatMs !== undefined) options.heartbeatMs = heartbeatMs;
+  if (samplingIntervalUs !== undefined) options.samplingIntervalUs = samplingIntervalUs;
+  return Object.freeze({
+    out: env.LOOPLAB_BLAME_OUT || null,
+    port: wholeNumber(env, 'LOOPLAB_BLAME_PORT', 0, 65_535) ?? null,
+    options,
+  });
+}

@@ -1,0 +1,42 @@
+/**
+ * Stall blame for any Node server, configured by environment:
+ *
+ *   LOOPLAB_BLAME_OUT=blame.json node --import ./stall-blame/preload.ts app.js
+ *
+ * (on Node before 22.18, add `--import tsx` first). Profiles the main thread only: in worker threads
+ * (which inherit `--import`) and without LOOPLAB_BLAME_OUT or LOOPLAB_BLAME_PORT it does nothing.
+ */
+import { writeFileSync } from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
+import { startStallBlame } from './blame.ts';
+import { serveBlame } from './endpoint.ts';
+import { PRELOAD_VARIABLES, readPreloadConfig } from './env.ts';
+
+const config = readPreloadConfig(process.env);
+for (const name of PRELOAD_VARIABLES) delete process.env[name];
+
+if (isMainThread && (config.out !== null || config.port !== null)) {
+  const blame = startStallBlame(config.options);
+  const out = config.out;
+  if (config.port !== null) await serveBlame(config.port, blame.snapshot);
+  if (out !== null) {
+    let written = false;
+    const write = () => {
+      if (written) return;
+      written = true;
+      writeFileSync(out, `${JSON.stringify(blame.snapshot(), null, 2)}\n`);
+    };
+    process.on('exit', write);
+    // A signal's default action ends the process without 'exit': write, then, unless the application
+    // handles the signal itself, let the default action happen as if we had not been here.
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.on(signal, function stallBlameOnSignal() {
+        write();
+        if (process.listenerCount(signal) === 1) {
+          process.removeListener(signal, stallBlameOnSignal);
+          process.kill(process.pid, signal);
+        }
+      });
+    }
+  }
+}

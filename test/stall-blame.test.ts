@@ -1,0 +1,103 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BlameReport } from '../stall-blame/index.ts';
+import { renderBlameTable } from '../stall-blame/index.ts';
+import { readPreloadConfig } from '../stall-blame/env.ts';
+import { FIXTURE_LINES, PRELOAD, REQUEST_FUNCTIONS, startFixture, writeBlameServer, type FixtureProcess } from './helpers/blame-fixture.ts';
+
+let dir: string;
+let server: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'looplab-blame-'));
+  server = writeBlameServer(dir);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function get(base: string, path: string): Promise<void> {
+  const res = await fetch(base + path);
+  expect(res.status).toBe(200);
+  await res.arrayBuffer();
+}
+
+/** Starts the fixture with the preload writing to `name`, runs `drive`, sends SIGTERM and reads the report. */
+async function blameRun(name: string, drive: (fixture: FixtureProcess) => Promise<void>): Promise<BlameReport> {
+  const out = join(dir, name);
+  const fixture = await startFixture(server, dir, ['--import', PRELOAD], { LOOPLAB_BLAME_OUT: out });
+  try {
+    await drive(fixture);
+  } finally {
+    fixture.child.kill('SIGTERM');
+  }
+  const exit = await fixture.exited;
+  expect(exit, fixture.output()).toEqual({ code: null, signal: 'SIGTERM' });
+  const report = JSON.parse(readFileSync(out, 'utf8')) as BlameReport;
+  console.log(`${name}:\n${renderBlameTable(report)}\nrotations: ${JSON.stringify(report.profiler)}`);
+  return report;
+}
+
+describe('stall blame', () => {
+  it('names the blocking function and its line with most of the stall time', async () => {
+    const report = await blameRun('blocking.json', async ({ url }) => {
+      for (let i = 0; i < 15; i += 1) await get(url, '/block?n=60');
+      for (let i = 0; i < 4; i += 1) await get(url, '/hash?n=300000');
+    });
+    expect(report.stalls).toBeGreaterThanOrEqual(15);
+    const [top] = report.culprits;
+    expect(top).toMatchObject({ frame: 'blockFor', file: 'server.mjs', line: FIXTURE_LINES.blockFor });
+    expect(top?.share).toBeGreaterThan(0.5);
+    const digest = report.culprits.find((line) => line.frame === 'slowDigest');
+    expect(digest).toMatchObject({ file: 'server.mjs', line: FIXTURE_LINES.slowDigest, context: 'pbkdf2Sync' });
+  });
+
+  it('blames nothing in the code of a server that only awaits', async () => {
+    const report = await blameRun('async.json', async ({ url }) => {
+      for (let round = 0; round < 10; round += 1) {
+        await Promise.all(Array.from({ length: 10 }, () => get(url, '/async?n=30')));
+      }
+    });
+    // Loading the server is a stall of its own (Node's module loader and the fixture's top level), and on a
+    // loaded machine the whole process can wait for a CPU, so a stall window may catch a sample or two of
+    // whatever ran at its edge. A function that really stalls the loop fills a whole window: at least the
+    // threshold. No request-time function comes near that.
+    const requestTime = report.culprits.filter((line) => REQUEST_FUNCTIONS.includes(line.frame));
+    for (const line of requestTime) expect(line.ms, JSON.stringify(line)).toBeLessThan(report.options.thresholdMs / 4);
+  });
+
+  it('writes the report file when a plain server without signal handlers gets SIGTERM', async () => {
+    const out = join(dir, 'preload.json');
+    const fixture = await startFixture(server, dir, ['--import', PRELOAD], { LOOPLAB_BLAME_OUT: out });
+    await get(fixture.url, '/block?n=40');
+    expect(existsSync(out)).toBe(false);
+    fixture.child.kill('SIGTERM');
+    expect(await fixture.exited).toEqual({ code: null, signal: 'SIGTERM' });
+    const report = JSON.parse(readFileSync(out, 'utf8')) as BlameReport;
+    expect(report.window.ms).toBeGreaterThan(0);
+    expect(report.options.thresholdMs).toBe(20);
+  });
+
+  it('serves the report on its own port when LOOPLAB_BLAME_PORT is set, and leaves the app its routes', async () => {
+    const fixture = await startFixture(server, dir, ['--import', PRELOAD], { LOOPLAB_BLAME_PORT: '0', LOOPLAB_BLAME_THRESHOLD_MS: '30' });
+    try {
+      await get(fixture.url, '/block?n=80');
+      const endpoint = /report at (http:\/\/\S+)/.exec(fixture.output())?.[1];
+      expect(endpoint, fixture.output()).toBeDefined();
+      const res = await fetch(endpoint as string);
+      expect(res.status).toBe(200);
+      const report = (await res.json()) as BlameReport;
+      expect(report.options.thresholdMs).toBe(30);
+      expect(report.culprits[0]).toMatchObject({ frame: 'blockFor', line: FIXTURE_LINES.blockFor });
+    } finally {
+      fixture.child.kill('SIGTERM');
+      await fixture.exited;
+    }
+  });
+
+  it('refuses a bad setting, naming the variable and the range', () => {
+    expect(() => readPreloadConfig({ LOOPLAB_BLAME_THRESHOLD_MS: '1e3' })).toThrow(
+      'stall-blame: LOOPLAB_BLAME_THRESHOLD_MS must be a whole number 2..60000 (got "1e3")',
+    );
+  });
+});
