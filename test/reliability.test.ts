@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { largestSumSquaresMs, SUM_SQUARES_MAX_N } from './helpers/calibrate.ts';
 import { databaseObserver } from './helpers/observe.ts';
-import { startTestApp, type TestApp } from './helpers/test-app.ts';
+import { startTestApp, untilReady, type TestApp } from './helpers/test-app.ts';
 import { proxiedDatabase, proxiedUpstream, startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.ts';
 import { waitFor } from './helpers/wait-for.ts';
 
@@ -32,7 +32,7 @@ describe('overload: bounded queues refuse at once', () => {
     const app = await startTestApp({ workers: 1, workerQueue: 1, upstreamUrl: upstream.url });
     try {
       // While a thread is still starting piscina counts it as capacity; measure the steady state.
-      expect((await timed(app, '/ready')).status).toBe(200);
+      await untilReady(app);
       await upstream.proxy.resetStats();
       const answers = await Promise.all(Array.from({ length: 5 }, () => timed(app, '/fetch/worker?delay=1500')));
       expect(statuses(answers)).toEqual([200, 200, 503, 503, 503]);
@@ -80,7 +80,7 @@ describe('deadlines on upstream calls', () => {
   });
 
   it.each(['async', 'worker'])('answers 504 at the request deadline in %s mode and hangs up on the upstream call it abandoned', async (mode) => {
-    expect((await timed(app, '/ready')).status).toBe(200);
+    await untilReady(app);
     await upstream.proxy.resetStats();
     const answer = await timed(app, `/fetch/${mode}?delay=10000`);
     expect(answer.status).toBe(504);
@@ -93,28 +93,32 @@ describe('deadlines on upstream calls', () => {
 });
 
 describe('deadlines on CPU work', () => {
-  // The largest sum takes fullMs here and now; a deadline at a tenth of it leaves nine tenths undone.
+  // The largest sum takes fullMs here and now; the deadline falls well before its end, and what is
+  // left of it after the deadline is longer than the window in which the test watches the loop.
   let fullMs: number;
+  let deadlineMs: number;
   let app: TestApp;
   beforeAll(async () => {
     fullMs = largestSumSquaresMs();
-    app = await startTestApp({ requestTimeoutMs: Math.max(50, Math.round(fullMs / 10)), workers: 1 });
+    deadlineMs = Math.round(Math.max(250, fullMs / 10));
+    app = await startTestApp({ requestTimeoutMs: deadlineMs, workers: 1 });
   });
   afterAll(() => app.close());
 
   it('stops the slices of async CPU work at the deadline instead of running them to the end', async () => {
+    expect(fullMs).toBeGreaterThan(2 * deadlineMs); // the premise: there is work left after the deadline
     const answer = await timed(app, `/cpu/async?n=${SUM_SQUARES_MAX_N}`);
     expect(answer.status).toBe(504);
     // The app shares this thread: slices still running would keep it busy for the whole window.
     const before = performance.eventLoopUtilization();
-    await sleep(fullMs / 10);
+    await sleep((fullMs - deadlineMs) / 4);
     expect(performance.eventLoopUtilization(before).utilization).toBeLessThan(0.5);
   });
 
   it('answers 504 at the deadline in worker mode, and the replaced thread serves again', async () => {
-    expect((await timed(app, '/ready')).status).toBe(200);
+    await untilReady(app);
     expect((await timed(app, `/cpu/worker?n=${SUM_SQUARES_MAX_N}`)).status).toBe(504);
-    await waitFor('the worker pool to be ready again', async () => ((await timed(app, '/ready')).status === 200 ? true : undefined));
+    await untilReady(app);
     expect((await timed(app, '/cpu/worker?n=1000')).status).toBe(200);
   });
 });
@@ -208,7 +212,7 @@ describe('a client that disconnects', () => {
   it.each(['async', 'worker'])('cancels its %s work instead of finishing it', async (mode) => {
     const app = await startTestApp({ workers: 1 });
     try {
-      expect((await timed(app, '/ready')).status).toBe(200);
+      await untilReady(app);
       const controller = new AbortController();
       const gone = fetch(`${app.url}/cpu/${mode}?n=500000000`, { signal: controller.signal }).catch(() => 'aborted');
       await new Promise((resolve) => setTimeout(resolve, 150));
@@ -376,7 +380,7 @@ describe('a worker thread that crashes', () => {
   it('fails only its own request with a 500 JSON, is replaced, and leaves the others unaffected', async () => {
     const app = await startTestApp({ workers: 2, workerEntry: new URL('./fixtures/crashing-worker-boot.cjs', import.meta.url) });
     try {
-      expect((await timed(app, '/ready')).status).toBe(200);
+      await untilReady(app);
       const [other, crashed] = await Promise.all([timed(app, '/cpu/worker?n=200000000'), timed(app, '/cpu/worker?n=4242')]);
       expect(crashed.status).toBe(500);
       expect(crashed.body).toEqual({ error: 'a worker thread failed while running the task; it has been replaced', code: 'WORKER_CRASHED' });
@@ -385,7 +389,7 @@ describe('a worker thread that crashes', () => {
       // The pool is whole again: both threads serve.
       const after = await Promise.all([timed(app, '/cpu/worker?n=1000'), timed(app, '/cpu/worker?n=1000')]);
       expect(after.map((a) => a.status)).toEqual([200, 200]);
-      expect((await timed(app, '/ready')).status).toBe(200);
+      await untilReady(app);
       const metrics = await (await app.get('/metrics')).text();
       expect(metrics).toMatch(/^looplab_request_failures_total\{workload="cpu",mode="worker",reason="worker_crash"\} 1$/m);
     } finally {
