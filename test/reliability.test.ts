@@ -301,7 +301,7 @@ describe('a database that refuses every connection', () => {
     await proxy.close();
   });
 
-  it('refuses concurrent queries at once with 503, trying at most one connection per probe interval, and the first query after the restore succeeds', async () => {
+  it('refuses concurrent queries at once with 503, trying at most one probe per interval, and the first query after the restore succeeds', async () => {
     expect((await timed(app, '/db/async')).status).toBe(200);
     // Resets rather than a closed port, so that every connection attempt is seen and counted.
     await proxy.reset();
@@ -317,8 +317,9 @@ describe('a database that refuses every connection', () => {
     const { accepted } = await proxy.stats();
     expect(answers.filter((a) => a.status !== 503)).toEqual([]);
     expect(answers.filter((a) => a.body['error'] !== 'the database is unavailable')).toEqual([]);
-    // 100 refusals, yet the database saw only the probes: one at a time, one per interval at most.
-    expect(accepted).toBeLessThanOrEqual(Math.ceil(elapsed / PROBE_INTERVAL_MS) + 1);
+    // 100 refusals, yet the database saw only the probes: one probe at a time, one per interval at
+    // most. A probe may connect twice: a read that failed on a reset connection is retried once.
+    expect(accepted).toBeLessThanOrEqual(2 * (Math.ceil(elapsed / PROBE_INTERVAL_MS) + 1));
     // Only a probe's own caller learns why it failed; everyone else is refused by the breaker.
     const tried = answers.filter((a) => a.body['code'] !== 'DB_UNAVAILABLE').length;
     expect(tried).toBeLessThanOrEqual(accepted);
