@@ -60,7 +60,7 @@ describe('/metrics', () => {
     expect(await sample(app, 'looplab_worker_pool_queue_size')).toBe(0);
   });
 
-  it('counts the time the event loop was held by blocking work as active, with coherent lag and utilization figures', async () => {
+  it('counts the time the event loop was held by blocking work as active, and reports a utilization between 0 and 1', async () => {
     await scrape(app); // the lag figures cover the time since the previous scrape
     const activeBefore = await sample(app, 'looplab_event_loop_active_seconds_total');
     const res = await app.get('/cpu/blocking?n=50000000');
@@ -69,9 +69,6 @@ describe('/metrics', () => {
     const activeGrowth = (readSample(text, 'looplab_event_loop_active_seconds_total') ?? 0) - activeBefore;
     // The loop ran the sum the whole time it took: at least that much active time was added.
     expect(activeGrowth).toBeGreaterThanOrEqual(durationMs / 1000);
-    const lag = (q: string) => readSample(text, `nodejs_eventloop_lag_${q}_seconds`) ?? Number.NaN;
-    expect(lag('p50')).toBeLessThanOrEqual(lag('p99'));
-    expect(lag('p99')).toBeLessThanOrEqual(lag('max'));
     const utilization = readSample(text, 'looplab_event_loop_utilization') ?? Number.NaN;
     expect(utilization).toBeGreaterThan(0);
     expect(utilization).toBeLessThanOrEqual(1);

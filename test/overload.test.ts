@@ -41,8 +41,10 @@ it(`survives 10× its capacity for ${OVERLOAD_SECONDS} s and recovers`, async ()
 
   const origin = new URL(server.url).origin;
   const [load, health] = await Promise.all([
-    runOpenModel({ origin, path, rate, durationSeconds: OVERLOAD_SECONDS, maxInFlight: 2000, timeoutMs: 10_000, drainMs: 5_000 }),
-    runOpenModel({ origin, path: '/health', rate: healthRate, durationSeconds: OVERLOAD_SECONDS, maxInFlight: 100, timeoutMs: 10_000 }),
+    // 30 s per request is a hang guard, not a target: on a starved machine the generator itself can
+    // be seconds late reading answers the server sent in time.
+    runOpenModel({ origin, path, rate, durationSeconds: OVERLOAD_SECONDS, maxInFlight: 2000, timeoutMs: 30_000, drainMs: 30_000 }),
+    runOpenModel({ origin, path: '/health', rate: healthRate, durationSeconds: OVERLOAD_SECONDS, maxInFlight: 100, timeoutMs: 30_000, drainMs: 30_000 }),
   ]);
   const memoryAfter = await rss();
 
@@ -61,4 +63,4 @@ it(`survives 10× its capacity for ${OVERLOAD_SECONDS} s and recovers`, async ()
   // Back to normal once the load stops.
   await waitFor('the server to serve work again', async () => ((await fetch(server.url + path)).status === 200 ? true : undefined));
   expect((await fetch(`${server.url}/ready`)).status).toBe(200);
-}, (OVERLOAD_SECONDS + 60) * 1000);
+}, (OVERLOAD_SECONDS + 90) * 1000);
