@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { startEmbeddedPostgres } from '../db/embedded.ts';
 import { migrate } from '../db/migrate.ts';
@@ -20,6 +20,8 @@ export interface TargetProvider {
 }
 
 const SHARED_DATA_DIR = resolve('.data/postgres-loadtest');
+/** Held (it holds the run's pid) by the run using the shared directory. */
+const SHARED_LOCK = resolve('.data/postgres-loadtest.lock');
 
 function isAlive(pid: number): boolean {
   try {
@@ -31,14 +33,39 @@ function isAlive(pid: number): boolean {
 }
 
 /**
+ * Claims the shared directory with a lock file created atomically (O_EXCL), so two runs starting at
+ * the same moment cannot both take it: PostgreSQL's own postmaster.pid appears only seconds later.
+ * A lock left by a run that died is taken over.
+ */
+async function claimShared(): Promise<boolean> {
+  await mkdir(resolve('.data'), { recursive: true });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await writeFile(SHARED_LOCK, String(process.pid), { flag: 'wx' });
+      return true;
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== 'EEXIST') throw err;
+      const holder = Number(await readFile(SHARED_LOCK, 'utf8').catch(() => ''));
+      if (holder > 0 && isAlive(holder)) return false;
+      await rm(SHARED_LOCK, { force: true });
+    }
+  }
+  return false;
+}
+
+/**
  * The harness's database directory: the shared one (kept between runs, so no initdb each time), or a
  * throw-away one when another harness run is using the shared one right now.
  */
 async function freeDataDir(): Promise<{ path: string; release(): Promise<void> }> {
-  const pidFile = await readFile(join(SHARED_DATA_DIR, 'postmaster.pid'), 'utf8').catch(() => '');
-  const pid = Number(pidFile.split('\n')[0]);
-  if (!(pid > 0 && isAlive(pid))) return { path: SHARED_DATA_DIR, release: async () => {} };
-  await mkdir(resolve('.data'), { recursive: true });
+  const releaseLock = () => rm(SHARED_LOCK, { force: true });
+  if (await claimShared()) {
+    // Also step aside for a PostgreSQL still running there without a lock (an older harness).
+    const pidFile = await readFile(join(SHARED_DATA_DIR, 'postmaster.pid'), 'utf8').catch(() => '');
+    const pid = Number(pidFile.split('\n')[0]);
+    if (!(pid > 0 && isAlive(pid))) return { path: SHARED_DATA_DIR, release: releaseLock };
+    await releaseLock();
+  }
   const path = await mkdtemp(resolve('.data/postgres-loadtest-'));
   return { path, release: () => rm(path, { recursive: true, force: true }) };
 }

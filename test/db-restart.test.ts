@@ -41,7 +41,7 @@ it('degrades to fast 503s while the database is down and recovers by itself when
     const answer = await get(`/db/${mode}`);
     expect(answer.status, mode).toBe(503);
     expect(answer.body['error']).toBe('the database is unavailable');
-    expect(answer.ms, mode).toBeLessThan(6_000); // connect refused (or the 5 s connect timeout), never a hang
+    expect(answer.ms, mode).toBeLessThan(15_000); // a hang guard: refused at once, or the 5 s connect timeout at worst
   }
   const ready = await get('/ready');
   expect(ready.status).toBe(503);

@@ -1,70 +1,67 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { runOpenModel } from '../loadtest/open-model.ts';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { runOpenModel, type OpenModelResult } from '../loadtest/open-model.ts';
 import { readSample } from '../loadtest/server-metrics.ts';
-import { typeScriptLoaderArgs } from '../server/offload/loader-args.ts';
+import { startServerProcess, type ServerProcess } from './helpers/server-process.ts';
+import { waitFor } from './helpers/wait-for.ts';
 
 /**
  * Ten times the load the server can serve, for a minute, against the real server in its own process:
- * memory stays bounded (the queues are), /health keeps answering, excess work is refused with fast
- * 503s, and once the load stops the server is back to normal within seconds.
+ * memory stays bounded (the queues are), /health keeps answering, excess work is refused with 503s
+ * from the bounded queue, and once the load stops the server serves normally again. Everything is
+ * checked by counts; the only clock is the open model's schedule.
  */
 const OVERLOAD_SECONDS = 60;
-let child: ChildProcess;
-let url: string;
+let server: ServerProcess;
 
 beforeAll(async () => {
-  child = spawn(process.execPath, [...typeScriptLoaderArgs(), 'server/main.ts'], {
-    env: { ...process.env, PORT: '0', DATABASE_URL: inject('databaseUrl'), UPSTREAM_URL: inject('upstreamUrl'), WORKERS: '1', WORKER_QUEUE: '4', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  url = await new Promise<string>((resolve) => {
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /looplab listening on (http:\/\/\S+)/.exec(out);
-      if (match?.[1]) resolve(match[1]);
-    });
-  });
-  while ((await fetch(`${url}/ready`)).status !== 200) await new Promise((r) => setTimeout(r, 100));
+  server = await startServerProcess({ WORKERS: '1', WORKER_QUEUE: '4' });
 });
-afterAll(() => {
-  child.kill('SIGKILL');
+afterAll(async () => {
+  server?.kill();
+  await server?.exited;
 });
 
-const rss = async () => readSample(await (await fetch(`${url}/metrics`)).text(), 'process_resident_memory_bytes') ?? Number.NaN;
+const metricsText = async () => (await fetch(`${server.url}/metrics`)).text();
+const rss = async () => readSample(await metricsText(), 'process_resident_memory_bytes') ?? Number.NaN;
 
-it(`survives 10× its capacity for ${OVERLOAD_SECONDS} s and recovers at once`, async () => {
-  // One worker, ~40 ms per request: capacity is ~25 req/s. Offer ten times that.
+/** Every request the schedule offered was sent (none dropped by the generator) and answered. */
+function expectEveryRequestAnswered(result: OpenModelResult, offered: number): void {
+  expect({ dropped: result.dropped, sent: result.sent }).toEqual({ dropped: 0, sent: offered });
+  // `errors` counts every request without a status: connection errors, timeouts and abandoned ones.
+  expect({ completed: result.completed, errors: result.errors, timeouts: result.log.counts.timeouts }).toEqual({ completed: offered, errors: 0, timeouts: 0 });
+}
+
+it(`survives 10× its capacity for ${OVERLOAD_SECONDS} s and recovers`, async () => {
+  // Capacity measured here and now: one worker, one request at a time.
   const path = '/cpu/worker?task=sum-squares&n=20000000';
-  const single = await fetch(url + path);
+  const single = await fetch(server.url + path);
   const perRequestMs = ((await single.json()) as { durationMs: number }).durationMs;
-  const capacity = 1000 / perRequestMs;
+  const rate = Math.ceil((1000 / perRequestMs) * 10);
+  const healthRate = 10;
   const memoryBefore = await rss();
 
-  const origin = new URL(url).origin;
+  const origin = new URL(server.url).origin;
   const [load, health] = await Promise.all([
-    runOpenModel({ origin, path, rate: Math.ceil(capacity * 10), durationSeconds: OVERLOAD_SECONDS, maxInFlight: 2000, timeoutMs: 10_000, drainMs: 5_000 }),
-    runOpenModel({ origin, path: '/health', rate: 10, durationSeconds: OVERLOAD_SECONDS, maxInFlight: 100, timeoutMs: 10_000 }),
+    // 30 s per request is a hang guard, not a target: on a starved machine the generator itself can
+    // be seconds late reading answers the server sent in time.
+    runOpenModel({ origin, path, rate, durationSeconds: OVERLOAD_SECONDS, maxInFlight: 2000, timeoutMs: 30_000, drainMs: 30_000 }),
+    runOpenModel({ origin, path: '/health', rate: healthRate, durationSeconds: OVERLOAD_SECONDS, maxInFlight: 100, timeoutMs: 30_000, drainMs: 30_000 }),
   ]);
   const memoryAfter = await rss();
 
-  // Served about what one worker can do; everything else refused, nothing lost or timed out.
-  expect(load.errors).toBe(0);
-  expect(load.non2xx).toBeGreaterThan(load.completed * 0.5);
-  expect(load.completed).toBe(load.sent);
-  // Refusals are fast, so even the tail of all answers stays far below a queued wait.
-  expect(load.latency.p90).toBeLessThan(1_000);
+  // Nothing lost, nothing hidden: every scheduled request went out and got an answer.
+  expectEveryRequestAnswered(load, rate * OVERLOAD_SECONDS);
+  expectEveryRequestAnswered(health, healthRate * OVERLOAD_SECONDS);
+  // The excess was refused, and every refusal was the bounded queue's 503 (not a timeout or a 504).
+  expect(load.non2xx).toBeGreaterThan(0);
+  const overloaded = new RegExp('^looplab_request_failures_total\\{workload="cpu",mode="worker",reason="overloaded"\\} (\\d+)$', 'm').exec(await metricsText());
+  expect(Number(overloaded?.[1])).toBe(load.non2xx);
   // Other callers were served throughout.
-  expect(health.errors + health.non2xx).toBe(0);
-  expect(health.latency.p99).toBeLessThan(500);
+  expect(health.non2xx).toBe(0);
   // Bounded queues mean bounded memory: no growth with the backlog that was refused.
   expect(memoryAfter - memoryBefore).toBeLessThan(150 * 2 ** 20);
 
-  // Back to normal within seconds once the load stops.
-  const stoppedAt = performance.now();
-  let status = 0;
-  while (status !== 200 && performance.now() - stoppedAt < 5_000) status = (await fetch(url + path)).status;
-  expect(status).toBe(200);
-  expect((await fetch(`${url}/ready`)).status).toBe(200);
-}, (OVERLOAD_SECONDS + 60) * 1000);
+  // Back to normal once the load stops.
+  await waitFor('the server to serve work again', async () => ((await fetch(server.url + path)).status === 200 ? true : undefined));
+  expect((await fetch(`${server.url}/ready`)).status).toBe(200);
+}, (OVERLOAD_SECONDS + 90) * 1000);

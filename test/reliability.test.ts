@@ -1,7 +1,10 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startTestApp, type TestApp } from './helpers/test-app.ts';
-import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.ts';
-import { createSql } from '../server/clients/world-store.ts';
+import { largestSumSquaresMs, SUM_SQUARES_MAX_N } from './helpers/calibrate.ts';
+import { databaseObserver } from './helpers/observe.ts';
+import { startTestApp, untilReady, type TestApp } from './helpers/test-app.ts';
+import { proxiedDatabase, proxiedUpstream, startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.ts';
+import { waitFor } from './helpers/wait-for.ts';
 
 const MODES = ['blocking', 'async', 'worker'] as const;
 
@@ -12,77 +15,127 @@ async function timed(app: TestApp, path: string) {
   return { status: res.status, body, headers: res.headers, ms: performance.now() - started };
 }
 
+const statuses = (answers: Array<{ status: number }>) => answers.map((a) => a.status).sort();
+
+/** The failure counter of /metrics for one workload, mode and reason (0 when absent). */
+async function failures(app: TestApp, workload: string, mode: string, reason: string): Promise<number> {
+  const text = await (await app.get('/metrics')).text();
+  const line = new RegExp(`^looplab_request_failures_total\\{workload="${workload}",mode="${mode}",reason="${reason}"\\} (\\d+)$`, 'm').exec(text);
+  return Number(line?.[1] ?? 0);
+}
+
 describe('overload: bounded queues refuse at once', () => {
-  it('refuses worker tasks beyond the queue with 503 and Retry-After, and serves the rest', async () => {
-    const app = await startTestApp({ workers: 1, workerQueue: 1 });
+  // Work that waits on I/O holds its worker or connection for a fixed time whatever the CPU does, so
+  // five requests sent together always find one running and one queued.
+  it('serves exactly one running and one queued worker task, and refuses the other three with 503 and Retry-After', async () => {
+    const upstream = await proxiedUpstream(inject('upstreamUrl'));
+    const app = await startTestApp({ workers: 1, workerQueue: 1, upstreamUrl: upstream.url });
     try {
       // While a thread is still starting piscina counts it as capacity; measure the steady state.
-      expect((await timed(app, '/ready')).status).toBe(200);
-      const answers = await Promise.all(Array.from({ length: 5 }, () => timed(app, '/cpu/worker?n=300000000')));
-      const refused = answers.filter((a) => a.status === 503);
-      const served = answers.filter((a) => a.status === 200);
-      expect(served.length).toBeGreaterThanOrEqual(2); // one running, one queued
-      expect(refused.length).toBeGreaterThanOrEqual(2);
-      for (const r of refused) {
-        expect(r.body).toEqual({ error: 'the worker pool queue is full; retry later', code: 'OVERLOADED' });
-        expect(r.headers.get('retry-after')).toBe('1');
-        // Refused without waiting for the work ahead of it (each task takes several hundred ms).
-        expect(r.ms).toBeLessThan(Math.min(...served.map((s) => s.ms)));
+      await untilReady(app);
+      await upstream.proxy.resetStats();
+      const answers = await Promise.all(Array.from({ length: 5 }, () => timed(app, '/fetch/worker?delay=1500')));
+      expect(statuses(answers)).toEqual([200, 200, 503, 503, 503]);
+      for (const refused of answers.filter((a) => a.status === 503)) {
+        expect(refused.body).toEqual({ error: 'the worker pool queue is full; retry later', code: 'OVERLOADED' });
+        expect(refused.headers.get('retry-after')).toBe('1');
       }
-      expect((await timed(app, '/cpu/worker?n=1000')).status).toBe(200);
-      const metrics = await (await app.get('/metrics')).text();
-      expect(metrics).toMatch(new RegExp(`^looplab_request_failures_total\\{workload="cpu",mode="worker",reason="overloaded"\\} ${refused.length}$`, 'm'));
+      // Refused before any work started: only the two served requests ever called the upstream.
+      expect((await upstream.proxy.stats()).calls).toBe(2);
+      expect(await failures(app, 'fetch', 'worker', 'overloaded')).toBe(3);
     } finally {
       await app.close();
+      await upstream.proxy.close();
     }
   });
 
-  it('refuses DB queries beyond the async pool queue with 503', async () => {
+  it('serves exactly one running and one waiting DB query, and refuses the other three with 503 and Retry-After', async () => {
     const app = await startTestApp({ dbPool: 1, dbQueue: 1 });
+    const db = databaseObserver(inject('databaseUrl'));
     try {
-      const answers = await Promise.all(Array.from({ length: 5 }, () => timed(app, '/db/async?sleep=300')));
-      expect(answers.filter((a) => a.status === 200).length).toBeGreaterThanOrEqual(2);
-      const refused = answers.filter((a) => a.status === 503);
-      expect(refused.length).toBeGreaterThanOrEqual(2);
-      expect(refused[0]?.body).toEqual({ error: 'the database pool queue is full; retry later', code: 'OVERLOADED' });
-      expect(refused[0]?.headers.get('retry-after')).toBe('1');
+      const answers = await Promise.all(Array.from({ length: 5 }, () => timed(app, '/db/async?sleep=1000')));
+      expect(statuses(answers)).toEqual([200, 200, 503, 503, 503]);
+      for (const refused of answers.filter((a) => a.status === 503)) {
+        expect(refused.body).toEqual({ error: 'the database pool queue is full; retry later', code: 'OVERLOADED' });
+        expect(refused.headers.get('retry-after')).toBe('1');
+      }
+      expect(await failures(app, 'db', 'async', 'overloaded')).toBe(3);
     } finally {
+      await db.close();
       await app.close();
     }
   });
 });
 
-describe('deadlines', () => {
+describe('deadlines on upstream calls', () => {
+  let upstream: { proxy: TcpProxy; url: string };
   let app: TestApp;
   beforeAll(async () => {
-    app = await startTestApp({ requestTimeoutMs: 500, upstreamTimeoutMs: 5000, workers: 1 });
+    upstream = await proxiedUpstream(inject('upstreamUrl'));
+    app = await startTestApp({ requestTimeoutMs: 500, upstreamTimeoutMs: 15_000, workers: 1, upstreamUrl: upstream.url });
+  });
+  afterAll(async () => {
+    await app.close();
+    await upstream.proxy.close();
+  });
+
+  it.each(['async', 'worker'])('answers 504 at the request deadline in %s mode and hangs up on the upstream call it abandoned', async (mode) => {
+    await untilReady(app);
+    await upstream.proxy.resetStats();
+    const answer = await timed(app, `/fetch/${mode}?delay=10000`);
+    expect(answer.status).toBe(504);
+    expect(answer.body).toEqual({ error: 'the request took longer than its deadline', deadlineMs: 500 });
+    // A call left to finish would keep its connection until the upstream answers, 10 s later; an
+    // aborted one closes it unanswered. Nothing else can close a connection with a call in flight.
+    await waitFor('the abandoned upstream call to be closed', async () => ((await upstream.proxy.stats()).closedAwaiting >= 1 ? true : undefined));
+    expect((await upstream.proxy.stats()).calls).toBe(1);
+  });
+});
+
+describe('deadlines on CPU work', () => {
+  // The largest sum takes fullMs here and now; the deadline falls well before its end, and what is
+  // left of it after the deadline is longer than the window in which the test watches the loop.
+  let fullMs: number;
+  let deadlineMs: number;
+  let app: TestApp;
+  beforeAll(async () => {
+    fullMs = largestSumSquaresMs();
+    deadlineMs = Math.round(Math.max(250, fullMs / 10));
+    app = await startTestApp({ requestTimeoutMs: deadlineMs, workers: 1 });
   });
   afterAll(() => app.close());
 
-  it.each(['async', 'worker'])('answers 504 at the request deadline in %s mode and abandons the work', async (mode) => {
-    const fetchAnswer = await timed(app, `/fetch/${mode}?delay=3000`);
-    expect(fetchAnswer.status).toBe(504);
-    expect(fetchAnswer.body).toEqual({ error: 'the request took longer than its deadline', deadlineMs: 500 });
-    expect(fetchAnswer.ms).toBeLessThan(2000);
-    const cpuAnswer = await timed(app, `/cpu/${mode}?n=500000000`);
-    expect(cpuAnswer.status).toBe(504);
-    // The cancelled task freed its worker (piscina replaces an aborted thread): short work runs again.
-    expect((await timed(app, `/cpu/${mode}?n=1000`)).status).toBe(200);
+  it('stops the slices of async CPU work at the deadline instead of running them to the end', async () => {
+    expect(fullMs).toBeGreaterThan(2 * deadlineMs); // the premise: there is work left after the deadline
+    const answer = await timed(app, `/cpu/async?n=${SUM_SQUARES_MAX_N}`);
+    expect(answer.status).toBe(504);
+    // The app shares this thread: slices still running would keep it busy for the whole window.
+    const before = performance.eventLoopUtilization();
+    await sleep((fullMs - deadlineMs) / 4);
+    expect(performance.eventLoopUtilization(before).utilization).toBeLessThan(0.5);
+  });
+
+  it('answers 504 at the deadline in worker mode, and the replaced thread serves again', async () => {
+    await untilReady(app);
+    expect((await timed(app, `/cpu/worker?n=${SUM_SQUARES_MAX_N}`)).status).toBe(504);
+    await untilReady(app);
+    expect((await timed(app, '/cpu/worker?n=1000')).status).toBe(200);
   });
 });
 
 describe('a slow or failing upstream', () => {
+  // The body says which limit fired: the call's own timeout, not the 30 s request deadline.
   it.each(MODES)('answers 504 when the upstream is slower than the call timeout (%s)', async (mode) => {
     const app = await startTestApp({ upstreamTimeoutMs: 300 });
     try {
       const answer = await timed(app, `/fetch/${mode}?delay=3000`);
       expect(answer.status).toBe(504);
       expect(answer.body).toEqual({ error: 'the upstream did not answer in time' });
-      expect(answer.ms).toBeLessThan(2500);
     } finally {
       await app.close();
     }
   });
+
 
   it('answers 502 naming the status when the upstream answers an error', async () => {
     const app = await startTestApp({ upstreamUrl: `${inject('upstreamUrl')}/no-such-prefix` });
@@ -146,7 +199,7 @@ describe('a slow or failing upstream', () => {
       for (const mode of MODES) {
         const answer = await timed(app, `/fetch/${mode}?delay=1`);
         expect(answer.status, mode).toBe(504);
-        expect(answer.ms, mode).toBeLessThan(3_000);
+        expect(answer.body, mode).toEqual({ error: 'the upstream did not answer in time' });
       }
     } finally {
       await app.close();
@@ -159,7 +212,7 @@ describe('a client that disconnects', () => {
   it.each(['async', 'worker'])('cancels its %s work instead of finishing it', async (mode) => {
     const app = await startTestApp({ workers: 1 });
     try {
-      expect((await timed(app, '/ready')).status).toBe(200);
+      await untilReady(app);
       const controller = new AbortController();
       const gone = fetch(`${app.url}/cpu/${mode}?n=500000000`, { signal: controller.signal }).catch(() => 'aborted');
       await new Promise((resolve) => setTimeout(resolve, 150));
@@ -180,50 +233,136 @@ describe('a client that disconnects', () => {
   });
 });
 
+
 describe('a database that hangs', () => {
   it('answers 504 at the deadline instead of hanging, keeps /health up, and recovers when it answers again', async () => {
-    const real = new URL(inject('databaseUrl'));
-    const proxy = await startTcpProxy(real.hostname, Number(real.port));
-    real.port = String(proxy.port);
-    const app = await startTestApp({ databaseUrl: real.href, requestTimeoutMs: 1500 });
+    const { proxy, url } = await proxiedDatabase(inject('databaseUrl'));
+    const app = await startTestApp({ databaseUrl: url, requestTimeoutMs: 1500 });
     try {
       expect((await timed(app, '/db/async')).status).toBe(200);
       await proxy.stall();
       for (const mode of ['async', 'worker']) {
         const answer = await timed(app, `/db/${mode}`);
-        expect([503, 504], mode).toContain(answer.status);
-        expect(answer.ms, mode).toBeLessThan(3_000);
+        // A database that accepts and never answers is slow, not away: the deadline ends the wait.
+        expect(answer.status, mode).toBe(504);
+        expect(answer.body, mode).toEqual({ error: 'the request took longer than its deadline', deadlineMs: 1500 });
       }
       expect((await timed(app, '/health')).status).toBe(200);
       await proxy.restore();
-      let status = 0;
-      const restored = performance.now();
-      while (status !== 200 && performance.now() - restored < 15_000) {
-        status = (await timed(app, '/db/async')).status;
-        if (status !== 200) await new Promise((r) => setTimeout(r, 200));
-      }
-      expect(status).toBe(200);
+      await waitFor('a query to succeed again', async () => ((await timed(app, '/db/async')).status === 200 ? true : undefined), 15_000, 200);
     } finally {
       await app.close();
       await proxy.close();
     }
   });
+
+  it('freezes the event loop in blocking mode until the connect timeout, then answers 503', async () => {
+    const { proxy, url } = await proxiedDatabase(inject('databaseUrl'));
+    const app = await startTestApp({ databaseUrl: url });
+    try {
+      expect((await timed(app, '/db/blocking')).status).toBe(200);
+      await proxy.stall();
+      // The app shares this thread, so a timer here stops ticking exactly while its loop is frozen.
+      let lastTick = performance.now();
+      let longestFreeze = 0;
+      const ticker = setInterval(() => {
+        longestFreeze = Math.max(longestFreeze, performance.now() - lastTick);
+        lastTick = performance.now();
+      }, 10);
+      const answer = await timed(app, '/db/blocking');
+      clearInterval(ticker);
+      expect(answer.status).toBe(503);
+      expect(answer.body).toEqual({ error: 'the database is unavailable', code: 'CONNECT_TIMEOUT' });
+      // postgres.js gives up connecting after connect_timeout (5 s): the freeze lasts one such wait,
+      // not two (no retry on a connection that never opened) and not the 65 s backstop of the bridge.
+      // It is a timer in another thread, so a busy CPU barely stretches it.
+      expect(longestFreeze).toBeGreaterThanOrEqual(5_000);
+      expect(longestFreeze).toBeLessThan(10_000);
+    } finally {
+      await app.close();
+      await proxy.close();
+    }
+  }, 60_000);
+});
+
+describe('a database that refuses every connection', () => {
+  // These mirror world-store.ts: refusals last this long, and reconnect waits are capped at that.
+  const PROBE_INTERVAL_MS = 250;
+  const RECONNECT_CAP_MS = 500;
+  let proxy: TcpProxy;
+  let app: TestApp;
+  beforeAll(async () => {
+    let url: string;
+    ({ proxy, url } = await proxiedDatabase(inject('databaseUrl')));
+    app = await startTestApp({ databaseUrl: url });
+  });
+  afterAll(async () => {
+    await app.close();
+    await proxy.close();
+  });
+
+  it('refuses concurrent queries at once with 503, trying at most one probe per interval, and the first query after the restore succeeds', async () => {
+    expect((await timed(app, '/db/async')).status).toBe(200);
+    // Resets rather than a closed port, so that every connection attempt is seen and counted.
+    await proxy.reset();
+    expect((await timed(app, '/db/async')).status).toBe(503);
+    await proxy.resetStats();
+    const started = performance.now();
+    const answers: Array<{ status: number; body: Record<string, unknown> }> = [];
+    for (let round = 0; round < 5; round++) {
+      answers.push(...(await Promise.all(Array.from({ length: 20 }, () => timed(app, '/db/async')))));
+      await sleep(PROBE_INTERVAL_MS / 2);
+    }
+    const elapsed = performance.now() - started;
+    const { accepted } = await proxy.stats();
+    expect(answers.filter((a) => a.status !== 503)).toEqual([]);
+    expect(answers.filter((a) => a.body['error'] !== 'the database is unavailable')).toEqual([]);
+    // 100 refusals, yet the database saw only the probes: one probe at a time, one per interval at
+    // most. A probe may connect twice: a read that failed on a reset connection is retried once.
+    expect(accepted).toBeLessThanOrEqual(2 * (Math.ceil(elapsed / PROBE_INTERVAL_MS) + 1));
+    // Only a probe's own caller learns why it failed; everyone else is refused by the breaker.
+    const tried = answers.filter((a) => a.body['code'] !== 'DB_UNAVAILABLE').length;
+    expect(tried).toBeLessThanOrEqual(accepted);
+
+    // One caller, back to back: right after a probe failed, the next requests are refused at once
+    // (DB_UNAVAILABLE) instead of each becoming a probe of its own.
+    const oneByOne: Array<Record<string, unknown>> = [];
+    for (let i = 0; i < 10; i++) oneByOne.push((await timed(app, '/db/async')).body);
+    const refusedAtOnce = oneByOne.filter((b) => b['code'] === 'DB_UNAVAILABLE').length;
+    expect(refusedAtOnce).toBeGreaterThanOrEqual(oneByOne.length - refusedAtOnce);
+
+    await proxy.restore();
+    // Whatever the reconnect backoff had grown to, it is capped: once the refusal interval and the
+    // cap have passed, the very first query goes through.
+    await sleep(PROBE_INTERVAL_MS + RECONNECT_CAP_MS);
+    const first = await timed(app, '/db/async');
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+  });
 });
 
 describe('optional shedding on event-loop delay', () => {
-  it('refuses workload requests right after a stall, keeps /health, and serves again once the loop is calm', async () => {
-    const app = await startTestApp({ shedLoopDelayMs: 200 });
+  const SHED_MS = 200;
+
+  it('refuses workload requests right after a stall but never /health, /ready or /metrics, and serves again once the loop is calm', async () => {
+    const app = await startTestApp({ shedLoopDelayMs: SHED_MS });
     try {
       expect((await timed(app, '/cpu/async?n=10')).status).toBe(200);
-      expect((await timed(app, '/cpu/blocking?n=500000000')).status).toBe(200); // stalls the loop ~1 s
-      const shed = await timed(app, '/cpu/async?n=10');
-      expect(shed.status).toBe(503);
+      const stall = await timed(app, `/cpu/blocking?n=${SUM_SQUARES_MAX_N}`);
+      expect(stall.status).toBe(200);
+      expect(stall.body['durationMs']).toBeGreaterThan(SHED_MS); // the premise: this machine stalled long enough
+      // The gauge reads the loop's delay every 500 ms; the stall shows in the window it lands in.
+      const shed = await waitFor('a workload request to be shed', async () => {
+        const answer = await timed(app, '/cpu/async?n=10');
+        return answer.status === 503 ? answer : undefined;
+      }, 2_000, 20);
       expect(shed.body).toMatchObject({ error: 'the server is under pressure: its event loop stalled', code: 'UNDER_PRESSURE' });
-      expect(shed.body['eventLoopDelayMs']).toBeGreaterThan(200);
+      expect(shed.body['eventLoopDelayMs']).toBeGreaterThan(SHED_MS);
       expect(shed.headers.get('retry-after')).toBe('1');
-      expect((await timed(app, '/health')).status).toBe(200);
-      await new Promise((resolve) => setTimeout(resolve, 1_200));
-      expect((await timed(app, '/cpu/async?n=10')).status).toBe(200);
+      // Sent together and bracketed by two workload requests that are shed: the pressure was on.
+      const [before, health, ready, metrics, after] = await Promise.all(['/cpu/async?n=10', '/health', '/ready', '/metrics', '/cpu/async?n=10'].map((p) => app.get(p)));
+      expect([before?.status, after?.status]).toEqual([503, 503]);
+      expect([health?.status, ready?.status, metrics?.status]).toEqual([200, 200, 200]);
+      await waitFor('workload requests to be served again', async () => ((await timed(app, '/cpu/async?n=10')).status === 200 ? true : undefined));
     } finally {
       await app.close();
     }
@@ -232,19 +371,20 @@ describe('optional shedding on event-loop delay', () => {
   it('is off by default: the same stall sheds nothing', async () => {
     const app = await startTestApp();
     try {
-      expect((await timed(app, '/cpu/blocking?n=500000000')).status).toBe(200);
+      const stall = await timed(app, `/cpu/blocking?n=${SUM_SQUARES_MAX_N}`);
+      expect(stall.status).toBe(200);
+      expect(stall.body['durationMs']).toBeGreaterThan(SHED_MS);
       expect((await timed(app, '/cpu/async?n=10')).status).toBe(200);
     } finally {
       await app.close();
     }
   });
 });
-
 describe('a worker thread that crashes', () => {
   it('fails only its own request with a 500 JSON, is replaced, and leaves the others unaffected', async () => {
     const app = await startTestApp({ workers: 2, workerEntry: new URL('./fixtures/crashing-worker-boot.cjs', import.meta.url) });
     try {
-      expect((await timed(app, '/ready')).status).toBe(200);
+      await untilReady(app);
       const [other, crashed] = await Promise.all([timed(app, '/cpu/worker?n=200000000'), timed(app, '/cpu/worker?n=4242')]);
       expect(crashed.status).toBe(500);
       expect(crashed.body).toEqual({ error: 'a worker thread failed while running the task; it has been replaced', code: 'WORKER_CRASHED' });
@@ -253,7 +393,7 @@ describe('a worker thread that crashes', () => {
       // The pool is whole again: both threads serve.
       const after = await Promise.all([timed(app, '/cpu/worker?n=1000'), timed(app, '/cpu/worker?n=1000')]);
       expect(after.map((a) => a.status)).toEqual([200, 200]);
-      expect((await timed(app, '/ready')).status).toBe(200);
+      await untilReady(app);
       const metrics = await (await app.get('/metrics')).text();
       expect(metrics).toMatch(/^looplab_request_failures_total\{workload="cpu",mode="worker",reason="worker_crash"\} 1$/m);
     } finally {
@@ -262,24 +402,18 @@ describe('a worker thread that crashes', () => {
   });
 });
 
+
 describe('an abandoned query', () => {
   it('is cancelled on the database server when its request hits the deadline', async () => {
     const app = await startTestApp({ requestTimeoutMs: 500 });
-    const observer = createSql(inject('databaseUrl'), 1);
-    const sleepingQueries = async () =>
-      Number((await observer`select count(*)::int as n from pg_stat_activity where state = 'active' and query like '%pg_sleep%' and pid <> pg_backend_pid()`)[0]?.['n']);
+    const db = databaseObserver(inject('databaseUrl'));
     try {
       const answer = await timed(app, '/db/async?sleep=8000');
       expect(answer.status).toBe(504);
-      let running = await sleepingQueries();
-      for (let i = 0; i < 20 && running > 0; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        running = await sleepingQueries();
-      }
       // Without cancellation the pg_sleep would go on for its full 8 s.
-      expect(running).toBe(0);
+      await waitFor('the query to stop on the database server', async () => ((await db.sleepingQueries()) === 0 ? true : undefined), 6_000);
     } finally {
-      await observer.end();
+      await db.close();
       await app.close();
     }
   });

@@ -6,6 +6,7 @@ import { createApp } from '../../server/app.ts';
 import { createDeps, type DepsOptions } from '../../server/deps.ts';
 import { serverOptions } from '../../server/server-options.ts';
 import type { Logger } from '../../server/logger.ts';
+import { waitFor } from './wait-for.ts';
 
 export interface TestApp {
   /** Base URL, e.g. http://127.0.0.1:41234 */
@@ -51,4 +52,13 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       await deps.close();
     },
   };
+}
+
+/**
+ * Waits until `/ready` is 200. Worker threads boot in the background after the app starts (seconds
+ * on a busy machine), and piscina counts a booting thread as capacity, so tests that count queued
+ * tasks start from here.
+ */
+export async function untilReady(app: TestApp, hangGuardMs = 60_000): Promise<void> {
+  await waitFor('/ready to be 200', async () => ((await app.get('/ready')).status === 200 ? true : undefined), hangGuardMs, 100);
 }
