@@ -27,8 +27,11 @@ afterAll(async () => {
 /** Runs `loadtest/cli.ts` on a tiny matrix and returns its results.json. */
 async function loadtest(args: string[], env: Record<string, string> = {}): Promise<Results> {
   const dir = await mkdtemp(join(out, 'run-'));
-  const tiny = ['--duration', '1', '--warmup', '0', '--connections', '2', '--params', 'fetch.delay=5', '--out', dir];
-  await execFileAsync(process.execPath, [...typeScriptLoaderArgs(), 'loadtest/cli.ts', ...tiny, ...args], { env: { ...process.env, ...env }, timeout: 150_000 });
+  const tiny = ['--duration', '1', '--warmup', '0', '--connections', '2', '--out', dir];
+  // The CLI refuses an option given twice, so the tiny fetch delay joins any --params the test passes.
+  const at = args.indexOf('--params');
+  const withParams = at === -1 ? [...args, '--params', 'fetch.delay=5'] : args.map((arg, i) => (i === at + 1 ? `${arg},fetch.delay=5` : arg));
+  await execFileAsync(process.execPath, [...typeScriptLoaderArgs(), 'loadtest/cli.ts', ...tiny, ...withParams], { env: { ...process.env, ...env }, timeout: 150_000 });
   const [stamp] = await readdir(dir);
   return JSON.parse(await readFile(join(dir, stamp ?? '', 'results.json'), 'utf8')) as Results;
 }
