@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { describe, expect, inject, it } from 'vitest';
 import { typeScriptLoaderArgs } from '../server/offload/loader-args.ts';
 import { freePort } from '../loadtest/free-port.ts';
-import { alive, descendants } from './helpers/processes.ts';
+import { descendants, killLeftoversAfterEach, startLooplab, waitForExit } from './helpers/processes.ts';
 
 const run = promisify(execFile);
 
@@ -24,43 +24,39 @@ it('closing the app releases the worker pool, DB pools and agents so the process
   expect(Date.now() - started).toBeLessThan(20_000);
 });
 
+/** Whatever a failed case left running is killed, so that the next case starts clean. */
+const leaveNothingBehind = killLeftoversAfterEach();
+
 describe('npm start (server/main.ts) with the embedded database and bundled upstream', () => {
   it.each([
     ['Ctrl-C in a terminal (SIGINT to the whole process group)', 'group', 'SIGINT'],
     ['an orchestrator (SIGTERM to the main process only)', 'main', 'SIGTERM'],
   ] as const)('stops everything it started on %s', async (_label, target, signal) => {
     const dataDir = await mkdtemp(join(tmpdir(), 'looplab-main-test-'));
-    const child = spawn(process.execPath, [...typeScriptLoaderArgs(), 'server/main.ts'], {
-      env: { ...process.env, PORT: '0', UPSTREAM_PORT: '0', PG_PORT: String(await freePort()), PG_DATA_DIR: dataDir, DATABASE_URL: '', UPSTREAM_URL: '' },
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const started = await startLooplab(process.execPath, [...typeScriptLoaderArgs(), 'server/main.ts'], {
+      PORT: '0',
+      UPSTREAM_PORT: '0',
+      PG_PORT: String(await freePort()),
+      PG_DATA_DIR: dataDir,
+      DATABASE_URL: '',
+      UPSTREAM_URL: '',
     });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    let output = '';
-    const base = await new Promise<string>((resolve, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /looplab listening on (http:\/\/\S+)/.exec(output);
-        if (match?.[1]) resolve(match[1]);
-      });
-      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      void exited.then(() => reject(new Error(`main exited early:\n${output}`)));
-    });
+    const main = started.child.pid ?? -1;
+    const pids = await descendants(main);
+    leaveNothingBehind([main, ...pids]);
 
     // Worker threads start in the background: /ready turns 200 once they answer (hang guard 60 s).
     let ready = 0;
     for (const until = Date.now() + 60_000; ready !== 200 && Date.now() < until; await new Promise((r) => setTimeout(r, 200))) {
-      ready = (await fetch(`${base}/ready`)).status;
+      ready = (await fetch(`${started.url}/ready`)).status;
     }
     expect(ready).toBe(200);
-    expect(output).toMatch(/curl .*\/hash\/blocking\?cost=100000/);
-    const pids = await descendants(child.pid ?? -1);
+    expect(started.output()).toMatch(/curl .*\/hash\/blocking\?cost=100000/);
     expect(pids.length).toBeGreaterThanOrEqual(2); // at least the database host and the upstream
 
-    process.kill(target === 'group' ? -(child.pid ?? 0) : (child.pid ?? 0), signal);
-    expect(await exited).toBe(0);
-    for (let i = 0; i < 50 && pids.some(alive); i++) await new Promise((r) => setTimeout(r, 100));
-    expect(pids.filter(alive)).toEqual([]);
+    process.kill(target === 'group' ? -main : main, signal);
+    expect(await started.exited).toEqual({ code: 0, signal: null });
+    expect(await waitForExit(pids)).toEqual([]);
     await rm(dataDir, { recursive: true, force: true });
   }, 90_000);
 });

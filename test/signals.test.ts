@@ -3,9 +3,9 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../loadtest/free-port.ts';
-import { descendants, startLooplab, waitForExit } from './helpers/processes.ts';
+import { descendants, killLeftoversAfterEach, startLooplab, waitForExit } from './helpers/processes.ts';
 
 /**
  * `npm start` stopped the way the world stops it: Ctrl-C in a terminal (SIGINT to the whole process
@@ -27,19 +27,9 @@ const LOADS = {
 } as const;
 
 let dataDir = '';
-/** Whatever a failed case left running, killed so that the next case starts clean. */
-let leftovers: number[] = [];
-afterEach(async () => {
-  for (const pid of leftovers) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-  await waitForExit(leftovers);
-  leftovers = [];
-});
+/** Whatever a failed case left running is killed, so that the next case starts clean. */
+const leaveNothingBehind = killLeftoversAfterEach();
+
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'looplab-signals-'));
 });
@@ -77,7 +67,7 @@ describe('npm start, stopped by a real signal under load', () => {
     const agent = new Agent({ connections: paths.length });
     await Promise.all(paths.map(async () => (await request(`${started.url}/health`, { dispatcher: agent })).body.text()));
     const tree = await descendants(top);
-    leftovers = [top, ...tree];
+    leaveNothingBehind([top, ...tree]);
 
     const answers = Promise.all(
       paths.map(async (path) => {

@@ -1,5 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
+import { afterEach } from 'vitest';
 
 const run = promisify(execFile);
 
@@ -64,4 +65,26 @@ export async function startLooplab(command: string, args: string[], env: Record<
     void exited.then(() => reject(new Error(`${command} exited before it listened:\n${output}`)));
   });
   return { child, url, exited, output: () => output };
+}
+
+/**
+ * Registers an `afterEach` that SIGKILLs whatever a case left running (a failed case stops before its
+ * own clean-up), and returns the function a case calls with the pids it started.
+ */
+export function killLeftoversAfterEach(): (pids: number[]) => void {
+  let leftovers: number[] = [];
+  afterEach(async () => {
+    for (const pid of leftovers) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    await waitForExit(leftovers);
+    leftovers = [];
+  });
+  return (pids) => {
+    leftovers = pids;
+  };
 }
