@@ -54,9 +54,10 @@ describe("the server's event-loop delay over a window", () => {
     const figures = windowFigures(before, await scrapeMetrics(app.url));
     const expected = reference();
     // monitorEventLoopDelay({ resolution: 10 }) counted its own 10 ms interval in every sample, so
-    // it read at least 10 ms more than this on a quiet loop (on a busy machine the reference sees the
-    // same preemptions, so the comparison holds there too).
-    expect(Math.abs((figures?.eventLoopDelayP99Ms ?? Infinity) - expected.p99)).toBeLessThan(Math.max(3, expected.p99 * 0.25));
+    // it read at least 10 ms more than this on a quiet loop. The two samplers see mostly the same
+    // preemptions, but not all of them: with a CPU-bound process beside the suite they differed by up
+    // to 7.5 ms, so the bound is 9 ms — below the 10 ms the old floor adds, which it still catches.
+    expect(Math.abs((figures?.eventLoopDelayP99Ms ?? Infinity) - expected.p99)).toBeLessThan(9);
   });
 
   it('sees a 60 ms stall in a 1 s window: max ≈ 60 ms, and p99 time-weighted from it', async () => {
