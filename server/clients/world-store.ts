@@ -83,8 +83,8 @@ export function createSql(databaseUrl: string, max: number): Sql {
     // One query per connection at a time. PostgreSQL's cancel request stops whatever the backend runs
     // when it arrives; with several queries pipelined on a connection, cancelling an abandoned one
     // would stop a neighbour's, and the abandoned one would run on. Waiting queries stay in
-    // postgres.js's own queue, where cancelling one just removes it. (With pipelining, postgres.js
-    // 3.4.9 can also wedge a connection when a pipelined query is cancelled: seen in testing.)
+    // postgres.js's own queue, where cancelling one just removes it. The cost, measured by
+    // `npm run bench` against a pipelining postgres.js pool, is in the README's Overhead section.
     max_pipeline: 1,
     connect_timeout: 5,
     idle_timeout: 30,
