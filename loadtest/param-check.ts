@@ -1,6 +1,6 @@
 import { HttpError } from '../server/http-error.ts';
-import { parseParams } from '../server/params.ts';
-import { findWorkload } from '../server/workloads/registry.ts';
+import { validParams } from '../server/routes/workload-route.ts';
+import { BUILT_IN_REGISTRY } from '../server/workloads/registry.ts';
 import type { WorkloadName } from './types.ts';
 
 /** A workload parameter the server would refuse: what it said, in the words of `--params`. */
@@ -22,11 +22,11 @@ function allowedText(err: HttpError): string {
  * @throws ParamRuleError naming the workload, the parameter and what it allows.
  */
 export function checkWorkloadParams(workload: WorkloadName, params: Readonly<Record<string, string>>): void {
-  const spec = findWorkload(workload);
+  const spec = BUILT_IN_REGISTRY.find(workload);
   if (!spec) throw new ParamRuleError(`unknown workload "${workload}"`);
   const query = new URLSearchParams(params);
   try {
-    spec.check?.(parseParams(spec.params, query));
+    validParams(spec, query);
   } catch (err) {
     if (!(err instanceof HttpError)) throw err;
     const unknown = err.message.startsWith('unknown parameter');

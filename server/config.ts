@@ -43,6 +43,8 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Shed workload requests (503) after an event-loop stall longer than this, ms; 0 = off. */
   readonly shedLoopDelayMs: number;
+  /** Workload files to load beside the built-ins, as absolute paths (WORKLOADS, resolved against the cwd). */
+  readonly workloadFiles: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -74,6 +76,7 @@ export const CONFIG_VARIABLES = {
   KEEP_ALIVE_TIMEOUT_MS: 'idle keep-alive connections are closed after, 0..120000 (default 5000)',
   SHED_LOOP_DELAY_MS: 'refuse workload requests with 503 after an event-loop stall longer than this, 0 (off, default) or 10..60000',
   LOG_LEVEL: `${LOG_LEVELS.join(' | ')} (default info; one line per request at debug)`,
+  WORKLOADS: 'comma-separated paths of workload files to serve beside the built-ins, relative to the directory npm (or node) was started in (default none)',
 } as const;
 
 function readInt(env: Env, name: keyof typeof CONFIG_VARIABLES, fallback: number, min: number, max: number): number {
@@ -109,6 +112,17 @@ function readShedThreshold(env: Env): number {
   const value = readInt(env, 'SHED_LOOP_DELAY_MS', 0, 0, 60_000);
   if (value > 0 && value < 10) throw new ConfigError(`SHED_LOOP_DELAY_MS must be 0 (off) or a whole number from 10 to 60000, got ${value}`);
   return value;
+}
+
+function readWorkloadFiles(env: Env, cwd: string): readonly string[] {
+  const raw = env['WORKLOADS'];
+  if (raw === undefined || raw.trim() === '') return Object.freeze([]);
+  const items = raw.split(',').map((item) => item.trim());
+  if (items.some((item) => item === '')) throw new ConfigError(`WORKLOADS must be a comma-separated list of file paths, got an empty entry in "${raw}"`);
+  // `npm --prefix <repo> start` runs in the repo; INIT_CWD is where the user typed the command, which
+  // is what a relative path in their command line means.
+  const base = env['INIT_CWD'] || cwd;
+  return Object.freeze(items.map((item) => resolve(base, item)));
 }
 
 function readLogLevel(env: Env): LogLevel {
@@ -149,5 +163,6 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     keepAliveTimeoutMs: readInt(env, 'KEEP_ALIVE_TIMEOUT_MS', 5000, 0, 120_000),
     logLevel: readLogLevel(env),
     shedLoopDelayMs: readShedThreshold(env),
+    workloadFiles: readWorkloadFiles(env, cwd),
   });
 }

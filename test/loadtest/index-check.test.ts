@@ -3,10 +3,11 @@ import { DEFAULT_OPTIONS } from '../../loadtest/defaults.ts';
 import { indexProblems } from '../../loadtest/index-check.ts';
 import { WORKLOAD_NAMES } from '../../loadtest/types.ts';
 import { indexRoute } from '../../server/routes/index-route.ts';
+import { BUILT_IN_REGISTRY } from '../../server/workloads/registry.ts';
 
 /** The index this version of the server publishes at GET /, from its own route. */
 async function serverIndex(): Promise<{ endpoints: Array<{ path: string; params?: Record<string, Record<string, unknown>> }> }> {
-  const res = await indexRoute({ dbPool: 10, workers: 2, workerDbPool: 4, uvThreadpoolSize: 4, cpus: 2, node: process.version }).request('/');
+  const res = await indexRoute({ dbPool: 10, workers: 2, workerDbPool: 4, uvThreadpoolSize: 4, cpus: 2, node: process.version }, BUILT_IN_REGISTRY).request('/');
   return (await res.json()) as { endpoints: Array<{ path: string; params?: Record<string, Record<string, unknown>> }> };
 }
 
