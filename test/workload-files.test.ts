@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { typeScriptLoaderArgs } from '../server/offload/loader-args.ts';
+import { typeScriptLoaderArgs } from '../lib/loader-args.ts';
 
 const MAIN = resolve('server/main.ts');
 let dir = '';

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { ServerFacts } from '../deps.ts';
-import { describeAllowed, type ParamSpec } from '../params.ts';
+import { describeAllowed, type ParamSpec } from '../../lib/params.ts';
 import { MODE_TRAITS, MODES } from '../workloads/modes.ts';
 import type { Registry } from '../workloads/registry.ts';
 import type { Workload } from '../workloads/workload.ts';

@@ -1,5 +1,5 @@
 import type { ServerFacts } from '../deps.ts';
-import type { ParamSpecs, ParamValues } from '../params.ts';
+import type { ParamSpecs, ParamValues } from '../../lib/params.ts';
 import { MODE_TRAITS, type Concurrency, type CpuThreads, type Mode } from './modes.ts';
 import type { ModeWait, Workload } from './workload.ts';
 

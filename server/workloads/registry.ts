@@ -1,4 +1,4 @@
-import type { ParamValues, ParamSpecs } from '../params.ts';
+import type { ParamValues, ParamSpecs } from '../../lib/params.ts';
 import { cpuWorkload } from './cpu.ts';
 import { dbWorkload } from './db.ts';
 import { fetchWorkload } from './fetch.ts';

@@ -1,5 +1,5 @@
-import { parseParams, type ParamSpec, type ParamSpecs } from '../params.ts';
-import { HttpError } from '../http-error.ts';
+import { parseParams, type ParamSpec, type ParamSpecs } from '../../lib/params.ts';
+import { HttpError } from '../../lib/http-error.ts';
 import { MODES, type Mode } from './modes.ts';
 import type { BoundModel, FaultDrillUse, ParamProblem, ThreadClients, Workload, WorkloadDefinition, WorkResult } from './workload.ts';
 

@@ -1,6 +1,6 @@
 import type { AsyncClients, SyncClients } from '../clients/index.ts';
 import type { ServerFacts } from '../deps.ts';
-import type { ParamSpecs, ParamValues } from '../params.ts';
+import type { ParamSpecs, ParamValues } from '../../lib/params.ts';
 import type { Mode } from './modes.ts';
 
 export { isMode, MODES, type Mode } from './modes.ts';
