@@ -35,7 +35,8 @@ function describeWorkload(w: Workload) {
     modes: Object.fromEntries(w.modes.map((m) => [m, w.describe[m]])),
     params: Object.fromEntries(Object.entries(w.params).map(([name, spec]) => [name, describeParam(spec)])),
     loadtest: { params: w.loadtestParams },
-    bound: w.bound ? { kind: w.bound.kind, path: `/${w.name}/bound` } : null,
+    // The path answers for every workload: it also checks parameters the way the workload's paths do.
+    bound: { kind: w.bound?.kind ?? null, path: `/${w.name}/bound` },
     ...(w.faultDrill ? { faultDrill: { dependency: w.faultDrill.dependency, path: `/${w.name}/async?${query}` } } : {}),
     example: `/${w.name}/${w.modes.includes('async') ? 'async' : w.modes[0]}`,
   };
