@@ -16,7 +16,7 @@ const MAX_RESTART_SECONDS = 60;
 
 /** The two workloads whose dependencies the drill takes away, and the requests it sends them. */
 const PATHS = { db: '/db/async?queries=1&sleep=5', fetch: '/fetch/async?delay=20' } as const;
-type Target = keyof typeof PATHS;
+export type Target = keyof typeof PATHS;
 const DEPENDENCY: Record<Target, string> = { db: 'database', fetch: 'upstream' };
 
 export interface FaultOptions {
@@ -78,12 +78,25 @@ export interface Outcome {
   latencyMs: number;
 }
 
+/** One answered request of the drill, on the same clock as `events` (seconds from the start of the load). */
+export interface DrillAnswer {
+  workload: Target;
+  dueAtS: number;
+  latencyMs: number;
+  outcome: Answer;
+}
+
 /**
  * Runs constant-rate load on `/db/async` and `/fetch/async` while it stops and restarts the real
  * embedded PostgreSQL and the real upstream, and measures what callers saw and how fast the server
  * recovered by itself. Everything runs in separate processes, started and stopped here.
  */
-export async function runFaultDrill(options: FaultOptions, onStep: (text: string) => void = () => {}): Promise<FaultResults> {
+export async function runFaultDrill(
+  options: FaultOptions,
+  onStep: (text: string) => void = () => {},
+  /** Every answer as it comes: the buckets count requests by the second they were due, not how long they lived. */
+  onAnswer: (answer: DrillAnswer) => void = () => {},
+): Promise<FaultResults> {
   const startedAt = new Date();
   const pgPort = await freePort();
   const dataDir = resolve('.data/postgres-faults');
@@ -119,7 +132,10 @@ export async function runFaultDrill(options: FaultOptions, onStep: (text: string
         maxInFlight: 500,
         timeoutMs: 10_000,
         signal: loadDone.signal,
-        onResult: (dueAt, outcome, latencyMs) => outcomes[workload].push({ dueAt, outcome, latencyMs }),
+        onResult: (dueAt, outcome, latencyMs) => {
+          outcomes[workload].push({ dueAt, outcome, latencyMs });
+          onAnswer({ workload, dueAtS: (dueAt - t0) / 1000, latencyMs, outcome });
+        },
       }),
     );
 
