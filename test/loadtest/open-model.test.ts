@@ -44,9 +44,10 @@ it('measures from intended start times, so a 1 s stall shows in p99 and max', as
   expect(result.errors).toBe(0);
   expect(result.completed).toBe(result.sent);
   expect(requests).toHaveLength(result.completed);
-  // Latency is the time from when the request was due to its answer (not from when it was sent, nor
-  // from the start of the run)...
-  for (const r of requests) expect(Math.abs(r.latencyMs - (r.answeredAt - r.dueAt))).toBeLessThan(1);
+  // Latency is counted from when the request was due (not from the start of the run): never more
+  // than the time from then to when its answer was handed over (0.01 ms for float rounding; the gap
+  // itself is unbounded, a busy machine may pause the process between the two readings)...
+  for (const r of requests) expect(r.latencyMs).toBeLessThanOrEqual(r.answeredAt - r.dueAt + 0.01);
   // ...so a request due during the stall shows at least the rest of the stall (2 ms for the two
   // processes' clock readings)...
   const dueInStall = requests.filter((r) => r.dueAt >= stallFrom && r.dueAt < stallTo);
