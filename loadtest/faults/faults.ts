@@ -96,13 +96,26 @@ export interface Outcome {
   latencyMs: number;
 }
 
+/** One answered request of the drill, on the same clock as `events` (seconds from the start of the load). */
+export interface DrillAnswer {
+  workload: string;
+  dueAtS: number;
+  latencyMs: number;
+  outcome: Answer;
+}
+
 /**
  * Runs constant-rate load on the workloads that declare a database or upstream dependency (the
  * built-ins: `/db/async`, `/fetch/async`) while it stops and restarts the real
  * embedded PostgreSQL and the real upstream, and measures what callers saw and how fast the server
  * recovered by itself. Everything runs in separate processes, started and stopped here.
  */
-export async function runFaultDrill(options: FaultOptions, onStep: (text: string) => void = () => {}): Promise<FaultResults> {
+export async function runFaultDrill(
+  options: FaultOptions,
+  onStep: (text: string) => void = () => {},
+  /** Every answer as it comes: the buckets count requests by the second they were due, not how long they lived. */
+  onAnswer: (answer: DrillAnswer) => void = () => {},
+): Promise<FaultResults> {
   const startedAt = new Date();
   const pgPort = await freePort();
   const dataDir = resolve('.data/postgres-faults');
@@ -140,7 +153,10 @@ export async function runFaultDrill(options: FaultOptions, onStep: (text: string
         maxInFlight: 500,
         timeoutMs: 10_000,
         signal: loadDone.signal,
-        onResult: (dueAt, outcome, latencyMs) => outcomes[workload]?.push({ dueAt, outcome, latencyMs }),
+        onResult: (dueAt, outcome, latencyMs) => {
+          outcomes[workload]?.push({ dueAt, outcome, latencyMs });
+          onAnswer({ workload, dueAtS: (dueAt - t0) / 1000, latencyMs, outcome });
+        },
       }),
     );
 
