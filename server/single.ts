@@ -5,7 +5,7 @@ import type { Config } from './config.ts';
 import { createDeps } from './deps.ts';
 import { startDependencies } from './dependencies.ts';
 import { closeGracefully } from './graceful-close.ts';
-import { describeListenError } from './listen-error.ts';
+import { describeListenError } from '../lib/listen-error.ts';
 import { listenApp } from './listen-app.ts';
 import { reportReadyToParent } from './parent-ipc.ts';
 import { onStopSignals } from './stop-signals.ts';

@@ -1,13 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { freePort } from '../loadtest/free-port.ts';
-import { typeScriptLoaderArgs } from '../server/offload/loader-args.ts';
+import { freePort } from '../lib/free-port.ts';
+import { typeScriptLoaderArgs } from '../lib/loader-args.ts';
 import { serverProcesses } from './helpers/cluster.ts';
-import { descendants, killLeftoversAfterEach, startLooplab, waitForExit } from './helpers/processes.ts';
+import { descendants, killLeftoversAfterEach, refused, startLooplab, waitForExit } from './helpers/processes.ts';
 
 /**
  * A cluster stopped by a real signal with requests in flight in both server processes: every request
@@ -19,16 +18,6 @@ beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'looplab-cluster-'));
 });
 afterAll(() => rm(dataDir, { recursive: true, force: true }));
-
-const refused = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(true));
-  });
 
 const CASES = [
   {

@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { createSql } from '../server/clients/world-store.ts';
-import { typeScriptLoaderArgs } from '../server/offload/loader-args.ts';
-import { readSample } from '../loadtest/server-metrics.ts';
+import { createSql } from '../lib/postgres-sql.ts';
+import { typeScriptLoaderArgs } from '../lib/loader-args.ts';
+import { readSample } from '../loadtest/measure/server-metrics.ts';
 import { serverProcesses, getOnNewConnection, perProcess } from './helpers/cluster.ts';
 import { stillAlive } from './helpers/process-tree.ts';
 import { startServerProcess, type ServerProcess } from './helpers/server-process.ts';

@@ -1,4 +1,4 @@
-import { createSql } from '../clients/world-store.ts';
+import { createSql } from '../../lib/postgres-sql.ts';
 import type { Config } from '../config.ts';
 
 /** What the database allows, read from the server itself. */

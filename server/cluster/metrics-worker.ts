@@ -1,4 +1,4 @@
-import { HttpError } from '../http-error.ts';
+import { HttpError } from '../../lib/http-error.ts';
 import type { Metrics } from '../metrics.ts';
 import { isPrimaryMessage, type ProcessMetrics, type WorkerMessage } from './messages.ts';
 

@@ -1,6 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import { fileURLToPath } from 'node:url';
-import { typeScriptLoaderArgs } from '../offload/loader-args.ts';
+import { typeScriptLoaderArgs } from '../../lib/loader-args.ts';
 import { isWorkerMessage, type PrimaryMessage } from './messages.ts';
 import { createRestartBudget, MAX_RESTARTS, RESTART_WINDOW_MS } from './restart-budget.ts';
 

@@ -7,7 +7,7 @@ import type { Server } from 'node:http';
 import { loadConfig } from '../config.ts';
 import { createDeps } from '../deps.ts';
 import { closeGracefully } from '../graceful-close.ts';
-import { describeListenError } from '../listen-error.ts';
+import { describeListenError } from '../../lib/listen-error.ts';
 import { listenApp } from '../listen-app.ts';
 import { onStopSignals } from '../stop-signals.ts';
 import { createStopSteps } from '../stop-steps.ts';
