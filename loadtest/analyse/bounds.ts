@@ -36,33 +36,40 @@ function ioOrCpuBound(
   facts: ServerFacts,
   baseline: CpuBaseline,
   concurrency: number,
-  workers: number,
+  perProcessWorkers: number,
 ): Bound | null {
   const { mode } = scenario;
   const c = Number.isFinite(concurrency) ? `${concurrency} connections` : 'unlimited arrivals';
+  // In a cluster every process has its own event loop and pools (the facts are per process).
+  const processes = scenario.processes ?? 1;
+  const times = (n: number, what: string) => (processes > 1 ? `${processes} processes × ${n} ${what}` : `${n} ${what}`);
+  const workers = perProcessWorkers * processes;
+  const workersText = times(perProcessWorkers, 'workers');
+  const oneAtATime = processes > 1 ? `${processes} processes × 1 request at a time` : '1 request at a time';
+  const loops = Math.min(processes, concurrency);
   switch (scenario.workload) {
     case 'fetch': {
       const delay = num(params, 'delay', 50);
       const count = num(params, 'count', 1);
       if (delay <= 0) return null;
-      if (mode === 'blocking') return { rps: littles(1, count * delay), basis: `1 request at a time × ${count} call(s) of ${delay} ms in sequence` };
+      if (mode === 'blocking') return { rps: littles(loops, count * delay), basis: `${oneAtATime} × ${count} call(s) of ${delay} ms in sequence` };
       if (mode === 'async') return { rps: littles(concurrency, delay), basis: `${c} each waiting ${delay} ms (calls of a request overlap)` };
-      return { rps: littles(Math.min(concurrency, workers), delay), basis: `min(${c}, ${workers} workers) tasks of ${delay} ms` };
+      return { rps: littles(Math.min(concurrency, workers), delay), basis: `min(${c}, ${workersText}) tasks of ${delay} ms` };
     }
     case 'db': {
       const sleep = num(params, 'sleep', 0);
       const queries = num(params, 'queries', 1);
       if (sleep <= 0) return null;
-      if (mode === 'blocking') return { rps: littles(1, queries * sleep), basis: `1 request at a time × ${queries} quer(ies) of ${sleep} ms in sequence` };
+      if (mode === 'blocking') return { rps: littles(loops, queries * sleep), basis: `${oneAtATime} × ${queries} quer(ies) of ${sleep} ms in sequence` };
       if (mode === 'async') {
         const byConnections = littles(concurrency, sleep);
-        const byPool = littles(facts.dbPool, queries * sleep);
+        const byPool = littles(facts.dbPool * processes, queries * sleep);
         return byPool < byConnections
-          ? { rps: byPool, basis: `DB pool of ${facts.dbPool} × ${queries} quer(ies) of ${sleep} ms` }
+          ? { rps: byPool, basis: `DB pool of ${times(facts.dbPool, '').trim()} × ${queries} quer(ies) of ${sleep} ms` }
           : { rps: byConnections, basis: `${c} each waiting ${sleep} ms` };
       }
       const rounds = Math.ceil(queries / facts.workerDbPool);
-      return { rps: littles(Math.min(concurrency, workers), rounds * sleep), basis: `min(${c}, ${workers} workers) tasks of ${rounds} × ${sleep} ms` };
+      return { rps: littles(Math.min(concurrency, workers), rounds * sleep), basis: `min(${c}, ${workersText}) tasks of ${rounds} × ${sleep} ms` };
     }
     case 'hash':
     case 'cpu': {
@@ -70,14 +77,14 @@ function ioOrCpuBound(
       if (!base || base.msPerRequest <= 0) return null;
       const single = 1000 / base.msPerRequest;
       const offloadsToLibuv = scenario.workload === 'hash' && (params['algo'] ?? 'pbkdf2') !== 'sha256';
-      let threads = 1;
-      let what = 'the event-loop thread';
+      let threads = Math.min(processes, facts.cpus, concurrency);
+      let what = processes > 1 ? `min(${processes} event loops, ${facts.cpus} cores, ${c})` : 'the event-loop thread';
       if (mode === 'async' && offloadsToLibuv) {
-        threads = Math.min(facts.uvThreadpoolSize, facts.cpus, concurrency);
-        what = `min(libuv pool ${facts.uvThreadpoolSize}, ${facts.cpus} cores, ${c})`;
+        threads = Math.min(facts.uvThreadpoolSize * processes, facts.cpus, concurrency);
+        what = `min(libuv pool ${times(facts.uvThreadpoolSize, '').trim()}, ${facts.cpus} cores, ${c})`;
       } else if (mode === 'worker') {
         threads = Math.min(workers, facts.cpus, concurrency);
-        what = `min(${workers} workers, ${facts.cpus} cores, ${c})`;
+        what = `min(${workersText}, ${facts.cpus} cores, ${c})`;
       }
       return { rps: single * threads, basis: `single-thread rate ${single.toFixed(1)}/s × ${what}` };
     }

@@ -52,8 +52,8 @@ export function indexProblems(index: unknown, params: WorkloadParams, workloads:
  */
 export function checkedAgainstIndex(provider: TargetProvider, options: Pick<HarnessOptions, 'params' | 'workloads'>, note: (text: string) => void): TargetProvider {
   return {
-    async start(workers) {
-      const target = await provider.start(workers);
+    async start(workers, processes) {
+      const target = await provider.start(workers, processes);
       const index: unknown = await fetch(`${target.origin}/`, { signal: AbortSignal.timeout(10_000) })
         .then((res) => res.json())
         .catch(() => undefined);

@@ -38,6 +38,8 @@ Options (lists are comma-separated; a list of levels is a sweep; each option at 
   --params LIST        workload parameters, e.g. fetch.delay=100,hash.cost=50000,db.sleep=20; checked
                        with the server's own limits before anything starts (curl <server>/ lists them)
   --workers LIST       worker-pool sizes to sweep; restarts the server per value (not with --url)
+  --processes LIST     server processes to sweep (CLUSTER, node:cluster), ${OPTION_LIMITS.processes.min}..${OPTION_LIMITS.processes.max}; restarts the
+                       server per value (not with --url); --workers and the pools are per process
   --url URL            an already-running server: start nothing
   --probe-rate N       /health probes per second during each run, ${OPTION_LIMITS.probeRate.min}..${OPTION_LIMITS.probeRate.max} (default: ${DEFAULT_OPTIONS.probeRate})
   --out DIR            where results/<timestamp>/ goes (default: ${DEFAULT_OPTIONS.out})

@@ -24,11 +24,3 @@ export function getOnNewConnection(url: string): Promise<{ status: number; body:
       .on('error', reject);
   });
 }
-
-/** Every `name{pid="…"…} value` line of a cluster's `/metrics`, by pid (the labels after pid must match `rest`). */
-export function perProcess(text: string, name: string, rest = ''): Map<number, number> {
-  const found = new Map<number, number>();
-  const escaped = rest.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  for (const m of text.matchAll(new RegExp(`^${name}\\{pid="(\\d+)"${escaped ? `,${escaped}` : ''}\\} ([0-9.eE+-]+)$`, 'gm'))) found.set(Number(m[1]), Number(m[2]));
-  return found;
-}
