@@ -18,6 +18,7 @@ export const DEFAULT_OPTIONS: HarnessOptions = Object.freeze({
   params: {},
   repeat: 1,
   workers: [],
+  processes: [],
   out: 'results',
   json: false,
   compare: undefined,
@@ -34,5 +35,6 @@ export const OPTION_LIMITS = {
   rate: { min: 1, max: 100_000 },
   repeat: { min: 1, max: 20 },
   workers: { min: 1, max: 64 },
+  processes: { min: 1, max: 64 },
   probeRate: { min: 1, max: 200 },
 } as const;

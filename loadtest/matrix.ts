@@ -20,20 +20,26 @@ export interface Progress {
 }
 
 
-/** Every scenario of the matrix, in run order: worker sizes, then workloads, modes and load levels. */
-export function planScenarios(options: HarnessOptions): Scenario[] {
+/** The servers a run starts, in order: each process count (CLUSTER) with each worker-pool size. */
+function serverShapes(options: HarnessOptions): Array<{ processes: number | undefined; workers: number | undefined }> {
+  const processCounts = options.processes.length > 0 ? options.processes : [undefined];
   const workerSizes = options.workers.length > 0 ? options.workers : [undefined];
+  return processCounts.flatMap((processes) => workerSizes.map((workers) => ({ processes, workers })));
+}
+
+/** Every scenario of the matrix, in run order: server shapes, then workloads, modes and load levels. */
+export function planScenarios(options: HarnessOptions): Scenario[] {
   const levels: Array<{ connections: number; rate: number | undefined }> =
     options.rates.length > 0 ? options.rates.map((rate) => ({ connections: 0, rate })) : options.connections.map((connections) => ({ connections, rate: undefined }));
   const scenarios: Scenario[] = [];
-  for (const workers of workerSizes) {
+  for (const { processes, workers } of serverShapes(options)) {
     for (const workload of options.workloads) {
       const query = new URLSearchParams(options.params[workload]).toString();
       // A workload without one of the modes (a file with no async form) has no scenario for it.
       const has = options.discovered?.[workload]?.modes;
       for (const mode of options.modes.filter((m) => !has || has.includes(m))) {
         for (const level of levels) {
-          scenarios.push({ workload, mode, ...level, workers, path: `/${workload}/${mode}${query ? `?${query}` : ''}` });
+          scenarios.push({ workload, mode, ...level, workers, ...(processes !== undefined ? { processes } : {}), path: `/${workload}/${mode}${query ? `?${query}` : ''}` });
         }
       }
     }
@@ -57,9 +63,10 @@ export async function runMatrix(options: HarnessOptions, targets: TargetProvider
   let baseline: CpuBaseline = {};
   let index = 0;
 
-  const workerSizes = options.workers.length > 0 ? options.workers : [undefined];
-  for (const workers of workerSizes) {
-    const target = await targets.start(workers);
+  const shapes = serverShapes(options);
+  for (const shape of shapes) {
+    const { processes, workers } = shape;
+    const target = await targets.start(workers, processes);
     try {
       // Worker threads compile their TypeScript after the server listens; measuring before they are
       // ready would charge their start-up to the first scenario (and to the CPU baseline).
@@ -69,7 +76,7 @@ export async function runMatrix(options: HarnessOptions, targets: TargetProvider
       // The CPU baseline does not depend on the pool size: measure it once, on the first server.
       if (results.length === 0) baseline = await measureCpuBaseline(target.origin, options);
 
-      for (const scenario of scenarios.filter((s) => s.workers === workers)) {
+      for (const scenario of scenarios.filter((s) => s.workers === workers && s.processes === processes)) {
         const runs: RunMeasurement[] = [];
         for (let repeat = 1; repeat <= options.repeat; repeat++) {
           const later = perRun.slice(index + 1).reduce((a, b) => a + b, 0) * options.repeat;
@@ -81,7 +88,7 @@ export async function runMatrix(options: HarnessOptions, targets: TargetProvider
       }
       // The same measurement at the end shows how much the single-thread cost drifted over the run
       // (a machine busy with other work, thermal limits): the CPU bounds are only as good as it is.
-      if (workers === workerSizes.at(-1)) baseline = await remeasureCpuBaseline(target.origin, options, baseline);
+      if (shape === shapes.at(-1)) baseline = await remeasureCpuBaseline(target.origin, options, baseline);
     } finally {
       await target.stop();
     }

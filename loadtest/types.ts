@@ -44,6 +44,8 @@ export interface HarnessOptions {
   repeat: number;
   /** Worker-pool sizes to sweep (restarts the server per value); empty = server default. */
   workers: number[];
+  /** Server process counts to sweep (CLUSTER; restarts the server per value); empty = one process. */
+  processes: number[];
   out: string;
   json: boolean;
   compare: string | undefined;
@@ -144,6 +146,8 @@ export interface Scenario {
   rate: number | undefined;
   /** Worker-pool size when sweeping it; undefined = server default. */
   workers: number | undefined;
+  /** Server processes (CLUSTER) when sweeping them; absent = the server as started (one process). */
+  processes?: number | undefined;
   /** Path and query the scenario requests. */
   path: string;
 }

@@ -19,9 +19,14 @@ export interface Config {
   readonly upstreamUrl: string | undefined;
   /** Port of the bundled upstream when `npm start` launches it (0 = any free port). */
   readonly upstreamPort: number;
+  /**
+   * Server processes sharing the port through `node:cluster` (1 = no cluster: one process, as before).
+   * Every pool size below is per process.
+   */
+  readonly cluster: number;
   /** Connections in the event-loop thread's async DB pool. */
   readonly dbPool: number;
-  /** Threads in the piscina pool used by `worker` mode. */
+  /** Threads in the piscina pool used by `worker` mode (per process). */
   readonly workers: number;
   /** Tasks each worker thread runs at once (piscina's concurrentTasksPerWorker). */
   readonly workerConcurrency: number;
@@ -59,8 +64,9 @@ export const CONFIG_VARIABLES = {
   PG_DATA_DIR: 'data directory of the embedded PostgreSQL (default .data/postgres)',
   UPSTREAM_URL: 'http(s):// base URL of the upstream; when set, the bundled upstream is not started',
   UPSTREAM_PORT: 'port of the bundled upstream, 0..65535 (default 3001)',
+  CLUSTER: 'server processes sharing the port (node:cluster), 1..64 (default 1: a single process); every pool below is per process',
   DB_POOL: 'connections in the async DB pool, 1..100 (default 10)',
-  WORKERS: 'worker threads for worker mode, 1..64 (default: CPU count)',
+  WORKERS: 'worker threads for worker mode, 1..64 (default: CPU count ÷ CLUSTER, at least 1)',
   WORKER_CONCURRENCY: 'tasks each worker thread runs at once, 1..64 (default 1: one task per thread; above 1, cancelled tasks stop inside the worker)',
   WORKER_DB_POOL: 'connections in each worker thread\'s DB pool, 1..20 (default 4)',
   UV_THREADPOOL_SIZE: 'libuv thread pool size used by async crypto, 1..1024 (default 4; read by Node itself)',
@@ -106,7 +112,9 @@ function readLogLevel(env: Env): LogLevel {
  */
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
   const cpus = availableParallelism();
-  const workers = readInt(env, 'WORKERS', Math.max(1, cpus), 1, 64);
+  const cluster = readInt(env, 'CLUSTER', 1, 1, 64);
+  // By default the processes share the cores between them: N processes × (cores ÷ N) workers.
+  const workers = readInt(env, 'WORKERS', Math.max(1, Math.floor(cpus / cluster)), 1, 64);
   const dependencies = readDependencyUrls(env);
   return Object.freeze({
     port: readInt(env, 'PORT', 3000, 0, 65535),
@@ -116,6 +124,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     embeddedPgDataDir: resolve(cwd, env['PG_DATA_DIR'] || '.data/postgres'),
     upstreamUrl: dependencies.upstreamUrl,
     upstreamPort: readInt(env, 'UPSTREAM_PORT', 3001, 0, 65535),
+    cluster,
     dbPool: readInt(env, 'DB_POOL', 10, 1, 100),
     workers,
     workerConcurrency: readInt(env, 'WORKER_CONCURRENCY', 1, 1, 64),

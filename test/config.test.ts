@@ -11,6 +11,7 @@ describe('loadConfig', () => {
       upstreamUrl: undefined,
       embeddedPgPort: 5433,
       embeddedPgDataDir: '/repo/.data/postgres',
+      cluster: 1,
       dbPool: 10,
       workerConcurrency: 1,
       workerDbPool: 4,
@@ -32,6 +33,7 @@ describe('loadConfig', () => {
       embeddedPgPort: 6000,
       embeddedPgDataDir: '/d',
       upstreamPort: 0,
+      cluster: 1,
       dbPool: 3,
       workers: 5,
       workerConcurrency: 3,
@@ -55,7 +57,16 @@ describe('loadConfig', () => {
     expect(loadConfig({}, '/repo').workloadFiles).toEqual([]);
   });
 
+  it('shares the cores between cluster processes unless WORKERS is given, which is then per process', () => {
+    const cpus = loadConfig({}).workers;
+    expect(loadConfig({ CLUSTER: '2' }).workers).toBe(Math.max(1, Math.floor(cpus / 2)));
+    expect(loadConfig({ CLUSTER: '64' }).workers).toBe(1);
+    expect(loadConfig({ CLUSTER: '2', WORKERS: '3' })).toMatchObject({ cluster: 2, workers: 3, workerQueue: 48 });
+  });
+
   it.each([
+    [{ CLUSTER: '0' }, /^CLUSTER must be a whole number from 1 to 64, got 0$/],
+    [{ CLUSTER: '65' }, /^CLUSTER must be a whole number from 1 to 64, got 65$/],
     [{ PORT: '70000' }, /^PORT must be a whole number from 0 to 65535, got 70000$/],
     [{ PORT: '3e3' }, /^PORT must be a whole number from 0 to 65535, got "3e3"$/],
     [{ DB_POOL: '0' }, /^DB_POOL must be a whole number from 1 to 100/],

@@ -23,18 +23,27 @@ export function computeBound(scenario: Scenario, model: BoundAnswer | null, fact
   return bound;
 }
 
-function modelBound(scenario: Scenario, model: BoundAnswer, facts: ServerFacts, baseline: CpuBaseline, concurrency: number, workers: number): Bound | null {
+function modelBound(scenario: Scenario, model: BoundAnswer, facts: ServerFacts, baseline: CpuBaseline, concurrency: number, perProcessWorkers: number): Bound | null {
   const c = Number.isFinite(concurrency) ? `${concurrency} connections` : 'unlimited arrivals';
+  // In a cluster every process has its own event loop and pools (the facts are per process).
+  const processes = scenario.processes ?? 1;
+  const times = (n: number) => (processes > 1 ? `${processes} processes × ${n}` : `${n}`);
+  const workers = perProcessWorkers * processes;
   if (model.kind === 'wait') {
     const wait = model.modes[scenario.mode as keyof typeof model.modes];
     if (!wait || wait.ms <= 0) return null;
     const what = wait.basis ?? `${wait.ms} ms`;
     const [n, who] =
-      wait.concurrency === 'one' ? [1, '1 request at a time ×'] : wait.concurrency === 'workers' ? [Math.min(concurrency, workers), `min(${c}, ${workers} workers) tasks of`] : [concurrency, `${c} each waiting`];
+      wait.concurrency === 'one'
+        ? [Math.min(processes, concurrency), processes > 1 ? `${processes} processes × 1 request at a time ×` : '1 request at a time ×']
+        : wait.concurrency === 'workers'
+          ? [Math.min(concurrency, workers), `min(${c}, ${times(perProcessWorkers)} workers) tasks of`]
+          : [concurrency, `${c} each waiting`];
     const byWait = { rps: littles(n, wait.ms), basis: `${who} ${what}` };
     if (!wait.pool) return byWait;
-    const byPool = littles(wait.pool.size, wait.pool.holdMs);
-    return byPool < byWait.rps ? { rps: byPool, basis: wait.pool.basis } : byWait;
+    const byPool = littles(wait.pool.size * processes, wait.pool.holdMs);
+    if (byPool >= byWait.rps) return byWait;
+    return { rps: byPool, basis: processes > 1 ? `${processes} processes × ${wait.pool.basis}` : wait.pool.basis };
   }
   const threads = model.modes[scenario.mode as keyof typeof model.modes]?.threads;
   const base = baseline[scenario.workload];
@@ -42,9 +51,11 @@ function modelBound(scenario: Scenario, model: BoundAnswer, facts: ServerFacts, 
   const single = 1000 / base.msPerRequest;
   const [n, what] =
     threads === 'libuv'
-      ? [Math.min(facts.uvThreadpoolSize, facts.cpus, concurrency), `min(libuv pool ${facts.uvThreadpoolSize}, ${facts.cpus} cores, ${c})`]
+      ? [Math.min(facts.uvThreadpoolSize * processes, facts.cpus, concurrency), `min(libuv pool ${times(facts.uvThreadpoolSize)}, ${facts.cpus} cores, ${c})`]
       : threads === 'workers'
-        ? [Math.min(workers, facts.cpus, concurrency), `min(${workers} workers, ${facts.cpus} cores, ${c})`]
-        : [1, 'the event-loop thread'];
+        ? [Math.min(workers, facts.cpus, concurrency), `min(${times(perProcessWorkers)} workers, ${facts.cpus} cores, ${c})`]
+        : processes > 1
+          ? [Math.min(processes, facts.cpus, concurrency), `min(${processes} event loops, ${facts.cpus} cores, ${c})`]
+          : [1, 'the event-loop thread'];
   return { rps: single * n, basis: `single-thread rate ${single.toFixed(1)}/s × ${what}` };
 }

@@ -128,6 +128,7 @@ export function parseOptions(argv: readonly string[], cwd: string = process.env[
         repeat: { type: 'string' },
         params: { type: 'string' },
         workers: { type: 'string' },
+        processes: { type: 'string' },
         url: { type: 'string' },
         'probe-rate': { type: 'string' },
         out: { type: 'string' },
@@ -155,6 +156,7 @@ export function parseOptions(argv: readonly string[], cwd: string = process.env[
     repeat: values.repeat ? parseIntValue(values.repeat, 'repeat', OPTION_LIMITS.repeat) : DEFAULT_OPTIONS.repeat,
     params: parseParams(values.params),
     workers: values.workers ? parseIntList(values.workers, 'workers', OPTION_LIMITS.workers) : [],
+    processes: values.processes ? parseIntList(values.processes, 'processes', OPTION_LIMITS.processes) : [],
     url: parseUrl(values.url),
     probeRate: values['probe-rate'] ? parseIntValue(values['probe-rate'], 'probe-rate', OPTION_LIMITS.probeRate) : DEFAULT_OPTIONS.probeRate,
     out: values.out ?? DEFAULT_OPTIONS.out,
@@ -169,6 +171,9 @@ export function parseOptions(argv: readonly string[], cwd: string = process.env[
   }
   if (options.url && options.workers.length > 0) {
     throw new OptionsError('--workers restarts the server per value, so it cannot be combined with --url');
+  }
+  if (options.url && options.processes.length > 0) {
+    throw new OptionsError('--processes restarts the server per value, so it cannot be combined with --url');
   }
   if (values.connections && options.rates.length > 0) {
     throw new OptionsError('--connections (closed model) and --rate (open model) exclude each other');

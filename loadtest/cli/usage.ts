@@ -42,6 +42,8 @@ Options (lists are comma-separated; a list of levels is a sweep; each option at 
                        workload's load-test defaults (the index's "loadtest"); checked by the server
                        itself before any load (curl <server>/ lists them)
   --workers LIST       worker-pool sizes to sweep; restarts the server per value (not with --url)
+  --processes LIST     server processes to sweep (CLUSTER, node:cluster), ${OPTION_LIMITS.processes.min}..${OPTION_LIMITS.processes.max}; restarts the
+                       server per value (not with --url); --workers and the pools are per process
   --url URL            an already-running server: start nothing
   --probe-rate N       /health probes per second during each run, ${OPTION_LIMITS.probeRate.min}..${OPTION_LIMITS.probeRate.max} (default: ${DEFAULT_OPTIONS.probeRate})
   --out DIR            where results/<timestamp>/ goes (default: ${DEFAULT_OPTIONS.out})

@@ -83,7 +83,8 @@ export async function discover(origin: string, options: HarnessOptions): Promise
  */
 export async function discoverPlan(targets: TargetProvider, options: HarnessOptions): Promise<{ options: HarnessOptions; targets: TargetProvider }> {
   const first = options.workers[0];
-  const target = await targets.start(first);
+  const firstProcesses = options.processes[0];
+  const target = await targets.start(first, firstProcesses);
   let resolved: HarnessOptions;
   try {
     await waitUntilReady(target.origin);
@@ -96,13 +97,13 @@ export async function discoverPlan(targets: TargetProvider, options: HarnessOpti
   return {
     options: resolved,
     targets: {
-      async start(workers) {
-        if (waiting && workers === first) {
+      async start(workers, processes) {
+        if (waiting && workers === first && processes === firstProcesses) {
           const t = waiting;
           waiting = undefined;
           return t;
         }
-        return targets.start(workers);
+        return targets.start(workers, processes);
       },
       async close() {
         await waiting?.stop();

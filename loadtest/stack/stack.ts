@@ -13,9 +13,9 @@ export interface Target {
   stop(): Promise<void>;
 }
 
-/** Produces a server per worker-pool size (undefined = the server's default). */
+/** Produces a server per worker-pool size and process count (undefined = the server's default). */
 export interface TargetProvider {
-  start(workers: number | undefined): Promise<Target>;
+  start(workers: number | undefined, processes?: number): Promise<Target>;
   close(): Promise<void>;
 }
 
@@ -116,11 +116,11 @@ export async function localStack(env: { databaseUrl?: string | undefined; upstre
     const dbUrl = databaseUrl;
     const upUrl = upstreamUrl;
     return {
-      async start(workers) {
+      async start(workers, processes) {
         const server = await startChild(
           new URL('../../server/main.ts', import.meta.url),
           'looplab server',
-          { PORT: '0', HOST: '127.0.0.1', DATABASE_URL: dbUrl, UPSTREAM_URL: upUrl, ...workloads, ...(workers ? { WORKERS: String(workers) } : {}) },
+          { PORT: '0', HOST: '127.0.0.1', DATABASE_URL: dbUrl, UPSTREAM_URL: upUrl, ...workloads, ...(workers ? { WORKERS: String(workers) } : {}), ...(processes ? { CLUSTER: String(processes) } : {}) },
           { quiet: true },
         );
         return { origin: server.url, stop: () => server.stop() };

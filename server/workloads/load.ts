@@ -69,3 +69,17 @@ export async function loadWorkloads(files: readonly string[]): Promise<Registry>
   }
   return createRegistry(loaded);
 }
+
+/**
+ * {@link loadWorkloads} for an entry point: a bad file is one line on stderr and exit 1, before anything
+ * has been started (the server, a cluster's primary and each of its processes all load the same files).
+ */
+export async function loadWorkloadsOrExit(files: readonly string[]): Promise<Registry> {
+  try {
+    return await loadWorkloads(files);
+  } catch (err) {
+    if (!(err instanceof WorkloadFileError)) throw err;
+    console.error(`looplab: ${err.message}`);
+    process.exit(1);
+  }
+}

@@ -65,4 +65,15 @@ describe('computeBound', () => {
     expect(computeBound(scenario('fetch', 'async', 0, 100), await model('fetch', { delay: '50' }), facts, {})).toEqual({ rps: 100, basis: 'the offered rate, 100/s' });
     expect(computeBound(scenario('fetch', 'blocking', 0, 100), await model('fetch', { delay: '50', count: '1' }), facts, {})?.rps).toBeCloseTo(20);
   });
+
+  it('cluster: each process adds an event loop and its own pools, never more cores', async () => {
+    const inCluster = (workload: WorkloadName, mode: ModeName, processes: number, connections = 20): Scenario => ({ ...scenario(workload, mode, connections), processes });
+    const baseline = { hash: { msPerRequest: 25, samples: 7, atEndMs: null }, cpu: { msPerRequest: 50, samples: 7, atEndMs: null } };
+    expect(computeBound(inCluster('db', 'blocking', 2), await model('db', { sleep: '20', queries: '1' }), facts, {})).toEqual({ rps: 100, basis: '2 processes × 1 request at a time × 1 quer(ies) of 20 ms in sequence' });
+    expect(computeBound(inCluster('db', 'blocking', 4, 3), await model('db', { sleep: '20', queries: '1' }), facts, {})?.rps).toBeCloseTo(150); // 3 connections: 3 loops busy
+    expect(computeBound(inCluster('db', 'async', 2, 50), await model('db', { sleep: '20', queries: '2' }), facts, {})?.rps).toBeCloseTo(500); // pool 2 × 10
+    expect(computeBound(inCluster('fetch', 'worker', 2), await model('fetch', { delay: '50' }), facts, {})?.basis).toBe('min(20 connections, 2 processes × 2 workers) tasks of 50 ms');
+    expect(computeBound(inCluster('cpu', 'blocking', 2), await model('cpu', {}), facts, baseline)?.rps).toBeCloseTo(40);
+    expect(computeBound(inCluster('cpu', 'worker', 4), await model('cpu', {}), facts, baseline)?.rps).toBeCloseTo(40); // 8 workers, 2 cores
+  });
 });

@@ -10,7 +10,7 @@ describe('parseOptions', () => {
   it('reads lists, sweeps, parameters and flags', () => {
     const options = parseOptions([
       '--workloads', 'hash,fetch', '--modes', 'blocking,worker', '--connections', '10,50,100', '--duration', '10',
-      '--warmup', '0', '--params', 'fetch.delay=100,hash.cost=50000,db.sleep=20', '--repeat', '3', '--workers', '1,2,4',
+      '--warmup', '0', '--params', 'fetch.delay=100,hash.cost=50000,db.sleep=20', '--repeat', '3', '--workers', '1,2,4', '--processes', '1,2',
       '--out', 'x', '--json', '--threshold', 'fetch.async.p99<300', '--threshold', 'hash.worker.rps>=1.5*hash.blocking.rps',
     ]);
     expect(options).toMatchObject({
@@ -21,6 +21,7 @@ describe('parseOptions', () => {
       warmup: 0,
       repeat: 3,
       workers: [1, 2, 4],
+      processes: [1, 2],
       out: 'x',
       json: true,
       thresholds: ['fetch.async.p99<300', 'hash.worker.rps>=1.5*hash.blocking.rps'],
@@ -68,6 +69,9 @@ describe('parseOptions', () => {
     [['--faults', '--rate', '10,20'], /--faults takes one --rate value, not a list/],
     [['--url', 'ftp://x'], /--url: only http: and https:/],
     [['--url', 'http://x:3000', '--workers', '2'], /--workers restarts the server per value, so it cannot be combined with --url/],
+    [['--url', 'http://x:3000', '--processes', '2'], /--processes restarts the server per value, so it cannot be combined with --url/],
+    [['--processes', '0'], /--processes/],
+    [['--processes', '65'], /--processes/],
     [['--connections', '5', '--rate', '10'], /exclude each other/],
     [['--nope'], /Unknown option '--nope'/],
     [['stray'], /positional/i],
