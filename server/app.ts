@@ -9,7 +9,7 @@ import { incomingHeader } from './routes/node-bindings.ts';
 import { opsRoutes } from './routes/ops-routes.ts';
 import { recordRequest } from './routes/request-record.ts';
 import { requestId } from './routes/request-id.ts';
-import { mountWorkloads, unknownWorkloadOrMode } from './routes/workload-route.ts';
+import { mountWorkloads, routeModes, unknownWorkloadOrMode } from './routes/workload-route.ts';
 import { WORKLOADS } from './workloads/registry.ts';
 
 export interface AppOptions {
@@ -43,12 +43,13 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Hono<AppEnv>
   app.use(requestId);
   app.use(onlyReadsWithoutBodies);
   app.route('/', opsRoutes(deps));
-  app.route('/', indexRoute(deps.about));
+  app.route('/', indexRoute(deps.about, routeModes(deps)));
 
   mountWorkloads(app, deps, { requestTimeoutMs: options.requestTimeoutMs ?? 30_000, logger });
+  const modes = routeModes(deps);
 
   app.notFound(function notFound(c) {
-    const unknown = unknownWorkloadOrMode(c.req.path);
+    const unknown = unknownWorkloadOrMode(c.req.path, modes);
     if (unknown) return c.json(unknown.toBody(), 404);
     return c.json(
       { error: 'not found', path: c.req.path, endpoints: ['/', '/health', '/ready', '/metrics', ...Object.keys(WORKLOADS).map((w) => `/${w}/:mode`)] },

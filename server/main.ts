@@ -16,6 +16,8 @@ import { serverOptions } from './server-options.ts';
 import { createLogger } from './logger.ts';
 import { describeListenError } from './listen-error.ts';
 import { closeGracefully } from './graceful-close.ts';
+import { serverQueueOptions } from './queue/backend.ts';
+import { startLocalWorkers } from './queue/local-workers.ts';
 
 
 function readConfig(): Config {
@@ -102,8 +104,13 @@ try {
   }
   await migrate(databaseUrl);
 
-  const deps = createDeps({ ...config, databaseUrl, upstreamUrl });
+  const jobQueue = config.queue.enabled ? serverQueueOptions(config.queue, databaseUrl) : undefined;
+  const deps = createDeps({ ...config, databaseUrl, upstreamUrl, ...(jobQueue ? { jobQueue } : {}) });
   stopSteps.push({ name: 'pools', stop: () => deps.close() });
+  if (jobQueue && config.queue.workers > 0) {
+    const queueWorkers = await startLocalWorkers(config.queue.workers, { DATABASE_URL: databaseUrl, UPSTREAM_URL: upstreamUrl });
+    stopSteps.push({ name: 'queue workers', stop: () => queueWorkers.stop() });
+  }
 
   const server = serve({ fetch: createApp(deps, { requestTimeoutMs: config.requestTimeoutMs, logger: createLogger(config.logLevel) }).fetch, port: config.port, hostname: config.host, serverOptions: serverOptions(config) }, (info: AddressInfo) =>
     printBanner({ info, config, upstreamUrl, embeddedDb: !config.databaseUrl }),

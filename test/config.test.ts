@@ -46,6 +46,7 @@ describe('loadConfig', () => {
       keepAliveTimeoutMs: 5000,
       logLevel: 'info',
       shedLoopDelayMs: 0,
+      queue: { enabled: true, redisUrl: undefined, workers: 1, concurrency: 1, max: 16, keep: 1000, lockMs: 5000, stalledMs: 5000 },
     });
   });
 

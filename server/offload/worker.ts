@@ -6,9 +6,8 @@ import { workerData } from 'piscina';
 import type { AsyncClients } from '../clients/index.ts';
 import { createUpstreamClient } from '../clients/upstream-client.ts';
 import { createWorldStore } from '../clients/world-store.ts';
-import { findWorkload } from '../workloads/registry.ts';
 import { watchCancelFlag } from './cancel-flag.ts';
-import { toErrorData } from './error-data.ts';
+import { runWorkloadToOutcome } from './run-workload.ts';
 import type { WorkerOutcome, WorkerSettings, WorkerTask } from './worker-protocol.ts';
 
 const settings = workerData as WorkerSettings;
@@ -21,11 +20,7 @@ export default async function runTask(task: WorkerTask): Promise<WorkerOutcome> 
   if (task.kind === 'ping') return { ok: true, result: {} };
   const cancel = task.cancel ? watchCancelFlag(task.cancel) : undefined;
   try {
-    const workload = findWorkload(task.workload);
-    if (!workload) throw new Error(`unknown workload ${task.workload}`);
-    return { ok: true, result: await workload.inWorker(task.params, clients, cancel?.signal) };
-  } catch (err) {
-    return { ok: false, error: toErrorData(err) };
+    return await runWorkloadToOutcome(task.workload, task.params, clients, cancel?.signal);
   } finally {
     cancel?.finish();
   }

@@ -5,18 +5,32 @@ import { failureReason, toHttpError } from '../error-mapping.ts';
 import { HttpError } from '../http-error.ts';
 import { parseParams } from '../params.ts';
 import { findWorkload, WORKLOADS } from '../workloads/registry.ts';
-import { isMode, MODES, type Mode, type Workload, type WorkResult } from '../workloads/workload.ts';
+import { MODES, type Mode, type Workload, type WorkResult } from '../workloads/workload.ts';
 import type { AppEnv, WorkLabel } from './app-env.ts';
 import { setResponseHeader } from './node-bindings.ts';
 import { recordRequest } from './request-record.ts';
 import { RequestSignal } from './request-signal.ts';
 
-function run(workload: Workload, mode: Exclude<Mode, 'blocking'>, params: Record<string, number | string>, deps: AppDeps, signal: AbortSignal): Promise<WorkResult> {
+/**
+ * The in-process modes every workload implements, plus `queue`, which runs the worker form in a
+ * queue worker process (server/queue/) and is mounted only when the server has a queue.
+ */
+export type RouteMode = Mode | 'queue';
+
+/** The modes this server serves, in the order the index and the 404 list them. */
+export function routeModes(deps: Pick<AppDeps, 'queue'>): readonly RouteMode[] {
+  return deps.queue ? [...MODES, 'queue'] : MODES;
+}
+
+function run(workload: Workload, mode: Exclude<RouteMode, 'blocking'>, params: Record<string, number | string>, deps: AppDeps, signal: AbortSignal, timeoutMs: number): Promise<WorkResult> {
   switch (mode) {
     case 'async':
       return workload.async(params, deps.clients, signal);
     case 'worker':
       return deps.pool.run(workload.name, params, signal);
+    case 'queue':
+      if (!deps.queue) throw new Error('queue mode is not mounted without a queue');
+      return deps.queue.run(workload.name, params, signal, Date.now() + timeoutMs);
   }
 }
 
@@ -72,16 +86,16 @@ export interface WorkloadRouteOptions {
  */
 export function mountWorkloads(app: Hono<AppEnv>, deps: AppDeps, options: WorkloadRouteOptions): void {
   for (const workload of Object.values(WORKLOADS)) {
-    for (const mode of MODES) app.get(`/${workload.name}/${mode}`, workloadHandler(workload, mode, deps, options));
+    for (const mode of routeModes(deps)) app.get(`/${workload.name}/${mode}`, workloadHandler(workload, mode, deps, options));
   }
 }
 
 /** The 404 for a `/<workload>/<mode>`-shaped path that names an unknown workload or mode, else undefined. */
-export function unknownWorkloadOrMode(path: string): HttpError | undefined {
+export function unknownWorkloadOrMode(path: string, modes: readonly RouteMode[]): HttpError | undefined {
   const match = /^\/([^/]+)\/([^/]+)$/.exec(path);
   if (!match) return undefined;
   if (!findWorkload(match[1] as string)) return new HttpError(404, 'unknown workload', { workloads: Object.keys(WORKLOADS) });
-  if (!isMode(match[2] as string)) return new HttpError(404, 'unknown mode', { modes: MODES });
+  if (!(modes as readonly string[]).includes(match[2] as string)) return new HttpError(404, 'unknown mode', { modes });
   return undefined;
 }
 
@@ -91,7 +105,7 @@ export function unknownWorkloadOrMode(path: string): HttpError | undefined {
  * Blocking work cannot be interrupted (nothing can stop synchronous code on the event loop); its
  * parameters bound it instead. Async and worker work stop at the deadline or when the client leaves.
  */
-function workloadHandler(workload: Workload, mode: Mode, deps: AppDeps, { requestTimeoutMs, logger }: WorkloadRouteOptions) {
+function workloadHandler(workload: Workload, mode: RouteMode, deps: AppDeps, { requestTimeoutMs, logger }: WorkloadRouteOptions) {
   const work: WorkLabel = Object.freeze({ workload: workload.name, mode });
   const timingDesc = `;desc="${workload.name}/${mode}"`;
   return async function handleWorkload(c: Context<AppEnv>) {
@@ -113,7 +127,7 @@ function workloadHandler(workload: Workload, mode: Mode, deps: AppDeps, { reques
         result = workload.blocking(params, deps.syncIo);
       } else {
         request = new RequestSignal(c.req.raw.signal, requestTimeoutMs);
-        result = await untilAborted(run(workload, mode, params, deps, request.signal), request.signal);
+        result = await untilAborted(run(workload, mode, params, deps, request.signal, requestTimeoutMs), request.signal);
       }
     } catch (err) {
       const httpError = describeFailure(err, workload.name, request, c.req.raw.signal, requestTimeoutMs);

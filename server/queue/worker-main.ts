@@ -1,0 +1,66 @@
+/**
+ * `npm run worker`: one queue worker process. It reads the same environment as the server, opens its
+ * own DB pool (WORKER_DB_POOL) and upstream client, and runs QUEUE_CONCURRENCY jobs at once from the
+ * BullMQ queue — on any machine that reaches the queue's backend, the database and the upstream.
+ * The server starts QUEUE_WORKERS of these itself (local-workers.ts); started by hand it needs
+ * DATABASE_URL and UPSTREAM_URL, since it starts neither.
+ */
+import { createUpstreamClient } from '../clients/upstream-client.ts';
+import { createWorldStore } from '../clients/world-store.ts';
+import { ConfigError, loadConfig, type Config } from '../config.ts';
+import { failToParent, serveParent } from '../processes/child-process.ts';
+import { describeBackend, queueBackendOf } from './backend.ts';
+import { createQueueWorker } from './queue-worker.ts';
+
+function configOrFail(): Config & { databaseUrl: string; upstreamUrl: string } {
+  try {
+    const config = loadConfig();
+    const { databaseUrl, upstreamUrl } = config;
+    if (!databaseUrl || !upstreamUrl) throw new ConfigError('a queue worker needs DATABASE_URL and UPSTREAM_URL: it starts neither a database nor an upstream');
+    if (!config.queue.enabled) throw new ConfigError('QUEUE=off: there is no queue to work for');
+    return { ...config, databaseUrl, upstreamUrl };
+  } catch (err) {
+    failToParent(`looplab worker: ${err instanceof Error ? err.message : String(err)}`);
+    throw err; // not reached: failToParent exits
+  }
+}
+
+const config = configOrFail();
+const backend = queueBackendOf(config.queue.redisUrl, config.databaseUrl);
+const clients = {
+  db: createWorldStore(config.databaseUrl, config.workerDbPool),
+  upstream: createUpstreamClient(config.upstreamUrl, config.upstreamTimeoutMs),
+};
+const worker = createQueueWorker({
+  backend,
+  clients,
+  concurrency: config.queue.concurrency,
+  lockMs: config.queue.lockMs,
+  stalledMs: config.queue.stalledMs,
+  keep: config.queue.keep,
+});
+
+async function shutdown(): Promise<void> {
+  await worker.close(); // lets running jobs finish
+  await Promise.all([clients.db.close(), clients.upstream.close()]);
+}
+
+try {
+  await worker.ready;
+} catch (err) {
+  failToParent(`looplab worker: the queue is unreachable (${describeBackend(backend)}): ${err instanceof Error ? err.message : String(err)}`);
+}
+const line = `looplab queue worker ${process.pid}: ${describeBackend(backend)}, ${config.queue.concurrency} job(s) at once`;
+if (process.send) {
+  serveParent(line, shutdown);
+} else {
+  console.log(`${line}; Ctrl-C stops it after its running jobs`);
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    void shutdown().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
