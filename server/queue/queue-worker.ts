@@ -65,6 +65,8 @@ function buildQueueWorker<B extends IQueueBackend, C>(factory: BackendFactory<B,
     const started = performance.now();
     try {
       const outcome = await runWorkloadToOutcome(workload, params, clients, signal);
+      // Stopped half-way because its caller left: a failed job, not a completed one.
+      if (signal.aborted) throw new UnrecoverableError(`cancelled: ${signal.reason instanceof Error ? signal.reason.message : String(signal.reason)}`);
       return { ...outcome, waitMs: processedOn - job.timestamp, runMs: performance.now() - started };
     } finally {
       dispose();
