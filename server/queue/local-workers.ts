@@ -1,5 +1,5 @@
-import { startChild, type ManagedChild } from '../processes/child-process.ts';
-import { siblingFile } from '../offload/loader-args.ts';
+import { startChild, type ManagedChild } from '../../lib/child-process.ts';
+import { siblingFile } from '../../lib/loader-args.ts';
 
 /** How long a dead queue worker's slot stays empty before another is started (no crash loop at full speed). */
 const RESTART_DELAY_MS = 1_000;

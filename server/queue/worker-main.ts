@@ -8,7 +8,7 @@
 import { createUpstreamClient } from '../clients/upstream-client.ts';
 import { createWorldStore } from '../clients/world-store.ts';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
-import { failToParent, serveParent } from '../processes/child-process.ts';
+import { failToParent, serveParent } from '../../lib/child-process.ts';
 import { describeBackend, queueBackendOf } from './backend.ts';
 import { createQueueWorker } from './queue-worker.ts';
 

@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { Queue, type BackendFactory, type IQueueBackend, type JobState } from 'bullmq';
-import { freePort } from '../../loadtest/free-port.ts';
+import { freePort } from '../../lib/free-port.ts';
 import { withQueueBackend, type QueueBackend } from '../../server/queue/backend.ts';
 import { QUEUE_NAME, type JobData } from '../../server/queue/protocol.ts';
 import { waitFor } from './wait-for.ts';
