@@ -124,6 +124,23 @@ describe.each([
     for (const job of ended.filter((j) => j.data.params['delay'] === waiting)) expect(job.failedReason).toMatch(/^(cancelled|discarded): /);
   }, 120_000);
 
+  it.skipIf(skip)('cancels the running job in its worker when the client hangs up', async () => {
+    const server = await start({ QUEUE_WORKERS: '1' });
+    const delay = uniqueDelay(8000);
+    const mine = (data: { params: Record<string, unknown> }) => data.params['delay'] === delay;
+    const client = new AbortController();
+    const request = fetch(`${server.url}/fetch/queue?delay=${delay}`, { signal: client.signal }).catch(() => 'hung up');
+    await waitFor('the job to run', async () => ((await inspector.find(mine, ['active'])).length > 0 ? true : undefined), 20_000);
+    client.abort();
+    expect(await request).toBe('hung up');
+    // Failed with "cancelled", not completed after its 8+ s upstream call.
+    const [job] = await waitFor('the job to end', async () => {
+      const ended = await inspector.find(mine, ['failed', 'completed']);
+      return ended.length > 0 ? ended : undefined;
+    }, 30_000);
+    expect([job?.state, job?.failedReason]).toEqual(['failed', expect.stringMatching(/^cancelled: /)]);
+  }, 120_000);
+
   it.skipIf(skip)('keeps at most QUEUE_KEEP completed jobs', async () => {
     const server = await start({ QUEUE_WORKERS: '1', QUEUE_KEEP: '3' });
     for (let i = 0; i < 6; i++) expect((await fetch(`${server.url}/hash/queue?cost=1000`)).status).toBe(200);
