@@ -37,7 +37,7 @@ export function createQueueWorker(options: QueueWorkerOptions): QueueWorker {
 /** Aborts when BullMQ cancels the job (its caller left) or at the job's deadline, whichever is first. */
 function jobSignal(cancelled: AbortSignal | undefined, deadline: number): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new DOMException('the job reached its deadline', 'TimeoutError')), deadline - Date.now());
+  const timer = setTimeout(() => controller.abort(new DOMException('the job reached its deadline', 'TimeoutError')), Math.max(0, deadline - Date.now()));
   const onCancel = () => controller.abort(cancelled?.reason);
   cancelled?.addEventListener('abort', onCancel, { once: true });
   return {

@@ -1,38 +1,7 @@
-import { spawn, spawnSync } from 'node:child_process';
 import { Queue, type BackendFactory, type IQueueBackend, type JobState } from 'bullmq';
-import { freePort } from '../../lib/free-port.ts';
+export { hasRedisServer, startRedis, type RedisServer } from '../../lib/redis-server.ts';
 import { withQueueBackend, type QueueBackend } from '../../server/queue/backend.ts';
 import { QUEUE_NAME, type JobData } from '../../server/queue/protocol.ts';
-import { waitFor } from './wait-for.ts';
-
-export interface RedisServer {
-  readonly url: string;
-  stop(): Promise<void>;
-}
-
-/** Whether Debian's redis-server is installed (`.ci/run` installs it). */
-export const hasRedisServer = () => spawnSync('redis-server', ['--version']).status === 0;
-
-/** A real redis-server on a free loopback port, in memory only, for one test file. */
-export async function startRedis(): Promise<RedisServer> {
-  const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await waitFor('redis-server to accept connections', () => {
-    if (child.exitCode !== null) throw new Error(`redis-server exited:\n${output}`);
-    return output.includes('Ready to accept connections') ? true : undefined;
-  }, 30_000);
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    async stop() {
-      child.kill('SIGKILL');
-      await exited;
-    },
-  };
-}
 
 /** One finished or pending job, as a test needs to see it. */
 export interface SeenJob {
