@@ -13,6 +13,8 @@ export interface ManagedChild {
   readonly pid: number;
   /** Asks the child to stop (IPC), waits for it to exit, and kills it if it takes longer than `graceMs`. */
   stop(graceMs?: number): Promise<void>;
+  /** Resolves when the child has exited, for whatever reason (a supervisor restarts on it). */
+  readonly exited: Promise<unknown>;
 }
 
 /** The message a managed child sends instead when it cannot start: one line for the user. */
@@ -76,6 +78,7 @@ export async function startChild(entry: URL, name: string, env: Record<string, s
   return {
     url: ready.url,
     pid: child.pid ?? -1,
+    exited,
     async stop(graceMs = 10_000) {
       if (child.exitCode !== null || child.signalCode !== null) return;
       if (child.connected) child.send({ type: 'stop' });

@@ -43,13 +43,13 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Hono<AppEnv>
   app.use(requestId);
   app.use(onlyReadsWithoutBodies);
   app.route('/', opsRoutes(deps));
-  app.route('/', indexRoute(deps.about, deps.workloads));
+  app.route('/', indexRoute(deps.about, deps.workloads, deps.queue !== undefined));
 
   mountWorkloads(app, deps, { requestTimeoutMs: options.requestTimeoutMs ?? 30_000, logger });
   mountBounds(app, deps.workloads, deps.about);
 
   app.notFound(function notFound(c) {
-    const unknown = unknownWorkloadOrMode(c.req.path, deps.workloads);
+    const unknown = unknownWorkloadOrMode(c.req.path, deps.workloads, deps);
     if (unknown) return c.json(unknown.toBody(), 404);
     return c.json(
       { error: 'not found', path: c.req.path, endpoints: ['/', '/health', '/ready', '/metrics', ...deps.workloads.all.map((w) => `/${w.name}/:mode`)] },

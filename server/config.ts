@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { ConfigError, readDependencyUrls, readInt, type Env } from '../lib/env.ts';
+import { ConfigError, readDependencyUrls, readInt, readUrl, type Env } from '../lib/env.ts';
 import { LOG_LEVELS, type LogLevel } from './logger.ts';
 
 export { ConfigError };
@@ -53,6 +53,28 @@ export interface Config {
   readonly shedLoopDelayMs: number;
   /** Workload files to load beside the built-ins, as absolute paths (WORKLOADS, resolved against the cwd). */
   readonly workloadFiles: readonly string[];
+  /** `queue` mode: BullMQ on PostgreSQL (default) or Redis, and its worker processes. */
+  readonly queue: QueueConfig;
+}
+
+/** The QUEUE_* variables and REDIS_URL (server/queue/ documents how each is used). */
+export interface QueueConfig {
+  /** QUEUE=off: no `/:workload/queue` routes, no BullMQ connections, no worker processes. */
+  readonly enabled: boolean;
+  /** When set, BullMQ keeps its jobs in this Redis; otherwise in the looplab PostgreSQL database. */
+  readonly redisUrl: string | undefined;
+  /** Queue worker processes the server starts and supervises (0 = none: workers run elsewhere). */
+  readonly workers: number;
+  /** Jobs each queue worker process runs at once. */
+  readonly concurrency: number;
+  /** Jobs one server may have in the queue (waiting or running) before it answers 503. */
+  readonly max: number;
+  /** Completed (and failed) jobs kept in the backend; older ones are removed as new ones finish. */
+  readonly keep: number;
+  /** BullMQ lockDuration: a job whose worker stopped renewing its lock this long ago has stalled. */
+  readonly lockMs: number;
+  /** BullMQ stalledInterval: how often workers move stalled jobs back to the queue. */
+  readonly stalledMs: number;
 }
 
 /** Documentation of every variable, shown by `--help`-style output and mirrored in the README. */
@@ -80,6 +102,14 @@ export const CONFIG_VARIABLES = {
   SHED_LOOP_DELAY_MS: 'refuse workload requests with 503 after an event-loop stall longer than this, 0 (off, default) or 10..60000',
   LOG_LEVEL: `${LOG_LEVELS.join(' | ')} (default info; one line per request at debug)`,
   WORKLOADS: 'comma-separated paths of workload files to serve beside the built-ins, relative to the directory npm (or node) was started in (default none)',
+  QUEUE: 'on (default) | off: queue mode, its BullMQ connections and its worker processes',
+  REDIS_URL: 'redis(s):// URL; when set, queue mode keeps its jobs in this Redis instead of the PostgreSQL database',
+  QUEUE_WORKERS: 'queue worker processes the server starts, 0..16 (default 1; 0 = none, run `npm run worker` elsewhere)',
+  QUEUE_CONCURRENCY: 'jobs each queue worker process runs at once, 1..64 (default 1)',
+  QUEUE_MAX: 'jobs one server may have in the queue (waiting or running) before 503, 0..100000 (default: 16 per worker slot, at least 16)',
+  QUEUE_KEEP: 'completed and failed jobs kept in the backend (also at most an hour old), 1..100000 (default 1000)',
+  QUEUE_LOCK_MS: "a queue job whose worker stopped renewing its lock this long ago is stalled, 1000..600000 (default 5000)",
+  QUEUE_STALLED_MS: 'how often queue workers move stalled jobs back to the queue, 1000..600000 (default 5000)',
 } as const;
 
 function readShedThreshold(env: Env): number {
@@ -97,6 +127,23 @@ function readWorkloadFiles(env: Env, cwd: string): readonly string[] {
   // is what a relative path in their command line means.
   const base = env['INIT_CWD'] || cwd;
   return Object.freeze(items.map((item) => resolve(base, item)));
+}
+
+function readQueue(env: Env): QueueConfig {
+  const raw = env['QUEUE'];
+  if (raw !== undefined && raw !== '' && raw !== 'on' && raw !== 'off') throw new ConfigError(`QUEUE must be on or off, got "${raw}"`);
+  const workers = readInt(env, 'QUEUE_WORKERS', 1, 0, 16);
+  const concurrency = readInt(env, 'QUEUE_CONCURRENCY', 1, 1, 64);
+  return Object.freeze({
+    enabled: raw !== 'off',
+    redisUrl: readUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    workers,
+    concurrency,
+    max: readInt(env, 'QUEUE_MAX', Math.max(16, workers * concurrency * 16), 0, 100_000),
+    keep: readInt(env, 'QUEUE_KEEP', 1000, 1, 100_000),
+    lockMs: readInt(env, 'QUEUE_LOCK_MS', 5000, 1000, 600_000),
+    stalledMs: readInt(env, 'QUEUE_STALLED_MS', 5000, 1000, 600_000),
+  });
 }
 
 function readLogLevel(env: Env): LogLevel {
@@ -142,5 +189,6 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     logLevel: readLogLevel(env),
     shedLoopDelayMs: readShedThreshold(env),
     workloadFiles: readWorkloadFiles(env, cwd),
+    queue: readQueue(env),
   });
 }

@@ -7,6 +7,8 @@ import { createPressureGauge, type PressureGauge } from './pressure.ts';
 import { createSyncIo } from './offload/sync-io.ts';
 import { createWorkerPool, type WorkerPool } from './offload/worker-pool.ts';
 import { BUILT_IN_REGISTRY, type Registry } from './workloads/registry.ts';
+import { createJobQueue, type JobQueue, type JobQueueOptions } from './queue/job-queue.ts';
+import { registerQueueMetrics } from './queue/queue-metrics.ts';
 
 /** Everything the app needs, created once at start and handed in (never imported by the app). */
 export interface AppDeps {
@@ -20,6 +22,8 @@ export interface AppDeps {
   readonly metrics: Metrics;
   /** Present when load shedding on event-loop delay is on. */
   readonly pressure: PressureGauge | undefined;
+  /** Present when `queue` mode is on (server/queue/). */
+  readonly queue?: JobQueue | undefined;
 }
 
 export interface DepsOptions {
@@ -42,6 +46,8 @@ export interface DepsOptions {
   upstreamTimeoutMs?: number;
   /** The workloads to serve (load.ts); default the built-ins. Worker threads load the same files. */
   workloads?: Registry;
+  /** `queue` mode's backend and bound; absent = no queue mode. Its worker processes run apart. */
+  jobQueue?: Omit<JobQueueOptions, 'onTiming'> & { workers: number; concurrency: number };
 }
 
 export interface ServerFacts {
@@ -53,6 +59,8 @@ export interface ServerFacts {
   uvThreadpoolSize: number;
   cpus: number;
   node: string;
+  /** With queue mode: its backend, the worker processes this server started, and the bound. */
+  queue?: { backend: JobQueue['backend']; workers: number; concurrency: number; max: number };
 }
 
 /** Creates the clients, the sync-I/O helper and the worker pool; `close` releases them in reverse. */
@@ -76,6 +84,8 @@ export function createDeps(options: DepsOptions): AppDeps & { close(): Promise<v
     workloadFiles: workloads.all.filter((w) => w.source !== 'built-in').map((w) => w.source),
   });
   const metrics = createMetrics({ pool, db: clients.db });
+  const queueOptions = options.jobQueue;
+  const queue: JobQueue | undefined = queueOptions && createJobQueue({ ...queueOptions, onTiming: registerQueueMetrics(metrics.registry, () => queue) });
   const about: ServerFacts = {
     dbPool: options.dbPool,
     workers: options.workers,
@@ -84,6 +94,7 @@ export function createDeps(options: DepsOptions): AppDeps & { close(): Promise<v
     uvThreadpoolSize: options.uvThreadpoolSize ?? 4,
     cpus: availableParallelism(),
     node: process.version,
+    ...(queueOptions ? { queue: { backend: queueOptions.backend.kind, workers: queueOptions.workers, concurrency: queueOptions.concurrency, max: queueOptions.maxInFlight } } : {}),
   };
   const pressure = options.shedLoopDelayMs ? createPressureGauge(options.shedLoopDelayMs) : undefined;
   return {
@@ -94,8 +105,10 @@ export function createDeps(options: DepsOptions): AppDeps & { close(): Promise<v
     syncIo,
     pool,
     metrics,
+    queue,
     async close() {
       pressure?.close();
+      await queue?.close();
       await pool.close();
       await syncIo.close();
       await Promise.all([clients.db.close(), clients.upstream.close()]);

@@ -5,7 +5,7 @@
 export class OverloadError extends Error {
   override name = 'OverloadError';
   readonly code = 'OVERLOADED';
-  constructor(readonly resource: 'worker pool' | 'database pool') {
+  constructor(readonly resource: 'worker pool' | 'database pool' | 'BullMQ') {
     super(`the ${resource} queue is full`);
   }
 }

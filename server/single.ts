@@ -11,6 +11,7 @@ import { reportReadyToParent } from './parent-ipc.ts';
 import { onStopSignals } from './stop-signals.ts';
 import { createStopSteps } from './stop-steps.ts';
 import type { Registry } from './workloads/registry.ts';
+import { jobQueueOptions, startQueueWorkers } from './queue/start-queue.ts';
 
 /**
  * One server process (CLUSTER=1): starts the dependencies, the pools and the HTTP server, and on a
@@ -22,8 +23,10 @@ export async function runSingle(config: Config, workloads: Registry): Promise<vo
   const trigger = onStopSignals({ stop: () => steps.stopAll() });
   try {
     const urls = await startDependencies(config, steps);
-    const deps = createDeps({ ...config, ...urls, workloads });
+    const jobQueue = jobQueueOptions(config, urls.databaseUrl);
+    const deps = createDeps({ ...config, ...urls, workloads, ...(jobQueue ? { jobQueue } : {}) });
     steps.push('pools', () => deps.close());
+    await startQueueWorkers(config, urls, steps);
     const server: Server = listenApp(config, deps, (info: AddressInfo) =>
       printBanner({ info, config, upstreamUrl: urls.upstreamUrl, embeddedDb: !config.databaseUrl }),
     );

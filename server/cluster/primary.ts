@@ -4,6 +4,7 @@ import { startDependencies } from '../dependencies.ts';
 import { reportReadyToParent } from '../parent-ipc.ts';
 import { onStopSignals } from '../stop-signals.ts';
 import { createStopSteps } from '../stop-steps.ts';
+import { startQueueWorkers } from '../queue/start-queue.ts';
 import { connectionShortfall, readConnectionLimit } from './connection-budget.ts';
 import { serveAggregatedMetrics } from './metrics-primary.ts';
 import { ProcessStartError, superviseProcesses } from './supervisor.ts';
@@ -26,6 +27,8 @@ export async function runPrimary(config: Config): Promise<void> {
       graceMs: config.shutdownGraceMs,
       onCrashLoop: () => void steps.stopAll().then(() => process.exit(1)),
     });
+    // The queue workers serve every server process; they stop after the last of them has.
+    await startQueueWorkers(config, urls, steps);
     steps.push('server processes', () => supervisor.stop());
     serveAggregatedMetrics();
     const port = await supervisor.ready;

@@ -12,6 +12,7 @@ import { listenApp } from '../listen-app.ts';
 import { onStopSignals } from '../stop-signals.ts';
 import { createStopSteps } from '../stop-steps.ts';
 import { loadWorkloadsOrExit } from '../workloads/load.ts';
+import { jobQueueOptions } from '../queue/start-queue.ts';
 import { isPrimaryMessage, type WorkerMessage } from './messages.ts';
 import { clusterMetrics } from './metrics-worker.ts';
 
@@ -27,7 +28,8 @@ process.on('message', (msg) => {
 });
 
 const workloads = await loadWorkloadsOrExit(config.workloadFiles);
-const deps = createDeps({ ...config, databaseUrl, upstreamUrl, workloads });
+const jobQueue = jobQueueOptions(config, databaseUrl);
+const deps = createDeps({ ...config, databaseUrl, upstreamUrl, workloads, ...(jobQueue ? { jobQueue } : {}) });
 steps.push('pools', () => deps.close());
 const server: Server = listenApp(config, { ...deps, metrics: clusterMetrics(deps.metrics) }, () => {});
 server.once('error', (err) => {

@@ -27,12 +27,14 @@ export function opsRoutes(deps: AppDeps) {
       return c.json({ status: 'ok' });
     })
     .get('/ready', async function ready(c) {
-      const [database, upstream, workers] = await Promise.all([
+      const queue = deps.queue;
+      const [database, upstream, workers, jobQueue] = await Promise.all([
         check(() => deps.clients.db.ping()),
         check((signal) => deps.clients.upstream.get('/health', signal)),
         check(() => deps.pool.ping()),
+        queue ? check(() => queue.ping()) : undefined,
       ]);
-      const checks = { database, upstream, workers };
+      const checks = { database, upstream, workers, ...(jobQueue ? { queue: jobQueue } : {}) };
       const allOk = Object.values(checks).every((v) => v === 'ok');
       return c.json({ status: allOk ? 'ready' : 'unavailable', checks }, allOk ? 200 : 503);
     })

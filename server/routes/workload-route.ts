@@ -11,13 +11,29 @@ import { setResponseHeader } from './node-bindings.ts';
 import { recordRequest } from './request-record.ts';
 import { RequestSignal } from './request-signal.ts';
 
+/**
+ * The in-process modes a workload has, plus `queue`, which runs the worker form in a queue worker
+ * process (server/queue/) and is mounted only when the server has a queue.
+ */
+export type RouteMode = Mode | 'queue';
+
+/** The modes `workload` is served in on this server: its own, and `queue` wherever it has a worker form. */
+export function routeModes(workload: Workload, hasQueue: boolean): readonly RouteMode[] {
+  return hasQueue && workload.modes.includes('worker') ? [...workload.modes, 'queue'] : workload.modes;
+}
+
+const isRouteMode = (value: string): value is RouteMode => value === 'queue' || isMode(value);
+
 /** Runs a mode that can be waited for; only modes the workload has are mounted (resolve.ts). */
-function run(workload: Workload, mode: Exclude<Mode, 'blocking'>, params: Record<string, number | string>, deps: AppDeps, signal: AbortSignal): Promise<WorkResult> {
+function run(workload: Workload, mode: Exclude<RouteMode, 'blocking'>, params: Record<string, number | string>, deps: AppDeps, signal: AbortSignal, timeoutMs: number): Promise<WorkResult> {
   switch (mode) {
     case 'async':
       return (workload.async as NonNullable<Workload['async']>)(params, deps.clients, signal);
     case 'worker':
       return deps.pool.run(workload.name, params, signal);
+    case 'queue':
+      if (!deps.queue) throw new Error('queue mode is not mounted without a queue');
+      return deps.queue.run(workload.name, params, signal, Date.now() + timeoutMs);
   }
 }
 
@@ -84,19 +100,21 @@ export interface WorkloadRouteOptions {
  */
 export function mountWorkloads(app: Hono<AppEnv>, deps: AppDeps, options: WorkloadRouteOptions): void {
   for (const workload of deps.workloads.all) {
-    for (const mode of workload.modes) app.get(`/${workload.name}/${mode}`, workloadHandler(workload, mode, deps, options));
+    for (const mode of routeModes(workload, deps.queue !== undefined)) app.get(`/${workload.name}/${mode}`, workloadHandler(workload, mode, deps, options));
   }
 }
 
 /** The 404 for a `/<workload>/<mode>`-shaped path that names an unknown workload or mode, else undefined. */
-export function unknownWorkloadOrMode(path: string, registry: Registry): HttpError | undefined {
+export function unknownWorkloadOrMode(path: string, registry: Registry, deps: Pick<AppDeps, 'queue'>): HttpError | undefined {
   const match = /^\/([^/]+)\/([^/]+)$/.exec(path);
   if (!match) return undefined;
   const workload = registry.find(match[1] as string);
   if (!workload) return new HttpError(404, 'unknown workload', { workloads: registry.all.map((w) => w.name) });
-  if (!isMode(match[2] as string)) return new HttpError(404, 'unknown mode', { modes: workload.modes });
-  // A mode that exists, but not for this workload (a file with no async form has no /<name>/async).
-  return new HttpError(404, `workload ${workload.name} has no ${match[2]} mode`, { modes: workload.modes });
+  const modes = routeModes(workload, deps.queue !== undefined);
+  if (!isRouteMode(match[2] as string)) return new HttpError(404, 'unknown mode', { modes });
+  // A mode that exists, but not for this workload (a file with no async form has no /<name>/async),
+  // or not on this server (queue mode with QUEUE=off).
+  return new HttpError(404, `workload ${workload.name} has no ${match[2]} mode${match[2] === 'queue' && !deps.queue ? ' on this server (QUEUE=off)' : ''}`, { modes });
 }
 
 /**
@@ -105,7 +123,7 @@ export function unknownWorkloadOrMode(path: string, registry: Registry): HttpErr
  * Blocking work cannot be interrupted (nothing can stop synchronous code on the event loop); its
  * parameters bound it instead. Async and worker work stop at the deadline or when the client leaves.
  */
-function workloadHandler(workload: Workload, mode: Mode, deps: AppDeps, { requestTimeoutMs, logger }: WorkloadRouteOptions) {
+function workloadHandler(workload: Workload, mode: RouteMode, deps: AppDeps, { requestTimeoutMs, logger }: WorkloadRouteOptions) {
   const work: WorkLabel = Object.freeze({ workload: workload.name, mode });
   const timingDesc = `;desc="${workload.name}/${mode}"`;
   return async function handleWorkload(c: Context<AppEnv>) {
@@ -126,7 +144,7 @@ function workloadHandler(workload: Workload, mode: Mode, deps: AppDeps, { reques
         result = (workload.blocking as NonNullable<Workload['blocking']>)(params, deps.syncIo);
       } else {
         request = new RequestSignal(c.req.raw.signal, requestTimeoutMs);
-        result = await untilAborted(run(workload, mode, params, deps, request.signal), request.signal);
+        result = await untilAborted(run(workload, mode, params, deps, request.signal, requestTimeoutMs), request.signal);
       }
     } catch (err) {
       const httpError = describeFailure(err, workload.name, request, c.req.raw.signal, requestTimeoutMs);

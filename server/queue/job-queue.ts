@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import type { EventEmitter } from 'node:events';
+import { Queue, QueueEvents, QueueEventsProducer, type BackendFactory, type IQueueBackend } from 'bullmq';
+import { OverloadError } from '../overload.ts';
+import { RemoteError } from '../offload/error-data.ts';
+import type { WorkResult } from '../workloads/workload.ts';
+import { QueueJobFailedError, QueueUnavailableError } from './errors.ts';
+import { withQueueBackend, type QueueBackend } from './backend.ts';
+import { CANCEL_EVENT, KEEP_AGE_SECONDS, QUEUE_NAME, type JobData, type JobReturn } from './protocol.ts';
+
+/** The BullMQ side of `queue` mode in the server: enqueue, await the result, clean up after a caller that left. */
+export interface JobQueue {
+  /**
+   * Enqueues the workload and resolves with its result, or rejects when `signal` aborts (the job is
+   * then removed if still waiting, or cancelled in its worker if running).
+   * @param deadline epoch ms after which a worker must not start the job.
+   * @throws OverloadError when this server already has `maxInFlight` jobs in the queue.
+   */
+  run(workload: string, params: Record<string, number | string>, signal: AbortSignal, deadline: number): Promise<WorkResult>;
+  /** A round trip to the backend, for `/ready`. */
+  ping(): Promise<void>;
+  readonly backend: QueueBackend['kind'];
+  /** Jobs this server has in the queue (waiting or running), at most `maxInFlight`. */
+  readonly inFlight: number;
+  readonly maxInFlight: number;
+  close(): Promise<void>;
+}
+
+export interface JobTiming {
+  workload: string;
+  waitMs: number;
+  runMs: number;
+}
+
+export interface JobQueueOptions {
+  backend: QueueBackend;
+  maxInFlight: number;
+  /** Completed (and failed) jobs kept in the backend, newest first (QUEUE_KEEP). */
+  keep: number;
+  /** Called with where each finished job's time went (queue wait, run). */
+  onTiming?: (timing: JobTiming) => void;
+  /** Connection errors of the BullMQ objects (they reconnect by themselves); default: stderr. */
+  onError?: (err: Error) => void;
+}
+
+export function createJobQueue(options: JobQueueOptions): JobQueue {
+  return withQueueBackend(options.backend, (factory, connection) => buildJobQueue(factory, connection, options));
+}
+
+function buildJobQueue<B extends IQueueBackend, C>(factory: BackendFactory<B, C>, connection: C, options: JobQueueOptions): JobQueue {
+  const { maxInFlight, onTiming } = options;
+  const onError = options.onError ?? ((err: Error) => console.error(`looplab: queue: ${err.message}`));
+  const keep = { count: options.keep, age: KEEP_AGE_SECONDS };
+  const queue = new Queue<JobData, JobReturn, string, JobData, JobReturn, string, B, C>(QUEUE_NAME, { connection }, factory);
+  const events = new QueueEvents<JobReturn, B, C>(QUEUE_NAME, { connection }, factory);
+  const producer = new QueueEventsProducer<B, C>(QUEUE_NAME, { connection }, factory);
+  // BullMQ types only its own event names; the per-job ones (`completed:<id>`) go through the base class.
+  const perJob: EventEmitter = events;
+  queue.on('error', onError);
+  events.on('error', onError);
+  producer.on('error', onError);
+  const ready = Promise.all([queue.waitUntilReady(), events.waitUntilReady(), producer.waitUntilReady()]);
+  ready.catch(() => {}); // surfaced by ping and run
+  let inFlight = 0;
+
+  /**
+   * Listens for the job's end before it is added, so no event can be missed, and without the
+   * state poll `job.waitUntilFinished` makes (which also races `removeOnComplete`).
+   */
+  function finished(jobId: string) {
+    let stop = () => {};
+    const done = new Promise<JobReturn>((resolve, reject) => {
+      const onCompleted = ({ returnvalue }: { returnvalue: JobReturn }) => {
+        stop();
+        resolve(returnvalue);
+      };
+      const onFailed = ({ failedReason }: { failedReason: string }) => {
+        stop();
+        reject(new QueueJobFailedError(failedReason));
+      };
+      perJob.on(`completed:${jobId}`, onCompleted);
+      perJob.on(`failed:${jobId}`, onFailed);
+      stop = () => {
+        perJob.off(`completed:${jobId}`, onCompleted);
+        perJob.off(`failed:${jobId}`, onFailed);
+      };
+    });
+    return { done, stop };
+  }
+
+  /** The caller is gone: drop the job if no worker took it yet, else ask its worker to cancel it. */
+  async function abandon(jobId: string, added: Promise<boolean>): Promise<void> {
+    if (!(await added.catch(() => false))) return;
+    const removed = await queue.remove(jobId);
+    if (removed === 0) await producer.publishEvent({ eventName: CANCEL_EVENT, jobId });
+  }
+
+  async function run(workload: string, params: Record<string, number | string>, signal: AbortSignal, deadline: number): Promise<WorkResult> {
+    if (inFlight >= maxInFlight) throw new OverloadError('BullMQ');
+    inFlight++;
+    const jobId = randomUUID();
+    const { done, stop } = finished(jobId);
+    let onAbort = () => {};
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(signal.reason);
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+    });
+    const added = ready
+      .then(() => queue.add(workload, { workload, params, deadline }, { jobId, removeOnComplete: keep, removeOnFail: keep }))
+      .then(
+        () => true,
+        (err: unknown) => {
+          throw new QueueUnavailableError(err);
+        },
+      );
+    try {
+      const outcome = await Promise.race([added.then(() => done), aborted]);
+      onTiming?.({ workload, waitMs: outcome.waitMs, runMs: outcome.runMs });
+      if (!outcome.ok) throw new RemoteError(outcome.error);
+      return outcome.result;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      stop();
+      done.catch(() => {});
+      if (signal.aborted) {
+        // Counted until the clean-up is done: the job still occupies the queue until then.
+        void abandon(jobId, added).catch(onError).finally(() => inFlight--);
+      } else {
+        inFlight--;
+      }
+    }
+  }
+
+  return {
+    run,
+    async ping() {
+      await ready;
+      await queue.getJobCounts('waiting');
+    },
+    backend: options.backend.kind,
+    get inFlight() {
+      return inFlight;
+    },
+    maxInFlight,
+    async close() {
+      await Promise.allSettled([producer.close(), events.close(), queue.close()]);
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import type { WorkerOutcome } from '../offload/worker-protocol.ts';
+
+/** The one BullMQ queue every server and queue worker process shares. */
+export const QUEUE_NAME = 'looplab';
+
+/** Custom QueueEvents event a server publishes when a caller is gone but its job is already running. */
+export const CANCEL_EVENT = 'looplab-cancel';
+
+/** What the server puts on the queue: a workload by name, its validated params, and when to give up. */
+export interface JobData {
+  workload: string;
+  params: Record<string, number | string>;
+  /**
+   * The request's deadline, epoch ms on the server's clock (workers on other machines need a
+   * synchronised clock). A job picked up after it is discarded; a running job is cancelled at it.
+   */
+  deadline: number;
+}
+
+/**
+ * What a queue worker returns: the workload's outcome (errors as data, as the piscina worker returns
+ * them, so 502/503/504 survive the trip) plus where the time went.
+ */
+export type JobReturn = WorkerOutcome & {
+  /** `processedOn − timestamp`: from the enqueue until a worker took the job, ms. */
+  waitMs: number;
+  /** The workload itself, in the worker process, ms. */
+  runMs: number;
+};
+
+/** Completed and failed jobs kept for inspection, by age; the count is QUEUE_KEEP. */
+export const KEEP_AGE_SECONDS = 3600;
