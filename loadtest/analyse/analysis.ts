@@ -45,10 +45,10 @@ export function noiseNote(a: ScenarioResult, b: ScenarioResult): string {
  * Throughput is 2xx answers only, so a mode that refuses fast never looks like it serves more.
  */
 export function verdict(group: ComparableGroup): string {
-  const { blocking, async: asyncMode, worker } = group.byMode;
+  const { blocking, async: asyncMode, worker, queue } = group.byMode;
   const parts: string[] = [];
   const silent = Object.values(group.byMode).filter((r) => r.summary.ok === 0);
-  for (const [name, result] of [['async', asyncMode], ['worker', worker]] as const) {
+  for (const [name, result] of [['async', asyncMode], ['worker', worker], ['queue', queue]] as const) {
     const ratio = speedupVsBlocking(group, name);
     if (result && blocking && ratio !== null) parts.push(`${name} serves ${fmtRatio(ratio)} blocking${noiseNote(result, blocking)}`);
   }
@@ -60,11 +60,16 @@ export function verdict(group: ComparableGroup): string {
     else if (ratio <= 1.1) parts.push(`worker serves about what async serves (${fmtRatio(ratio)})${noiseNote(worker, asyncMode)}`);
     else parts.push(`worker serves ${fmtRatio(ratio)} async${noiseNote(worker, asyncMode)}`);
   }
+  if (queue && worker && worker.summary.ok > 0) {
+    // The same worker form on both sides: the difference is what the trip through BullMQ costs or adds.
+    const ratio = queue.summary.rps.median / worker.summary.rps.median;
+    parts.push(`queue serves ${fmtRatio(ratio)} worker (the same worker form, in queue worker processes)${noiseNote(queue, worker)}`);
+  }
   if (blocking) {
     // The p99 where the probes support one, else the worst probe, named as such.
     const health = (r: ScenarioResult | undefined) => (r?.summary.healthP99 ? { v: r.summary.healthP99.median, what: 'p99' } : r?.summary.healthMax ? { v: r.summary.healthMax.median, what: 'max' } : undefined);
     const stalled = health(blocking);
-    const others = [health(asyncMode), health(worker)].filter((h) => h !== undefined && h.what === stalled?.what).map((h) => h?.v ?? 0);
+    const others = [health(asyncMode), health(worker), health(queue)].filter((h) => h !== undefined && h.what === stalled?.what).map((h) => h?.v ?? 0);
     if (stalled) {
       parts.push(`blocking stalls /health to ${stalled.what} ${fmtMs(stalled.v)}` + (others.length > 0 ? ` (otherwise ${fmtMs(Math.min(...others))})` : ''));
     }

@@ -32,7 +32,9 @@ function pickModes(catalog: Catalog, options: HarnessOptions): string[] {
   for (const mode of options.modes) {
     if (!catalog.modes.includes(mode)) refuse(`--modes: unknown mode "${mode}"; the server has: ${catalog.modes.join(', ')}`);
   }
-  return options.modes.length > 0 ? [...options.modes] : [...catalog.modes];
+  // By default the three in-process modes, the lab's first lesson; queue mode (worker processes
+  // behind BullMQ) runs when asked for with --modes, as it needs its own processes to be meaningful.
+  return options.modes.length > 0 ? [...options.modes] : catalog.modes.filter((m) => m !== 'queue');
 }
 
 /** The server's verdict on one workload's parameters: its bound model for them, or the 400 in the words of `--params`. */
