@@ -17,7 +17,7 @@ import { createLogger } from './logger.ts';
 import { describeListenError } from '../lib/listen-error.ts';
 import { closeGracefully } from './graceful-close.ts';
 import { serverQueueOptions } from './queue/backend.ts';
-import { startLocalWorkers } from './queue/local-workers.ts';
+import { superviseLocalWorkers } from './queue/local-workers.ts';
 
 
 function readConfig(): Config {
@@ -108,7 +108,7 @@ try {
   const deps = createDeps({ ...config, databaseUrl, upstreamUrl, ...(jobQueue ? { jobQueue } : {}) });
   stopSteps.push({ name: 'pools', stop: () => deps.close() });
   if (jobQueue && config.queue.workers > 0) {
-    const queueWorkers = await startLocalWorkers(config.queue.workers, { DATABASE_URL: databaseUrl, UPSTREAM_URL: upstreamUrl });
+    const queueWorkers = superviseLocalWorkers(config.queue.workers, { DATABASE_URL: databaseUrl, UPSTREAM_URL: upstreamUrl });
     stopSteps.push({ name: 'queue workers', stop: () => queueWorkers.stop() });
   }
 

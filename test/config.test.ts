@@ -59,6 +59,10 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: 'mysql://x' }, /^DATABASE_URL must use postgres: or postgresql:/],
     [{ UPSTREAM_URL: 'not a url' }, /^UPSTREAM_URL must be a URL/],
     [{ UPSTREAM_URL: 'file:///etc/passwd' }, /^UPSTREAM_URL must use http: or https:/],
+    [{ QUEUE: 'maybe' }, /^QUEUE must be on or off, got "maybe"$/],
+    [{ REDIS_URL: 'http://cache:6379' }, /^REDIS_URL must use redis: or rediss:, got http:$/],
+    [{ QUEUE_WORKERS: '17' }, /^QUEUE_WORKERS must be a whole number from 0 to 16, got 17$/],
+    [{ QUEUE_LOCK_MS: '500' }, /^QUEUE_LOCK_MS must be a whole number from 1000 to 600000, got 500$/],
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"$/],
     [{ REQUEST_TIMEOUT_MS: '50' }, /^REQUEST_TIMEOUT_MS must be a whole number from 100 to 300000, got 50$/],
   ])('stops on %j naming the variable and what it allows', (env, message) => {
