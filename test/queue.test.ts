@@ -81,7 +81,8 @@ describe.each([
     expect(unknownMode.status).toBe(404);
     expect(await unknownMode.json()).toEqual({ error: 'unknown mode', modes: ['blocking', 'async', 'worker', 'queue'] });
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
-    expect(metrics).toMatch(/^looplab_queue_wait_seconds_count\{workload="cpu"\} 2$/m);
+    // Two cpu jobs above, plus the no-op one start() waited on.
+    expect(metrics).toMatch(/^looplab_queue_wait_seconds_count\{workload="cpu"\} 3$/m);
     expect(metrics).toMatch(/^looplab_queue_processing_seconds_count\{workload="hash"\} 1$/m);
   }, 120_000);
 
