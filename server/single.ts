@@ -26,7 +26,7 @@ export async function runSingle(config: Config, workloads: Registry): Promise<vo
     const jobQueue = jobQueueOptions(config, urls.databaseUrl);
     const deps = createDeps({ ...config, ...urls, workloads, ...(jobQueue ? { jobQueue } : {}) });
     steps.push('pools', () => deps.close());
-    await startQueueWorkers(config, urls, steps);
+    startQueueWorkers(config, urls, steps);
     const server: Server = listenApp(config, deps, (info: AddressInfo) =>
       printBanner({ info, config, upstreamUrl: urls.upstreamUrl, embeddedDb: !config.databaseUrl }),
     );

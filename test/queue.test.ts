@@ -49,9 +49,11 @@ describe.each([
     servers = [];
   });
 
+  /** The server, once a queue worker serves: the server listens before its workers are up. */
   async function start(env: Record<string, string> = {}): Promise<ServerProcess> {
     const server = await startServerProcess({ ...(redis ? { REDIS_URL: redis.url } : {}), ...env });
     servers.push(server);
+    await waitFor('a queue worker to serve', async () => ((await fetch(`${server.url}/cpu/queue?n=0`)).status === 200 ? true : undefined), 60_000, 100);
     return server;
   }
 
@@ -79,7 +81,8 @@ describe.each([
     expect(unknownMode.status).toBe(404);
     expect(await unknownMode.json()).toEqual({ error: 'unknown mode', modes: ['blocking', 'async', 'worker', 'queue'] });
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
-    expect(metrics).toMatch(/^looplab_queue_wait_seconds_count\{workload="cpu"\} 2$/m);
+    // Two cpu jobs above, plus the no-op one start() waited on.
+    expect(metrics).toMatch(/^looplab_queue_wait_seconds_count\{workload="cpu"\} 3$/m);
     expect(metrics).toMatch(/^looplab_queue_processing_seconds_count\{workload="hash"\} 1$/m);
   }, 120_000);
 
@@ -151,12 +154,12 @@ describe.each([
     // Lock and stalled-check intervals of 2 s: the job is back in the queue within ~2 + 2 × 2 s of
     // the kill, and the server has a replacement worker up ~1 s after it.
     const server = await start({ QUEUE_WORKERS: '1', QUEUE_LOCK_MS: '2000', QUEUE_STALLED_MS: '2000', REQUEST_TIMEOUT_MS: '40000' });
-    const [victim] = workerPids(server);
     const delay = uniqueDelay(3000);
     const started = performance.now();
     const answer = fetch(`${server.url}/fetch/queue?delay=${delay}`);
     const mine = (data: { params: Record<string, unknown> }) => data.params['delay'] === delay;
     await waitFor('the job to run', async () => ((await inspector.find(mine, ['active'])).length > 0 ? true : undefined), 20_000);
+    const [victim] = workerPids(server);
     process.kill(victim ?? -1, 'SIGKILL');
     const res = await answer;
     expect(res.status).toBe(200);
@@ -169,7 +172,7 @@ describe.each([
 
   it.skipIf(skip)('runs jobs in a separate `npm run worker` process, and every process exits on shutdown', async () => {
     const server = await start({ QUEUE_WORKERS: '2' });
-    expect(workerPids(server)).toHaveLength(2);
+    await waitFor('both queue workers', () => (workerPids(server).length === 2 ? true : undefined), 60_000, 100);
     const tree = descendants(server.pid);
     server.kill('SIGTERM');
     expect(await server.exited).toEqual({ code: 0, signal: null });

@@ -28,7 +28,7 @@ export async function runPrimary(config: Config): Promise<void> {
       onCrashLoop: () => void steps.stopAll().then(() => process.exit(1)),
     });
     // The queue workers serve every server process; they stop after the last of them has.
-    await startQueueWorkers(config, urls, steps);
+    startQueueWorkers(config, urls, steps);
     steps.push('server processes', () => supervisor.stop());
     serveAggregatedMetrics();
     const port = await supervisor.ready;

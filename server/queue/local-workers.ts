@@ -12,49 +12,51 @@ export interface LocalWorkers {
 }
 
 /**
- * Starts `count` queue worker processes (`npm run worker`, as child processes of the server) and
- * keeps that many running: one that dies — killed, or crashed by a job — is replaced, and BullMQ's
- * stalled-job check puts the job it held back in the queue. `env` carries the addresses the server
- * resolved (the embedded database, the bundled upstream).
+ * Starts `count` queue worker processes (`npm run worker`, as child processes of the server) in the
+ * background and keeps that many running: one that dies — killed, or crashed by a job — or fails to
+ * start is replaced after a second, and BullMQ's stalled-job check puts the job it held back in the
+ * queue. The server does not wait for them to listen: jobs wait in the queue until a worker takes
+ * them, as they would for remote workers. `env` carries the addresses the server resolved (the
+ * embedded database, the bundled upstream).
  */
-export async function startLocalWorkers(count: number, env: Record<string, string>): Promise<LocalWorkers> {
+export function superviseLocalWorkers(count: number, env: Record<string, string>): LocalWorkers {
   const entry = siblingFile(import.meta.url, './worker-main.ts');
   const slots: Array<ManagedChild | undefined> = [];
+  const starting = new Set<Promise<void>>();
   let stopping = false;
 
-  const start = async (slot: number): Promise<void> => {
-    const child = await startChild(entry, 'queue worker', env, { quiet: true });
-    if (stopping) return child.stop(); // a replacement that came up while the server stopped
-    slots[slot] = child;
-    void child.exited.then(() => {
-      if (stopping) return;
-      console.error(`looplab: queue worker ${child.pid} exited; starting another in ${RESTART_DELAY_MS} ms`);
-      slots[slot] = undefined;
-      setTimeout(() => void restart(slot), RESTART_DELAY_MS).unref();
-    });
-  };
-  const restart = async (slot: number): Promise<void> => {
+  const retryLater = (slot: number) => setTimeout(() => start(slot), RESTART_DELAY_MS).unref();
+  const start = (slot: number): void => {
     if (stopping) return;
-    await start(slot).catch((err: unknown) => {
-      console.error(`looplab: queue worker did not start: ${err instanceof Error ? err.message : String(err)}`);
-      setTimeout(() => void restart(slot), RESTART_DELAY_MS).unref();
-    });
+    const started = startChild(entry, 'queue worker', env, { quiet: true }).then(
+      async (child) => {
+        if (stopping) return child.stop(); // came up while the server stopped
+        slots[slot] = child;
+        void child.exited.then(() => {
+          slots[slot] = undefined;
+          if (stopping) return;
+          console.error(`looplab: queue worker ${child.pid} exited; starting another in ${RESTART_DELAY_MS} ms`);
+          retryLater(slot);
+        });
+      },
+      (err: unknown) => {
+        console.error(`looplab: a queue worker did not start (${err instanceof Error ? err.message : String(err)}); trying again in ${RESTART_DELAY_MS} ms`);
+        retryLater(slot);
+      },
+    );
+    starting.add(started);
+    void started.finally(() => starting.delete(started));
   };
+  for (let slot = 0; slot < count; slot++) start(slot);
 
-  const started = await Promise.allSettled(Array.from({ length: count }, (_, slot) => start(slot)));
-  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  const stop = async () => {
-    stopping = true;
-    await Promise.all(slots.map((child) => child?.stop()));
-  };
-  if (failed) {
-    await stop();
-    throw failed.reason;
-  }
   return {
     get pids() {
       return slots.flatMap((child) => (child ? [child.pid] : []));
     },
-    stop,
+    async stop() {
+      stopping = true;
+      await Promise.all([...starting]);
+      await Promise.all(slots.map((child) => child?.stop()));
+    },
   };
 }

@@ -1,7 +1,7 @@
 import type { Config } from '../config.ts';
 import type { StopSteps } from '../stop-steps.ts';
 import { serverQueueOptions } from './backend.ts';
-import { startLocalWorkers } from './local-workers.ts';
+import { superviseLocalWorkers } from './local-workers.ts';
 
 /** Queue mode's options for `createDeps`, or undefined with QUEUE=off. */
 export function jobQueueOptions(config: Config, databaseUrl: string) {
@@ -9,12 +9,12 @@ export function jobQueueOptions(config: Config, databaseUrl: string) {
 }
 
 /**
- * Starts the QUEUE_WORKERS local queue worker processes (none with QUEUE=off or QUEUE_WORKERS=0, when
- * they run elsewhere) and registers their stop, which lets their running jobs finish. Called after
+ * Starts the QUEUE_WORKERS local queue worker processes in the background (none with QUEUE=off or
+ * QUEUE_WORKERS=0, when they run elsewhere): jobs wait in the queue until one takes them. Registers their stop, which lets their running jobs finish. Called after
  * the pools' stop step, so they stop after the HTTP server and before the pools.
  */
-export async function startQueueWorkers(config: Config, urls: { databaseUrl: string; upstreamUrl: string }, steps: StopSteps): Promise<void> {
+export function startQueueWorkers(config: Config, urls: { databaseUrl: string; upstreamUrl: string }, steps: StopSteps): void {
   if (!config.queue.enabled || config.queue.workers === 0) return;
-  const workers = await startLocalWorkers(config.queue.workers, { DATABASE_URL: urls.databaseUrl, UPSTREAM_URL: urls.upstreamUrl });
+  const workers = superviseLocalWorkers(config.queue.workers, { DATABASE_URL: urls.databaseUrl, UPSTREAM_URL: urls.upstreamUrl });
   steps.push('queue workers', () => workers.stop());
 }
