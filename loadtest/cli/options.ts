@@ -91,6 +91,14 @@ function refuseWithFaults(values: Readonly<Record<string, unknown>>): void {
   }
 }
 
+/** Each generator process of the closed model needs a connection of its own (they are split, not copied). */
+function refuseTooFewConnections(options: HarnessOptions): void {
+  const fewest = Math.min(...options.connections);
+  if (options.rates.length === 0 && fewest < options.generators) {
+    throw new OptionsError(`--generators: ${options.generators} generators share each level's connections, so every --connections level must be at least ${options.generators} (${fewest} is not)`);
+  }
+}
+
 function parseUrl(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
   let url: URL;
@@ -134,6 +142,7 @@ export function parseOptions(argv: readonly string[]): HarnessOptions | 'help' {
         compare: { type: 'string' },
         threshold: { type: 'string', multiple: true },
         faults: { type: 'boolean' },
+        generators: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -160,6 +169,7 @@ export function parseOptions(argv: readonly string[]): HarnessOptions | 'help' {
     compare: values.compare,
     thresholds: values.threshold ?? [],
     faults: values.faults ?? false,
+    generators: values.generators ? parseIntValue(values.generators, 'generators', OPTION_LIMITS.generators) : DEFAULT_OPTIONS.generators,
   };
   if (options.faults) refuseWithFaults(values);
   if (options.url && options.workers.length > 0) {
@@ -168,5 +178,6 @@ export function parseOptions(argv: readonly string[]): HarnessOptions | 'help' {
   if (values.connections && options.rates.length > 0) {
     throw new OptionsError('--connections (closed model) and --rate (open model) exclude each other');
   }
+  refuseTooFewConnections(options);
   return options;
 }

@@ -39,6 +39,9 @@ Options (lists are comma-separated; a list of levels is a sweep; each option at 
                        with the server's own limits before anything starts (curl <server>/ lists them)
   --workers LIST       worker-pool sizes to sweep; restarts the server per value (not with --url)
   --url URL            an already-running server: start nothing
+  --generators N       load-generator processes sharing each scenario's load, ${OPTION_LIMITS.generators.min}..${OPTION_LIMITS.generators.max}
+                       (4 per core; default: 1, the harness's own process): connections are split
+                       across them, an open-model rate is divided, histograms are merged exactly
   --probe-rate N       /health probes per second during each run, ${OPTION_LIMITS.probeRate.min}..${OPTION_LIMITS.probeRate.max} (default: ${DEFAULT_OPTIONS.probeRate})
   --out DIR            where results/<timestamp>/ goes (default: ${DEFAULT_OPTIONS.out})
   --json               print only the results JSON to stdout (every other line goes to stderr)
