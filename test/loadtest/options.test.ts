@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_OPTIONS } from '../../loadtest/defaults.ts';
 import { OptionsError, parseOptions } from '../../loadtest/cli/options.ts';
@@ -41,6 +42,13 @@ describe('parseOptions', () => {
     expect(parseOptions(['--faults', '--rate', '20', '--duration', '3', '--out', 'x', '--json'])).toMatchObject({ faults: true, rates: [20], duration: 3 });
   });
 
+  it('reads --generators up to four per core, with an open-model rate or enough connections for each', () => {
+    const most = availableParallelism() * 4;
+    expect(parseOptions(['--generators', String(most), '--rate', '1'])).toMatchObject({ generators: most, rates: [1] });
+    expect(parseOptions(['--generators', '2', '--connections', '2,10'])).toMatchObject({ generators: 2, connections: [2, 10] });
+    expect(parseOptions([])).toMatchObject({ generators: 1 });
+  });
+
   it('accepts parameters the server accepts, at the edges of their ranges', () => {
     const options = parseOptions(['--params', 'db.queries=100,db.sleep=300,hash.algo=scrypt,hash.cost=1024,cpu.task=primes,cpu.n=20000000']);
     if (options === 'help') throw new Error('unexpected help');
@@ -78,6 +86,11 @@ describe('parseOptions', () => {
     [['--url', 'ftp://x'], /--url: only http: and https:/],
     [['--url', 'http://x:3000', '--workers', '2'], /--workers restarts the server per value, so it cannot be combined with --url/],
     [['--connections', '5', '--rate', '10'], /exclude each other/],
+    [['--generators', '0'], new RegExp(`--generators: 0 is out of range \\(1\\.\\.${availableParallelism() * 4}\\)`)],
+    [['--generators', String(availableParallelism() * 4 + 1)], /--generators: \d+ is out of range/],
+    [['--generators', 'two'], /--generators: "two" is not a whole number/],
+    [['--generators', '3', '--connections', '2,20'], /--generators: 3 generators share each level's connections, so every --connections level must be at least 3 \(2 is not\)/],
+    [['--faults', '--generators', '2'], /--faults runs a fixed drill .* not --generators$/],
     [['--nope'], /Unknown option '--nope'/],
     [['stray'], /positional/i],
     [['--faults', '--url', 'http://x:1'], /--faults runs a fixed drill .* not --url/],
