@@ -6,6 +6,7 @@
 import { readDependencyUrls } from '../lib/env.ts';
 import { checkOutDir, fail, npmBannerHint, readPrevious, reportCrashesPlainly } from './cli/cli-io.ts';
 import { formatSeconds, planSeconds } from './cli/eta.ts';
+import { runExportCommand } from './cli/export-command.ts';
 import { runFaultCommand } from './cli/fault-command.ts';
 import { checkedAgainstIndex, ServerRefusesParamsError } from './cli/index-check.ts';
 import { EXIT } from './cli/exit-codes.ts';
@@ -39,6 +40,7 @@ function parseCommandLine(): { options: HarnessOptions; thresholds: Threshold[] 
 }
 
 const { options, thresholds } = parseCommandLine();
+if (options.export) process.exit(await runExportCommand(options, command, say));
 const previous: Results | undefined = options.compare ? await readPrevious(options.compare) : undefined;
 await checkOutDir(options.out);
 const bannerHint = options.json && !process.stdout.isTTY ? npmBannerHint(process.env) : undefined;

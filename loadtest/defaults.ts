@@ -29,6 +29,7 @@ export const DEFAULT_OPTIONS: HarnessOptions = Object.freeze({
   probeRate: 20,
   faults: false,
   generators: 1,
+  export: undefined,
 }) as HarnessOptions;
 
 /** Limits that keep a harness run bounded in time and load. */

@@ -37,6 +37,8 @@ export interface HarnessOptions {
   faults: boolean;
   /** Load-generator processes sharing each scenario's load; 1 = the harness's own process. */
   generators: number;
+  /** Write each planned scenario as a script for another load tool into `dir` instead of running it. */
+  export: { format: 'k6'; dir: string } | undefined;
 }
 
 /**

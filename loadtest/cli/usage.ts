@@ -54,6 +54,9 @@ ${wrap(THRESHOLD_METRICS_TEXT, '                         ')}
   --faults             instead of the matrix: load /db/async and /fetch/async at --rate (default 50) while
                        the database, then the upstream, are stopped and restarted (--duration s per
                        phase); takes only --rate (one value), --duration, --out and --json
+  --export k6 DIR      instead of running: write each scenario as a k6 script (TypeScript) into DIR, the
+                       thresholds k6 can express translated; sends no load; takes only the options
+                       that shape the scenarios (--workloads … --threshold)
   --help               this text
 
 Defaults: ${Object.entries(DEFAULT_OPTIONS.params)

@@ -49,6 +49,12 @@ describe('parseOptions', () => {
     expect(parseOptions([])).toMatchObject({ generators: 1 });
   });
 
+  it('reads --export k6 DIR, with the directory after the format or after --export=k6', () => {
+    expect(parseOptions(['--export', 'k6', 'scripts', '--rate', '50'])).toMatchObject({ export: { format: 'k6', dir: 'scripts' }, rates: [50] });
+    expect(parseOptions(['--workloads', 'db', '--export=k6', 'scripts'])).toMatchObject({ export: { format: 'k6', dir: 'scripts' }, workloads: ['db'] });
+    expect(parseOptions([])).toMatchObject({ export: undefined });
+  });
+
   it('accepts parameters the server accepts, at the edges of their ranges', () => {
     const options = parseOptions(['--params', 'db.queries=100,db.sleep=300,hash.algo=scrypt,hash.cost=1024,cpu.task=primes,cpu.n=20000000']);
     if (options === 'help') throw new Error('unexpected help');
@@ -91,6 +97,11 @@ describe('parseOptions', () => {
     [['--generators', 'two'], /--generators: "two" is not a whole number/],
     [['--generators', '3', '--connections', '2,20'], /--generators: 3 generators share each level's connections, so every --connections level must be at least 3 \(2 is not\)/],
     [['--faults', '--generators', '2'], /--faults runs a fixed drill .* not --generators$/],
+    [['--export', 'k6'], /--export k6 needs a directory to write the scripts to: --export k6 DIR/],
+    [['--export', 'jmeter', 'out'], /--export: unknown format "jmeter"; allowed: k6/],
+    [['--export', 'k6', 'out', 'more'], /"more" is not an option \(the only positional argument is the directory in --export k6 DIR\)/],
+    [['out', '--export', 'k6'], /"out" is not an option/],
+    [['--export', 'k6', 'out', '--repeat', '3', '--generators', '2'], /--export writes scripts and runs nothing; .* not --repeat, --generators$/],
     [['--nope'], /Unknown option '--nope'/],
     [['stray'], /positional/i],
     [['--faults', '--url', 'http://x:1'], /--faults runs a fixed drill .* not --url/],
