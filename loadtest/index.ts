@@ -12,6 +12,7 @@ export { planScenarios, runMatrix, type Progress } from './matrix.ts';
 export { runFaultDrill, type FaultOptions, type FaultResults } from './faults/faults.ts';
 export { startStack, type StackOptions, type Target, type TargetProvider } from './stack/stack.ts';
 export { renderReport, type RenderOptions, type ReportFormat } from './report/render.ts';
+export { exportK6 } from './export/export-k6.ts';
 export { evaluateThreshold, parseThreshold, type Threshold, type ThresholdOutcome } from './analyse/thresholds.ts';
 export type { RunHooks } from './measure/run-hooks.ts';
 export type { HarnessOptions, Results, RunMeasurement, Scenario, ScenarioResult } from './types.ts';
