@@ -2,10 +2,14 @@ import { measureCpuBaseline, remeasureCpuBaseline } from './measure/baseline.ts'
 import { describeEnvironment, fetchServerFacts } from './stack/environment.ts';
 import { runSeconds } from './cli/eta.ts';
 import { runScenario } from './measure/scenario.ts';
+import { discoverPlan } from './stack/discover.ts';
+import { waitUntilReady } from './stack/ready.ts';
 import { summarize } from './analyse/summarize.ts';
 import type { RunHooks } from './measure/run-hooks.ts';
 import type { TargetProvider } from './stack/stack.ts';
 import { RESULTS_SCHEMA, type CpuBaseline, type HarnessOptions, type Results, type RunMeasurement, type Scenario, type ScenarioResult, type ServerFacts } from './types.ts';
+
+export { waitUntilReady };
 
 export interface Progress {
   index: number;
@@ -15,35 +19,27 @@ export interface Progress {
   secondsLeft: number;
 }
 
-/** Polls `/ready` until the server says its database, upstream and workers are usable. */
-export async function waitUntilReady(origin: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = 'no answer';
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(`${origin}/ready`, { signal: AbortSignal.timeout(5_000) });
-      if (res.ok) return;
-      last = `${res.status} ${await res.text()}`;
-    } catch (err) {
-      last = (err as Error).message;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`${origin} was not ready within ${timeoutMs / 1000} s (last answer: ${last})`);
+
+/** The servers a run starts, in order: each process count (CLUSTER) with each worker-pool size. */
+function serverShapes(options: HarnessOptions): Array<{ processes: number | undefined; workers: number | undefined }> {
+  const processCounts = options.processes.length > 0 ? options.processes : [undefined];
+  const workerSizes = options.workers.length > 0 ? options.workers : [undefined];
+  return processCounts.flatMap((processes) => workerSizes.map((workers) => ({ processes, workers })));
 }
 
-/** Every scenario of the matrix, in run order: worker sizes, then workloads, modes and load levels. */
+/** Every scenario of the matrix, in run order: server shapes, then workloads, modes and load levels. */
 export function planScenarios(options: HarnessOptions): Scenario[] {
-  const workerSizes = options.workers.length > 0 ? options.workers : [undefined];
   const levels: Array<{ connections: number; rate: number | undefined }> =
     options.rates.length > 0 ? options.rates.map((rate) => ({ connections: 0, rate })) : options.connections.map((connections) => ({ connections, rate: undefined }));
   const scenarios: Scenario[] = [];
-  for (const workers of workerSizes) {
+  for (const { processes, workers } of serverShapes(options)) {
     for (const workload of options.workloads) {
       const query = new URLSearchParams(options.params[workload]).toString();
-      for (const mode of options.modes) {
+      // A workload without one of the modes (a file with no async form) has no scenario for it.
+      const has = options.discovered?.[workload]?.modes;
+      for (const mode of options.modes.filter((m) => !has || has.includes(m))) {
         for (const level of levels) {
-          scenarios.push({ workload, mode, ...level, workers, path: `/${workload}/${mode}${query ? `?${query}` : ''}` });
+          scenarios.push({ workload, mode, ...level, workers, ...(processes !== undefined ? { processes } : {}), path: `/${workload}/${mode}${query ? `?${query}` : ''}` });
         }
       }
     }
@@ -57,6 +53,8 @@ export function planScenarios(options: HarnessOptions): Scenario[] {
  */
 export async function runMatrix(options: HarnessOptions, targets: TargetProvider, onProgress: (p: Progress) => void = () => {}, hooks: RunHooks = {}): Promise<Results> {
   const startedAt = new Date();
+  // The workloads, their modes, parameters and bounds are the server's to say (the CLI asks first).
+  if (!options.discovered) ({ options, targets } = await discoverPlan(targets, options));
   const scenarios = planScenarios(options);
   // Expected seconds of one run of each scenario (eta.ts): warm-up, settle waits, probe start-up, window.
   const perRun = scenarios.map((s) => runSeconds(options, s).expected);
@@ -65,9 +63,10 @@ export async function runMatrix(options: HarnessOptions, targets: TargetProvider
   let baseline: CpuBaseline = {};
   let index = 0;
 
-  const workerSizes = options.workers.length > 0 ? options.workers : [undefined];
-  for (const workers of workerSizes) {
-    const target = await targets.start(workers);
+  const shapes = serverShapes(options);
+  for (const shape of shapes) {
+    const { processes, workers } = shape;
+    const target = await targets.start(workers, processes);
     try {
       // Worker threads compile their TypeScript after the server listens; measuring before they are
       // ready would charge their start-up to the first scenario (and to the CPU baseline).
@@ -77,19 +76,19 @@ export async function runMatrix(options: HarnessOptions, targets: TargetProvider
       // The CPU baseline does not depend on the pool size: measure it once, on the first server.
       if (results.length === 0) baseline = await measureCpuBaseline(target.origin, options);
 
-      for (const scenario of scenarios.filter((s) => s.workers === workers)) {
+      for (const scenario of scenarios.filter((s) => s.workers === workers && s.processes === processes)) {
         const runs: RunMeasurement[] = [];
         for (let repeat = 1; repeat <= options.repeat; repeat++) {
           const later = perRun.slice(index + 1).reduce((a, b) => a + b, 0) * options.repeat;
           onProgress({ index: index + 1, total: scenarios.length, scenario, repeat, secondsLeft: Math.round(later + (options.repeat - repeat + 1) * (perRun[index] ?? 0)) });
           runs.push(await runScenario(target.origin, scenario, { durationSeconds: options.duration, warmupSeconds: options.warmup, probeRate: options.probeRate, generators: options.generators, hooks }));
         }
-        results.push(summarize(scenario, runs, options.params[scenario.workload], facts, baseline));
+        results.push(summarize(scenario, runs, options.discovered?.[scenario.workload]?.bound ?? null, facts, baseline));
         index++;
       }
       // The same measurement at the end shows how much the single-thread cost drifted over the run
       // (a machine busy with other work, thermal limits): the CPU bounds are only as good as it is.
-      if (workers === workerSizes.at(-1)) baseline = await remeasureCpuBaseline(target.origin, options, baseline);
+      if (shape === shapes.at(-1)) baseline = await remeasureCpuBaseline(target.origin, options, baseline);
     } finally {
       await target.stop();
     }

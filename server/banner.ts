@@ -10,7 +10,7 @@ export function printBanner({ info, config, upstreamUrl, embeddedDb }: { info: A
     [
       '',
       `looplab listening on ${base}`,
-      `  database: ${db}; async pool ${config.dbPool}, ${config.workers} workers × ${config.workerDbPool} connections`,
+      `  database: ${db}; async pool ${config.dbPool}, ${config.workers} workers × ${config.workerDbPool} connections${config.cluster > 1 ? `, in each of ${config.cluster} processes (node:cluster)` : ''}`,
       `  upstream: ${upstreamUrl}`,
       '',
       'Try:',

@@ -19,9 +19,14 @@ export interface Config {
   readonly upstreamUrl: string | undefined;
   /** Port of the bundled upstream when `npm start` launches it (0 = any free port). */
   readonly upstreamPort: number;
+  /**
+   * Server processes sharing the port through `node:cluster` (1 = no cluster: one process, as before).
+   * Every pool size below is per process.
+   */
+  readonly cluster: number;
   /** Connections in the event-loop thread's async DB pool. */
   readonly dbPool: number;
-  /** Threads in the piscina pool used by `worker` mode. */
+  /** Threads in the piscina pool used by `worker` mode (per process). */
   readonly workers: number;
   /** Tasks each worker thread runs at once (piscina's concurrentTasksPerWorker). */
   readonly workerConcurrency: number;
@@ -46,6 +51,8 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Shed workload requests (503) after an event-loop stall longer than this, ms; 0 = off. */
   readonly shedLoopDelayMs: number;
+  /** Workload files to load beside the built-ins, as absolute paths (WORKLOADS, resolved against the cwd). */
+  readonly workloadFiles: readonly string[];
 }
 
 /** Documentation of every variable, shown by `--help`-style output and mirrored in the README. */
@@ -57,8 +64,9 @@ export const CONFIG_VARIABLES = {
   PG_DATA_DIR: 'data directory of the embedded PostgreSQL (default .data/postgres)',
   UPSTREAM_URL: 'http(s):// base URL of the upstream; when set, the bundled upstream is not started',
   UPSTREAM_PORT: 'port of the bundled upstream, 0..65535 (default 3001)',
+  CLUSTER: 'server processes sharing the port (node:cluster), 1..64 (default 1: a single process); every pool below is per process',
   DB_POOL: 'connections in the async DB pool, 1..100 (default 10)',
-  WORKERS: 'worker threads for worker mode, 1..64 (default: CPU count)',
+  WORKERS: 'worker threads for worker mode, 1..64 (default: CPU count ÷ CLUSTER, at least 1)',
   WORKER_CONCURRENCY: 'tasks each worker thread runs at once, 1..64 (default 1: one task per thread; above 1, cancelled tasks stop inside the worker)',
   WORKER_DB_POOL: 'connections in each worker thread\'s DB pool, 1..20 (default 4)',
   UV_THREADPOOL_SIZE: 'libuv thread pool size used by async crypto, 1..1024 (default 4; read by Node itself)',
@@ -71,12 +79,24 @@ export const CONFIG_VARIABLES = {
   KEEP_ALIVE_TIMEOUT_MS: 'idle keep-alive connections are closed after, 0..120000 (default 5000)',
   SHED_LOOP_DELAY_MS: 'refuse workload requests with 503 after an event-loop stall longer than this, 0 (off, default) or 10..60000',
   LOG_LEVEL: `${LOG_LEVELS.join(' | ')} (default info; one line per request at debug)`,
+  WORKLOADS: 'comma-separated paths of workload files to serve beside the built-ins, relative to the directory npm (or node) was started in (default none)',
 } as const;
 
 function readShedThreshold(env: Env): number {
   const value = readInt(env, 'SHED_LOOP_DELAY_MS', 0, 0, 60_000);
   if (value > 0 && value < 10) throw new ConfigError(`SHED_LOOP_DELAY_MS must be 0 (off) or a whole number from 10 to 60000, got ${value}`);
   return value;
+}
+
+function readWorkloadFiles(env: Env, cwd: string): readonly string[] {
+  const raw = env['WORKLOADS'];
+  if (raw === undefined || raw.trim() === '') return Object.freeze([]);
+  const items = raw.split(',').map((item) => item.trim());
+  if (items.some((item) => item === '')) throw new ConfigError(`WORKLOADS must be a comma-separated list of file paths, got an empty entry in "${raw}"`);
+  // `npm --prefix <repo> start` runs in the repo; INIT_CWD is where the user typed the command, which
+  // is what a relative path in their command line means.
+  const base = env['INIT_CWD'] || cwd;
+  return Object.freeze(items.map((item) => resolve(base, item)));
 }
 
 function readLogLevel(env: Env): LogLevel {
@@ -92,7 +112,9 @@ function readLogLevel(env: Env): LogLevel {
  */
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
   const cpus = availableParallelism();
-  const workers = readInt(env, 'WORKERS', Math.max(1, cpus), 1, 64);
+  const cluster = readInt(env, 'CLUSTER', 1, 1, 64);
+  // By default the processes share the cores between them: N processes × (cores ÷ N) workers.
+  const workers = readInt(env, 'WORKERS', Math.max(1, Math.floor(cpus / cluster)), 1, 64);
   const dependencies = readDependencyUrls(env);
   return Object.freeze({
     port: readInt(env, 'PORT', 3000, 0, 65535),
@@ -102,6 +124,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     embeddedPgDataDir: resolve(cwd, env['PG_DATA_DIR'] || '.data/postgres'),
     upstreamUrl: dependencies.upstreamUrl,
     upstreamPort: readInt(env, 'UPSTREAM_PORT', 3001, 0, 65535),
+    cluster,
     dbPool: readInt(env, 'DB_POOL', 10, 1, 100),
     workers,
     workerConcurrency: readInt(env, 'WORKER_CONCURRENCY', 1, 1, 64),
@@ -118,5 +141,6 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     keepAliveTimeoutMs: readInt(env, 'KEEP_ALIVE_TIMEOUT_MS', 5000, 0, 120_000),
     logLevel: readLogLevel(env),
     shedLoopDelayMs: readShedThreshold(env),
+    workloadFiles: readWorkloadFiles(env, cwd),
   });
 }

@@ -9,6 +9,8 @@ import { labelledChildren } from './metric-children.ts';
 /** The server's Prometheus metrics; one registry per app so several apps can share a process (tests). */
 export interface Metrics {
   readonly registry: Registry;
+  /** The text `/metrics` answers with: this registry's, or in a cluster the aggregate of every process. */
+  render(): Promise<string>;
   observeRequest(work: WorkLabel, status: number, seconds: number): void;
   /** Counts a workload request that ended in a refusal, a timeout or a dependency error. */
   countFailure(work: WorkLabel, reason: string): void;
@@ -34,6 +36,8 @@ export function createMetrics({ pool, db }: MetricsSources): Metrics {
     help: `Event-loop delay beyond the ${LOOP_SAMPLE_INTERVAL_MS} ms sampling interval since the previous scrape: time-weighted p50 and p99, and the longest stall (max).`,
     labelNames: ['stat'] as const,
     registers: [registry],
+    // Across a cluster's processes: the worst process (a p99 of the merged windows is never above it).
+    aggregator: 'max',
     collect() {
       lastWindow = loopDelay.takeWindow();
       this.set({ stat: 'p50' }, lastWindow.p50Ms / 1000);
@@ -70,6 +74,7 @@ export function createMetrics({ pool, db }: MetricsSources): Metrics {
     name: 'looplab_event_loop_utilization',
     help: 'Share of time the event loop was busy (0..1) since the previous scrape of this metric.',
     registers: [registry],
+    aggregator: 'average',
     collect() {
       const now = performance.eventLoopUtilization();
       this.set(performance.eventLoopUtilization(now, sinceScrape).utilization);
@@ -108,6 +113,7 @@ export function createMetrics({ pool, db }: MetricsSources): Metrics {
     name: 'looplab_worker_pool_utilization',
     help: "Share of the worker pool's capacity spent running tasks since it started (piscina), 0..1.",
     registers: [registry],
+    aggregator: 'average',
     collect() {
       this.set(pool.utilization);
     },
@@ -150,6 +156,7 @@ export function createMetrics({ pool, db }: MetricsSources): Metrics {
   const failuresOf = labelledChildren((work, reason: string) => failures.labels({ ...work, reason }));
   return {
     registry,
+    render: () => registry.metrics(),
     observeRequest: (work, status, seconds) => durationOf(work, status).observe(seconds),
     countFailure: (work, reason) => failuresOf(work, reason).inc(),
   };

@@ -11,6 +11,7 @@ describe('loadConfig', () => {
       upstreamUrl: undefined,
       embeddedPgPort: 5433,
       embeddedPgDataDir: '/repo/.data/postgres',
+      cluster: 1,
       dbPool: 10,
       workerConcurrency: 1,
       workerDbPool: 4,
@@ -21,7 +22,7 @@ describe('loadConfig', () => {
 
   it('reads every variable', () => {
     const config = loadConfig(
-      { PORT: '0', HOST: '0.0.0.0', DATABASE_URL: 'postgres://u:p@db:5432/x', UPSTREAM_URL: 'http://up:8080/base/', DB_POOL: '3', WORKERS: '5', WORKER_CONCURRENCY: '3', WORKER_DB_POOL: '2', PG_PORT: '6000', PG_DATA_DIR: '/d', UPSTREAM_PORT: '0' },
+      { PORT: '0', HOST: '0.0.0.0', DATABASE_URL: 'postgres://u:p@db:5432/x', UPSTREAM_URL: 'http://up:8080/base/', DB_POOL: '3', WORKERS: '5', WORKER_CONCURRENCY: '3', WORKER_DB_POOL: '2', PG_PORT: '6000', PG_DATA_DIR: '/d', UPSTREAM_PORT: '0', WORKLOADS: './a.ts, /abs/b.ts' },
       '/repo',
     );
     expect(config).toEqual({
@@ -32,6 +33,7 @@ describe('loadConfig', () => {
       embeddedPgPort: 6000,
       embeddedPgDataDir: '/d',
       upstreamPort: 0,
+      cluster: 1,
       dbPool: 3,
       workers: 5,
       workerConcurrency: 3,
@@ -46,10 +48,25 @@ describe('loadConfig', () => {
       keepAliveTimeoutMs: 5000,
       logLevel: 'info',
       shedLoopDelayMs: 0,
+      workloadFiles: ['/repo/a.ts', '/abs/b.ts'],
     });
   });
 
+  it('resolves WORKLOADS against the directory npm was started in (INIT_CWD), when npm ran it elsewhere', () => {
+    expect(loadConfig({ WORKLOADS: 'w.ts', INIT_CWD: '/home/me' }, '/repo').workloadFiles).toEqual(['/home/me/w.ts']);
+    expect(loadConfig({}, '/repo').workloadFiles).toEqual([]);
+  });
+
+  it('shares the cores between cluster processes unless WORKERS is given, which is then per process', () => {
+    const cpus = loadConfig({}).workers;
+    expect(loadConfig({ CLUSTER: '2' }).workers).toBe(Math.max(1, Math.floor(cpus / 2)));
+    expect(loadConfig({ CLUSTER: '64' }).workers).toBe(1);
+    expect(loadConfig({ CLUSTER: '2', WORKERS: '3' })).toMatchObject({ cluster: 2, workers: 3, workerQueue: 48 });
+  });
+
   it.each([
+    [{ CLUSTER: '0' }, /^CLUSTER must be a whole number from 1 to 64, got 0$/],
+    [{ CLUSTER: '65' }, /^CLUSTER must be a whole number from 1 to 64, got 65$/],
     [{ PORT: '70000' }, /^PORT must be a whole number from 0 to 65535, got 70000$/],
     [{ PORT: '3e3' }, /^PORT must be a whole number from 0 to 65535, got "3e3"$/],
     [{ DB_POOL: '0' }, /^DB_POOL must be a whole number from 1 to 100/],
@@ -60,6 +77,7 @@ describe('loadConfig', () => {
     [{ UPSTREAM_URL: 'file:///etc/passwd' }, /^UPSTREAM_URL must use http: or https:/],
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"$/],
     [{ REQUEST_TIMEOUT_MS: '50' }, /^REQUEST_TIMEOUT_MS must be a whole number from 100 to 300000, got 50$/],
+    [{ WORKLOADS: 'a.ts,,b.ts' }, /^WORKLOADS must be a comma-separated list of file paths, got an empty entry in "a.ts,,b.ts"$/],
   ])('stops on %j naming the variable and what it allows', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

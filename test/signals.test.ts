@@ -1,11 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../lib/free-port.ts';
-import { descendants, killLeftoversAfterEach, startLooplab, waitForExit } from './helpers/processes.ts';
+import { descendants, killLeftoversAfterEach, refused, startLooplab, waitForExit } from './helpers/processes.ts';
 
 /**
  * `npm start` stopped the way the world stops it: Ctrl-C in a terminal (SIGINT to the whole process
@@ -34,16 +33,6 @@ beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'looplab-signals-'));
 });
 afterAll(() => rm(dataDir, { recursive: true, force: true }));
-
-const refused = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(true));
-  });
 
 describe('npm start, stopped by a real signal under load', () => {
   const cases = SENDERS.flatMap(([label, target, signal]) => (['blocking', 'async'] as const).map((load) => [label, load, target, signal] as const));

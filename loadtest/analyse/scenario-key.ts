@@ -3,7 +3,8 @@ import type { Scenario } from '../types.ts';
 /** The load level of a scenario, for grouping rows and matching scenarios across runs. */
 export function levelLabel(s: Scenario): string {
   const level = s.rate !== undefined ? `${s.rate}/s` : `c=${s.connections}`;
-  return s.workers !== undefined ? `${level} w=${s.workers}` : level;
+  const withProcesses = s.processes !== undefined ? `${level} p=${s.processes}` : level;
+  return s.workers !== undefined ? `${withProcesses} w=${s.workers}` : withProcesses;
 }
 
 /** Identifies a scenario across results files: workload, mode, level and request. */

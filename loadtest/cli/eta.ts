@@ -17,7 +17,7 @@ const PROBE_START_SECONDS = 1.5;
 const WINDOW_EDGES_SECONDS = 0.5;
 /** Starting the embedded PostgreSQL, the upstream and a server, and waiting for `/ready`. */
 const LOCAL_START_SECONDS = 10;
-/** Restarting the server for another --workers value. */
+/** Restarting the server for another --workers or --processes value. */
 const SERVER_RESTART_SECONDS = 4;
 /** The open model waits at most this long for late answers after each load phase (see scenario.ts). */
 const MAX_DRAIN_SECONDS = 10;
@@ -33,7 +33,8 @@ export function runSeconds(options: Pick<HarnessOptions, 'duration' | 'warmup'>,
 
 /** The whole plan: start-up, every run of every scenario, and the server restarts of a worker sweep. */
 export function planSeconds(options: HarnessOptions, scenarios: readonly Scenario[]): { expected: number; worst: number } {
-  const startUp = (options.url ? 0 : LOCAL_START_SECONDS) + Math.max(0, options.workers.length - 1) * SERVER_RESTART_SECONDS;
+  const servers = Math.max(1, options.workers.length) * Math.max(1, options.processes.length);
+  const startUp = (options.url ? 0 : LOCAL_START_SECONDS) + (servers - 1) * SERVER_RESTART_SECONDS;
   let expected = startUp;
   let worst = startUp;
   for (const scenario of scenarios) {

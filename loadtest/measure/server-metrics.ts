@@ -11,6 +11,40 @@ export interface MetricsSnapshot {
   workloadRequestsDone: number;
   /** Resident memory of the server process. */
   rssBytes: number;
+  /** A cluster's figures for each server process, by pid (absent for a single process). */
+  processes?: Map<number, ProcessSnapshot>;
+}
+
+/** One cluster process's own event-loop and CPU figures (`looplab_process_*{pid=…}`). */
+export interface ProcessSnapshot {
+  activeSeconds: number;
+  idleSeconds: number;
+  loopDelayP99Seconds: number;
+  loopDelayMaxSeconds: number;
+  cpuSeconds: number;
+}
+
+/** Every `name{pid="…"[,more]} value` line, by pid; `more` is the exact label text after pid. */
+export function readByPid(text: string, name: string, more?: string): Map<number, number> {
+  const escaped = more ? `,${more.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}` : '';
+  const found = new Map<number, number>();
+  for (const m of text.matchAll(new RegExp(`^${name}\\{pid="(\\d+)"${escaped}\\} ([0-9.eE+-]+)$`, 'gm'))) found.set(Number(m[1]), Number(m[2]));
+  return found;
+}
+
+/** The per-process series a cluster's `/metrics` adds beside its totals; undefined without them. */
+export function parseProcesses(text: string): Map<number, ProcessSnapshot> | undefined {
+  const active = readByPid(text, 'looplab_process_event_loop_active_seconds_total');
+  if (active.size === 0) return undefined;
+  const idle = readByPid(text, 'looplab_process_event_loop_idle_seconds_total');
+  const p99 = readByPid(text, 'looplab_process_event_loop_delay_seconds', 'stat="p99"');
+  const max = readByPid(text, 'looplab_process_event_loop_delay_seconds', 'stat="max"');
+  const cpu = readByPid(text, 'looplab_process_cpu_seconds_total');
+  const processes = new Map<number, ProcessSnapshot>();
+  for (const [pid, activeSeconds] of active) {
+    processes.set(pid, { activeSeconds, idleSeconds: idle.get(pid) ?? 0, loopDelayP99Seconds: p99.get(pid) ?? 0, loopDelayMaxSeconds: max.get(pid) ?? 0, cpuSeconds: cpu.get(pid) ?? 0 });
+  }
+  return processes;
 }
 
 /** Reads one sample out of Prometheus text format; `labels` is the exact label text, e.g. `stat="p99"`. */
@@ -37,7 +71,9 @@ export function parseMetrics(text: string): MetricsSnapshot | null {
   const cpu = readSample(text, 'process_cpu_seconds_total');
   const rss = readSample(text, 'process_resident_memory_bytes');
   if (active === undefined || idle === undefined || p99 === undefined || max === undefined || cpu === undefined || rss === undefined) return null;
+  const processes = parseProcesses(text);
   return {
+    ...(processes ? { processes } : {}),
     activeSeconds: active,
     idleSeconds: idle,
     loopDelayP99Seconds: p99,
@@ -68,6 +104,39 @@ export interface WindowFigures {
   cpuCores: number;
   rssStartMb: number;
   rssEndMb: number;
+  /**
+   * A cluster's processes, each over the same window (the totals above: utilization and CPU over all
+   * of them, delay p99 and max of the worst one). A process restarted within the window is left out.
+   */
+  processes?: ProcessWindowFigures[];
+}
+
+export interface ProcessWindowFigures {
+  pid: number;
+  eventLoopUtilization: number;
+  eventLoopDelayP99Ms: number;
+  eventLoopDelayMaxMs: number;
+  cpuCores: number;
+}
+
+function processWindows(before: MetricsSnapshot, after: MetricsSnapshot, wallSeconds: number | undefined): ProcessWindowFigures[] | undefined {
+  if (!after.processes) return undefined;
+  const figures: ProcessWindowFigures[] = [];
+  for (const [pid, end] of after.processes) {
+    const start = before.processes?.get(pid);
+    if (!start) continue;
+    const active = end.activeSeconds - start.activeSeconds;
+    const idle = end.idleSeconds - start.idleSeconds;
+    const seconds = wallSeconds ?? active + idle;
+    figures.push({
+      pid,
+      eventLoopUtilization: active + idle > 0 ? active / (active + idle) : 0,
+      eventLoopDelayP99Ms: end.loopDelayP99Seconds * 1000,
+      eventLoopDelayMaxMs: end.loopDelayMaxSeconds * 1000,
+      cpuCores: seconds > 0 ? (end.cpuSeconds - start.cpuSeconds) / seconds : 0,
+    });
+  }
+  return figures;
 }
 
 /**
@@ -80,7 +149,9 @@ export function windowFigures(before: MetricsSnapshot | null, after: MetricsSnap
   const active = after.activeSeconds - before.activeSeconds;
   const idle = after.idleSeconds - before.idleSeconds;
   const seconds = wallSeconds ?? active + idle;
+  const processes = processWindows(before, after, wallSeconds);
   return {
+    ...(processes ? { processes } : {}),
     eventLoopUtilization: active + idle > 0 ? active / (active + idle) : 0,
     eventLoopDelayP99Ms: after.loopDelayP99Seconds * 1000,
     eventLoopDelayMaxMs: after.loopDelayMaxSeconds * 1000,

@@ -13,9 +13,9 @@ export interface Target {
   stop(): Promise<void>;
 }
 
-/** Produces a server per worker-pool size (undefined = the server's default). */
+/** Produces a server per worker-pool size and process count (undefined = the server's default). */
 export interface TargetProvider {
-  start(workers: number | undefined): Promise<Target>;
+  start(workers: number | undefined, processes?: number): Promise<Target>;
   close(): Promise<void>;
 }
 
@@ -89,7 +89,8 @@ export function externalTarget(origin: string, note: (text: string) => void = ()
  * each in a process of its own so the load generator never shares one with the server. Uses a data
  * directory of its own, so it can run beside `npm start`.
  */
-export async function localStack(env: { databaseUrl?: string | undefined; upstreamUrl?: string | undefined } = {}): Promise<TargetProvider> {
+export async function localStack(env: { databaseUrl?: string | undefined; upstreamUrl?: string | undefined; workloadFiles?: readonly string[] } = {}): Promise<TargetProvider> {
+  const workloads: Record<string, string> = env.workloadFiles?.length ? { WORKLOADS: env.workloadFiles.join(',') } : {};
   const children: ManagedChild[] = [];
   const closeAll = async () => {
     for (const child of children.reverse()) await child.stop().catch(() => {});
@@ -115,11 +116,11 @@ export async function localStack(env: { databaseUrl?: string | undefined; upstre
     const dbUrl = databaseUrl;
     const upUrl = upstreamUrl;
     return {
-      async start(workers) {
+      async start(workers, processes) {
         const server = await startChild(
           new URL('../../server/main.ts', import.meta.url),
           'looplab server',
-          { PORT: '0', HOST: '127.0.0.1', DATABASE_URL: dbUrl, UPSTREAM_URL: upUrl, ...(workers ? { WORKERS: String(workers) } : {}) },
+          { PORT: '0', HOST: '127.0.0.1', DATABASE_URL: dbUrl, UPSTREAM_URL: upUrl, ...workloads, ...(workers ? { WORKERS: String(workers) } : {}), ...(processes ? { CLUSTER: String(processes) } : {}) },
           { quiet: true },
         );
         return { origin: server.url, stop: () => server.stop() };
@@ -139,6 +140,8 @@ export interface StackOptions {
   readonly databaseUrl?: string | undefined;
   /** Use this upstream instead of starting the bundled one (UPSTREAM_URL). */
   readonly upstreamUrl?: string | undefined;
+  /** Workload files (absolute paths) the started server loads beside the built-ins (its WORKLOADS). */
+  readonly workloadFiles?: readonly string[];
   /** Told what is being waited for, when `url` is slow to answer. */
   readonly note?: (text: string) => void;
 }
@@ -146,5 +149,5 @@ export interface StackOptions {
 /** The servers to load: an existing one at `url`, or a stack of separate processes started for the run. */
 export async function startStack(options: StackOptions = {}): Promise<TargetProvider> {
   if (options.url) return externalTarget(options.url, options.note);
-  return localStack({ databaseUrl: options.databaseUrl, upstreamUrl: options.upstreamUrl });
+  return localStack({ databaseUrl: options.databaseUrl, upstreamUrl: options.upstreamUrl, workloadFiles: options.workloadFiles ?? [] });
 }

@@ -37,7 +37,6 @@ export function opsRoutes(deps: AppDeps) {
       return c.json({ status: allOk ? 'ready' : 'unavailable', checks }, allOk ? 200 : 503);
     })
     .get('/metrics', async function metrics(c) {
-      const registry = deps.metrics.registry;
-      return c.body(await registry.metrics(), 200, { 'Content-Type': registry.contentType });
+      return c.body(await deps.metrics.render(), 200, { 'Content-Type': deps.metrics.registry.contentType });
     });
 }

@@ -1,4 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { connect } from 'node:net';
 import { promisify } from 'node:util';
 import { afterEach } from 'vitest';
 
@@ -88,3 +89,14 @@ export function killLeftoversAfterEach(): (pids: number[]) => void {
     leftovers = pids;
   };
 }
+
+/** Whether a TCP connect to `port` on loopback is refused: nothing listens there any more. */
+export const refused = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(true));
+  });

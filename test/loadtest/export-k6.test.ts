@@ -1,34 +1,33 @@
 import { execFile } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scrapeMetrics } from '../../loadtest/measure/server-metrics.ts';
+import { startTestApp, untilReady, type TestApp } from '../helpers/test-app.ts';
 import { runCli } from './run-cli.ts';
 
 /**
  * `--export k6 DIR` through the real CLI. k6 itself is not installable here, so the scripts are
  * type-checked against @types/k6 with tsc (the same types k6's own TypeScript support is written
- * for); nothing here runs them. A server that counts every request stands at --url to show that
- * exporting sends no load.
+ * for); nothing here runs them. The real app stands at --url (the plan — workloads, modes, defaults —
+ * is the server's to say), and its own count of workload requests shows that exporting sends no load.
  */
 const REPO = resolve(import.meta.dirname, '../..');
 let dir: string;
-let server: Server;
-let hits = 0;
+let app: TestApp;
 let url: string;
+let servedBefore: number | undefined;
+const served = async () => (await scrapeMetrics(url))?.workloadRequestsDone;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'looplab-k6-'));
-  server = createServer((_req, res) => {
-    hits++;
-    res.end('{}');
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  app = await startTestApp();
+  await untilReady(app);
+  url = app.url;
+  servedBefore = await served();
 });
 afterAll(async () => {
-  await new Promise((done) => server.close(done));
+  await app.close();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -76,7 +75,8 @@ describe('npm run loadtest -- --export k6 DIR', () => {
   it('writes one script per planned scenario and sends no load', async () => {
     expect((await readdir(closedDir)).sort()).toEqual(['fetch-async-c20.ts', 'fetch-async-c5.ts', 'fetch-blocking-c20.ts', 'fetch-blocking-c5.ts', 'hash-async-c20.ts', 'hash-async-c5.ts', 'hash-blocking-c20.ts', 'hash-blocking-c5.ts']);
     expect(await readdir(openDir)).toEqual(['fetch-async-r150.ts']);
-    expect(hits).toBe(0);
+    expect(servedBefore).toBeDefined();
+    expect(await served()).toBe(servedBefore);
   });
 
   it('closed model: constant VUs, one per connection, with the warm-up as its own scenario before the measured one', async () => {

@@ -88,6 +88,22 @@ describe('DATABASE_URL, UPSTREAM_URL and --workers', () => {
     ]);
     for (const s of results.scenarios) expect({ errors: s.summary.errors, non2xx: s.summary.non2xx }).toEqual({ errors: 0, non2xx: 0 });
   }, 180_000);
+
+  it('restarts the server with each process count, and reads each process\'s event loop', async () => {
+    const results = await loadtest(['--workloads', 'db', '--modes', 'blocking', '--processes', '1,2', '--params', 'db.sleep=5'], { DATABASE_URL: db.url, UPSTREAM_URL: upstream.url });
+    // The bound counts the blocking event loops of the server that ran each scenario.
+    expect(results.scenarios.map((s) => `p=${s.scenario.processes}: ${s.bound?.basis}`)).toEqual([
+      expect.stringMatching(/^p=1: 1 request at a time\b/),
+      expect.stringMatching(/^p=2: 2 processes × 1 request at a time\b/),
+    ]);
+    const [single, cluster] = results.scenarios.map((s) => s.runs[0]?.server);
+    // One process: the figures as before, no per-process list. Two: one entry per process, whose
+    // worst delay is the total's.
+    expect(single).not.toHaveProperty('processes');
+    expect(cluster?.processes).toHaveLength(2);
+    expect(Math.max(...(cluster?.processes ?? []).map((p) => p.eventLoopDelayMaxMs))).toBe(cluster?.eventLoopDelayMaxMs);
+    for (const s of results.scenarios) expect({ errors: s.summary.errors, non2xx: s.summary.non2xx }).toEqual({ errors: 0, non2xx: 0 });
+  }, 180_000);
 });
 
 it('runs twice at once, each on an embedded database of its own, and removes the throw-away one', async () => {

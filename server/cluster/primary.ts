@@ -1,0 +1,40 @@
+import type { Config } from '../config.ts';
+import { printBanner } from '../banner.ts';
+import { startDependencies } from '../dependencies.ts';
+import { reportReadyToParent } from '../parent-ipc.ts';
+import { onStopSignals } from '../stop-signals.ts';
+import { createStopSteps } from '../stop-steps.ts';
+import { connectionShortfall, readConnectionLimit } from './connection-budget.ts';
+import { serveAggregatedMetrics } from './metrics-primary.ts';
+import { ProcessStartError, superviseProcesses } from './supervisor.ts';
+
+/**
+ * The cluster's primary (CLUSTER above 1): starts PostgreSQL and the upstream once, forks the server
+ * processes, and only supervises. On a signal it stops in order: every server process finishes its
+ * in-flight requests and closes its pools, then the upstream, then PostgreSQL.
+ */
+export async function runPrimary(config: Config): Promise<void> {
+  const steps = createStopSteps();
+  const trigger = onStopSignals({ stop: () => steps.stopAll() });
+  try {
+    const urls = await startDependencies(config, steps);
+    const shortfall = connectionShortfall(config, await readConnectionLimit(urls.databaseUrl));
+    if (shortfall) throw new Error(shortfall);
+    const supervisor = superviseProcesses({
+      count: config.cluster,
+      env: { DATABASE_URL: urls.databaseUrl, UPSTREAM_URL: urls.upstreamUrl },
+      graceMs: config.shutdownGraceMs,
+      onCrashLoop: () => void steps.stopAll().then(() => process.exit(1)),
+    });
+    steps.push('server processes', () => supervisor.stop());
+    serveAggregatedMetrics();
+    const port = await supervisor.ready;
+    printBanner({ info: { address: config.host, family: 'IPv4', port }, config, upstreamUrl: urls.upstreamUrl, embeddedDb: !config.databaseUrl });
+    reportReadyToParent(config.host, port, trigger);
+  } catch (err) {
+    if (err instanceof ProcessStartError) console.error(`looplab: ${err.message}`);
+    else console.error(`looplab: start-up failed: ${err instanceof Error ? err.message : String(err)}`);
+    await steps.stopAll();
+    process.exit(1);
+  }
+}

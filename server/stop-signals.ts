@@ -1,0 +1,60 @@
+/**
+ * The same signal twice within this window is one request to stop, delivered twice: npm (and any
+ * wrapper) relays the signal it got to its child, and a signal sent to the process group reaches the
+ * server directly too (in cluster mode, every server process as well). Only a later or a different
+ * signal means "stop now".
+ */
+export const RELAYED_COPY_WINDOW_MS = 1_000;
+
+export interface StopTrigger {
+  /** True once a stop was asked for, by a signal or by {@link StopTrigger.request}. */
+  readonly stopping: boolean;
+  /** Asks for a graceful stop as SIGTERM would; does nothing once stopping. */
+  request(): void;
+}
+
+export interface StopSignalOptions {
+  /** Stops everything gracefully; the process exits 0 once it resolves. */
+  stop: () => Promise<void>;
+  /** Print nothing (a cluster's server processes: their primary speaks for them). */
+  quiet?: boolean;
+}
+
+/**
+ * Handles SIGINT and SIGTERM: the first starts a graceful stop, a copy of it within
+ * {@link RELAYED_COPY_WINDOW_MS} is ignored, any later or different one exits 1 at once.
+ */
+export function onStopSignals({ stop, quiet = false }: StopSignalOptions): StopTrigger {
+  let first: { signal: NodeJS.Signals; at: number } | undefined;
+  const say = (line: string) => {
+    if (!quiet) console.log(line);
+  };
+  function onSignal(signal: NodeJS.Signals): void {
+    if (first) {
+      if (signal === first.signal && performance.now() - first.at < RELAYED_COPY_WINDOW_MS) return;
+      if (!quiet) console.error(`looplab: second signal (${signal}), exiting now`);
+      process.exit(1);
+    }
+    first = { signal, at: performance.now() };
+    say(`looplab: ${signal} received, shutting down (send it again to exit at once)`);
+    // Start closing after this I/O phase: when the signal is noticed late, because the event loop was
+    // blocked, requests that arrived meanwhile are read in the same phase, and closing first would
+    // drop them as idle connections.
+    setImmediate(() =>
+      void stop().then(() => {
+        say('looplab: stopped, exit 0');
+        process.exit(0);
+      }),
+    );
+  }
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    get stopping() {
+      return first !== undefined;
+    },
+    request() {
+      if (!first) onSignal('SIGTERM');
+    },
+  };
+}
