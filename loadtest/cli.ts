@@ -6,6 +6,7 @@
 import { readDependencyUrls } from '../lib/env.ts';
 import { checkOutDir, fail, npmBannerHint, readPrevious, reportCrashesPlainly } from './cli/cli-io.ts';
 import { formatSeconds, planSeconds } from './cli/eta.ts';
+import { runExportCommand } from './cli/export-command.ts';
 import { runFaultCommand } from './cli/fault-command.ts';
 import { discoverPlan, ServerRefusesParamsError } from './stack/discover.ts';
 import { EXIT } from './cli/exit-codes.ts';
@@ -65,6 +66,12 @@ try {
   targets = await startStack({ url: options.url, ...readDependencyUrls(process.env), workloadFiles: options.workloadFiles, note: say });
   // Which workloads, modes, parameters and bounds the run has is the server's to say (GET /).
   ({ options, targets } = await discoverPlan(targets, options));
+  // --export needs the server only for its plan (workloads, modes, defaults): no load is sent.
+  if (options.export) {
+    const code = await runExportCommand(options, command, say);
+    await targets.close();
+    process.exit(code);
+  }
   const scenarios = planScenarios(options);
   const plan = planSeconds(options, scenarios);
   const runs = scenarios.length * options.repeat;

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { HarnessOptions } from './types.ts';
 
 /**
@@ -25,6 +26,8 @@ export const DEFAULT_OPTIONS: HarnessOptions = Object.freeze({
   thresholds: [],
   probeRate: 20,
   faults: false,
+  generators: 1,
+  export: undefined,
 }) as HarnessOptions;
 
 /** Limits that keep a harness run bounded in time and load. */
@@ -37,4 +40,6 @@ export const OPTION_LIMITS = {
   workers: { min: 1, max: 64 },
   processes: { min: 1, max: 64 },
   probeRate: { min: 1, max: 200 },
+  /** Up to four generator processes per core: more only take turns on the same cores. */
+  generators: { min: 1, max: availableParallelism() * 4 },
 } as const;

@@ -13,6 +13,7 @@ export { runFaultDrill, type FaultOptions, type FaultResults } from './faults/fa
 export { startStack, type StackOptions, type Target, type TargetProvider } from './stack/stack.ts';
 export { discover, discoverPlan, ServerRefusesParamsError } from './stack/discover.ts';
 export { renderReport, type RenderOptions, type ReportFormat } from './report/render.ts';
+export { exportK6 } from './export/export-k6.ts';
 export { evaluateThreshold, parseThreshold, type Threshold, type ThresholdOutcome } from './analyse/thresholds.ts';
 export type { RunHooks } from './measure/run-hooks.ts';
 export type { DiscoveredWorkload, HarnessOptions, Results, RunMeasurement, Scenario, ScenarioResult } from './types.ts';

@@ -54,6 +54,10 @@ export interface HarnessOptions {
   probeRate: number;
   /** Run the fault drill instead of the matrix (database and upstream stopped and restarted under load). */
   faults: boolean;
+  /** Load-generator processes sharing each scenario's load; 1 = the harness's own process. */
+  generators: number;
+  /** Write each planned scenario as a script for another load tool into `dir` instead of running it. */
+  export: { format: 'k6'; dir: string } | undefined;
   /**
    * Filled from the server before any load (catalog.ts): each workload's modes and bound model. With
    * it, `workloads` and `params` are complete (every parameter of every workload, defaults included).
@@ -129,8 +133,10 @@ export interface RunMeasurement {
   health: { p50: number | null; p99: number | null; max: number | null; samples: number; failures: number };
   /** The server's own figures over the run; resident memory at its start and end, for soak runs. */
   server: WindowFigures | null;
-  /** The load generator's own CPU use over the run, in cores (1 = one core fully busy). */
+  /** The load generator's own CPU use over the run, in cores (1 = one core fully busy), summed over generators. */
   generatorCpu: number;
+  /** The busiest generator process's CPU, in cores: each is one thread, so near 1 it was the limit. */
+  busiestGeneratorCpu: number;
   /** The whole machine's CPU over the run from /proc/stat, busy cores out of `cores`; null off Linux. */
   machineCpu: { busyCores: number; cores: number } | null;
   timeline: TimelineSecond[];

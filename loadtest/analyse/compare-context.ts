@@ -8,6 +8,8 @@ const FACTS: readonly Fact[] = [
   ['warm-up', (r) => `${r.options.warmup} s`],
   ['repeats', (r) => r.options.repeat],
   ['/health probe rate', (r) => `${r.options.probeRate}/s`],
+  // Results from before --generators existed had one: the harness's own process.
+  ['load generators', (r) => (r.options as Partial<Results['options']>).generators ?? 1],
   ['parameters', (r) => JSON.stringify(r.options.params)],
   ['machine', (r) => `${r.environment.cpuModel}, ${r.environment.cpus} cores, ${r.environment.memoryGiB} GiB`],
   ['platform', (r) => r.environment.platform],

@@ -91,6 +91,48 @@ function refuseWithFaults(values: Readonly<Record<string, unknown>>): void {
   }
 }
 
+type Token = ReturnType<typeof parseArgs>['tokens'] extends Array<infer T> | undefined ? T : never;
+
+/**
+ * `--export k6 DIR` (or `--export=k6 DIR`): the directory is the one positional argument the command
+ * line takes, and only right after the format.
+ */
+function parseExport(format: string | undefined, tokens: readonly Token[]): HarnessOptions['export'] {
+  const option = tokens.find((t) => t.kind === 'option' && t.name === 'export');
+  const dirIndex = option && option.kind === 'option' ? option.index + (option.inlineValue ? 1 : 2) : -1;
+  let dir: string | undefined;
+  for (const t of tokens) {
+    if (t.kind !== 'positional') continue;
+    if (t.index !== dirIndex) throw new OptionsError(`"${t.value}" is not an option (the only positional argument is the directory in --export k6 DIR)`);
+    dir = t.value;
+  }
+  if (format === undefined) return undefined;
+  if (format !== 'k6') throw new OptionsError(`--export: unknown format "${format}"; allowed: k6`);
+  if (dir === undefined) throw new OptionsError('--export k6 needs a directory to write the scripts to: --export k6 DIR');
+  return { format, dir };
+}
+
+/** What `--export` takes: what shapes the scenarios and their thresholds; the rest would be ignored. */
+const EXPORT_OPTIONS = new Set(['export', 'workloads', 'workload', 'modes', 'connections', 'rate', 'duration', 'warmup', 'params', 'url', 'probe-rate', 'threshold']);
+
+function refuseWithExport(values: Readonly<Record<string, unknown>>): void {
+  const ignored = Object.keys(values).filter((name) => values[name] !== undefined && !EXPORT_OPTIONS.has(name));
+  if (ignored.length > 0) {
+    throw new OptionsError(
+      `--export writes scripts and runs nothing; it takes the options that shape the scenarios (${[...EXPORT_OPTIONS].filter((n) => n !== 'export').map((n) => `--${n}`).join(', ')}), ` +
+        `not ${ignored.map((n) => `--${n}`).join(', ')}`,
+    );
+  }
+}
+
+/** Each generator process of the closed model needs a connection of its own (they are split, not copied). */
+function refuseTooFewConnections(options: HarnessOptions): void {
+  const fewest = Math.min(...options.connections);
+  if (options.rates.length === 0 && fewest < options.generators) {
+    throw new OptionsError(`--generators: ${options.generators} generators share each level's connections, so every --connections level must be at least ${options.generators} (${fewest} is not)`);
+  }
+}
+
 function parseUrl(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
   let url: URL;
@@ -115,7 +157,8 @@ export function parseOptions(argv: readonly string[], cwd: string = process.env[
     ({ values, tokens } = parseArgs({
       args: [...argv],
       strict: true,
-      allowPositionals: false,
+      // Only for `--export k6 DIR`; any other positional is refused below.
+      allowPositionals: true,
       tokens: true,
       options: {
         workloads: { type: 'string' },
@@ -136,6 +179,8 @@ export function parseOptions(argv: readonly string[], cwd: string = process.env[
         compare: { type: 'string' },
         threshold: { type: 'string', multiple: true },
         faults: { type: 'boolean' },
+        generators: { type: 'string' },
+        export: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -164,7 +209,10 @@ export function parseOptions(argv: readonly string[], cwd: string = process.env[
     compare: values.compare,
     thresholds: values.threshold ?? [],
     faults: values.faults ?? false,
+    generators: values.generators ? parseIntValue(values.generators, 'generators', OPTION_LIMITS.generators) : DEFAULT_OPTIONS.generators,
+    export: parseExport(values.export, tokens),
   };
+  if (options.export) refuseWithExport(values);
   if (options.faults) refuseWithFaults(values);
   if (options.url && options.workloadFiles.length > 0) {
     throw new OptionsError('--workload loads files into the server the harness starts; with --url, start that server with WORKLOADS=<files> instead');
@@ -178,5 +226,6 @@ export function parseOptions(argv: readonly string[], cwd: string = process.env[
   if (values.connections && options.rates.length > 0) {
     throw new OptionsError('--connections (closed model) and --rate (open model) exclude each other');
   }
+  refuseTooFewConnections(options);
   return options;
 }

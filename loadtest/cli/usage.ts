@@ -45,6 +45,9 @@ Options (lists are comma-separated; a list of levels is a sweep; each option at 
   --processes LIST     server processes to sweep (CLUSTER, node:cluster), ${OPTION_LIMITS.processes.min}..${OPTION_LIMITS.processes.max}; restarts the
                        server per value (not with --url); --workers and the pools are per process
   --url URL            an already-running server: start nothing
+  --generators N       load-generator processes sharing each scenario's load, ${OPTION_LIMITS.generators.min}..${OPTION_LIMITS.generators.max}
+                       (4 per core; default: 1, the harness's own process): connections are split
+                       across them, an open-model rate is divided, histograms are merged exactly
   --probe-rate N       /health probes per second during each run, ${OPTION_LIMITS.probeRate.min}..${OPTION_LIMITS.probeRate.max} (default: ${DEFAULT_OPTIONS.probeRate})
   --out DIR            where results/<timestamp>/ goes (default: ${DEFAULT_OPTIONS.out})
   --json               print only the results JSON to stdout (every other line goes to stderr)
@@ -58,6 +61,9 @@ ${wrap(THRESHOLD_METRICS_TEXT, '                         ')}
                        or upstream dependency at --rate (default 50) while the database, then the
                        upstream, are stopped and restarted (--duration s per phase); takes only --rate
                        (one value), --duration, --out and --json
+  --export k6 DIR      instead of running: write each scenario as a k6 script (TypeScript) into DIR, the
+                       thresholds k6 can express translated; asks the server (GET /) for the plan but
+                       sends no load; takes only the options that shape the scenarios
   --help               this text
 
 ${EXIT_CODES_TEXT}`;

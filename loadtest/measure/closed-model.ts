@@ -1,11 +1,17 @@
 import autocannon from 'autocannon';
 import { createOutcomeLog, isOk, type OutcomeLog } from './outcome-log.ts';
+import { waitUntil } from './wait-until.ts';
 
 export interface ClosedModelOptions {
   url: string;
   connections: number;
   durationSeconds: number;
   timeoutSeconds: number;
+  /**
+   * A performance.now() time to start at, and the log's start: generators in several processes are
+   * given one moment, so their logs can be merged (see generators.ts). Default: now.
+   */
+  startAt?: number;
   /** Called as each request ends: 2xx (`true`) or not; for live progress only. */
   onOutcome?: (ok: boolean) => void;
 }
@@ -26,7 +32,9 @@ export interface ClosedModelResult {
  * connection errors and timeouts, whose latency it does not report.
  */
 export async function runClosedModel(options: ClosedModelOptions): Promise<ClosedModelResult> {
-  const log = createOutcomeLog(performance.now());
+  const start = options.startAt ?? performance.now();
+  await waitUntil(start);
+  const log = createOutcomeLog(start);
   const { onOutcome } = options;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(

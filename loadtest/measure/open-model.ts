@@ -1,6 +1,7 @@
 import { Pool } from 'undici';
-import { createLatencyRecorder } from './latency-histogram.ts';
+import { createLatencyRecorder, type EncodedLatencies } from './latency-histogram.ts';
 import { createOutcomeLog, type Outcome, type OutcomeLog } from './outcome-log.ts';
+import { waitUntil } from './wait-until.ts';
 import type { Latency } from '../types.ts';
 
 export interface OpenModelOptions {
@@ -21,6 +22,14 @@ export interface OpenModelOptions {
    */
   drainMs?: number;
   signal?: AbortSignal;
+  /** A performance.now() time the schedule starts at (default now): one moment shared by several generators. */
+  startAt?: number;
+  /**
+   * This generator's share of the schedule when several send it together: of the requests due at
+   * start + i / rate, it sends those with i % of === index, so N generators each send rate / N and the
+   * merged arrivals stay evenly spaced. `maxInFlight` is then this generator's own limit.
+   */
+  share?: { index: number; of: number };
   /** Called for every finished request: when it was due (a performance.now() time) and how it ended. */
   onResult?: (dueAtMs: number, outcome: Outcome, latencyMs: number) => void;
 }
@@ -36,6 +45,8 @@ export interface OpenModelResult {
   log: OutcomeLog;
   /** How late each request was sent against its intended time: the generator's own lag. */
   sendLag: Latency;
+  /** The same, as a histogram another process can add to its own. */
+  sendLagHistogram: EncodedLatencies;
   /** Answers with a status, 2xx or not. */
   completed: number;
   non2xx: number;
@@ -55,10 +66,12 @@ export async function runOpenModel(options: OpenModelOptions): Promise<OpenModel
   const pool = new Pool(options.origin, { connections: options.maxInFlight, pipelining: 1, keepAliveTimeout: 10_000 });
   const total = Math.max(1, Math.round(options.rate * options.durationSeconds));
   const intervalMs = 1000 / options.rate;
+  const { index: first, of: stride } = options.share ?? { index: 0, of: 1 };
   const sendLag = createLatencyRecorder();
   const all = createLatencyRecorder();
   const pending = new Set<Promise<void>>();
-  const start = performance.now();
+  const start = options.startAt ?? performance.now();
+  await waitUntil(start);
   const log = createOutcomeLog(start);
   let sent = 0;
   let dropped = 0;
@@ -88,7 +101,8 @@ export async function runOpenModel(options: OpenModelOptions): Promise<OpenModel
     pending.add(done);
   };
 
-  let next = 0;
+  let next = first;
+  let due = 0;
   while (next < total && !options.signal?.aborted) {
     const now = performance.now();
     // Everything that is due goes out now; the loop may have been late, but the clock it measures
@@ -97,7 +111,8 @@ export async function runOpenModel(options: OpenModelOptions): Promise<OpenModel
       const intendedAt = start + next * intervalMs;
       if (pending.size >= options.maxInFlight) dropped++;
       else send(intendedAt);
-      next++;
+      next += stride;
+      due++;
     }
     const wait = start + next * intervalMs - performance.now();
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(wait, 50))));
@@ -118,13 +133,14 @@ export async function runOpenModel(options: OpenModelOptions): Promise<OpenModel
   }
   const { ok, non2xx, errors, timeouts } = log.counts;
   return {
-    due: next,
+    due,
     sent,
     dropped,
     abandoned,
-    windowSeconds: next / options.rate,
+    windowSeconds: due / (options.rate / stride),
     log,
     sendLag: sendLag.summary(),
+    sendLagHistogram: sendLag.encode(),
     completed: ok + non2xx,
     non2xx,
     errors: errors + timeouts + abandoned,

@@ -1,4 +1,4 @@
-import { createLatencyRecorder, type LatencyRecorder } from './latency-histogram.ts';
+import { createLatencyRecorder, type EncodedLatencies, type LatencyRecorder } from './latency-histogram.ts';
 import type { Latency, TimelineSecond } from '../types.ts';
 
 /** How one request ended: an HTTP status, a connection error, or a client-side timeout. */
@@ -12,6 +12,27 @@ export interface OutcomeCounts {
   timeouts: number;
 }
 
+/** One second of a log's timeline: counts, and the 2xx latencies (ms) answered in it. */
+interface LogSecond {
+  ok: number;
+  failed: number;
+  latencies: number[];
+}
+
+/**
+ * An outcome log's contents in transit between processes (a load generator's child and the harness),
+ * with every time relative to the log's start, so logs that share a start can be merged exactly.
+ */
+export interface OutcomeLogData {
+  counts: OutcomeCounts;
+  ok: EncodedLatencies;
+  failed: EncodedLatencies;
+  /** When each 2xx answer ended, ms after the start. */
+  okEnds: number[];
+  /** The timeline's seconds, null where nothing ended. */
+  seconds: Array<LogSecond | null>;
+}
+
 export interface OutcomeLog {
   /** Notes one finished request; `latencyMs` null when it is unknown (an autocannon connection error). */
   record(outcome: Outcome, latencyMs: number | null, endedAt: number): void;
@@ -22,6 +43,10 @@ export interface OutcomeLog {
   readonly failed: LatencyRecorder;
   /** One entry per whole second from `start`, for `seconds` seconds; later answers are left out. */
   timeline(seconds: number): TimelineSecond[];
+  /** Everything logged so far, to send to another process. */
+  data(): OutcomeLogData;
+  /** Adds another log that started at the same moment (histograms added, counts summed, timelines joined). */
+  absorb(other: OutcomeLogData): void;
 }
 
 export const isOk = (outcome: Outcome) => typeof outcome === 'number' && outcome >= 200 && outcome < 300;
@@ -41,7 +66,7 @@ export function createOutcomeLog(start: number): OutcomeLog {
   const counts: OutcomeCounts = { ok: 0, non2xx: 0, errors: 0, timeouts: 0 };
   const ok = createLatencyRecorder();
   const failed = createLatencyRecorder();
-  const seconds: Array<{ ok: number; failed: number; latencies: number[] }> = [];
+  const seconds: LogSecond[] = [];
   const okEnds: number[] = [];
   return {
     counts,
@@ -67,6 +92,30 @@ export function createOutcomeLog(start: number): OutcomeLog {
       } else {
         second.failed++;
       }
+    },
+    data: () => ({
+      counts: { ...counts },
+      ok: ok.encode(),
+      failed: failed.encode(),
+      okEnds: okEnds.map((t) => t - start),
+      seconds: Array.from({ length: seconds.length }, (_, t) => seconds[t] ?? null),
+    }),
+    absorb(other) {
+      counts.ok += other.counts.ok;
+      counts.non2xx += other.counts.non2xx;
+      counts.errors += other.counts.errors;
+      counts.timeouts += other.counts.timeouts;
+      ok.add(other.ok);
+      failed.add(other.failed);
+      for (const t of other.okEnds) okEnds.push(start + t);
+      other.seconds.forEach((s, t) => {
+        if (!s) return;
+        const second = (seconds[t] ??= { ok: 0, failed: 0, latencies: [] });
+        second.ok += s.ok;
+        second.failed += s.failed;
+        // A loop, not push(...): a busy second holds more latencies than a call takes arguments.
+        for (const latency of s.latencies) second.latencies.push(latency);
+      });
     },
     timeline(length) {
       return Array.from({ length }, (_, t) => {

@@ -53,6 +53,7 @@ export function fixedRun(rps: number, healthP99: number, shape: RunShape = {}): 
     health: { p50: healthP99 / 2, p99: healthP99, max: healthP99 * 1.2, samples: 100, failures: 0 },
     server: { eventLoopDelayP99Ms: healthP99, eventLoopDelayMaxMs: healthP99 * 2, eventLoopUtilization: healthP99 > 100 ? 0.99 : 0.2, cpuCores: 0.5, rssStartMb: 80, rssEndMb: 82 },
     generatorCpu: shape.generatorCpu ?? 0.3,
+    busiestGeneratorCpu: shape.generatorCpu ?? 0.3,
     machineCpu: { busyCores: 1, cores: 2 },
     timeline: Array.from({ length: windowSeconds }, (_, t) => ({ t, ok: Math.round(rps), failed: 0, p50: 1000 / rps, p99: 1500 / rps, healthP99 })),
     warmup: { requests: ok / 2, settleMs: 300 },

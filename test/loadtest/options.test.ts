@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_OPTIONS } from '../../loadtest/defaults.ts';
 import { OptionsError, parseOptions } from '../../loadtest/cli/options.ts';
@@ -46,6 +47,19 @@ describe('parseOptions', () => {
     expect(parseOptions(['--faults', '--rate', '20', '--duration', '3', '--out', 'x', '--json'])).toMatchObject({ faults: true, rates: [20], duration: 3 });
   });
 
+  it('reads --generators up to four per core, with an open-model rate or enough connections for each', () => {
+    const most = availableParallelism() * 4;
+    expect(parseOptions(['--generators', String(most), '--rate', '1'])).toMatchObject({ generators: most, rates: [1] });
+    expect(parseOptions(['--generators', '2', '--connections', '2,10'])).toMatchObject({ generators: 2, connections: [2, 10] });
+    expect(parseOptions([])).toMatchObject({ generators: 1 });
+  });
+
+  it('reads --export k6 DIR, with the directory after the format or after --export=k6', () => {
+    expect(parseOptions(['--export', 'k6', 'scripts', '--rate', '50'])).toMatchObject({ export: { format: 'k6', dir: 'scripts' }, rates: [50] });
+    expect(parseOptions(['--workloads', 'db', '--export=k6', 'scripts'])).toMatchObject({ export: { format: 'k6', dir: 'scripts' }, workloads: ['db'] });
+    expect(parseOptions([])).toMatchObject({ export: undefined });
+  });
+
   it('answers help for --help', () => {
     expect(parseOptions(['--help'])).toBe('help');
   });
@@ -73,6 +87,16 @@ describe('parseOptions', () => {
     [['--processes', '0'], /--processes/],
     [['--processes', '65'], /--processes/],
     [['--connections', '5', '--rate', '10'], /exclude each other/],
+    [['--generators', '0'], new RegExp(`--generators: 0 is out of range \\(1\\.\\.${availableParallelism() * 4}\\)`)],
+    [['--generators', String(availableParallelism() * 4 + 1)], /--generators: \d+ is out of range/],
+    [['--generators', 'two'], /--generators: "two" is not a whole number/],
+    [['--generators', '3', '--connections', '2,20'], /--generators: 3 generators share each level's connections, so every --connections level must be at least 3 \(2 is not\)/],
+    [['--faults', '--generators', '2'], /--faults runs a fixed drill .* not --generators$/],
+    [['--export', 'k6'], /--export k6 needs a directory to write the scripts to: --export k6 DIR/],
+    [['--export', 'jmeter', 'out'], /--export: unknown format "jmeter"; allowed: k6/],
+    [['--export', 'k6', 'out', 'more'], /"more" is not an option \(the only positional argument is the directory in --export k6 DIR\)/],
+    [['out', '--export', 'k6'], /"out" is not an option/],
+    [['--export', 'k6', 'out', '--repeat', '3', '--generators', '2'], /--export writes scripts and runs nothing; .* not --repeat, --generators$/],
     [['--nope'], /Unknown option '--nope'/],
     [['stray'], /positional/i],
     [['--faults', '--url', 'http://x:1'], /--faults runs a fixed drill .* not --url/],
