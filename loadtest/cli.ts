@@ -10,7 +10,9 @@ import { runExportCommand } from './cli/export-command.ts';
 import { runFaultCommand } from './cli/fault-command.ts';
 import { discoverPlan, ServerRefusesParamsError } from './stack/discover.ts';
 import { EXIT } from './cli/exit-codes.ts';
-import { planScenarios, runMatrix } from './matrix.ts';
+import { planScenarios, runMatrix, type Progress } from './matrix.ts';
+import { planTargetScenarios, runTarget } from './target-run.ts';
+import { NOT_LOOPLAB_NOTE, probeNote } from './analyse/target-scenario.ts';
 import { OptionsError, parseOptions } from './cli/options.ts';
 import { writeReports } from './report/output.ts';
 import { ProgressDisplay } from './cli/progress.ts';
@@ -61,18 +63,23 @@ process.on('SIGINT', () => {
 
 let results: Results;
 try {
-  say(options.url ? `connecting to ${options.url}` : 'starting embedded PostgreSQL, upstream and server as separate processes');
-  // Like `npm start`: DATABASE_URL / UPSTREAM_URL, when set, are used instead of starting embedded ones.
-  targets = await startStack({ url: options.url, ...readDependencyUrls(process.env), workloadFiles: options.workloadFiles, note: say });
-  // Which workloads, modes, parameters and bounds the run has is the server's to say (GET /).
-  ({ options, targets } = await discoverPlan(targets, options));
-  // --export needs the server only for its plan (workloads, modes, defaults): no load is sent.
-  if (options.export) {
-    const code = await runExportCommand(options, command, say);
-    await targets.close();
-    process.exit(code);
+  const target = options.target;
+  if (target) {
+    say(`measuring ${target} — ${NOT_LOOPLAB_NOTE}; ${probeNote(options)}`);
+  } else {
+    say(options.url ? `connecting to ${options.url}` : 'starting embedded PostgreSQL, upstream and server as separate processes');
+    // Like `npm start`: DATABASE_URL / UPSTREAM_URL, when set, are used instead of starting embedded ones.
+    targets = await startStack({ url: options.url, ...readDependencyUrls(process.env), workloadFiles: options.workloadFiles, note: say });
+    // Which workloads, modes, parameters and bounds the run has is the server's to say (GET /).
+    ({ options, targets } = await discoverPlan(targets, options));
+    // --export needs the server only for its plan (workloads, modes, defaults): no load is sent.
+    if (options.export) {
+      const code = await runExportCommand(options, command, say);
+      await targets.close();
+      process.exit(code);
+    }
   }
-  const scenarios = planScenarios(options);
+  const scenarios = target ? planTargetScenarios({ ...options, target }) : planScenarios(options);
   const plan = planSeconds(options, scenarios);
   const runs = scenarios.length * options.repeat;
   say(
@@ -82,15 +89,16 @@ try {
   );
   const display = new ProgressDisplay(process.stderr, options, scenarios);
   progress = display;
-  results = await runMatrix(options, targets, (p) => display.runStarted(p), display.hooks);
+  const onProgress = (p: Progress) => display.runStarted(p);
+  results = target ? await runTarget({ ...options, target }, onProgress, display.hooks) : await runMatrix(options, targets ?? fail('no server to load', EXIT.couldNotRun), onProgress, display.hooks);
 } catch (err) {
   progress?.stop();
   await targets?.close();
   fail(err instanceof Error ? err.message : String(err), err instanceof ServerRefusesParamsError ? EXIT.usage : EXIT.couldNotRun);
 }
 progress?.stop();
-if (!options.url) say('stopping the server, upstream and database it started…');
-await targets.close();
+if (targets && !options.url) say('stopping the server, upstream and database it started…');
+await targets?.close();
 
 const outcomes = thresholds.map((t) => evaluateThreshold(t, results));
 const table = buildTable(results, previous);

@@ -40,6 +40,13 @@ export interface HarnessOptions {
   rates: number[];
   /** An already-running server; when absent the harness starts everything. */
   url: string | undefined;
+  /**
+   * `--target`: any HTTP endpoint (path and query as given), measured without looplab's index, bounds or
+   * `/metrics`; it replaces the workloads × modes matrix with one scenario per load level.
+   */
+  target?: string | undefined;
+  /** `--probe`: the canary path on the target's origin; absent = no canary with `--target`. */
+  probe?: string | undefined;
   params: WorkloadParams;
   repeat: number;
   /** Worker-pool sizes to sweep (restarts the server per value); empty = server default. */

@@ -1,11 +1,17 @@
 import { groupScenarios, type ComparableGroup } from './analysis.ts';
+import { TARGET_MODE, TARGET_WORKLOAD } from './target-scenario.ts';
 import { type ModeName, type Results, type ScenarioResult, type WorkloadName } from '../types.ts';
 
 interface Metric {
   read(r: ScenarioResult): number;
   /** The unit the value is compared in: the same one the table shows. */
   unit: string;
+  /** Why the figure can be missing, for a gate that fails on it. */
+  needs: string;
 }
+
+const SAMPLES = 'enough samples (p99 needs 100, p99.9 needs 1000)';
+const METRICS_ENDPOINT = "looplab's /metrics, which a --target does not have";
 
 /**
  * Figures a threshold can name, read from a scenario's medians, each in the unit the table shows it in:
@@ -14,20 +20,21 @@ interface Metric {
  * a gate on it checks nothing, so it fails.
  */
 const METRICS: Readonly<Record<string, Metric>> = {
-  rps: { read: (r) => r.summary.rps.median, unit: 'req/s' },
-  p50: { read: (r) => r.summary.p50?.median ?? Number.NaN, unit: 'ms' },
-  p90: { read: (r) => r.summary.p90?.median ?? Number.NaN, unit: 'ms' },
-  p99: { read: (r) => r.summary.p99?.median ?? Number.NaN, unit: 'ms' },
-  p999: { read: (r) => r.summary.p999?.median ?? Number.NaN, unit: 'ms' },
-  max: { read: (r) => r.summary.max?.median ?? Number.NaN, unit: 'ms' },
+  rps: { read: (r) => r.summary.rps.median, unit: 'req/s', needs: 'answers' },
+  p50: { read: (r) => r.summary.p50?.median ?? Number.NaN, unit: 'ms', needs: SAMPLES },
+  p90: { read: (r) => r.summary.p90?.median ?? Number.NaN, unit: 'ms', needs: SAMPLES },
+  p99: { read: (r) => r.summary.p99?.median ?? Number.NaN, unit: 'ms', needs: SAMPLES },
+  p999: { read: (r) => r.summary.p999?.median ?? Number.NaN, unit: 'ms', needs: SAMPLES },
+  max: { read: (r) => r.summary.max?.median ?? Number.NaN, unit: 'ms', needs: 'answers' },
   errors: {
     read: (r) => r.summary.errors + r.summary.timeouts + r.summary.non2xx + r.summary.dropped + r.summary.abandoned,
     unit: 'count: errors + timeouts + non-2xx + dropped + abandoned',
+    needs: 'nothing',
   },
-  health_p99: { read: (r) => r.summary.healthP99?.median ?? Number.NaN, unit: 'ms, the /health probe' },
-  loop_delay_p99: { read: (r) => r.summary.eventLoopDelayP99Ms?.median ?? Number.NaN, unit: 'ms' },
-  loop_busy: { read: (r) => percent(r.summary.eventLoopUtilization?.median), unit: '% of the run, 0..100' },
-  efficiency: { read: (r) => percent(r.efficiency), unit: '% of bound, as "of bound"' },
+  health_p99: { read: (r) => r.summary.healthP99?.median ?? Number.NaN, unit: 'ms, the /health probe', needs: 'the canary (with --target, --probe PATH) and enough probes' },
+  loop_delay_p99: { read: (r) => r.summary.eventLoopDelayP99Ms?.median ?? Number.NaN, unit: 'ms', needs: METRICS_ENDPOINT },
+  loop_busy: { read: (r) => percent(r.summary.eventLoopUtilization?.median), unit: '% of the run, 0..100', needs: METRICS_ENDPOINT },
+  efficiency: { read: (r) => percent(r.efficiency), unit: '% of bound, as "of bound"', needs: "a looplab workload's bound model (none with --target)" },
 };
 
 function percent(fraction: number | null | undefined): number {
@@ -64,11 +71,14 @@ export class ThresholdError extends Error {
 const NAME = /^[a-z][a-z0-9-]*$/;
 
 function parseReference(text: string, source: string): Reference {
-  const [workload, mode, metric, ...rest] = text.split('.');
-  if (rest.length > 0 || !workload || !mode || !metric) throw new ThresholdError(`threshold "${source}": "${text}" is not workload.mode.metric`);
+  const parts = text.split('.');
+  // A --target run has one scenario per level and no modes: `target.p99`.
+  if (parts.length === 2 && parts[0] === TARGET_WORKLOAD) parts.splice(1, 0, TARGET_MODE);
+  const [workload, mode, metric, ...rest] = parts;
+  if (rest.length > 0 || !workload || !mode || !metric) throw new ThresholdError(`threshold "${source}": "${text}" is not workload.mode.metric (or, with --target, target.metric)`);
   // Which workloads and modes exist is the server's to say; a name no scenario ran fails the gate.
   if (!NAME.test(workload)) throw new ThresholdError(`threshold "${source}": "${workload}" is not a workload name (lowercase letters, digits, dashes)`);
-  if (!NAME.test(mode)) throw new ThresholdError(`threshold "${source}": "${mode}" is not a mode name (lowercase letters, digits, dashes)`);
+  if (!NAME.test(mode) && !(workload === TARGET_WORKLOAD && mode === TARGET_MODE)) throw new ThresholdError(`threshold "${source}": "${mode}" is not a mode name (lowercase letters, digits, dashes)`);
   if (!(metric in METRICS)) throw new ThresholdError(`threshold "${source}": unknown metric "${metric}" (${Object.keys(METRICS).join(', ')})`);
   return { workload: workload as WorkloadName, mode: mode as ModeName, metric };
 }
@@ -99,6 +109,8 @@ export interface ThresholdOutcome {
 const compare = (a: number, op: Operator, b: number) =>
   op === '>=' ? a >= b : op === '<=' ? a <= b : op === '>' ? a > b : op === '<' ? a < b : a === b;
 
+const refText = (r: Reference) => (r.workload === TARGET_WORKLOAD && r.mode === TARGET_MODE ? `${r.workload}.${r.metric}` : `${r.workload}.${r.mode}.${r.metric}`);
+
 function valueIn(group: ComparableGroup, ref: Reference): number | undefined {
   const result = group.workload === ref.workload ? group.byMode[ref.mode] : undefined;
   const metric = METRICS[ref.metric];
@@ -128,7 +140,7 @@ export function evaluateThreshold(threshold: Threshold, results: Results): Thres
     if (Number.isNaN(left) || Number.isNaN(right)) {
       passed = false;
       const missing = Number.isNaN(left) ? threshold.left : threshold.right;
-      details.push(`${level}: ${missing ? `${missing.workload}.${missing.mode}.${missing.metric}` : 'value'} not measured FAILED`);
+      details.push(`${level}: ${missing ? `${refText(missing)} not measured (it needs ${METRICS[missing.metric]?.needs ?? 'a measurement'})` : 'value not measured'} FAILED`);
       continue;
     }
     const target = threshold.factor * right;

@@ -133,16 +133,39 @@ function refuseTooFewConnections(options: HarnessOptions): void {
   }
 }
 
-function parseUrl(raw: string | undefined): string | undefined {
-  if (raw === undefined) return undefined;
+function readHttpUrl(raw: string, name: string): URL {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new OptionsError(`--url: "${raw}" is not a URL`);
+    throw new OptionsError(`--${name}: "${raw}" is not a URL`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new OptionsError('--url: only http: and https: are supported');
-  return url.origin;
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new OptionsError(`--${name}: only http: and https: are supported`);
+  return url;
+}
+
+function parseUrl(raw: string | undefined): string | undefined {
+  return raw === undefined ? undefined : readHttpUrl(raw, 'url').origin;
+}
+
+/** What `--target` replaces: everything that needs looplab's index (GET /), or restarts a server the harness started. */
+const NOT_WITH_TARGET = ['url', 'workload', 'workloads', 'modes', 'params', 'workers', 'processes', 'faults', 'export'] as const;
+
+/** `--target URL [--probe PATH]`: the whole URL (path and query as given), and a canary path on its origin. */
+function parseTarget(values: Readonly<Record<string, unknown>>): Pick<HarnessOptions, 'target' | 'probe'> {
+  const raw = values['target'];
+  const probe = values['probe'];
+  if (typeof raw !== 'string') {
+    if (probe !== undefined) throw new OptionsError("--probe goes with --target (a looplab server's canary is always /health)");
+    return {};
+  }
+  const clash = NOT_WITH_TARGET.filter((name) => values[name] !== undefined);
+  if (clash.length > 0) {
+    throw new OptionsError(`--target measures one endpoint of a server that is not looplab, so it takes no ${clash.map((n) => `--${n}`).join(', ')} (those need looplab's index, GET /)`);
+  }
+  const url = readHttpUrl(raw, 'target');
+  if (typeof probe === 'string' && !probe.startsWith('/')) throw new OptionsError(`--probe: "${probe}" is not a path on the target's server (e.g. /health)`);
+  return { target: url.href, ...(typeof probe === 'string' ? { probe } : {}) };
 }
 
 /**
@@ -173,6 +196,8 @@ export function parseOptions(argv: readonly string[], cwd: string = process.env[
         workers: { type: 'string' },
         processes: { type: 'string' },
         url: { type: 'string' },
+        target: { type: 'string' },
+        probe: { type: 'string' },
         'probe-rate': { type: 'string' },
         out: { type: 'string' },
         json: { type: 'boolean' },
@@ -203,6 +228,7 @@ export function parseOptions(argv: readonly string[], cwd: string = process.env[
     workers: values.workers ? parseIntList(values.workers, 'workers', OPTION_LIMITS.workers) : [],
     processes: values.processes ? parseIntList(values.processes, 'processes', OPTION_LIMITS.processes) : [],
     url: parseUrl(values.url),
+    ...parseTarget(values),
     probeRate: values['probe-rate'] ? parseIntValue(values['probe-rate'], 'probe-rate', OPTION_LIMITS.probeRate) : DEFAULT_OPTIONS.probeRate,
     out: values.out ?? DEFAULT_OPTIONS.out,
     json: values.json ?? false,

@@ -45,6 +45,12 @@ Options (lists are comma-separated; a list of levels is a sweep; each option at 
   --processes LIST     server processes to sweep (CLUSTER, node:cluster), ${OPTION_LIMITS.processes.min}..${OPTION_LIMITS.processes.max}; restarts the
                        server per value (not with --url); --workers and the pools are per process
   --url URL            an already-running server: start nothing
+  --target URL         instead of looplab: load any HTTP endpoint (path and query as given) with the same
+                       models, canary, report and thresholds ('target.p99<300'); no event-loop figures,
+                       bounds or verdicts (those need looplab's GET /, /metrics); not with --url,
+                       --workload(s), --modes, --params, --workers, --processes, --faults, --export
+  --probe PATH         with --target: the canary path on its server, e.g. /health (default: none, and
+                       the /health p99 column stays empty)
   --generators N       load-generator processes sharing each scenario's load, ${OPTION_LIMITS.generators.min}..${OPTION_LIMITS.generators.max}
                        (4 per core; default: 1, the harness's own process): connections are split
                        across them, an open-model rate is divided, histograms are merged exactly

@@ -6,7 +6,7 @@ import { runOpenModel } from './open-model.ts';
 import type { ProbeRequest, ProbeResult } from './probe.ts';
 
 process.on('message', (message: ProbeRequest) => {
-  void runOpenModel({ origin: message.origin, path: '/health', rate: message.rate, durationSeconds: message.seconds, maxInFlight: 200, timeoutMs: message.timeoutMs }).then(
+  void runOpenModel({ origin: message.origin, path: message.path, rate: message.rate, durationSeconds: message.seconds, maxInFlight: 200, timeoutMs: message.timeoutMs }).then(
     (probe) => {
       const latency = probe.log.ok.summary();
       const result: ProbeResult = {

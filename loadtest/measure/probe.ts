@@ -4,6 +4,8 @@ import { typeScriptLoaderArgs } from '../../lib/loader-args.ts';
 
 export interface ProbeRequest {
   origin: string;
+  /** What is probed: looplab's `/health`, or with `--target` the user's `--probe` path. */
+  path: string;
   rate: number;
   seconds: number;
   timeoutMs: number;

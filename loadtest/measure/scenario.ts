@@ -1,10 +1,10 @@
 import { REQUEST_TIMEOUT_SECONDS, type LoadDriver } from './drive.ts';
 import { startLoadDriver } from './generators.ts';
 import { machineBusy, readMachineCpu } from './machine-cpu.ts';
-import { startProbe } from './probe.ts';
+import { startProbe, type ProbeResult } from './probe.ts';
 import type { RunHooks } from './run-hooks.ts';
 import { scrapeMetrics, windowFigures } from './server-metrics.ts';
-import { waitUntilSettled } from './settle.ts';
+import { LOOPLAB_SIGNALS, waitUntilSettled, type SettleSignals } from './settle.ts';
 import type { RunMeasurement, Scenario } from '../types.ts';
 
 export interface RunSettings {
@@ -15,7 +15,15 @@ export interface RunSettings {
   generators?: number;
   /** Live progress for the CLI; measuring does not depend on it. */
   hooks?: RunHooks;
+  /**
+   * What the server offers beside the load: looplab's `/health` (probed) and `/metrics` (scraped), the
+   * default; a `--target` has its `--probe` path or nothing, and no `/metrics`.
+   */
+  signals?: SettleSignals;
 }
+
+/** What the canary reports when there is none (a `--target` without `--probe`). */
+const NO_PROBE: ProbeResult = { p50: null, p99: null, max: null, samples: 0, failures: 0, perSecondP99: [] };
 
 /** Requests with no measured latency beyond this share of those due make every percentile a lower bound. */
 export const UNMEASURED_SHARE = 0.001;
@@ -38,32 +46,37 @@ export async function runScenario(origin: string, scenario: Scenario, settings: 
 
 async function measureRun(origin: string, scenario: Scenario, settings: RunSettings, driver: LoadDriver): Promise<RunMeasurement> {
   const { onPhase, onOutcome } = settings.hooks ?? {};
+  const signals = settings.signals ?? LOOPLAB_SIGNALS;
+  const scrape = async () => (signals.metrics ? scrapeMetrics(origin) : null);
   onPhase?.('settling');
-  await waitUntilSettled(origin);
+  await waitUntilSettled(origin, signals);
   let warmup = { requests: 0, settleMs: 0 };
   if (settings.warmupSeconds > 0) {
     onPhase?.('warm-up', settings.warmupSeconds);
     const load = await driver.drive(origin, scenario, settings.warmupSeconds, onOutcome);
     onPhase?.('settling');
-    warmup = { requests: load.due, settleMs: await waitUntilSettled(origin) };
+    warmup = { requests: load.due, settleMs: await waitUntilSettled(origin, signals) };
   }
 
-  const probe = await startProbe();
+  const probePath = signals.healthPath;
+  const probe = probePath === null ? undefined : await startProbe();
   try {
     onPhase?.('measuring', settings.durationSeconds);
-    const before = await scrapeMetrics(origin);
+    const before = await scrape();
     const machineBefore = await readMachineCpu();
     const cpuBefore = process.cpuUsage();
     const wallBefore = performance.now();
     const [load, health] = await Promise.all([
       driver.drive(origin, scenario, settings.durationSeconds, onOutcome),
-      probe.run({ origin, rate: settings.probeRate, seconds: settings.durationSeconds, timeoutMs: REQUEST_TIMEOUT_SECONDS * 1000 }),
+      probe && probePath !== null
+        ? probe.run({ origin, path: probePath, rate: settings.probeRate, seconds: settings.durationSeconds, timeoutMs: REQUEST_TIMEOUT_SECONDS * 1000 })
+        : NO_PROBE,
     ]);
     const cpu = process.cpuUsage(cpuBefore);
     const ownCpuSeconds = (cpu.user + cpu.system) / 1e6;
     const wallSeconds = (performance.now() - wallBefore) / 1000;
     const machine = machineBusy(machineBefore, await readMachineCpu());
-    const after = await scrapeMetrics(origin);
+    const after = await scrape();
 
     const { counts } = load.log;
     // autocannon counts only what completed before it stopped; the open model keeps answers that come in
@@ -102,6 +115,6 @@ async function measureRun(origin: string, scenario: Scenario, settings: RunSetti
       warmup,
     };
   } finally {
-    probe.stop();
+    probe?.stop();
   }
 }

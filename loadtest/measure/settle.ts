@@ -6,10 +6,18 @@ const SETTLED_HEALTH_MS = 100;
 export const QUIET_MS = 300;
 const SETTLE_TIMEOUT_MS = 120_000;
 
-async function healthMs(origin: string, deadline: number): Promise<number> {
+/** What the server offers to judge a backlog by: looplab's `/metrics` and `/health`, or a `--target`'s `--probe`. */
+export interface SettleSignals {
+  healthPath: string | null;
+  metrics: boolean;
+}
+
+export const LOOPLAB_SIGNALS: SettleSignals = { healthPath: '/health', metrics: true };
+
+async function healthMs(origin: string, path: string, deadline: number): Promise<number> {
   const started = performance.now();
   try {
-    const res = await fetch(`${origin}/health`, { signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())) });
+    const res = await fetch(`${origin}${path}`, { signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())) });
     await res.arrayBuffer();
     return performance.now() - started;
   } catch {
@@ -25,14 +33,16 @@ async function healthMs(origin: string, deadline: number): Promise<number> {
  * still running but finishes nothing in that time (one long async query) is not waited for.
  * @returns how long it took, ms.
  */
-export async function waitUntilSettled(origin: string): Promise<number> {
+export async function waitUntilSettled(origin: string, server: SettleSignals = LOOPLAB_SIGNALS): Promise<number> {
   const started = performance.now();
   const deadline = Date.now() + SETTLE_TIMEOUT_MS;
-  let previous = (await scrapeMetrics(origin))?.workloadRequestsDone;
+  const count = async () => (server.metrics ? (await scrapeMetrics(origin))?.workloadRequestsDone : undefined);
+  let previous = await count();
   while (Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
-    const fast = (await healthMs(origin, deadline)) < SETTLED_HEALTH_MS;
-    const done = (await scrapeMetrics(origin))?.workloadRequestsDone;
+    // With neither signal (a --target without --probe) a quiet pause is all the harness can give.
+    const fast = server.healthPath === null || (await healthMs(origin, server.healthPath, deadline)) < SETTLED_HEALTH_MS;
+    const done = await count();
     // A server without the count (not looplab's) is judged by /health alone.
     if (fast && (done === undefined || done === previous)) return Math.round(performance.now() - started);
     previous = done;

@@ -1,5 +1,6 @@
 import { fmtChange, fmtMs } from './format.ts';
 import { COLUMN_NOTES } from './legend.ts';
+import { NOT_LOOPLAB_NOTE, probeNote } from '../analyse/target-scenario.ts';
 import type { ReportTable } from './table.ts';
 import type { Results } from '../types.ts';
 import type { ThresholdOutcome } from '../analyse/thresholds.ts';
@@ -17,9 +18,11 @@ export function describeRun(results: Results): string[] {
   const baseline = Object.entries(results.cpuBaseline)
     .map(([w, b]) => `${w} ${fmtMs(b.msPerRequest)}/request${b.atEndMs !== null ? ` at the start, ${fmtMs(b.atEndMs)} at the end (${fmtChange(b.atEndMs, b.msPerRequest)})` : ''}`)
     .join(', ');
+  const canary = o.target ? probeNote(o) : `/health probed ${o.probeRate}×/s`;
   return [
+    ...(o.target ? [`Target: ${o.target}, a server the harness did not start — ${NOT_LOOPLAB_NOTE}; ${probeNote(o)}.`] : []),
     `Machine: ${env.cpuModel}, ${env.cpus} cores, ${env.memoryGiB} GiB, ${env.platform}, Node ${env.node}; commit ${env.gitCommit?.slice(0, 10) ?? 'unknown'}; started ${env.startedAt}.`,
-    `Run: ${model}; ${o.warmup} s warm-up + ${o.duration} s measured per run, ${o.repeat} run(s) per scenario; /health probed ${o.probeRate}×/s; ${server}.` +
+    `Run: ${model}; ${o.warmup} s warm-up + ${o.duration} s measured per run, ${o.repeat} run(s) per scenario; ${canary}; ${server}.` +
       (env.serverStartedByHarness ? ' The server ran on the same machine as the load generator.' : ''),
     ...(baseline ? [`Single-thread CPU cost measured in this run: ${baseline}.`] : []),
     ...warmupLine(results),

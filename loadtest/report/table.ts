@@ -2,6 +2,7 @@ import { groupScenarios, speedupVsBlocking, sweepVerdicts, verdict } from '../an
 import { matchPrevious } from '../analyse/compare.ts';
 import { compareContext } from '../analyse/compare-context.ts';
 import { compareRuns } from '../analyse/stats.ts';
+import { isTargetScenario, NOT_LOOPLAB_NOTE, TARGET_WORKLOAD } from '../analyse/target-scenario.ts';
 import { fmtChange, fmtMs, fmtPercent, fmtRate, fmtRatio } from './format.ts';
 import type { Results, ScenarioResult, Spread } from '../types.ts';
 
@@ -90,7 +91,10 @@ export function buildTable(results: Results, previous?: Results): ReportTable {
       }
       return row;
     });
-    const query = Object.values(group.byMode)[0]?.scenario.path.split('?')[1];
+    const first = Object.values(group.byMode)[0]?.scenario;
+    // A --target's section is named by its path, and there is nothing to judge it against.
+    if (first && isTargetScenario(first)) return { title: `${TARGET_WORKLOAD} ${first.path} — ${group.level}`, rows, verdict: NOT_LOOPLAB_NOTE };
+    const query = first?.path.split('?')[1];
     return { title: `${group.workload} — ${group.level}${query ? ` — ${query}` : ''}`, rows, verdict: verdict(group) };
   });
   return { headers, sections, sweeps: sweepVerdicts(results), compareNotes: compareContext(results, previous) };

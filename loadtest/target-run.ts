@@ -1,0 +1,58 @@
+/**
+ * `--target URL`: the same models, canary, report and thresholds against any HTTP endpoint — a server the
+ * harness did not start and that need not be looplab. Nothing that needs looplab's index (`GET /`),
+ * `/ready`, `/<name>/bound` or `/metrics` is asked for, so the figures that come from them stay empty.
+ */
+import { runSeconds } from './cli/eta.ts';
+import { runScenario } from './measure/scenario.ts';
+import { summarize } from './analyse/summarize.ts';
+import { describeEnvironment } from './stack/environment.ts';
+import { TARGET_MODE, TARGET_WORKLOAD } from './analyse/target-scenario.ts';
+import type { Progress } from './matrix.ts';
+import type { RunHooks } from './measure/run-hooks.ts';
+import { RESULTS_SCHEMA, type HarnessOptions, type Results, type RunMeasurement, type Scenario, type ScenarioResult } from './types.ts';
+
+/**
+ * One request before any load, so a wrong URL is one sentence rather than a window of errors (any HTTP
+ * status will do: what the endpoint answers under load is what the run measures).
+ */
+async function checkAnswers(target: string): Promise<void> {
+  try {
+    const res = await fetch(target, { signal: AbortSignal.timeout(10_000) });
+    await res.arrayBuffer();
+  } catch (err) {
+    const cause = (err as { cause?: { code?: unknown } }).cause;
+    throw new Error(`--target: nothing answers at ${target} (${typeof cause?.code === 'string' ? cause.code : (err as Error).message})`);
+  }
+}
+
+/** One scenario per load level, all requesting the target's path and query. */
+export function planTargetScenarios(options: HarnessOptions & { target: string }): Scenario[] {
+  const url = new URL(options.target);
+  const path = `${url.pathname}${url.search}`;
+  const base = { workload: TARGET_WORKLOAD, mode: TARGET_MODE, workers: undefined, path };
+  if (options.rates.length > 0) return options.rates.map((rate) => ({ ...base, connections: 0, rate }));
+  return options.connections.map((connections) => ({ ...base, connections, rate: undefined }));
+}
+
+/** Runs every load level against the target and returns the results, shaped like a matrix's. */
+export async function runTarget(options: HarnessOptions & { target: string }, onProgress: (p: Progress) => void = () => {}, hooks: RunHooks = {}): Promise<Results> {
+  const startedAt = new Date();
+  const origin = new URL(options.target).origin;
+  await checkAnswers(options.target);
+  const scenarios = planTargetScenarios(options);
+  const perRun = scenarios.map((s) => runSeconds(options, s).expected);
+  const signals = { healthPath: options.probe ?? null, metrics: false };
+  const results: ScenarioResult[] = [];
+  for (const [index, scenario] of scenarios.entries()) {
+    const runs: RunMeasurement[] = [];
+    for (let repeat = 1; repeat <= options.repeat; repeat++) {
+      const later = perRun.slice(index + 1).reduce((a, b) => a + b, 0) * options.repeat;
+      onProgress({ index: index + 1, total: scenarios.length, scenario, repeat, secondsLeft: Math.round(later + (options.repeat - repeat + 1) * (perRun[index] ?? 0)) });
+      runs.push(await runScenario(origin, scenario, { durationSeconds: options.duration, warmupSeconds: options.warmup, probeRate: options.probeRate, generators: options.generators, hooks, signals }));
+    }
+    // No bound model, no pool sizes, no CPU baseline: the server said nothing about itself.
+    results.push(summarize(scenario, runs, null, null, {}));
+  }
+  return { schema: RESULTS_SCHEMA, options, environment: describeEnvironment(null, false, startedAt), cpuBaseline: {}, scenarios: results, finishedAt: new Date().toISOString() };
+}
