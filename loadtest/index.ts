@@ -9,6 +9,7 @@
  */
 export { DEFAULT_OPTIONS, OPTION_LIMITS } from './defaults.ts';
 export { planScenarios, runMatrix, type Progress } from './matrix.ts';
+export { planTargetScenarios, runTarget } from './target-run.ts';
 export { runFaultDrill, type FaultOptions, type FaultResults } from './faults/faults.ts';
 export { startStack, type StackOptions, type Target, type TargetProvider } from './stack/stack.ts';
 export { discover, discoverPlan, ServerRefusesParamsError } from './stack/discover.ts';

@@ -10,7 +10,7 @@ interface Metric {
   needs: string;
 }
 
-const SAMPLES = 'enough samples (p99 needs 100, p99.9 needs 1000)';
+const SAMPLES = 'enough samples: p99 needs 100, p99.9 needs 1000';
 const METRICS_ENDPOINT = "looplab's /metrics, which a --target does not have";
 
 /**

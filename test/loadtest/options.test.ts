@@ -105,3 +105,14 @@ describe('parseOptions', () => {
     expect(() => parseOptions(argv)).toThrow(message);
   });
 });
+
+describe('--target', () => {
+  it('keeps the whole URL (path and query) and the probe path', () => {
+    expect(parseOptions(['--target', 'http://127.0.0.1:8080/orders?limit=20', '--probe', '/healthz'])).toMatchObject({ target: 'http://127.0.0.1:8080/orders?limit=20', probe: '/healthz', url: undefined });
+    expect(parseOptions(['--target', 'http://127.0.0.1:8080/x'])).not.toHaveProperty('probe');
+  });
+  it('is refused with what needs looplab', () => {
+    expect(() => parseOptions(['--target', 'http://h/x', '--export', 'k6', 'dir'])).toThrow('so it takes no --export');
+    expect(() => parseOptions(['--target', 'not a url'])).toThrow('--target: "not a url" is not a URL');
+  });
+});

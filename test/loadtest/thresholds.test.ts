@@ -83,14 +83,14 @@ describe('threshold units', () => {
   it('fails a gate on a percentile its samples cannot support, even where another level passes', () => {
     // 80 answers support a p50 but not a p99 (which needs 100): the table prints "?", the gate fails.
     expect(results.scenarios.find((r) => r.scenario.mode === 'blocking' && r.scenario.workload === 'fetch')?.summary.p99).toBeNull();
-    expect(evaluateThreshold(parseThreshold('fetch.blocking.p99<100000'), results)).toMatchObject({ passed: false, detail: 'c=20: fetch.blocking.p99 not measured FAILED' });
+    expect(evaluateThreshold(parseThreshold('fetch.blocking.p99<100000'), results)).toMatchObject({ passed: false, detail: 'c=20: fetch.blocking.p99 not measured (it needs enough samples: p99 needs 100, p99.9 needs 1000) FAILED' });
     const twoLevels = fixedResults([
       fixedScenario('fetch', 'blocking', 16, 450, { connections: 10 }),
       fixedScenario('fetch', 'blocking', 40, 450, { connections: 20 }),
     ]);
     expect(evaluateThreshold(parseThreshold('fetch.blocking.p99<100000'), twoLevels)).toMatchObject({
       passed: false,
-      detail: 'c=10: fetch.blocking.p99 not measured FAILED; c=20: 37.50 < 100000.00 ok',
+      detail: 'c=10: fetch.blocking.p99 not measured (it needs enough samples: p99 needs 100, p99.9 needs 1000) FAILED; c=20: 37.50 < 100000.00 ok',
     });
   });
 
@@ -99,5 +99,12 @@ describe('threshold units', () => {
     const failing = fixedResults([fixedScenario('fetch', 'async', 100, 5, { runs: [run] })]);
     expect(evaluateThreshold(parseThreshold('fetch.async.errors==15'), failing)).toMatchObject({ passed: true, detail: 'c=20: 15.00 == 15.00 ok' });
     expect(THRESHOLD_METRICS_TEXT).toContain('errors (count: errors + timeouts + non-2xx + dropped + abandoned)');
+  });
+});
+
+describe('thresholds on a --target run', () => {
+  it('reads target.metric as the target scenario and refuses two-part references to anything else', () => {
+    expect(parseThreshold('target.p99<300').left).toEqual({ workload: 'target', mode: '—', metric: 'p99' });
+    expect(() => parseThreshold('hash.p99<300')).toThrow('"hash.p99" is not workload.mode.metric (or, with --target, target.metric)');
   });
 });
