@@ -89,8 +89,12 @@ export function externalTarget(origin: string, note: (text: string) => void = ()
  * each in a process of its own so the load generator never shares one with the server. Uses a data
  * directory of its own, so it can run beside `npm start`.
  */
-export async function localStack(env: { databaseUrl?: string | undefined; upstreamUrl?: string | undefined; workloadFiles?: readonly string[] } = {}): Promise<TargetProvider> {
-  const workloads: Record<string, string> = env.workloadFiles?.length ? { WORKLOADS: env.workloadFiles.join(',') } : {};
+export async function localStack(
+  env: { databaseUrl?: string | undefined; upstreamUrl?: string | undefined; workloadFiles?: readonly string[]; queue?: boolean } = {},
+): Promise<TargetProvider> {
+  // Queue mode's worker process and BullMQ connections run only when the run measures queue mode: an
+  // idle process polling its backend would be one more neighbour on the cores the other modes share.
+  const workloads: Record<string, string> = { ...(env.workloadFiles?.length ? { WORKLOADS: env.workloadFiles.join(',') } : {}), QUEUE: env.queue ? 'on' : 'off' };
   const children: ManagedChild[] = [];
   const closeAll = async () => {
     for (const child of children.reverse()) await child.stop().catch(() => {});
@@ -142,6 +146,8 @@ export interface StackOptions {
   readonly upstreamUrl?: string | undefined;
   /** Workload files (absolute paths) the started server loads beside the built-ins (its WORKLOADS). */
   readonly workloadFiles?: readonly string[];
+  /** Start the server with queue mode (QUEUE=on and its worker process); off unless the run measures it. */
+  readonly queue?: boolean;
   /** Told what is being waited for, when `url` is slow to answer. */
   readonly note?: (text: string) => void;
 }
@@ -149,5 +155,5 @@ export interface StackOptions {
 /** The servers to load: an existing one at `url`, or a stack of separate processes started for the run. */
 export async function startStack(options: StackOptions = {}): Promise<TargetProvider> {
   if (options.url) return externalTarget(options.url, options.note);
-  return localStack({ databaseUrl: options.databaseUrl, upstreamUrl: options.upstreamUrl, workloadFiles: options.workloadFiles ?? [] });
+  return localStack({ databaseUrl: options.databaseUrl, upstreamUrl: options.upstreamUrl, workloadFiles: options.workloadFiles ?? [], queue: options.queue ?? false });
 }
