@@ -1,4 +1,4 @@
-import { runClosedModel } from '../loadtest/closed-model.ts';
+import { runClosedModel } from '../loadtest/measure/closed-model.ts';
 import { processCpuMicros } from './process-cpu.ts';
 
 /** One autocannon run against one URL, with the generator's own CPU share. */

@@ -1,4 +1,4 @@
-import { median } from '../loadtest/stats.ts';
+import { median } from '../loadtest/analyse/stats.ts';
 
 export const round1 = (x: number) => Math.round(x * 10) / 10;
 

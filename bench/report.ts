@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describeEnvironment } from '../loadtest/environment.ts';
-import { median } from '../loadtest/stats.ts';
+import { describeEnvironment } from '../loadtest/stack/environment.ts';
+import { median } from '../loadtest/analyse/stats.ts';
 import type { Environment } from '../loadtest/types.ts';
 import type { OffloadCosts } from './offload-cost.ts';
 import type { BenchOptions } from './options.ts';

@@ -1,4 +1,4 @@
-import { spread } from '../loadtest/stats.ts';
+import { spread } from '../loadtest/analyse/stats.ts';
 import type { Spread } from '../loadtest/types.ts';
 import { loadOnce, type LoadRun } from './load.ts';
 

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { startEmbeddedPostgres } from '../db/embedded.ts';
 import { migrate } from '../db/migrate.ts';
-import { freePort } from '../loadtest/free-port.ts';
-import { startChild, type ManagedChild } from '../server/processes/child-process.ts';
+import { freePort } from '../lib/free-port.ts';
+import { startChild, type ManagedChild } from '../lib/child-process.ts';
 import { startUpstream } from '../upstream/launch.ts';
 
 /** A server of the comparison: where it listens, and its process (for its CPU time). */

@@ -1,4 +1,4 @@
-import { startChild, type ManagedChild } from '../server/processes/child-process.ts';
+import { startChild, type ManagedChild } from '../lib/child-process.ts';
 
 export interface EmbeddedPostgresOptions {
   port: number;

@@ -3,7 +3,7 @@
  * load harness: the server's own signal handling and shutdown order stay its own, and a server that
  * dies takes its database with it (this process stops PostgreSQL when the IPC channel closes).
  */
-import { failToParent, serveParent } from '../server/processes/child-process.ts';
+import { failToParent, serveParent } from '../lib/child-process.ts';
 import { EMBEDDED_PASSWORD, EMBEDDED_USER, embeddedUrl } from './embedded-url.ts';
 import { findPostgresBinaries } from './postgres-binaries.ts';
 import { ClusterError, initialiseCluster, isInitialised, startCluster } from './postgres-cluster.ts';

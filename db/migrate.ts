@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { createSql } from '../server/clients/world-store.ts';
+import { createSql } from '../lib/postgres-sql.ts';
 
 const sqlFile = (name: string) => fileURLToPath(new URL(name, import.meta.url));
 

@@ -3,23 +3,22 @@
  * table and writes the reports. All measuring and rendering lives in the modules it calls. Human lines
  * go to stderr and only the table (or, with --json, the results) to stdout, so the output can be piped.
  */
-import { loadConfig } from '../server/config.ts';
-import { checkOutDir, fail, npmBannerHint, readPrevious, reportCrashesPlainly } from './cli-io.ts';
-import { formatSeconds, planSeconds } from './eta.ts';
-import { checkedAgainstIndex, ServerRefusesParamsError } from './index-check.ts';
-import { EXIT } from './exit-codes.ts';
-import { runFaultDrill } from './faults.ts';
-import { renderFaultsMarkdown, writeFaultReports } from './faults-report.ts';
+import { readDependencyUrls } from '../lib/env.ts';
+import { checkOutDir, fail, npmBannerHint, readPrevious, reportCrashesPlainly } from './cli/cli-io.ts';
+import { formatSeconds, planSeconds } from './cli/eta.ts';
+import { runFaultCommand } from './cli/fault-command.ts';
+import { checkedAgainstIndex, ServerRefusesParamsError } from './cli/index-check.ts';
+import { EXIT } from './cli/exit-codes.ts';
 import { planScenarios, runMatrix } from './matrix.ts';
-import { OptionsError, parseOptions } from './options.ts';
-import { writeReports } from './output.ts';
-import { ProgressDisplay } from './progress.ts';
-import { failedScenarios, mostlyFailed } from './run-health.ts';
-import { externalTarget, localStack, type TargetProvider } from './stack.ts';
-import { buildTable, renderTerminal } from './table.ts';
-import { evaluateThreshold, parseThreshold, ThresholdError, type Threshold } from './thresholds.ts';
+import { OptionsError, parseOptions } from './cli/options.ts';
+import { writeReports } from './report/output.ts';
+import { ProgressDisplay } from './cli/progress.ts';
+import { failedScenarios, mostlyFailed } from './measure/run-health.ts';
+import { startStack, type TargetProvider } from './stack/stack.ts';
+import { buildTable, renderTerminal } from './report/table.ts';
+import { evaluateThreshold, parseThreshold, ThresholdError, type Threshold } from './analyse/thresholds.ts';
 import type { HarnessOptions, Results } from './types.ts';
-import { USAGE } from './usage.ts';
+import { USAGE } from './cli/usage.ts';
 
 reportCrashesPlainly(Boolean(process.env['LOOPLAB_DEBUG']));
 const command = `npm run loadtest${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
@@ -45,20 +44,7 @@ await checkOutDir(options.out);
 const bannerHint = options.json && !process.stdout.isTTY ? npmBannerHint(process.env) : undefined;
 if (bannerHint) say(bannerHint);
 
-if (options.faults) {
-  const rate = options.rates[0] ?? 50;
-  say(`fault run, ${rate} req/s per workload, ${options.duration} s per phase (about ${formatSeconds(options.duration * 5 + 20)} with start-up)`);
-  // The drill's phases last --duration seconds each: a ticking line keeps those waits from being silent.
-  const drill = new ProgressDisplay(process.stderr, options, []);
-  drill.preparingTo('fault run under way');
-  const faults = await runFaultDrill({ rate, phaseSeconds: options.duration }, (step) => drill.note(`loadtest: ${step}`))
-    .catch((err: unknown) => fail(err instanceof Error ? err.message : String(err), EXIT.couldNotRun))
-    .finally(() => drill.stop());
-  const dir = await writeFaultReports(options.out, faults, command);
-  process.stdout.write(options.json ? `${JSON.stringify(faults, null, 2)}\n` : renderFaultsMarkdown(faults, command));
-  say(`reports in ${dir}/ (results.json, report.md, report.html)`);
-  process.exit(EXIT.ok);
-}
+if (options.faults) process.exit(await runFaultCommand(options, command, say));
 
 const scenarios = planScenarios(options);
 const plan = planSeconds(options, scenarios);
@@ -85,10 +71,8 @@ let results: Results;
 try {
   progress.preparingTo(options.url ? `connecting to ${options.url}` : 'starting embedded PostgreSQL, upstream and server as separate processes');
   // Like `npm start`: DATABASE_URL / UPSTREAM_URL, when set, are used instead of starting embedded ones.
-  const config = loadConfig();
-  targets = options.url
-    ? checkedAgainstIndex(externalTarget(options.url, note), options, note)
-    : await localStack({ databaseUrl: config.databaseUrl, upstreamUrl: config.upstreamUrl });
+  const stack = await startStack({ url: options.url, ...readDependencyUrls(process.env), note });
+  targets = options.url ? checkedAgainstIndex(stack, options, note) : stack;
   results = await runMatrix(options, targets, (p) => progress.runStarted(p), progress.hooks);
 } catch (err) {
   progress.stop();

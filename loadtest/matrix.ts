@@ -1,10 +1,10 @@
-import { measureCpuBaseline, remeasureCpuBaseline } from './baseline.ts';
-import { describeEnvironment, fetchServerFacts } from './environment.ts';
-import { runSeconds } from './eta.ts';
-import { runScenario } from './scenario.ts';
-import { summarize } from './summarize.ts';
-import type { RunHooks } from './run-hooks.ts';
-import type { TargetProvider } from './stack.ts';
+import { measureCpuBaseline, remeasureCpuBaseline } from './measure/baseline.ts';
+import { describeEnvironment, fetchServerFacts } from './stack/environment.ts';
+import { runSeconds } from './cli/eta.ts';
+import { runScenario } from './measure/scenario.ts';
+import { summarize } from './analyse/summarize.ts';
+import type { RunHooks } from './measure/run-hooks.ts';
+import type { TargetProvider } from './stack/stack.ts';
 import { RESULTS_SCHEMA, type CpuBaseline, type HarnessOptions, type Results, type RunMeasurement, type Scenario, type ScenarioResult, type ServerFacts } from './types.ts';
 
 export interface Progress {

@@ -1,6 +1,6 @@
 /** The load harness's data: what it was asked to run and everything it measured. */
 import type { ServerFacts } from '../server/deps.ts';
-import type { WindowFigures } from './server-metrics.ts';
+import type { WindowFigures } from './measure/server-metrics.ts';
 
 export const WORKLOAD_NAMES = ['db', 'fetch', 'hash', 'cpu'] as const;
 export type WorkloadName = (typeof WORKLOAD_NAMES)[number];

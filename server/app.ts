@@ -2,7 +2,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppDeps } from './deps.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { HttpError } from './http-error.ts';
+import { HttpError } from '../lib/http-error.ts';
 import type { AppEnv } from './routes/app-env.ts';
 import { indexRoute } from './routes/index-route.ts';
 import { incomingHeader } from './routes/node-bindings.ts';

@@ -1,6 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { ConfigError, readDependencyUrls, readInt, type Env } from '../lib/env.ts';
 import { LOG_LEVELS, type LogLevel } from './logger.ts';
+
+export { ConfigError };
 
 /** Everything looplab reads from the environment, parsed and validated once. */
 export interface Config {
@@ -45,12 +48,6 @@ export interface Config {
   readonly shedLoopDelayMs: number;
 }
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
-
-type Env = Readonly<Record<string, string | undefined>>;
-
 /** Documentation of every variable, shown by `--help`-style output and mirrored in the README. */
 export const CONFIG_VARIABLES = {
   PORT: 'port of the looplab server, 0..65535 (default 3000)',
@@ -76,35 +73,6 @@ export const CONFIG_VARIABLES = {
   LOG_LEVEL: `${LOG_LEVELS.join(' | ')} (default info; one line per request at debug)`,
 } as const;
 
-function readInt(env: Env, name: keyof typeof CONFIG_VARIABLES, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw)) {
-    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
-  }
-  const value = Number(raw);
-  if (value < min || value > max) {
-    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got ${value}`);
-  }
-  return value;
-}
-
-function readUrl(env: Env, name: 'DATABASE_URL' | 'UPSTREAM_URL', protocols: readonly string[]): string | undefined {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return undefined;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(`${name} must be a URL (${protocols.join(' or ')}), got something unparsable`);
-  }
-  if (!protocols.includes(url.protocol)) {
-    throw new ConfigError(`${name} must use ${protocols.join(' or ')}, got ${url.protocol}`);
-  }
-  // The upstream base must not carry a query or fragment: request paths are appended to it.
-  return name === 'UPSTREAM_URL' ? url.origin + url.pathname.replace(/\/+$/, '') : raw;
-}
-
 function readShedThreshold(env: Env): number {
   const value = readInt(env, 'SHED_LOOP_DELAY_MS', 0, 0, 60_000);
   if (value > 0 && value < 10) throw new ConfigError(`SHED_LOOP_DELAY_MS must be 0 (off) or a whole number from 10 to 60000, got ${value}`);
@@ -125,13 +93,14 @@ function readLogLevel(env: Env): LogLevel {
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
   const cpus = availableParallelism();
   const workers = readInt(env, 'WORKERS', Math.max(1, cpus), 1, 64);
+  const dependencies = readDependencyUrls(env);
   return Object.freeze({
     port: readInt(env, 'PORT', 3000, 0, 65535),
     host: env['HOST'] || '127.0.0.1',
-    databaseUrl: readUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    databaseUrl: dependencies.databaseUrl,
     embeddedPgPort: readInt(env, 'PG_PORT', 5433, 1, 65535),
     embeddedPgDataDir: resolve(cwd, env['PG_DATA_DIR'] || '.data/postgres'),
-    upstreamUrl: readUrl(env, 'UPSTREAM_URL', ['http:', 'https:']),
+    upstreamUrl: dependencies.upstreamUrl,
     upstreamPort: readInt(env, 'UPSTREAM_PORT', 3001, 0, 65535),
     dbPool: readInt(env, 'DB_POOL', 10, 1, 100),
     workers,

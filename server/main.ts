@@ -14,7 +14,7 @@ import { createDeps } from './deps.ts';
 import { printBanner } from './banner.ts';
 import { serverOptions } from './server-options.ts';
 import { createLogger } from './logger.ts';
-import { describeListenError } from './listen-error.ts';
+import { describeListenError } from '../lib/listen-error.ts';
 import { closeGracefully } from './graceful-close.ts';
 
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
-import { typeScriptLoaderArgs } from '../server/offload/loader-args.ts';
+import { typeScriptLoaderArgs } from '../lib/loader-args.ts';
 import type { BenchResults } from '../bench/report.ts';
 
 const run = promisify(execFile);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, expect, it } from 'vitest';
-import { typeScriptLoaderArgs } from '../server/offload/loader-args.ts';
+import { typeScriptLoaderArgs } from '../lib/loader-args.ts';
 
 const run = promisify(execFile);
 let scratch = '';

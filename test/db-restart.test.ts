@@ -2,8 +2,8 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startEmbeddedPostgres } from '../db/embedded.ts';
 import { migrate } from '../db/migrate.ts';
-import { freePort } from '../loadtest/free-port.ts';
-import type { ManagedChild } from '../server/processes/child-process.ts';
+import { freePort } from '../lib/free-port.ts';
+import type { ManagedChild } from '../lib/child-process.ts';
 import { startTestApp, type TestApp } from './helpers/test-app.ts';
 
 /**

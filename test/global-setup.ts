@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { startEmbeddedPostgres } from '../db/embedded.ts';
 import { migrate } from '../db/migrate.ts';
 import { startUpstream } from '../upstream/launch.ts';
-import { freePort } from '../loadtest/free-port.ts';
+import { freePort } from '../lib/free-port.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

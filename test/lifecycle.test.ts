@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, inject, it } from 'vitest';
-import { typeScriptLoaderArgs } from '../server/offload/loader-args.ts';
-import { freePort } from '../loadtest/free-port.ts';
+import { typeScriptLoaderArgs } from '../lib/loader-args.ts';
+import { freePort } from '../lib/free-port.ts';
 import { descendants, killLeftoversAfterEach, startLooplab, waitForExit } from './helpers/processes.ts';
 
 const run = promisify(execFile);

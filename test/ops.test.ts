@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { readSample } from '../loadtest/server-metrics.ts';
+import { readSample } from '../loadtest/measure/server-metrics.ts';
 import { startTestApp, untilReady, type TestApp } from './helpers/test-app.ts';
 import { proxiedDatabase, proxiedUpstream, type TcpProxy } from './helpers/tcp-proxy.ts';
 import { waitFor } from './helpers/wait-for.ts';

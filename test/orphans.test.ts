@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { embeddedUrl } from '../db/embedded-url.ts';
-import { freePort } from '../loadtest/free-port.ts';
+import { freePort } from '../lib/free-port.ts';
 import { databaseObserver } from './helpers/observe.ts';
 import { commandOf, descendants, stillAlive } from './helpers/process-tree.ts';
 import { startServerProcess, type ServerProcess } from './helpers/server-process.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { runOpenModel, type OpenModelResult } from '../loadtest/open-model.ts';
-import { readSample } from '../loadtest/server-metrics.ts';
+import { runOpenModel, type OpenModelResult } from '../loadtest/measure/open-model.ts';
+import { readSample } from '../loadtest/measure/server-metrics.ts';
 import { startServerProcess, type ServerProcess } from './helpers/server-process.ts';
 import { waitFor } from './helpers/wait-for.ts';
 

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { freePort } from '../loadtest/free-port.ts';
+import { freePort } from '../lib/free-port.ts';
 import { descendants, startLooplab, waitForExit } from './helpers/processes.ts';
 
 const run = promisify(execFile);

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'undici';
 import { afterEach, expect, inject, it } from 'vitest';
-import { typeScriptLoaderArgs } from '../server/offload/loader-args.ts';
+import { typeScriptLoaderArgs } from '../lib/loader-args.ts';
 
 let child: ChildProcess | undefined;
 afterEach(() => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../loadtest/free-port.ts';
+import { freePort } from '../lib/free-port.ts';
 import { descendants, killLeftoversAfterEach, startLooplab, waitForExit } from './helpers/processes.ts';
 
 /**

@@ -5,8 +5,8 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../loadtest/free-port.ts';
-import { typeScriptLoaderArgs } from '../server/offload/loader-args.ts';
+import { freePort } from '../lib/free-port.ts';
+import { typeScriptLoaderArgs } from '../lib/loader-args.ts';
 import { descendants, startLooplab, waitForExit } from './helpers/processes.ts';
 
 /** Runs `server/main.ts` to its end and returns its exit code and everything it printed. */

@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { HttpError } from '../server/http-error.ts';
-import { parseParams } from '../server/params.ts';
+import { HttpError } from '../lib/http-error.ts';
+import { parseParams } from '../lib/params.ts';
 import { payload } from './payload.ts';
 
 const DELAY_MAX_MS = 60_000;

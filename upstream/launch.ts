@@ -1,4 +1,4 @@
-import { startChild, type ManagedChild } from '../server/processes/child-process.ts';
+import { startChild, type ManagedChild } from '../lib/child-process.ts';
 
 /** Starts the bundled upstream in a child process; `url` is its base URL. */
 export function startUpstream(port: number, host: string): Promise<ManagedChild> {

@@ -2,14 +2,15 @@
 import { serve } from '@hono/node-server';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConfigError, loadConfig } from '../server/config.ts';
-import { describeListenError } from '../server/listen-error.ts';
-import { failToParent, serveParent } from '../server/processes/child-process.ts';
+import { ConfigError, readInt } from '../lib/env.ts';
+import { describeListenError } from '../lib/listen-error.ts';
+import { failToParent, serveParent } from '../lib/child-process.ts';
 import { createUpstreamApp } from './app.ts';
 
-let config;
+/** The upstream's own two variables; it never needs the server's configuration. */
+let config: { upstreamPort: number; host: string };
 try {
-  config = loadConfig();
+  config = { upstreamPort: readInt(process.env, 'UPSTREAM_PORT', 3001, 0, 65535), host: process.env['HOST'] || '127.0.0.1' };
 } catch (err) {
   if (!(err instanceof ConfigError)) throw err;
   console.error(`upstream: ${err.message}`);

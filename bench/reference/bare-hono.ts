@@ -9,7 +9,7 @@ import { randomInt } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import postgres from 'postgres';
 import { WORLD_ROWS, type WorldRow } from '../../server/clients/world-store.ts';
-import { serveParent } from '../../server/processes/child-process.ts';
+import { serveParent } from '../../lib/child-process.ts';
 
 const databaseUrl = process.env['BENCH_DATABASE_URL'];
 if (!databaseUrl) {

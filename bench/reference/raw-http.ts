@@ -4,7 +4,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serveParent } from '../../server/processes/child-process.ts';
+import { serveParent } from '../../lib/child-process.ts';
 
 const BODY = JSON.stringify({ status: 'ok' });
 

@@ -1,7 +1,7 @@
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { SyncClients, WorldRow } from '../clients/index.ts';
 import { RemoteError } from './error-data.ts';
-import { siblingFile } from './loader-args.ts';
+import { siblingFile } from '../../lib/loader-args.ts';
 import type { SyncIoRequest, SyncIoResponse, SyncIoWorkerData } from './sync-io-protocol.ts';
 
 /**

@@ -3,7 +3,7 @@ import type { WorkResult } from '../workloads/workload.ts';
 import { OverloadError } from '../overload.ts';
 import { createCancelFlag, raiseCancelFlag } from './cancel-flag.ts';
 import { RemoteError } from './error-data.ts';
-import { siblingFile } from './loader-args.ts';
+import { siblingFile } from '../../lib/loader-args.ts';
 import type { WorkerOutcome, WorkerSettings, WorkerTask } from './worker-protocol.ts';
 
 /** The piscina pool behind `worker` mode. */

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { ServerFacts } from '../deps.ts';
-import { describeAllowed, type ParamSpec } from '../params.ts';
+import { describeAllowed, type ParamSpec } from '../../lib/params.ts';
 import { WORKLOADS } from '../workloads/registry.ts';
 import { MODES } from '../workloads/workload.ts';
 import type { AppEnv } from './app-env.ts';

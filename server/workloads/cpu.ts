@@ -1,4 +1,4 @@
-import { HttpError } from '../http-error.ts';
+import { HttpError } from '../../lib/http-error.ts';
 import { countPrimes, sumSquares, SUM_SQUARES_MAX_N } from './cpu-tasks.ts';
 import { runCooperatively, runToEnd, type Steps } from './steps.ts';
 import { defineWorkload } from './workload.ts';

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { WORLD_ROWS } from '../clients/world-store.ts';
 import type { AsyncClients, WorldRow } from '../clients/index.ts';
-import { HttpError } from '../http-error.ts';
+import { HttpError } from '../../lib/http-error.ts';
 import { splitSignal } from './split-signal.ts';
 import { defineWorkload } from './workload.ts';
 

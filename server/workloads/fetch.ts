@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AsyncClients } from '../clients/index.ts';
-import { HttpError } from '../http-error.ts';
+import { HttpError } from '../../lib/http-error.ts';
 import { splitSignal } from './split-signal.ts';
 import { defineWorkload } from './workload.ts';
 

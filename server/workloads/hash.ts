@@ -1,4 +1,4 @@
-import { HttpError } from '../http-error.ts';
+import { HttpError } from '../../lib/http-error.ts';
 import {
   iteratedSha256,
   pbkdf2Digest,

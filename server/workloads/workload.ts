@@ -1,5 +1,5 @@
 import type { AsyncClients, SyncClients } from '../clients/index.ts';
-import type { ParamSpecs, ParamValues } from '../params.ts';
+import type { ParamSpecs, ParamValues } from '../../lib/params.ts';
 
 export const MODES = ['blocking', 'async', 'worker'] as const;
 export type Mode = (typeof MODES)[number];

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { inject } from 'vitest';
-import { typeScriptLoaderArgs } from '../../server/offload/loader-args.ts';
+import { typeScriptLoaderArgs } from '../../lib/loader-args.ts';
 import { waitFor } from './wait-for.ts';
 
 /** `server/main.ts` running in a process of its own, as `npm start` runs it. */

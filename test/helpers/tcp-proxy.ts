@@ -1,5 +1,5 @@
 import { fork } from 'node:child_process';
-import { typeScriptLoaderArgs } from '../../server/offload/loader-args.ts';
+import { typeScriptLoaderArgs } from '../../lib/loader-args.ts';
 
 /** What a proxy saw since it started or since `resetStats`. */
 export interface ProxyStats {

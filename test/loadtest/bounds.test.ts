@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeBound } from '../../loadtest/bounds.ts';
+import { computeBound } from '../../loadtest/analyse/bounds.ts';
 import type { ModeName, Scenario, ServerFacts, WorkloadName } from '../../loadtest/types.ts';
 
 const facts: ServerFacts = { dbPool: 10, workers: 2, workerDbPool: 4, uvThreadpoolSize: 4, cpus: 2, node: 'v20' };

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EXIT } from '../../loadtest/exit-codes.ts';
+import { EXIT } from '../../loadtest/cli/exit-codes.ts';
 import { runCli, STACK_LINE } from './run-cli.ts';
 
 /**

@@ -3,8 +3,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXIT } from '../../loadtest/exit-codes.ts';
-import { typeScriptLoaderArgs } from '../../server/offload/loader-args.ts';
+import { EXIT } from '../../loadtest/cli/exit-codes.ts';
+import { typeScriptLoaderArgs } from '../../lib/loader-args.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { runCli, STACK_LINE } from './run-cli.ts';
 

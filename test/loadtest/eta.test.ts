@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_OPTIONS } from '../../loadtest/defaults.ts';
-import { formatSeconds, planSeconds, remainingSeconds, runSeconds } from '../../loadtest/eta.ts';
+import { formatSeconds, planSeconds, remainingSeconds, runSeconds } from '../../loadtest/cli/eta.ts';
 import { planScenarios } from '../../loadtest/matrix.ts';
 import type { HarnessOptions } from '../../loadtest/types.ts';
 

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
-import { runFaultDrill } from '../../loadtest/faults.ts';
-import { renderFaultsHtml, renderFaultsMarkdown } from '../../loadtest/faults-report.ts';
+import { runFaultDrill } from '../../loadtest/faults/faults.ts';
+import { renderFaultsHtml, renderFaultsMarkdown } from '../../loadtest/faults/faults-report.ts';
 
 /**
  * The fault run, for real: its own embedded PostgreSQL and upstream are stopped and restarted under

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { measureRecovery, type Outcome } from '../../loadtest/faults.ts';
-import { createLatencyRecorder, supports } from '../../loadtest/latency-histogram.ts';
-import { machineBusy, parseProcStat } from '../../loadtest/machine-cpu.ts';
-import { compareRuns, mannWhitneyP, median, spread, spreadOfPresent } from '../../loadtest/stats.ts';
+import { measureRecovery, type Outcome } from '../../loadtest/faults/faults.ts';
+import { createLatencyRecorder, supports } from '../../loadtest/measure/latency-histogram.ts';
+import { machineBusy, parseProcStat } from '../../loadtest/measure/machine-cpu.ts';
+import { compareRuns, mannWhitneyP, median, spread, spreadOfPresent } from '../../loadtest/analyse/stats.ts';
 import { fixedRun, fixedScenario } from './fixture-results.ts';
 
 describe('percentiles and their sample', () => {

@@ -1,5 +1,5 @@
 import { DEFAULT_OPTIONS } from '../../loadtest/defaults.ts';
-import { summarize } from '../../loadtest/summarize.ts';
+import { summarize } from '../../loadtest/analyse/summarize.ts';
 import { RESULTS_SCHEMA, type CpuBaseline, type ModeName, type Results, type RunMeasurement, type ScenarioResult, type ServerFacts, type WorkloadName } from '../../loadtest/types.ts';
 
 export const FIXTURE_FACTS: ServerFacts = { dbPool: 10, workers: 2, workerDbPool: 4, uvThreadpoolSize: 4, cpus: 2, node: 'v20.20.2' };

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { typeScriptLoaderArgs } from '../../server/offload/loader-args.ts';
+import { typeScriptLoaderArgs } from '../../lib/loader-args.ts';
 import type { Results } from '../../loadtest/types.ts';
 
 const run = promisify(execFile);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_OPTIONS } from '../../loadtest/defaults.ts';
-import { indexProblems } from '../../loadtest/index-check.ts';
+import { indexProblems } from '../../loadtest/cli/index-check.ts';
 import { WORKLOAD_NAMES } from '../../loadtest/types.ts';
 import { indexRoute } from '../../server/routes/index-route.ts';
 

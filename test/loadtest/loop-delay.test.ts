@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scrapeMetrics, windowFigures } from '../../loadtest/server-metrics.ts';
+import { scrapeMetrics, windowFigures } from '../../loadtest/measure/server-metrics.ts';
 import { createPressureGauge } from '../../server/pressure.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 

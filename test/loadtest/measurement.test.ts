@@ -1,9 +1,9 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runOpenModel } from '../../loadtest/open-model.ts';
-import { runScenario } from '../../loadtest/scenario.ts';
-import { waitUntilSettled } from '../../loadtest/settle.ts';
+import { runOpenModel } from '../../loadtest/measure/open-model.ts';
+import { runScenario } from '../../loadtest/measure/scenario.ts';
+import { waitUntilSettled } from '../../loadtest/measure/settle.ts';
 import type { Scenario } from '../../loadtest/types.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { runOpenModel } from '../../loadtest/open-model.ts';
+import { runOpenModel } from '../../loadtest/measure/open-model.ts';
 
 /**
  * A server in another process that answers at once, except that 1 s after its first request it

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_OPTIONS } from '../../loadtest/defaults.ts';
-import { OptionsError, parseOptions } from '../../loadtest/options.ts';
+import { OptionsError, parseOptions } from '../../loadtest/cli/options.ts';
 
 describe('parseOptions', () => {
   it('fills in the default matrix with no arguments', () => {

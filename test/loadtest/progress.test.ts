@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_OPTIONS } from '../../loadtest/defaults.ts';
 import { planScenarios } from '../../loadtest/matrix.ts';
-import { ProgressDisplay } from '../../loadtest/progress.ts';
+import { ProgressDisplay } from '../../loadtest/cli/progress.ts';
 import type { HarnessOptions } from '../../loadtest/types.ts';
 
 const options: HarnessOptions = { ...structuredClone(DEFAULT_OPTIONS), workloads: ['fetch'], modes: ['blocking', 'async'], duration: 3, warmup: 1 };

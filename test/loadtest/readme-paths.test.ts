@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXIT } from '../../loadtest/exit-codes.ts';
+import { EXIT } from '../../loadtest/cli/exit-codes.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { runCli } from './run-cli.ts';
 

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { renderHtml } from '../../loadtest/report-html.ts';
-import { buildTable } from '../../loadtest/table.ts';
+import { renderHtml } from '../../loadtest/report/report-html.ts';
+import { buildTable } from '../../loadtest/report/table.ts';
 import { defaultScenarios, fixedResults, fixedScenario } from './fixture-results.ts';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';

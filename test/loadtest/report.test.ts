@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseResultsFile } from '../../loadtest/compare.ts';
-import { renderHtml } from '../../loadtest/report-html.ts';
-import { renderMarkdown } from '../../loadtest/report-md.ts';
-import { buildTable, renderTerminal } from '../../loadtest/table.ts';
-import { evaluateThreshold, parseThreshold } from '../../loadtest/thresholds.ts';
-import { emptyLatency } from '../../loadtest/outcome-log.ts';
+import { parseResultsFile } from '../../loadtest/analyse/compare.ts';
+import { renderHtml } from '../../loadtest/report/report-html.ts';
+import { renderMarkdown } from '../../loadtest/report/report-md.ts';
+import { buildTable, renderTerminal } from '../../loadtest/report/table.ts';
+import { evaluateThreshold, parseThreshold } from '../../loadtest/analyse/thresholds.ts';
+import { emptyLatency } from '../../loadtest/measure/outcome-log.ts';
 import { FIXTURE_FACTS, fixedResults, fixedRun, fixedScenario } from './fixture-results.ts';
 
 describe('the report table', () => {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { typeScriptLoaderArgs } from '../../server/offload/loader-args.ts';
+import { typeScriptLoaderArgs } from '../../lib/loader-args.ts';
 
 export interface CliOutcome {
   code: number;

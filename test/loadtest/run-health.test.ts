@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { failedScenarios, mostlyFailed } from '../../loadtest/run-health.ts';
+import { failedScenarios, mostlyFailed } from '../../loadtest/measure/run-health.ts';
 import type { ScenarioResult } from '../../loadtest/types.ts';
 import { fixedResults, fixedRun, fixedScenario } from './fixture-results.ts';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { typeScriptLoaderArgs } from '../../server/offload/loader-args.ts';
+import { typeScriptLoaderArgs } from '../../lib/loader-args.ts';
 import type { Results } from '../../loadtest/types.ts';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts';
 import { proxiedDatabase, proxiedUpstream, type TcpProxy } from '../helpers/tcp-proxy.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildTable } from '../../loadtest/table.ts';
-import { evaluateThreshold, parseThreshold, THRESHOLD_METRICS_TEXT, ThresholdError } from '../../loadtest/thresholds.ts';
+import { buildTable } from '../../loadtest/report/table.ts';
+import { evaluateThreshold, parseThreshold, THRESHOLD_METRICS_TEXT, ThresholdError } from '../../loadtest/analyse/thresholds.ts';
 import { fixedResults, fixedRun, fixedScenario } from './fixture-results.ts';
 
 describe('parseThreshold', () => {

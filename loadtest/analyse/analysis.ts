@@ -1,0 +1,113 @@
+import { groupKey, levelLabel } from './scenario-key.ts';
+import { compareRuns } from './stats.ts';
+import type { ModeName, Results, ScenarioResult, WorkloadName } from '../types.ts';
+import { fmtMs, fmtRate, fmtRatio } from '../report/format.ts';
+
+/** Scenarios of one workload at one load level, by mode. */
+export interface ComparableGroup {
+  workload: WorkloadName;
+  level: string;
+  byMode: Partial<Record<ModeName, ScenarioResult>>;
+}
+
+export function groupScenarios(results: Results): ComparableGroup[] {
+  const groups = new Map<string, ComparableGroup>();
+  for (const result of results.scenarios) {
+    const key = groupKey(result.scenario);
+    const group = groups.get(key) ?? { workload: result.scenario.workload, level: levelLabel(result.scenario), byMode: {} };
+    group.byMode[result.scenario.mode] = result;
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
+
+/** Throughput of a scenario relative to blocking mode at the same level, or null without one. */
+export function speedupVsBlocking(group: ComparableGroup, mode: ModeName): number | null {
+  const blocking = group.byMode.blocking?.summary.rps.median;
+  const mine = group.byMode[mode]?.summary.rps.median;
+  if (!blocking || mine === undefined) return null;
+  return mine / blocking;
+}
+
+/** Whether two scenarios' throughput differs beyond run-to-run noise, in words; nothing for single runs (said once per verdict). */
+export function noiseNote(a: ScenarioResult, b: ScenarioResult): string {
+  const verdict = compareRuns(a.runs.map((r) => r.rps), b.runs.map((r) => r.rps));
+  const runs = `${Math.min(a.runs.length, b.runs.length)} runs each`;
+  if (verdict.kind === 'one-run') return '';
+  if (verdict.kind === 'differs') return ` (beyond run-to-run noise: Mann–Whitney p = ${verdict.p.toFixed(3)}, ${runs})`;
+  return ` (inconclusive: Mann–Whitney p = ${verdict.p.toFixed(2)} at ${runs}${a.runs.length < 4 || b.runs.length < 4 ? '; 4 runs each are needed to show a difference at p < 0.05' : ''})`;
+}
+
+/**
+ * One plain sentence per workload and level: how much each offload serves against blocking, whether
+ * the worker adds anything over async, and what blocking costs every other caller (`/health`).
+ * Throughput is 2xx answers only, so a mode that refuses fast never looks like it serves more.
+ */
+export function verdict(group: ComparableGroup): string {
+  const { blocking, async: asyncMode, worker } = group.byMode;
+  const parts: string[] = [];
+  const silent = Object.values(group.byMode).filter((r) => r.summary.ok === 0);
+  for (const [name, result] of [['async', asyncMode], ['worker', worker]] as const) {
+    const ratio = speedupVsBlocking(group, name);
+    if (result && blocking && ratio !== null) parts.push(`${name} serves ${fmtRatio(ratio)} blocking${noiseNote(result, blocking)}`);
+  }
+  if (asyncMode && worker && asyncMode.summary.ok > 0) {
+    const ratio = worker.summary.rps.median / asyncMode.summary.rps.median;
+    const noise = compareRuns(worker.runs.map((r) => r.rps), asyncMode.runs.map((r) => r.rps));
+    if (noise.kind === 'inconclusive') parts.push(`worker against async: ${fmtRatio(ratio)}${noiseNote(worker, asyncMode)}`);
+    else if (ratio < 0.9) parts.push(`worker serves only ${fmtRatio(ratio)} async: offloading costs more than it gains${noiseNote(worker, asyncMode)}`);
+    else if (ratio <= 1.1) parts.push(`worker serves about what async serves (${fmtRatio(ratio)})${noiseNote(worker, asyncMode)}`);
+    else parts.push(`worker serves ${fmtRatio(ratio)} async${noiseNote(worker, asyncMode)}`);
+  }
+  if (blocking) {
+    // The p99 where the probes support one, else the worst probe, named as such.
+    const health = (r: ScenarioResult | undefined) => (r?.summary.healthP99 ? { v: r.summary.healthP99.median, what: 'p99' } : r?.summary.healthMax ? { v: r.summary.healthMax.median, what: 'max' } : undefined);
+    const stalled = health(blocking);
+    const others = [health(asyncMode), health(worker)].filter((h) => h !== undefined && h.what === stalled?.what).map((h) => h?.v ?? 0);
+    if (stalled) {
+      parts.push(`blocking stalls /health to ${stalled.what} ${fmtMs(stalled.v)}` + (others.length > 0 ? ` (otherwise ${fmtMs(Math.min(...others))})` : ''));
+    }
+  }
+  const flagged = Object.values(group.byMode).filter((r) => r.generatorBound);
+  if (flagged.length > 0) {
+    parts.push(`the load generator used ~1 core in ${flagged.map((r) => r.scenario.mode).join(', ')}: those figures may be its limit, not the server's`);
+  }
+  const lagged = Object.values(group.byMode).filter((r) => r.generatorLagged);
+  if (lagged.length > 0) parts.push(`the generator sent late in ${lagged.map((r) => r.scenario.mode).join(', ')} (send-lag p99 above 2 ms and 10% of p50): part of those latencies is its own`);
+  const saturated = Object.values(group.byMode).filter((r) => r.machineSaturated);
+  if (saturated.length > 0) parts.push(`the machine's CPU was ≥ 90% busy in ${saturated.map((r) => r.scenario.mode).join(', ')}: CPU bounds assume free cores`);
+  if (Object.values(group.byMode).some((r) => r.runs.length < 2)) parts.push('one run per scenario, so run-to-run noise is unknown (--repeat 4 or more can tell a difference from it)');
+  if (silent.length > 0) parts.push(`no answers in ${silent.map((r) => r.scenario.mode).join(', ')}`);
+  const errors = Object.values(group.byMode).filter((r) => r.summary.errors + r.summary.non2xx + r.summary.timeouts > 0);
+  if (errors.length > 0) {
+    // Failures' latency, shown apart: a fast refusal and a slow timeout tell different stories.
+    const failedLatency = (r: ScenarioResult) => {
+      const s = r.summary.failedP99 ?? r.summary.failedMax;
+      return s ? `, failures' ${r.summary.failedP99 ? 'p99' : 'max'} ${fmtMs(s.median)}` : '';
+    };
+    parts.push(`failures in ${errors.map((r) => `${r.scenario.mode} (${fmtRate(r.summary.failedPerSecond.median)}/s${failedLatency(r)})`).join(', ')}, not counted as throughput`);
+  }
+  return `${group.workload} (${group.level}): ${parts.length > 0 ? parts.join('; ') : 'no comparison possible with the modes run'}.`;
+}
+
+/**
+ * For each workload and mode measured at several levels (a connections, rate or worker sweep): where
+ * throughput peaked, and every other level relative to that peak — the seeds' "sweet spot" question.
+ */
+export function sweepVerdicts(results: Results): string[] {
+  const series = new Map<string, ScenarioResult[]>();
+  for (const r of results.scenarios) {
+    const key = `${r.scenario.workload}/${r.scenario.mode}`;
+    series.set(key, [...(series.get(key) ?? []), r]);
+  }
+  const lines: string[] = [];
+  for (const [key, runs] of series) {
+    if (runs.length < 2) continue;
+    const peak = runs.reduce((best, r) => (r.summary.rps.median > best.summary.rps.median ? r : best));
+    const others = runs
+      .filter((r) => r !== peak)
+      .map((r) => `${levelLabel(r.scenario)} ${fmtRatio(r.summary.rps.median / peak.summary.rps.median)}`);
+    lines.push(`${key}: peaks at ${levelLabel(peak.scenario)} with ${peak.summary.rps.median.toFixed(1)} req/s; ${others.join(', ')} of that.`);
+  }
+  return lines;
+}

@@ -1,0 +1,30 @@
+import { scenarioKey } from './scenario-key.ts';
+import { RESULTS_SCHEMA, type Results, type ScenarioResult } from '../types.ts';
+
+/** Finds, for each scenario of `current`, the same scenario in an earlier results file. */
+export function matchPrevious(current: Results, previous: Results | undefined): Map<ScenarioResult, ScenarioResult> {
+  const matches = new Map<ScenarioResult, ScenarioResult>();
+  if (!previous) return matches;
+  const byKey = new Map(previous.scenarios.map((s) => [scenarioKey(s.scenario), s]));
+  for (const result of current.scenarios) {
+    const old = byKey.get(scenarioKey(result.scenario));
+    if (old) matches.set(result, old);
+  }
+  return matches;
+}
+
+/** Reads and checks an earlier results.json. */
+export function parseResultsFile(text: string, path: string): Results {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new Error(`${path} is not JSON`);
+  }
+  const schema = typeof data === 'object' && data !== null ? (data as { schema?: unknown }).schema : undefined;
+  if (schema === 'looplab-loadtest/1') {
+    throw new Error(`${path} was written by an older looplab (schema looplab-loadtest/1, whose req/s counted refusals too): its figures are not comparable; measure it again`);
+  }
+  if (schema !== RESULTS_SCHEMA) throw new Error(`${path} is not a looplab results.json (schema ${RESULTS_SCHEMA})`);
+  return data as Results;
+}

@@ -1,0 +1,138 @@
+import { groupScenarios, type ComparableGroup } from './analysis.ts';
+import { MODE_NAMES, WORKLOAD_NAMES, type ModeName, type Results, type ScenarioResult, type WorkloadName } from '../types.ts';
+
+interface Metric {
+  read(r: ScenarioResult): number;
+  /** The unit the value is compared in: the same one the table shows. */
+  unit: string;
+}
+
+/**
+ * Figures a threshold can name, read from a scenario's medians, each in the unit the table shows it in:
+ * a reader copies a number from the table into a threshold, so `loop_busy<80` means 80%, not 0.8.
+ * A figure the run cannot support (a percentile with too few samples, no `/metrics`) reads as NaN:
+ * a gate on it checks nothing, so it fails.
+ */
+const METRICS: Readonly<Record<string, Metric>> = {
+  rps: { read: (r) => r.summary.rps.median, unit: 'req/s' },
+  p50: { read: (r) => r.summary.p50?.median ?? Number.NaN, unit: 'ms' },
+  p90: { read: (r) => r.summary.p90?.median ?? Number.NaN, unit: 'ms' },
+  p99: { read: (r) => r.summary.p99?.median ?? Number.NaN, unit: 'ms' },
+  p999: { read: (r) => r.summary.p999?.median ?? Number.NaN, unit: 'ms' },
+  max: { read: (r) => r.summary.max?.median ?? Number.NaN, unit: 'ms' },
+  errors: {
+    read: (r) => r.summary.errors + r.summary.timeouts + r.summary.non2xx + r.summary.dropped + r.summary.abandoned,
+    unit: 'count: errors + timeouts + non-2xx + dropped + abandoned',
+  },
+  health_p99: { read: (r) => r.summary.healthP99?.median ?? Number.NaN, unit: 'ms, the /health probe' },
+  loop_delay_p99: { read: (r) => r.summary.eventLoopDelayP99Ms?.median ?? Number.NaN, unit: 'ms' },
+  loop_busy: { read: (r) => percent(r.summary.eventLoopUtilization?.median), unit: '% of the run, 0..100' },
+  efficiency: { read: (r) => percent(r.efficiency), unit: '% of bound, as "of bound"' },
+};
+
+function percent(fraction: number | null | undefined): number {
+  return fraction === null || fraction === undefined ? Number.NaN : fraction * 100;
+}
+
+/** The metric names a threshold can use, with their units, for `--help`. */
+export const THRESHOLD_METRICS_TEXT = Object.entries(METRICS)
+  .map(([name, m]) => `${name} (${m.unit})`)
+  .join(', ');
+
+const OPERATORS = ['>=', '<=', '==', '>', '<'] as const;
+type Operator = (typeof OPERATORS)[number];
+
+interface Reference {
+  workload: WorkloadName;
+  mode: ModeName;
+  metric: string;
+}
+
+/** `left op factor * right` or `left op number`. */
+export interface Threshold {
+  source: string;
+  left: Reference;
+  op: Operator;
+  factor: number;
+  right: Reference | null;
+}
+
+export class ThresholdError extends Error {
+  override name = 'ThresholdError';
+}
+
+function parseReference(text: string, source: string): Reference {
+  const [workload, mode, metric, ...rest] = text.split('.');
+  if (rest.length > 0 || !workload || !mode || !metric) throw new ThresholdError(`threshold "${source}": "${text}" is not workload.mode.metric`);
+  if (!(WORKLOAD_NAMES as readonly string[]).includes(workload)) throw new ThresholdError(`threshold "${source}": unknown workload "${workload}" (${WORKLOAD_NAMES.join(', ')})`);
+  if (!(MODE_NAMES as readonly string[]).includes(mode)) throw new ThresholdError(`threshold "${source}": unknown mode "${mode}" (${MODE_NAMES.join(', ')})`);
+  if (!(metric in METRICS)) throw new ThresholdError(`threshold "${source}": unknown metric "${metric}" (${Object.keys(METRICS).join(', ')})`);
+  return { workload: workload as WorkloadName, mode: mode as ModeName, metric };
+}
+
+/**
+ * Parses a k6-style threshold such as `hash.worker.rps>=1.5*hash.blocking.rps` or `fetch.async.p99<300`
+ * (latencies in ms).
+ * @throws ThresholdError naming what is wrong.
+ */
+export function parseThreshold(source: string): Threshold {
+  const text = source.replace(/\s+/g, '');
+  const op = OPERATORS.find((candidate) => text.includes(candidate));
+  if (!op) throw new ThresholdError(`threshold "${source}": no comparison (${OPERATORS.join(' ')})`);
+  const [leftText, rightText] = [text.slice(0, text.indexOf(op)), text.slice(text.indexOf(op) + op.length)];
+  const left = parseReference(leftText, source);
+  if (/^\d+(\.\d+)?$/.test(rightText)) return { source, left, op, factor: Number(rightText), right: null };
+  const scaled = /^(?:(\d+(?:\.\d+)?)\*)?([a-z_.0-9]+)$/.exec(rightText);
+  if (!scaled?.[2]) throw new ThresholdError(`threshold "${source}": right side must be a number, a reference, or number*reference`);
+  return { source, left, op, factor: scaled[1] ? Number(scaled[1]) : 1, right: parseReference(scaled[2], source) };
+}
+
+export interface ThresholdOutcome {
+  source: string;
+  passed: boolean;
+  detail: string;
+}
+
+const compare = (a: number, op: Operator, b: number) =>
+  op === '>=' ? a >= b : op === '<=' ? a <= b : op === '>' ? a > b : op === '<' ? a < b : a === b;
+
+function valueIn(group: ComparableGroup, ref: Reference): number | undefined {
+  const result = group.workload === ref.workload ? group.byMode[ref.mode] : undefined;
+  const metric = METRICS[ref.metric];
+  return result && metric ? metric.read(result) : undefined;
+}
+
+/**
+ * Checks a threshold at every load level where both sides' scenarios ran; it passes only if it holds at
+ * each, and fails if no level has both sides or a figure there could not be measured (a gate that
+ * checks nothing must not pass).
+ */
+export function evaluateThreshold(threshold: Threshold, results: Results): ThresholdOutcome {
+  const groups = groupScenarios(results);
+  const levels = [...new Set(groups.map((g) => g.level))];
+  const details: string[] = [];
+  let checked = 0;
+  let passed = true;
+  for (const level of levels) {
+    const at = (workload: WorkloadName) => groups.find((g) => g.level === level && g.workload === workload);
+    const leftGroup = at(threshold.left.workload);
+    const left = leftGroup && valueIn(leftGroup, threshold.left);
+    const rightGroup = threshold.right ? at(threshold.right.workload) : undefined;
+    const right = threshold.right ? rightGroup && valueIn(rightGroup, threshold.right) : 1;
+    if (left === undefined || right === undefined) continue;
+    checked++;
+    // Both scenarios ran, but a figure could not be measured: the gate cannot hold there.
+    if (Number.isNaN(left) || Number.isNaN(right)) {
+      passed = false;
+      const missing = Number.isNaN(left) ? threshold.left : threshold.right;
+      details.push(`${level}: ${missing ? `${missing.workload}.${missing.mode}.${missing.metric}` : 'value'} not measured FAILED`);
+      continue;
+    }
+    const target = threshold.factor * right;
+    const ok = compare(left, threshold.op, target);
+    passed &&= ok;
+    details.push(`${level}: ${left.toFixed(2)} ${threshold.op} ${target.toFixed(2)} ${ok ? 'ok' : 'FAILED'}`);
+  }
+  if (checked === 0) return { source: threshold.source, passed: false, detail: 'no scenario measured both sides' };
+  return { source: threshold.source, passed, detail: details.join('; ') };
+}

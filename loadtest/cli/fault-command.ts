@@ -1,0 +1,26 @@
+import { runFaultDrill } from '../faults/faults.ts';
+import { renderFaultsMarkdown, writeFaultReports } from '../faults/faults-report.ts';
+import type { HarnessOptions } from '../types.ts';
+import { fail } from './cli-io.ts';
+import { formatSeconds } from './eta.ts';
+import { EXIT } from './exit-codes.ts';
+import { ProgressDisplay } from './progress.ts';
+
+/**
+ * `npm run loadtest -- --faults`: the fault drill at the first `--rate` (50/s when none), `--duration`
+ * seconds per phase; prints its table (or JSON) and writes its reports. Returns the exit code.
+ */
+export async function runFaultCommand(options: HarnessOptions, command: string, say: (text: string) => void): Promise<number> {
+  const rate = options.rates[0] ?? 50;
+  say(`fault run, ${rate} req/s per workload, ${options.duration} s per phase (about ${formatSeconds(options.duration * 5 + 20)} with start-up)`);
+  // The drill's phases last --duration seconds each: a ticking line keeps those waits from being silent.
+  const drill = new ProgressDisplay(process.stderr, options, []);
+  drill.preparingTo('fault run under way');
+  const faults = await runFaultDrill({ rate, phaseSeconds: options.duration }, (step) => drill.note(`loadtest: ${step}`))
+    .catch((err: unknown) => fail(err instanceof Error ? err.message : String(err), EXIT.couldNotRun))
+    .finally(() => drill.stop());
+  const dir = await writeFaultReports(options.out, faults, command);
+  process.stdout.write(options.json ? `${JSON.stringify(faults, null, 2)}\n` : renderFaultsMarkdown(faults, command));
+  say(`reports in ${dir}/ (results.json, report.md, report.html)`);
+  return EXIT.ok;
+}

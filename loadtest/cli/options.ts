@@ -1,0 +1,172 @@
+import { parseArgs } from 'node:util';
+import { DEFAULT_OPTIONS, OPTION_LIMITS } from '../defaults.ts';
+import { checkWorkloadParams, ParamRuleError } from './param-check.ts';
+import { MODE_NAMES, WORKLOAD_NAMES, type HarnessOptions, type ModeName, type WorkloadName, type WorkloadParams } from '../types.ts';
+
+/** A bad command line: the CLI prints the message and exits 2. */
+export class OptionsError extends Error {
+  override name = 'OptionsError';
+}
+
+function parseList<T extends string>(raw: string, allowed: readonly T[], name: string): T[] {
+  const items = raw.split(',').map((s) => s.trim());
+  for (const item of items) {
+    if (!(allowed as readonly string[]).includes(item)) {
+      throw new OptionsError(`--${name}: unknown value "${item}"; allowed: ${allowed.join(', ')}`);
+    }
+  }
+  return [...new Set(items)] as T[];
+}
+
+function parseIntValue(raw: string, name: string, limits: { min: number; max: number }): number {
+  if (!/^\d+$/.test(raw.trim())) throw new OptionsError(`--${name}: "${raw}" is not a whole number (${limits.min}..${limits.max})`);
+  const value = Number(raw.trim());
+  if (value < limits.min || value > limits.max) throw new OptionsError(`--${name}: ${value} is out of range (${limits.min}..${limits.max})`);
+  return value;
+}
+
+function parseIntList(raw: string, name: string, limits: { min: number; max: number }): number[] {
+  return [...new Set(raw.split(',').map((item) => parseIntValue(item, name, limits)))];
+}
+
+/**
+ * `fetch.delay=100,hash.cost=50000` → overrides on top of the default parameters, each workload's set
+ * then checked with the server's own rules, so nothing is started for a run the server would refuse.
+ */
+function parseParams(raw: string | undefined): WorkloadParams {
+  const params = structuredClone(DEFAULT_OPTIONS.params);
+  if (raw === undefined) return params;
+  const given = new Set<string>();
+  for (const pair of raw.split(',')) {
+    // The value is taken whole (even `http://x`): the server's rules, not this pattern, judge it.
+    const match = /^([^.=]+)\.([^=]+)=(.*)$/.exec(pair.trim());
+    if (!match) throw new OptionsError(`--params: "${pair}" is not of the form workload.param=value`);
+    const [, workload, key, value] = match as unknown as [string, string, string, string];
+    if (!(WORKLOAD_NAMES as readonly string[]).includes(workload)) {
+      throw new OptionsError(`--params: unknown workload "${workload}"; allowed: ${WORKLOAD_NAMES.join(', ')}`);
+    }
+    if (given.has(`${workload}.${key}`)) throw new OptionsError(`--params: ${workload}.${key} is given more than once`);
+    given.add(`${workload}.${key}`);
+    params[workload as WorkloadName][key] = value;
+  }
+  for (const workload of WORKLOAD_NAMES) {
+    try {
+      checkWorkloadParams(workload, params[workload]);
+    } catch (err) {
+      if (err instanceof ParamRuleError) throw new OptionsError(`--params: ${err.message}`);
+      throw err;
+    }
+  }
+  return params;
+}
+
+/**
+ * `--workloads db --workloads fetch` would silently keep the last list (node's parseArgs does); an
+ * error is clearer than a guess at merging, and the fix is one comma-separated list.
+ */
+function refuseRepeats(names: readonly string[]): void {
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (seen.has(name) && name !== 'threshold') {
+      throw new OptionsError(`--${name} is given more than once; give one comma-separated list instead (e.g. --${name} a,b)`);
+    }
+    seen.add(name);
+  }
+}
+
+/** What `--faults` takes: it runs a fixed drill, so every other option would be silently ignored. */
+const FAULT_OPTIONS = new Set(['faults', 'rate', 'duration', 'out', 'json']);
+
+function refuseWithFaults(values: Readonly<Record<string, unknown>>): void {
+  const ignored = Object.keys(values).filter((name) => values[name] !== undefined && !FAULT_OPTIONS.has(name));
+  if (ignored.length > 0) {
+    throw new OptionsError(
+      `--faults runs a fixed drill (/db/async and /fetch/async while it stops and restarts its own database and upstream); ` +
+        `it takes only --rate (one value), --duration (seconds per phase), --out and --json, not ${ignored.map((n) => `--${n}`).join(', ')}` +
+        (ignored.includes('threshold') ? ' (the fault run evaluates no thresholds)' : ''),
+    );
+  }
+  if (typeof values['rate'] === 'string' && values['rate'].includes(',')) {
+    throw new OptionsError('--faults takes one --rate value, not a list');
+  }
+}
+
+function parseUrl(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new OptionsError(`--url: "${raw}" is not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new OptionsError('--url: only http: and https: are supported');
+  return url.origin;
+}
+
+/**
+ * Parses the harness's command line into options, with the defaults filled in.
+ * @returns `'help'` when --help was asked for.
+ * @throws OptionsError with a message naming the option and what it allows.
+ */
+export function parseOptions(argv: readonly string[]): HarnessOptions | 'help' {
+  let values;
+  let tokens;
+  try {
+    ({ values, tokens } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      tokens: true,
+      options: {
+        workloads: { type: 'string' },
+        modes: { type: 'string' },
+        connections: { type: 'string' },
+        rate: { type: 'string' },
+        duration: { type: 'string' },
+        warmup: { type: 'string' },
+        repeat: { type: 'string' },
+        params: { type: 'string' },
+        workers: { type: 'string' },
+        url: { type: 'string' },
+        'probe-rate': { type: 'string' },
+        out: { type: 'string' },
+        json: { type: 'boolean' },
+        compare: { type: 'string' },
+        threshold: { type: 'string', multiple: true },
+        faults: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    throw new OptionsError((err as Error).message);
+  }
+  if (values.help) return 'help';
+  refuseRepeats(tokens.flatMap((t) => (t.kind === 'option' ? [t.name] : [])));
+
+  const options: HarnessOptions = {
+    workloads: values.workloads ? parseList(values.workloads, WORKLOAD_NAMES, 'workloads') : [...DEFAULT_OPTIONS.workloads],
+    modes: values.modes ? parseList<ModeName>(values.modes, MODE_NAMES, 'modes') : [...DEFAULT_OPTIONS.modes],
+    connections: values.connections ? parseIntList(values.connections, 'connections', OPTION_LIMITS.connections) : [...DEFAULT_OPTIONS.connections],
+    rates: values.rate ? parseIntList(values.rate, 'rate', OPTION_LIMITS.rate) : [],
+    duration: values.duration ? parseIntValue(values.duration, 'duration', OPTION_LIMITS.duration) : DEFAULT_OPTIONS.duration,
+    warmup: values.warmup ? parseIntValue(values.warmup, 'warmup', OPTION_LIMITS.warmup) : DEFAULT_OPTIONS.warmup,
+    repeat: values.repeat ? parseIntValue(values.repeat, 'repeat', OPTION_LIMITS.repeat) : DEFAULT_OPTIONS.repeat,
+    params: parseParams(values.params),
+    workers: values.workers ? parseIntList(values.workers, 'workers', OPTION_LIMITS.workers) : [],
+    url: parseUrl(values.url),
+    probeRate: values['probe-rate'] ? parseIntValue(values['probe-rate'], 'probe-rate', OPTION_LIMITS.probeRate) : DEFAULT_OPTIONS.probeRate,
+    out: values.out ?? DEFAULT_OPTIONS.out,
+    json: values.json ?? false,
+    compare: values.compare,
+    thresholds: values.threshold ?? [],
+    faults: values.faults ?? false,
+  };
+  if (options.faults) refuseWithFaults(values);
+  if (options.url && options.workers.length > 0) {
+    throw new OptionsError('--workers restarts the server per value, so it cannot be combined with --url');
+  }
+  if (values.connections && options.rates.length > 0) {
+    throw new OptionsError('--connections (closed model) and --rate (open model) exclude each other');
+  }
+  return options;
+}

@@ -1,0 +1,60 @@
+import { DEFAULT_OPTIONS, OPTION_LIMITS } from '../defaults.ts';
+import { EXIT_CODES_TEXT } from './exit-codes.ts';
+import { THRESHOLD_METRICS_TEXT } from '../analyse/thresholds.ts';
+import { MODE_NAMES, WORKLOAD_NAMES } from '../types.ts';
+
+/** Wraps a long comma-separated list to the help text's indented column. */
+function wrap(text: string, indent: string, width = 100): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && indent.length + line.length + word.length + 1 > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  return [...lines, line].map((l) => indent + l).join('\n');
+}
+
+/** `npm run loadtest -- --help`. */
+export const USAGE = `Usage: npm run loadtest -- [options]
+       npm run -s loadtest -- --json [options] | jq …   (-s keeps npm's banner off stdout)
+
+Runs every workload × mode × concurrency scenario against a looplab server and reports throughput,
+latency, errors and event-loop health side by side. Without --url it starts the embedded database,
+the upstream and the server as separate processes, and stops them at the end. Progress goes to
+stderr (a live line on a terminal); the table, or with --json only the results, goes to stdout.
+
+Options (lists are comma-separated; a list of levels is a sweep; each option at most once):
+  --workloads LIST     ${WORKLOAD_NAMES.join(',')} (default: all)
+  --modes LIST         ${MODE_NAMES.join(',')} (default: all)
+  --connections LIST   closed-model concurrency levels, ${OPTION_LIMITS.connections.min}..${OPTION_LIMITS.connections.max} (default: ${DEFAULT_OPTIONS.connections.join(',')})
+  --rate LIST          open model instead: constant arrival rates in requests/s, ${OPTION_LIMITS.rate.min}..${OPTION_LIMITS.rate.max}
+  --duration S         measured seconds per run, ${OPTION_LIMITS.duration.min}..${OPTION_LIMITS.duration.max} (default: ${DEFAULT_OPTIONS.duration})
+  --warmup S           unmeasured seconds before each run, ${OPTION_LIMITS.warmup.min}..${OPTION_LIMITS.warmup.max} (default: ${DEFAULT_OPTIONS.warmup})
+  --repeat N           runs per scenario; medians and spread are reported, ${OPTION_LIMITS.repeat.min}..${OPTION_LIMITS.repeat.max} (default: 1)
+  --params LIST        workload parameters, e.g. fetch.delay=100,hash.cost=50000,db.sleep=20; checked
+                       with the server's own limits before anything starts (curl <server>/ lists them)
+  --workers LIST       worker-pool sizes to sweep; restarts the server per value (not with --url)
+  --url URL            an already-running server: start nothing
+  --probe-rate N       /health probes per second during each run, ${OPTION_LIMITS.probeRate.min}..${OPTION_LIMITS.probeRate.max} (default: ${DEFAULT_OPTIONS.probeRate})
+  --out DIR            where results/<timestamp>/ goes (default: ${DEFAULT_OPTIONS.out})
+  --json               print only the results JSON to stdout (every other line goes to stderr)
+  --compare FILE       show the change of every figure against an earlier results.json
+  --threshold EXPR     fail (exit 1) unless EXPR holds, e.g. 'hash.worker.rps>=1.5*hash.blocking.rps'
+                       or 'fetch.async.p99<300' or 'cpu.async.loop_busy<80'; repeatable. EXPR is
+                       workload.mode.metric OP number, or OP [factor*]workload.mode.metric, OP one of
+                       >= <= == > <; each metric in the unit the table shows:
+${wrap(THRESHOLD_METRICS_TEXT, '                         ')}
+  --faults             instead of the matrix: load /db/async and /fetch/async at --rate (default 50) while
+                       the database, then the upstream, are stopped and restarted (--duration s per
+                       phase); takes only --rate (one value), --duration, --out and --json
+  --help               this text
+
+Defaults: ${Object.entries(DEFAULT_OPTIONS.params)
+  .map(([w, p]) => Object.entries(p).map(([k, v]) => `${w}.${k}=${v}`).join(','))
+  .join(',')}
+
+${EXIT_CODES_TEXT}`;

@@ -1,0 +1,231 @@
+import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startEmbeddedPostgres } from '../../db/embedded.ts';
+import { migrate } from '../../db/migrate.ts';
+import { startChild, type ManagedChild } from '../../lib/child-process.ts';
+import { startUpstream } from '../../upstream/launch.ts';
+import { describeEnvironment, fetchServerFacts } from '../stack/environment.ts';
+import { freePort } from '../../lib/free-port.ts';
+import { waitUntilReady } from '../matrix.ts';
+import { runOpenModel } from '../measure/open-model.ts';
+import type { Outcome as Answer } from '../measure/outcome-log.ts';
+import type { Environment } from '../types.ts';
+
+/** Longest a dependency's restart may overrun its phase before the load itself runs out. */
+const MAX_RESTART_SECONDS = 60;
+
+/** The two workloads whose dependencies the drill takes away, and the requests it sends them. */
+const PATHS = { db: '/db/async?queries=1&sleep=5', fetch: '/fetch/async?delay=20' } as const;
+type Target = keyof typeof PATHS;
+const DEPENDENCY: Record<Target, string> = { db: 'database', fetch: 'upstream' };
+
+export interface FaultOptions {
+  /** Requests per second to each workload (open model). */
+  rate: number;
+  /** Seconds of each phase: calm, database down, calm, upstream down, calm. */
+  phaseSeconds: number;
+}
+
+/** Outcomes of the requests that were due in one second, by status (or "error" for no answer). */
+export interface SecondBucket {
+  second: number;
+  workload: Target;
+  outcomes: Record<string, number>;
+}
+
+export interface Recovery {
+  dependency: string;
+  workload: Target;
+  /** When the stop began: answers during the shutdown itself count as "while down". */
+  stoppedAtS: number;
+  /** When the restart began; requests due before this are "while down". */
+  restartingAtS: number;
+  restartedAtS: number;
+  /** Requests due while it was down, and how they ended. */
+  duringOutage: Record<string, number>;
+  /** Slowest answer to a request due while it was down, ms: how long a caller waited to learn. */
+  slowestAnswerWhileDownMs: number;
+  /** From the moment it accepted connections again to the first successful answer (its completion). */
+  firstSuccessMs: number | null;
+  /** From the same moment to the completion of the last failed request: after this, everything succeeded. */
+  lastFailureMs: number | null;
+}
+
+export interface FaultResults {
+  schema: 'looplab-faults/1';
+  options: FaultOptions;
+  environment: Environment;
+  events: Array<{ atS: number; what: string }>;
+  buckets: SecondBucket[];
+  recoveries: Recovery[];
+  finishedAt: string;
+}
+
+/**
+ * When a dependency went down, when its restart began and when it accepted connections again. It is
+ * surely down only until the restart begins: requests due while it boots may already be answered.
+ */
+export interface Mark {
+  /** When the stop was asked for, before it returned. */
+  stopped: number;
+  restarting: number;
+  restarted: number;
+}
+
+export interface Outcome {
+  dueAt: number;
+  outcome: Answer;
+  latencyMs: number;
+}
+
+/**
+ * Runs constant-rate load on `/db/async` and `/fetch/async` while it stops and restarts the real
+ * embedded PostgreSQL and the real upstream, and measures what callers saw and how fast the server
+ * recovered by itself. Everything runs in separate processes, started and stopped here.
+ */
+export async function runFaultDrill(options: FaultOptions, onStep: (text: string) => void = () => {}): Promise<FaultResults> {
+  const startedAt = new Date();
+  const pgPort = await freePort();
+  const dataDir = resolve('.data/postgres-faults');
+  const upstreamPort = await freePort();
+  const children: { pg?: ManagedChild; upstream?: ManagedChild; server?: ManagedChild } = {};
+  try {
+    children.pg = await startEmbeddedPostgres({ port: pgPort, dataDir });
+    children.upstream = await startUpstream(upstreamPort, '127.0.0.1');
+    await migrate(children.pg.url);
+    children.server = await startChild(
+      new URL('../../server/main.ts', import.meta.url),
+      'looplab server',
+      { PORT: '0', HOST: '127.0.0.1', DATABASE_URL: children.pg.url, UPSTREAM_URL: children.upstream.url, REQUEST_TIMEOUT_MS: '5000' },
+      { quiet: true },
+    );
+    const origin = children.server.url;
+    await waitUntilReady(origin);
+    const facts = await fetchServerFacts(origin);
+
+    const phase = options.phaseSeconds;
+    const outcomes: Record<Target, Outcome[]> = { db: [], fetch: [] };
+    const t0 = performance.now();
+    const at = (t: number) => Math.round((t - t0) / 10) / 100;
+    // The load runs until a calm phase has followed the last restart, however long the restarts took
+    // (PostgreSQL can take seconds to boot on a busy machine): it is stopped then, not on a fixed clock.
+    const loadDone = new AbortController();
+    const loads = (Object.keys(PATHS) as Target[]).map((workload) =>
+      runOpenModel({
+        origin,
+        path: PATHS[workload],
+        rate: options.rate,
+        durationSeconds: phase * 5 + MAX_RESTART_SECONDS,
+        maxInFlight: 500,
+        timeoutMs: 10_000,
+        signal: loadDone.signal,
+        onResult: (dueAt, outcome, latencyMs) => outcomes[workload].push({ dueAt, outcome, latencyMs }),
+      }),
+    );
+
+    const events: FaultResults['events'] = [];
+    const marks: Partial<Record<Target, Mark>> = {};
+    /** Stops a dependency at `from` (a performance.now() time), restarts it a phase later; returns when it is back. */
+    const outage = async (workload: Target, stop: () => Promise<void>, start: () => Promise<void>, from: number): Promise<number> => {
+      await sleep(Math.max(0, from - performance.now()));
+      onStep(`stopping the ${DEPENDENCY[workload]}`);
+      // Stamped before stop() returns: requests answered during the shutdown are part of the outage.
+      const stopped = performance.now();
+      events.push({ atS: at(stopped), what: `${DEPENDENCY[workload]} stopping` });
+      await stop();
+      events.push({ atS: at(performance.now()), what: `${DEPENDENCY[workload]} stopped` });
+      await sleep(Math.max(0, from + phase * 1000 - performance.now()));
+      onStep(`starting the ${DEPENDENCY[workload]} again`);
+      const restarting = performance.now();
+      await start();
+      const restarted = performance.now();
+      events.push({ atS: at(restarted), what: `${DEPENDENCY[workload]} accepts connections again` });
+      marks[workload] = { stopped, restarting, restarted };
+      return restarted;
+    };
+    const databaseBack = await outage(
+      'db',
+      async () => children.pg?.stop(),
+      async () => {
+        children.pg = await startEmbeddedPostgres({ port: pgPort, dataDir });
+      },
+      t0 + phase * 1000,
+    );
+    // A calm phase after the database is back, even when its restart overran its phase.
+    const upstreamBack = await outage(
+      'fetch',
+      async () => children.upstream?.stop(),
+      async () => {
+        children.upstream = await startUpstream(upstreamPort, '127.0.0.1');
+      },
+      Math.max(t0 + phase * 3000, databaseBack + phase * 1000),
+    );
+    onStep('letting the load run out');
+    await sleep(Math.max(0, upstreamBack + phase * 1000 - performance.now()));
+    loadDone.abort();
+    await Promise.all(loads);
+
+    return {
+      schema: 'looplab-faults/1',
+      options,
+      environment: describeEnvironment(facts, true, startedAt),
+      events,
+      buckets: bucketize(outcomes, t0),
+      recoveries: (Object.keys(PATHS) as Target[]).flatMap((w) => {
+        const mark = marks[w];
+        return mark ? [measureRecovery(w, outcomes[w], mark, t0)] : [];
+      }),
+      finishedAt: new Date().toISOString(),
+    };
+  } finally {
+    await children.server?.stop();
+    await children.upstream?.stop();
+    await children.pg?.stop();
+  }
+}
+
+const key = (o: Outcome) => String(o.outcome);
+const ok = (o: Outcome) => o.outcome === 200;
+
+function bucketize(outcomes: Record<Target, Outcome[]>, t0: number): SecondBucket[] {
+  const buckets = new Map<string, SecondBucket>();
+  for (const workload of Object.keys(outcomes) as Target[]) {
+    for (const o of outcomes[workload]) {
+      const second = Math.floor((o.dueAt - t0) / 1000);
+      const id = `${workload}:${second}`;
+      const bucket = buckets.get(id) ?? { second, workload, outcomes: {} };
+      bucket.outcomes[key(o)] = (bucket.outcomes[key(o)] ?? 0) + 1;
+      buckets.set(id, bucket);
+    }
+  }
+  return [...buckets.values()].sort((a, b) => a.second - b.second || a.workload.localeCompare(b.workload));
+}
+
+export function measureRecovery(workload: Target, outcomes: Outcome[], mark: Mark, t0: number): Recovery {
+  const duringOutage: Record<string, number> = {};
+  let slowest = 0;
+  for (const o of outcomes) {
+    if (o.dueAt >= mark.stopped && o.dueAt < mark.restarting) {
+      duringOutage[key(o)] = (duringOutage[key(o)] ?? 0) + 1;
+      slowest = Math.max(slowest, o.latencyMs);
+    }
+  }
+  // Completion, not due time: a request due before the restart may be the first to succeed after it.
+  const completedAt = (o: Outcome) => o.dueAt + o.latencyMs;
+  const successes = outcomes.filter((o) => ok(o) && completedAt(o) >= mark.restarted).map(completedAt);
+  const firstSuccess = successes.length > 0 ? Math.min(...successes) : null;
+  const failures = outcomes.filter((o) => o.dueAt >= mark.stopped && !ok(o)).map(completedAt);
+  const lastFailure = failures.length > 0 ? Math.max(...failures) : null;
+  const ms = (t: number) => Math.round(t - mark.restarted);
+  return {
+    dependency: DEPENDENCY[workload],
+    workload,
+    stoppedAtS: Math.round((mark.stopped - t0) / 10) / 100,
+    restartingAtS: Math.round((mark.restarting - t0) / 10) / 100,
+    restartedAtS: Math.round((mark.restarted - t0) / 10) / 100,
+    duringOutage,
+    slowestAnswerWhileDownMs: Math.round(slowest),
+    firstSuccessMs: firstSuccess === null ? null : ms(firstSuccess),
+    lastFailureMs: lastFailure === null ? null : Math.max(0, ms(lastFailure)),
+  };
+}

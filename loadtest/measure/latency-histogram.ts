@@ -1,0 +1,61 @@
+import { build, type Histogram } from 'hdr-histogram-js';
+import type { Latency } from '../types.ts';
+
+/** An HDR histogram of latencies, recorded in microseconds and read out in milliseconds. */
+export interface LatencyRecorder {
+  record(ms: number): void;
+  readonly count: number;
+  summary(): Latency;
+  /** The classic HDR percentile curve: [percentile, ms] pairs up to the largest value, for plots. */
+  curve(): Array<[number, number]>;
+}
+
+/**
+ * Whether `n` samples support percentile `p`: at least one sample must lie above it, so p99 needs 100
+ * samples and p99.9 needs 1000. Below that the "percentile" is just the maximum.
+ */
+export function supports(n: number, p: number): boolean {
+  return n >= Math.round(100 / (100 - p));
+}
+
+const PERCENTILES = { p50: 50, p90: 90, p99: 99, p999: 99.9 } as const;
+/** Points of the percentile curve: 1 − 10^(−k/4), i.e. four per "nine", as HdrHistogram plots them. */
+const CURVE_STEPS = 28;
+
+export function createLatencyRecorder(): LatencyRecorder {
+  const histogram: Histogram = build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });
+  const ms = (us: number) => Math.round(us) / 1000;
+  // HdrHistogram answers with the top of a value's bucket (0.1% wide), which can exceed the largest
+  // value recorded; a percentile is never above the maximum.
+  const at = (p: number) => ms(Math.min(histogram.getValueAtPercentile(p), histogram.maxValue));
+  return {
+    record: (latencyMs) => histogram.recordValue(Math.max(1, Math.round(latencyMs * 1000))),
+    get count() {
+      return histogram.totalCount;
+    },
+    summary: () => {
+      const n = histogram.totalCount;
+      const pick = (p: number) => (n > 0 && supports(n, p) ? at(p) : null);
+      return {
+        n,
+        p50: pick(PERCENTILES.p50),
+        p90: pick(PERCENTILES.p90),
+        p99: pick(PERCENTILES.p99),
+        p999: pick(PERCENTILES.p999),
+        max: n > 0 ? ms(histogram.maxValue) : null,
+        mean: n > 0 ? ms(histogram.mean) : null,
+      };
+    },
+    curve: () => {
+      const n = histogram.totalCount;
+      const points: Array<[number, number]> = [];
+      for (let k = 0; k <= CURVE_STEPS; k++) {
+        const p = 100 * (1 - 10 ** (-k / 4));
+        if (!supports(n, p) && k > 0) break;
+        points.push([Math.round(p * 10_000) / 10_000, at(p)]);
+      }
+      if (n > 0) points.push([100, ms(histogram.maxValue)]);
+      return points;
+    },
+  };
+}

@@ -1,0 +1,85 @@
+import { createLatencyRecorder, type LatencyRecorder } from './latency-histogram.ts';
+import type { Latency, TimelineSecond } from '../types.ts';
+
+/** How one request ended: an HTTP status, a connection error, or a client-side timeout. */
+export type Outcome = number | 'error' | 'timeout';
+
+/** Counts of how requests ended. Only 2xx is a success: a fast 503 is a refusal, not throughput. */
+export interface OutcomeCounts {
+  ok: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+
+export interface OutcomeLog {
+  /** Notes one finished request; `latencyMs` null when it is unknown (an autocannon connection error). */
+  record(outcome: Outcome, latencyMs: number | null, endedAt: number): void;
+  readonly counts: OutcomeCounts;
+  /** 2xx answers completed within `ms` of the start: what a window of that length served. */
+  okWithin(ms: number): number;
+  readonly ok: LatencyRecorder;
+  readonly failed: LatencyRecorder;
+  /** One entry per whole second from `start`, for `seconds` seconds; later answers are left out. */
+  timeline(seconds: number): TimelineSecond[];
+}
+
+export const isOk = (outcome: Outcome) => typeof outcome === 'number' && outcome >= 200 && outcome < 300;
+
+/** Nearest-rank percentile of a sorted list. */
+function nearestRank(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? null;
+}
+
+/**
+ * Every finished request of one run, kept apart by outcome: successes and failures each get their own
+ * histogram, so a fast refusal can never pull the success percentiles down, and a per-second record
+ * (by completion time, from `start`, a performance.now() time) feeds the timeline.
+ */
+export function createOutcomeLog(start: number): OutcomeLog {
+  const counts: OutcomeCounts = { ok: 0, non2xx: 0, errors: 0, timeouts: 0 };
+  const ok = createLatencyRecorder();
+  const failed = createLatencyRecorder();
+  const seconds: Array<{ ok: number; failed: number; latencies: number[] }> = [];
+  const okEnds: number[] = [];
+  return {
+    counts,
+    okWithin: (ms) => okEnds.filter((t) => t - start <= ms).length,
+    ok,
+    failed,
+    record(outcome, latencyMs, endedAt) {
+      const success = isOk(outcome);
+      if (success) {
+        counts.ok++;
+        okEnds.push(endedAt);
+      }
+      else if (outcome === 'error') counts.errors++;
+      else if (outcome === 'timeout') counts.timeouts++;
+      else counts.non2xx++;
+      if (latencyMs !== null) (success ? ok : failed).record(latencyMs);
+      const t = Math.floor((endedAt - start) / 1000);
+      if (t < 0) return;
+      const second = (seconds[t] ??= { ok: 0, failed: 0, latencies: [] });
+      if (success) {
+        second.ok++;
+        if (latencyMs !== null) second.latencies.push(latencyMs);
+      } else {
+        second.failed++;
+      }
+    },
+    timeline(length) {
+      return Array.from({ length }, (_, t) => {
+        const s = seconds[t];
+        const sorted = [...(s?.latencies ?? [])].sort((a, b) => a - b);
+        const round = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 1000);
+        return { t, ok: s?.ok ?? 0, failed: s?.failed ?? 0, p50: round(nearestRank(sorted, 50)), p99: round(nearestRank(sorted, 99)), healthP99: null };
+      });
+    },
+  };
+}
+
+/** The latency summary of an empty run, where nothing was measured. */
+export function emptyLatency(): Latency {
+  return createLatencyRecorder().summary();
+}

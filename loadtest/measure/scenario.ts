@@ -1,0 +1,125 @@
+import { runClosedModel } from './closed-model.ts';
+import { machineBusy, readMachineCpu } from './machine-cpu.ts';
+import { runOpenModel } from './open-model.ts';
+import { isOk, type Outcome, type OutcomeLog } from './outcome-log.ts';
+import { startProbe } from './probe.ts';
+import type { RunHooks } from './run-hooks.ts';
+import { scrapeMetrics, windowFigures } from './server-metrics.ts';
+import { waitUntilSettled } from './settle.ts';
+import type { Latency, RunMeasurement, Scenario } from '../types.ts';
+
+export interface RunSettings {
+  durationSeconds: number;
+  warmupSeconds: number;
+  probeRate: number;
+  /** Live progress for the CLI; measuring does not depend on it. */
+  hooks?: RunHooks;
+}
+
+/** Requests slower than this count as timeouts. Parameters bound one request to ~30 s of waiting. */
+const REQUEST_TIMEOUT_SECONDS = 40;
+/** Open model: most requests in flight before new arrivals are dropped. */
+const OPEN_MODEL_MAX_IN_FLIGHT = 1000;
+/** Requests with no measured latency beyond this share of those due make every percentile a lower bound. */
+export const UNMEASURED_SHARE = 0.001;
+
+interface Load {
+  model: 'closed' | 'open';
+  due: number;
+  windowSeconds: number;
+  log: OutcomeLog;
+  dropped: number;
+  abandoned: number;
+  sendLag: Latency | null;
+}
+
+async function drive(origin: string, scenario: Scenario, seconds: number, onOutcome?: RunHooks['onOutcome']): Promise<Load> {
+  if (scenario.rate === undefined) {
+    const closed = await runClosedModel({ url: origin + scenario.path, connections: scenario.connections, durationSeconds: seconds, timeoutSeconds: REQUEST_TIMEOUT_SECONDS, onOutcome });
+    return { model: 'closed', due: closed.sent, windowSeconds: closed.windowSeconds, log: closed.log, dropped: 0, abandoned: 0, sendLag: null };
+  }
+  const open = await runOpenModel({
+    origin,
+    path: scenario.path,
+    rate: scenario.rate,
+    durationSeconds: seconds,
+    maxInFlight: OPEN_MODEL_MAX_IN_FLIGHT,
+    timeoutMs: REQUEST_TIMEOUT_SECONDS * 1000,
+    // A server far behind the offered rate must not stretch the run by its whole backlog.
+    drainMs: Math.min(10_000, seconds * 1000),
+    ...(onOutcome ? { onResult: (_due: number, outcome: Outcome) => onOutcome(isOk(outcome)) } : {}),
+  });
+  return { model: 'open', due: open.due, windowSeconds: open.windowSeconds, log: open.log, dropped: open.dropped, abandoned: open.abandoned, sendLag: open.sendLag };
+}
+
+/**
+ * One run of one scenario: an unmeasured warm-up, a wait until the server has finished everything the
+ * warm-up sent, then the measured load together with a low-rate open-model probe of `/health` (what
+ * any other user of the server would see, from a process of its own), bracketed by two scrapes of the
+ * server's own metrics and two readings of the machine's CPU.
+ */
+export async function runScenario(origin: string, scenario: Scenario, settings: RunSettings): Promise<RunMeasurement> {
+  const { onPhase, onOutcome } = settings.hooks ?? {};
+  onPhase?.('settling');
+  await waitUntilSettled(origin);
+  let warmup = { requests: 0, settleMs: 0 };
+  if (settings.warmupSeconds > 0) {
+    onPhase?.('warm-up', settings.warmupSeconds);
+    const load = await drive(origin, scenario, settings.warmupSeconds, onOutcome);
+    onPhase?.('settling');
+    warmup = { requests: load.due, settleMs: await waitUntilSettled(origin) };
+  }
+
+  const probe = await startProbe();
+  try {
+    onPhase?.('measuring', settings.durationSeconds);
+    const before = await scrapeMetrics(origin);
+    const machineBefore = await readMachineCpu();
+    const cpuBefore = process.cpuUsage();
+    const wallBefore = performance.now();
+    const [load, health] = await Promise.all([
+      drive(origin, scenario, settings.durationSeconds, onOutcome),
+      probe.run({ origin, rate: settings.probeRate, seconds: settings.durationSeconds, timeoutMs: REQUEST_TIMEOUT_SECONDS * 1000 }),
+    ]);
+    const cpu = process.cpuUsage(cpuBefore);
+    const wallSeconds = (performance.now() - wallBefore) / 1000;
+    const machine = machineBusy(machineBefore, await readMachineCpu());
+    const after = await scrapeMetrics(origin);
+
+    const { counts } = load.log;
+    // autocannon counts only what completed before it stopped; the open model keeps answers that come in
+    // during the drain, which are not the window's throughput.
+    const okInWindow = load.model === 'closed' ? counts.ok : load.log.okWithin(load.windowSeconds * 1000);
+    const unmeasured = load.dropped + load.abandoned + counts.timeouts;
+    // Every second the window touched: autocannon checks its stop flag on its 1 s tick, so its window can
+    // be a little longer than asked, and the last second may be a partial one.
+    const seconds = Math.max(1, Math.ceil(load.windowSeconds - 0.001));
+    return {
+      model: load.model,
+      windowSeconds: load.windowSeconds,
+      due: load.due,
+      ok: counts.ok,
+      okInWindow,
+      rps: okInWindow / load.windowSeconds,
+      failedPerSecond: (counts.non2xx + counts.errors + counts.timeouts) / load.windowSeconds,
+      latency: load.log.ok.summary(),
+      latencyCurve: load.log.ok.curve(),
+      failedLatency: load.log.failed.summary(),
+      errors: counts.errors,
+      timeouts: counts.timeouts,
+      non2xx: counts.non2xx,
+      dropped: load.dropped,
+      abandoned: load.abandoned,
+      latencyIsLowerBound: load.due > 0 && unmeasured / load.due > UNMEASURED_SHARE,
+      sendLag: load.sendLag,
+      health: { p50: health.p50, p99: health.p99, max: health.max, samples: health.samples, failures: health.failures },
+      server: windowFigures(before, after, wallSeconds),
+      generatorCpu: (cpu.user + cpu.system) / 1e6 / wallSeconds,
+      machineCpu: machine,
+      timeline: load.log.timeline(seconds).map((s, t) => ({ ...s, healthP99: health.perSecondP99[t] ?? null })),
+      warmup,
+    };
+  } finally {
+    probe.stop();
+  }
+}

@@ -1,0 +1,64 @@
+import { COLUMN_NOTES } from './legend.ts';
+import { describeRun } from './report-md.ts';
+import { chartLibrary } from './chart-library.ts';
+import { CHART_SCRIPT } from './report-html-script.ts';
+import { VIEWS_SCRIPT } from './report-html-views.ts';
+import type { ReportTable } from './table.ts';
+import type { ThresholdOutcome } from '../analyse/thresholds.ts';
+import type { Results } from '../types.ts';
+
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/** JSON inside a <script> element must not be able to close it. */
+const embedJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
+
+const STYLE = `
+body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 1000px; color: #222; padding: 0 1rem; }
+h1 { margin-bottom: .2rem } code { background: #f3f3f3; padding: 0 .3em; border-radius: 3px }
+table { border-collapse: collapse; margin: .5rem 0 .3rem; font-variant-numeric: tabular-nums }
+th, td { padding: .25rem .6rem; border-bottom: 1px solid #ddd; text-align: right } th:first-child, td:first-child { text-align: left }
+.verdict { font-weight: 600; margin-bottom: 1.4rem } .fail { color: #b00020 } .pass { color: #1b7f3b }
+svg.chart { width: 100%; height: auto; margin: 1rem 0; border: 1px solid #eee } .view { margin: 1rem 0 }
+svg .title { font-weight: 600; font-size: 14px } svg .axis { font-size: 11px; fill: #555 } svg .grid { stroke: #eee }
+`;
+
+/** One self-contained page: no network access needed to open it, charts drawn from embedded data. */
+export function renderHtml(results: Results, table: ReportTable, command: string, thresholds: ThresholdOutcome[] = []): string {
+  const sections = table.sections
+    .map(
+      (s) => `<h3>${escapeHtml(s.title)}</h3>
+<table><thead><tr>${table.headers.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead>
+<tbody>${s.rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('\n')}</tbody></table>
+<p class="verdict">${escapeHtml(s.verdict)}</p>`,
+    )
+    .join('\n');
+  const thresholdList = thresholds.length
+    ? `<h2>Thresholds</h2><ul>${thresholds.map((t) => `<li class="${t.passed ? 'pass' : 'fail'}">${t.passed ? 'pass' : 'FAIL'} <code>${escapeHtml(t.source)}</code> — ${escapeHtml(t.detail)}</li>`).join('')}</ul>`
+    : '';
+  const library = chartLibrary();
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>looplab load test — ${escapeHtml(results.environment.startedAt)}</title>
+<style>${library.style}</style>
+<style>${STYLE}</style></head>
+<body>
+<h1>looplab load test</h1>
+<p><code>${escapeHtml(command)}</code></p>
+${describeRun(results).map((l) => `<p>${escapeHtml(l)}</p>`).join('\n')}
+${table.compareNotes.length ? `<p><b>Compared with a run made differently:</b></p><ul>${table.compareNotes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : ''}
+<h2>Charts</h2>
+<div id="charts"></div>
+<h2>Timelines and latency distributions</h2>
+<div id="views"></div>
+<h2>Figures</h2>
+${sections}
+${table.sweeps.length ? `<h2>Sweeps</h2><ul>${table.sweeps.map((s) => `<li>${escapeHtml(s)}</li>`).join('')}</ul>` : ''}
+${thresholdList}
+<h2>Reading the columns</h2>
+<ul>${COLUMN_NOTES.map(([c, n]) => `<li><b>${escapeHtml(c)}</b>: ${escapeHtml(n)}</li>`).join('')}</ul>
+<script type="application/json" id="looplab-data">${embedJson(results)}</script>
+<script>${CHART_SCRIPT}</script>
+<script>${library.script}</script>
+<script>${VIEWS_SCRIPT}</script>
+</body></html>
+`;
+}

@@ -1,0 +1,150 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { startEmbeddedPostgres } from '../../db/embedded.ts';
+import { migrate } from '../../db/migrate.ts';
+import { startChild, type ManagedChild } from '../../lib/child-process.ts';
+import { startUpstream } from '../../upstream/launch.ts';
+import { freePort } from '../../lib/free-port.ts';
+import { waitForUrl } from './wait-for-url.ts';
+
+/** A server to load: where it is, and how to be done with it. */
+export interface Target {
+  readonly origin: string;
+  stop(): Promise<void>;
+}
+
+/** Produces a server per worker-pool size (undefined = the server's default). */
+export interface TargetProvider {
+  start(workers: number | undefined): Promise<Target>;
+  close(): Promise<void>;
+}
+
+const SHARED_DATA_DIR = resolve('.data/postgres-loadtest');
+/** Held (it holds the run's pid) by the run using the shared directory. */
+const SHARED_LOCK = resolve('.data/postgres-loadtest.lock');
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Claims the shared directory with a lock file created atomically (O_EXCL), so two runs starting at
+ * the same moment cannot both take it: PostgreSQL's own postmaster.pid appears only seconds later.
+ * A lock left by a run that died is taken over.
+ */
+async function claimShared(): Promise<boolean> {
+  await mkdir(resolve('.data'), { recursive: true });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await writeFile(SHARED_LOCK, String(process.pid), { flag: 'wx' });
+      return true;
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== 'EEXIST') throw err;
+      const holder = Number(await readFile(SHARED_LOCK, 'utf8').catch(() => ''));
+      if (holder > 0 && isAlive(holder)) return false;
+      await rm(SHARED_LOCK, { force: true });
+    }
+  }
+  return false;
+}
+
+/**
+ * The harness's database directory: the shared one (kept between runs, so no initdb each time), or a
+ * throw-away one when another harness run is using the shared one right now.
+ */
+async function freeDataDir(): Promise<{ path: string; release(): Promise<void> }> {
+  const releaseLock = () => rm(SHARED_LOCK, { force: true });
+  if (await claimShared()) {
+    // Also step aside for a PostgreSQL still running there without a lock (an older harness).
+    const pidFile = await readFile(join(SHARED_DATA_DIR, 'postmaster.pid'), 'utf8').catch(() => '');
+    const pid = Number(pidFile.split('\n')[0]);
+    if (!(pid > 0 && isAlive(pid))) return { path: SHARED_DATA_DIR, release: releaseLock };
+    await releaseLock();
+  }
+  const path = await mkdtemp(resolve('.data/postgres-loadtest-'));
+  return { path, release: () => rm(path, { recursive: true, force: true }) };
+}
+
+/**
+ * An already-running server: nothing is started or stopped. `start` waits for it to be ready, saying
+ * so through `note`, and fails fast when nothing listens there.
+ */
+export function externalTarget(origin: string, note: (text: string) => void = () => {}): TargetProvider {
+  return {
+    async start() {
+      await waitForUrl(origin, note);
+      return { origin, stop: async () => {} };
+    },
+    close: async () => {},
+  };
+}
+
+/**
+ * Starts the embedded PostgreSQL and the upstream once, and a server process per worker-pool size,
+ * each in a process of its own so the load generator never shares one with the server. Uses a data
+ * directory of its own, so it can run beside `npm start`.
+ */
+export async function localStack(env: { databaseUrl?: string | undefined; upstreamUrl?: string | undefined } = {}): Promise<TargetProvider> {
+  const children: ManagedChild[] = [];
+  const closeAll = async () => {
+    for (const child of children.reverse()) await child.stop().catch(() => {});
+  };
+  try {
+    let databaseUrl = env.databaseUrl;
+    if (!databaseUrl) {
+      const dataDir = await freeDataDir();
+      const pg = await startEmbeddedPostgres({ port: await freePort(), dataDir: dataDir.path });
+      children.push({ ...pg, stop: async () => {
+        await pg.stop();
+        await dataDir.release();
+      } });
+      databaseUrl = pg.url;
+    }
+    let upstreamUrl = env.upstreamUrl;
+    if (!upstreamUrl) {
+      const upstream = await startUpstream(0, '127.0.0.1');
+      children.push(upstream);
+      upstreamUrl = upstream.url;
+    }
+    await migrate(databaseUrl);
+    const dbUrl = databaseUrl;
+    const upUrl = upstreamUrl;
+    return {
+      async start(workers) {
+        const server = await startChild(
+          new URL('../../server/main.ts', import.meta.url),
+          'looplab server',
+          { PORT: '0', HOST: '127.0.0.1', DATABASE_URL: dbUrl, UPSTREAM_URL: upUrl, ...(workers ? { WORKERS: String(workers) } : {}) },
+          { quiet: true },
+        );
+        return { origin: server.url, stop: () => server.stop() };
+      },
+      close: closeAll,
+    };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}
+
+export interface StackOptions {
+  /** An already-running server: nothing is started, and `close` leaves it running. */
+  readonly url?: string | undefined;
+  /** Use this PostgreSQL instead of starting the embedded one (like `npm start`'s DATABASE_URL). */
+  readonly databaseUrl?: string | undefined;
+  /** Use this upstream instead of starting the bundled one (UPSTREAM_URL). */
+  readonly upstreamUrl?: string | undefined;
+  /** Told what is being waited for, when `url` is slow to answer. */
+  readonly note?: (text: string) => void;
+}
+
+/** The servers to load: an existing one at `url`, or a stack of separate processes started for the run. */
+export async function startStack(options: StackOptions = {}): Promise<TargetProvider> {
+  if (options.url) return externalTarget(options.url, options.note);
+  return localStack({ databaseUrl: options.databaseUrl, upstreamUrl: options.upstreamUrl });
+}

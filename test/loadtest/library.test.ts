@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// Imported by the package's own name, through `exports` in package.json, as a user's script would.
+import { DEFAULT_OPTIONS, renderReport, runMatrix, startStack, type HarnessOptions } from 'looplab';
+import { startTestApp, type TestApp } from '../helpers/test-app.ts';
+
+/**
+ * The harness as a library: the same run `npm run loadtest -- --url …` makes, driven from code. Only
+ * what was run and what the reports name is asserted, never speed.
+ */
+describe('the harness library (import from "looplab")', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('runs one scenario against a running server and renders it in every format', async () => {
+    const options: HarnessOptions = { ...DEFAULT_OPTIONS, url: app.url, workloads: ['fetch'], modes: ['async'], duration: 1, warmup: 0, connections: [2] };
+    const stack = await startStack({ url: app.url });
+    const results = await runMatrix(options, stack);
+    await stack.close();
+
+    expect(results.schema).toBe('looplab-loadtest/2');
+    expect(results.scenarios.map((s) => `${s.scenario.workload}/${s.scenario.mode}@${s.scenario.connections}`)).toEqual(['fetch/async@2']);
+    const [run] = results.scenarios[0]?.runs ?? [];
+    // Every 2xx counted as throughput was an answer the server gave within the window.
+    expect(run?.ok).toBeGreaterThan(0);
+    expect(run?.okInWindow).toBeLessThanOrEqual(run?.ok ?? 0);
+
+    expect(renderReport(results, 'terminal')).toMatch(/fetch[\s\S]*async/);
+    expect(renderReport(results, 'markdown', { command: 'library test' })).toContain('library test');
+    const html = renderReport(results, 'html');
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html).toContain('fetch');
+  });
+
+  it('leaves a server it did not start running when closed', async () => {
+    const stack = await startStack({ url: app.url });
+    await stack.start(undefined);
+    await stack.close();
+    const health = await fetch(`${app.url}/health`);
+    expect(health.status).toBe(200);
+  });
+});
