@@ -46,6 +46,10 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Shed workload requests (503) after an event-loop stall longer than this, ms; 0 = off. */
   readonly shedLoopDelayMs: number;
+  /** Stall blame (stall-blame/) on the main thread: a stall is the loop this many ms late; 0 = off. */
+  readonly stallBlameMs: number;
+  /** Port of the stall-blame report on 127.0.0.1 (0 = any free port, announced at start). */
+  readonly stallBlamePort: number;
 }
 
 /** Documentation of every variable, shown by `--help`-style output and mirrored in the README. */
@@ -70,12 +74,20 @@ export const CONFIG_VARIABLES = {
   HEADERS_TIMEOUT_MS: 'time a client has to send its headers before 408, 1000..120000 (default 10000)',
   KEEP_ALIVE_TIMEOUT_MS: 'idle keep-alive connections are closed after, 0..120000 (default 5000)',
   SHED_LOOP_DELAY_MS: 'refuse workload requests with 503 after an event-loop stall longer than this, 0 (off, default) or 10..60000',
+  STALL_BLAME_MS: 'name the code that stalls the event loop (stall blame): a stall is the loop this many ms late; 0 (off, default) or 2..60000',
+  STALL_BLAME_PORT: 'port of the stall-blame report on 127.0.0.1, its own server, 0..65535 (default 0: any free port, printed at start)',
   LOG_LEVEL: `${LOG_LEVELS.join(' | ')} (default info; one line per request at debug)`,
 } as const;
 
 function readShedThreshold(env: Env): number {
   const value = readInt(env, 'SHED_LOOP_DELAY_MS', 0, 0, 60_000);
   if (value > 0 && value < 10) throw new ConfigError(`SHED_LOOP_DELAY_MS must be 0 (off) or a whole number from 10 to 60000, got ${value}`);
+  return value;
+}
+
+function readStallBlame(env: Env): number {
+  const value = readInt(env, 'STALL_BLAME_MS', 0, 0, 60_000);
+  if (value === 1) throw new ConfigError(`STALL_BLAME_MS must be 0 (off) or a whole number from 2 to 60000, got ${value}`);
   return value;
 }
 
@@ -118,5 +130,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     keepAliveTimeoutMs: readInt(env, 'KEEP_ALIVE_TIMEOUT_MS', 5000, 0, 120_000),
     logLevel: readLogLevel(env),
     shedLoopDelayMs: readShedThreshold(env),
+    stallBlameMs: readStallBlame(env),
+    stallBlamePort: readInt(env, 'STALL_BLAME_PORT', 0, 0, 65535),
   });
 }

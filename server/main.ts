@@ -16,6 +16,7 @@ import { serverOptions } from './server-options.ts';
 import { createLogger } from './logger.ts';
 import { describeListenError } from '../lib/listen-error.ts';
 import { closeGracefully } from './graceful-close.ts';
+import { startBlame, type RunningBlame } from './stall-blame.ts';
 
 
 function readConfig(): Config {
@@ -72,7 +73,7 @@ process.on('SIGTERM', onSignal);
  * When a parent forked us with an IPC channel (the load harness does), tell it where we listen, and
  * shut down gracefully when it asks or goes away.
  */
-function reportReadyToParent(server: Server): void {
+function reportReadyToParent(server: Server, blame: RunningBlame | null): void {
   if (!process.send) return;
   const { port } = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
@@ -83,10 +84,15 @@ function reportReadyToParent(server: Server): void {
     if ((msg as { type?: unknown }).type === 'stop') stopOnce();
   });
   process.on('disconnect', stopOnce);
-  process.send({ type: 'ready', url: `http://${host}:${port}` });
+  process.send({ type: 'ready', url: `http://${host}:${port}`, ...(blame ? { blameUrl: blame.url } : {}) });
 }
 
 try {
+  const blame = await startBlame(config);
+  if (blame) {
+    stopSteps.push({ name: 'stall blame', stop: () => blame.stop() });
+    console.log(`looplab: stall blame (stalls over ${config.stallBlameMs} ms) at ${blame.url}/`);
+  }
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
     console.log(`looplab: starting embedded PostgreSQL on port ${config.embeddedPgPort} (data in ${config.embeddedPgDataDir})`);
@@ -108,7 +114,7 @@ try {
   const server = serve({ fetch: createApp(deps, { requestTimeoutMs: config.requestTimeoutMs, logger: createLogger(config.logLevel) }).fetch, port: config.port, hostname: config.host, serverOptions: serverOptions(config) }, (info: AddressInfo) =>
     printBanner({ info, config, upstreamUrl, embeddedDb: !config.databaseUrl }),
   ) as Server;
-  server.once('listening', () => reportReadyToParent(server));
+  server.once('listening', () => reportReadyToParent(server, blame));
   server.once('error', (err) => {
     console.error(`looplab: ${describeListenError(err, config.port, 'PORT')}`);
     void stopAll().then(() => process.exit(1));
