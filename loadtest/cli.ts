@@ -71,7 +71,13 @@ let results: Results;
 try {
   progress.preparingTo(options.url ? `connecting to ${options.url}` : 'starting embedded PostgreSQL, upstream and server as separate processes');
   // Like `npm start`: DATABASE_URL / UPSTREAM_URL, when set, are used instead of starting embedded ones.
-  const stack = await startStack({ url: options.url, ...readDependencyUrls(process.env), note });
+  const stack = await startStack({
+    url: options.url,
+    ...readDependencyUrls(process.env),
+    note,
+    blameThresholdMs: options.blame ? options.blameThresholdMs : undefined,
+    blameUrl: options.blame ? options.blameUrl : undefined,
+  });
   targets = options.url ? checkedAgainstIndex(stack, options, note) : stack;
   results = await runMatrix(options, targets, (p) => progress.runStarted(p), progress.hooks);
 } catch (err) {

@@ -27,6 +27,9 @@ export const DEFAULT_OPTIONS: HarnessOptions = Object.freeze({
   thresholds: [],
   probeRate: 20,
   faults: false,
+  blame: true,
+  blameThresholdMs: 20,
+  blameUrl: undefined,
 }) as HarnessOptions;
 
 /** Limits that keep a harness run bounded in time and load. */
@@ -38,4 +41,5 @@ export const OPTION_LIMITS = {
   repeat: { min: 1, max: 20 },
   workers: { min: 1, max: 64 },
   probeRate: { min: 1, max: 200 },
+  blameThreshold: { min: 2, max: 60_000 },
 } as const;

@@ -14,4 +14,5 @@ export { startStack, type StackOptions, type Target, type TargetProvider } from 
 export { renderReport, type RenderOptions, type ReportFormat } from './report/render.ts';
 export { evaluateThreshold, parseThreshold, type Threshold, type ThresholdOutcome } from './analyse/thresholds.ts';
 export type { RunHooks } from './measure/run-hooks.ts';
+export { blameClient, openBlameWindow, type BlameClient, type RunBlame } from './measure/blame-window.ts';
 export type { HarnessOptions, Results, RunMeasurement, Scenario, ScenarioResult } from './types.ts';

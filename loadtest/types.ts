@@ -1,6 +1,7 @@
 /** The load harness's data: what it was asked to run and everything it measured. */
 import type { ServerFacts } from '../server/deps.ts';
 import type { WindowFigures } from './measure/server-metrics.ts';
+import type { RunBlame } from './measure/blame-window.ts';
 
 export const WORKLOAD_NAMES = ['db', 'fetch', 'hash', 'cpu'] as const;
 export type WorkloadName = (typeof WORKLOAD_NAMES)[number];
@@ -35,6 +36,12 @@ export interface HarnessOptions {
   probeRate: number;
   /** Run the fault drill instead of the matrix (database and upstream stopped and restarted under load). */
   faults: boolean;
+  /** Stall blame per run (on by default; `--no-blame`): the server names the code that stalled its loop. */
+  blame: boolean;
+  /** A stall is the event loop more than this late, ms (`--blame-threshold`). */
+  blameThresholdMs: number;
+  /** With --url: that server's stall-blame endpoint (`--blame-url`); without it, no blame for --url. */
+  blameUrl: string | undefined;
 }
 
 /**
@@ -112,6 +119,8 @@ export interface RunMeasurement {
   timeline: TimelineSecond[];
   /** What the warm-up sent, and how long the server then took to finish it before the window opened. */
   warmup: { requests: number; settleMs: number };
+  /** Stall blame for exactly the measured window; null when off (`--no-blame`, or `--url` without `--blame-url`). */
+  blame: RunBlame | null;
 }
 
 export interface Scenario {

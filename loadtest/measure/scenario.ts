@@ -1,5 +1,6 @@
 import { runClosedModel } from './closed-model.ts';
 import { machineBusy, readMachineCpu } from './machine-cpu.ts';
+import { openBlameWindow } from './blame-window.ts';
 import { runOpenModel } from './open-model.ts';
 import { isOk, type Outcome, type OutcomeLog } from './outcome-log.ts';
 import { startProbe } from './probe.ts';
@@ -14,6 +15,8 @@ export interface RunSettings {
   probeRate: number;
   /** Live progress for the CLI; measuring does not depend on it. */
   hooks?: RunHooks;
+  /** The server's stall-blame endpoint: the run's blame is read for exactly its measured window. */
+  blameUrl?: string | undefined;
 }
 
 /** Requests slower than this count as timeouts. Parameters bound one request to ~30 s of waiting. */
@@ -74,6 +77,7 @@ export async function runScenario(origin: string, scenario: Scenario, settings: 
   try {
     onPhase?.('measuring', settings.durationSeconds);
     const before = await scrapeMetrics(origin);
+    const closeBlameWindow = await openBlameWindow(settings.blameUrl);
     const machineBefore = await readMachineCpu();
     const cpuBefore = process.cpuUsage();
     const wallBefore = performance.now();
@@ -84,6 +88,7 @@ export async function runScenario(origin: string, scenario: Scenario, settings: 
     const cpu = process.cpuUsage(cpuBefore);
     const wallSeconds = (performance.now() - wallBefore) / 1000;
     const machine = machineBusy(machineBefore, await readMachineCpu());
+    const blame = await closeBlameWindow();
     const after = await scrapeMetrics(origin);
 
     const { counts } = load.log;
@@ -118,6 +123,7 @@ export async function runScenario(origin: string, scenario: Scenario, settings: 
       machineCpu: machine,
       timeline: load.log.timeline(seconds).map((s, t) => ({ ...s, healthP99: health.perSecondP99[t] ?? null })),
       warmup,
+      blame,
     };
   } finally {
     probe.stop();
