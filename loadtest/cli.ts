@@ -7,7 +7,7 @@ import { readDependencyUrls } from '../lib/env.ts';
 import { checkOutDir, fail, npmBannerHint, readPrevious, reportCrashesPlainly } from './cli/cli-io.ts';
 import { formatSeconds, planSeconds } from './cli/eta.ts';
 import { runFaultCommand } from './cli/fault-command.ts';
-import { checkedAgainstIndex, ServerRefusesParamsError } from './cli/index-check.ts';
+import { discoverPlan, ServerRefusesParamsError } from './stack/discover.ts';
 import { EXIT } from './cli/exit-codes.ts';
 import { planScenarios, runMatrix } from './matrix.ts';
 import { OptionsError, parseOptions } from './cli/options.ts';
@@ -38,7 +38,8 @@ function parseCommandLine(): { options: HarnessOptions; thresholds: Threshold[] 
   }
 }
 
-const { options, thresholds } = parseCommandLine();
+const { options: given, thresholds } = parseCommandLine();
+let options = given;
 const previous: Results | undefined = options.compare ? await readPrevious(options.compare) : undefined;
 await checkOutDir(options.out);
 const bannerHint = options.json && !process.stdout.isTTY ? npmBannerHint(process.env) : undefined;
@@ -46,46 +47,48 @@ if (bannerHint) say(bannerHint);
 
 if (options.faults) process.exit(await runFaultCommand(options, command, say));
 
-const scenarios = planScenarios(options);
-const plan = planSeconds(options, scenarios);
-const runs = scenarios.length * options.repeat;
-say(
-  `${scenarios.length} scenario(s)${options.repeat > 1 ? ` × ${options.repeat} runs` : ''}: about ${formatSeconds(plan.expected)}` +
-    (plan.worst > plan.expected * 1.1 ? ` (up to ${formatSeconds(plan.worst)} if the server falls behind the offered rate)` : '') +
-    ` — ${runs} × (${options.warmup} s warm-up + ${options.duration} s measured + settling)${options.url ? '' : ' + start-up'}`,
-);
-const progress = new ProgressDisplay(process.stderr, options, scenarios);
-const note = (text: string) => progress.note(`loadtest: ${text}`);
-
 let targets: TargetProvider | undefined;
+let progress: ProgressDisplay | undefined;
 let interrupted = false;
 process.on('SIGINT', () => {
   if (interrupted) process.exit(EXIT.interrupted);
   interrupted = true;
-  progress.stop();
+  progress?.stop();
   say('interrupted, stopping what was started…');
   void (targets?.close() ?? Promise.resolve()).finally(() => process.exit(EXIT.interrupted));
 });
 
 let results: Results;
 try {
-  progress.preparingTo(options.url ? `connecting to ${options.url}` : 'starting embedded PostgreSQL, upstream and server as separate processes');
+  say(options.url ? `connecting to ${options.url}` : 'starting embedded PostgreSQL, upstream and server as separate processes');
   // Like `npm start`: DATABASE_URL / UPSTREAM_URL, when set, are used instead of starting embedded ones.
-  const stack = await startStack({
+  targets = await startStack({
     url: options.url,
     ...readDependencyUrls(process.env),
-    note,
+    workloadFiles: options.workloadFiles,
+    note: say,
     blameThresholdMs: options.blame ? options.blameThresholdMs : undefined,
     blameUrl: options.blame ? options.blameUrl : undefined,
   });
-  targets = options.url ? checkedAgainstIndex(stack, options, note) : stack;
-  results = await runMatrix(options, targets, (p) => progress.runStarted(p), progress.hooks);
+  // Which workloads, modes, parameters and bounds the run has is the server's to say (GET /).
+  ({ options, targets } = await discoverPlan(targets, options));
+  const scenarios = planScenarios(options);
+  const plan = planSeconds(options, scenarios);
+  const runs = scenarios.length * options.repeat;
+  say(
+    `${scenarios.length} scenario(s)${options.repeat > 1 ? ` × ${options.repeat} runs` : ''}: about ${formatSeconds(plan.expected)}` +
+      (plan.worst > plan.expected * 1.1 ? ` (up to ${formatSeconds(plan.worst)} if the server falls behind the offered rate)` : '') +
+      ` — ${runs} × (${options.warmup} s warm-up + ${options.duration} s measured + settling)`,
+  );
+  const display = new ProgressDisplay(process.stderr, options, scenarios);
+  progress = display;
+  results = await runMatrix(options, targets, (p) => display.runStarted(p), display.hooks);
 } catch (err) {
-  progress.stop();
+  progress?.stop();
   await targets?.close();
   fail(err instanceof Error ? err.message : String(err), err instanceof ServerRefusesParamsError ? EXIT.usage : EXIT.couldNotRun);
 }
-progress.stop();
+progress?.stop();
 if (!options.url) say('stopping the server, upstream and database it started…');
 await targets.close();
 

@@ -1,24 +1,21 @@
 import type { HarnessOptions } from './types.ts';
 
 /**
- * The default matrix: every workload in every mode at one concurrency, ~3 minutes on 2 cores.
- * Parameters are chosen so the lessons show: the I/O workloads are dominated by their waits (50 ms
- * upstream delay, 20 ms pg_sleep) and one CPU request costs a few tens of milliseconds.
+ * The default matrix: every built-in workload in every mode it has at one concurrency, ~3 minutes on
+ * 2 cores. Which workloads, modes and parameters exist is the server's to say (`GET /`): each workload
+ * declares the parameters it is load-tested with by default, and `params` holds only what
+ * `--params` changes.
  */
 export const DEFAULT_OPTIONS: HarnessOptions = Object.freeze({
-  workloads: ['db', 'fetch', 'hash', 'cpu'],
-  modes: ['blocking', 'async', 'worker'],
+  workloads: [],
+  modes: [],
+  workloadFiles: [],
   connections: [20],
   duration: 8,
   warmup: 2,
   rates: [],
   url: undefined,
-  params: {
-    db: { queries: '1', sleep: '20' },
-    fetch: { delay: '50', bytes: '1024', count: '1' },
-    hash: { algo: 'pbkdf2', cost: '100000' },
-    cpu: { task: 'sum-squares', n: '20000000' },
-  },
+  params: {},
   repeat: 1,
   workers: [],
   out: 'results',

@@ -2,10 +2,14 @@ import { measureCpuBaseline, remeasureCpuBaseline } from './measure/baseline.ts'
 import { describeEnvironment, fetchServerFacts } from './stack/environment.ts';
 import { runSeconds } from './cli/eta.ts';
 import { runScenario } from './measure/scenario.ts';
+import { discoverPlan } from './stack/discover.ts';
+import { waitUntilReady } from './stack/ready.ts';
 import { summarize } from './analyse/summarize.ts';
 import type { RunHooks } from './measure/run-hooks.ts';
 import type { TargetProvider } from './stack/stack.ts';
 import { RESULTS_SCHEMA, type CpuBaseline, type HarnessOptions, type Results, type RunMeasurement, type Scenario, type ScenarioResult, type ServerFacts } from './types.ts';
+
+export { waitUntilReady };
 
 export interface Progress {
   index: number;
@@ -15,22 +19,6 @@ export interface Progress {
   secondsLeft: number;
 }
 
-/** Polls `/ready` until the server says its database, upstream and workers are usable. */
-export async function waitUntilReady(origin: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = 'no answer';
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(`${origin}/ready`, { signal: AbortSignal.timeout(5_000) });
-      if (res.ok) return;
-      last = `${res.status} ${await res.text()}`;
-    } catch (err) {
-      last = (err as Error).message;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`${origin} was not ready within ${timeoutMs / 1000} s (last answer: ${last})`);
-}
 
 /** Every scenario of the matrix, in run order: worker sizes, then workloads, modes and load levels. */
 export function planScenarios(options: HarnessOptions): Scenario[] {
@@ -41,7 +29,9 @@ export function planScenarios(options: HarnessOptions): Scenario[] {
   for (const workers of workerSizes) {
     for (const workload of options.workloads) {
       const query = new URLSearchParams(options.params[workload]).toString();
-      for (const mode of options.modes) {
+      // A workload without one of the modes (a file with no async form) has no scenario for it.
+      const has = options.discovered?.[workload]?.modes;
+      for (const mode of options.modes.filter((m) => !has || has.includes(m))) {
         for (const level of levels) {
           scenarios.push({ workload, mode, ...level, workers, path: `/${workload}/${mode}${query ? `?${query}` : ''}` });
         }
@@ -57,6 +47,8 @@ export function planScenarios(options: HarnessOptions): Scenario[] {
  */
 export async function runMatrix(options: HarnessOptions, targets: TargetProvider, onProgress: (p: Progress) => void = () => {}, hooks: RunHooks = {}): Promise<Results> {
   const startedAt = new Date();
+  // The workloads, their modes, parameters and bounds are the server's to say (the CLI asks first).
+  if (!options.discovered) ({ options, targets } = await discoverPlan(targets, options));
   const scenarios = planScenarios(options);
   // Expected seconds of one run of each scenario (eta.ts): warm-up, settle waits, probe start-up, window.
   const perRun = scenarios.map((s) => runSeconds(options, s).expected);
@@ -84,7 +76,7 @@ export async function runMatrix(options: HarnessOptions, targets: TargetProvider
           onProgress({ index: index + 1, total: scenarios.length, scenario, repeat, secondsLeft: Math.round(later + (options.repeat - repeat + 1) * (perRun[index] ?? 0)) });
           runs.push(await runScenario(target.origin, scenario, { durationSeconds: options.duration, warmupSeconds: options.warmup, probeRate: options.probeRate, hooks, blameUrl: target.blameUrl }));
         }
-        results.push(summarize(scenario, runs, options.params[scenario.workload], facts, baseline));
+        results.push(summarize(scenario, runs, options.discovered?.[scenario.workload]?.bound ?? null, facts, baseline));
         index++;
       }
       // The same measurement at the end shows how much the single-thread cost drifted over the run

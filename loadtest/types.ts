@@ -1,19 +1,36 @@
 /** The load harness's data: what it was asked to run and everything it measured. */
 import type { ServerFacts } from '../server/deps.ts';
+import type { BoundAnswer } from '../server/workloads/bound-answer.ts';
 import type { WindowFigures } from './measure/server-metrics.ts';
 import type { RunBlame } from './measure/blame-window.ts';
 
-export const WORKLOAD_NAMES = ['db', 'fetch', 'hash', 'cpu'] as const;
-export type WorkloadName = (typeof WORKLOAD_NAMES)[number];
-export const MODE_NAMES = ['blocking', 'async', 'worker'] as const;
-export type ModeName = (typeof MODE_NAMES)[number];
+/** A workload's name, as the server's index (`GET /`) lists it: the harness knows none by itself. */
+export type WorkloadName = string;
+/** A mode's name, as the server's index lists it (`blocking`, `async`, `worker`, …). */
+export type ModeName = string;
 
 /** Query parameters per workload, as sent (strings, validated by the server). */
 export type WorkloadParams = Record<WorkloadName, Record<string, string>>;
 
-export interface HarnessOptions {
-  workloads: WorkloadName[];
+/** What the server's index and bound routes said about one workload of the run (catalog.ts). */
+export interface DiscoveredWorkload {
+  /** "built-in" or the file it was loaded from. */
+  source: string;
+  /** The modes it has, in the server's order. */
   modes: ModeName[];
+  /** Its bound model evaluated by the server for the run's parameters; null = no simple bound. */
+  bound: BoundAnswer | null;
+  /** The dependency it exercises, for the fault drill. */
+  faultDrill?: { dependency: string; path: string };
+}
+
+export interface HarnessOptions {
+  /** Workloads to run; empty = every built-in, or with --workload, every workload of those files. */
+  workloads: WorkloadName[];
+  /** Modes to run; a workload without one of them simply has no scenario for it. */
+  modes: ModeName[];
+  /** Workload files (absolute paths) for the server the harness starts (its WORKLOADS). */
+  workloadFiles: string[];
   /** Closed model: one scenario per level (a list is a sweep). */
   connections: number[];
   /** Measured seconds per run. */
@@ -42,6 +59,11 @@ export interface HarnessOptions {
   blameThresholdMs: number;
   /** With --url: that server's stall-blame endpoint (`--blame-url`); without it, no blame for --url. */
   blameUrl: string | undefined;
+  /**
+   * Filled from the server before any load (catalog.ts): each workload's modes and bound model. With
+   * it, `workloads` and `params` are complete (every parameter of every workload, defaults included).
+   */
+  discovered?: Record<WorkloadName, DiscoveredWorkload>;
 }
 
 /**
@@ -216,7 +238,7 @@ export interface Environment {
 }
 
 /** Single-thread cost of each CPU workload (server-reported ms): measured before the matrix, and again after it (`atEndMs`). */
-export type CpuBaseline = Partial<Record<'hash' | 'cpu', { msPerRequest: number; samples: number; atEndMs: number | null }>>;
+export type CpuBaseline = Record<WorkloadName, { msPerRequest: number; samples: number; atEndMs: number | null }>;
 
 export const RESULTS_SCHEMA = 'looplab-loadtest/2';
 

@@ -10,7 +10,7 @@ import { opsRoutes } from './routes/ops-routes.ts';
 import { recordRequest } from './routes/request-record.ts';
 import { requestId } from './routes/request-id.ts';
 import { mountWorkloads, unknownWorkloadOrMode } from './routes/workload-route.ts';
-import { WORKLOADS } from './workloads/registry.ts';
+import { mountBounds } from './routes/bound-route.ts';
 
 export interface AppOptions {
   /** Deadline of each workload request, ms (REQUEST_TIMEOUT_MS); default 30 s. */
@@ -43,15 +43,16 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Hono<AppEnv>
   app.use(requestId);
   app.use(onlyReadsWithoutBodies);
   app.route('/', opsRoutes(deps));
-  app.route('/', indexRoute(deps.about));
+  app.route('/', indexRoute(deps.about, deps.workloads));
 
   mountWorkloads(app, deps, { requestTimeoutMs: options.requestTimeoutMs ?? 30_000, logger });
+  mountBounds(app, deps.workloads, deps.about);
 
   app.notFound(function notFound(c) {
-    const unknown = unknownWorkloadOrMode(c.req.path);
+    const unknown = unknownWorkloadOrMode(c.req.path, deps.workloads);
     if (unknown) return c.json(unknown.toBody(), 404);
     return c.json(
-      { error: 'not found', path: c.req.path, endpoints: ['/', '/health', '/ready', '/metrics', ...Object.keys(WORKLOADS).map((w) => `/${w}/:mode`)] },
+      { error: 'not found', path: c.req.path, endpoints: ['/', '/health', '/ready', '/metrics', ...deps.workloads.all.map((w) => `/${w.name}/:mode`)] },
       404,
     );
   });

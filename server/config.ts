@@ -50,6 +50,8 @@ export interface Config {
   readonly stallBlameMs: number;
   /** Port of the stall-blame report on 127.0.0.1 (0 = any free port, announced at start). */
   readonly stallBlamePort: number;
+  /** Workload files to load beside the built-ins, as absolute paths (WORKLOADS, resolved against the cwd). */
+  readonly workloadFiles: readonly string[];
 }
 
 /** Documentation of every variable, shown by `--help`-style output and mirrored in the README. */
@@ -77,6 +79,7 @@ export const CONFIG_VARIABLES = {
   STALL_BLAME_MS: 'name the code that stalls the event loop (stall blame): a stall is the loop this many ms late; 0 (off, default) or 2..60000',
   STALL_BLAME_PORT: 'port of the stall-blame report on 127.0.0.1, its own server, 0..65535 (default 0: any free port, printed at start)',
   LOG_LEVEL: `${LOG_LEVELS.join(' | ')} (default info; one line per request at debug)`,
+  WORKLOADS: 'comma-separated paths of workload files to serve beside the built-ins, relative to the directory npm (or node) was started in (default none)',
 } as const;
 
 function readShedThreshold(env: Env): number {
@@ -89,6 +92,17 @@ function readStallBlame(env: Env): number {
   const value = readInt(env, 'STALL_BLAME_MS', 0, 0, 60_000);
   if (value === 1) throw new ConfigError(`STALL_BLAME_MS must be 0 (off) or a whole number from 2 to 60000, got ${value}`);
   return value;
+}
+
+function readWorkloadFiles(env: Env, cwd: string): readonly string[] {
+  const raw = env['WORKLOADS'];
+  if (raw === undefined || raw.trim() === '') return Object.freeze([]);
+  const items = raw.split(',').map((item) => item.trim());
+  if (items.some((item) => item === '')) throw new ConfigError(`WORKLOADS must be a comma-separated list of file paths, got an empty entry in "${raw}"`);
+  // `npm --prefix <repo> start` runs in the repo; INIT_CWD is where the user typed the command, which
+  // is what a relative path in their command line means.
+  const base = env['INIT_CWD'] || cwd;
+  return Object.freeze(items.map((item) => resolve(base, item)));
 }
 
 function readLogLevel(env: Env): LogLevel {
@@ -132,5 +146,6 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     shedLoopDelayMs: readShedThreshold(env),
     stallBlameMs: readStallBlame(env),
     stallBlamePort: readInt(env, 'STALL_BLAME_PORT', 0, 0, 65535),
+    workloadFiles: readWorkloadFiles(env, cwd),
   });
 }

@@ -6,11 +6,14 @@ import { createMetrics, type Metrics } from './metrics.ts';
 import { createPressureGauge, type PressureGauge } from './pressure.ts';
 import { createSyncIo } from './offload/sync-io.ts';
 import { createWorkerPool, type WorkerPool } from './offload/worker-pool.ts';
+import { BUILT_IN_REGISTRY, type Registry } from './workloads/registry.ts';
 
 /** Everything the app needs, created once at start and handed in (never imported by the app). */
 export interface AppDeps {
   /** Pool sizes and machine facts, reported at `GET /` so a load harness can compute bounds. */
   readonly about: ServerFacts;
+  /** The workloads this server runs: the built-ins and the WORKLOADS files. */
+  readonly workloads: Registry;
   readonly clients: AsyncClients;
   readonly syncIo: SyncClients;
   readonly pool: WorkerPool;
@@ -37,6 +40,8 @@ export interface DepsOptions {
   workerQueue?: number;
   dbQueue?: number;
   upstreamTimeoutMs?: number;
+  /** The workloads to serve (load.ts); default the built-ins. Worker threads load the same files. */
+  workloads?: Registry;
 }
 
 export interface ServerFacts {
@@ -53,6 +58,7 @@ export interface ServerFacts {
 /** Creates the clients, the sync-I/O helper and the worker pool; `close` releases them in reverse. */
 export function createDeps(options: DepsOptions): AppDeps & { close(): Promise<void> } {
   const upstreamTimeoutMs = options.upstreamTimeoutMs ?? 15_000;
+  const workloads = options.workloads ?? BUILT_IN_REGISTRY;
   const clients: AsyncClients = {
     db: createWorldStore(options.databaseUrl, options.dbPool, options.dbQueue ?? 1000),
     upstream: createUpstreamClient(options.upstreamUrl, upstreamTimeoutMs),
@@ -67,6 +73,7 @@ export function createDeps(options: DepsOptions): AppDeps & { close(): Promise<v
     databaseUrl: options.databaseUrl,
     upstreamUrl: options.upstreamUrl,
     dbPoolSize: options.workerDbPool,
+    workloadFiles: workloads.all.filter((w) => w.source !== 'built-in').map((w) => w.source),
   });
   const metrics = createMetrics({ pool, db: clients.db });
   const about: ServerFacts = {
@@ -81,6 +88,7 @@ export function createDeps(options: DepsOptions): AppDeps & { close(): Promise<v
   const pressure = options.shedLoopDelayMs ? createPressureGauge(options.shedLoopDelayMs) : undefined;
   return {
     about,
+    workloads,
     pressure,
     clients,
     syncIo,

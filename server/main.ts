@@ -17,6 +17,7 @@ import { createLogger } from './logger.ts';
 import { describeListenError } from '../lib/listen-error.ts';
 import { closeGracefully } from './graceful-close.ts';
 import { startBlame, type RunningBlame } from './stall-blame.ts';
+import { loadWorkloads, WorkloadFileError } from './workloads/load.ts';
 
 
 function readConfig(): Config {
@@ -32,6 +33,12 @@ function readConfig(): Config {
 }
 
 const config = readConfig();
+// Before anything is started, so a bad workload file leaves nothing running.
+const workloads = await loadWorkloads(config.workloadFiles).catch((err: unknown) => {
+  if (!(err instanceof WorkloadFileError)) throw err;
+  console.error(`looplab: ${err.message}`);
+  process.exit(1);
+});
 const stopSteps: Array<{ name: string; stop: () => Promise<void> }> = [];
 let firstSignal: { signal: NodeJS.Signals; at: number } | undefined;
 
@@ -108,7 +115,7 @@ try {
   }
   await migrate(databaseUrl);
 
-  const deps = createDeps({ ...config, databaseUrl, upstreamUrl });
+  const deps = createDeps({ ...config, databaseUrl, upstreamUrl, workloads });
   stopSteps.push({ name: 'pools', stop: () => deps.close() });
 
   const server = serve({ fetch: createApp(deps, { requestTimeoutMs: config.requestTimeoutMs, logger: createLogger(config.logLevel) }).fetch, port: config.port, hostname: config.host, serverOptions: serverOptions(config) }, (info: AddressInfo) =>

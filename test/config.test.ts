@@ -21,7 +21,7 @@ describe('loadConfig', () => {
 
   it('reads every variable', () => {
     const config = loadConfig(
-      { PORT: '0', HOST: '0.0.0.0', DATABASE_URL: 'postgres://u:p@db:5432/x', UPSTREAM_URL: 'http://up:8080/base/', DB_POOL: '3', WORKERS: '5', WORKER_CONCURRENCY: '3', WORKER_DB_POOL: '2', PG_PORT: '6000', PG_DATA_DIR: '/d', UPSTREAM_PORT: '0' },
+      { PORT: '0', HOST: '0.0.0.0', DATABASE_URL: 'postgres://u:p@db:5432/x', UPSTREAM_URL: 'http://up:8080/base/', DB_POOL: '3', WORKERS: '5', WORKER_CONCURRENCY: '3', WORKER_DB_POOL: '2', PG_PORT: '6000', PG_DATA_DIR: '/d', UPSTREAM_PORT: '0', WORKLOADS: './a.ts, /abs/b.ts' },
       '/repo',
     );
     expect(config).toEqual({
@@ -46,7 +46,13 @@ describe('loadConfig', () => {
       keepAliveTimeoutMs: 5000,
       logLevel: 'info',
       shedLoopDelayMs: 0,
+      workloadFiles: ['/repo/a.ts', '/abs/b.ts'],
     });
+  });
+
+  it('resolves WORKLOADS against the directory npm was started in (INIT_CWD), when npm ran it elsewhere', () => {
+    expect(loadConfig({ WORKLOADS: 'w.ts', INIT_CWD: '/home/me' }, '/repo').workloadFiles).toEqual(['/home/me/w.ts']);
+    expect(loadConfig({}, '/repo').workloadFiles).toEqual([]);
   });
 
   it.each([
@@ -60,6 +66,7 @@ describe('loadConfig', () => {
     [{ UPSTREAM_URL: 'file:///etc/passwd' }, /^UPSTREAM_URL must use http: or https:/],
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"$/],
     [{ REQUEST_TIMEOUT_MS: '50' }, /^REQUEST_TIMEOUT_MS must be a whole number from 100 to 300000, got 50$/],
+    [{ WORKLOADS: 'a.ts,,b.ts' }, /^WORKLOADS must be a comma-separated list of file paths, got an empty entry in "a.ts,,b.ts"$/],
   ])('stops on %j naming the variable and what it allows', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -7,7 +7,8 @@ import { fmtMs, fmtRate, fmtRatio } from '../report/format.ts';
 export interface ComparableGroup {
   workload: WorkloadName;
   level: string;
-  byMode: Partial<Record<ModeName, ScenarioResult>>;
+  /** Indexing it gives `undefined` for a mode that did not run (noUncheckedIndexedAccess). */
+  byMode: Record<ModeName, ScenarioResult>;
 }
 
 export function groupScenarios(results: Results): ComparableGroup[] {

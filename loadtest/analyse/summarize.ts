@@ -1,5 +1,6 @@
 import { computeBound } from './bounds.ts';
 import { spread, spreadOfPresent } from './stats.ts';
+import type { BoundAnswer } from '../../server/workloads/bound-answer.ts';
 import type { CpuBaseline, RunMeasurement, Scenario, ScenarioResult, ServerFacts } from '../types.ts';
 
 /** Generator CPU (in cores) above which the load generator, not the server, may be the limit. */
@@ -11,7 +12,7 @@ const SEND_LAG_SHARE_OF_P50 = 0.1;
 const MACHINE_SATURATED = 0.9;
 
 /** Combines a scenario's runs into medians and flags, and judges them against their bound. */
-export function summarize(scenario: Scenario, runs: RunMeasurement[], params: Record<string, string>, facts: ServerFacts | null, baseline: CpuBaseline): ScenarioResult {
+export function summarize(scenario: Scenario, runs: RunMeasurement[], model: BoundAnswer | null, facts: ServerFacts | null, baseline: CpuBaseline): ScenarioResult {
   const pick = (f: (r: RunMeasurement) => number) => spread(runs.map(f));
   const present = (f: (r: RunMeasurement) => number | null | undefined) => spreadOfPresent(runs.map(f));
   const sum = (f: (r: RunMeasurement) => number) => runs.reduce((acc, r) => acc + f(r), 0);
@@ -44,7 +45,7 @@ export function summarize(scenario: Scenario, runs: RunMeasurement[], params: Re
     sendLagP99: present((r) => r.sendLag?.p99),
     machineBusy: present((r) => (r.machineCpu ? r.machineCpu.busyCores / r.machineCpu.cores : null)),
   };
-  const bound = facts ? computeBound(scenario, params, facts, baseline) : null;
+  const bound = facts ? computeBound(scenario, model, facts, baseline) : null;
   const lag = summary.sendLagP99?.median;
   const p50 = summary.p50?.median;
   return {

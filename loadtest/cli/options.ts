@@ -1,21 +1,32 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_OPTIONS, OPTION_LIMITS } from '../defaults.ts';
-import { checkWorkloadParams, ParamRuleError } from './param-check.ts';
-import { MODE_NAMES, WORKLOAD_NAMES, type HarnessOptions, type ModeName, type WorkloadName, type WorkloadParams } from '../types.ts';
+import type { HarnessOptions, WorkloadParams } from '../types.ts';
 
 /** A bad command line: the CLI prints the message and exits 2. */
 export class OptionsError extends Error {
   override name = 'OptionsError';
 }
 
-function parseList<T extends string>(raw: string, allowed: readonly T[], name: string): T[] {
+/** Workload and mode names are the server's to list; here they only need to be names (checked in discover.ts). */
+const NAME = /^[a-z][a-z0-9-]{0,39}$/;
+
+function parseNames(raw: string, name: string): string[] {
   const items = raw.split(',').map((s) => s.trim());
   for (const item of items) {
-    if (!(allowed as readonly string[]).includes(item)) {
-      throw new OptionsError(`--${name}: unknown value "${item}"; allowed: ${allowed.join(', ')}`);
-    }
+    if (!NAME.test(item)) throw new OptionsError(`--${name}: "${item}" is not a name (lowercase letters, digits and dashes; curl <server>/ lists them)`);
   }
-  return [...new Set(items)] as T[];
+  return [...new Set(items)];
+}
+
+/**
+ * `--workload ./a.ts --workload ./b.ts,./c.ts`: workload files for the server the harness starts,
+ * relative to where the user typed the command (npm runs the script in the repo; INIT_CWD is theirs).
+ */
+function parseWorkloadFiles(raw: readonly string[] | undefined, cwd: string): string[] {
+  const items = (raw ?? []).flatMap((r) => r.split(',')).map((s) => s.trim());
+  if (items.some((item) => item === '')) throw new OptionsError('--workload: an empty path; give file paths, comma-separated or one per --workload');
+  return [...new Set(items.map((item) => resolve(cwd, item)))];
 }
 
 function parseIntValue(raw: string, name: string, limits: { min: number; max: number }): number {
@@ -30,11 +41,11 @@ function parseIntList(raw: string, name: string, limits: { min: number; max: num
 }
 
 /**
- * `fetch.delay=100,hash.cost=50000` → overrides on top of the default parameters, each workload's set
- * then checked with the server's own rules, so nothing is started for a run the server would refuse.
+ * `fetch.delay=100,hash.cost=50000` → overrides of the workloads' load-test defaults. Which workloads
+ * and parameters exist, and which values they allow, the server checks before any load (discover.ts).
  */
 function parseParams(raw: string | undefined): WorkloadParams {
-  const params = structuredClone(DEFAULT_OPTIONS.params);
+  const params: WorkloadParams = {};
   if (raw === undefined) return params;
   const given = new Set<string>();
   for (const pair of raw.split(',')) {
@@ -42,20 +53,9 @@ function parseParams(raw: string | undefined): WorkloadParams {
     const match = /^([^.=]+)\.([^=]+)=(.*)$/.exec(pair.trim());
     if (!match) throw new OptionsError(`--params: "${pair}" is not of the form workload.param=value`);
     const [, workload, key, value] = match as unknown as [string, string, string, string];
-    if (!(WORKLOAD_NAMES as readonly string[]).includes(workload)) {
-      throw new OptionsError(`--params: unknown workload "${workload}"; allowed: ${WORKLOAD_NAMES.join(', ')}`);
-    }
     if (given.has(`${workload}.${key}`)) throw new OptionsError(`--params: ${workload}.${key} is given more than once`);
     given.add(`${workload}.${key}`);
-    params[workload as WorkloadName][key] = value;
-  }
-  for (const workload of WORKLOAD_NAMES) {
-    try {
-      checkWorkloadParams(workload, params[workload]);
-    } catch (err) {
-      if (err instanceof ParamRuleError) throw new OptionsError(`--params: ${err.message}`);
-      throw err;
-    }
+    params[workload] = { ...params[workload], [key]: value };
   }
   return params;
 }
@@ -67,7 +67,7 @@ function parseParams(raw: string | undefined): WorkloadParams {
 function refuseRepeats(names: readonly string[]): void {
   const seen = new Set<string>();
   for (const name of names) {
-    if (seen.has(name) && name !== 'threshold') {
+    if (seen.has(name) && name !== 'threshold' && name !== 'workload') {
       throw new OptionsError(`--${name} is given more than once; give one comma-separated list instead (e.g. --${name} a,b)`);
     }
     seen.add(name);
@@ -81,7 +81,7 @@ function refuseWithFaults(values: Readonly<Record<string, unknown>>): void {
   const ignored = Object.keys(values).filter((name) => values[name] !== undefined && !FAULT_OPTIONS.has(name));
   if (ignored.length > 0) {
     throw new OptionsError(
-      `--faults runs a fixed drill (/db/async and /fetch/async while it stops and restarts its own database and upstream); ` +
+      `--faults runs a fixed drill (the workloads that declare a database or upstream dependency, while it stops and restarts its own database and upstream); ` +
         `it takes only --rate (one value), --duration (seconds per phase), --out and --json, not ${ignored.map((n) => `--${n}`).join(', ')}` +
         (ignored.includes('threshold') ? ' (the fault run evaluates no thresholds)' : ''),
     );
@@ -127,7 +127,7 @@ function parseBlame(values: { 'no-blame'?: boolean | undefined; 'blame-threshold
  * @returns `'help'` when --help was asked for.
  * @throws OptionsError with a message naming the option and what it allows.
  */
-export function parseOptions(argv: readonly string[]): HarnessOptions | 'help' {
+export function parseOptions(argv: readonly string[], cwd: string = process.env['INIT_CWD'] || process.cwd()): HarnessOptions | 'help' {
   let values;
   let tokens;
   try {
@@ -138,6 +138,7 @@ export function parseOptions(argv: readonly string[]): HarnessOptions | 'help' {
       tokens: true,
       options: {
         workloads: { type: 'string' },
+        workload: { type: 'string', multiple: true },
         modes: { type: 'string' },
         connections: { type: 'string' },
         rate: { type: 'string' },
@@ -166,8 +167,9 @@ export function parseOptions(argv: readonly string[]): HarnessOptions | 'help' {
   refuseRepeats(tokens.flatMap((t) => (t.kind === 'option' ? [t.name] : [])));
 
   const options: HarnessOptions = {
-    workloads: values.workloads ? parseList(values.workloads, WORKLOAD_NAMES, 'workloads') : [...DEFAULT_OPTIONS.workloads],
-    modes: values.modes ? parseList<ModeName>(values.modes, MODE_NAMES, 'modes') : [...DEFAULT_OPTIONS.modes],
+    workloads: values.workloads ? parseNames(values.workloads, 'workloads') : [...DEFAULT_OPTIONS.workloads],
+    modes: values.modes ? parseNames(values.modes, 'modes') : [...DEFAULT_OPTIONS.modes],
+    workloadFiles: parseWorkloadFiles(values.workload, cwd),
     connections: values.connections ? parseIntList(values.connections, 'connections', OPTION_LIMITS.connections) : [...DEFAULT_OPTIONS.connections],
     rates: values.rate ? parseIntList(values.rate, 'rate', OPTION_LIMITS.rate) : [],
     duration: values.duration ? parseIntValue(values.duration, 'duration', OPTION_LIMITS.duration) : DEFAULT_OPTIONS.duration,
@@ -185,6 +187,9 @@ export function parseOptions(argv: readonly string[]): HarnessOptions | 'help' {
     ...parseBlame(values),
   };
   if (options.faults) refuseWithFaults(values);
+  if (options.url && options.workloadFiles.length > 0) {
+    throw new OptionsError('--workload loads files into the server the harness starts; with --url, start that server with WORKLOADS=<files> instead');
+  }
   if (options.url && options.workers.length > 0) {
     throw new OptionsError('--workers restarts the server per value, so it cannot be combined with --url');
   }

@@ -1,7 +1,6 @@
 import { DEFAULT_OPTIONS, OPTION_LIMITS } from '../defaults.ts';
 import { EXIT_CODES_TEXT } from './exit-codes.ts';
 import { THRESHOLD_METRICS_TEXT } from '../analyse/thresholds.ts';
-import { MODE_NAMES, WORKLOAD_NAMES } from '../types.ts';
 
 /** Wraps a long comma-separated list to the help text's indented column. */
 function wrap(text: string, indent: string, width = 100): string {
@@ -28,15 +27,20 @@ the upstream and the server as separate processes, and stops them at the end. Pr
 stderr (a live line on a terminal); the table, or with --json only the results, goes to stdout.
 
 Options (lists are comma-separated; a list of levels is a sweep; each option at most once):
-  --workloads LIST     ${WORKLOAD_NAMES.join(',')} (default: all)
-  --modes LIST         ${MODE_NAMES.join(',')} (default: all)
+  --workload FILE      a workload file of your own for the server the harness starts (its WORKLOADS);
+                       repeatable or comma-separated; without --workloads, the run is these files' workloads
+  --workloads LIST     workloads by name, as the server's index lists them (curl <server>/), e.g. my-work,hash
+                       (default: every built-in, or with --workload every workload of those files)
+  --modes LIST         modes by name, e.g. blocking,async,worker (default: every mode the server has;
+                       a workload without one of them has no scenario for it)
   --connections LIST   closed-model concurrency levels, ${OPTION_LIMITS.connections.min}..${OPTION_LIMITS.connections.max} (default: ${DEFAULT_OPTIONS.connections.join(',')})
   --rate LIST          open model instead: constant arrival rates in requests/s, ${OPTION_LIMITS.rate.min}..${OPTION_LIMITS.rate.max}
   --duration S         measured seconds per run, ${OPTION_LIMITS.duration.min}..${OPTION_LIMITS.duration.max} (default: ${DEFAULT_OPTIONS.duration})
   --warmup S           unmeasured seconds before each run, ${OPTION_LIMITS.warmup.min}..${OPTION_LIMITS.warmup.max} (default: ${DEFAULT_OPTIONS.warmup})
   --repeat N           runs per scenario; medians and spread are reported, ${OPTION_LIMITS.repeat.min}..${OPTION_LIMITS.repeat.max} (default: 1)
-  --params LIST        workload parameters, e.g. fetch.delay=100,hash.cost=50000,db.sleep=20; checked
-                       with the server's own limits before anything starts (curl <server>/ lists them)
+  --params LIST        workload parameters, e.g. fetch.delay=100,hash.cost=50000,db.sleep=20, over each
+                       workload's load-test defaults (the index's "loadtest"); checked by the server
+                       itself before any load (curl <server>/ lists them)
   --workers LIST       worker-pool sizes to sweep; restarts the server per value (not with --url)
   --url URL            an already-running server: start nothing
   --no-blame           no stall blame (on by default: the server profiles its event loop and each run
@@ -53,13 +57,10 @@ Options (lists are comma-separated; a list of levels is a sweep; each option at 
                        workload.mode.metric OP number, or OP [factor*]workload.mode.metric, OP one of
                        >= <= == > <; each metric in the unit the table shows:
 ${wrap(THRESHOLD_METRICS_TEXT, '                         ')}
-  --faults             instead of the matrix: load /db/async and /fetch/async at --rate (default 50) while
-                       the database, then the upstream, are stopped and restarted (--duration s per
-                       phase); takes only --rate (one value), --duration, --out and --json
+  --faults             instead of the matrix: load the async mode of the workloads that declare a database
+                       or upstream dependency at --rate (default 50) while the database, then the
+                       upstream, are stopped and restarted (--duration s per phase); takes only --rate
+                       (one value), --duration, --out and --json
   --help               this text
-
-Defaults: ${Object.entries(DEFAULT_OPTIONS.params)
-  .map(([w, p]) => Object.entries(p).map(([k, v]) => `${w}.${k}=${v}`).join(','))
-  .join(',')}
 
 ${EXIT_CODES_TEXT}`;

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { FaultResults, SecondBucket } from './faults.ts';
+import type { DrillTarget, FaultResults, SecondBucket } from './faults.ts';
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const fmtOutcomes = (o: Record<string, number>) =>
@@ -10,18 +10,23 @@ const fmtOutcomes = (o: Record<string, number>) =>
     .join(' ') || '–';
 const fmtMs = (ms: number | null) => (ms === null ? 'never' : `${ms} ms`);
 
+/** What was loaded; results written before the targets were recorded name them only in their recoveries. */
+const targetsOf = (results: FaultResults): DrillTarget[] =>
+  results.targets ?? results.recoveries.map((r) => ({ workload: r.workload, dependency: r.dependency, path: `/${r.workload}/async` }));
+const endpoint = (t: DrillTarget) => t.path.split('?')[0] ?? t.path;
+
 function describe(results: FaultResults): string[] {
   const env = results.environment;
   return [
     `Machine: ${env.cpuModel}, ${env.cpus} cores, Node ${env.node}; commit ${env.gitCommit?.slice(0, 10) ?? 'unknown'}; started ${env.startedAt}.`,
-    `Load: ${results.options.rate} req/s to each of /db/async and /fetch/async (open model); phases of ${results.options.phaseSeconds} s: calm, database down, calm, upstream down, calm.`,
+    `Load: ${results.options.rate} req/s to each of ${targetsOf(results).map(endpoint).join(' and ')} (open model); phases of ${results.options.phaseSeconds} s: calm, database down, calm, upstream down, calm.`,
   ];
 }
 
 function recoveryRows(results: FaultResults): string[][] {
   return results.recoveries.map((r) => [
     r.dependency,
-    `/${r.workload}/async`,
+    endpoint(targetsOf(results).find((t) => t.workload === r.workload) ?? { workload: r.workload, dependency: r.dependency, path: `/${r.workload}/async` }),
     `${r.stoppedAtS} s → ${r.restartingAtS} s (back at ${r.restartedAtS} s)`,
     fmtOutcomes(r.duringOutage),
     fmtMs(r.slowestAnswerWhileDownMs),
@@ -32,13 +37,9 @@ function recoveryRows(results: FaultResults): string[][] {
 
 const RECOVERY_HEADERS = ['dependency', 'endpoint', 'down', 'answers while down', 'slowest answer while down', 'first success after restart', 'last failure after restart'];
 
-function timelineRows(buckets: SecondBucket[]): string[][] {
+function timelineRows(buckets: SecondBucket[], targets: DrillTarget[]): string[][] {
   const seconds = [...new Set(buckets.map((b) => b.second))].sort((a, b) => a - b);
-  return seconds.map((s) => [
-    String(s),
-    fmtOutcomes(buckets.find((b) => b.second === s && b.workload === 'db')?.outcomes ?? {}),
-    fmtOutcomes(buckets.find((b) => b.second === s && b.workload === 'fetch')?.outcomes ?? {}),
-  ]);
+  return seconds.map((s) => [String(s), ...targets.map((t) => fmtOutcomes(buckets.find((b) => b.second === s && b.workload === t.workload)?.outcomes ?? {}))]);
 }
 
 export function renderFaultsMarkdown(results: FaultResults, command: string): string {
@@ -63,7 +64,7 @@ export function renderFaultsMarkdown(results: FaultResults, command: string): st
     '',
     '## Answers by second (requests due in that second, by status; "error" = no answer)',
     '',
-    ...table(['second', '/db/async', '/fetch/async'], timelineRows(results.buckets)),
+    ...table(['second', ...targetsOf(results).map(endpoint)], timelineRows(results.buckets, targetsOf(results))),
     '',
   ].join('\n');
 }
@@ -77,9 +78,10 @@ function timelineSvg(results: FaultResults): string {
   const rowH = 120;
   const barW = (width - 60) / seconds;
   const parts: string[] = [];
-  (['db', 'fetch'] as const).forEach((workload, row) => {
+  targetsOf(results).forEach((target, row) => {
+    const { workload } = target;
     const top = 20 + row * (rowH + 30);
-    parts.push(`<text x="0" y="${top - 5}" class="label">/${workload}/async</text>`);
+    parts.push(`<text x="0" y="${top - 5}" class="label">${escapeHtml(endpoint(target))}</text>`);
     for (const b of results.buckets.filter((x) => x.workload === workload)) {
       let y = top + rowH;
       for (const [status, n] of Object.entries(b.outcomes).sort()) {

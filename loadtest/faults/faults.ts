@@ -6,7 +6,8 @@ import { startChild, type ManagedChild } from '../../lib/child-process.ts';
 import { startUpstream } from '../../upstream/launch.ts';
 import { describeEnvironment, fetchServerFacts } from '../stack/environment.ts';
 import { freePort } from '../../lib/free-port.ts';
-import { waitUntilReady } from '../matrix.ts';
+import { fetchCatalog } from '../stack/catalog.ts';
+import { waitUntilReady } from '../stack/ready.ts';
 import { runOpenModel } from '../measure/open-model.ts';
 import type { Outcome as Answer } from '../measure/outcome-log.ts';
 import type { Environment } from '../types.ts';
@@ -14,10 +15,25 @@ import type { Environment } from '../types.ts';
 /** Longest a dependency's restart may overrun its phase before the load itself runs out. */
 const MAX_RESTART_SECONDS = 60;
 
-/** The two workloads whose dependencies the drill takes away, and the requests it sends them. */
-const PATHS = { db: '/db/async?queries=1&sleep=5', fetch: '/fetch/async?delay=20' } as const;
-type Target = keyof typeof PATHS;
-const DEPENDENCY: Record<Target, string> = { db: 'database', fetch: 'upstream' };
+/** The dependencies the drill takes away, in order. */
+const DEPENDENCIES = ['database', 'upstream'] as const;
+
+/** A workload whose dependency the drill takes away, and the request it sends it (from the server's index). */
+export interface DrillTarget {
+  workload: string;
+  dependency: string;
+  path: string;
+}
+
+/** For each dependency, the first workload of the server's index that declares it uses it (`faultDrill`). */
+async function drillTargets(origin: string): Promise<DrillTarget[]> {
+  const catalog = await fetchCatalog(origin);
+  return DEPENDENCIES.map((dependency) => {
+    const entry = catalog?.workloads.find((w) => w.faultDrill?.dependency === dependency);
+    if (!entry?.faultDrill) throw new Error(`${origin}/ lists no workload that declares it uses the ${dependency} (faultDrill), so the drill has nothing to watch`);
+    return { workload: entry.name, dependency, path: entry.faultDrill.path };
+  });
+}
 
 export interface FaultOptions {
   /** Requests per second to each workload (open model). */
@@ -29,13 +45,13 @@ export interface FaultOptions {
 /** Outcomes of the requests that were due in one second, by status (or "error" for no answer). */
 export interface SecondBucket {
   second: number;
-  workload: Target;
+  workload: string;
   outcomes: Record<string, number>;
 }
 
 export interface Recovery {
   dependency: string;
-  workload: Target;
+  workload: string;
   /** When the stop began: answers during the shutdown itself count as "while down". */
   stoppedAtS: number;
   /** When the restart began; requests due before this are "while down". */
@@ -55,6 +71,8 @@ export interface FaultResults {
   schema: 'looplab-faults/1';
   options: FaultOptions;
   environment: Environment;
+  /** What was loaded while which dependency was taken away (absent from results before it was recorded). */
+  targets?: DrillTarget[];
   events: Array<{ atS: number; what: string }>;
   buckets: SecondBucket[];
   recoveries: Recovery[];
@@ -78,12 +96,26 @@ export interface Outcome {
   latencyMs: number;
 }
 
+/** One answered request of the drill, on the same clock as `events` (seconds from the start of the load). */
+export interface DrillAnswer {
+  workload: string;
+  dueAtS: number;
+  latencyMs: number;
+  outcome: Answer;
+}
+
 /**
- * Runs constant-rate load on `/db/async` and `/fetch/async` while it stops and restarts the real
+ * Runs constant-rate load on the workloads that declare a database or upstream dependency (the
+ * built-ins: `/db/async`, `/fetch/async`) while it stops and restarts the real
  * embedded PostgreSQL and the real upstream, and measures what callers saw and how fast the server
  * recovered by itself. Everything runs in separate processes, started and stopped here.
  */
-export async function runFaultDrill(options: FaultOptions, onStep: (text: string) => void = () => {}): Promise<FaultResults> {
+export async function runFaultDrill(
+  options: FaultOptions,
+  onStep: (text: string) => void = () => {},
+  /** Every answer as it comes: the buckets count requests by the second they were due, not how long they lived. */
+  onAnswer: (answer: DrillAnswer) => void = () => {},
+): Promise<FaultResults> {
   const startedAt = new Date();
   const pgPort = await freePort();
   const dataDir = resolve('.data/postgres-faults');
@@ -102,49 +134,54 @@ export async function runFaultDrill(options: FaultOptions, onStep: (text: string
     const origin = children.server.url;
     await waitUntilReady(origin);
     const facts = await fetchServerFacts(origin);
+    const targets = await drillTargets(origin);
+    const [database, upstream] = targets as [DrillTarget, DrillTarget];
 
     const phase = options.phaseSeconds;
-    const outcomes: Record<Target, Outcome[]> = { db: [], fetch: [] };
+    const outcomes: Record<string, Outcome[]> = Object.fromEntries(targets.map((t) => [t.workload, []]));
     const t0 = performance.now();
     const at = (t: number) => Math.round((t - t0) / 10) / 100;
     // The load runs until a calm phase has followed the last restart, however long the restarts took
     // (PostgreSQL can take seconds to boot on a busy machine): it is stopped then, not on a fixed clock.
     const loadDone = new AbortController();
-    const loads = (Object.keys(PATHS) as Target[]).map((workload) =>
+    const loads = targets.map(({ workload, path }) =>
       runOpenModel({
         origin,
-        path: PATHS[workload],
+        path,
         rate: options.rate,
         durationSeconds: phase * 5 + MAX_RESTART_SECONDS,
         maxInFlight: 500,
         timeoutMs: 10_000,
         signal: loadDone.signal,
-        onResult: (dueAt, outcome, latencyMs) => outcomes[workload].push({ dueAt, outcome, latencyMs }),
+        onResult: (dueAt, outcome, latencyMs) => {
+          outcomes[workload]?.push({ dueAt, outcome, latencyMs });
+          onAnswer({ workload, dueAtS: (dueAt - t0) / 1000, latencyMs, outcome });
+        },
       }),
     );
 
     const events: FaultResults['events'] = [];
-    const marks: Partial<Record<Target, Mark>> = {};
+    const marks: Record<string, Mark> = {};
     /** Stops a dependency at `from` (a performance.now() time), restarts it a phase later; returns when it is back. */
-    const outage = async (workload: Target, stop: () => Promise<void>, start: () => Promise<void>, from: number): Promise<number> => {
+    const outage = async ({ workload, dependency }: DrillTarget, stop: () => Promise<void>, start: () => Promise<void>, from: number): Promise<number> => {
       await sleep(Math.max(0, from - performance.now()));
-      onStep(`stopping the ${DEPENDENCY[workload]}`);
+      onStep(`stopping the ${dependency}`);
       // Stamped before stop() returns: requests answered during the shutdown are part of the outage.
       const stopped = performance.now();
-      events.push({ atS: at(stopped), what: `${DEPENDENCY[workload]} stopping` });
+      events.push({ atS: at(stopped), what: `${dependency} stopping` });
       await stop();
-      events.push({ atS: at(performance.now()), what: `${DEPENDENCY[workload]} stopped` });
+      events.push({ atS: at(performance.now()), what: `${dependency} stopped` });
       await sleep(Math.max(0, from + phase * 1000 - performance.now()));
-      onStep(`starting the ${DEPENDENCY[workload]} again`);
+      onStep(`starting the ${dependency} again`);
       const restarting = performance.now();
       await start();
       const restarted = performance.now();
-      events.push({ atS: at(restarted), what: `${DEPENDENCY[workload]} accepts connections again` });
+      events.push({ atS: at(restarted), what: `${dependency} accepts connections again` });
       marks[workload] = { stopped, restarting, restarted };
       return restarted;
     };
     const databaseBack = await outage(
-      'db',
+      database,
       async () => children.pg?.stop(),
       async () => {
         children.pg = await startEmbeddedPostgres({ port: pgPort, dataDir });
@@ -153,7 +190,7 @@ export async function runFaultDrill(options: FaultOptions, onStep: (text: string
     );
     // A calm phase after the database is back, even when its restart overran its phase.
     const upstreamBack = await outage(
-      'fetch',
+      upstream,
       async () => children.upstream?.stop(),
       async () => {
         children.upstream = await startUpstream(upstreamPort, '127.0.0.1');
@@ -169,11 +206,12 @@ export async function runFaultDrill(options: FaultOptions, onStep: (text: string
       schema: 'looplab-faults/1',
       options,
       environment: describeEnvironment(facts, true, startedAt),
+      targets,
       events,
       buckets: bucketize(outcomes, t0),
-      recoveries: (Object.keys(PATHS) as Target[]).flatMap((w) => {
-        const mark = marks[w];
-        return mark ? [measureRecovery(w, outcomes[w], mark, t0)] : [];
+      recoveries: targets.flatMap((t) => {
+        const mark = marks[t.workload];
+        return mark ? [measureRecovery(t.workload, outcomes[t.workload] ?? [], mark, t0, t.dependency)] : [];
       }),
       finishedAt: new Date().toISOString(),
     };
@@ -187,10 +225,10 @@ export async function runFaultDrill(options: FaultOptions, onStep: (text: string
 const key = (o: Outcome) => String(o.outcome);
 const ok = (o: Outcome) => o.outcome === 200;
 
-function bucketize(outcomes: Record<Target, Outcome[]>, t0: number): SecondBucket[] {
+function bucketize(outcomes: Record<string, Outcome[]>, t0: number): SecondBucket[] {
   const buckets = new Map<string, SecondBucket>();
-  for (const workload of Object.keys(outcomes) as Target[]) {
-    for (const o of outcomes[workload]) {
+  for (const [workload, list] of Object.entries(outcomes)) {
+    for (const o of list) {
       const second = Math.floor((o.dueAt - t0) / 1000);
       const id = `${workload}:${second}`;
       const bucket = buckets.get(id) ?? { second, workload, outcomes: {} };
@@ -201,7 +239,7 @@ function bucketize(outcomes: Record<Target, Outcome[]>, t0: number): SecondBucke
   return [...buckets.values()].sort((a, b) => a.second - b.second || a.workload.localeCompare(b.workload));
 }
 
-export function measureRecovery(workload: Target, outcomes: Outcome[], mark: Mark, t0: number): Recovery {
+export function measureRecovery(workload: string, outcomes: Outcome[], mark: Mark, t0: number, dependency: string): Recovery {
   const duringOutage: Record<string, number> = {};
   let slowest = 0;
   for (const o of outcomes) {
@@ -218,7 +256,7 @@ export function measureRecovery(workload: Target, outcomes: Outcome[], mark: Mar
   const lastFailure = failures.length > 0 ? Math.max(...failures) : null;
   const ms = (t: number) => Math.round(t - mark.restarted);
   return {
-    dependency: DEPENDENCY[workload],
+    dependency,
     workload,
     stoppedAtS: Math.round((mark.stopped - t0) / 10) / 100,
     restartingAtS: Math.round((mark.restarting - t0) / 10) / 100,

@@ -4,16 +4,29 @@ import type { CpuBaseline, HarnessOptions } from '../types.ts';
 const SAMPLES = 9;
 /** The first answers include lazy start-up work (JIT, first connections); they are not counted. */
 const DISCARDED = 2;
-const CPU_WORKLOADS = ['hash', 'cpu'] as const;
+/**
+ * The workloads whose bound is CPU-made (their model says so, discovered from the server), each with
+ * the mode to calibrate on: one that runs on the event-loop thread, so one request is one thread's
+ * work, else the first the workload has.
+ */
+function cpuWorkloads(options: HarnessOptions): Array<{ workload: string; mode: string }> {
+  return options.workloads.flatMap((workload) => {
+    const found = options.discovered?.[workload];
+    if (found?.bound?.kind !== 'cpu') return [];
+    const onLoop = Object.entries(found.bound.modes).find(([, m]) => m.threads === 'loop')?.[0];
+    const mode = onLoop ?? found.modes[0];
+    return mode ? [{ workload, mode }] : [];
+  });
+}
 
-/** Median server-reported work time of a few sequential blocking requests, with nothing else running. */
-async function singleThreadMs(origin: string, workload: 'hash' | 'cpu', options: HarnessOptions): Promise<{ ms: number; samples: number }> {
+/** Median server-reported work time of a few sequential requests, with nothing else running. */
+async function singleThreadMs(origin: string, { workload, mode }: { workload: string; mode: string }, options: HarnessOptions): Promise<{ ms: number; samples: number }> {
   const query = new URLSearchParams(options.params[workload]).toString();
   const times: number[] = [];
   for (let i = 0; i < SAMPLES; i++) {
-    const res = await fetch(`${origin}/${workload}/blocking?${query}`);
+    const res = await fetch(`${origin}/${workload}/${mode}?${query}`);
     const body = (await res.json()) as { durationMs?: unknown };
-    if (!res.ok || typeof body.durationMs !== 'number') throw new Error(`baseline request /${workload}/blocking?${query} failed with ${res.status}: ${JSON.stringify(body)}`);
+    if (!res.ok || typeof body.durationMs !== 'number') throw new Error(`baseline request /${workload}/${mode}?${query} failed with ${res.status}: ${JSON.stringify(body)}`);
     if (i >= DISCARDED) times.push(body.durationMs);
   }
   return { ms: median(times), samples: times.length };
@@ -25,10 +38,9 @@ async function singleThreadMs(origin: string, workload: 'hash' | 'cpu', options:
  */
 export async function measureCpuBaseline(origin: string, options: HarnessOptions): Promise<CpuBaseline> {
   const baseline: CpuBaseline = {};
-  for (const workload of CPU_WORKLOADS) {
-    if (!options.workloads.includes(workload)) continue;
-    const { ms, samples } = await singleThreadMs(origin, workload, options);
-    baseline[workload] = { msPerRequest: ms, samples, atEndMs: null };
+  for (const cpu of cpuWorkloads(options)) {
+    const { ms, samples } = await singleThreadMs(origin, cpu, options);
+    baseline[cpu.workload] = { msPerRequest: ms, samples, atEndMs: null };
   }
   return baseline;
 }
@@ -39,11 +51,11 @@ export async function measureCpuBaseline(origin: string, options: HarnessOptions
  */
 export async function remeasureCpuBaseline(origin: string, options: HarnessOptions, start: CpuBaseline): Promise<CpuBaseline> {
   const baseline: CpuBaseline = { ...start };
-  for (const workload of CPU_WORKLOADS) {
-    const first = start[workload];
+  for (const cpu of cpuWorkloads(options)) {
+    const first = start[cpu.workload];
     if (!first) continue;
-    const { ms } = await singleThreadMs(origin, workload, options);
-    baseline[workload] = { ...first, atEndMs: ms };
+    const { ms } = await singleThreadMs(origin, cpu, options);
+    baseline[cpu.workload] = { ...first, atEndMs: ms };
   }
   return baseline;
 }

@@ -92,8 +92,9 @@ export function externalTarget(origin: string, note: (text: string) => void = ()
  * directory of its own, so it can run beside `npm start`.
  */
 export async function localStack(
-  env: { databaseUrl?: string | undefined; upstreamUrl?: string | undefined; blameThresholdMs?: number | undefined } = {},
+  env: { databaseUrl?: string | undefined; upstreamUrl?: string | undefined; workloadFiles?: readonly string[]; blameThresholdMs?: number | undefined } = {},
 ): Promise<TargetProvider> {
+  const workloads: Record<string, string> = env.workloadFiles?.length ? { WORKLOADS: env.workloadFiles.join(',') } : {};
   const children: ManagedChild[] = [];
   const closeAll = async () => {
     for (const child of children.reverse()) await child.stop().catch(() => {});
@@ -128,6 +129,7 @@ export async function localStack(
             HOST: '127.0.0.1',
             DATABASE_URL: dbUrl,
             UPSTREAM_URL: upUrl,
+            ...workloads,
             ...(workers ? { WORKERS: String(workers) } : {}),
             // Stall blame on its own port, which the server names in its ready message.
             STALL_BLAME_MS: String(env.blameThresholdMs ?? 0),
@@ -152,6 +154,8 @@ export interface StackOptions {
   readonly databaseUrl?: string | undefined;
   /** Use this upstream instead of starting the bundled one (UPSTREAM_URL). */
   readonly upstreamUrl?: string | undefined;
+  /** Workload files (absolute paths) the started server loads beside the built-ins (its WORKLOADS). */
+  readonly workloadFiles?: readonly string[];
   /** Told what is being waited for, when `url` is slow to answer. */
   readonly note?: (text: string) => void;
   /** Start looplab's server with stall blame, stalls being the loop this many ms late (STALL_BLAME_MS); off when unset. */
@@ -163,5 +167,5 @@ export interface StackOptions {
 /** The servers to load: an existing one at `url`, or a stack of separate processes started for the run. */
 export async function startStack(options: StackOptions = {}): Promise<TargetProvider> {
   if (options.url) return externalTarget(options.url, options.note, options.blameUrl);
-  return localStack({ databaseUrl: options.databaseUrl, upstreamUrl: options.upstreamUrl, blameThresholdMs: options.blameThresholdMs });
+  return localStack({ databaseUrl: options.databaseUrl, upstreamUrl: options.upstreamUrl, workloadFiles: options.workloadFiles ?? [], blameThresholdMs: options.blameThresholdMs });
 }

@@ -21,4 +21,6 @@ export interface WorkerSettings {
   upstreamUrl: string;
   dbPoolSize: number;
   upstreamTimeoutMs: number;
+  /** WORKLOADS files the main thread loaded: every worker thread loads them too. */
+  workloadFiles?: string[];
 }

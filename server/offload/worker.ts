@@ -1,29 +1,29 @@
 /**
- * Entry of each piscina worker thread. It imports the workloads (never the app) and opens its own
- * DB pool and HTTP agent once, when the thread starts; every task on this thread reuses them.
+ * Entry of each piscina worker thread. It imports the workloads (never the app), loads the same
+ * WORKLOADS files as the main thread, and opens its own DB pool and HTTP agent once, when the thread
+ * starts; every task on this thread reuses them.
  */
 import { workerData } from 'piscina';
-import type { AsyncClients } from '../clients/index.ts';
-import { createUpstreamClient } from '../clients/upstream-client.ts';
-import { createWorldStore } from '../clients/world-store.ts';
-import { findWorkload } from '../workloads/registry.ts';
+import { loadWorkloads } from '../workloads/load.ts';
+import { runWorkerForm } from '../workloads/registry.ts';
 import { watchCancelFlag } from './cancel-flag.ts';
 import { toErrorData } from './error-data.ts';
+import { createThreadClients } from './thread-clients.ts';
 import type { WorkerOutcome, WorkerSettings, WorkerTask } from './worker-protocol.ts';
 
 const settings = workerData as WorkerSettings;
-const clients: AsyncClients = {
-  db: createWorldStore(settings.databaseUrl, settings.dbPoolSize),
-  upstream: createUpstreamClient(settings.upstreamUrl, settings.upstreamTimeoutMs),
-};
+const clients = createThreadClients(settings);
+// No top-level await: this file is loaded with require() (worker-boot.cjs). Every task, pings
+// included, waits for the files, so /ready stays 503 until the threads can run them.
+const registry = loadWorkloads(settings.workloadFiles ?? []);
+registry.catch(() => {}); // reported by the tasks that wait for it, not as an unhandled rejection
 
 export default async function runTask(task: WorkerTask): Promise<WorkerOutcome> {
-  if (task.kind === 'ping') return { ok: true, result: {} };
-  const cancel = task.cancel ? watchCancelFlag(task.cancel) : undefined;
+  const cancel = task.kind === 'run' && task.cancel ? watchCancelFlag(task.cancel) : undefined;
   try {
-    const workload = findWorkload(task.workload);
-    if (!workload) throw new Error(`unknown workload ${task.workload}`);
-    return { ok: true, result: await workload.inWorker(task.params, clients, cancel?.signal) };
+    const workloads = await registry;
+    if (task.kind === 'ping') return { ok: true, result: {} };
+    return { ok: true, result: await runWorkerForm(workloads, task.workload, task.params, clients, cancel?.signal) };
   } catch (err) {
     return { ok: false, error: toErrorData(err) };
   } finally {

@@ -1,8 +1,9 @@
 import { Hono } from 'hono';
 import type { ServerFacts } from '../deps.ts';
 import { describeAllowed, type ParamSpec } from '../../lib/params.ts';
-import { WORKLOADS } from '../workloads/registry.ts';
-import { MODES } from '../workloads/workload.ts';
+import { MODE_TRAITS, MODES } from '../workloads/modes.ts';
+import type { Registry } from '../workloads/registry.ts';
+import type { Workload } from '../workloads/workload.ts';
 import type { AppEnv } from './app-env.ts';
 
 function describeParam(spec: ParamSpec) {
@@ -19,30 +20,42 @@ function describeParam(spec: ParamSpec) {
   };
 }
 
-/** Built once: the index only changes when the code does. */
-function buildIndex(about: ServerFacts) {
+/**
+ * One workload as the index publishes it: everything a client (the load harness) needs to run it
+ * without knowing it — the modes it has, its parameters, the parameters to load it with by default,
+ * where its bound model is evaluated, and which dependency it exercises, if any.
+ */
+function describeWorkload(w: Workload) {
+  const query = new URLSearchParams(w.faultDrill?.params as Record<string, string> | undefined).toString();
+  return {
+    method: 'GET',
+    path: `/${w.name}/:mode`,
+    description: w.summary,
+    source: w.source,
+    modes: Object.fromEntries(w.modes.map((m) => [m, w.describe[m]])),
+    params: Object.fromEntries(Object.entries(w.params).map(([name, spec]) => [name, describeParam(spec)])),
+    loadtest: { params: w.loadtestParams },
+    // The path answers for every workload: it also checks parameters the way the workload's paths do.
+    bound: { kind: w.bound?.kind ?? null, path: `/${w.name}/bound` },
+    ...(w.faultDrill ? { faultDrill: { dependency: w.faultDrill.dependency, path: `/${w.name}/async?${query}` } } : {}),
+    example: `/${w.name}/${w.modes.includes('async') ? 'async' : w.modes[0]}`,
+  };
+}
+
+/** Built once: the index only changes when the code (or the WORKLOADS files) do. */
+function buildIndex(about: ServerFacts, registry: Registry) {
   return {
     name: 'looplab',
     server: about,
     description: 'The same workloads run blocking, async or in a worker pool, to see what each costs the event loop.',
-    modes: {
-      blocking: 'the event-loop thread does the work (or waits for the I/O) synchronously and serves nothing else meanwhile',
-      async: 'non-blocking APIs awaited on the event loop',
-      worker: 'the work runs in a worker_threads pool (piscina); each worker holds its own clients',
-    },
+    modes: Object.fromEntries(MODES.map((m) => [m, MODE_TRAITS[m].description])),
     endpoints: [
       { method: 'GET', path: '/', description: 'this index' },
       { method: 'GET', path: '/health', description: 'answers at once unless the event loop is blocked' },
       { method: 'GET', path: '/ready', description: '200 when database, upstream and worker pool are usable, else 503 naming what is not' },
       { method: 'GET', path: '/metrics', description: 'Prometheus metrics: event loop, request durations, worker pool, DB pool' },
-      ...Object.values(WORKLOADS).map((w) => ({
-        method: 'GET',
-        path: `/${w.name}/:mode`,
-        description: w.summary,
-        modes: Object.fromEntries(MODES.map((m) => [m, w.modes[m]])),
-        params: Object.fromEntries(Object.entries(w.params).map(([name, spec]) => [name, describeParam(spec)])),
-        example: `/${w.name}/async`,
-      })),
+      { method: 'GET', path: '/:workload/bound', description: "a workload's bound model for the given parameters (for the load harness), or the 400 its paths would give" },
+      ...registry.all.map(describeWorkload),
     ],
     errors: {
       400: '{"error", "param", "allowed"}: a parameter is unknown, repeated, not plain digits or out of range',
@@ -54,8 +67,8 @@ function buildIndex(about: ServerFacts) {
   };
 }
 
-export function indexRoute(about: ServerFacts) {
-  const index = buildIndex(about);
+export function indexRoute(about: ServerFacts, registry: Registry) {
+  const index = buildIndex(about, registry);
   return new Hono<AppEnv>().get('/', function describe(c) {
     return c.json(index);
   });

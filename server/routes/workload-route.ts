@@ -4,20 +4,32 @@ import type { Logger } from '../logger.ts';
 import { failureReason, toHttpError } from '../error-mapping.ts';
 import { HttpError } from '../../lib/http-error.ts';
 import { parseParams } from '../../lib/params.ts';
-import { findWorkload, WORKLOADS } from '../workloads/registry.ts';
-import { isMode, MODES, type Mode, type Workload, type WorkResult } from '../workloads/workload.ts';
+import type { Registry } from '../workloads/registry.ts';
+import { isMode, type Mode, type Workload, type WorkResult } from '../workloads/workload.ts';
 import type { AppEnv, WorkLabel } from './app-env.ts';
 import { setResponseHeader } from './node-bindings.ts';
 import { recordRequest } from './request-record.ts';
 import { RequestSignal } from './request-signal.ts';
 
+/** Runs a mode that can be waited for; only modes the workload has are mounted (resolve.ts). */
 function run(workload: Workload, mode: Exclude<Mode, 'blocking'>, params: Record<string, number | string>, deps: AppDeps, signal: AbortSignal): Promise<WorkResult> {
   switch (mode) {
     case 'async':
-      return workload.async(params, deps.clients, signal);
+      return (workload.async as NonNullable<Workload['async']>)(params, deps.clients, signal);
     case 'worker':
       return deps.pool.run(workload.name, params, signal);
   }
+}
+
+/**
+ * Parses a request's query with the workload's parameter specs and its cross-parameter check.
+ * @throws HttpError 400 naming the parameter and what it allows.
+ */
+export function validParams(workload: Workload, query: URLSearchParams): Record<string, number | string> {
+  const params = parseParams(workload.params, query);
+  const problem = workload.check(params);
+  if (problem) throw new HttpError(400, problem.error, { param: problem.param, allowed: problem.allowed });
+  return params;
 }
 
 /**
@@ -49,7 +61,7 @@ function describeFailure(err: unknown, workload: string, request: RequestSignal 
 }
 
 /** The query string of a request URL, parsed without building a whole `URL` (fragment dropped). */
-function queryOf(url: string): URLSearchParams {
+export function queryOf(url: string): URLSearchParams {
   const start = url.indexOf('?');
   if (start === -1) return new URLSearchParams();
   const end = url.indexOf('#', start);
@@ -71,18 +83,20 @@ export interface WorkloadRouteOptions {
  * {@link unknownWorkloadOrMode} in the app's not-found handler.
  */
 export function mountWorkloads(app: Hono<AppEnv>, deps: AppDeps, options: WorkloadRouteOptions): void {
-  for (const workload of Object.values(WORKLOADS)) {
-    for (const mode of MODES) app.get(`/${workload.name}/${mode}`, workloadHandler(workload, mode, deps, options));
+  for (const workload of deps.workloads.all) {
+    for (const mode of workload.modes) app.get(`/${workload.name}/${mode}`, workloadHandler(workload, mode, deps, options));
   }
 }
 
 /** The 404 for a `/<workload>/<mode>`-shaped path that names an unknown workload or mode, else undefined. */
-export function unknownWorkloadOrMode(path: string): HttpError | undefined {
+export function unknownWorkloadOrMode(path: string, registry: Registry): HttpError | undefined {
   const match = /^\/([^/]+)\/([^/]+)$/.exec(path);
   if (!match) return undefined;
-  if (!findWorkload(match[1] as string)) return new HttpError(404, 'unknown workload', { workloads: Object.keys(WORKLOADS) });
-  if (!isMode(match[2] as string)) return new HttpError(404, 'unknown mode', { modes: MODES });
-  return undefined;
+  const workload = registry.find(match[1] as string);
+  if (!workload) return new HttpError(404, 'unknown workload', { workloads: registry.all.map((w) => w.name) });
+  if (!isMode(match[2] as string)) return new HttpError(404, 'unknown mode', { modes: workload.modes });
+  // A mode that exists, but not for this workload (a file with no async form has no /<name>/async).
+  return new HttpError(404, `workload ${workload.name} has no ${match[2]} mode`, { modes: workload.modes });
 }
 
 /**
@@ -101,8 +115,7 @@ function workloadHandler(workload: Workload, mode: Mode, deps: AppDeps, { reques
       deps.metrics.countFailure(work, 'under_pressure');
       throw new HttpError(503, 'the server is under pressure: its event loop stalled', { code: 'UNDER_PRESSURE', eventLoopDelayMs: Math.round(deps.pressure.lastDelayMs) }, { 'Retry-After': '1' });
     }
-    const params = parseParams(workload.params, queryOf(c.req.url));
-    workload.check?.(params);
+    const params = validParams(workload, queryOf(c.req.url));
 
     const started = performance.now();
     let request: RequestSignal | undefined;
@@ -110,7 +123,7 @@ function workloadHandler(workload: Workload, mode: Mode, deps: AppDeps, { reques
     try {
       if (mode === 'blocking') {
         // Nothing can interrupt it, so it gets no deadline timer or abort listener.
-        result = workload.blocking(params, deps.syncIo);
+        result = (workload.blocking as NonNullable<Workload['blocking']>)(params, deps.syncIo);
       } else {
         request = new RequestSignal(c.req.raw.signal, requestTimeoutMs);
         result = await untilAborted(run(workload, mode, params, deps, request.signal), request.signal);

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { AsyncClients } from '../clients/index.ts';
-import { HttpError } from '../../lib/http-error.ts';
 import { splitSignal } from './split-signal.ts';
 import { defineWorkload } from './workload.ts';
 
@@ -55,18 +54,30 @@ export const fetchWorkload = defineWorkload({
   },
   check({ delay, bytes, count }) {
     if (count * delay > MAX_TOTAL_DELAY_MS) {
-      throw new HttpError(400, `count × delay must not exceed ${MAX_TOTAL_DELAY_MS} ms`, {
+      return {
         param: 'count',
+        error: `count × delay must not exceed ${MAX_TOTAL_DELAY_MS} ms`,
         allowed: `whole number 1..${Math.max(1, Math.floor(MAX_TOTAL_DELAY_MS / Math.max(1, delay)))} for delay=${delay}`,
-      });
+      };
     }
     if (count * bytes > MAX_TOTAL_BYTES) {
-      throw new HttpError(400, `count × bytes must not exceed ${MAX_TOTAL_BYTES}`, {
-        param: 'count',
-        allowed: `whole number 1..${Math.floor(MAX_TOTAL_BYTES / Math.max(1, bytes))} for bytes=${bytes}`,
-      });
+      return { param: 'count', error: `count × bytes must not exceed ${MAX_TOTAL_BYTES}`, allowed: `whole number 1..${Math.floor(MAX_TOTAL_BYTES / Math.max(1, bytes))} for bytes=${bytes}` };
     }
+    return undefined;
   },
+  loadtest: { params: { delay: 50, bytes: 1024, count: 1 } },
+  bound: {
+    kind: 'wait',
+    waits({ delay, count }) {
+      if (delay <= 0) return null;
+      return {
+        blocking: { ms: count * delay, basis: `${count} call(s) of ${delay} ms in sequence` },
+        async: { ms: delay, basis: `${delay} ms (calls of a request overlap)` },
+        worker: { ms: delay, basis: `${delay} ms` },
+      };
+    },
+  },
+  faultDrill: { dependency: 'upstream', params: { delay: 20 } },
   blocking(params, io) {
     const path = upstreamPath(params);
     return summarize(Array.from({ length: params.count }, () => io.getUpstream(path)));

@@ -1,4 +1,3 @@
-import { HttpError } from '../../lib/http-error.ts';
 import {
   iteratedSha256,
   pbkdf2Digest,
@@ -56,9 +55,13 @@ export const hashWorkload = defineWorkload({
     const limits = COST_LIMITS[params.algo];
     const { cost } = params;
     if (cost < limits.min || cost > limits.max || (params.algo === 'scrypt' && !isPowerOfTwo(cost))) {
-      throw new HttpError(400, `"cost" is out of range for algo ${params.algo}`, { param: 'cost', allowed: limits.allowed });
+      return { param: 'cost', error: `"cost" is out of range for algo ${params.algo}`, allowed: limits.allowed };
     }
+    return undefined;
   },
+  loadtest: { params: { algo: 'pbkdf2', cost: 100_000 } },
+  // crypto.pbkdf2 and crypto.scrypt run on libuv's pool; the sliced sha256 loop stays on the event loop.
+  bound: { kind: 'cpu', libuv: ({ algo }) => algo !== 'sha256' },
   blocking: ({ algo, cost }) => result(algo, cost, digestSync(algo, cost)),
   async async({ algo, cost }, _io, signal) {
     if (algo === 'pbkdf2') return result(algo, cost, await pbkdf2DigestAsync(cost));

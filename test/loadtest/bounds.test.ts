@@ -1,5 +1,10 @@
+import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { computeBound } from '../../loadtest/analyse/bounds.ts';
+import { mountBounds } from '../../server/routes/bound-route.ts';
+import type { AppEnv } from '../../server/routes/app-env.ts';
+import type { BoundAnswer } from '../../server/workloads/bound-answer.ts';
+import { BUILT_IN_REGISTRY } from '../../server/workloads/registry.ts';
 import type { ModeName, Scenario, ServerFacts, WorkloadName } from '../../loadtest/types.ts';
 
 const facts: ServerFacts = { dbPool: 10, workers: 2, workerDbPool: 4, uvThreadpoolSize: 4, cpus: 2, node: 'v20' };
@@ -7,42 +12,57 @@ const scenario = (workload: WorkloadName, mode: ModeName, connections = 20, rate
   workload, mode, connections, rate, workers: undefined, path: '/',
 });
 
+/** The bound model the server's own route gives for a workload and parameters (what the harness asks before a run). */
+async function model(workload: string, params: Record<string, string>): Promise<BoundAnswer | null> {
+  const app = new Hono<AppEnv>();
+  mountBounds(app, BUILT_IN_REGISTRY, facts);
+  const res = await app.request(`/${workload}/bound?${new URLSearchParams(params)}`);
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { bound: BoundAnswer | null }).bound;
+}
+
+// Expected values by hand: Little's law (concurrency × 1000 / ms) and single-thread rate × threads.
 describe('computeBound', () => {
-  it('fetch: blocking is one call at a time, async scales with connections, worker with threads', () => {
+  it('fetch: blocking is one call at a time, async scales with connections, worker with threads', async () => {
     const params = { delay: '50', count: '1' };
-    expect(computeBound(scenario('fetch', 'blocking'), params, facts, {})?.rps).toBeCloseTo(20);
-    expect(computeBound(scenario('fetch', 'async'), params, facts, {})?.rps).toBeCloseTo(400);
-    expect(computeBound(scenario('fetch', 'worker'), params, facts, {})?.rps).toBeCloseTo(40);
+    expect(computeBound(scenario('fetch', 'blocking'), await model('fetch', params), facts, {})?.rps).toBeCloseTo(20);
+    expect(computeBound(scenario('fetch', 'async'), await model('fetch', params), facts, {})?.rps).toBeCloseTo(400);
+    expect(computeBound(scenario('fetch', 'worker'), await model('fetch', params), facts, {})?.rps).toBeCloseTo(40);
   });
 
-  it('fetch: sequential calls multiply the blocking wait', () => {
-    expect(computeBound(scenario('fetch', 'blocking'), { delay: '50', count: '4' }, facts, {})?.rps).toBeCloseTo(5);
+  it('fetch: sequential calls multiply the blocking wait', async () => {
+    expect(computeBound(scenario('fetch', 'blocking'), await model('fetch', { delay: '50', count: '4' }), facts, {})?.rps).toBeCloseTo(5);
   });
 
-  it('db: async is capped by the smaller of connections and the DB pool', () => {
-    expect(computeBound(scenario('db', 'async', 50), { sleep: '20', queries: '1' }, facts, {})?.rps).toBeCloseTo(500);
-    expect(computeBound(scenario('db', 'async', 5), { sleep: '20', queries: '1' }, facts, {})?.rps).toBeCloseTo(250);
-    expect(computeBound(scenario('db', 'worker', 50), { sleep: '20', queries: '8' }, facts, {})?.rps).toBeCloseTo(50);
+  it('db: async is capped by the smaller of connections and the DB pool', async () => {
+    expect(computeBound(scenario('db', 'async', 50), await model('db', { sleep: '20', queries: '1' }), facts, {})?.rps).toBeCloseTo(500);
+    expect(computeBound(scenario('db', 'async', 5), await model('db', { sleep: '20', queries: '1' }), facts, {})?.rps).toBeCloseTo(250);
+    expect(computeBound(scenario('db', 'worker', 50), await model('db', { sleep: '20', queries: '8' }), facts, {})?.rps).toBeCloseTo(50);
   });
 
-  it('has no I/O bound when there is no wait to bound', () => {
-    expect(computeBound(scenario('db', 'async'), { sleep: '0', queries: '1' }, facts, {})).toBeNull();
-    expect(computeBound(scenario('fetch', 'async'), { delay: '0' }, facts, {})).toBeNull();
+  it('has no I/O bound when there is no wait to bound', async () => {
+    expect(computeBound(scenario('db', 'async'), await model('db', { sleep: '0', queries: '1' }), facts, {})).toBeNull();
+    expect(computeBound(scenario('fetch', 'async'), await model('fetch', { delay: '0' }), facts, {})).toBeNull();
   });
 
-  it('CPU: the single-thread rate times the threads each mode can use', () => {
+  it('CPU: the single-thread rate times the threads each mode can use', async () => {
     const baseline = { hash: { msPerRequest: 25, samples: 7, atEndMs: null }, cpu: { msPerRequest: 50, samples: 7, atEndMs: null } };
-    expect(computeBound(scenario('hash', 'blocking'), { algo: 'pbkdf2' }, facts, baseline)?.rps).toBeCloseTo(40);
-    expect(computeBound(scenario('hash', 'async'), { algo: 'pbkdf2' }, facts, baseline)?.rps).toBeCloseTo(80); // libuv 4, but 2 cores
-    expect(computeBound(scenario('hash', 'async'), { algo: 'sha256' }, facts, baseline)?.rps).toBeCloseTo(40); // no libuv offload
-    expect(computeBound(scenario('cpu', 'async'), {}, facts, baseline)?.rps).toBeCloseTo(20);
-    expect(computeBound(scenario('cpu', 'worker', 1), {}, facts, baseline)?.rps).toBeCloseTo(20); // one connection, one thread busy
-    expect(computeBound(scenario('cpu', 'worker'), {}, facts, baseline)?.rps).toBeCloseTo(40);
-    expect(computeBound(scenario('cpu', 'worker'), {}, facts, {})).toBeNull();
+    expect(computeBound(scenario('hash', 'blocking'), await model('hash', { algo: 'pbkdf2' }), facts, baseline)?.rps).toBeCloseTo(40);
+    expect(computeBound(scenario('hash', 'async'), await model('hash', { algo: 'pbkdf2' }), facts, baseline)?.rps).toBeCloseTo(80); // libuv 4, but 2 cores
+    expect(computeBound(scenario('hash', 'async'), await model('hash', { algo: 'sha256' }), facts, baseline)?.rps).toBeCloseTo(40); // no libuv offload
+    expect(computeBound(scenario('cpu', 'async'), await model('cpu', {}), facts, baseline)?.rps).toBeCloseTo(20);
+    expect(computeBound(scenario('cpu', 'worker', 1), await model('cpu', {}), facts, baseline)?.rps).toBeCloseTo(20); // one connection, one thread busy
+    expect(computeBound(scenario('cpu', 'worker'), await model('cpu', {}), facts, baseline)?.rps).toBeCloseTo(40);
+    expect(computeBound(scenario('cpu', 'worker'), await model('cpu', {}), facts, {})).toBeNull();
   });
 
-  it('open model: the offered rate bounds throughput too', () => {
-    expect(computeBound(scenario('fetch', 'async', 0, 100), { delay: '50' }, facts, {})).toEqual({ rps: 100, basis: 'the offered rate, 100/s' });
-    expect(computeBound(scenario('fetch', 'blocking', 0, 100), { delay: '50', count: '1' }, facts, {})?.rps).toBeCloseTo(20);
+  it('a workload without a bound model has no bound, except the offered rate', () => {
+    expect(computeBound(scenario('mine', 'blocking'), null, facts, {})).toBeNull();
+    expect(computeBound(scenario('mine', 'blocking', 0, 30), null, facts, {})).toEqual({ rps: 30, basis: 'the offered rate, 30/s' });
+  });
+
+  it('open model: the offered rate bounds throughput too', async () => {
+    expect(computeBound(scenario('fetch', 'async', 0, 100), await model('fetch', { delay: '50' }), facts, {})).toEqual({ rps: 100, basis: 'the offered rate, 100/s' });
+    expect(computeBound(scenario('fetch', 'blocking', 0, 100), await model('fetch', { delay: '50', count: '1' }), facts, {})?.rps).toBeCloseTo(20);
   });
 });

@@ -3,8 +3,9 @@ import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../loadtest/cli/exit-codes.ts';
+import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { runCli, STACK_LINE } from './run-cli.ts';
 
 /**
@@ -13,8 +14,8 @@ import { runCli, STACK_LINE } from './run-cli.ts';
  */
 describe('the CLI refuses a bad command line at once, starting nothing', () => {
   it.each([
-    [['--params', 'fetch.url=http://x'], 'loadtest: --params: fetch: unknown parameter "url"; known parameters: fetch.delay, fetch.bytes, fetch.count'],
-    [['--params', 'db.queries=100,db.sleep=400'], 'queries × sleep must not exceed 30000 ms; sleep allowed: whole number 0..300 ms for queries=100'],
+    [['--params', 'fetch.delay'], 'loadtest: --params: "fetch.delay" is not of the form workload.param=value'],
+    [['--workload', './my-work.ts', '--url', 'http://127.0.0.1:1'], 'loadtest: --workload loads files into the server the harness starts'],
     [['--workloads', 'hash', '--workloads', 'fetch'], 'loadtest: --workloads is given more than once; give one comma-separated list instead'],
     [['--faults', '--workloads', 'hash'], 'it takes only --rate (one value), --duration (seconds per phase), --out and --json, not --workloads'],
     [['--faults', '--threshold', 'db.async.p99<100'], 'not --threshold (the fault run evaluates no thresholds)'],
@@ -68,6 +69,28 @@ describe('the CLI refuses a bad command line at once, starting nothing', () => {
     }
     expect(stdout).toMatch(/Exit codes:\n {2}0 {4}.+\n {2}1 {4}a --threshold did not hold\n {2}2 .+\n {2}3 .+\n {2}4 .+\n(?: {7}.+\n)* {2}130 /);
     expect(stdout).toContain('npm run -s loadtest -- --json');
+  });
+});
+
+describe('what the server would refuse is refused before any load, exit 2, in its words', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it.each([
+    [['--params', 'fetch.url=http://x'], 'loadtest: --params: fetch: unknown parameter "url"; known parameters: fetch.delay, fetch.bytes, fetch.count'],
+    [['--params', 'db.queries=100,db.sleep=400'], 'queries × sleep must not exceed 30000 ms; sleep allowed: whole number 0..300 ms for queries=100'],
+    [['--workloads', 'redis'], 'loadtest: --workloads: unknown workload "redis"; the server has: db, fetch, hash, cpu'],
+  ])('%j', async (args, message) => {
+    const { code, stdout, stderr } = await runCli(['--url', app.url, ...args, '--duration', '1', '--warmup', '0']);
+    expect(code).toBe(EXIT.usage);
+    expect(stderr).toContain(message);
+    expect(stderr).not.toContain('scenario(s)');
+    expect(stdout).toBe('');
   });
 });
 

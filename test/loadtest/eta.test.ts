@@ -45,7 +45,7 @@ describe('the plan estimate', () => {
   });
 
   it('multiplies by scenarios and repeats, and adds start-up only when it starts the server', () => {
-    const local = options({ workloads: ['fetch'], rates: [50, 200, 400], repeat: 2 });
+    const local = options({ workloads: ['fetch'], modes: ['blocking', 'async', 'worker'], rates: [50, 200, 400], repeat: 2 });
     const scenarios = planScenarios(local);
     expect(scenarios).toHaveLength(9);
     const plan = planSeconds(local, scenarios);

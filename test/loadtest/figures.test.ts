@@ -108,7 +108,7 @@ describe('fault-run recovery timings', () => {
     o(3350, 503, 120), // the last failure completes at 3470 ms: 70 ms after it was back
   ];
   it('counts answers from the moment the stop began, and times recovery by completion', () => {
-    const r = measureRecovery('db', outcomes, mark, 0);
+    const r = measureRecovery('db', outcomes, mark, 0, 'database');
     expect(r.stoppedAtS).toBe(1);
     expect(r.duringOutage).toEqual({ '503': 2 });
     expect(r.slowestAnswerWhileDownMs).toBe(300);

@@ -1,4 +1,7 @@
 import { DEFAULT_OPTIONS } from '../../loadtest/defaults.ts';
+import { parseParams } from '../../lib/params.ts';
+import { evaluateBound } from '../../server/workloads/bound-answer.ts';
+import { BUILT_IN_REGISTRY } from '../../server/workloads/registry.ts';
 import { summarize } from '../../loadtest/analyse/summarize.ts';
 import type { RunBlame } from '../../loadtest/measure/blame-window.ts';
 import { RESULTS_SCHEMA, type CpuBaseline, type ModeName, type Results, type RunMeasurement, type ScenarioResult, type ServerFacts, type WorkloadName } from '../../loadtest/types.ts';
@@ -6,7 +9,18 @@ import { RESULTS_SCHEMA, type CpuBaseline, type ModeName, type Results, type Run
 export const FIXTURE_FACTS: ServerFacts = { dbPool: 10, workers: 2, workerDbPool: 4, uvThreadpoolSize: 4, cpus: 2, node: 'v20.20.2' };
 export const FIXTURE_BASELINE: CpuBaseline = { hash: { msPerRequest: 25, samples: 7, atEndMs: 26 } };
 /** The parameters every fixture scenario was "run" with. */
-export const FIXTURE_PARAMS = { ...DEFAULT_OPTIONS.params, fetch: { delay: '50', bytes: '1024', count: '1' } };
+export const FIXTURE_PARAMS: Record<string, Record<string, string>> = {
+  db: { queries: '1', sleep: '20' },
+  fetch: { delay: '50', bytes: '1024', count: '1' },
+  hash: { algo: 'pbkdf2', cost: '100000' },
+  cpu: { task: 'sum-squares', n: '20000000' },
+};
+
+/** The bound model the server itself gives for a built-in with the fixture's parameters. */
+function boundOf(name: string) {
+  const workload = BUILT_IN_REGISTRY.find(name);
+  return workload ? evaluateBound(workload, parseParams(workload.params, new URLSearchParams(FIXTURE_PARAMS[name])), FIXTURE_FACTS) : null;
+}
 
 export interface RunShape {
   generatorCpu?: number;
@@ -57,7 +71,7 @@ export function fixedScenario(workload: WorkloadName, mode: ModeName, rps: numbe
   return summarize(
     { workload, mode, connections: shape.connections ?? 20, rate: undefined, workers: shape.workers, path: `/${workload}/${mode}?${query}` },
     shape.runs ?? [fixedRun(rps, healthP99, shape)],
-    FIXTURE_PARAMS[workload],
+    boundOf(workload),
     FIXTURE_FACTS,
     FIXTURE_BASELINE,
   );

@@ -20,8 +20,8 @@ describe('parseThreshold', () => {
   it.each([
     ['fetch.async.p99', /no comparison/],
     ['fetch.async<300', /not workload.mode.metric/],
-    ['redis.async.p99<3', /unknown workload "redis"/],
-    ['fetch.threads.p99<3', /unknown mode "threads"/],
+    ['Redis.async.p99<3', /"Redis" is not a workload name/],
+    ['fetch.no_mode.p99<3', /"no_mode" is not a mode name/],
     ['fetch.async.p42<3', /unknown metric "p42"/],
     ['fetch.async.p99<x*y', /right side/],
   ])('refuses %j', (source, message) => {
