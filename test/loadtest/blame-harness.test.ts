@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -75,5 +75,54 @@ describe('stall blame in npm run loadtest', () => {
   it('charts the culprits in report.html and says where there was nothing to blame', () => {
     expect(html).toContain('<h2>Stall blame</h2>');
     expect(html).toMatch(/<svg class="chart blame"[^>]*>.*pbkdf2Digest/s);
+  });
+});
+
+/** A user's workload file (bring your own workload) whose blocking form spends its time in `spinFor`, line 3. */
+const USER_WORKLOAD = `// A workload of the user's own, outside the repo.
+
+function spinFor(rounds: number): number {
+  let x = 0;
+  for (let i = 0; i < rounds; i += 1) x = (x * 31 + i) % 1000003;
+  return x;
+}
+
+export default {
+  name: 'user-spin',
+  summary: 'a CPU-bound loop of the user, for stall blame',
+  params: { rounds: { kind: 'int', min: 1, max: 100000000, default: 30000000 } },
+  blocking({ rounds }: { rounds: number }) {
+    return { x: spinFor(rounds) };
+  },
+  loadtest: { params: { rounds: 30000000 } },
+};
+`;
+
+describe("stall blame for a user's workload file", () => {
+  let dir: string;
+  let results: Results;
+  let cli: CliOutcome;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'looplab-blame-byow-'));
+    await writeFile(join(dir, 'user-spin.ts'), USER_WORKLOAD);
+    cli = await runCli(
+      ['--workload', join(dir, 'user-spin.ts'), '--workloads', 'user-spin', '--modes', 'blocking', '--connections', '2', '--duration', '2', '--warmup', '1', '--out', join(dir, 'out')],
+      { timeoutMs: 150_000 },
+    );
+    const [run] = await readdir(join(dir, 'out'));
+    results = JSON.parse(await readFile(join(dir, 'out', run ?? '', 'results.json'), 'utf8')) as Results;
+  }, 180_000);
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("blames the function by the user's own file and line", () => {
+    expect(cli.code, cli.stderr).toBe(EXIT.ok);
+    const blame = results.scenarios[0]?.runs[0]?.blame;
+    expect(blame?.error).toBeNull();
+    const [top] = blame?.culprits ?? [];
+    expect(top, JSON.stringify(blame?.culprits)).toMatchObject({ frame: 'spinFor', file: join(dir, 'user-spin.ts'), line: 3 });
+    expect(top!.share).toBeGreaterThan(0.5);
   });
 });
