@@ -47,6 +47,8 @@ describe('loadConfig', () => {
       logLevel: 'info',
       shedLoopDelayMs: 0,
       workloadFiles: ['/repo/a.ts', '/abs/b.ts'],
+      stallBlameMs: 0,
+      stallBlamePort: 0,
     });
   });
 
