@@ -133,16 +133,35 @@ function refuseTooFewConnections(options: HarnessOptions): void {
   }
 }
 
-function parseUrl(raw: string | undefined): string | undefined {
+function parseUrl(raw: string | undefined, name = 'url'): string | undefined {
   if (raw === undefined) return undefined;
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new OptionsError(`--url: "${raw}" is not a URL`);
+    throw new OptionsError(`--${name}: "${raw}" is not a URL`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new OptionsError('--url: only http: and https: are supported');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new OptionsError(`--${name}: only http: and https: are supported`);
   return url.origin;
+}
+
+/** `--no-blame`, `--blame-threshold MS`, `--blame-url URL` (only with --url: a server looplab did not start). */
+function parseBlame(values: { 'no-blame'?: boolean | undefined; 'blame-threshold'?: string | undefined; 'blame-url'?: string | undefined; url?: string | undefined }) {
+  const blame = !values['no-blame'];
+  if (values['no-blame'] && (values['blame-threshold'] !== undefined || values['blame-url'] !== undefined)) {
+    throw new OptionsError(`--no-blame turns stall blame off, so it cannot be combined with ${values['blame-url'] !== undefined ? '--blame-url' : '--blame-threshold'}`);
+  }
+  if (values['blame-url'] !== undefined && values.url === undefined) {
+    throw new OptionsError('--blame-url names the stall-blame endpoint of the server given with --url; without --url the harness starts its own server with blame on');
+  }
+  if (values['blame-threshold'] !== undefined && values.url !== undefined) {
+    throw new OptionsError('--blame-threshold applies to the server the harness starts; with --url the threshold is the one that server was started with (LOOPLAB_BLAME_THRESHOLD_MS)');
+  }
+  return {
+    blame,
+    blameThresholdMs: values['blame-threshold'] !== undefined ? parseIntValue(values['blame-threshold'], 'blame-threshold', OPTION_LIMITS.blameThreshold) : DEFAULT_OPTIONS.blameThresholdMs,
+    blameUrl: parseUrl(values['blame-url'], 'blame-url'),
+  };
 }
 
 /**
@@ -181,6 +200,9 @@ export function parseOptions(argv: readonly string[], cwd: string = process.env[
         faults: { type: 'boolean' },
         generators: { type: 'string' },
         export: { type: 'string' },
+        'no-blame': { type: 'boolean' },
+        'blame-threshold': { type: 'string' },
+        'blame-url': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -211,6 +233,7 @@ export function parseOptions(argv: readonly string[], cwd: string = process.env[
     faults: values.faults ?? false,
     generators: values.generators ? parseIntValue(values.generators, 'generators', OPTION_LIMITS.generators) : DEFAULT_OPTIONS.generators,
     export: parseExport(values.export, tokens),
+    ...parseBlame(values),
   };
   if (options.export) refuseWithExport(values);
   if (options.faults) refuseWithFaults(values);

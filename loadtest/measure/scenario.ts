@@ -1,6 +1,7 @@
 import { REQUEST_TIMEOUT_SECONDS, type LoadDriver } from './drive.ts';
 import { startLoadDriver } from './generators.ts';
 import { machineBusy, readMachineCpu } from './machine-cpu.ts';
+import { openBlameWindow } from './blame-window.ts';
 import { startProbe } from './probe.ts';
 import type { RunHooks } from './run-hooks.ts';
 import { scrapeMetrics, windowFigures } from './server-metrics.ts';
@@ -15,6 +16,8 @@ export interface RunSettings {
   generators?: number;
   /** Live progress for the CLI; measuring does not depend on it. */
   hooks?: RunHooks;
+  /** The server's stall-blame endpoint: the run's blame is read for exactly its measured window. */
+  blameUrl?: string | undefined;
 }
 
 /** Requests with no measured latency beyond this share of those due make every percentile a lower bound. */
@@ -52,6 +55,7 @@ async function measureRun(origin: string, scenario: Scenario, settings: RunSetti
   try {
     onPhase?.('measuring', settings.durationSeconds);
     const before = await scrapeMetrics(origin);
+    const closeBlameWindow = await openBlameWindow(settings.blameUrl);
     const machineBefore = await readMachineCpu();
     const cpuBefore = process.cpuUsage();
     const wallBefore = performance.now();
@@ -63,6 +67,7 @@ async function measureRun(origin: string, scenario: Scenario, settings: RunSetti
     const ownCpuSeconds = (cpu.user + cpu.system) / 1e6;
     const wallSeconds = (performance.now() - wallBefore) / 1000;
     const machine = machineBusy(machineBefore, await readMachineCpu());
+    const blame = await closeBlameWindow();
     const after = await scrapeMetrics(origin);
 
     const { counts } = load.log;
@@ -100,6 +105,7 @@ async function measureRun(origin: string, scenario: Scenario, settings: RunSetti
       machineCpu: machine,
       timeline: load.log.timeline(seconds).map((s, t) => ({ ...s, healthP99: health.perSecondP99[t] ?? null })),
       warmup,
+      blame,
     };
   } finally {
     probe.stop();
