@@ -6,10 +6,14 @@ import { typeScriptLoaderArgs } from './loader-args.ts';
 export interface ReadyMessage {
   type: 'ready';
   url: string;
+  /** Where the child serves its stall-blame report, when it runs one (looplab's server with STALL_BLAME_MS). */
+  blameUrl?: string;
 }
 
 export interface ManagedChild {
   readonly url: string;
+  /** The child's stall-blame report, when its ready message named one. */
+  readonly blameUrl?: string | undefined;
   readonly pid: number;
   /** Asks the child to stop (IPC), waits for it to exit, and kills it if it takes longer than `graceMs`. */
   stop(graceMs?: number): Promise<void>;
@@ -77,6 +81,7 @@ export async function startChild(entry: URL, name: string, env: Record<string, s
 
   return {
     url: ready.url,
+    blameUrl: ready.blameUrl,
     pid: child.pid ?? -1,
     exited,
     async stop(graceMs = 10_000) {

@@ -69,7 +69,15 @@ try {
   } else {
     say(options.url ? `connecting to ${options.url}` : 'starting embedded PostgreSQL, upstream and server as separate processes');
     // Like `npm start`: DATABASE_URL / UPSTREAM_URL, when set, are used instead of starting embedded ones.
-    targets = await startStack({ url: options.url, ...readDependencyUrls(process.env), workloadFiles: options.workloadFiles, note: say });
+    targets = await startStack({
+      url: options.url,
+      ...readDependencyUrls(process.env),
+      workloadFiles: options.workloadFiles,
+      queue: options.modes.includes('queue'),
+      note: say,
+      blameThresholdMs: options.blame ? options.blameThresholdMs : undefined,
+      blameUrl: options.blame ? options.blameUrl : undefined,
+    });
     // Which workloads, modes, parameters and bounds the run has is the server's to say (GET /).
     ({ options, targets } = await discoverPlan(targets, options));
     // --export needs the server only for its plan (workloads, modes, defaults): no load is sent.

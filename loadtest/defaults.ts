@@ -28,6 +28,9 @@ export const DEFAULT_OPTIONS: HarnessOptions = Object.freeze({
   faults: false,
   generators: 1,
   export: undefined,
+  blame: true,
+  blameThresholdMs: 20,
+  blameUrl: undefined,
 }) as HarnessOptions;
 
 /** Limits that keep a harness run bounded in time and load. */
@@ -42,4 +45,5 @@ export const OPTION_LIMITS = {
   probeRate: { min: 1, max: 200 },
   /** Up to four generator processes per core: more only take turns on the same cores. */
   generators: { min: 1, max: availableParallelism() * 4 },
+  blameThreshold: { min: 2, max: 60_000 },
 } as const;

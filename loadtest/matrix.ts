@@ -81,7 +81,7 @@ export async function runMatrix(options: HarnessOptions, targets: TargetProvider
         for (let repeat = 1; repeat <= options.repeat; repeat++) {
           const later = perRun.slice(index + 1).reduce((a, b) => a + b, 0) * options.repeat;
           onProgress({ index: index + 1, total: scenarios.length, scenario, repeat, secondsLeft: Math.round(later + (options.repeat - repeat + 1) * (perRun[index] ?? 0)) });
-          runs.push(await runScenario(target.origin, scenario, { durationSeconds: options.duration, warmupSeconds: options.warmup, probeRate: options.probeRate, generators: options.generators, hooks }));
+          runs.push(await runScenario(target.origin, scenario, { durationSeconds: options.duration, warmupSeconds: options.warmup, probeRate: options.probeRate, generators: options.generators, hooks, blameUrl: target.blameUrl }));
         }
         results.push(summarize(scenario, runs, options.discovered?.[scenario.workload]?.bound ?? null, facts, baseline));
         index++;

@@ -2,6 +2,7 @@
 import type { ServerFacts } from '../server/deps.ts';
 import type { BoundAnswer } from '../server/workloads/bound-answer.ts';
 import type { WindowFigures } from './measure/server-metrics.ts';
+import type { RunBlame } from './measure/blame-window.ts';
 
 /** A workload's name, as the server's index (`GET /`) lists it: the harness knows none by itself. */
 export type WorkloadName = string;
@@ -65,6 +66,12 @@ export interface HarnessOptions {
   generators: number;
   /** Write each planned scenario as a script for another load tool into `dir` instead of running it. */
   export: { format: 'k6'; dir: string } | undefined;
+  /** Stall blame per run (on by default; `--no-blame`): the server names the code that stalled its loop. */
+  blame: boolean;
+  /** A stall is the event loop more than this late, ms (`--blame-threshold`). */
+  blameThresholdMs: number;
+  /** With --url: that server's stall-blame endpoint (`--blame-url`); without it, no blame for --url. */
+  blameUrl: string | undefined;
   /**
    * Filled from the server before any load (catalog.ts): each workload's modes and bound model. With
    * it, `workloads` and `params` are complete (every parameter of every workload, defaults included).
@@ -149,6 +156,8 @@ export interface RunMeasurement {
   timeline: TimelineSecond[];
   /** What the warm-up sent, and how long the server then took to finish it before the window opened. */
   warmup: { requests: number; settleMs: number };
+  /** Stall blame for exactly the measured window; null when off (`--no-blame`, or `--url` without `--blame-url`). */
+  blame: RunBlame | null;
 }
 
 export interface Scenario {

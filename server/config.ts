@@ -51,6 +51,10 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Shed workload requests (503) after an event-loop stall longer than this, ms; 0 = off. */
   readonly shedLoopDelayMs: number;
+  /** Stall blame (stall-blame/) on the main thread: a stall is the loop this many ms late; 0 = off. */
+  readonly stallBlameMs: number;
+  /** Port of the stall-blame report on 127.0.0.1 (0 = any free port, announced at start). */
+  readonly stallBlamePort: number;
   /** Workload files to load beside the built-ins, as absolute paths (WORKLOADS, resolved against the cwd). */
   readonly workloadFiles: readonly string[];
   /** `queue` mode: BullMQ on PostgreSQL (default) or Redis, and its worker processes. */
@@ -100,6 +104,8 @@ export const CONFIG_VARIABLES = {
   HEADERS_TIMEOUT_MS: 'time a client has to send its headers before 408, 1000..120000 (default 10000)',
   KEEP_ALIVE_TIMEOUT_MS: 'idle keep-alive connections are closed after, 0..120000 (default 5000)',
   SHED_LOOP_DELAY_MS: 'refuse workload requests with 503 after an event-loop stall longer than this, 0 (off, default) or 10..60000',
+  STALL_BLAME_MS: 'name the code that stalls the event loop (stall blame): a stall is the loop this many ms late; 0 (off, default) or 2..60000',
+  STALL_BLAME_PORT: 'port of the stall-blame report on 127.0.0.1, its own server, 0..65535 (default 0: any free port, printed at start)',
   LOG_LEVEL: `${LOG_LEVELS.join(' | ')} (default info; one line per request at debug)`,
   WORKLOADS: 'comma-separated paths of workload files to serve beside the built-ins, relative to the directory npm (or node) was started in (default none)',
   QUEUE: 'on (default) | off: queue mode, its BullMQ connections and its worker processes',
@@ -115,6 +121,12 @@ export const CONFIG_VARIABLES = {
 function readShedThreshold(env: Env): number {
   const value = readInt(env, 'SHED_LOOP_DELAY_MS', 0, 0, 60_000);
   if (value > 0 && value < 10) throw new ConfigError(`SHED_LOOP_DELAY_MS must be 0 (off) or a whole number from 10 to 60000, got ${value}`);
+  return value;
+}
+
+function readStallBlame(env: Env): number {
+  const value = readInt(env, 'STALL_BLAME_MS', 0, 0, 60_000);
+  if (value === 1) throw new ConfigError(`STALL_BLAME_MS must be 0 (off) or a whole number from 2 to 60000, got ${value}`);
   return value;
 }
 
@@ -188,6 +200,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     keepAliveTimeoutMs: readInt(env, 'KEEP_ALIVE_TIMEOUT_MS', 5000, 0, 120_000),
     logLevel: readLogLevel(env),
     shedLoopDelayMs: readShedThreshold(env),
+    stallBlameMs: readStallBlame(env),
+    stallBlamePort: readInt(env, 'STALL_BLAME_PORT', 0, 0, 65535),
     workloadFiles: readWorkloadFiles(env, cwd),
     queue: readQueue(env),
   });

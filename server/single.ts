@@ -10,6 +10,7 @@ import { listenApp } from './listen-app.ts';
 import { reportReadyToParent } from './parent-ipc.ts';
 import { onStopSignals } from './stop-signals.ts';
 import { createStopSteps } from './stop-steps.ts';
+import { startBlame } from './stall-blame.ts';
 import type { Registry } from './workloads/registry.ts';
 import { jobQueueOptions, startQueueWorkers } from './queue/start-queue.ts';
 
@@ -22,6 +23,12 @@ export async function runSingle(config: Config, workloads: Registry): Promise<vo
   const steps = createStopSteps();
   const trigger = onStopSignals({ stop: () => steps.stopAll() });
   try {
+    // First, so that everything after it, start-up included, is profiled (the report covers the process's life).
+    const blame = await startBlame(config);
+    if (blame) {
+      steps.push('stall blame', () => blame.stop());
+      console.log(`looplab: stall blame (stalls over ${config.stallBlameMs} ms) at ${blame.url}/`);
+    }
     const urls = await startDependencies(config, steps);
     const jobQueue = jobQueueOptions(config, urls.databaseUrl);
     const deps = createDeps({ ...config, ...urls, workloads, ...(jobQueue ? { jobQueue } : {}) });
@@ -30,7 +37,7 @@ export async function runSingle(config: Config, workloads: Registry): Promise<vo
     const server: Server = listenApp(config, deps, (info: AddressInfo) =>
       printBanner({ info, config, upstreamUrl: urls.upstreamUrl, embeddedDb: !config.databaseUrl }),
     );
-    server.once('listening', () => reportReadyToParent(config.host, (server.address() as AddressInfo).port, trigger));
+    server.once('listening', () => reportReadyToParent(config.host, (server.address() as AddressInfo).port, trigger, blame?.url));
     server.once('error', (err) => {
       console.error(`looplab: ${describeListenError(err, config.port, 'PORT')}`);
       void steps.stopAll().then(() => process.exit(1));

@@ -1,14 +1,16 @@
-import { attribute, type Tallies } from './attribute.ts';
-import { blameLines, type BlameReport } from './report.ts';
+import { attribute, newStall } from './attribute.ts';
+import { createHistory } from './history.ts';
+import { buildReport, type BlameReport } from './report.ts';
 import { startSampler } from './sampler.ts';
-import { startStallDetector } from './stall-detector.ts';
+import { nowUs, startStallDetector } from './stall-detector.ts';
+import { addStall, emptySummary, summarize } from './summary.ts';
 
 export interface StallBlameOptions {
   /** A stall is the loop running a due heartbeat more than this late (ms, default 20). */
   thresholdMs?: number;
-  /** V8's sampling interval (µs, default 1000): stalls much shorter than it are seen by few samples or none. */
+  /** V8's sampling interval (µs, default 2000): a stall gets about its length / interval samples. */
   samplingIntervalUs?: number;
-  /** The heartbeat's period (ms, default 1). */
+  /** The heartbeat's period (ms, default 10, or less than half the threshold when that is below 20). */
   heartbeatMs?: number;
   /** Profile segment length (ms, default 1000): each rotation stops and restarts the profiler. */
   segmentMs?: number;
@@ -17,14 +19,21 @@ export interface StallBlameOptions {
 export interface StallBlame {
   /** The report from the start until now (rotates the profile to include the latest samples). */
   snapshot(): BlameReport;
+  /**
+   * Now on the monotonic clock of the reports' `window.fromUs`/`toUs` (µs), taken on the event loop
+   * after closing any stall that just ended: no stall spans a mark.
+   */
+  mark(): number;
+  /** The report of the stalls that started in [fromUs, toUs), from the recent history (rotates too). */
+  window(fromUs: number, toUs: number): BlameReport;
   /** Stops profiling and the heartbeat; the final report. */
   stop(): Promise<BlameReport>;
 }
 
-export const STALL_BLAME_DEFAULTS = Object.freeze({ thresholdMs: 20, samplingIntervalUs: 1000, heartbeatMs: 1, segmentMs: 1000 });
+export const STALL_BLAME_DEFAULTS = Object.freeze({ thresholdMs: 20, samplingIntervalUs: 2000, heartbeatMs: 10, segmentMs: 1000 });
 
 const LIMITS: Record<keyof StallBlameOptions, [number, number, string]> = {
-  thresholdMs: [1, 60_000, 'ms'],
+  thresholdMs: [2, 60_000, 'ms'],
   samplingIntervalUs: [50, 100_000, 'µs'],
   heartbeatMs: [1, 1000, 'ms'],
   segmentMs: [100, 60_000, 'ms'],
@@ -32,7 +41,10 @@ const LIMITS: Record<keyof StallBlameOptions, [number, number, string]> = {
 
 /** The options with defaults filled in; throws naming the option and its range when one is out of range. */
 export function resolveOptions(options: StallBlameOptions): Required<StallBlameOptions> {
-  const resolved = { ...STALL_BLAME_DEFAULTS, ...options };
+  const thresholdMs = options.thresholdMs ?? STALL_BLAME_DEFAULTS.thresholdMs;
+  // A low threshold brings the default heartbeat down with it, so that it stays well below the threshold.
+  const heartbeatMs = options.heartbeatMs ?? Math.max(1, Math.min(STALL_BLAME_DEFAULTS.heartbeatMs, Math.floor(thresholdMs / 2)));
+  const resolved = { ...STALL_BLAME_DEFAULTS, ...options, thresholdMs, heartbeatMs };
   for (const [name, [min, max, unit]] of Object.entries(LIMITS) as [keyof StallBlameOptions, [number, number, string]][]) {
     const value = resolved[name];
     if (!Number.isInteger(value) || value < min || value > max) {
@@ -53,56 +65,69 @@ export function resolveOptions(options: StallBlameOptions): Required<StallBlameO
  */
 export function startStallBlame(options: StallBlameOptions = {}): StallBlame {
   const settings = resolveOptions(options);
-  const startedAt = new Date();
-  const started = performance.now();
-  const tallies: Tallies = new Map();
-  let sampledUs = 0;
-  let idleUs = 0;
+  const startUs = nowUs();
+  const startWallMs = Date.now();
+  const lifetime = emptySummary();
+  const history = createHistory(startUs);
   const sampler = startSampler(settings.samplingIntervalUs);
   let segmentStart = performance.now();
   let stopped: BlameReport | null = null;
 
-  const absorb = (profile: ReturnType<typeof sampler.rotate>) => {
-    const covered = attribute(profile, detector.take(), tallies);
-    sampledUs += covered.coveredUs;
-    idleUs += covered.idleUs;
+  const absorb = (profile: ReturnType<typeof sampler.rotate>, atUs: number) => {
+    const stalls = detector.take().map(newStall);
+    attribute(profile, stalls);
+    for (const stall of stalls) {
+      addStall(lifetime, stall);
+      history.add(stall, atUs);
+    }
   };
-  const rotate = () => {
-    absorb(sampler.rotate());
+  const rotate = (atUs: number) => {
+    const before = sampler.cost().totalMs;
+    absorb(sampler.rotate(), atUs);
+    history.addRotation(atUs, sampler.cost().totalMs - before);
     segmentStart = performance.now();
   };
-  const detector = startStallDetector(settings.thresholdMs, settings.heartbeatMs, function stallBlameTick() {
-    if (performance.now() - segmentStart >= settings.segmentMs) rotate();
+  const detector = startStallDetector(settings.thresholdMs, settings.heartbeatMs, function stallBlameTick(now) {
+    if (performance.now() - segmentStart >= settings.segmentMs) rotate(now);
   });
 
-  const report = (): BlameReport => {
-    const totals = detector.totals();
-    return {
-      window: { startedAt: startedAt.toISOString(), endedAt: new Date().toISOString(), ms: performance.now() - started },
-      options: settings,
-      stalls: totals.count,
-      stallMs: totals.totalMs,
-      longestStallMs: totals.longestMs,
-      sampledMs: sampledUs / 1000,
-      idleMs: idleUs / 1000,
-      culprits: blameLines(tallies),
-      profiler: sampler.cost(),
-    };
+  const span = (fromUs: number, toUs: number) => ({
+    startedAt: new Date(startWallMs + (fromUs - startUs) / 1000).toISOString(),
+    endedAt: new Date(startWallMs + (toUs - startUs) / 1000).toISOString(),
+    ms: (toUs - fromUs) / 1000,
+    fromUs,
+    toUs,
+  });
+  const whole = (): BlameReport => {
+    const now = nowUs();
+    return buildReport(lifetime, { window: span(startUs, now), options: settings, complete: true, profiler: sampler.cost() });
   };
 
   return {
     snapshot() {
       if (stopped) return stopped;
-      detector.check();
-      rotate();
-      return report();
+      rotate(detector.check());
+      return whole();
+    },
+    mark() {
+      return stopped ? stopped.window.toUs : detector.check();
+    },
+    window(fromUs, toUs) {
+      if (!stopped) rotate(detector.check());
+      const selected = history.select(fromUs, toUs);
+      return buildReport(summarize(selected.stalls), {
+        window: span(fromUs, toUs),
+        options: settings,
+        complete: selected.complete,
+        profiler: selected.rotations,
+      });
     },
     async stop() {
       if (stopped) return stopped;
-      detector.check();
+      const now = detector.check();
       detector.close();
-      absorb(sampler.close());
-      stopped = report();
+      absorb(sampler.close(), now);
+      stopped = whole();
       return stopped;
     },
   };

@@ -1,27 +1,60 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { BlameReport } from './report.ts';
+import type { StallBlame } from './blame.ts';
+
+type Answer = { status: number; body: unknown };
+
+const send = (res: ServerResponse, { status, body }: Answer) =>
+  res.writeHead(status, { 'content-type': 'application/json' }).end(`${JSON.stringify(body, null, 2)}\n`);
+
+const refuse = (error: string): Answer => ({ status: 400, body: { error } });
+
+/** A µs value on the monotonic clock, as `GET /mark` gives it. */
+function microseconds(params: URLSearchParams, name: 'from' | 'to'): number | string {
+  const raw = params.get(name);
+  if (raw === null) return `${name} is required with ${name === 'from' ? 'to' : 'from'}: both are µs from GET /mark`;
+  const value = /^\d{1,16}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(value)) return `${name} must be a whole number of µs (from GET /mark), 0..${Number.MAX_SAFE_INTEGER} (got "${raw}")`;
+  return value;
+}
 
 /**
- * A tiny HTTP server of its own, on 127.0.0.1 only, answering every GET with the report so far as JSON.
- * It never touches the application's routes, and it is unref'd: it does not keep the process alive.
+ * `GET /` the report so far; `GET /mark` → `{ "now": µs }` on the reports' monotonic clock; `GET
+ * /?from=µs&to=µs` the report of the stalls that started in that span (marks from `/mark`, within the
+ * last 10 minutes).
  */
-export function serveBlame(port: number, snapshot: () => BlameReport): Promise<Server> {
+export function answer(blame: Pick<StallBlame, 'snapshot' | 'mark' | 'window'>, method: string | undefined, target: string): Answer {
+  if (method !== 'GET') return { status: 405, body: { error: 'only GET is answered here' } };
+  const url = new URL(target, 'http://blame');
+  if (url.pathname === '/mark') return { status: 200, body: { now: blame.mark() } };
+  if (url.pathname !== '/') return { status: 404, body: { error: 'not found: GET / (the report), GET /mark, GET /?from=µs&to=µs' } };
+  if (!url.searchParams.has('from') && !url.searchParams.has('to')) return { status: 200, body: blame.snapshot() };
+  const from = microseconds(url.searchParams, 'from');
+  if (typeof from === 'string') return refuse(from);
+  const to = microseconds(url.searchParams, 'to');
+  if (typeof to === 'string') return refuse(to);
+  if (to < from) return refuse(`to (${to}) must not be before from (${from})`);
+  return { status: 200, body: blame.window(from, to) };
+}
+
+/**
+ * A tiny HTTP server of its own, on 127.0.0.1 only, answering with {@link answer}. It never touches the
+ * application's routes, and it is unref'd: it does not keep the process alive.
+ */
+export function serveBlame(port: number, blame: Pick<StallBlame, 'snapshot' | 'mark' | 'window'>): Promise<Server> {
   const server = createServer(function stallBlameEndpoint(req, res) {
-    if (req.method !== 'GET') {
-      res.writeHead(405, { allow: 'GET' }).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(snapshot(), null, 2));
+    send(res, answer(blame, req.method, req.url ?? '/'));
   });
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'EADDRINUSE' ? new Error(`stall-blame: LOOPLAB_BLAME_PORT ${port} is already in use; choose another (0 picks a free one)`) : error),
+      reject(error.code === 'EADDRINUSE' ? new Error(`stall-blame: port ${port} is already in use; choose another (0 picks a free one)`) : error),
     );
     server.listen(port, '127.0.0.1', () => {
       server.unref();
-      process.stderr.write(`stall-blame: report at http://127.0.0.1:${(server.address() as AddressInfo).port}/\n`);
       resolve(server);
     });
   });
 }
+
+/** Where `server` answers. */
+export const blameUrl = (server: Server): string => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -9,7 +9,7 @@
 import { writeFileSync } from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
 import { startStallBlame } from './blame.ts';
-import { serveBlame } from './endpoint.ts';
+import { blameUrl, serveBlame } from './endpoint.ts';
 import { PRELOAD_VARIABLES, readPreloadConfig } from './env.ts';
 
 const config = readPreloadConfig(process.env);
@@ -18,7 +18,10 @@ for (const name of PRELOAD_VARIABLES) delete process.env[name];
 if (isMainThread && (config.out !== null || config.port !== null)) {
   const blame = startStallBlame(config.options);
   const out = config.out;
-  if (config.port !== null) await serveBlame(config.port, blame.snapshot);
+  if (config.port !== null) {
+    const server = await serveBlame(config.port, blame);
+    process.stderr.write(`stall-blame: report at ${blameUrl(server)}/\n`);
+  }
   if (out !== null) {
     let written = false;
     const write = () => {

@@ -1,7 +1,18 @@
+import { cpuWaitReader } from './cpu-wait.ts';
+
 /** A span of time, in microseconds on `process.hrtime`'s clock (the clock of V8's profile timestamps). */
 export interface Span {
   startUs: number;
   endUs: number;
+}
+
+/** A stall window. */
+export interface StallSpan extends Span {
+  /**
+   * The main thread waited for a CPU for so much of the window (Linux's run-queue delay) that it ran for
+   * less than the threshold in it: without the wait there would have been no stall. Never true elsewhere.
+   */
+  waitedForCpu: boolean;
 }
 
 /** Now, in microseconds on the monotonic clock that V8's profiler also uses. */
@@ -11,9 +22,7 @@ export interface StallDetector {
   /** Records a stall if the loop is late right now (what a tick does) and returns now, for a reader that cannot wait for the next tick. */
   check(): number;
   /** Stall windows recorded since the last call, oldest first; they are handed over, not kept. */
-  take(): Span[];
-  /** Stalls so far: how many, their total and the longest, in ms. */
-  totals(): { count: number; totalMs: number; longestMs: number };
+  take(): StallSpan[];
   close(): void;
 }
 
@@ -21,27 +30,31 @@ export interface StallDetector {
  * A heartbeat: a repeating timer of `heartbeatMs`. When a tick comes more than `thresholdMs` later than it
  * was due, the loop was stalled from the due time to now: that span is the stall window. Counting from the
  * due time, not from the previous tick, makes a window exactly the time a callback due then had to wait.
+ * A stall that began between two ticks began up to `heartbeatMs` before the due time of the tick it
+ * delayed, and that part is not in its window: a coarse heartbeat is cheap (each tick wakes an idle
+ * process) at the price of seeing a stall of L ms as L − heartbeatMs to L ms late.
+ * `check` from outside a tick (a report being read) ends the window at that moment too, so no stall
+ * spans the moment of a report: a report's end is a clean cut between stalls.
  * `onTick` runs after the window is recorded, in the same task (the blame rotates its profile there, so a
  * profile never ends between a stall and the tick that records it). The timer is unref'd: it never keeps
  * the process alive.
  */
 export function startStallDetector(thresholdMs: number, heartbeatMs: number, onTick: (now: number) => void): StallDetector {
-  let pending: Span[] = [];
-  let count = 0;
-  let totalUs = 0;
-  let longestUs = 0;
+  let pending: StallSpan[] = [];
   let previous = nowUs();
+  const cpuWait = cpuWaitReader();
+  let waitedBefore = cpuWait.read();
   const check = () => {
     const now = nowUs();
+    const waited = cpuWait.read();
     const due = previous + heartbeatMs * 1000;
     previous = now;
-    const lateUs = now - due;
-    if (lateUs > thresholdMs * 1000) {
-      pending.push({ startUs: due, endUs: now });
-      count += 1;
-      totalUs += lateUs;
-      longestUs = Math.max(longestUs, lateUs);
+    if (now - due > thresholdMs * 1000) {
+      // The wait since the previous tick, of which at most the window's length fell inside the window.
+      const cpuWaitUs = waited === null || waitedBefore === null ? 0 : Math.min(now - due, waited - waitedBefore);
+      pending.push({ startUs: due, endUs: now, waitedForCpu: now - due - cpuWaitUs <= thresholdMs * 1000 });
     }
+    waitedBefore = waited;
     return now;
   };
   const timer = setInterval(function stallBlameHeartbeat() {
@@ -55,7 +68,9 @@ export function startStallDetector(thresholdMs: number, heartbeatMs: number, onT
       pending = [];
       return taken;
     },
-    totals: () => ({ count, totalMs: totalUs / 1000, longestMs: longestUs / 1000 }),
-    close: () => clearInterval(timer),
+    close() {
+      clearInterval(timer);
+      cpuWait.close();
+    },
   };
 }

@@ -50,6 +50,8 @@ describe('loadConfig', () => {
       shedLoopDelayMs: 0,
       workloadFiles: ['/repo/a.ts', '/abs/b.ts'],
       queue: { enabled: true, redisUrl: undefined, workers: 1, concurrency: 1, max: 16, keep: 1000, lockMs: 5000, stalledMs: 5000 },
+      stallBlameMs: 0,
+      stallBlamePort: 0,
     });
   });
 

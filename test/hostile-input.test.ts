@@ -6,7 +6,7 @@ import { Client } from 'undici';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createWorldStore } from '../server/clients/world-store.ts';
 import { startCanary } from './helpers/canary.ts';
-import { startTestApp, type TestApp } from './helpers/test-app.ts';
+import { startTestApp, untilReady, type TestApp } from './helpers/test-app.ts';
 import { waitFor } from './helpers/wait-for.ts';
 
 let app: TestApp;
@@ -14,6 +14,9 @@ let client: Client;
 let canary: Awaited<ReturnType<typeof startCanary>>;
 beforeAll(async () => {
   app = await startTestApp({ headersTimeoutMs: 1000, keepAliveTimeoutMs: 500 });
+  // The worker threads boot in the background (seconds on a busy machine): until then /ready is an
+  // honest 503 ("workers: no answer within 2000 ms", seen at load average 17), not an answer to input.
+  await untilReady(app);
   client = new Client(app.url);
   canary = await startCanary();
 });

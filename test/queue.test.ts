@@ -1,4 +1,7 @@
 import { randomInt } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import type { QueueBackend } from '../server/queue/backend.ts';
@@ -56,6 +59,32 @@ describe.each([
     await waitFor('a queue worker to serve', async () => ((await fetch(`${server.url}/cpu/queue?n=0`)).status === 200 ? true : undefined), 60_000, 100);
     return server;
   }
+
+  it.skipIf(skip || backend === 'redis')("runs a user's WORKLOADS file unchanged, in the queue worker process", async () => {
+    // A workload the queue worker can only know from the file: it must load WORKLOADS as the server does.
+    const dir = await mkdtemp(join(tmpdir(), 'looplab-queue-own-'));
+    const file = join(dir, 'tally.mjs');
+    await writeFile(file, `export default {
+  name: 'tally',
+  summary: 'sum of 1..n, with the pid that computed it',
+  params: { n: { kind: 'int', min: 1, max: 1000000, default: 10 } },
+  blocking({ n }) { let s = 0; for (let i = 1; i <= n; i++) s += i; return { sum: s, pid: process.pid }; },
+};
+`);
+    try {
+      const server = await start({ QUEUE_WORKERS: '1', WORKLOADS: file });
+      const res = await fetch(`${server.url}/tally/queue?n=1000`);
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { sum: number; pid: number; mode: string };
+      expect(body.sum).toBe(500500); // n(n+1)/2
+      expect(body.mode).toBe('queue');
+      // Computed in the queue worker process, not in the server.
+      expect(workerPids(server)).toContain(body.pid);
+      expect(body.pid).not.toBe(server.pid);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 
   it.skipIf(skip)('answers every workload with the result the other modes compute, and lists queue in the index', async () => {
     const server = await start({ QUEUE_WORKERS: '1' });

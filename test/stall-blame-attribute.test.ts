@@ -1,45 +1,45 @@
-import type { Profiler } from 'node:inspector';
 import { describe, expect, it } from 'vitest';
-import { attribute, type Tallies } from '../stall-blame/attribute.ts';
+import { FIXED_PROFILE } from './helpers/blame-profile.ts';
+import { attribute, newStall } from '../stall-blame/attribute.ts';
 import { resolveOptions } from '../stall-blame/blame.ts';
 import { blameLines } from '../stall-blame/report.ts';
 
-const frame = (functionName: string, url = '', lineNumber = -1) => ({ functionName, scriptId: '0', url, lineNumber, columnNumber: 0 });
-
-/** root → handler (user) → pbkdf2Sync (node) → run (native); root → (garbage collector); root → (idle). */
-const profile: Profiler.Profile = {
-  nodes: [
-    { id: 1, callFrame: frame('(root)'), children: [2, 5, 6] },
-    { id: 2, callFrame: frame('handler', '/srv/app.js', 9), children: [3] },
-    { id: 3, callFrame: frame('pbkdf2Sync', 'node:internal/crypto/pbkdf2', 40), children: [4] },
-    { id: 4, callFrame: frame('run') },
-    { id: 5, callFrame: frame('(garbage collector)') },
-    { id: 6, callFrame: frame('(idle)') },
-  ],
-  startTime: 1_000,
-  endTime: 200_000,
-  // Samples at 2 000, 3 000 (native, 97 ms until the next), 100 000 (GC), 110 000 (idle).
-  samples: [6, 4, 5, 6],
-  timeDeltas: [1_000, 1_000, 97_000, 10_000],
-};
+const profile = FIXED_PROFILE;
 
 describe('attribute', () => {
   it('weighs samples by the time to the next one and clips them to the stall windows', () => {
-    const tallies: Tallies = new Map();
-    const covered = attribute(profile, [{ startUs: 2_500, endUs: 105_000 }], tallies);
-    const lines = blameLines(tallies);
+    const stall = newStall({ startUs: 2_500, endUs: 105_000 });
+    attribute(profile, [stall]);
+    const lines = blameLines(stall.tallies);
     expect(lines).toEqual([
       { frame: 'handler', file: '/srv/app.js', line: 10, context: 'pbkdf2Sync', ms: 97, share: 0.951 },
       { frame: '(garbage collector)', file: null, line: null, context: null, ms: 5, share: 0.049 },
     ]);
     // 0.5 ms of the idle sample at 2 000 falls inside the window: covered, but nothing to blame.
-    expect(covered).toEqual({ coveredUs: 102_500, idleUs: 500 });
+    expect(stall).toMatchObject({ coveredUs: 102_500, idleUs: 500 });
+  });
+
+  it('charges each stall only its own samples', () => {
+    // 3 000..4 000 and 100 000..103 000: the native sample's first millisecond, then 3 ms of GC.
+    const stalls = [newStall({ startUs: 3_000, endUs: 4_000 }), newStall({ startUs: 100_000, endUs: 103_000 })];
+    attribute(profile, stalls);
+    expect(blameLines(stalls[0]!.tallies)).toEqual([{ frame: 'handler', file: '/srv/app.js', line: 10, context: 'pbkdf2Sync', ms: 1, share: 1 }]);
+    expect(blameLines(stalls[1]!.tallies)).toEqual([{ frame: '(garbage collector)', file: null, line: null, context: null, ms: 3, share: 1 }]);
+  });
+
+  it('charges no culprit for a stall that was a wait for a CPU', () => {
+    const stall = newStall({ startUs: 1_500, endUs: 11_000, waitedForCpu: true });
+    attribute(profile, [stall]);
+    expect(stall.tallies.size).toBe(0);
+    // No sample before 2 000; 2 000..3 000 idle, 3 000..11 000 the native sample: the wait.
+    expect(stall).toMatchObject({ coveredUs: 9_000, idleUs: 1_000, cpuWaitUs: 8_000 });
   });
 
   it('charges nothing outside the windows', () => {
-    const tallies: Tallies = new Map();
-    expect(attribute(profile, [], tallies)).toEqual({ coveredUs: 0, idleUs: 0 });
-    expect(tallies.size).toBe(0);
+    const stall = newStall({ startUs: 150_000, endUs: 150_000 });
+    attribute(profile, [stall]);
+    expect(stall).toMatchObject({ coveredUs: 0, idleUs: 0 });
+    expect(stall.tallies.size).toBe(0);
   });
 });
 

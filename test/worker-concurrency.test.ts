@@ -54,15 +54,27 @@ describe('several tasks per worker thread (WORKER_CONCURRENCY > 1)', () => {
   });
 
   it('cancels a task at the deadline inside the worker: 504 for it, 200 for its neighbour', async () => {
-    const app = await startTestApp({ workers: 1, workerConcurrency: 4, requestTimeoutMs: 700 });
+    // The neighbour runs on the same thread while the late task is cancelled: sent halfway to the late
+    // one's deadline, it waits 4 s upstream, so it is still running when that deadline (6 s) passes,
+    // and it ends 2 s before its own. Checked by order, not by speed: sent before the 504 came, answered
+    // after it. (It used to be a 300 ms call against a 700 ms deadline, and missed it at load average 17.)
+    const deadlineMs = 6_000;
+    const app = await startTestApp({ workers: 1, workerConcurrency: 4, requestTimeoutMs: deadlineMs });
     try {
       await untilReady(app);
-      const [late, onTime] = await Promise.all([app.get('/fetch/worker?delay=5000'), app.get('/fetch/worker?delay=300')]);
-      expect(late.status).toBe(504);
-      expect(await late.json()).toEqual({ error: 'the request took longer than its deadline', deadlineMs: 700 });
-      expect(onTime.status).toBe(200);
+      const answered = (res: Response) => ({ res, at: performance.now() });
+      const late = app.get('/fetch/worker?delay=10000').then(answered);
+      await pause(deadlineMs / 2);
+      const neighbourSentAt = performance.now();
+      const neighbour = await app.get(`/fetch/worker?delay=${deadlineMs - 2_000}`).then(answered);
+      const cancelled = await late;
+      expect(cancelled.res.status).toBe(504);
+      expect(await cancelled.res.json()).toEqual({ error: 'the request took longer than its deadline', deadlineMs });
+      expect(neighbour.res.status).toBe(200);
+      expect(neighbourSentAt).toBeLessThan(cancelled.at);
+      expect(neighbour.at).toBeGreaterThan(cancelled.at);
     } finally {
       await app.close();
     }
-  });
+  }, 60_000);
 });

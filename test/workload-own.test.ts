@@ -58,7 +58,8 @@ afterAll(async () => {
 
 /** `npm --prefix <repo> start` typed in the user's directory, with their files as relative WORKLOADS. */
 async function npmStart(workloads: string): Promise<Started & { stop(): Promise<void> }> {
-  const env = { WORKLOADS: workloads, PORT: '0', DATABASE_URL: inject('databaseUrl'), UPSTREAM_URL: inject('upstreamUrl'), LOG_LEVEL: 'warn' };
+  // QUEUE=off: the in-process modes are what is checked here; queue.test.ts runs a user's file in queue mode.
+  const env = { WORKLOADS: workloads, PORT: '0', DATABASE_URL: inject('databaseUrl'), UPSTREAM_URL: inject('upstreamUrl'), LOG_LEVEL: 'warn', QUEUE: 'off' };
   const started = await startLooplab('npm', ['--prefix', process.cwd(), 'start'], env, dir);
   const tree = [started.child.pid ?? -1, ...(await descendants(started.child.pid ?? -1))];
   keepTrack(tree);

@@ -16,14 +16,35 @@ export function computeBound(scenario: Scenario, model: BoundAnswer | null, fact
   const open = scenario.rate !== undefined;
   const concurrency = open ? Number.POSITIVE_INFINITY : scenario.connections;
   const workers = scenario.workers ?? facts.workers;
-  const bound = model ? modelBound(scenario, model, facts, baseline, concurrency, workers) : null;
+  const bound = !model ? null : scenario.mode === 'queue' ? queueBound(scenario, model, facts, baseline, concurrency) : modelBound(scenario, model, facts, baseline, concurrency, workers);
   if (!open) return bound;
   const rate = scenario.rate as number;
   if (!bound || bound.rps > rate) return { rps: rate, basis: `the offered rate, ${rate}/s` };
   return bound;
 }
 
-function modelBound(scenario: Scenario, model: BoundAnswer, facts: ServerFacts, baseline: CpuBaseline, concurrency: number, perProcessWorkers: number): Bound | null {
+/**
+ * Queue mode runs the worker form in the queue worker processes: the worker mode's model with the
+ * queue's slots (QUEUE_WORKERS × QUEUE_CONCURRENCY, shared by every server process) for the pool. The
+ * trip through the backend is not in it, so the bound is optimistic by the queue's own latency. None
+ * when the server started no queue workers (they run elsewhere, in numbers it cannot know).
+ */
+function queueBound(scenario: Scenario, model: BoundAnswer, facts: ServerFacts, baseline: CpuBaseline, concurrency: number): Bound | null {
+  const slots = (facts.queue?.workers ?? 0) * (facts.queue?.concurrency ?? 0);
+  if (slots === 0) return null;
+  const { processes: _processes, ...single } = scenario;
+  return modelBound({ ...single, mode: 'worker' }, model, facts, baseline, concurrency, slots, 'queue slots');
+}
+
+function modelBound(
+  scenario: Scenario,
+  model: BoundAnswer,
+  facts: ServerFacts,
+  baseline: CpuBaseline,
+  concurrency: number,
+  perProcessWorkers: number,
+  workersName = 'workers',
+): Bound | null {
   const c = Number.isFinite(concurrency) ? `${concurrency} connections` : 'unlimited arrivals';
   // In a cluster every process has its own event loop and pools (the facts are per process).
   const processes = scenario.processes ?? 1;
@@ -37,7 +58,7 @@ function modelBound(scenario: Scenario, model: BoundAnswer, facts: ServerFacts, 
       wait.concurrency === 'one'
         ? [Math.min(processes, concurrency), processes > 1 ? `${processes} processes × 1 request at a time ×` : '1 request at a time ×']
         : wait.concurrency === 'workers'
-          ? [Math.min(concurrency, workers), `min(${c}, ${times(perProcessWorkers)} workers) tasks of`]
+          ? [Math.min(concurrency, workers), `min(${c}, ${times(perProcessWorkers)} ${workersName}) tasks of`]
           : [concurrency, `${c} each waiting`];
     const byWait = { rps: littles(n, wait.ms), basis: `${who} ${what}` };
     if (!wait.pool) return byWait;
@@ -53,7 +74,7 @@ function modelBound(scenario: Scenario, model: BoundAnswer, facts: ServerFacts, 
     threads === 'libuv'
       ? [Math.min(facts.uvThreadpoolSize * processes, facts.cpus, concurrency), `min(libuv pool ${times(facts.uvThreadpoolSize)}, ${facts.cpus} cores, ${c})`]
       : threads === 'workers'
-        ? [Math.min(workers, facts.cpus, concurrency), `min(${times(perProcessWorkers)} workers, ${facts.cpus} cores, ${c})`]
+        ? [Math.min(workers, facts.cpus, concurrency), `min(${times(perProcessWorkers)} ${workersName}, ${facts.cpus} cores, ${c})`]
         : processes > 1
           ? [Math.min(processes, facts.cpus, concurrency), `min(${processes} event loops, ${facts.cpus} cores, ${c})`]
           : [1, 'the event-loop thread'];

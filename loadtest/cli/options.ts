@@ -144,8 +144,8 @@ function readHttpUrl(raw: string, name: string): URL {
   return url;
 }
 
-function parseUrl(raw: string | undefined): string | undefined {
-  return raw === undefined ? undefined : readHttpUrl(raw, 'url').origin;
+function parseUrl(raw: string | undefined, name = 'url'): string | undefined {
+  return raw === undefined ? undefined : readHttpUrl(raw, name).origin;
 }
 
 /** What `--target` replaces: everything that needs looplab's index (GET /), or restarts a server the harness started. */
@@ -166,6 +166,25 @@ function parseTarget(values: Readonly<Record<string, unknown>>): Pick<HarnessOpt
   const url = readHttpUrl(raw, 'target');
   if (typeof probe === 'string' && !probe.startsWith('/')) throw new OptionsError(`--probe: "${probe}" is not a path on the target's server (e.g. /health)`);
   return { target: url.href, ...(typeof probe === 'string' ? { probe } : {}) };
+}
+
+/** `--no-blame`, `--blame-threshold MS`, `--blame-url URL` (only with --url: a server looplab did not start). */
+function parseBlame(values: { 'no-blame'?: boolean | undefined; 'blame-threshold'?: string | undefined; 'blame-url'?: string | undefined; url?: string | undefined }) {
+  const blame = !values['no-blame'];
+  if (values['no-blame'] && (values['blame-threshold'] !== undefined || values['blame-url'] !== undefined)) {
+    throw new OptionsError(`--no-blame turns stall blame off, so it cannot be combined with ${values['blame-url'] !== undefined ? '--blame-url' : '--blame-threshold'}`);
+  }
+  if (values['blame-url'] !== undefined && values.url === undefined) {
+    throw new OptionsError('--blame-url names the stall-blame endpoint of the server given with --url; without --url the harness starts its own server with blame on');
+  }
+  if (values['blame-threshold'] !== undefined && values.url !== undefined) {
+    throw new OptionsError('--blame-threshold applies to the server the harness starts; with --url the threshold is the one that server was started with (LOOPLAB_BLAME_THRESHOLD_MS)');
+  }
+  return {
+    blame,
+    blameThresholdMs: values['blame-threshold'] !== undefined ? parseIntValue(values['blame-threshold'], 'blame-threshold', OPTION_LIMITS.blameThreshold) : DEFAULT_OPTIONS.blameThresholdMs,
+    blameUrl: parseUrl(values['blame-url'], 'blame-url'),
+  };
 }
 
 /**
@@ -206,6 +225,9 @@ export function parseOptions(argv: readonly string[], cwd: string = process.env[
         faults: { type: 'boolean' },
         generators: { type: 'string' },
         export: { type: 'string' },
+        'no-blame': { type: 'boolean' },
+        'blame-threshold': { type: 'string' },
+        'blame-url': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -237,6 +259,7 @@ export function parseOptions(argv: readonly string[], cwd: string = process.env[
     faults: values.faults ?? false,
     generators: values.generators ? parseIntValue(values.generators, 'generators', OPTION_LIMITS.generators) : DEFAULT_OPTIONS.generators,
     export: parseExport(values.export, tokens),
+    ...parseBlame(values),
   };
   if (options.export) refuseWithExport(values);
   if (options.faults) refuseWithFaults(values);

@@ -54,6 +54,11 @@ Options (lists are comma-separated; a list of levels is a sweep; each option at 
   --generators N       load-generator processes sharing each scenario's load, ${OPTION_LIMITS.generators.min}..${OPTION_LIMITS.generators.max}
                        (4 per core; default: 1, the harness's own process): connections are split
                        across them, an open-model rate is divided, histograms are merged exactly
+  --no-blame           no stall blame (on by default: the server profiles its event loop and each run
+                       names the code that stalled it, one line under each scenario)
+  --blame-threshold MS a stall is the event loop more than MS late, ${OPTION_LIMITS.blameThreshold.min}..${OPTION_LIMITS.blameThreshold.max} (default: ${DEFAULT_OPTIONS.blameThresholdMs})
+  --blame-url URL      with --url: that server's stall-blame endpoint (started with
+                       node --import <looplab>/stall-blame/preload.ts and LOOPLAB_BLAME_PORT)
   --probe-rate N       /health probes per second during each run, ${OPTION_LIMITS.probeRate.min}..${OPTION_LIMITS.probeRate.max} (default: ${DEFAULT_OPTIONS.probeRate})
   --out DIR            where results/<timestamp>/ goes (default: ${DEFAULT_OPTIONS.out})
   --json               print only the results JSON to stdout (every other line goes to stderr)

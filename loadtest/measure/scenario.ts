@@ -1,6 +1,7 @@
 import { REQUEST_TIMEOUT_SECONDS, type LoadDriver } from './drive.ts';
 import { startLoadDriver } from './generators.ts';
 import { machineBusy, readMachineCpu } from './machine-cpu.ts';
+import { openBlameWindow } from './blame-window.ts';
 import { startProbe, type ProbeResult } from './probe.ts';
 import type { RunHooks } from './run-hooks.ts';
 import { scrapeMetrics, windowFigures } from './server-metrics.ts';
@@ -20,6 +21,8 @@ export interface RunSettings {
    * default; a `--target` has its `--probe` path or nothing, and no `/metrics`.
    */
   signals?: SettleSignals;
+  /** The server's stall-blame endpoint: the run's blame is read for exactly its measured window. */
+  blameUrl?: string | undefined;
 }
 
 /** What the canary reports when there is none (a `--target` without `--probe`). */
@@ -63,6 +66,7 @@ async function measureRun(origin: string, scenario: Scenario, settings: RunSetti
   try {
     onPhase?.('measuring', settings.durationSeconds);
     const before = await scrape();
+    const closeBlameWindow = await openBlameWindow(settings.blameUrl);
     const machineBefore = await readMachineCpu();
     const cpuBefore = process.cpuUsage();
     const wallBefore = performance.now();
@@ -76,6 +80,7 @@ async function measureRun(origin: string, scenario: Scenario, settings: RunSetti
     const ownCpuSeconds = (cpu.user + cpu.system) / 1e6;
     const wallSeconds = (performance.now() - wallBefore) / 1000;
     const machine = machineBusy(machineBefore, await readMachineCpu());
+    const blame = await closeBlameWindow();
     const after = await scrape();
 
     const { counts } = load.log;
@@ -113,6 +118,7 @@ async function measureRun(origin: string, scenario: Scenario, settings: RunSetti
       machineCpu: machine,
       timeline: load.log.timeline(seconds).map((s, t) => ({ ...s, healthP99: health.perSecondP99[t] ?? null })),
       warmup,
+      blame,
     };
   } finally {
     probe?.stop();

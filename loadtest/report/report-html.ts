@@ -1,6 +1,7 @@
 import { COLUMN_NOTES } from './legend.ts';
 import { describeRun } from './report-md.ts';
 import { chartLibrary } from './chart-library.ts';
+import { renderBlameCharts } from './blame-chart.ts';
 import { CHART_SCRIPT } from './report-html-script.ts';
 import { VIEWS_SCRIPT } from './report-html-views.ts';
 import type { ReportTable } from './table.ts';
@@ -16,7 +17,7 @@ body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 1000
 h1 { margin-bottom: .2rem } code { background: #f3f3f3; padding: 0 .3em; border-radius: 3px }
 table { border-collapse: collapse; margin: .5rem 0 .3rem; font-variant-numeric: tabular-nums }
 th, td { padding: .25rem .6rem; border-bottom: 1px solid #ddd; text-align: right } th:first-child, td:first-child { text-align: left }
-.verdict { font-weight: 600; margin-bottom: 1.4rem } .fail { color: #b00020 } .pass { color: #1b7f3b }
+.verdict { font-weight: 600; margin-bottom: .4rem } .blame { color: #7a1f14; margin: .2rem 0 1rem } .fail { color: #b00020 } .pass { color: #1b7f3b }
 svg.chart { width: 100%; height: auto; margin: 1rem 0; border: 1px solid #eee } .view { margin: 1rem 0 }
 svg .title { font-weight: 600; font-size: 14px } svg .axis { font-size: 11px; fill: #555 } svg .grid { stroke: #eee }
 `;
@@ -28,7 +29,7 @@ export function renderHtml(results: Results, table: ReportTable, command: string
       (s) => `<h3>${escapeHtml(s.title)}</h3>
 <table><thead><tr>${table.headers.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead>
 <tbody>${s.rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('\n')}</tbody></table>
-<p class="verdict">${escapeHtml(s.verdict)}</p>`,
+<p class="verdict">${escapeHtml(s.verdict)}</p>${s.blame.map((b) => `\n<p class="blame">${escapeHtml(b)}</p>`).join('')}`,
     )
     .join('\n');
   const thresholdList = thresholds.length
@@ -51,6 +52,7 @@ ${table.compareNotes.length ? `<p><b>Compared with a run made differently:</b></
 <div id="views"></div>
 <h2>Figures</h2>
 ${sections}
+${renderBlameCharts(results)}
 ${table.sweeps.length ? `<h2>Sweeps</h2><ul>${table.sweeps.map((s) => `<li>${escapeHtml(s)}</li>`).join('')}</ul>` : ''}
 ${thresholdList}
 <h2>Reading the columns</h2>

@@ -4,12 +4,15 @@ import { compareContext } from '../analyse/compare-context.ts';
 import { compareRuns } from '../analyse/stats.ts';
 import { isTargetScenario, NOT_LOOPLAB_NOTE, TARGET_WORKLOAD } from '../analyse/target-scenario.ts';
 import { fmtChange, fmtMs, fmtPercent, fmtRate, fmtRatio } from './format.ts';
+import { blameLine, scenarioBlame } from './blame-line.ts';
 import type { Results, ScenarioResult, Spread } from '../types.ts';
 
 export interface TableSection {
   title: string;
   rows: string[][];
   verdict: string;
+  /** One line per mode with stall blame: what stalled the event loop in that scenario (blame-line.ts). */
+  blame: string[];
 }
 
 export interface ReportTable {
@@ -92,10 +95,14 @@ export function buildTable(results: Results, previous?: Results): ReportTable {
       return row;
     });
     const first = Object.values(group.byMode)[0]?.scenario;
+    const blame = Object.values(group.byMode).flatMap((r) => {
+      const b = scenarioBlame(r);
+      return b ? [blameLine(r.scenario.mode, b)] : [];
+    });
     // A --target's section is named by its path, and there is nothing to judge it against.
-    if (first && isTargetScenario(first)) return { title: `${TARGET_WORKLOAD} ${first.path} — ${group.level}`, rows, verdict: NOT_LOOPLAB_NOTE };
+    if (first && isTargetScenario(first)) return { title: `${TARGET_WORKLOAD} ${first.path} — ${group.level}`, rows, verdict: NOT_LOOPLAB_NOTE, blame };
     const query = first?.path.split('?')[1];
-    return { title: `${group.workload} — ${group.level}${query ? ` — ${query}` : ''}`, rows, verdict: verdict(group) };
+    return { title: `${group.workload} — ${group.level}${query ? ` — ${query}` : ''}`, rows, verdict: verdict(group), blame };
   });
   return { headers, sections, sweeps: sweepVerdicts(results), compareNotes: compareContext(results, previous) };
 }
@@ -108,7 +115,7 @@ export function renderTerminal(table: ReportTable): string {
   const out: string[] = [];
   if (table.compareNotes.length > 0) out.push('', 'Compared with a run made differently:', ...table.compareNotes.map((n) => `  ${n}`));
   for (const section of table.sections) {
-    out.push('', section.title, line(table.headers), ...section.rows.map(line), `→ ${section.verdict}`);
+    out.push('', section.title, line(table.headers), ...section.rows.map(line), `→ ${section.verdict}`, ...section.blame.map((b) => `  ${b}`));
   }
   if (table.sweeps.length > 0) out.push('', 'Sweeps:', ...table.sweeps.map((s) => `→ ${s}`));
   return out.join('\n');

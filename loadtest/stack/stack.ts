@@ -10,6 +10,8 @@ import { waitForUrl } from './wait-for-url.ts';
 /** A server to load: where it is, and how to be done with it. */
 export interface Target {
   readonly origin: string;
+  /** The server's stall-blame endpoint (stall-blame/endpoint.ts), when it runs one. */
+  readonly blameUrl?: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -74,11 +76,11 @@ async function freeDataDir(): Promise<{ path: string; release(): Promise<void> }
  * An already-running server: nothing is started or stopped. `start` waits for it to be ready, saying
  * so through `note`, and fails fast when nothing listens there.
  */
-export function externalTarget(origin: string, note: (text: string) => void = () => {}): TargetProvider {
+export function externalTarget(origin: string, note: (text: string) => void = () => {}, blameUrl?: string): TargetProvider {
   return {
     async start() {
       await waitForUrl(origin, note);
-      return { origin, stop: async () => {} };
+      return { origin, blameUrl, stop: async () => {} };
     },
     close: async () => {},
   };
@@ -89,8 +91,12 @@ export function externalTarget(origin: string, note: (text: string) => void = ()
  * each in a process of its own so the load generator never shares one with the server. Uses a data
  * directory of its own, so it can run beside `npm start`.
  */
-export async function localStack(env: { databaseUrl?: string | undefined; upstreamUrl?: string | undefined; workloadFiles?: readonly string[] } = {}): Promise<TargetProvider> {
-  const workloads: Record<string, string> = env.workloadFiles?.length ? { WORKLOADS: env.workloadFiles.join(',') } : {};
+export async function localStack(
+  env: { databaseUrl?: string | undefined; upstreamUrl?: string | undefined; workloadFiles?: readonly string[]; queue?: boolean; blameThresholdMs?: number | undefined } = {},
+): Promise<TargetProvider> {
+  // Queue mode's worker process and BullMQ connections run only when the run measures queue mode: an
+  // idle process polling its backend would be one more neighbour on the cores the other modes share.
+  const workloads: Record<string, string> = { ...(env.workloadFiles?.length ? { WORKLOADS: env.workloadFiles.join(',') } : {}), QUEUE: env.queue ? 'on' : 'off' };
   const children: ManagedChild[] = [];
   const closeAll = async () => {
     for (const child of children.reverse()) await child.stop().catch(() => {});
@@ -120,10 +126,21 @@ export async function localStack(env: { databaseUrl?: string | undefined; upstre
         const server = await startChild(
           new URL('../../server/main.ts', import.meta.url),
           'looplab server',
-          { PORT: '0', HOST: '127.0.0.1', DATABASE_URL: dbUrl, UPSTREAM_URL: upUrl, ...workloads, ...(workers ? { WORKERS: String(workers) } : {}), ...(processes ? { CLUSTER: String(processes) } : {}) },
+          {
+            PORT: '0',
+            HOST: '127.0.0.1',
+            DATABASE_URL: dbUrl,
+            UPSTREAM_URL: upUrl,
+            ...workloads,
+            ...(workers ? { WORKERS: String(workers) } : {}),
+            ...(processes ? { CLUSTER: String(processes) } : {}),
+            // Stall blame on its own port, which the server names in its ready message.
+            STALL_BLAME_MS: String(env.blameThresholdMs ?? 0),
+            STALL_BLAME_PORT: '0',
+          },
           { quiet: true },
         );
-        return { origin: server.url, stop: () => server.stop() };
+        return { origin: server.url, blameUrl: server.blameUrl, stop: () => server.stop() };
       },
       close: closeAll,
     };
@@ -142,12 +159,24 @@ export interface StackOptions {
   readonly upstreamUrl?: string | undefined;
   /** Workload files (absolute paths) the started server loads beside the built-ins (its WORKLOADS). */
   readonly workloadFiles?: readonly string[];
+  /** Start the server with queue mode (QUEUE=on and its worker process); off unless the run measures it. */
+  readonly queue?: boolean;
   /** Told what is being waited for, when `url` is slow to answer. */
   readonly note?: (text: string) => void;
+  /** Start looplab's server with stall blame, stalls being the loop this many ms late (STALL_BLAME_MS); off when unset. */
+  readonly blameThresholdMs?: number | undefined;
+  /** With `url`: that server's stall-blame endpoint (a server started with the preload and LOOPLAB_BLAME_PORT). */
+  readonly blameUrl?: string | undefined;
 }
 
 /** The servers to load: an existing one at `url`, or a stack of separate processes started for the run. */
 export async function startStack(options: StackOptions = {}): Promise<TargetProvider> {
-  if (options.url) return externalTarget(options.url, options.note);
-  return localStack({ databaseUrl: options.databaseUrl, upstreamUrl: options.upstreamUrl, workloadFiles: options.workloadFiles ?? [] });
+  if (options.url) return externalTarget(options.url, options.note, options.blameUrl);
+  return localStack({
+    databaseUrl: options.databaseUrl,
+    upstreamUrl: options.upstreamUrl,
+    workloadFiles: options.workloadFiles ?? [],
+    queue: options.queue ?? false,
+    blameThresholdMs: options.blameThresholdMs,
+  });
 }

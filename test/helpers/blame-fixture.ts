@@ -4,16 +4,18 @@ import { join } from 'node:path';
 
 /**
  * A plain `node:http` server with one known blocking function per kind of stall: `blockFor` spins in
- * JavaScript, `slowDigest` waits in native code (`pbkdf2Sync`); `/async` only awaits.
+ * JavaScript for `ms` of CPU time (not of the clock: on a busy machine a stall that is mostly a wait for a
+ * CPU is reported as such, and a clock-timed spin would be one), `slowDigest` waits in native code (`pbkdf2Sync`); `/async` only awaits; `/spin` does a fixed amount of
+ * JavaScript (the benchmark's CPU-bound answer: unlike `blockFor` it takes longer when the profiler interrupts it).
  */
 const SERVER = `import { createServer } from 'node:http';
 import { pbkdf2Sync } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 function blockFor(ms) {
-  const until = performance.now() + ms;
+  const start = process.cpuUsage();
   let spins = 0;
-  while (performance.now() < until) spins += 1;
+  for (let usedUs = 0; usedUs < ms * 1000; spins += 1) usedUs = process.cpuUsage(start).user + process.cpuUsage(start).system;
   return spins;
 }
 
@@ -27,6 +29,12 @@ async function awaitFor(ms) {
   return parts.length;
 }
 
+function spin(rounds) {
+  let x = 0;
+  for (let i = 0; i < rounds; i += 1) x = (x * 31 + i) % 1000003;
+  return x;
+}
+
 const server = createServer(async function handle(req, res) {
   const url = new URL(req.url, 'http://fixture');
   const n = Number(url.searchParams.get('n') ?? 1);
@@ -34,6 +42,7 @@ const server = createServer(async function handle(req, res) {
   if (url.pathname === '/block') result = blockFor(n);
   else if (url.pathname === '/hash') result = slowDigest(n);
   else if (url.pathname === '/async') result = await awaitFor(n);
+  else if (url.pathname === '/spin') result = spin(n);
   else result = 'ok';
   res.end(JSON.stringify({ result }));
 });
@@ -43,7 +52,7 @@ server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', function announce() {
 `;
 
 /** The functions that run while a request is served. */
-export const REQUEST_FUNCTIONS = ['handle', 'blockFor', 'slowDigest', 'awaitFor'];
+export const REQUEST_FUNCTIONS = ['handle', 'blockFor', 'slowDigest', 'awaitFor', 'spin'];
 
 /** Where the known functions are defined, 1-based. */
 export const FIXTURE_LINES = { blockFor: 5, slowDigest: 12 } as const;

@@ -76,4 +76,13 @@ describe('computeBound', () => {
     expect(computeBound(inCluster('cpu', 'blocking', 2), await model('cpu', {}), facts, baseline)?.rps).toBeCloseTo(40);
     expect(computeBound(inCluster('cpu', 'worker', 4), await model('cpu', {}), facts, baseline)?.rps).toBeCloseTo(40); // 8 workers, 2 cores
   });
+  it('queue: the worker form on the queue slots (QUEUE_WORKERS × QUEUE_CONCURRENCY), none without local queue workers', async () => {
+    const withQueue: ServerFacts = { ...facts, queue: { backend: 'postgres', workers: 1, concurrency: 3, max: 48 } };
+    const baseline = { hash: { msPerRequest: 25, samples: 7, atEndMs: null }, cpu: { msPerRequest: 50, samples: 7, atEndMs: null } };
+    // min(20 connections, 1 × 3 slots) tasks of 50 ms: 3 × 1000 / 50 = 60/s.
+    expect(computeBound(scenario('fetch', 'queue'), await model('fetch', { delay: '50' }), withQueue, {})).toEqual({ rps: 60, basis: 'min(20 connections, 3 queue slots) tasks of 50 ms' });
+    // 3 slots but 2 cores: 2 × (1000 / 50 ms) = 40/s.
+    expect(computeBound(scenario('cpu', 'queue'), await model('cpu', {}), withQueue, baseline)?.rps).toBeCloseTo(40);
+    expect(computeBound(scenario('fetch', 'queue'), await model('fetch', { delay: '50' }), facts, {})).toBeNull();
+  });
 });

@@ -3,6 +3,7 @@ import { parseParams } from '../../lib/params.ts';
 import { evaluateBound } from '../../server/workloads/bound-answer.ts';
 import { BUILT_IN_REGISTRY } from '../../server/workloads/registry.ts';
 import { summarize } from '../../loadtest/analyse/summarize.ts';
+import type { RunBlame } from '../../loadtest/measure/blame-window.ts';
 import { RESULTS_SCHEMA, type CpuBaseline, type ModeName, type Results, type RunMeasurement, type ScenarioResult, type ServerFacts, type WorkloadName } from '../../loadtest/types.ts';
 
 export const FIXTURE_FACTS: ServerFacts = { dbPool: 10, workers: 2, workerDbPool: 4, uvThreadpoolSize: 4, cpus: 2, node: 'v20.20.2' };
@@ -25,6 +26,7 @@ export interface RunShape {
   generatorCpu?: number;
   non2xx?: number;
   windowSeconds?: number;
+  blame?: RunBlame | null;
 }
 
 /** One hand-written run: `rps` 2xx answers per second over 5 s, latencies derived from it. */
@@ -57,6 +59,7 @@ export function fixedRun(rps: number, healthP99: number, shape: RunShape = {}): 
     machineCpu: { busyCores: 1, cores: 2 },
     timeline: Array.from({ length: windowSeconds }, (_, t) => ({ t, ok: Math.round(rps), failed: 0, p50: 1000 / rps, p99: 1500 / rps, healthP99 })),
     warmup: { requests: ok / 2, settleMs: 300 },
+    blame: shape.blame ?? null,
   };
 }
 

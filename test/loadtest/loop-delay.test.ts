@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scrapeMetrics, windowFigures } from '../../loadtest/measure/server-metrics.ts';
+import { parseMetrics, readSample, scrapeMetrics, windowFigures } from '../../loadtest/measure/server-metrics.ts';
 import { createPressureGauge } from '../../server/pressure.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 
@@ -17,7 +17,7 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * lateness, and the time-weighted p99 of those — every late tick stands for itself and for the ticks
  * its stall swallowed (L, L − 1, L − 2 … ms), sorted, nearest rank.
  */
-function referenceSampler(): () => { p99: number; max: number } {
+function referenceSampler(): () => { p50: number; p99: number; max: number } {
   const late: number[] = [];
   let last = performance.now();
   const timer = setInterval(() => {
@@ -30,7 +30,8 @@ function referenceSampler(): () => { p99: number; max: number } {
     const weighted: number[] = [];
     for (const l of late) for (let v = l; v >= 0; v -= 1) weighted.push(v);
     weighted.sort((a, b) => a - b);
-    return { p99: weighted[Math.ceil(0.99 * weighted.length) - 1] ?? 0, max: Math.max(0, ...late) };
+    const at = (q: number) => weighted[Math.ceil(q * weighted.length) - 1] ?? 0;
+    return { p50: at(0.5), p99: at(0.99), max: Math.max(0, ...late) };
   };
 }
 
@@ -45,20 +46,33 @@ describe("the server's event-loop delay over a window", () => {
   });
   afterAll(() => app.close());
 
-  it('agrees with a hand-computed reference on a quiet loop, with no 10 ms floor', async () => {
+  it('agrees with a hand-computed reference on an idle loop, with no 10 ms floor', async () => {
     await app.get('/ready');
-    // The reference runs from before the first scrape to after the second, so it sees all of the window.
-    const reference = referenceSampler();
-    const before = await scrapeMetrics(app.url);
-    await pause(1_000);
-    const figures = windowFigures(before, await scrapeMetrics(app.url));
-    const expected = reference();
-    // monitorEventLoopDelay({ resolution: 10 }) counted its own 10 ms interval in every sample, so
-    // it read at least 10 ms more than this on a quiet loop. The two samplers see mostly the same
-    // preemptions, but not all of them: with a CPU-bound process beside the suite they differed by up
-    // to 7.5 ms, so the bound is 9 ms — below the 10 ms the old floor adds, which it still catches.
-    expect(Math.abs((figures?.eventLoopDelayP99Ms ?? Infinity) - expected.p99)).toBeLessThan(9);
-  });
+    // monitorEventLoopDelay({ resolution: 10 }) counted its own 10 ms interval in every sample, so its
+    // time-weighted median never fell below 10 ms. Without that floor the median of an idle loop is
+    // about 0 — when the machine lets it be idle: on a busy one preemptions fill whole windows (the
+    // two samplers' medians were 7.5 ms apart at load average 24, their p99 87 ms apart at 17). So the
+    // window is taken again, up to 20 times, until the reference sees a quiet one (median under 2 ms),
+    // and in that one the server must agree with it; a floor can never agree.
+    const tries: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      // The reference runs from before the first scrape to after the second, so it sees all of the window.
+      const reference = referenceSampler();
+      const before = await scrapeMetrics(app.url);
+      await pause(1_000);
+      const text = await (await fetch(`${app.url}/metrics`)).text();
+      const expected = reference();
+      const p50 = (readSample(text, 'looplab_event_loop_delay_seconds', 'stat="p50"') ?? Infinity) * 1000;
+      const figures = windowFigures(before, parseMetrics(text));
+      expect(figures?.eventLoopDelayP99Ms).toBeLessThanOrEqual(figures?.eventLoopDelayMaxMs ?? 0);
+      tries.push(`server p50 ${p50.toFixed(2)} ms, reference ${expected.p50.toFixed(2)} ms`);
+      if (expected.p50 < 2) {
+        expect(Math.abs(p50 - expected.p50), tries.join('; ')).toBeLessThan(2);
+        return;
+      }
+    }
+    expect.fail(`no quiet window in 20: ${tries.join('; ')}`);
+  }, 60_000);
 
   it('sees a 60 ms stall in a 1 s window: max ≈ 60 ms, and p99 time-weighted from it', async () => {
     const reference = referenceSampler();
@@ -85,28 +99,32 @@ describe('shedding on event-loop delay (SHED_LOOP_DELAY_MS)', () => {
   it('does not fire on an idle loop at a 10 ms threshold', async () => {
     const gauge = createPressureGauge(10);
     try {
-      // Six 500 ms windows in a row: the old gauge read ≥ 10 ms in every one (its own interval); a
-      // machine shared with other work may preempt this process in some, but not in all.
-      const idle: boolean[] = [];
-      for (let i = 0; i < 6; i++) {
+      // The old gauge read ≥ 10 ms in every 500 ms window (its own interval), so it never stopped
+      // shedding. A machine shared with other work may really delay this loop past 10 ms in a window
+      // (every one of six was, at load average 17), and shedding then is right; so the gauge gets up
+      // to 60 windows (30 s; it took 15 s at load average 24) to show one without pressure.
+      let windows = 0;
+      do {
         await pause(520);
-        idle.push(gauge.underPressure);
-      }
-      expect(idle).toContain(false);
+        windows++;
+      } while (gauge.underPressure && windows < 60);
+      expect(gauge.underPressure, `under pressure in all ${windows} windows, the last ${gauge.lastDelayMs} ms`).toBe(false);
     } finally {
       gauge.close();
     }
-  });
+  }, 60_000);
 
   it('fires after a stall longer than the threshold, and reports its length', async () => {
     const gauge = createPressureGauge(100);
     try {
       await pause(520);
       stall(150);
-      // The stall is read at the end of the window it fell in: within two windows at most.
-      for (let waited = 0; !gauge.underPressure && waited < 1_100; waited += 50) await pause(50);
-      expect(gauge.underPressure).toBe(true);
+      // The stall is read at the end of the window it fell in (two windows at most on a quiet machine;
+      // 10 s is a hang guard). Waited for by its length, not by the first pressure: on a busy machine a
+      // preemption of its own can pass the threshold first (101.7 ms seen at load average 19).
+      for (let waited = 0; gauge.lastDelayMs < 148 && waited < 10_000; waited += 50) await pause(50);
       expect(gauge.lastDelayMs).toBeGreaterThanOrEqual(148);
+      expect(gauge.underPressure).toBe(true);
     } finally {
       gauge.close();
     }

@@ -90,7 +90,7 @@ describe('DATABASE_URL, UPSTREAM_URL and --workers', () => {
   }, 180_000);
 
   it('restarts the server with each process count, and reads each process\'s event loop', async () => {
-    const results = await loadtest(['--workloads', 'db', '--modes', 'blocking', '--processes', '1,2', '--params', 'db.sleep=5'], { DATABASE_URL: db.url, UPSTREAM_URL: upstream.url });
+    const results = await loadtest(['--workloads', 'fetch', '--modes', 'blocking', '--processes', '1,2'], { DATABASE_URL: db.url, UPSTREAM_URL: upstream.url });
     // The bound counts the blocking event loops of the server that ran each scenario.
     expect(results.scenarios.map((s) => `p=${s.scenario.processes}: ${s.bound?.basis}`)).toEqual([
       expect.stringMatching(/^p=1: 1 request at a time\b/),
