@@ -49,7 +49,7 @@ export async function runTarget(options: HarnessOptions & { target: string }, on
     for (let repeat = 1; repeat <= options.repeat; repeat++) {
       const later = perRun.slice(index + 1).reduce((a, b) => a + b, 0) * options.repeat;
       onProgress({ index: index + 1, total: scenarios.length, scenario, repeat, secondsLeft: Math.round(later + (options.repeat - repeat + 1) * (perRun[index] ?? 0)) });
-      runs.push(await runScenario(origin, scenario, { durationSeconds: options.duration, warmupSeconds: options.warmup, probeRate: options.probeRate, generators: options.generators, hooks, signals }));
+      runs.push(await runScenario(origin, scenario, { durationSeconds: options.duration, warmupSeconds: options.warmup, probeRate: options.probeRate, generators: options.generators, hooks, signals, blameUrl: options.blame ? options.blameUrl : undefined }));
     }
     // No bound model, no pool sizes, no CPU baseline: the server said nothing about itself.
     results.push(summarize(scenario, runs, null, null, {}));

@@ -169,15 +169,15 @@ function parseTarget(values: Readonly<Record<string, unknown>>): Pick<HarnessOpt
 }
 
 /** `--no-blame`, `--blame-threshold MS`, `--blame-url URL` (only with --url: a server looplab did not start). */
-function parseBlame(values: { 'no-blame'?: boolean | undefined; 'blame-threshold'?: string | undefined; 'blame-url'?: string | undefined; url?: string | undefined }) {
+function parseBlame(values: { 'no-blame'?: boolean | undefined; 'blame-threshold'?: string | undefined; 'blame-url'?: string | undefined; url?: string | undefined; target?: string | undefined }) {
   const blame = !values['no-blame'];
   if (values['no-blame'] && (values['blame-threshold'] !== undefined || values['blame-url'] !== undefined)) {
     throw new OptionsError(`--no-blame turns stall blame off, so it cannot be combined with ${values['blame-url'] !== undefined ? '--blame-url' : '--blame-threshold'}`);
   }
-  if (values['blame-url'] !== undefined && values.url === undefined) {
+  if (values['blame-url'] !== undefined && values.url === undefined && values.target === undefined) {
     throw new OptionsError('--blame-url names the stall-blame endpoint of the server given with --url; without --url the harness starts its own server with blame on');
   }
-  if (values['blame-threshold'] !== undefined && values.url !== undefined) {
+  if (values['blame-threshold'] !== undefined && (values.url !== undefined || values.target !== undefined)) {
     throw new OptionsError('--blame-threshold applies to the server the harness starts; with --url the threshold is the one that server was started with (LOOPLAB_BLAME_THRESHOLD_MS)');
   }
   return {

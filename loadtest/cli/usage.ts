@@ -57,7 +57,7 @@ Options (lists are comma-separated; a list of levels is a sweep; each option at 
   --no-blame           no stall blame (on by default: the server profiles its event loop and each run
                        names the code that stalled it, one line under each scenario)
   --blame-threshold MS a stall is the event loop more than MS late, ${OPTION_LIMITS.blameThreshold.min}..${OPTION_LIMITS.blameThreshold.max} (default: ${DEFAULT_OPTIONS.blameThresholdMs})
-  --blame-url URL      with --url: that server's stall-blame endpoint (started with
+  --blame-url URL      with --url or --target: that server's stall-blame endpoint (started with
                        node --import <looplab>/stall-blame/preload.ts and LOOPLAB_BLAME_PORT)
   --probe-rate N       /health probes per second during each run, ${OPTION_LIMITS.probeRate.min}..${OPTION_LIMITS.probeRate.max} (default: ${DEFAULT_OPTIONS.probeRate})
   --out DIR            where results/<timestamp>/ goes (default: ${DEFAULT_OPTIONS.out})

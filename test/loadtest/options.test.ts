@@ -116,3 +116,10 @@ describe('--target', () => {
     expect(() => parseOptions(['--target', 'not a url'])).toThrow('--target: "not a url" is not a URL');
   });
 });
+
+describe('--target with stall blame', () => {
+  it('takes --blame-url, as --url does, but not --blame-threshold (the server was started without the harness)', () => {
+    expect(parseOptions(['--target', 'http://127.0.0.1:8080/x', '--blame-url', 'http://127.0.0.1:9300'])).toMatchObject({ blameUrl: 'http://127.0.0.1:9300' });
+    expect(() => parseOptions(['--target', 'http://127.0.0.1:8080/x', '--blame-threshold', '50'])).toThrow('--blame-threshold applies to the server the harness starts');
+  });
+});
