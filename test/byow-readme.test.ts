@@ -40,7 +40,7 @@ describe("the README's bring-your-own-workload steps, from a directory outside t
       expect(worker).toEqual({ ...blocking, mode: 'worker', durationMs: expect.any(Number) });
       const async = await fetch(`${server.url}/my-work/async`);
       expect(async.status).toBe(404);
-      expect(await async.json()).toEqual({ error: 'workload my-work has no async mode', modes: ['blocking', 'worker'] });
+      expect(await async.json()).toEqual({ error: 'workload my-work has no async mode', modes: ['blocking', 'worker', 'queue'] }); // npm start has queue mode on
     } finally {
       server.child.kill('SIGTERM');
       await server.exited;
