@@ -10,8 +10,9 @@ export function jobQueueOptions(config: Config, databaseUrl: string) {
 
 /**
  * Starts the QUEUE_WORKERS local queue worker processes in the background (none with QUEUE=off or
- * QUEUE_WORKERS=0, when they run elsewhere): jobs wait in the queue until one takes them. Registers their stop, which lets their running jobs finish. Called after
- * the pools' stop step, so they stop after the HTTP server and before the pools.
+ * QUEUE_WORKERS=0, when they run elsewhere): jobs wait in the queue until one takes them. Registers
+ * their stop, which lets their running jobs finish; called after the pools' stop step, so they stop
+ * after the HTTP server and before the pools.
  */
 export function startQueueWorkers(config: Config, urls: { databaseUrl: string; upstreamUrl: string }, steps: StopSteps): void {
   if (!config.queue.enabled || config.queue.workers === 0) return;
