@@ -8,7 +8,7 @@ import { closeGracefully } from './graceful-close.ts';
 import { describeListenError } from '../lib/listen-error.ts';
 import { listenApp } from './listen-app.ts';
 import { reportReadyToParent } from './parent-ipc.ts';
-import { onStopSignals } from './stop-signals.ts';
+import { onStopSignals, relayedByNpm } from './stop-signals.ts';
 import { createStopSteps } from './stop-steps.ts';
 import { startBlame } from './stall-blame.ts';
 import type { Registry } from './workloads/registry.ts';
@@ -21,7 +21,7 @@ import { jobQueueOptions, startQueueWorkers } from './queue/start-queue.ts';
  */
 export async function runSingle(config: Config, workloads: Registry): Promise<void> {
   const steps = createStopSteps();
-  const trigger = onStopSignals({ stop: () => steps.stopAll() });
+  const trigger = onStopSignals({ stop: () => steps.stopAll(), parentRelays: relayedByNpm(process.env) });
   try {
     // First, so that everything after it, start-up included, is profiled (the report covers the process's life).
     const blame = await startBlame(config);

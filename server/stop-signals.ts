@@ -6,6 +6,17 @@
  */
 export const RELAYED_COPY_WINDOW_MS = 1_000;
 
+/**
+ * True when this process is `npm start`'s child: npm relays every SIGINT and SIGTERM it gets to it, so a
+ * signal sent to the process group (Ctrl-C, `kill -- -PGID`) arrives twice, and the relayed copy can come
+ * later than {@link RELAYED_COPY_WINDOW_MS} when npm's own event loop waits for a CPU (seen at load
+ * average 7 on two cores: the copy counted as a second signal and the server exited 1 mid-drain).
+ * npm's scripts `exec` node, so npm is the parent and its environment names the script.
+ */
+export function relayedByNpm(env: NodeJS.ProcessEnv): boolean {
+  return env['npm_lifecycle_event'] !== undefined && (env['npm_lifecycle_script'] ?? '').includes('server/main.ts');
+}
+
 export interface StopTrigger {
   /** True once a stop was asked for, by a signal or by {@link StopTrigger.request}. */
   readonly stopping: boolean;
@@ -18,20 +29,31 @@ export interface StopSignalOptions {
   stop: () => Promise<void>;
   /** Print nothing (a cluster's server processes: their primary speaks for them). */
   quiet?: boolean;
+  /**
+   * The parent relays the signals it gets (see {@link relayedByNpm}): one copy of the first signal is
+   * ignored whenever it arrives, not only within the window.
+   */
+  parentRelays?: boolean;
 }
 
 /**
  * Handles SIGINT and SIGTERM: the first starts a graceful stop, a copy of it within
- * {@link RELAYED_COPY_WINDOW_MS} is ignored, any later or different one exits 1 at once.
+ * {@link RELAYED_COPY_WINDOW_MS} (or, under a relaying parent, its first copy whenever it comes) is
+ * ignored, any later or different one exits 1 at once.
  */
-export function onStopSignals({ stop, quiet = false }: StopSignalOptions): StopTrigger {
+export function onStopSignals({ stop, quiet = false, parentRelays = false }: StopSignalOptions): StopTrigger {
   let first: { signal: NodeJS.Signals; at: number } | undefined;
+  let relayedCopySeen = false;
   const say = (line: string) => {
     if (!quiet) console.log(line);
   };
   function onSignal(signal: NodeJS.Signals): void {
     if (first) {
-      if (signal === first.signal && performance.now() - first.at < RELAYED_COPY_WINDOW_MS) return;
+      const withinWindow = performance.now() - first.at < RELAYED_COPY_WINDOW_MS;
+      if (signal === first.signal && (withinWindow || (parentRelays && !relayedCopySeen))) {
+        relayedCopySeen = true;
+        return;
+      }
       if (!quiet) console.error(`looplab: second signal (${signal}), exiting now`);
       process.exit(1);
     }

@@ -102,3 +102,22 @@ it('counts the same signal twice within a second as one (a relayed copy), and a 
   expect(await exited).toBe(1);
   expect(await slow).toBe('no answer');
 });
+
+it("under npm start, ignores npm's relayed copy even when it comes late, and takes the next one as \"exit now\"", async () => {
+  // What npm sets for the script it runs: the server then knows its parent relays every signal it gets.
+  const { url, exited } = await startMain({
+    SHUTDOWN_GRACE_MS: '60000',
+    npm_lifecycle_event: 'start',
+    npm_lifecycle_script: 'exec node --import tsx server/main.ts',
+  });
+  const slow = fetch(`${url}/fetch/async?delay=6000`).then((res) => res.status, () => 'no answer');
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  child?.kill('SIGINT'); // the process-group signal, straight to the server
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  child?.kill('SIGINT'); // npm's relay of the same Ctrl-C, late because npm waited for a CPU
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  expect(child?.exitCode).toBe(null); // still draining
+  child?.kill('SIGINT'); // a second Ctrl-C
+  expect(await exited).toBe(1);
+  expect(await slow).toBe('no answer');
+});

@@ -2,7 +2,7 @@ import type { Config } from '../config.ts';
 import { printBanner } from '../banner.ts';
 import { startDependencies } from '../dependencies.ts';
 import { reportReadyToParent } from '../parent-ipc.ts';
-import { onStopSignals } from '../stop-signals.ts';
+import { onStopSignals, relayedByNpm } from '../stop-signals.ts';
 import { createStopSteps } from '../stop-steps.ts';
 import { startQueueWorkers } from '../queue/start-queue.ts';
 import { connectionShortfall, readConnectionLimit } from './connection-budget.ts';
@@ -16,7 +16,7 @@ import { ProcessStartError, superviseProcesses } from './supervisor.ts';
  */
 export async function runPrimary(config: Config): Promise<void> {
   const steps = createStopSteps();
-  const trigger = onStopSignals({ stop: () => steps.stopAll() });
+  const trigger = onStopSignals({ stop: () => steps.stopAll(), parentRelays: relayedByNpm(process.env) });
   try {
     const urls = await startDependencies(config, steps);
     const shortfall = connectionShortfall(config, await readConnectionLimit(urls.databaseUrl));
