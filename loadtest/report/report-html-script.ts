@@ -68,8 +68,7 @@ export const CHART_SCRIPT = String.raw`
     names.forEach(function (n) {
       svg.appendChild(el('rect', { x: legendX, y: height - 14, width: 10, height: 10, fill: COLORS[n] || '#999' }));
       svg.appendChild(el('text', { x: legendX + 14, y: height - 5, 'class': 'axis' }, n));
-      // Room for the name: queue-postgres is wider than the 90 px that fit blocking, async, worker.
-      legendX += Math.max(90, 24 + n.length * 7);
+      legendX += 90;
     });
     return svg;
   }
@@ -92,13 +91,11 @@ export const CHART_SCRIPT = String.raw`
       svg.appendChild(el('text', { x: left - 6, y: py((maxY * t) / 4) + 4, 'class': 'axis', 'text-anchor': 'end' }, fmt((maxY * t) / 4)));
       svg.appendChild(el('line', { x1: left, x2: left + plotW, y1: py((maxY * t) / 4), y2: py((maxY * t) / 4), 'class': 'grid' }));
     }
-    var labelX = left + 10;
-    series.forEach(function (s) {
+    series.forEach(function (s, i) {
       var d = s.points.map(function (p, j) { return (j ? 'L' : 'M') + px(p[0]) + ' ' + py(p[1]); }).join(' ');
       svg.appendChild(el('path', { d: d, stroke: COLORS[s.name] || '#555', fill: 'none', 'stroke-width': 2, 'class': 'line' }));
       s.points.forEach(function (p) { svg.appendChild(el('circle', { cx: px(p[0]), cy: py(p[1]), r: 3, fill: COLORS[s.name] || '#555' })); });
-      svg.appendChild(el('text', { x: labelX, y: height - 6, 'class': 'axis', fill: COLORS[s.name] || '#555' }, s.name));
-      labelX += Math.max(90, 20 + s.name.length * 7);
+      svg.appendChild(el('text', { x: left + 10 + i * 90, y: height - 6, 'class': 'axis', fill: COLORS[s.name] || '#555' }, s.name));
     });
     return svg;
   }
