@@ -14,6 +14,7 @@ import { planScenarios, runMatrix, type Progress } from './matrix.ts';
 import { planTargetScenarios, runTarget } from './target-run.ts';
 import { NOT_LOOPLAB_NOTE, probeNote } from './analyse/target-scenario.ts';
 import { OptionsError, parseOptions } from './cli/options.ts';
+import { refuseMissingRedis } from './cli/queue-backends.ts';
 import { writeReports } from './report/output.ts';
 import { ProgressDisplay } from './cli/progress.ts';
 import { failedScenarios, mostlyFailed } from './measure/run-health.ts';
@@ -34,6 +35,7 @@ function parseCommandLine(): { options: HarnessOptions; thresholds: Threshold[] 
       process.stdout.write(`${USAGE}\n`);
       process.exit(EXIT.ok);
     }
+    refuseMissingRedis(options, process.env);
     return { options, thresholds: options.thresholds.map(parseThreshold) };
   } catch (err) {
     if (err instanceof OptionsError || err instanceof ThresholdError) fail(`${err.message}\n(see npm run loadtest -- --help)`, EXIT.usage);
@@ -73,7 +75,8 @@ try {
       url: options.url,
       ...readDependencyUrls(process.env),
       workloadFiles: options.workloadFiles,
-      queue: options.modes.includes('queue'),
+      queue: options.modes.includes('queue') || (options.queueBackends?.length ?? 0) > 0,
+      redisUrl: process.env['REDIS_URL'] || undefined,
       note: say,
       blameThresholdMs: options.blame ? options.blameThresholdMs : undefined,
       blameUrl: options.blame ? options.blameUrl : undefined,

@@ -20,6 +20,7 @@ export const DEFAULT_OPTIONS: HarnessOptions = Object.freeze({
   repeat: 1,
   workers: [],
   processes: [],
+  queueBackends: [],
   out: 'results',
   json: false,
   compare: undefined,

@@ -7,7 +7,7 @@ import { waitUntilReady } from './stack/ready.ts';
 import { summarize } from './analyse/summarize.ts';
 import type { RunHooks } from './measure/run-hooks.ts';
 import type { TargetProvider } from './stack/stack.ts';
-import { RESULTS_SCHEMA, type CpuBaseline, type HarnessOptions, type Results, type RunMeasurement, type Scenario, type ScenarioResult, type ServerFacts } from './types.ts';
+import { RESULTS_SCHEMA, type CpuBaseline, type HarnessOptions, type QueueBackendName, type Results, type RunMeasurement, type Scenario, type ScenarioResult, type ServerFacts } from './types.ts';
 
 export { waitUntilReady };
 
@@ -20,11 +20,31 @@ export interface Progress {
 }
 
 
-/** The servers a run starts, in order: each process count (CLUSTER) with each worker-pool size. */
-function serverShapes(options: HarnessOptions): Array<{ processes: number | undefined; workers: number | undefined }> {
+interface ServerShape {
+  processes: number | undefined;
+  workers: number | undefined;
+  /** With --queue-backends: this server's queue backend; only the first backend's server runs the other modes. */
+  queueBackend: QueueBackendName | undefined;
+}
+
+/** The servers a run starts, in order: each process count (CLUSTER) with each worker-pool size and each queue backend. */
+function serverShapes(options: HarnessOptions): ServerShape[] {
   const processCounts = options.processes.length > 0 ? options.processes : [undefined];
   const workerSizes = options.workers.length > 0 ? options.workers : [undefined];
-  return processCounts.flatMap((processes) => workerSizes.map((workers) => ({ processes, workers })));
+  const backends = options.queueBackends?.length ? options.queueBackends : [undefined];
+  return processCounts.flatMap((processes) => workerSizes.flatMap((workers) => backends.map((queueBackend) => ({ processes, workers, queueBackend }))));
+}
+
+/** The modes a server shape runs: all of them on the first backend's server, only queue on the others'. */
+function shapeModes(options: HarnessOptions, shape: ServerShape): string[] {
+  const first = options.queueBackends?.[0];
+  return shape.queueBackend === undefined || shape.queueBackend === first ? options.modes : options.modes.filter((m) => m === 'queue');
+}
+
+/** Whether a scenario runs on a server shape (each belongs to one: a queue scenario to its backend's, the others to the first backend's). */
+function onShape(s: Scenario, shape: ServerShape, options: HarnessOptions): boolean {
+  const backend = s.mode === 'queue' ? s.queueBackend : options.queueBackends?.[0];
+  return s.workers === shape.workers && s.processes === shape.processes && backend === shape.queueBackend;
 }
 
 /** Every scenario of the matrix, in run order: server shapes, then workloads, modes and load levels. */
@@ -32,14 +52,16 @@ export function planScenarios(options: HarnessOptions): Scenario[] {
   const levels: Array<{ connections: number; rate: number | undefined }> =
     options.rates.length > 0 ? options.rates.map((rate) => ({ connections: 0, rate })) : options.connections.map((connections) => ({ connections, rate: undefined }));
   const scenarios: Scenario[] = [];
-  for (const { processes, workers } of serverShapes(options)) {
+  for (const shape of serverShapes(options)) {
+    const { processes, workers, queueBackend } = shape;
     for (const workload of options.workloads) {
       const query = new URLSearchParams(options.params[workload]).toString();
       // A workload without one of the modes (a file with no async form) has no scenario for it.
       const has = options.discovered?.[workload]?.modes;
-      for (const mode of options.modes.filter((m) => !has || has.includes(m))) {
+      for (const mode of shapeModes(options, shape).filter((m) => !has || has.includes(m))) {
+        const backend = mode === 'queue' && queueBackend !== undefined ? { queueBackend } : {};
         for (const level of levels) {
-          scenarios.push({ workload, mode, ...level, workers, ...(processes !== undefined ? { processes } : {}), path: `/${workload}/${mode}${query ? `?${query}` : ''}` });
+          scenarios.push({ workload, mode, ...level, workers, ...(processes !== undefined ? { processes } : {}), ...backend, path: `/${workload}/${mode}${query ? `?${query}` : ''}` });
         }
       }
     }
@@ -65,8 +87,8 @@ export async function runMatrix(options: HarnessOptions, targets: TargetProvider
 
   const shapes = serverShapes(options);
   for (const shape of shapes) {
-    const { processes, workers } = shape;
-    const target = await targets.start(workers, processes);
+    const { processes, workers, queueBackend } = shape;
+    const target = await targets.start(workers, processes, queueBackend);
     try {
       // Worker threads compile their TypeScript after the server listens; measuring before they are
       // ready would charge their start-up to the first scenario (and to the CPU baseline).
@@ -76,7 +98,7 @@ export async function runMatrix(options: HarnessOptions, targets: TargetProvider
       // The CPU baseline does not depend on the pool size: measure it once, on the first server.
       if (results.length === 0) baseline = await measureCpuBaseline(target.origin, options);
 
-      for (const scenario of scenarios.filter((s) => s.workers === workers && s.processes === processes)) {
+      for (const scenario of scenarios.filter((s) => onShape(s, shape, options))) {
         const runs: RunMeasurement[] = [];
         for (let repeat = 1; repeat <= options.repeat; repeat++) {
           const later = perRun.slice(index + 1).reduce((a, b) => a + b, 0) * options.repeat;

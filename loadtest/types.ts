@@ -3,6 +3,11 @@ import type { ServerFacts } from '../server/deps.ts';
 import type { BoundAnswer } from '../server/workloads/bound-answer.ts';
 import type { WindowFigures } from './measure/server-metrics.ts';
 import type { RunBlame } from './measure/blame-window.ts';
+import type { QueueWindow } from './measure/queue-times.ts';
+import type { QueueBackend } from '../server/queue/backend.ts';
+
+/** Where queue mode keeps its jobs: BullMQ's PostgreSQL backend (the looplab database) or Redis. */
+export type QueueBackendName = QueueBackend['kind'];
 
 /** A workload's name, as the server's index (`GET /`) lists it: the harness knows none by itself. */
 export type WorkloadName = string;
@@ -54,6 +59,12 @@ export interface HarnessOptions {
   workers: number[];
   /** Server process counts to sweep (CLUSTER; restarts the server per value); empty = one process. */
   processes: number[];
+  /**
+   * `--queue-backends`: queue mode's backends to put side by side; the queue scenarios run once per
+   * backend, each on a server of its own (Redis: a redis-server the harness starts, or REDIS_URL).
+   * Empty or absent = the server's own choice (PostgreSQL unless REDIS_URL is set), rows not labelled.
+   */
+  queueBackends?: QueueBackendName[];
   out: string;
   json: boolean;
   compare: string | undefined;
@@ -158,6 +169,8 @@ export interface RunMeasurement {
   warmup: { requests: number; settleMs: number };
   /** Stall blame for exactly the measured window; null when off (`--no-blame`, or `--url` without `--blame-url`). */
   blame: RunBlame | null;
+  /** Queue mode: the server's queue wait and processing histograms over the window; null in other modes or without them. */
+  queue?: QueueWindow | null;
 }
 
 export interface Scenario {
@@ -170,6 +183,8 @@ export interface Scenario {
   workers: number | undefined;
   /** Server processes (CLUSTER) when sweeping them; absent = the server as started (one process). */
   processes?: number | undefined;
+  /** Queue scenarios with `--queue-backends`: the backend of their server; absent otherwise. */
+  queueBackend?: QueueBackendName | undefined;
   /** Path and query the scenario requests. */
   path: string;
 }
@@ -179,6 +194,18 @@ export interface Spread {
   median: number;
   min: number;
   max: number;
+}
+
+/** Queue mode over a scenario's runs: jobs counted in all, and the medians of the runs' exact means. */
+export interface QueueSummary {
+  /** Jobs over all runs (each run's wait-histogram count over its window). */
+  jobs: number;
+  /** Mean queue wait and mean processing time per run, ms (median and range over runs). */
+  waitMs: Spread;
+  processingMs: Spread;
+  /** The upper bound of the bucket holding each run's p99, ms; null when a run's p99 was in the last bucket. */
+  waitP99AtMostMs: Spread | null;
+  processingP99AtMostMs: Spread | null;
 }
 
 export interface Bound {
@@ -227,6 +254,8 @@ export interface ScenarioResult {
     sendLagP99: Spread | null;
     /** Share of the whole machine's CPU that was busy during the window (0..1). */
     machineBusy: Spread | null;
+    /** Queue mode: the runs' queue split (queue-summary.ts); null in other modes, or with no job counted. */
+    queue?: QueueSummary | null;
   };
   bound: Bound | null;
   /** Achieved median rps / bound rps. */

@@ -1,4 +1,5 @@
-import { groupKey, levelLabel } from './scenario-key.ts';
+import { groupKey, levelLabel, modeKey } from './scenario-key.ts';
+import { queueParts } from './queue-verdict.ts';
 import { compareRuns } from './stats.ts';
 import type { ModeName, Results, ScenarioResult, WorkloadName } from '../types.ts';
 import { fmtMs, fmtRate, fmtRatio } from '../report/format.ts';
@@ -16,7 +17,7 @@ export function groupScenarios(results: Results): ComparableGroup[] {
   for (const result of results.scenarios) {
     const key = groupKey(result.scenario);
     const group = groups.get(key) ?? { workload: result.scenario.workload, level: levelLabel(result.scenario), byMode: {} };
-    group.byMode[result.scenario.mode] = result;
+    group.byMode[modeKey(result.scenario)] = result;
     groups.set(key, group);
   }
   return [...groups.values()];
@@ -45,10 +46,12 @@ export function noiseNote(a: ScenarioResult, b: ScenarioResult): string {
  * Throughput is 2xx answers only, so a mode that refuses fast never looks like it serves more.
  */
 export function verdict(group: ComparableGroup): string {
-  const { blocking, async: asyncMode, worker, queue } = group.byMode;
+  const { blocking, async: asyncMode, worker } = group.byMode;
+  // One queue row, or one per backend with --queue-backends (queue-postgres, queue-redis).
+  const queues = Object.entries(group.byMode).filter(([, r]) => r.scenario.mode === 'queue');
   const parts: string[] = [];
   const silent = Object.values(group.byMode).filter((r) => r.summary.ok === 0);
-  for (const [name, result] of [['async', asyncMode], ['worker', worker], ['queue', queue]] as const) {
+  for (const [name, result] of [['async', asyncMode], ['worker', worker], ...queues] as const) {
     const ratio = speedupVsBlocking(group, name);
     if (result && blocking && ratio !== null) parts.push(`${name} serves ${fmtRatio(ratio)} blocking${noiseNote(result, blocking)}`);
   }
@@ -60,30 +63,32 @@ export function verdict(group: ComparableGroup): string {
     else if (ratio <= 1.1) parts.push(`worker serves about what async serves (${fmtRatio(ratio)})${noiseNote(worker, asyncMode)}`);
     else parts.push(`worker serves ${fmtRatio(ratio)} async${noiseNote(worker, asyncMode)}`);
   }
-  if (queue && worker && worker.summary.ok > 0) {
+  for (const [name, queue] of queues) {
+    if (!worker || worker.summary.ok === 0) break;
     // The same worker form on both sides: the difference is what the trip through BullMQ costs or adds.
     const ratio = queue.summary.rps.median / worker.summary.rps.median;
-    parts.push(`queue serves ${fmtRatio(ratio)} worker (the same worker form, in queue worker processes)${noiseNote(queue, worker)}`);
+    parts.push(`${name} serves ${fmtRatio(ratio)} worker (the same worker form, in queue worker processes)${noiseNote(queue, worker)}`);
   }
+  parts.push(...queueParts(queues, noiseNote));
   if (blocking) {
     // The p99 where the probes support one, else the worst probe, named as such.
     const health = (r: ScenarioResult | undefined) => (r?.summary.healthP99 ? { v: r.summary.healthP99.median, what: 'p99' } : r?.summary.healthMax ? { v: r.summary.healthMax.median, what: 'max' } : undefined);
     const stalled = health(blocking);
-    const others = [health(asyncMode), health(worker), health(queue)].filter((h) => h !== undefined && h.what === stalled?.what).map((h) => h?.v ?? 0);
+    const others = [health(asyncMode), health(worker), ...queues.map(([, q]) => health(q))].filter((h) => h !== undefined && h.what === stalled?.what).map((h) => h?.v ?? 0);
     if (stalled) {
       parts.push(`blocking stalls /health to ${stalled.what} ${fmtMs(stalled.v)}` + (others.length > 0 ? ` (otherwise ${fmtMs(Math.min(...others))})` : ''));
     }
   }
   const flagged = Object.values(group.byMode).filter((r) => r.generatorBound);
   if (flagged.length > 0) {
-    parts.push(`the load generator used ~1 core in ${flagged.map((r) => r.scenario.mode).join(', ')}: those figures may be its limit, not the server's`);
+    parts.push(`the load generator used ~1 core in ${flagged.map((r) => modeKey(r.scenario)).join(', ')}: those figures may be its limit, not the server's`);
   }
   const lagged = Object.values(group.byMode).filter((r) => r.generatorLagged);
-  if (lagged.length > 0) parts.push(`the generator sent late in ${lagged.map((r) => r.scenario.mode).join(', ')} (send-lag p99 above 2 ms and 10% of p50): part of those latencies is its own`);
+  if (lagged.length > 0) parts.push(`the generator sent late in ${lagged.map((r) => modeKey(r.scenario)).join(', ')} (send-lag p99 above 2 ms and 10% of p50): part of those latencies is its own`);
   const saturated = Object.values(group.byMode).filter((r) => r.machineSaturated);
-  if (saturated.length > 0) parts.push(`the machine's CPU was ≥ 90% busy in ${saturated.map((r) => r.scenario.mode).join(', ')}: CPU bounds assume free cores`);
+  if (saturated.length > 0) parts.push(`the machine's CPU was ≥ 90% busy in ${saturated.map((r) => modeKey(r.scenario)).join(', ')}: CPU bounds assume free cores`);
   if (Object.values(group.byMode).some((r) => r.runs.length < 2)) parts.push('one run per scenario, so run-to-run noise is unknown (--repeat 4 or more can tell a difference from it)');
-  if (silent.length > 0) parts.push(`no answers in ${silent.map((r) => r.scenario.mode).join(', ')}`);
+  if (silent.length > 0) parts.push(`no answers in ${silent.map((r) => modeKey(r.scenario)).join(', ')}`);
   const errors = Object.values(group.byMode).filter((r) => r.summary.errors + r.summary.non2xx + r.summary.timeouts > 0);
   if (errors.length > 0) {
     // Failures' latency, shown apart: a fast refusal and a slow timeout tell different stories.
@@ -91,7 +96,7 @@ export function verdict(group: ComparableGroup): string {
       const s = r.summary.failedP99 ?? r.summary.failedMax;
       return s ? `, failures' ${r.summary.failedP99 ? 'p99' : 'max'} ${fmtMs(s.median)}` : '';
     };
-    parts.push(`failures in ${errors.map((r) => `${r.scenario.mode} (${fmtRate(r.summary.failedPerSecond.median)}/s${failedLatency(r)})`).join(', ')}, not counted as throughput`);
+    parts.push(`failures in ${errors.map((r) => `${modeKey(r.scenario)} (${fmtRate(r.summary.failedPerSecond.median)}/s${failedLatency(r)})`).join(', ')}, not counted as throughput`);
   }
   return `${group.workload} (${group.level}): ${parts.length > 0 ? parts.join('; ') : 'no comparison possible with the modes run'}.`;
 }
@@ -103,7 +108,7 @@ export function verdict(group: ComparableGroup): string {
 export function sweepVerdicts(results: Results): string[] {
   const series = new Map<string, ScenarioResult[]>();
   for (const r of results.scenarios) {
-    const key = `${r.scenario.workload}/${r.scenario.mode}`;
+    const key = `${r.scenario.workload}/${modeKey(r.scenario)}`;
     series.set(key, [...(series.get(key) ?? []), r]);
   }
   const lines: string[] = [];

@@ -20,6 +20,8 @@ const FACTS: readonly Fact[] = [
   ['DB pool', (r) => r.environment.server?.dbPool ?? 'unknown'],
   ['worker DB pool', (r) => r.environment.server?.workerDbPool ?? 'unknown'],
   ['UV_THREADPOOL_SIZE', (r) => r.environment.server?.uvThreadpoolSize ?? 'unknown'],
+  ['queue', (r) => (r.environment.server?.queue ? JSON.stringify(r.environment.server.queue) : 'off')],
+  ['queue backends', (r) => (r.options.queueBackends ?? []).join(', ') || 'as the server chose'],
   ['server Node', (r) => r.environment.server?.node ?? 'unknown'],
 ];
 

@@ -7,9 +7,18 @@ export function levelLabel(s: Scenario): string {
   return s.workers !== undefined ? `${withProcesses} w=${s.workers}` : withProcesses;
 }
 
-/** Identifies a scenario across results files: workload, mode, level and request. */
+/**
+ * A scenario's row name within its workload and level: the mode, and with `--queue-backends` the
+ * backend too (`queue-redis`), so two backends' queue rows stand side by side and a threshold can name
+ * either (`hash.queue-redis.rps`).
+ */
+export function modeKey(s: Pick<Scenario, 'mode' | 'queueBackend'>): string {
+  return s.queueBackend !== undefined ? `${s.mode}-${s.queueBackend}` : s.mode;
+}
+
+/** Identifies a scenario across results files: workload, mode (and queue backend), level and request. */
 export function scenarioKey(s: Scenario): string {
-  return `${s.workload}|${s.mode}|${levelLabel(s)}|${s.path}`;
+  return `${s.workload}|${modeKey(s)}|${levelLabel(s)}|${s.path}`;
 }
 
 /** Identifies the comparable group a scenario belongs to: everything but the mode. */

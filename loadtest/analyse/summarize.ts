@@ -1,4 +1,5 @@
 import { computeBound } from './bounds.ts';
+import { summarizeQueue } from './queue-summary.ts';
 import { spread, spreadOfPresent } from './stats.ts';
 import type { BoundAnswer } from '../../server/workloads/bound-answer.ts';
 import type { CpuBaseline, RunMeasurement, Scenario, ScenarioResult, ServerFacts } from '../types.ts';
@@ -44,6 +45,7 @@ export function summarize(scenario: Scenario, runs: RunMeasurement[], model: Bou
     generatorCpu: pick((r) => r.generatorCpu),
     sendLagP99: present((r) => r.sendLag?.p99),
     machineBusy: present((r) => (r.machineCpu ? r.machineCpu.busyCores / r.machineCpu.cores : null)),
+    queue: scenario.mode === 'queue' ? summarizeQueue(runs) : null,
   };
   const bound = facts ? computeBound(scenario, model, facts, baseline) : null;
   const lag = summary.sendLagP99?.median;

@@ -35,6 +35,8 @@ const METRICS: Readonly<Record<string, Metric>> = {
   loop_delay_p99: { read: (r) => r.summary.eventLoopDelayP99Ms?.median ?? Number.NaN, unit: 'ms', needs: METRICS_ENDPOINT },
   loop_busy: { read: (r) => percent(r.summary.eventLoopUtilization?.median), unit: '% of the run, 0..100', needs: METRICS_ENDPOINT },
   efficiency: { read: (r) => percent(r.efficiency), unit: '% of bound, as "of bound"', needs: "a looplab workload's bound model (none with --target)" },
+  queue_wait: { read: (r) => r.summary.queue?.waitMs.median ?? Number.NaN, unit: 'ms, mean queue wait, queue mode', needs: "queue mode and a job counted in the server's /metrics" },
+  queue_run: { read: (r) => r.summary.queue?.processingMs.median ?? Number.NaN, unit: 'ms, mean processing in a queue worker, queue mode', needs: "queue mode and a job counted in the server's /metrics" },
 };
 
 function percent(fraction: number | null | undefined): number {
@@ -95,7 +97,8 @@ export function parseThreshold(source: string): Threshold {
   const [leftText, rightText] = [text.slice(0, text.indexOf(op)), text.slice(text.indexOf(op) + op.length)];
   const left = parseReference(leftText, source);
   if (/^\d+(\.\d+)?$/.test(rightText)) return { source, left, op, factor: Number(rightText), right: null };
-  const scaled = /^(?:(\d+(?:\.\d+)?)\*)?([a-z_.0-9]+)$/.exec(rightText);
+  // Names may have dashes: a workload of a file (my-work), a queue row by backend (queue-redis).
+  const scaled = /^(?:(\d+(?:\.\d+)?)\*)?([a-z_.0-9-]+)$/.exec(rightText);
   if (!scaled?.[2]) throw new ThresholdError(`threshold "${source}": right side must be a number, a reference, or number*reference`);
   return { source, left, op, factor: scaled[1] ? Number(scaled[1]) : 1, right: parseReference(scaled[2], source) };
 }

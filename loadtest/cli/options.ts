@@ -1,12 +1,11 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_OPTIONS, OPTION_LIMITS } from '../defaults.ts';
+import { OptionsError } from './options-error.ts';
+import { parseQueueBackends } from './queue-backends.ts';
 import type { HarnessOptions, WorkloadParams } from '../types.ts';
 
-/** A bad command line: the CLI prints the message and exits 2. */
-export class OptionsError extends Error {
-  override name = 'OptionsError';
-}
+export { OptionsError };
 
 /** Workload and mode names are the server's to list; here they only need to be names (checked in discover.ts). */
 const NAME = /^[a-z][a-z0-9-]{0,39}$/;
@@ -149,7 +148,7 @@ function parseUrl(raw: string | undefined, name = 'url'): string | undefined {
 }
 
 /** What `--target` replaces: everything that needs looplab's index (GET /), or restarts a server the harness started. */
-const NOT_WITH_TARGET = ['url', 'workload', 'workloads', 'modes', 'params', 'workers', 'processes', 'faults', 'export'] as const;
+const NOT_WITH_TARGET = ['url', 'workload', 'workloads', 'modes', 'params', 'workers', 'processes', 'queue-backends', 'faults', 'export'] as const;
 
 /** `--target URL [--probe PATH]`: the whole URL (path and query as given), and a canary path on its origin. */
 function parseTarget(values: Readonly<Record<string, unknown>>): Pick<HarnessOptions, 'target' | 'probe'> {
@@ -214,6 +213,7 @@ export function parseOptions(argv: readonly string[], cwd: string = process.env[
         params: { type: 'string' },
         workers: { type: 'string' },
         processes: { type: 'string' },
+        'queue-backends': { type: 'string' },
         url: { type: 'string' },
         target: { type: 'string' },
         probe: { type: 'string' },
@@ -251,6 +251,7 @@ export function parseOptions(argv: readonly string[], cwd: string = process.env[
     processes: values.processes ? parseIntList(values.processes, 'processes', OPTION_LIMITS.processes) : [],
     url: parseUrl(values.url),
     ...parseTarget(values),
+    queueBackends: parseQueueBackends(values['queue-backends'], values.modes === undefined ? undefined : parseNames(values.modes, 'modes'), values.url),
     probeRate: values['probe-rate'] ? parseIntValue(values['probe-rate'], 'probe-rate', OPTION_LIMITS.probeRate) : DEFAULT_OPTIONS.probeRate,
     out: values.out ?? DEFAULT_OPTIONS.out,
     json: values.json ?? false,

@@ -44,6 +44,10 @@ Options (lists are comma-separated; a list of levels is a sweep; each option at 
   --workers LIST       worker-pool sizes to sweep; restarts the server per value (not with --url)
   --processes LIST     server processes to sweep (CLUSTER, node:cluster), ${OPTION_LIMITS.processes.min}..${OPTION_LIMITS.processes.max}; restarts the
                        server per value (not with --url); --workers and the pools are per process
+  --queue-backends LIST  queue mode's backends side by side, e.g. postgres,redis: the queue scenarios run
+                       once per backend, each on a server of its own, rows named queue-postgres,
+                       queue-redis; redis starts a redis-server on a free port (or uses REDIS_URL);
+                       implies queue mode; not with --url, --target, --faults, --export
   --url URL            an already-running server: start nothing
   --target URL         instead of looplab: load any HTTP endpoint (path and query as given) with the same
                        models, canary, report and thresholds ('target.p99<300'); no event-loop figures,

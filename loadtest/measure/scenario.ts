@@ -5,6 +5,7 @@ import { openBlameWindow } from './blame-window.ts';
 import { startProbe, type ProbeResult } from './probe.ts';
 import type { RunHooks } from './run-hooks.ts';
 import { scrapeMetrics, windowFigures } from './server-metrics.ts';
+import { queueWindow } from './queue-times.ts';
 import { LOOPLAB_SIGNALS, waitUntilSettled, type SettleSignals } from './settle.ts';
 import type { RunMeasurement, Scenario } from '../types.ts';
 
@@ -119,6 +120,8 @@ async function measureRun(origin: string, scenario: Scenario, settings: RunSetti
       timeline: load.log.timeline(seconds).map((s, t) => ({ ...s, healthP99: health.perSecondP99[t] ?? null })),
       warmup,
       blame,
+      // The same two scrapes: jobs whose result reached the server within the window.
+      queue: scenario.mode === 'queue' ? queueWindow(before?.queue, after?.queue, scenario.workload) : null,
     };
   } finally {
     probe?.stop();

@@ -1,3 +1,5 @@
+import { parseQueueTotals, type QueueTotals } from './queue-times.ts';
+
 /** What the harness reads from the server's `/metrics` to judge event-loop health over a window. */
 export interface MetricsSnapshot {
   activeSeconds: number;
@@ -13,6 +15,8 @@ export interface MetricsSnapshot {
   rssBytes: number;
   /** A cluster's figures for each server process, by pid (absent for a single process). */
   processes?: Map<number, ProcessSnapshot>;
+  /** Queue mode's wait and processing histograms by workload (queue-times.ts); absent without queue mode. */
+  queue?: Map<string, QueueTotals>;
 }
 
 /** One cluster process's own event-loop and CPU figures (`looplab_process_*{pid=…}`). */
@@ -72,8 +76,10 @@ export function parseMetrics(text: string): MetricsSnapshot | null {
   const rss = readSample(text, 'process_resident_memory_bytes');
   if (active === undefined || idle === undefined || p99 === undefined || max === undefined || cpu === undefined || rss === undefined) return null;
   const processes = parseProcesses(text);
+  const queue = parseQueueTotals(text);
   return {
     ...(processes ? { processes } : {}),
+    ...(queue ? { queue } : {}),
     activeSeconds: active,
     idleSeconds: idle,
     loopDelayP99Seconds: p99,

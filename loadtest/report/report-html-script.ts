@@ -7,7 +7,7 @@ export const CHART_SCRIPT = String.raw`
   'use strict';
   var data = JSON.parse(document.getElementById('looplab-data').textContent);
   var NS = 'http://www.w3.org/2000/svg';
-  var COLORS = { blocking: '#d1495b', async: '#00798c', worker: '#edae49', p50: '#66a182', p90: '#2e4057', p99: '#8d96a3' };
+  var COLORS = { blocking: '#d1495b', async: '#00798c', worker: '#edae49', queue: '#6a4c93', 'queue-postgres': '#6a4c93', 'queue-redis': '#b5179e', p50: '#66a182', p90: '#2e4057', p99: '#8d96a3', 'queue wait': '#f4a261', 'queue run': '#264653' };
 
   function el(name, attrs, text) {
     var node = document.createElementNS(NS, name);
@@ -17,10 +17,13 @@ export const CHART_SCRIPT = String.raw`
   }
   function fmt(v) { return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2); }
 
+  // As levelLabel and modeKey in loadtest/analyse/scenario-key.ts: rows of one chart group differ only by mode.
   function level(s) {
     var l = s.rate !== undefined && s.rate !== null ? s.rate + '/s' : 'c=' + s.connections;
+    if (s.processes !== undefined && s.processes !== null) l += ' p=' + s.processes;
     return s.workers !== undefined && s.workers !== null ? l + ' w=' + s.workers : l;
   }
+  function modeKey(s) { return s.queueBackend ? s.mode + '-' + s.queueBackend : s.mode; }
 
   // groups: [{label, bars: [{name, value, color}]}]. With log, the y axis is logarithmic (powers of
   // ten), so milliseconds next to seconds stay visible.
@@ -107,28 +110,38 @@ export const CHART_SCRIPT = String.raw`
     groups[key].push(r);
   });
   function modeBars(key, pick) {
-    return { label: key, bars: groups[key].map(function (r) { return { name: r.scenario.mode, value: pick(r), color: COLORS[r.scenario.mode] }; }) };
+    return { label: key, bars: groups[key].map(function (r) { return { name: modeKey(r.scenario), value: pick(r), color: COLORS[modeKey(r.scenario)] || COLORS[r.scenario.mode] || '#999' }; }) };
   }
   charts.appendChild(barChart('Throughput by mode (2xx answers/s)', 'req/s', order.map(function (k) { return modeBars(k, function (r) { return r.summary.rps.median; }); })));
   charts.appendChild(barChart('/health p99 while loaded (what other callers wait)', 'ms', order.map(function (k) { return modeBars(k, function (r) { return r.summary.healthP99 ? r.summary.healthP99.median : r.summary.healthMax ? r.summary.healthMax.median : 0; }); }), true));
   var latencyGroups = [];
   scenarios.forEach(function (r) {
     // A percentile the sample could not support is null: no bar for it.
-    latencyGroups.push({ label: r.scenario.workload + '/' + r.scenario.mode + ' ' + level(r.scenario), bars: ['p50', 'p90', 'p99'].filter(function (p) { return r.summary[p]; }).map(function (p) { return { name: p, value: r.summary[p].median, color: COLORS[p] }; }) });
+    latencyGroups.push({ label: r.scenario.workload + '/' + modeKey(r.scenario) + ' ' + level(r.scenario), bars: ['p50', 'p90', 'p99'].filter(function (p) { return r.summary[p]; }).map(function (p) { return { name: p, value: r.summary[p].median, color: COLORS[p] }; }) });
   });
   charts.appendChild(barChart('Latency percentiles (2xx answers)', 'ms', latencyGroups, true));
+  // Queue mode: where a job's time went, the exact means of the server's two histograms.
+  var queueGroups = scenarios.filter(function (r) { return r.summary.queue; }).map(function (r) {
+    return { label: r.scenario.workload + '/' + modeKey(r.scenario) + ' ' + level(r.scenario), bars: [
+      { name: 'queue wait', value: r.summary.queue.waitMs.median, color: COLORS['queue wait'] },
+      { name: 'queue run', value: r.summary.queue.processingMs.median, color: COLORS['queue run'] },
+    ] };
+  });
+  if (queueGroups.length > 0) charts.appendChild(barChart('Queue mode: mean wait for a queue worker and mean run in it (server histograms)', 'ms', queueGroups, true));
 
   // A sweep (several load levels or worker sizes for one workload) gets a throughput curve.
   // x is whatever the sweep varied, the same quantity the axis is named after.
   var byWorkload = {};
   var sweepsWorkers = data.options.workers.length > 1;
+  var sweepsProcesses = !sweepsWorkers && (data.options.processes || []).length > 1;
   var sweepsRate = data.options.rates.length > 0;
   scenarios.forEach(function (r) {
-    var x = sweepsWorkers ? r.scenario.workers : sweepsRate ? r.scenario.rate : r.scenario.connections;
+    var x = sweepsWorkers ? r.scenario.workers : sweepsProcesses ? r.scenario.processes : sweepsRate ? r.scenario.rate : r.scenario.connections;
+    var m = modeKey(r.scenario);
     (byWorkload[r.scenario.workload] = byWorkload[r.scenario.workload] || {});
-    (byWorkload[r.scenario.workload][r.scenario.mode] = byWorkload[r.scenario.workload][r.scenario.mode] || []).push([x, r.summary.rps.median]);
+    (byWorkload[r.scenario.workload][m] = byWorkload[r.scenario.workload][m] || []).push([x, r.summary.rps.median]);
   });
-  var xName = sweepsWorkers ? 'worker threads' : sweepsRate ? 'offered req/s' : 'connections';
+  var xName = sweepsWorkers ? 'worker threads' : sweepsProcesses ? 'server processes' : sweepsRate ? 'offered req/s' : 'connections';
   Object.keys(byWorkload).forEach(function (w) {
     var series = Object.keys(byWorkload[w]).map(function (m) { return { name: m, points: byWorkload[w][m] }; });
     if (series.some(function (s) { return s.points.length > 1; })) charts.appendChild(lineChart(w + ': throughput vs ' + xName, xName, 'req/s', series));

@@ -7,14 +7,16 @@ export const VIEWS_SCRIPT = String.raw`
   'use strict';
   var data = JSON.parse(document.getElementById('looplab-data').textContent);
   var views = document.getElementById('views');
-  var COLORS = { blocking: '#d1495b', async: '#00798c', worker: '#edae49', ok: '#2a9d8f', failed: '#d62828', p50: '#66a182', p99: '#2e4057', health: '#8d6a9f' };
+  var COLORS = { blocking: '#d1495b', async: '#00798c', worker: '#edae49', queue: '#6a4c93', 'queue-postgres': '#6a4c93', 'queue-redis': '#b5179e', ok: '#2a9d8f', failed: '#d62828', p50: '#66a182', p99: '#2e4057', health: '#8d6a9f' };
   var WIDTH = Math.max(320, Math.min(960, views.clientWidth || 760));
   var rendered = 0;
 
   function level(s) {
     var l = s.rate !== undefined && s.rate !== null ? s.rate + '/s' : 'c=' + s.connections;
+    if (s.processes !== undefined && s.processes !== null) l += ' p=' + s.processes;
     return s.workers !== undefined && s.workers !== null ? l + ' w=' + s.workers : l;
   }
+  function modeKey(s) { return s.queueBackend ? s.mode + '-' + s.queueBackend : s.mode; }
   function holder(title) {
     var div = document.createElement('div');
     div.className = 'view';
@@ -31,7 +33,7 @@ export const VIEWS_SCRIPT = String.raw`
     r.runs.forEach(function (run, i) {
       var tl = run.timeline || [];
       if (tl.length === 0) return;
-      var title = 'Timeline: ' + r.scenario.workload + '/' + r.scenario.mode + ' ' + level(r.scenario) + (r.runs.length > 1 ? ' (run ' + (i + 1) + ')' : '');
+      var title = 'Timeline: ' + r.scenario.workload + '/' + modeKey(r.scenario) + ' ' + level(r.scenario) + (r.runs.length > 1 ? ' (run ' + (i + 1) + ')' : '');
       new uPlot({
         title: title,
         width: WIDTH,
@@ -75,7 +77,7 @@ export const VIEWS_SCRIPT = String.raw`
     var curves = groups[key].map(function (r) {
       var run = r.runs[0];
       var n = run.latency.n;
-      return { mode: r.scenario.mode, points: (run.latencyCurve || []).map(function (p) { return [p[0] >= 100 ? Math.max(1, n) : 1 / (1 - p[0] / 100), p[1]]; }) };
+      return { mode: modeKey(r.scenario), points: (run.latencyCurve || []).map(function (p) { return [p[0] >= 100 ? Math.max(1, n) : 1 / (1 - p[0] / 100), p[1]]; }) };
     }).filter(function (c) { return c.points.length > 0; });
     if (curves.length === 0) return;
     var xs = [];

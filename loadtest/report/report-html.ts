@@ -1,4 +1,4 @@
-import { COLUMN_NOTES } from './legend.ts';
+import { columnNotes } from './legend.ts';
 import { describeRun } from './report-md.ts';
 import { chartLibrary } from './chart-library.ts';
 import { renderBlameCharts } from './blame-chart.ts';
@@ -56,7 +56,7 @@ ${renderBlameCharts(results)}
 ${table.sweeps.length ? `<h2>Sweeps</h2><ul>${table.sweeps.map((s) => `<li>${escapeHtml(s)}</li>`).join('')}</ul>` : ''}
 ${thresholdList}
 <h2>Reading the columns</h2>
-<ul>${COLUMN_NOTES.map(([c, n]) => `<li><b>${escapeHtml(c)}</b>: ${escapeHtml(n)}</li>`).join('')}</ul>
+<ul>${columnNotes(table.headers).map(([c, n]) => `<li><b>${escapeHtml(c)}</b>: ${escapeHtml(n)}</li>`).join('')}</ul>
 <script type="application/json" id="looplab-data">${embedJson(results)}</script>
 <script>${CHART_SCRIPT}</script>
 <script>${library.script}</script>

@@ -1,5 +1,6 @@
 import { fmtChange, fmtMs } from './format.ts';
-import { COLUMN_NOTES } from './legend.ts';
+import { columnNotes } from './legend.ts';
+import { queueRunLine } from './queue-report.ts';
 import { NOT_LOOPLAB_NOTE, probeNote } from '../analyse/target-scenario.ts';
 import type { ReportTable } from './table.ts';
 import type { Results } from '../types.ts';
@@ -25,6 +26,7 @@ export function describeRun(results: Results): string[] {
     `Run: ${model}; ${o.warmup} s warm-up + ${o.duration} s measured per run, ${o.repeat} run(s) per scenario; ${canary}; ${server}.` +
       (env.serverStartedByHarness ? ' The server ran on the same machine as the load generator.' : ''),
     ...(baseline ? [`Single-thread CPU cost measured in this run: ${baseline}.`] : []),
+    ...queueRunLine(results),
     ...warmupLine(results),
   ];
 }
@@ -55,6 +57,6 @@ export function renderMarkdown(results: Results, table: ReportTable, command: st
     for (const t of thresholds) lines.push(`- ${t.passed ? 'pass' : '**FAIL**'} \`${t.source}\` — ${t.detail}`);
   }
   lines.push('', '## Reading the columns', '');
-  for (const [column, note] of COLUMN_NOTES) lines.push(`- **${column}**: ${note}`);
+  for (const [column, note] of columnNotes(table.headers)) lines.push(`- **${column}**: ${note}`);
   return `${lines.join('\n')}\n`;
 }

@@ -5,6 +5,8 @@ import { compareRuns } from '../analyse/stats.ts';
 import { isTargetScenario, NOT_LOOPLAB_NOTE, TARGET_WORKLOAD } from '../analyse/target-scenario.ts';
 import { fmtChange, fmtMs, fmtPercent, fmtRate, fmtRatio } from './format.ts';
 import { blameLine, scenarioBlame } from './blame-line.ts';
+import { hasQueueRows, QUEUE_HEADERS, queueCells } from './queue-report.ts';
+import { modeKey } from '../analyse/scenario-key.ts';
 import type { Results, ScenarioResult, Spread } from '../types.ts';
 
 export interface TableSection {
@@ -66,24 +68,27 @@ const noAnswers = (r: ScenarioResult) => r.summary.ok + r.summary.non2xx === 0;
 export function buildTable(results: Results, previous?: Results): ReportTable {
   const repeats = results.options.repeat;
   const matches = matchPrevious(results, previous);
-  const headers = ['mode', 'req/s', 'failed/s', 'n', 'p50', 'p99', 'err/non2xx/drop', '/health p99', 'loop delay p99', 'loop max', 'loop busy', 'of bound', 'vs blocking'];
+  // Queue mode's split (wait, processing) sits beside the latencies it is part of, in runs that have it.
+  const queueColumns = hasQueueRows(results);
+  const headers = ['mode', 'req/s', 'failed/s', 'n', 'p50', 'p99', ...(queueColumns ? QUEUE_HEADERS : []), 'err/non2xx/drop', '/health p99', 'loop delay p99', 'loop max', 'loop busy', 'of bound', 'vs blocking'];
   if (previous) headers.push('Δ req/s', 'Δ p99');
   const sections = groupScenarios(results).map((group) => {
     const rows = Object.values(group.byMode).map((r) => {
       const row = [
-        r.scenario.mode + (r.generatorBound || r.generatorLagged || r.machineSaturated ? ' *' : ''),
+        modeKey(r.scenario) + (r.generatorBound || r.generatorLagged || r.machineSaturated ? ' *' : ''),
         noAnswers(r) ? 'no answers' : rpsCell(r.summary.rps, repeats),
         fmtRate(r.summary.failedPerSecond.median),
         String(r.summary.n),
         latencyCell(r, r.summary.p50),
         latencyCell(r, r.summary.p99),
+        ...(queueColumns ? queueCells(r) : []),
         errorCell(r),
         healthCell(r),
         fmtMs(r.summary.eventLoopDelayP99Ms?.median),
         fmtMs(r.summary.eventLoopDelayMaxMs?.median),
         fmtPercent(r.summary.eventLoopUtilization?.median),
         fmtPercent(r.efficiency),
-        fmtRatio(speedupVsBlocking(group, r.scenario.mode)),
+        fmtRatio(speedupVsBlocking(group, modeKey(r.scenario))),
       ];
       if (previous) {
         const old = matches.get(r);
@@ -97,7 +102,7 @@ export function buildTable(results: Results, previous?: Results): ReportTable {
     const first = Object.values(group.byMode)[0]?.scenario;
     const blame = Object.values(group.byMode).flatMap((r) => {
       const b = scenarioBlame(r);
-      return b ? [blameLine(r.scenario.mode, b)] : [];
+      return b ? [blameLine(modeKey(r.scenario), b)] : [];
     });
     // A --target's section is named by its path, and there is nothing to judge it against.
     if (first && isTargetScenario(first)) return { title: `${TARGET_WORKLOAD} ${first.path} — ${group.level}`, rows, verdict: NOT_LOOPLAB_NOTE, blame };

@@ -86,7 +86,8 @@ export async function discover(origin: string, options: HarnessOptions): Promise
 export async function discoverPlan(targets: TargetProvider, options: HarnessOptions): Promise<{ options: HarnessOptions; targets: TargetProvider }> {
   const first = options.workers[0];
   const firstProcesses = options.processes[0];
-  const target = await targets.start(first, firstProcesses);
+  const firstBackend = options.queueBackends?.[0];
+  const target = await targets.start(first, firstProcesses, firstBackend);
   let resolved: HarnessOptions;
   try {
     await waitUntilReady(target.origin);
@@ -99,13 +100,13 @@ export async function discoverPlan(targets: TargetProvider, options: HarnessOpti
   return {
     options: resolved,
     targets: {
-      async start(workers, processes) {
-        if (waiting && workers === first && processes === firstProcesses) {
+      async start(workers, processes, queueBackend) {
+        if (waiting && workers === first && processes === firstProcesses && queueBackend === firstBackend) {
           const t = waiting;
           waiting = undefined;
           return t;
         }
-        return targets.start(workers, processes);
+        return targets.start(workers, processes, queueBackend);
       },
       async close() {
         await waiting?.stop();

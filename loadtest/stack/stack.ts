@@ -6,6 +6,8 @@ import { startChild, type ManagedChild } from '../../lib/child-process.ts';
 import { startUpstream } from '../../upstream/launch.ts';
 import { freePort } from '../../lib/free-port.ts';
 import { waitForUrl } from './wait-for-url.ts';
+import { runRedis } from './queue-redis.ts';
+import type { QueueBackendName } from '../types.ts';
 
 /** A server to load: where it is, and how to be done with it. */
 export interface Target {
@@ -15,9 +17,9 @@ export interface Target {
   stop(): Promise<void>;
 }
 
-/** Produces a server per worker-pool size and process count (undefined = the server's default). */
+/** Produces a server per worker-pool size, process count and queue backend (undefined = the server's default). */
 export interface TargetProvider {
-  start(workers: number | undefined, processes?: number): Promise<Target>;
+  start(workers: number | undefined, processes?: number, queueBackend?: QueueBackendName): Promise<Target>;
   close(): Promise<void>;
 }
 
@@ -92,13 +94,15 @@ export function externalTarget(origin: string, note: (text: string) => void = ()
  * directory of its own, so it can run beside `npm start`.
  */
 export async function localStack(
-  env: { databaseUrl?: string | undefined; upstreamUrl?: string | undefined; workloadFiles?: readonly string[]; queue?: boolean; blameThresholdMs?: number | undefined } = {},
+  env: { databaseUrl?: string | undefined; upstreamUrl?: string | undefined; redisUrl?: string | undefined; workloadFiles?: readonly string[]; queue?: boolean; blameThresholdMs?: number | undefined } = {},
 ): Promise<TargetProvider> {
   // Queue mode's worker process and BullMQ connections run only when the run measures queue mode: an
   // idle process polling its backend would be one more neighbour on the cores the other modes share.
   const workloads: Record<string, string> = { ...(env.workloadFiles?.length ? { WORKLOADS: env.workloadFiles.join(',') } : {}), QUEUE: env.queue ? 'on' : 'off' };
   const children: ManagedChild[] = [];
+  const redis = runRedis(env.redisUrl);
   const closeAll = async () => {
+    await redis.stop().catch(() => {});
     for (const child of children.reverse()) await child.stop().catch(() => {});
   };
   try {
@@ -122,7 +126,9 @@ export async function localStack(
     const dbUrl = databaseUrl;
     const upUrl = upstreamUrl;
     return {
-      async start(workers, processes) {
+      async start(workers, processes, queueBackend) {
+        // A backend asked for by name is set either way: an inherited REDIS_URL must not turn "postgres" into Redis.
+        const queueEnv: Record<string, string> = queueBackend === undefined ? {} : { REDIS_URL: queueBackend === 'redis' ? await redis.url() : '' };
         const server = await startChild(
           new URL('../../server/main.ts', import.meta.url),
           'looplab server',
@@ -134,6 +140,7 @@ export async function localStack(
             ...workloads,
             ...(workers ? { WORKERS: String(workers) } : {}),
             ...(processes ? { CLUSTER: String(processes) } : {}),
+            ...queueEnv,
             // Stall blame on its own port, which the server names in its ready message.
             STALL_BLAME_MS: String(env.blameThresholdMs ?? 0),
             STALL_BLAME_PORT: '0',
@@ -161,6 +168,8 @@ export interface StackOptions {
   readonly workloadFiles?: readonly string[];
   /** Start the server with queue mode (QUEUE=on and its worker process); off unless the run measures it. */
   readonly queue?: boolean;
+  /** The Redis for `--queue-backends redis` (REDIS_URL); without it the harness starts a redis-server when needed. */
+  readonly redisUrl?: string | undefined;
   /** Told what is being waited for, when `url` is slow to answer. */
   readonly note?: (text: string) => void;
   /** Start looplab's server with stall blame, stalls being the loop this many ms late (STALL_BLAME_MS); off when unset. */
@@ -177,6 +186,7 @@ export async function startStack(options: StackOptions = {}): Promise<TargetProv
     upstreamUrl: options.upstreamUrl,
     workloadFiles: options.workloadFiles ?? [],
     queue: options.queue ?? false,
+    redisUrl: options.redisUrl,
     blameThresholdMs: options.blameThresholdMs,
   });
 }

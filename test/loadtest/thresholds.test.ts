@@ -75,7 +75,7 @@ describe('threshold units', () => {
 
   it('lists every metric it accepts, with its unit, for --help', () => {
     const names = [...THRESHOLD_METRICS_TEXT.matchAll(/(\w+) \(/g)].map((m) => m[1]);
-    expect(names).toEqual(['rps', 'p50', 'p90', 'p99', 'p999', 'max', 'errors', 'health_p99', 'loop_delay_p99', 'loop_busy', 'efficiency']);
+    expect(names).toEqual(['rps', 'p50', 'p90', 'p99', 'p999', 'max', 'errors', 'health_p99', 'loop_delay_p99', 'loop_busy', 'efficiency', 'queue_wait', 'queue_run']);
     for (const name of names) expect(() => parseThreshold(`fetch.async.${name}<1`)).not.toThrow();
     expect(THRESHOLD_METRICS_TEXT).toContain('loop_busy (% of the run, 0..100)');
   });
