@@ -85,7 +85,7 @@ function buildJobQueue<B extends IQueueBackend, C>(factory: BackendFactory<B, C>
       perJob.on(`failed:${jobId}`, onFailed);
       // BullMQ 6.7's PostgreSQL backend can drop an event for good: QueueEvents reads `event.id >
       // cursor`, the ids come from a sequence, and an event whose transaction commits after one with
-      // a higher id is skipped. The fault run's worker-kill drill lost 3–18 % of completions that way
+      // a higher id is skipped. The fault run's worker-kill drill lost 3–15 % of completions that way
       // (2 workers × 32 jobs, 20 req/s), each a 504 at the deadline for a job done in 0.5 s. So while
       // no event has come, the job's own state is read every RECHECK_MS.
       const recheck = setInterval(() => void readEnd().catch(() => {}), RECHECK_MS);
