@@ -8,11 +8,12 @@ import { ProgressDisplay } from './progress.ts';
 
 /**
  * `npm run loadtest -- --faults`: the fault drill at the first `--rate` (50/s when none), `--duration`
- * seconds per phase; prints its table (or JSON) and writes its reports. Returns the exit code.
+ * seconds per phase — database, upstream, then a queue worker SIGKILLed mid-job; prints its tables
+ * (or JSON) and writes its reports. Returns the exit code.
  */
 export async function runFaultCommand(options: HarnessOptions, command: string, say: (text: string) => void): Promise<number> {
   const rate = options.rates[0] ?? 50;
-  say(`fault run, ${rate} req/s per workload, ${options.duration} s per phase (about ${formatSeconds(options.duration * 5 + 20)} with start-up)`);
+  say(`fault run, ${rate} req/s per workload, ${options.duration} s per phase (about ${formatSeconds(options.duration * 7 + 40)} with start-up and the queue worker kill)`);
   // The drill's phases last --duration seconds each: a ticking line keeps those waits from being silent.
   const drill = new ProgressDisplay(process.stderr, options, []);
   drill.preparingTo('fault run under way');

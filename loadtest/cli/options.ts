@@ -80,7 +80,7 @@ function refuseWithFaults(values: Readonly<Record<string, unknown>>): void {
   const ignored = Object.keys(values).filter((name) => values[name] !== undefined && !FAULT_OPTIONS.has(name));
   if (ignored.length > 0) {
     throw new OptionsError(
-      `--faults runs a fixed drill (the workloads that declare a database or upstream dependency, while it stops and restarts its own database and upstream); ` +
+      `--faults runs a fixed drill (the workloads that declare a database or upstream dependency, while it stops and restarts its own database and upstream, then a queue worker killed mid-job); ` +
         `it takes only --rate (one value), --duration (seconds per phase), --out and --json, not ${ignored.map((n) => `--${n}`).join(', ')}` +
         (ignored.includes('threshold') ? ' (the fault run evaluates no thresholds)' : ''),
     );

@@ -74,7 +74,8 @@ Options (lists are comma-separated; a list of levels is a sweep; each option at 
 ${wrap(THRESHOLD_METRICS_TEXT, '                         ')}
   --faults             instead of the matrix: load the async mode of the workloads that declare a database
                        or upstream dependency at --rate (default 50) while the database, then the
-                       upstream, are stopped and restarted (--duration s per phase); takes only --rate
+                       upstream, are stopped and restarted (--duration s per phase), then load
+                       /fetch/queue and SIGKILL a queue worker mid-job; takes only --rate
                        (one value), --duration, --out and --json
   --export k6 DIR      instead of running: write each scenario as a k6 script (TypeScript) into DIR, the
                        thresholds k6 can express translated; asks the server (GET /) for the plan but

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { DrillTarget, FaultResults, SecondBucket } from './faults.ts';
+import { queueKillMethod, queueKillRows } from './queue-kill-report.ts';
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const fmtOutcomes = (o: Record<string, number>) =>
@@ -42,7 +43,11 @@ function timelineRows(buckets: SecondBucket[], targets: DrillTarget[]): string[]
   return seconds.map((s) => [String(s), ...targets.map((t) => fmtOutcomes(buckets.find((b) => b.second === s && b.workload === t.workload)?.outcomes ?? {}))]);
 }
 
+/** The worker-kill drill's load, as a timeline row. */
+const queueTarget = (q: NonNullable<FaultResults['queueKill']>): DrillTarget => ({ workload: q.buckets[0]?.workload ?? 'fetch', dependency: 'queue worker', path: q.endpoint });
+
 export function renderFaultsMarkdown(results: FaultResults, command: string): string {
+  const q = results.queueKill;
   const table = (headers: string[], rows: string[][]) => [
     `| ${headers.join(' | ')} |`,
     `|${headers.map(() => '---').join('|')}|`,
@@ -58,6 +63,7 @@ export function renderFaultsMarkdown(results: FaultResults, command: string): st
     '',
     ...table(RECOVERY_HEADERS, recoveryRows(results)),
     '',
+    ...(q ? ['## Queue worker killed mid-job', '', queueKillMethod(q), '', ...table(['figure', 'value'], queueKillRows(q)), ''] : []),
     '## Events',
     '',
     ...results.events.map((e) => `- ${e.atS} s: ${e.what}`),
@@ -66,23 +72,28 @@ export function renderFaultsMarkdown(results: FaultResults, command: string): st
     '',
     ...table(['second', ...targetsOf(results).map(endpoint)], timelineRows(results.buckets, targetsOf(results))),
     '',
+    ...(q ? [...table(['second', q.endpoint.split('?')[0] ?? q.endpoint], timelineRows(q.buckets, [queueTarget(q)])), ''] : []),
   ].join('\n');
 }
 
 /** A stacked bar per second and workload: green for 200, shades of red for each failure status. */
 function timelineSvg(results: FaultResults): string {
   const colors: Record<string, string> = { '200': '#2a9d8f', '502': '#e76f51', '503': '#d62828', '504': '#f4a261', error: '#6d597a' };
-  const seconds = Math.max(1, ...results.buckets.map((b) => b.second + 1));
-  const maxCount = Math.max(1, ...results.buckets.map((b) => Object.values(b.outcomes).reduce((a, n) => a + n, 0)));
+  // One row per loaded endpoint: the dependencies' targets, then the worker-kill drill's queue load.
+  const rows = targetsOf(results).map((target) => ({ target, buckets: results.buckets.filter((x) => x.workload === target.workload) }));
+  if (results.queueKill) rows.push({ target: queueTarget(results.queueKill), buckets: results.queueKill.buckets });
+  const all = rows.flatMap((r) => r.buckets);
+  const seconds = Math.max(1, ...all.map((b) => b.second + 1));
+  const maxCount = Math.max(1, ...all.map((b) => Object.values(b.outcomes).reduce((a, n) => a + n, 0)));
   const width = 900;
   const rowH = 120;
   const barW = (width - 60) / seconds;
+  const height = rows.length * (rowH + 30) + 30;
   const parts: string[] = [];
-  targetsOf(results).forEach((target, row) => {
-    const { workload } = target;
+  rows.forEach(({ target, buckets }, row) => {
     const top = 20 + row * (rowH + 30);
     parts.push(`<text x="0" y="${top - 5}" class="label">${escapeHtml(endpoint(target))}</text>`);
-    for (const b of results.buckets.filter((x) => x.workload === workload)) {
+    for (const b of buckets) {
       let y = top + rowH;
       for (const [status, n] of Object.entries(b.outcomes).sort()) {
         const h = (rowH * n) / maxCount;
@@ -93,12 +104,12 @@ function timelineSvg(results: FaultResults): string {
   });
   for (const e of results.events) {
     const x = 50 + e.atS * barW;
-    parts.push(`<line x1="${x.toFixed(1)}" x2="${x.toFixed(1)}" y1="10" y2="${2 * rowH + 60}" class="event"><title>${escapeHtml(e.what)}</title></line>`);
+    parts.push(`<line x1="${x.toFixed(1)}" x2="${x.toFixed(1)}" y1="10" y2="${height - 30}" class="event"><title>${escapeHtml(e.what)}</title></line>`);
   }
   const legend = Object.entries(colors)
-    .map(([k, c], i) => `<rect x="${50 + i * 90}" y="${2 * rowH + 70}" width="10" height="10" fill="${c}"/><text x="${64 + i * 90}" y="${2 * rowH + 79}" class="label">${k}</text>`)
+    .map(([k, c], i) => `<rect x="${50 + i * 90}" y="${height - 20}" width="10" height="10" fill="${c}"/><text x="${64 + i * 90}" y="${height - 11}" class="label">${k}</text>`)
     .join('');
-  return `<svg class="chart" viewBox="0 0 ${width} ${2 * rowH + 90}" role="img" aria-label="Answers by second">${parts.join('')}${legend}</svg>`;
+  return `<svg class="chart" viewBox="0 0 ${width} ${height}" role="img" aria-label="Answers by second">${parts.join('')}${legend}</svg>`;
 }
 
 export function renderFaultsHtml(results: FaultResults, command: string): string {
@@ -109,6 +120,7 @@ export function renderFaultsHtml(results: FaultResults, command: string): string
 svg.chart{width:100%;height:auto;border:1px solid #eee}.label{font-size:11px;fill:#444}.event{stroke:#000;stroke-dasharray:4 3}</style></head><body>
 <h1>looplab fault run</h1><p><code>${escapeHtml(command)}</code></p>${describe(results).map((l) => `<p>${escapeHtml(l)}</p>`).join('')}
 <h2>Recovery</h2>${table(RECOVERY_HEADERS, recoveryRows(results))}
+${results.queueKill ? `<h2>Queue worker killed mid-job</h2><p>${escapeHtml(queueKillMethod(results.queueKill))}</p>${table(['figure', 'value'], queueKillRows(results.queueKill))}` : ''}
 <h2>Answers by second</h2>${timelineSvg(results)}
 <h2>Events</h2><ul>${results.events.map((e) => `<li>${e.atS} s: ${escapeHtml(e.what)}</li>`).join('')}</ul>
 </body></html>

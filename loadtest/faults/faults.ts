@@ -11,6 +11,10 @@ import { waitUntilReady } from '../stack/ready.ts';
 import { runOpenModel } from '../measure/open-model.ts';
 import type { Outcome as Answer } from '../measure/outcome-log.ts';
 import type { Environment } from '../types.ts';
+import { bucketize, type SecondBucket } from './buckets.ts';
+import { runQueueKillPhase, type QueueKillResult } from './queue-kill.ts';
+
+export type { SecondBucket };
 
 /** Longest a dependency's restart may overrun its phase before the load itself runs out. */
 const MAX_RESTART_SECONDS = 60;
@@ -42,12 +46,6 @@ export interface FaultOptions {
   phaseSeconds: number;
 }
 
-/** Outcomes of the requests that were due in one second, by status (or "error" for no answer). */
-export interface SecondBucket {
-  second: number;
-  workload: string;
-  outcomes: Record<string, number>;
-}
 
 export interface Recovery {
   dependency: string;
@@ -76,6 +74,8 @@ export interface FaultResults {
   events: Array<{ atS: number; what: string }>;
   buckets: SecondBucket[];
   recoveries: Recovery[];
+  /** The worker-kill drill on queue mode, after the dependencies' phases (absent from results before it existed). */
+  queueKill?: QueueKillResult;
   finishedAt: string;
 }
 
@@ -99,6 +99,8 @@ export interface Outcome {
 /** One answered request of the drill, on the same clock as `events` (seconds from the start of the load). */
 export interface DrillAnswer {
   workload: string;
+  /** The request, e.g. `/db/async?queries=1&sleep=5` or the worker-kill drill's `/fetch/queue?delay=500`. */
+  path: string;
   dueAtS: number;
   latencyMs: number;
   outcome: Answer;
@@ -108,7 +110,8 @@ export interface DrillAnswer {
  * Runs constant-rate load on the workloads that declare a database or upstream dependency (the
  * built-ins: `/db/async`, `/fetch/async`) while it stops and restarts the real
  * embedded PostgreSQL and the real upstream, and measures what callers saw and how fast the server
- * recovered by itself. Everything runs in separate processes, started and stopped here.
+ * recovered by itself; then loads queue mode and SIGKILLs a queue worker mid-job (queue-kill.ts).
+ * Everything runs in separate processes, started and stopped here.
  */
 export async function runFaultDrill(
   options: FaultOptions,
@@ -155,7 +158,7 @@ export async function runFaultDrill(
         signal: loadDone.signal,
         onResult: (dueAt, outcome, latencyMs) => {
           outcomes[workload]?.push({ dueAt, outcome, latencyMs });
-          onAnswer({ workload, dueAtS: (dueAt - t0) / 1000, latencyMs, outcome });
+          onAnswer({ workload, path, dueAtS: (dueAt - t0) / 1000, latencyMs, outcome });
         },
       }),
     );
@@ -201,6 +204,9 @@ export async function runFaultDrill(
     await sleep(Math.max(0, upstreamBack + phase * 1000 - performance.now()));
     loadDone.abort();
     await Promise.all(loads);
+    // Its own server and workers: this server's local queue worker would take the drill's jobs.
+    await children.server.stop();
+    const queueKill = await runQueueKillPhase({ databaseUrl: children.pg.url, upstreamUrl: children.upstream.url, rate: options.rate, phaseSeconds: phase, t0, events, onStep, onAnswer });
 
     return {
       schema: 'looplab-faults/1',
@@ -213,6 +219,7 @@ export async function runFaultDrill(
         const mark = marks[t.workload];
         return mark ? [measureRecovery(t.workload, outcomes[t.workload] ?? [], mark, t0, t.dependency)] : [];
       }),
+      queueKill,
       finishedAt: new Date().toISOString(),
     };
   } finally {
@@ -224,20 +231,6 @@ export async function runFaultDrill(
 
 const key = (o: Outcome) => String(o.outcome);
 const ok = (o: Outcome) => o.outcome === 200;
-
-function bucketize(outcomes: Record<string, Outcome[]>, t0: number): SecondBucket[] {
-  const buckets = new Map<string, SecondBucket>();
-  for (const [workload, list] of Object.entries(outcomes)) {
-    for (const o of list) {
-      const second = Math.floor((o.dueAt - t0) / 1000);
-      const id = `${workload}:${second}`;
-      const bucket = buckets.get(id) ?? { second, workload, outcomes: {} };
-      bucket.outcomes[key(o)] = (bucket.outcomes[key(o)] ?? 0) + 1;
-      buckets.set(id, bucket);
-    }
-  }
-  return [...buckets.values()].sort((a, b) => a.second - b.second || a.workload.localeCompare(b.workload));
-}
 
 export function measureRecovery(workload: string, outcomes: Outcome[], mark: Mark, t0: number, dependency: string): Recovery {
   const duringOutage: Record<string, number> = {};

@@ -30,3 +30,12 @@ export type JobReturn = WorkerOutcome & {
 
 /** Completed and failed jobs kept for inspection, by age; the count is QUEUE_KEEP. */
 export const KEEP_AGE_SECONDS = 3600;
+
+/**
+ * How a queue worker process names itself to BullMQ, which stamps it on each job it takes
+ * (`job.processedBy`): host and pid, so whoever reads the queue can tell which process holds a job
+ * (the fault run's worker-kill drill kills one that does).
+ */
+export function workerName(host: string, pid: number): string {
+  return `${host}:${pid}`;
+}

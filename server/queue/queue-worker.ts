@@ -8,6 +8,8 @@ import { CANCEL_EVENT, KEEP_AGE_SECONDS, QUEUE_NAME, type JobData, type JobRetur
 
 export interface QueueWorkerOptions {
   backend: QueueBackend;
+  /** BullMQ's worker name, stamped on the jobs it takes (`job.processedBy`; see protocol.ts `workerName`). */
+  name: string;
   /** This process's own clients, opened once and shared by its jobs. */
   clients: ThreadClients;
   /** The workloads it can run: the built-ins and the same WORKLOADS files as the server. */
@@ -82,6 +84,7 @@ function buildQueueWorker<B extends IQueueBackend, C>(factory: BackendFactory<B,
     processJob,
     {
       connection,
+      name: options.name,
       concurrency: options.concurrency,
       lockDuration: options.lockMs,
       stalledInterval: options.stalledMs,

@@ -5,9 +5,11 @@
  * The server starts QUEUE_WORKERS of these itself (local-workers.ts); started by hand it needs
  * DATABASE_URL and UPSTREAM_URL, since it starts neither.
  */
+import { hostname } from 'node:os';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { failToParent, serveParent } from '../../lib/child-process.ts';
 import { describeBackend, queueBackendOf } from './backend.ts';
+import { workerName } from './protocol.ts';
 import { createQueueWorker } from './queue-worker.ts';
 import { createThreadClients } from '../offload/thread-clients.ts';
 import { loadWorkloadsOrExit } from '../workloads/load.ts';
@@ -37,6 +39,7 @@ const clients = createThreadClients({
 });
 const worker = createQueueWorker({
   backend,
+  name: workerName(hostname(), process.pid),
   clients,
   registry,
   concurrency: config.queue.concurrency,

@@ -1,0 +1,32 @@
+import { resolve } from 'node:path';
+import { startEmbeddedPostgres } from '../../db/embedded.ts';
+import { migrate } from '../../db/migrate.ts';
+import { freePort } from '../../lib/free-port.ts';
+import type { ManagedChild } from '../../lib/child-process.ts';
+import { startUpstream } from '../../upstream/launch.ts';
+import type { DrillAnswer, FaultOptions, FaultResults } from './faults.ts';
+import { runQueueKillPhase, type QueueKillResult } from './queue-kill.ts';
+
+/**
+ * The worker-kill drill alone, on its own embedded PostgreSQL (`.data/postgres-faults-queue`, so it
+ * can run beside a whole fault run) and upstream: what `runFaultDrill` runs as its last phase.
+ */
+export async function runQueueKillDrill(
+  options: FaultOptions,
+  onStep: (text: string) => void = () => {},
+  onAnswer: (answer: DrillAnswer) => void = () => {},
+): Promise<{ events: FaultResults['events']; queueKill: QueueKillResult }> {
+  const children: { pg?: ManagedChild; upstream?: ManagedChild } = {};
+  try {
+    children.pg = await startEmbeddedPostgres({ port: await freePort(), dataDir: resolve('.data/postgres-faults-queue') });
+    children.upstream = await startUpstream(await freePort(), '127.0.0.1');
+    await migrate(children.pg.url);
+    const events: FaultResults['events'] = [];
+    const context = { databaseUrl: children.pg.url, upstreamUrl: children.upstream.url, t0: performance.now(), events, onStep, onAnswer };
+    const queueKill = await runQueueKillPhase({ ...context, rate: options.rate, phaseSeconds: options.phaseSeconds });
+    return { events, queueKill };
+  } finally {
+    await children.upstream?.stop();
+    await children.pg?.stop();
+  }
+}
