@@ -17,5 +17,6 @@ export { renderReport, type RenderOptions, type ReportFormat } from './report/re
 export { exportK6 } from './export/export-k6.ts';
 export { evaluateThreshold, parseThreshold, type Threshold, type ThresholdOutcome } from './analyse/thresholds.ts';
 export type { RunHooks } from './measure/run-hooks.ts';
-export { blameClient, openBlameWindow, type BlameClient, type RunBlame } from './measure/blame-window.ts';
+export { blameClient, type BlameClient, type RunBlame, type ProcessBlame } from './measure/blame-window.ts';
+export { openBlameWindow } from './measure/open-blame-window.ts';
 export type { DiscoveredWorkload, HarnessOptions, Results, RunMeasurement, Scenario, ScenarioResult } from './types.ts';

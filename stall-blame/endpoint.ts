@@ -49,7 +49,9 @@ export function serveBlame(port: number, blame: Pick<StallBlame, 'snapshot' | 'm
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(error.code === 'EADDRINUSE' ? new Error(`stall-blame: port ${port} is already in use; choose another (0 picks a free one)`) : error),
     );
-    server.listen(port, '127.0.0.1', () => {
+    // exclusive: in a node:cluster worker, port 0 would otherwise be the primary's one shared port, and
+    // every process's endpoint the same address, answered by whichever process the primary picks.
+    server.listen({ port, host: '127.0.0.1', exclusive: true }, () => {
       server.unref();
       resolve(server);
     });

@@ -1,5 +1,10 @@
 import type { BlameLine, BlameReport } from '../../stall-blame/index.ts';
 
+/** A merged culprit of a cluster: how many of its ms each process spent in it. */
+export interface ClusterBlameLine extends BlameLine {
+  byProcess?: { pid: number; ms: number }[];
+}
+
 /** Stall blame over one measured window, as results.json keeps it (`scenarios[].runs[].blame`). */
 export interface RunBlame {
   /** The server's blame endpoint the figures came from. */
@@ -17,17 +22,33 @@ export interface RunBlame {
   sampledMs: number;
   idleMs: number;
   /** The largest culprits (at most {@link TOP_CULPRITS}), largest first; `share` is of all blamed time. */
-  culprits: BlameLine[];
+  culprits: ClusterBlameLine[];
+  /**
+   * A cluster (the server's blame URL lists its processes): each process's own blame over the window,
+   * the figures above being their merge (counts and times added, the longest stall the longest of any).
+   */
+  processes?: ProcessBlame[];
+  /** A cluster's processes whose window could not be read (exited or started within it), and why. */
+  unread?: UnreadProcess[];
   /** False when part of the window was older than the server's kept history (10 minutes). */
   complete: boolean;
   /** Why there are no figures (the endpoint did not answer); null when there are. */
   error: string | null;
 }
 
+/** A cluster's process whose blame is not in the figures. */
+export interface UnreadProcess {
+  pid: number;
+  reason: string;
+}
+
+/** One server process's blame in a cluster. */
+export type ProcessBlame = RunBlame & { pid: number };
+
 export const TOP_CULPRITS = 10;
 const TIMEOUT_MS = 10_000;
 
-async function getJson(url: string): Promise<unknown> {
+export async function getJson(url: string): Promise<unknown> {
   const res = await fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS) });
   const body: unknown = await res.json();
   if (!res.ok) throw new Error(`${url} answered ${res.status}: ${JSON.stringify(body)}`);
@@ -55,7 +76,7 @@ export function blameClient(url: string) {
 export type BlameClient = ReturnType<typeof blameClient>;
 
 /** The run's blame from the endpoint's report. */
-export function toRunBlame(url: string, report: BlameReport): RunBlame {
+export function toRunBlame(url: string, report: BlameReport, top = TOP_CULPRITS): RunBlame {
   return {
     url,
     thresholdMs: report.options.thresholdMs,
@@ -66,7 +87,7 @@ export function toRunBlame(url: string, report: BlameReport): RunBlame {
     cpuWaitMs: report.cpuWaitMs,
     sampledMs: report.sampledMs,
     idleMs: report.idleMs,
-    culprits: report.culprits.slice(0, TOP_CULPRITS),
+    culprits: report.culprits.slice(0, top),
     complete: report.complete,
     error: null,
   };
@@ -88,15 +109,14 @@ export const blankBlame = (url: string, error: string | null = null): RunBlame =
   error,
 });
 
-const failed = (url: string, err: unknown): RunBlame => blankBlame(url, err instanceof Error ? err.message : String(err));
+export const failed = (url: string, err: unknown): RunBlame => blankBlame(url, err instanceof Error ? err.message : String(err));
 
 /**
- * Opens a blame window at the server (a mark) and returns the function that closes it (a second mark)
- * and reads its blame; with no endpoint, one that gives null. Never throws: an endpoint that does not
+ * Opens a blame window at one stall-blame endpoint (a mark) and returns the function that closes it (a
+ * second mark) and reads its blame, `top` culprits at most. Never throws: an endpoint that does not
  * answer gives a blame with `error` set, and the run's other figures stand.
  */
-export async function openBlameWindow(url: string | undefined): Promise<() => Promise<RunBlame | null>> {
-  if (url === undefined) return async () => null;
+export async function openEndpointWindow(url: string, top = TOP_CULPRITS): Promise<() => Promise<RunBlame>> {
   const client = blameClient(url);
   let from: number;
   try {
@@ -106,7 +126,7 @@ export async function openBlameWindow(url: string | undefined): Promise<() => Pr
   }
   return async () => {
     try {
-      return toRunBlame(client.url, await client.window(from, await client.mark()));
+      return toRunBlame(client.url, await client.window(from, await client.mark()), top);
     } catch (err) {
       return failed(client.url, err);
     }

@@ -1,7 +1,7 @@
 import { REQUEST_TIMEOUT_SECONDS, type LoadDriver } from './drive.ts';
 import { startLoadDriver } from './generators.ts';
 import { machineBusy, readMachineCpu } from './machine-cpu.ts';
-import { openBlameWindow } from './blame-window.ts';
+import { openBlameWindow } from './open-blame-window.ts';
 import { startProbe, type ProbeResult } from './probe.ts';
 import type { RunHooks } from './run-hooks.ts';
 import { scrapeMetrics, windowFigures } from './server-metrics.ts';

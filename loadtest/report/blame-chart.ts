@@ -1,6 +1,6 @@
 import { scenarioLabel } from '../analyse/scenario-label.ts';
 import type { Results } from '../types.ts';
-import { blameLine, scenarioBlame, type ScenarioBlame } from './blame-line.ts';
+import { blameLines, scenarioBlame, type ScenarioBlame } from './blame-line.ts';
 import { fmtMs } from './format.ts';
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -33,7 +33,7 @@ export function renderBlameCharts(results: Results): string {
   const parts = results.scenarios.flatMap((r) => {
     const blame = scenarioBlame(r);
     if (!blame) return [];
-    const line = `<p class="blame">${escapeHtml(blameLine(r.scenario.mode, blame))}</p>`;
+    const line = blameLines(r.scenario.mode, blame).map((l) => `<p class="blame">${escapeHtml(l.trim())}</p>`).join('\n');
     return [`<h3>${escapeHtml(scenarioLabel(r.scenario))}</h3>\n${line}${blame.culprits.length > 0 ? `\n${bars(blame)}` : ''}`];
   });
   if (parts.length === 0) return '';

@@ -1,5 +1,5 @@
 import { describe } from '../../stall-blame/report.ts';
-import type { RunBlame } from '../measure/blame-window.ts';
+import type { ProcessBlame, RunBlame } from '../measure/blame-window.ts';
 import type { ScenarioResult } from '../types.ts';
 import { fmtMs } from './format.ts';
 
@@ -13,12 +13,29 @@ export interface ScenarioBlame {
   culprits: { culprit: string; ms: number; share: number }[];
   /** Why some runs have no figures. */
   errors: string[];
+  /** A cluster: the same figures for each server process (by pid, over the runs), the ones above their merge. */
+  processes?: (Omit<ScenarioBlame, 'processes' | 'unread'> & { pid: number })[];
+  /** A cluster's processes not read in some run: `pid 123 exited within the window`. */
+  unread?: string[];
 }
 
 /** The blame of `r`'s runs taken together; null when blame was off for them. */
 export function scenarioBlame(r: Pick<ScenarioResult, 'runs'>): ScenarioBlame | null {
   const runs = r.runs.map((run) => run.blame).filter((b): b is RunBlame => b !== null && b !== undefined);
   if (runs.length === 0) return null;
+  const merged = combine(runs);
+  if (!runs.some((b) => b.processes)) return merged;
+  const byPid = new Map<number, ProcessBlame[]>();
+  for (const p of runs.flatMap((b) => b.processes ?? [])) byPid.set(p.pid, [...(byPid.get(p.pid) ?? []), p]);
+  return {
+    ...merged,
+    processes: [...byPid].sort((a, b) => a[0] - b[0]).map(([pid, blames]) => ({ pid, ...combine(blames) })),
+    unread: [...new Set(runs.flatMap((b) => (b.unread ?? []).map((u) => `pid ${u.pid} ${u.reason}`)))],
+  };
+}
+
+/** Runs' (or one process's runs') blame added up, culprits by how they are described. */
+function combine(runs: readonly RunBlame[]): ScenarioBlame {
   const read = runs.filter((b) => b.error === null);
   const byCulprit = new Map<string, number>();
   for (const line of read.flatMap((b) => b.culprits)) byCulprit.set(describe(line), (byCulprit.get(describe(line)) ?? 0) + line.ms);
@@ -53,4 +70,18 @@ export function blameLine(mode: string, blame: ScenarioBlame, top = 3): string {
   if (blame.culprits.length === 0) return `${head} ${stalled}${waited} — nothing in the code to blame`;
   const culprits = blame.culprits.slice(0, top).map((c) => `${c.culprit} ${fmtMs(c.ms)} ${pct(c.share)}`);
   return `${head} ${stalled}${waited} — ${culprits.join(', ')}`;
+}
+
+/**
+ * The lines under a scenario: {@link blameLine}, and for a cluster the merge (stall time is process
+ * time: two processes over 10 s are 20 s), then each process's own line, then which could not be read.
+ */
+export function blameLines(mode: string, blame: ScenarioBlame, top = 3): string[] {
+  if (!blame.processes) return [blameLine(mode, blame, top)];
+  const n = blame.processes.length;
+  return [
+    blameLine(`${mode}, ${n} process${n === 1 ? '' : 'es'} merged`, blame, top),
+    ...blame.processes.map((p) => `  ${blameLine(`pid ${p.pid}`, p, top).replace(/^stall blame, /, '')}`),
+    ...(blame.unread && blame.unread.length > 0 ? [`  not read, so not in these figures: ${blame.unread.join('; ')}`] : []),
+  ];
 }

@@ -47,6 +47,7 @@ export function renderMarkdown(results: Results, table: ReportTable, command: st
     lines.push('', `## ${section.title}`, '', `| ${table.headers.join(' | ')} |`, `|${table.headers.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`);
     for (const row of section.rows) lines.push(`| ${row.map(escapeCell).join(' | ')} |`);
     lines.push('', `**${section.verdict}**`);
+    if (section.processes.length > 0) lines.push('', ...section.processes.map((p) => `- ${escapeCell(p)}`));
     if (section.blame.length > 0) lines.push('', ...section.blame.map((b) => `- ${escapeCell(b)}`));
   }
   if (table.sweeps.length > 0) {

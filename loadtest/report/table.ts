@@ -4,7 +4,8 @@ import { compareContext } from '../analyse/compare-context.ts';
 import { compareRuns } from '../analyse/stats.ts';
 import { isTargetScenario, NOT_LOOPLAB_NOTE, TARGET_WORKLOAD } from '../analyse/target-scenario.ts';
 import { fmtChange, fmtMs, fmtPercent, fmtRate, fmtRatio } from './format.ts';
-import { blameLine, scenarioBlame } from './blame-line.ts';
+import { blameLines, scenarioBlame } from './blame-line.ts';
+import { processLoopLine } from './process-line.ts';
 import { hasQueueRows, QUEUE_HEADERS, queueCells } from './queue-report.ts';
 import { modeKey } from '../analyse/scenario-key.ts';
 import type { Results, ScenarioResult, Spread } from '../types.ts';
@@ -15,6 +16,8 @@ export interface TableSection {
   verdict: string;
   /** One line per mode with stall blame: what stalled the event loop in that scenario (blame-line.ts). */
   blame: string[];
+  /** A cluster: one line per mode with each server process's event-loop figures (process-line.ts). */
+  processes: string[];
 }
 
 export interface ReportTable {
@@ -102,12 +105,13 @@ export function buildTable(results: Results, previous?: Results): ReportTable {
     const first = Object.values(group.byMode)[0]?.scenario;
     const blame = Object.values(group.byMode).flatMap((r) => {
       const b = scenarioBlame(r);
-      return b ? [blameLine(modeKey(r.scenario), b)] : [];
+      return b ? blameLines(modeKey(r.scenario), b) : [];
     });
+    const processes = Object.values(group.byMode).flatMap((r) => processLoopLine(r) ?? []);
     // A --target's section is named by its path, and there is nothing to judge it against.
-    if (first && isTargetScenario(first)) return { title: `${TARGET_WORKLOAD} ${first.path} — ${group.level}`, rows, verdict: NOT_LOOPLAB_NOTE, blame };
+    if (first && isTargetScenario(first)) return { title: `${TARGET_WORKLOAD} ${first.path} — ${group.level}`, rows, verdict: NOT_LOOPLAB_NOTE, blame, processes };
     const query = first?.path.split('?')[1];
-    return { title: `${group.workload} — ${group.level}${query ? ` — ${query}` : ''}`, rows, verdict: verdict(group), blame };
+    return { title: `${group.workload} — ${group.level}${query ? ` — ${query}` : ''}`, rows, verdict: verdict(group), blame, processes };
   });
   return { headers, sections, sweeps: sweepVerdicts(results), compareNotes: compareContext(results, previous) };
 }
@@ -120,7 +124,7 @@ export function renderTerminal(table: ReportTable): string {
   const out: string[] = [];
   if (table.compareNotes.length > 0) out.push('', 'Compared with a run made differently:', ...table.compareNotes.map((n) => `  ${n}`));
   for (const section of table.sections) {
-    out.push('', section.title, line(table.headers), ...section.rows.map(line), `→ ${section.verdict}`, ...section.blame.map((b) => `  ${b}`));
+    out.push('', section.title, line(table.headers), ...section.rows.map(line), `→ ${section.verdict}`, ...section.processes.map((p) => `  ${p}`), ...section.blame.map((b) => `  ${b}`));
   }
   if (table.sweeps.length > 0) out.push('', 'Sweeps:', ...table.sweeps.map((s) => `→ ${s}`));
   return out.join('\n');

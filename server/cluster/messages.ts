@@ -26,10 +26,12 @@ export type WorkerMessage =
   /** The process cannot serve (it could not listen): one line for the user. */
   | { type: 'looplab:failed'; message: string }
   | { type: 'looplab:metrics-json'; id: number; pid: number; metrics: ProcessMetrics }
+  /** This process's own stall-blame endpoint (STALL_BLAME_MS), for the primary's list of them. */
+  | { type: 'looplab:blame'; pid: number; url: string }
   /** A `/metrics` request arrived here: send the aggregate of every process. */
   | { type: 'looplab:metrics-request'; id: number };
 
-const TYPES = new Set(['looplab:stop', 'looplab:metrics-collect', 'looplab:metrics-text', 'looplab:metrics-error', 'looplab:failed', 'looplab:metrics-json', 'looplab:metrics-request']);
+const TYPES = new Set(['looplab:stop', 'looplab:metrics-collect', 'looplab:metrics-text', 'looplab:metrics-error', 'looplab:failed', 'looplab:metrics-json', 'looplab:metrics-request', 'looplab:blame']);
 
 function isMessage(msg: unknown): msg is { type: string } {
   return typeof msg === 'object' && msg !== null && TYPES.has((msg as { type?: unknown }).type as string);

@@ -6,6 +6,7 @@ import { onStopSignals, relayedByNpm } from '../stop-signals.ts';
 import { createStopSteps } from '../stop-steps.ts';
 import { startQueueWorkers } from '../queue/start-queue.ts';
 import { connectionShortfall, readConnectionLimit } from './connection-budget.ts';
+import { startBlameDirectory } from './blame-directory.ts';
 import { serveAggregatedMetrics } from './metrics-primary.ts';
 import { ProcessStartError, superviseProcesses } from './supervisor.ts';
 
@@ -21,6 +22,9 @@ export async function runPrimary(config: Config): Promise<void> {
     const urls = await startDependencies(config, steps);
     const shortfall = connectionShortfall(config, await readConnectionLimit(urls.databaseUrl));
     if (shortfall) throw new Error(shortfall);
+    // Before the processes fork, so the directory hears every one of them name its endpoint.
+    const blame = config.stallBlameMs > 0 ? await startBlameDirectory(config.stallBlamePort) : null;
+    if (blame) steps.push('stall-blame list', () => blame.close());
     const supervisor = superviseProcesses({
       count: config.cluster,
       env: { DATABASE_URL: urls.databaseUrl, UPSTREAM_URL: urls.upstreamUrl },
@@ -32,8 +36,10 @@ export async function runPrimary(config: Config): Promise<void> {
     steps.push('server processes', () => supervisor.stop());
     serveAggregatedMetrics();
     const port = await supervisor.ready;
+    await blame?.ready(supervisor.pids());
     printBanner({ info: { address: config.host, family: 'IPv4', port }, config, upstreamUrl: urls.upstreamUrl, embeddedDb: !config.databaseUrl });
-    reportReadyToParent(config.host, port, trigger);
+    if (blame) console.log(`looplab: stall blame (stalls over ${config.stallBlameMs} ms) in every server process, each on its own port, listed at ${blame.url}`);
+    reportReadyToParent(config.host, port, trigger, blame?.url);
   } catch (err) {
     if (err instanceof ProcessStartError) console.error(`looplab: ${err.message}`);
     else console.error(`looplab: start-up failed: ${err instanceof Error ? err.message : String(err)}`);

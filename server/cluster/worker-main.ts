@@ -13,6 +13,7 @@ import { onStopSignals } from '../stop-signals.ts';
 import { createStopSteps } from '../stop-steps.ts';
 import { loadWorkloadsOrExit } from '../workloads/load.ts';
 import { jobQueueOptions } from '../queue/start-queue.ts';
+import { startBlame } from '../stall-blame.ts';
 import { isPrimaryMessage, type WorkerMessage } from './messages.ts';
 import { clusterMetrics } from './metrics-worker.ts';
 
@@ -26,6 +27,14 @@ const trigger = onStopSignals({ stop: () => steps.stopAll(), quiet: true });
 process.on('message', (msg) => {
   if (isPrimaryMessage(msg) && msg.type === 'looplab:stop') trigger.request();
 });
+
+// First, as in one process, so all that follows is profiled; on a free port of its own (the primary lists
+// every process's endpoint at STALL_BLAME_PORT), and stopped last.
+const blame = await startBlame({ stallBlameMs: config.stallBlameMs, stallBlamePort: 0 });
+if (blame) {
+  steps.push('stall blame', () => blame.stop());
+  process.send?.({ type: 'looplab:blame', pid: process.pid, url: blame.url } satisfies WorkerMessage);
+}
 
 const workloads = await loadWorkloadsOrExit(config.workloadFiles);
 const jobQueue = jobQueueOptions(config, databaseUrl);
