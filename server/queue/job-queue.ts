@@ -67,8 +67,9 @@ function buildJobQueue<B extends IQueueBackend, C>(factory: BackendFactory<B, C>
   let inFlight = 0;
 
   /**
-   * Listens for the job's end before it is added, so no event can be missed, and without the
-   * state poll `job.waitUntilFinished` makes (which also races `removeOnComplete`).
+   * Listens for the job's end before it is added, so no event is missed for want of a listener, and
+   * reads the job's state only as a fallback for an event the backend dropped (below), not as
+   * `job.waitUntilFinished` does on every call (which also races `removeOnComplete`).
    */
   function finished(jobId: string) {
     let stop = () => {};
