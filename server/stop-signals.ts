@@ -9,8 +9,9 @@ export const RELAYED_COPY_WINDOW_MS = 1_000;
 /**
  * True when this process is `npm start`'s child: npm relays every SIGINT and SIGTERM it gets to it, so a
  * signal sent to the process group (Ctrl-C, `kill -- -PGID`) arrives twice, and the relayed copy can come
- * later than {@link RELAYED_COPY_WINDOW_MS} when npm's own event loop waits for a CPU (seen at load
- * average 7 on two cores: the copy counted as a second signal and the server exited 1 mid-drain).
+ * later than {@link RELAYED_COPY_WINDOW_MS} when npm's own event loop waits for a CPU (on a machine at
+ * load average 7 on two cores a second is not long), and would then count as a second signal: exit 1
+ * mid-drain.
  * npm's scripts `exec` node, so npm is the parent and its environment names the script.
  */
 export function relayedByNpm(env: NodeJS.ProcessEnv): boolean {

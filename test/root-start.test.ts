@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { freePort } from '../lib/free-port.ts';
 import { descendants, startLooplab, waitForExit } from './helpers/processes.ts';
+import { waitFor } from './helpers/wait-for.ts';
 
 const run = promisify(execFile);
 const isRoot = process.getuid?.() === 0;
@@ -48,6 +49,10 @@ it.skipIf(!isRoot)('starts as root from a 0700 directory, serves the database, a
     expect(res.status).toBe(200);
     expect(((await res.json()) as { rows: unknown[] }).rows).toHaveLength(3);
 
+    // Ready in full (worker threads booted) before the signal: a signal to the group also stops tsx's
+    // esbuild service, and a module still being compiled then (a cold tsx cache: this copy's paths are
+    // new) failed the server with "The service was stopped: write EPIPE" — seen once at load 7.
+    await waitFor('the server to be ready', async () => ((await fetch(`${started.url}/ready`)).status === 200 ? true : undefined), 60_000);
     process.kill(-(started.child.pid ?? 0), 'SIGINT');
     const exit = await started.exited;
     // The output goes with a failure: an exit code alone does not say which step failed.
