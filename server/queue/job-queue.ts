@@ -111,7 +111,14 @@ function buildJobQueue<B extends IQueueBackend, C>(factory: BackendFactory<B, C>
   /** The caller is gone: drop the job if no worker took it yet, else ask its worker to cancel it. */
   async function abandon(jobId: string, added: Promise<boolean>): Promise<void> {
     if (!(await added.catch(() => false))) return;
-    const removed = await queue.remove(jobId);
+    // `queue.remove` refuses only a locked (running) job: it deletes a finished one too. A worker
+    // stops the job at the same deadline, so under load it often has failed it ("cancelled: …")
+    // before this runs, and removing it then erased that record (issue 14). A job that ends between
+    // this read and the remove can still go that way; it was past its deadline, so the worker only
+    // discarded it.
+    const state = await queue.getJobState(jobId);
+    if (state === 'completed' || state === 'failed') return;
+    const removed = state === 'active' ? 0 : await queue.remove(jobId);
     if (removed === 0) await producer.publishEvent({ eventName: CANCEL_EVENT, jobId });
   }
 
