@@ -135,7 +135,9 @@ describe.each([
     const running = uniqueDelay(6000);
     const waiting = running + 1000;
     const first = fetch(`${server.url}/fetch/queue?delay=${running}`);
-    await waitFor('the first job to run', async () => ((await inspector.counts())['active'] ?? 0) > 0 || undefined, 20_000);
+    // This job, not any active one in the shared queue: the second must find the worker taken.
+    const isRunning = (data: { params: Record<string, unknown> }) => data.params['delay'] === running;
+    await waitFor('the first job to run', async () => ((await inspector.find(isRunning, ['active'])).length > 0 ? true : undefined), 20_000);
     const second = fetch(`${server.url}/fetch/queue?delay=${waiting}`);
     const [a, b] = await Promise.all([first, second]);
     expect([a.status, b.status]).toEqual([504, 504]);

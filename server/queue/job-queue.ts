@@ -46,6 +46,11 @@ export interface JobQueueOptions {
 /** How often a job whose end event has not come has its state read instead (see `finished`). */
 const RECHECK_MS = 1000;
 
+/** A job its worker discarded or cancelled at the request's deadline (queue-worker.ts's reasons). */
+function endedAtDeadline(err: unknown): boolean {
+  return err instanceof QueueJobFailedError && (err.message.startsWith('discarded: ') || err.message.includes('reached its deadline'));
+}
+
 export function createJobQueue(options: JobQueueOptions): JobQueue {
   return withQueueBackend(options.backend, (factory, connection) => buildJobQueue(factory, connection, options));
 }
@@ -111,7 +116,14 @@ function buildJobQueue<B extends IQueueBackend, C>(factory: BackendFactory<B, C>
   /** The caller is gone: drop the job if no worker took it yet, else ask its worker to cancel it. */
   async function abandon(jobId: string, added: Promise<boolean>): Promise<void> {
     if (!(await added.catch(() => false))) return;
-    const removed = await queue.remove(jobId);
+    // `queue.remove` refuses only a locked (running) job: it deletes a finished one too. A worker
+    // stops the job at the same deadline, so under load it often has failed it ("cancelled: …")
+    // before this runs, and removing it then erased that record (issue 14). A job that ends between
+    // this read and the remove can still go that way; it was past its deadline, so the worker only
+    // discarded it.
+    const state = await queue.getJobState(jobId);
+    if (state === 'completed' || state === 'failed') return;
+    const removed = state === 'active' ? 0 : await queue.remove(jobId);
     if (removed === 0) await producer.publishEvent({ eventName: CANCEL_EVENT, jobId });
   }
 
@@ -135,7 +147,11 @@ function buildJobQueue<B extends IQueueBackend, C>(factory: BackendFactory<B, C>
         },
       );
     try {
-      const outcome = await Promise.race([added.then(() => done), aborted]);
+      // A worker ends the job at the same deadline as this request; under load its failure can
+      // arrive before this server's own timer fires, which answered 500 for what is a 504 (issue
+      // 14). Such a failure waits for the request's own deadline, which is at most moments away.
+      const ran = added.then(() => done).catch((err: unknown) => (endedAtDeadline(err) ? aborted : Promise.reject(err)));
+      const outcome = await Promise.race([ran, aborted]);
       onTiming?.({ workload, waitMs: outcome.waitMs, runMs: outcome.runMs });
       if (!outcome.ok) throw new RemoteError(outcome.error);
       return outcome.result;
