@@ -6,7 +6,7 @@ import { RemoteError } from '../offload/error-data.ts';
 import type { WorkResult } from '../workloads/workload.ts';
 import { QueueJobFailedError, QueueUnavailableError } from './errors.ts';
 import { withQueueBackend, type QueueBackend } from './backend.ts';
-import { CANCEL_EVENT, KEEP_AGE_SECONDS, QUEUE_NAME, type JobData, type JobReturn } from './protocol.ts';
+import { CANCEL_EVENT, DEADLINE_REASON, DISCARDED_PREFIX, KEEP_AGE_SECONDS, QUEUE_NAME, type JobData, type JobReturn } from './protocol.ts';
 
 /** The BullMQ side of `queue` mode in the server: enqueue, await the result, clean up after a caller that left. */
 export interface JobQueue {
@@ -48,7 +48,7 @@ const RECHECK_MS = 1000;
 
 /** A job its worker discarded or cancelled at the request's deadline (queue-worker.ts's reasons). */
 function endedAtDeadline(err: unknown): boolean {
-  return err instanceof QueueJobFailedError && (err.message.startsWith('discarded: ') || err.message.includes('reached its deadline'));
+  return err instanceof QueueJobFailedError && (err.message.startsWith(DISCARDED_PREFIX) || err.message.includes(DEADLINE_REASON));
 }
 
 export function createJobQueue(options: JobQueueOptions): JobQueue {

@@ -6,6 +6,13 @@ export const QUEUE_NAME = 'looplab';
 /** Custom QueueEvents event a server publishes when a caller is gone but its job is already running. */
 export const CANCEL_EVENT = 'looplab-cancel';
 
+/**
+ * The failure reasons a worker gives a job it ended because of the request's deadline: the server
+ * answers those with the request's own 504, not as a failed job.
+ */
+export const DEADLINE_REASON = 'the job reached its deadline';
+export const DISCARDED_PREFIX = 'discarded: ';
+
 /** What the server puts on the queue: a workload by name, its validated params, and when to give up. */
 export interface JobData {
   workload: string;

@@ -4,7 +4,7 @@ import { runWorkloadToOutcome } from '../offload/run-workload.ts';
 import type { Registry } from '../workloads/registry.ts';
 import type { ThreadClients } from '../workloads/workload.ts';
 import { withQueueBackend, type QueueBackend } from './backend.ts';
-import { CANCEL_EVENT, KEEP_AGE_SECONDS, QUEUE_NAME, type JobData, type JobReturn } from './protocol.ts';
+import { CANCEL_EVENT, DEADLINE_REASON, DISCARDED_PREFIX, KEEP_AGE_SECONDS, QUEUE_NAME, type JobData, type JobReturn } from './protocol.ts';
 
 export interface QueueWorkerOptions {
   backend: QueueBackend;
@@ -42,7 +42,7 @@ export function createQueueWorker(options: QueueWorkerOptions): QueueWorker {
 /** Aborts when BullMQ cancels the job (its caller left) or at the job's deadline, whichever is first. */
 function jobSignal(cancelled: AbortSignal | undefined, deadline: number): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new DOMException('the job reached its deadline', 'TimeoutError')), Math.max(0, deadline - Date.now()));
+  const timer = setTimeout(() => controller.abort(new DOMException(DEADLINE_REASON, 'TimeoutError')), Math.max(0, deadline - Date.now()));
   const onCancel = () => controller.abort(cancelled?.reason);
   cancelled?.addEventListener('abort', onCancel, { once: true });
   return {
@@ -65,7 +65,7 @@ function buildQueueWorker<B extends IQueueBackend, C>(factory: BackendFactory<B,
     const processedOn = job.processedOn ?? Date.now();
     // Nobody waits for it any more: the server answered 504 or its caller hung up. Failing it (not
     // running it) keeps the work honest; no retry, since the job has a single attempt.
-    if (Date.now() >= deadline) throw new UnrecoverableError('discarded: picked up after its deadline');
+    if (Date.now() >= deadline) throw new UnrecoverableError(`${DISCARDED_PREFIX}picked up after its deadline`);
     const { signal, dispose } = jobSignal(cancelled, deadline);
     const started = performance.now();
     try {
