@@ -5,7 +5,9 @@
 export class OverloadError extends Error {
   override name = 'OverloadError';
   readonly code = 'OVERLOADED';
-  constructor(readonly resource: 'worker pool' | 'database pool' | 'BullMQ') {
+  readonly resource: 'worker pool' | 'database pool' | 'BullMQ';
+  constructor(resource: 'worker pool' | 'database pool' | 'BullMQ') {
     super(`the ${resource} queue is full`);
+    this.resource = resource;
   }
 }

@@ -3,8 +3,10 @@ import { Agent, request } from 'undici';
 /** The upstream answered with an error status. */
 export class UpstreamStatusError extends Error {
   override name = 'UpstreamStatusError';
-  constructor(readonly status: number) {
+  readonly status: number;
+  constructor(status: number) {
     super(`upstream answered ${status}`);
+    this.status = status;
   }
 }
 

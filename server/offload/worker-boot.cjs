@@ -1,5 +1,4 @@
-// Entry file of each piscina worker. Node 20 does not apply ESM loader hooks (`--import tsx`) inside
-// worker threads (nodejs/node#47747), so the TypeScript entry is loaded through tsx's require hook,
-// which works in every thread on every supported Node version.
-require('tsx/cjs');
+// Entry file of each piscina worker: a CommonJS file, so that it can load the TypeScript entry the same
+// way on every supported Node (see lib/typescript-hook.cjs).
+require('../../lib/typescript-hook.cjs');
 module.exports = require('./worker.ts');

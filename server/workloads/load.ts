@@ -13,12 +13,12 @@ export const RESERVED_NAMES: readonly string[] = ['health', 'ready', 'metrics'];
 /** A WORKLOADS file that cannot be used: the file, the field, what is wrong. One line. */
 export class WorkloadFileError extends Error {
   override name = 'WorkloadFileError';
-  constructor(
-    readonly file: string,
-    readonly field: string | undefined,
-    problem: string,
-  ) {
+  readonly file: string;
+  readonly field: string | undefined;
+  constructor(file: string, field: string | undefined, problem: string) {
     super(`WORKLOADS: ${file}: ${field ? `${field}: ` : ''}${problem}`);
+    this.file = file;
+    this.field = field;
   }
 }
 

@@ -6,11 +6,10 @@ import type { BoundModel, FaultDrillUse, ParamProblem, ThreadClients, Workload, 
 /** A workload definition that cannot be used: which field, and what is wrong with it. */
 export class WorkloadDefinitionError extends Error {
   override name = 'WorkloadDefinitionError';
-  constructor(
-    readonly field: string,
-    problem: string,
-  ) {
+  readonly field: string;
+  constructor(field: string, problem: string) {
     super(`${field}: ${problem}`);
+    this.field = field;
   }
 }
 
