@@ -14,15 +14,20 @@ export const hasRedisServer = () => spawnSync('redis-server', ['--version']).sta
  * A real redis-server on a free loopback port, in memory only (no RDB or AOF files), for the queue
  * tests and `npm run bench:queue`. Nothing else on the machine uses it.
  */
-export async function startRedis(startTimeoutMs = 30_000): Promise<RedisServer> {
+export async function startRedis(startTimeoutMs = 30_000, binary = 'redis-server'): Promise<RedisServer> {
   const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // A binary that cannot be started (not installed, not executable) is reported here, not by an
+  // 'error' event nobody listens to, which would end the whole process.
+  let spawnError: Error | undefined;
+  child.once('error', (error) => (spawnError = error));
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
   const giveUpAt = performance.now() + startTimeoutMs;
   while (!output.includes('Ready to accept connections')) {
+    if (spawnError) throw new Error(`redis-server could not be started: ${spawnError.message}`);
     if (child.exitCode !== null || performance.now() > giveUpAt) {
       child.kill('SIGKILL');
       throw new Error(`redis-server did not start:\n${output}`);

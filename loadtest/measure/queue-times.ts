@@ -26,7 +26,7 @@ export interface QueueTotals {
 export interface QueueFigure {
   /** Observations in the window: jobs whose result the server received between the two scrapes. */
   count: number;
-  /** sum ÷ count over the window, ms; null with no jobs. */
+  /** sum ÷ count over the window, ms rounded to the microsecond; null with no jobs. */
   meanMs: number | null;
   /**
    * The upper bound of the histogram bucket that holds the window's nearest-rank p99, ms: the p99 is at
@@ -75,6 +75,12 @@ export function parseQueueTotals(text: string): Map<string, QueueTotals> | undef
   return totals;
 }
 
+/**
+ * A sum of float seconds turned into ms carries binary noise (870.2000000000002): the histogram's
+ * own sums are not finer than a microsecond's worth, so neither is what is printed from them.
+ */
+const toMicrosecond = (ms: number) => Math.round(ms * 1000) / 1000;
+
 /** The window's figure of one histogram, or null when its totals went down (a process restarted in the window). */
 function figure(before: HistogramTotals, after: HistogramTotals): QueueFigure | null {
   const count = after.count - before.count;
@@ -90,7 +96,7 @@ function figure(before: HistogramTotals, after: HistogramTotals): QueueFigure | 
       break;
     }
   }
-  return { count, meanMs: (sumSeconds / count) * 1000, p99AtMostMs };
+  return { count, meanMs: toMicrosecond((sumSeconds / count) * 1000), p99AtMostMs: p99AtMostMs === null ? null : toMicrosecond(p99AtMostMs) };
 }
 
 /**

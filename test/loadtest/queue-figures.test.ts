@@ -66,6 +66,15 @@ describe("queue wait and processing from the server's histograms", () => {
     expect(window).toMatchObject({ jobs: 4, wait: { count: 4, meanMs: expect.closeTo(5, 9) }, processing: { count: 4, meanMs: expect.closeTo(50, 9) } });
   });
 
+  it('gives means to the microsecond, without the binary noise of float seconds', () => {
+    // By hand: 3 jobs waited 2.6106 s in all, 870.2 ms each; the plain float sum ÷ 3 × 1000 is 870.1999999999999.
+    const from = queueScrape({ db: { wait: [0, 0, [0, 0, 0, 0]], run: [0, 0, [0, 0, 0, 0]] } });
+    const to = queueScrape({ db: { wait: [3, 2.6106, [0, 0, 0, 3]], run: [3, 0.06, [0, 3, 3, 3]] } });
+    const window = queueWindow(parseQueueTotals(from), parseQueueTotals(to), 'db');
+    expect(window?.wait.meanMs).toBe(870.2);
+    expect(window?.processing.meanMs).toBe(20);
+  });
+
   it('gives 0 jobs and no mean for a workload with no job in the window, and nothing for a server without queue mode', () => {
     expect(queueWindow(parseQueueTotals(before), parseQueueTotals(after), 'db')).toEqual({ jobs: 0, wait: { count: 0, meanMs: null, p99AtMostMs: null }, processing: { count: 0, meanMs: null, p99AtMostMs: null } });
     expect(parseQueueTotals(EVENT_LOOP)).toBeUndefined();
