@@ -16,7 +16,8 @@ const IDLE_LINGER_MS = 500;
  */
 export function closeGracefully(server: Server, graceMs: number): Promise<void> {
   return new Promise<void>((resolve) => {
-    server.on('request', function closeAfterResponse(_req, res) {
+    // Before any other listener: a handler that answers at once would have sent its headers already.
+    server.prependListener('request', function closeAfterResponse(_req, res) {
       res.setHeader('Connection', 'close');
     });
     const force = setTimeout(() => server.closeAllConnections(), graceMs);
@@ -28,7 +29,11 @@ export function closeGracefully(server: Server, graceMs: number): Promise<void> 
       clearInterval(sweep);
       resolve();
     });
-    const sweep = setInterval(() => server.closeIdleConnections(), IDLE_LINGER_MS);
+    // One `setImmediate` before each sweep, as in keep-alive.ts: when the loop was held (a blocking
+    // handler, or a CPU shared with other processes) past the sweep's due time, the timers phase runs
+    // before the poll phase reads what arrived meanwhile, so a connection whose request is still in
+    // the kernel buffer would count as idle and be cut — a reset for a request the client had sent.
+    const sweep = setInterval(() => setImmediate(() => server.closeIdleConnections()), IDLE_LINGER_MS);
     sweep.unref();
   });
 }

@@ -148,8 +148,10 @@ describe('npm run loadtest -- --queue-backends', () => {
       ['queue', 'redis', false],
     ]);
     const md = await read('report.md');
-    expect(md).toMatch(/^\| queue-redis \| /m);
+    // A row may carry the " *" flag (generator- or machine-bound) on a busy machine: that is the
+    // report being right about the run, not the label being wrong.
+    expect(md).toMatch(/^\| queue-redis( \*)? \| /m);
     expect(md).toContain('the queue scenarios ran once per backend — postgres, redis —');
-    expect(await read('report.html')).toContain('<td>queue-postgres</td>');
+    expect(await read('report.html')).toMatch(/<td>queue-postgres( \*)?<\/td>/);
   }, 300_000);
 });
