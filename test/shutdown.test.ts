@@ -1,9 +1,40 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { Agent, request } from 'undici';
-import { afterEach, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, inject, it } from 'vitest';
 import { typeScriptLoaderArgs } from '../lib/loader-args.ts';
+import { proxiedUpstream, type TcpProxy } from './helpers/tcp-proxy.ts';
+import { waitFor } from './helpers/wait-for.ts';
 
 let child: ChildProcess | undefined;
+// The upstream through a proxy that counts the calls the server makes: a test signals once its slow
+// requests are at the upstream, i.e. surely in flight, rather than after a fixed sleep.
+let upstream: { proxy: TcpProxy; url: string };
+beforeAll(async () => {
+  upstream = await proxiedUpstream(inject('upstreamUrl'));
+});
+afterAll(async () => {
+  await upstream?.proxy.close();
+});
+
+/** Resolves once the server has made `calls` more upstream calls than it had made when this was called. */
+async function upstreamCalls(calls: number): Promise<() => Promise<void>> {
+  const before = (await upstream.proxy.stats()).awaiting;
+  return async () => {
+    await waitFor(`${calls} upstream calls`, async () => ((await upstream.proxy.stats()).awaiting >= before + calls ? true : undefined));
+  };
+}
+
+/** Whether a socket listens on this TCP port, from the kernel's table (state 0A is LISTEN). */
+async function isListening(port: number): Promise<boolean> {
+  const hex = port.toString(16).toUpperCase().padStart(4, '0');
+  const tables = await Promise.all(['/proc/net/tcp', '/proc/net/tcp6'].map((file) => readFile(file, 'utf8').catch(() => '')));
+  return tables.some((table) => table.split('\n').some((line) => {
+    const [, local, , state] = line.trim().split(/\s+/);
+    return local?.endsWith(`:${hex}`) && state === '0A';
+  }));
+}
+
 afterEach(() => {
   if (child?.exitCode === null) child.kill('SIGKILL');
 });
@@ -11,7 +42,7 @@ afterEach(() => {
 /** Starts `server/main.ts` against the run's database and upstream, and resolves with its URL. */
 async function startMain(env: Record<string, string> = {}): Promise<{ url: string; exited: Promise<number | null> }> {
   const proc = spawn(process.execPath, [...typeScriptLoaderArgs(), 'server/main.ts'], {
-    env: { ...process.env, PORT: '0', DATABASE_URL: inject('databaseUrl'), UPSTREAM_URL: inject('upstreamUrl'), WORKERS: '2', ...env },
+    env: { ...process.env, PORT: '0', DATABASE_URL: inject('databaseUrl'), UPSTREAM_URL: upstream.url, WORKERS: '2', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child = proc;
@@ -45,6 +76,7 @@ it('loses no accepted request on SIGTERM: every one gets its full answer, then t
   // connection still in the kernel's backlog when the listener closes is reset, and on a loaded
   // machine 300 ms does not guarantee a new connection was accepted.
   await Promise.all(paths.map(async () => (await request(`${url}/health`, { dispatcher: agent })).body.text()));
+  const fetchesInFlight = await upstreamCalls(20);
   const answers = Promise.all(
     paths.map(async (path) => {
       const res = await request(url + path, { dispatcher: agent });
@@ -52,7 +84,7 @@ it('loses no accepted request on SIGTERM: every one gets its full answer, then t
       return { path, status: res.statusCode, workload: body.workload };
     }),
   );
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  await fetchesInFlight();
   child?.kill('SIGTERM');
 
   const results = await answers;
@@ -64,10 +96,16 @@ it('loses no accepted request on SIGTERM: every one gets its full answer, then t
 
 it('stops accepting new connections once shutting down', async () => {
   const { url, exited } = await startMain();
-  const slow = fetch(`${url}/fetch/async?delay=1500`);
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  const atUpstream = await upstreamCalls(1);
+  let slowSettled = false;
+  const slow = fetch(`${url}/fetch/async?delay=4000`).finally(() => (slowSettled = true));
+  await atUpstream();
+  expect(await isListening(Number(new URL(url).port))).toBe(true);
   child?.kill('SIGTERM');
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  // The listening socket goes away while the request is still being answered: the kernel's own table,
+  // not a guess at how long the server takes to notice the signal.
+  await waitFor('the listening socket to close', async () => ((await isListening(Number(new URL(url).port))) ? undefined : true));
+  expect(slowSettled).toBe(false);
   // A new connection (a fresh agent: the global one may still hold an idle keep-alive connection,
   // which is allowed to deliver one last request during the linger) is refused.
   const fresh = new Agent();
@@ -79,21 +117,23 @@ it('stops accepting new connections once shutting down', async () => {
 
 it('exits at once on a second signal, without waiting for in-flight work', async () => {
   const { url, exited } = await startMain({ SHUTDOWN_GRACE_MS: '60000' });
-  const slow = fetch(`${url}/fetch/async?delay=8000`).catch(() => undefined);
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  const started = Date.now();
+  const atUpstream = await upstreamCalls(1);
+  const slow = fetch(`${url}/fetch/async?delay=8000`).then((res) => res.status, () => 'no answer');
+  await atUpstream();
   child?.kill('SIGTERM');
   await new Promise((resolve) => setTimeout(resolve, 300));
   child?.kill('SIGINT');
   expect(await exited).toBe(1);
-  expect(Date.now() - started).toBeLessThan(3_000);
-  await slow;
+  // Causality, not a clock: had it waited for the in-flight request, that request would have got its
+  // 200 (its upstream answers after 8 s, well inside the 60 s grace) before the exit.
+  expect(await slow).toBe('no answer');
 });
 
 it('counts the same signal twice within a second as one (a relayed copy), and a later one as "exit now"', async () => {
   const { url, exited } = await startMain({ SHUTDOWN_GRACE_MS: '60000' });
+  const atUpstream = await upstreamCalls(1);
   const slow = fetch(`${url}/fetch/async?delay=6000`).then((res) => res.status, () => 'no answer');
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  await atUpstream();
   child?.kill('SIGTERM');
   child?.kill('SIGTERM'); // what npm's relay or a process-group signal adds
   await new Promise((resolve) => setTimeout(resolve, 1_500));
@@ -110,8 +150,9 @@ it("under npm start, ignores npm's relayed copy even when it comes late, and tak
     npm_lifecycle_event: 'start',
     npm_lifecycle_script: 'exec node --import tsx server/main.ts',
   });
+  const atUpstream = await upstreamCalls(1);
   const slow = fetch(`${url}/fetch/async?delay=6000`).then((res) => res.status, () => 'no answer');
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  await atUpstream();
   child?.kill('SIGINT'); // the process-group signal, straight to the server
   await new Promise((resolve) => setTimeout(resolve, 1_500));
   child?.kill('SIGINT'); // npm's relay of the same Ctrl-C, late because npm waited for a CPU
