@@ -110,7 +110,8 @@ describe('npm run loadtest --target against a server that is not looplab', () =>
   });
 });
 
-describe('--target refuses what needs looplab, in one line', () => {
+// Side by side: each case is a child process that starts nothing and shares nothing.
+describe.concurrent('--target refuses what needs looplab, in one line', () => {
   it.each([
     [['--target', 'http://127.0.0.1:1/', '--url', 'http://127.0.0.1:1'], '--target measures one endpoint of a server that is not looplab, so it takes no --url'],
     [['--target', 'http://127.0.0.1:1/', '--workloads', 'hash', '--modes', 'async'], 'so it takes no --workloads, --modes'],
