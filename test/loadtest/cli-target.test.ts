@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EXIT } from '../../loadtest/cli/exit-codes.ts';
 import type { Results } from '../../loadtest/types.ts';
-import { runCli, STACK_LINE } from './run-cli.ts';
+import { runCli, SIDE_BY_SIDE_GUARD_MS, STACK_LINE } from './run-cli.ts';
 
 const NOT_LOOPLAB = 'not looplab: no event-loop figures, bounds or verdicts';
 
@@ -129,5 +129,5 @@ describe.concurrent('--target refuses what needs looplab, in one line', () => {
     expect(stderr).toContain(message);
     expect(stderr.trim().split('\n')[0]).toContain(message);
     expect(stderr).not.toMatch(STACK_LINE);
-  });
+  }, SIDE_BY_SIDE_GUARD_MS);
 });
