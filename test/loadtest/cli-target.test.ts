@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EXIT } from '../../loadtest/cli/exit-codes.ts';
 import type { Results } from '../../loadtest/types.ts';
-import { runCli, SIDE_BY_SIDE_GUARD_MS, STACK_LINE } from './run-cli.ts';
+import { runCli, STACK_LINE } from './run-cli.ts';
 
 const NOT_LOOPLAB = 'not looplab: no event-loop figures, bounds or verdicts';
 
@@ -110,8 +110,7 @@ describe('npm run loadtest --target against a server that is not looplab', () =>
   });
 });
 
-// Side by side: each case is a child process that starts nothing and shares nothing.
-describe.concurrent('--target refuses what needs looplab, in one line', () => {
+describe('--target refuses what needs looplab, in one line', () => {
   it.each([
     [['--target', 'http://127.0.0.1:1/', '--url', 'http://127.0.0.1:1'], '--target measures one endpoint of a server that is not looplab, so it takes no --url'],
     [['--target', 'http://127.0.0.1:1/', '--workloads', 'hash', '--modes', 'async'], 'so it takes no --workloads, --modes'],
@@ -129,5 +128,5 @@ describe.concurrent('--target refuses what needs looplab, in one line', () => {
     expect(stderr).toContain(message);
     expect(stderr.trim().split('\n')[0]).toContain(message);
     expect(stderr).not.toMatch(STACK_LINE);
-  }, SIDE_BY_SIDE_GUARD_MS);
+  });
 });
