@@ -5,6 +5,7 @@ import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../lib/free-port.ts';
 import { descendants, killLeftoversAfterEach, refused, startLooplab, waitForExit } from './helpers/processes.ts';
+import { waitFor } from './helpers/wait-for.ts';
 
 /**
  * `npm start` stopped the way the world stops it: Ctrl-C in a terminal (SIGINT to the whole process
@@ -20,10 +21,24 @@ const SENDERS = [
 
 /** Requests in flight when the signal comes, and what a full answer looks like for each. */
 const LOADS = {
-  // The event loop is blocked when the signal arrives: it is noticed only between requests.
+  // The event loop is blocked when the signal arrives: it is noticed only between requests. The signal
+  // is sent when the first answer arrives, with the rest of the load written and still to be served.
   blocking: { paths: Array.from({ length: 6 }, () => '/cpu/blocking?task=sum-squares&n=60000000'), key: 'result' },
   async: { paths: Array.from({ length: 40 }, () => '/db/async?sleep=1500'), key: 'rows' },
 } as const;
+
+/**
+ * Waits until the server's own /metrics count `count` DB queries in flight (running or waiting for a
+ * connection): every async request has been read and is at the database. Asked on a connection of its
+ * own, closed after each answer, so the load's connections and the shutdown are untouched.
+ */
+async function dbQueriesReach(url: string, count: number): Promise<void> {
+  await waitFor(`${count} DB queries in flight`, async () => {
+    const text = await (await request(`${url}/metrics`, { reset: true })).body.text();
+    const sample = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+    return sample('looplab_db_pool_in_use') + sample('looplab_db_queries_waiting') >= count ? true : undefined;
+  }, 10_000, 20);
+}
 
 let dataDir = '';
 /** Whatever a failed case left running is killed, so that the next case starts clean. */
@@ -58,17 +73,16 @@ describe('npm start, stopped by a real signal under load', () => {
     const tree = await descendants(top);
     leaveNothingBehind([top, ...tree]);
 
-    const answers = Promise.all(
-      paths.map(async (path) => {
-        const res = await request(started.url + path, { dispatcher: agent });
-        const body = (await res.body.json()) as Record<string, unknown>;
-        return { status: res.statusCode, complete: key in body };
-      }),
-    );
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const each = paths.map(async (path) => {
+      const res = await request(started.url + path, { dispatcher: agent });
+      const body = (await res.body.json()) as Record<string, unknown>;
+      return { status: res.statusCode, complete: key in body };
+    });
+    // The signal comes once the server holds the load, known by an event rather than a guessed sleep.
+    await (load === 'blocking' ? Promise.race(each) : dbQueriesReach(started.url, paths.length));
     process.kill(target === 'group' ? -top : top, signal);
 
-    const results = await answers;
+    const results = await Promise.all(each);
     expect(results.filter((r) => r.status !== 200 || !r.complete)).toEqual([]);
     // npm re-raises the signal it was stopped by, as shells expect; the server itself exits 0.
     expect([{ code: 0, signal: null }, { code: null, signal }]).toContainEqual(await started.exited);

@@ -40,7 +40,9 @@ async function startWith(files: Record<string, string>): Promise<{ code: number 
 
 const good = (over: string) => `export default { name: 'mine', summary: 'my work', params: {}, blocking: () => ({ ok: true }), ${over} };\n`;
 
-describe('a WORKLOADS file that cannot be used stops start-up with one line naming the file and the field', () => {
+// Side by side: each case is its own server process with its own files and data dir, and is mostly
+// that process's start-up; one after another they were this file's whole time.
+describe.concurrent('a WORKLOADS file that cannot be used stops start-up with one line naming the file and the field', () => {
   it.each([
     ['no default export', { 'a.ts': 'export const work = () => 1;\n' }, 'a.ts: default export: missing: the file must `export default` a workload definition'],
     ['a default export that is not an object', { 'b.ts': 'export default 42;\n' }, 'b.ts: default export: must be an object (a workload definition), got number'],

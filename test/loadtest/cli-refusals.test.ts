@@ -6,14 +6,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../loadtest/cli/exit-codes.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
-import { runCli, STACK_LINE } from './run-cli.ts';
+import { runCli, SIDE_BY_SIDE_GUARD_MS, STACK_LINE } from './run-cli.ts';
 
 /**
  * The mistakes a new user makes first, each against the real CLI in a child process: every one is
  * answered with one plain sentence and a distinct exit code, before any process or load is started.
+ * The refusal cases share nothing (the second group only reads its server), so they run side by side,
+ * a group at a time: each is a child process's start-up, and one after another they were most of this
+ * file's time.
  */
 describe('the CLI refuses a bad command line at once, starting nothing', () => {
-  it.each([
+  it.concurrent.each([
     [['--params', 'fetch.delay'], 'loadtest: --params: "fetch.delay" is not of the form workload.param=value'],
     [['--workload', './my-work.ts', '--url', 'http://127.0.0.1:1'], 'loadtest: --workload loads files into the server the harness starts'],
     [['--workloads', 'hash', '--workloads', 'fetch'], 'loadtest: --workloads is given more than once; give one comma-separated list instead'],
@@ -30,9 +33,9 @@ describe('the CLI refuses a bad command line at once, starting nothing', () => {
     expect(stderr).not.toMatch(STACK_LINE);
     expect(stderr).not.toContain('starting embedded PostgreSQL');
     expect(stdout).toBe('');
-  });
+  }, SIDE_BY_SIDE_GUARD_MS);
 
-  it('refuses to --compare with a schema-1 results file, whose req/s counted refusals, in one line', async () => {
+  it.concurrent('refuses to --compare with a schema-1 results file, whose req/s counted refusals, in one line', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'looplab-compare-'));
     const old = join(dir, 'results.json');
     await writeFile(old, '{"schema":"looplab-loadtest/1","scenarios":[]}');
@@ -45,9 +48,9 @@ describe('the CLI refuses a bad command line at once, starting nothing', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  });
+  }, SIDE_BY_SIDE_GUARD_MS);
 
-  it('refuses an --out that cannot hold the reports before the run, not after it', async () => {
+  it.concurrent('refuses an --out that cannot hold the reports before the run, not after it', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'looplab-out-'));
     const file = join(dir, 'a-file');
     await writeFile(file, '');
@@ -59,9 +62,9 @@ describe('the CLI refuses a bad command line at once, starting nothing', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  });
+  }, SIDE_BY_SIDE_GUARD_MS);
 
-  it('lists the threshold metrics with their units and the exit codes in --help', async () => {
+  it.concurrent('lists the threshold metrics with their units and the exit codes in --help', async () => {
     const { code, stdout } = await runCli(['--help']);
     expect(code).toBe(EXIT.ok);
     for (const metric of ['rps (req/s)', 'p99 (ms)', 'health_p99', 'loop_delay_p99', 'loop_busy (% of the run, 0..100)', 'efficiency (% of']) {
@@ -69,7 +72,7 @@ describe('the CLI refuses a bad command line at once, starting nothing', () => {
     }
     expect(stdout).toMatch(/Exit codes:\n {2}0 {4}.+\n {2}1 {4}a --threshold did not hold\n {2}2 .+\n {2}3 .+\n {2}4 .+\n(?: {7}.+\n)* {2}130 /);
     expect(stdout).toContain('npm run -s loadtest -- --json');
-  });
+  }, SIDE_BY_SIDE_GUARD_MS);
 });
 
 describe('what the server would refuse is refused before any load, exit 2, in its words', () => {
@@ -81,7 +84,7 @@ describe('what the server would refuse is refused before any load, exit 2, in it
     await app.close();
   });
 
-  it.each([
+  it.concurrent.each([
     [['--params', 'fetch.url=http://x'], 'loadtest: --params: fetch: unknown parameter "url"; known parameters: fetch.delay, fetch.bytes, fetch.count'],
     [['--params', 'db.queries=100,db.sleep=400'], 'queries × sleep must not exceed 30000 ms; sleep allowed: whole number 0..300 ms for queries=100'],
     [['--workloads', 'redis'], 'loadtest: --workloads: unknown workload "redis"; the server has: db, fetch, hash, cpu'],
@@ -91,9 +94,10 @@ describe('what the server would refuse is refused before any load, exit 2, in it
     expect(stderr).toContain(message);
     expect(stderr).not.toContain('scenario(s)');
     expect(stdout).toBe('');
-  });
+  }, SIDE_BY_SIDE_GUARD_MS);
 });
 
+// One at a time: the first case needs the port it freed to stay free while it runs.
 describe('--url pointing at nothing', () => {
   it('says it is waiting for the URL, then fails fast on connection refused with exit 4', async () => {
     // A port that was free a moment ago: nothing listens there now.

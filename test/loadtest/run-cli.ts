@@ -30,3 +30,9 @@ export function runCli(args: readonly string[], options: { timeoutMs?: number; e
 
 /** A stack trace line, as Node prints them: what a user must never meet. */
 export const STACK_LINE = /^\s+at .+\(?.+:\d+:\d+\)?$/m;
+
+/**
+ * The hang guard of a case that runs side by side with others: five CLI start-ups at once share two
+ * cores (and other people's load), so one takes several times as long as alone. Never a speed check.
+ */
+export const SIDE_BY_SIDE_GUARD_MS = 120_000;
