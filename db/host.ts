@@ -38,7 +38,9 @@ try {
   };
   if (!isInitialised(dataDir)) await initialiseCluster(options);
   const cluster = await startCluster(options);
-  serveParent(embeddedUrl(port), () => cluster.stop());
+  // Orphaned, it waits past stop()'s own escalation (SIGQUIT after 10 s) before it exits anyway: exiting
+  // first would leave PostgreSQL itself running with no one to stop it.
+  serveParent(embeddedUrl(port), () => cluster.stop(), 15_000);
 } catch (err) {
   // A ClusterError is already one actionable line; anything else keeps its message.
   failToParent(err instanceof ClusterError || err instanceof Error ? err.message : String(err));

@@ -96,9 +96,18 @@ export async function startChild(entry: URL, name: string, env: Record<string, s
 }
 
 /**
- * The child's side: report readiness, and call `shutdown` once when the parent says stop or goes away.
+ * How long a child whose parent died may take to shut down before it exits anyway. Nobody waits for
+ * that clean stop, and it can hang: a queue worker closing its BullMQ connection while the database
+ * host, orphaned at the same moment, stops PostgreSQL under it. An orphan must not outlive that.
  */
-export function serveParent(url: string, shutdown: () => Promise<void>): void {
+export const ORPHANED_EXIT_MS = 5_000;
+
+/**
+ * The child's side: report readiness, and call `shutdown` once when the parent says stop or goes away.
+ * Gone away (the IPC channel closed: the parent exited or was killed), the shutdown gets
+ * {@link ORPHANED_EXIT_MS}, then the process exits 1 whatever is still pending.
+ */
+export function serveParent(url: string, shutdown: () => Promise<void>, orphanedExitMs = ORPHANED_EXIT_MS): void {
   let stopping = false;
   const stop = () => {
     if (stopping) return;
@@ -114,7 +123,13 @@ export function serveParent(url: string, shutdown: () => Promise<void>): void {
   process.on('message', (msg) => {
     if ((msg as { type?: unknown }).type === 'stop') stop();
   });
-  process.on('disconnect', stop);
+  process.on('disconnect', () => {
+    setTimeout(() => {
+      console.error(`${url}: the parent is gone and the shutdown did not finish within ${orphanedExitMs} ms; exiting`);
+      process.exit(1);
+    }, orphanedExitMs).unref();
+    stop();
+  });
   process.on('SIGTERM', stop);
   process.send?.({ type: 'ready', url } satisfies ReadyMessage);
 }

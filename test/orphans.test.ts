@@ -34,7 +34,12 @@ async function startWithChildren(): Promise<{ server: ServerProcess; pgPort: num
   return { server: started, pgPort };
 }
 
-const allGone = (what: string) => waitFor(what, () => (stillAlive(children).length === 0 ? true : undefined), 30_000, 100);
+/** Waits for every noted child to exit; a failure names the ones still running and what they are. */
+const allGone = (what: string) =>
+  waitFor(what, () => (stillAlive(children).length === 0 ? true : undefined), 30_000, 100).catch((err: unknown) => {
+    const left = stillAlive(children).map((pid) => `${pid} ${commandOf(pid)}`);
+    throw new Error(`${err instanceof Error ? err.message : String(err)}; still running:\n${left.join('\n')}`);
+  });
 
 it('leaves no PostgreSQL or upstream running when the server is killed outright', async () => {
   const { server } = await startWithChildren();
