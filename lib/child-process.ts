@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { basename } from 'node:path';
 import { typeScriptLoaderArgs } from './loader-args.ts';
 
 /** The first IPC message a managed child sends: it is up, and where. */
@@ -97,10 +98,11 @@ export async function startChild(entry: URL, name: string, env: Record<string, s
 
 /**
  * How long a child whose parent died may take to shut down before it exits anyway. Nobody waits for
- * that clean stop, and it can hang: a queue worker closing its BullMQ connection while the database
- * host, orphaned at the same moment, stops PostgreSQL under it. An orphan must not outlive that.
+ * that clean stop, and it can hang (one child was still running 30 s after a SIGKILLed server; the
+ * likeliest cause: a queue worker closing its BullMQ connection while the database host, orphaned at
+ * the same moment, stops PostgreSQL under it). An orphan must not outlive its parent for long.
  */
-export const ORPHANED_EXIT_MS = 5_000;
+const ORPHANED_EXIT_MS = 5_000;
 
 /**
  * The child's side: report readiness, and call `shutdown` once when the parent says stop or goes away.
@@ -125,7 +127,8 @@ export function serveParent(url: string, shutdown: () => Promise<void>, orphaned
   });
   process.on('disconnect', () => {
     setTimeout(() => {
-      console.error(`${url}: the parent is gone and the shutdown did not finish within ${orphanedExitMs} ms; exiting`);
+      // Named by its entry file, not `url`: the database host's URL carries its password.
+      console.error(`looplab ${basename(process.argv[1] ?? 'child')} (pid ${process.pid}): the parent is gone and the shutdown did not finish within ${orphanedExitMs} ms; exiting`);
       process.exit(1);
     }, orphanedExitMs).unref();
     stop();

@@ -15,5 +15,5 @@ it('a child whose parent is gone exits even when its shutdown hangs', async () =
   // The hang guard is vitest's own timeout; the bound under test is the 500 ms given to the child.
   const [code] = (await exited) as [number | null];
   expect(code).toBe(1);
-  expect(stderr).toMatch(/the parent is gone and the shutdown did not finish within 500 ms; exiting/);
+  expect(stderr).toMatch(/hanging-child.ts \(pid \d+\): the parent is gone and the shutdown did not finish within 500 ms; exiting/);
 }, 20_000);
