@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BlameReport } from '../stall-blame/index.ts';
 import { renderBlameTable } from '../stall-blame/index.ts';
 import { readPreloadConfig } from '../stall-blame/env.ts';
+import { pbkdf2IterationsForMs } from './helpers/calibrate.ts';
 import { FIXTURE_LINES, PRELOAD, REQUEST_FUNCTIONS, startFixture, writeBlameServer, type FixtureProcess } from './helpers/blame-fixture.ts';
 
 let dir: string;
@@ -41,9 +42,11 @@ async function blameRun(name: string, drive: (fixture: FixtureProcess) => Promis
 describe('stall blame', () => {
   it('names the blocking function and its line with most of the stall time', async () => {
     const report = await blameRun('blocking.json', async ({ url }) => {
-      // 800 ms of CPU in blockFor against about 100 ms of pbkdf2.
+      // 800 ms of CPU in blockFor against about 300 ms of pbkdf2, each digest five times the threshold
+      // (sized on this machine: a digest near the threshold is rightly not a stall when the CPU is fast).
+      const iterations = pbkdf2IterationsForMs(100);
       for (let i = 0; i < 20; i += 1) await get(url, '/block?n=40');
-      for (let i = 0; i < 3; i += 1) await get(url, '/hash?n=150000');
+      for (let i = 0; i < 3; i += 1) await get(url, `/hash?n=${iterations}`);
     });
     expect(report.stalls).toBeGreaterThanOrEqual(20);
     const [top] = report.culprits;
