@@ -125,16 +125,23 @@ export function serveParent(url: string, shutdown: () => Promise<void>, orphaned
   process.on('message', (msg) => {
     if ((msg as { type?: unknown }).type === 'stop') stop();
   });
-  process.on('disconnect', () => {
+  const orphaned = () => {
     setTimeout(() => {
       // Named by its entry file, not `url`: the database host's URL carries its password.
       console.error(`looplab ${basename(process.argv[1] ?? 'child')} (pid ${process.pid}): the parent is gone and the shutdown did not finish within ${orphanedExitMs} ms; exiting`);
       process.exit(1);
     }, orphanedExitMs).unref();
     stop();
-  });
+  };
   process.on('SIGTERM', stop);
-  process.send?.({ type: 'ready', url } satisfies ReadyMessage);
+  if (!process.send) return; // started by hand: no parent to serve
+  // The parent was killed while this child was starting: its channel closed before this listener could
+  // hear it, so nothing else would ever stop this process.
+  if (!process.connected) return orphaned();
+  process.on('disconnect', orphaned);
+  // With a callback, a send that fails because the parent went since the check above goes to the callback
+  // instead of being an unhandled 'error' that kills the process with a stack trace; 'disconnect' stops it.
+  process.send({ type: 'ready', url } satisfies ReadyMessage, () => {});
 }
 
 /**

@@ -17,3 +17,16 @@ it('a child whose parent is gone exits even when its shutdown hangs', async () =
   expect(code).toBe(1);
   expect(stderr).toMatch(/hanging-child.ts \(pid \d+\): the parent is gone and the shutdown did not finish within 500 ms; exiting/);
 }, 20_000);
+
+it('a child whose parent is gone before it is ready runs its shutdown and exits 0, without a stack trace', async () => {
+  const child = fork(new URL('./fixtures/late-child.ts', import.meta.url), [], { execArgv: typeScriptLoaderArgs(), stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const [booted] = (await once(child, 'message')) as [{ type: string }];
+  expect(booted.type).toBe('booted');
+  const exited = once(child, 'exit');
+  child.disconnect();
+  const [code] = (await exited) as [number | null];
+  expect(stderr).not.toMatch(/ERR_IPC_CHANNEL_CLOSED|Unhandled/);
+  expect(code).toBe(0);
+}, 20_000);
