@@ -98,9 +98,9 @@ export async function startChild(entry: URL, name: string, env: Record<string, s
 
 /**
  * How long a child whose parent died may take to shut down before it exits anyway. Nobody waits for
- * that clean stop, and it can hang (one child was still running 30 s after a SIGKILLed server; the
- * likeliest cause: a queue worker closing its BullMQ connection while the database host, orphaned at
- * the same moment, stops PostgreSQL under it). An orphan must not outlive its parent for long.
+ * that clean stop, and it can hang (one child was still running 30 s after a SIGKILLed server; not
+ * reproduced since — a queue worker closing its BullMQ connection while the database host, orphaned at
+ * the same moment, stops PostgreSQL under it is one way). An orphan must not outlive its parent for long.
  */
 const ORPHANED_EXIT_MS = 5_000;
 
