@@ -14,7 +14,12 @@ export interface LoadRun {
 }
 
 /** Loads `url` for `durationSeconds`; `serverPid` is the process answering, whose CPU is read around the run. */
-export async function loadOnce(url: string, connections: number, durationSeconds: number, serverPid?: number): Promise<LoadRun> {
+export async function loadOnce(
+  url: string,
+  connections: number,
+  durationSeconds: number,
+  serverPid?: number,
+): Promise<LoadRun> {
   const serverBefore = serverPid === undefined ? null : processCpuMicros(serverPid);
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
@@ -31,6 +36,9 @@ export async function loadOnce(url: string, connections: number, durationSeconds
     // The 2xx latencies' p99, or their maximum when the sample is too small for a p99.
     p99Ms: result.log.ok.summary().p99 ?? result.log.ok.summary().max ?? Number.NaN,
     generatorCpu: Math.round(((cpu.user + cpu.system) / wallMicros) * 100) / 100,
-    serverCpuUsPerRequest: serverBefore === null || serverAfter === null || answered === 0 ? null : Math.round(((serverAfter - serverBefore) / answered) * 10) / 10,
+    serverCpuUsPerRequest:
+      serverBefore === null || serverAfter === null || answered === 0
+        ? null
+        : Math.round(((serverAfter - serverBefore) / answered) * 10) / 10,
   };
 }

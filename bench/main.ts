@@ -26,10 +26,14 @@ if (options === 'help') {
 const environment = benchEnvironment(new Date());
 const servers = await startBenchServers({
   dataDir: options.dataDir,
-  ...(options.cpuProf ? { profiledEnv: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${resolve(options.cpuProf)}` } } : {}),
+  ...(options.cpuProf
+    ? { profiledEnv: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${resolve(options.cpuProf)}` } }
+    : {}),
 });
 if (options.cpuProf) {
-  console.log(`bench: CPU profiles go to ${resolve(options.cpuProf)} (CPU.<date>.<pid>.…): looplab pid ${servers.looplab.pid}, bare Hono pid ${servers.bareHono.pid}`);
+  console.log(
+    `bench: CPU profiles go to ${resolve(options.cpuProf)} (CPU.<date>.<pid>.…): looplab pid ${servers.looplab.pid}, bare Hono pid ${servers.bareHono.pid}`,
+  );
 }
 let stopping = false;
 const stopAndExit = (code: number) => {
@@ -41,7 +45,13 @@ process.on('SIGINT', () => stopAndExit(130));
 process.on('SIGTERM', () => stopAndExit(143));
 
 try {
-  const target = (key: string, label: string, server: BenchServer, path: string): BenchTarget & { path: string } => ({ key, label, url: server.url + path, pid: server.pid, path });
+  const target = (key: string, label: string, server: BenchServer, path: string): BenchTarget & { path: string } => ({
+    key,
+    label,
+    url: server.url + path,
+    pid: server.pid,
+    path,
+  });
   const health = [
     target('raw-health', 'raw node:http', servers.rawHttp, '/health'),
     target('hono-health', 'bare Hono', servers.bareHono, '/health'),
@@ -56,15 +66,27 @@ try {
     { label: '`/db/async?queries=1`: looplab ÷ bare Hono + postgres.js', subject: 'looplab-db', reference: 'hono-db' },
     { label: '`/health`: bare Hono ÷ raw node:http (context)', subject: 'hono-health', reference: 'raw-health' },
   ];
-  console.log(`bench: ${options.rounds} rounds × ${health.length + db.length} runs of ${options.duration} s, ${options.connections} connections`);
+  console.log(
+    `bench: ${options.rounds} rounds × ${health.length + db.length} runs of ${options.duration} s, ${options.connections} connections`,
+  );
   const rounds = await runRounds([health, db], comparisons, {
     rounds: options.rounds,
     durationSeconds: options.duration,
     warmupSeconds: options.warmup,
     connections: options.connections,
-    onRun: (round, t, run) => console.log(`  round ${round + 1} ${t.label.padEnd(34)} ${t.url.replace(/^http:\/\/[^/]+/, '').padEnd(22)} ${run.rps.toFixed(0).padStart(7)} req/s  ${String(run.serverCpuUsPerRequest ?? '–').padStart(6)} µs CPU/req${run.failures ? `  ${run.failures} failures` : ''}`),
+    onRun: (round, t, run) =>
+      console.log(
+        `  round ${round + 1} ${t.label.padEnd(34)} ${t.url.replace(/^http:\/\/[^/]+/, '').padEnd(22)} ${run.rps.toFixed(0).padStart(7)} req/s  ${String(run.serverCpuUsPerRequest ?? '–').padStart(6)} µs CPU/req${run.failures ? `  ${run.failures} failures` : ''}`,
+      ),
   });
-  const offload = options.offloadTasks > 0 ? await measureOffloadCosts({ databaseUrl: servers.databaseUrl, upstreamUrl: servers.upstreamUrl, tasks: options.offloadTasks }) : null;
+  const offload =
+    options.offloadTasks > 0
+      ? await measureOffloadCosts({
+          databaseUrl: servers.databaseUrl,
+          upstreamUrl: servers.upstreamUrl,
+          tasks: options.offloadTasks,
+        })
+      : null;
   const results: BenchResults = {
     command: ['npm run bench', ...process.argv.slice(2)].join(' '),
     options,

@@ -42,7 +42,10 @@ export interface OffloadCostOptions {
 const TINY_HASH = { algo: 'sha256', cost: 1 } as const;
 const randomId = () => randomInt(1, WORLD_ROWS + 1);
 
-async function workerPoolCosts(options: OffloadCostOptions, syncIo: ReturnType<typeof createSyncIo>): Promise<OffloadCosts['workerPool']> {
+async function workerPoolCosts(
+  options: OffloadCostOptions,
+  syncIo: ReturnType<typeof createSyncIo>,
+): Promise<OffloadCosts['workerPool']> {
   const pool = createWorkerPool({
     threads: 1,
     maxQueue: options.tasks,
@@ -74,7 +77,10 @@ async function workerPoolCosts(options: OffloadCostOptions, syncIo: ReturnType<t
   }
 }
 
-async function syncBridgeCosts(options: OffloadCostOptions, syncIo: ReturnType<typeof createSyncIo>): Promise<OffloadCosts['syncBridge']> {
+async function syncBridgeCosts(
+  options: OffloadCostOptions,
+  syncIo: ReturnType<typeof createSyncIo>,
+): Promise<OffloadCosts['syncBridge']> {
   const store = createWorldStore(options.databaseUrl, 1);
   try {
     const synckitFindWorld = createSynckitFindWorld(options.databaseUrl);

@@ -42,7 +42,8 @@ export const BENCH_USAGE = `npm run bench -- [options]
 function int(raw: string | undefined, name: string, fallback: number, min: number, max: number): number {
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (!/^\d+$/.test(raw) || value < min || value > max) throw new Error(`--${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  if (!/^\d+$/.test(raw) || value < min || value > max)
+    throw new Error(`--${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
   return value;
 }
 

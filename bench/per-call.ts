@@ -15,7 +15,11 @@ async function meanMicros(n: number, call: () => unknown): Promise<number> {
  * of a variant's rounds is its figure. As in the load rounds, a slow spell of the shared machine then
  * falls on every variant alike instead of on whichever happened to run during it.
  */
-export async function interleavedMicros<K extends string>(variants: Record<K, () => unknown>, n: number, rounds = 5): Promise<Record<K, number>> {
+export async function interleavedMicros<K extends string>(
+  variants: Record<K, () => unknown>,
+  n: number,
+  rounds = 5,
+): Promise<Record<K, number>> {
   const names = Object.keys(variants) as K[];
   const perRound = Math.max(1, Math.floor(n / rounds));
   for (const name of names) await meanMicros(Math.ceil(perRound / 2), variants[name]);
@@ -30,7 +34,11 @@ export async function interleavedMicros<K extends string>(variants: Record<K, ()
 }
 
 /** Mean wall time per call in µs when `n` calls are in flight `inFlight` at a time (throughput, not latency). */
-export async function microsPerCallPipelined(n: number, inFlight: number, call: () => Promise<unknown>): Promise<number> {
+export async function microsPerCallPipelined(
+  n: number,
+  inFlight: number,
+  call: () => Promise<unknown>,
+): Promise<number> {
   const started = performance.now();
   let next = 0;
   const lane = async () => {

@@ -27,7 +27,11 @@ export function ownerOf(url: string, functionName: string): string {
 }
 
 /** Shares are of the busy time: `(idle)` samples are counted apart (`idleMs`). */
-export function summarize(profile: CpuProfile, top: number, window: [number, number] = [0, Number.POSITIVE_INFINITY]): { busyMs: number; idleMs: number; byFunction: [string, number][]; byOwner: [string, number][] } {
+export function summarize(
+  profile: CpuProfile,
+  top: number,
+  window: [number, number] = [0, Number.POSITIVE_INFINITY],
+): { busyMs: number; idleMs: number; byFunction: [string, number][]; byOwner: [string, number][] } {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
   let t = 0;
@@ -53,8 +57,16 @@ export function summarize(profile: CpuProfile, top: number, window: [number, num
     owner.set(who, (owner.get(who) ?? 0) + us);
   }
   const share = (m: Map<string, number>) =>
-    [...m].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, us]): [string, number] => [k, Math.round((us / totalUs) * 1000) / 10]);
-  return { busyMs: Math.round(totalUs / 1000), idleMs: Math.round(idleUs / 1000), byFunction: share(fn), byOwner: share(owner) };
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([k, us]): [string, number] => [k, Math.round((us / totalUs) * 1000) / 10]);
+  return {
+    busyMs: Math.round(totalUs / 1000),
+    idleMs: Math.round(idleUs / 1000),
+    byFunction: share(fn),
+    byOwner: share(owner),
+  };
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').slice(-2).join('/'))) {
@@ -63,7 +75,10 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').slice
     console.error('usage: node --import tsx bench/profile-summary.ts <file.cpuprofile> [top] [fromS toS]');
     process.exit(2);
   }
-  const summary = summarize(JSON.parse(await readFile(file, 'utf8')) as CpuProfile, Number(topArg ?? 25), [Number(from ?? 0), Number(to ?? Number.POSITIVE_INFINITY)]);
+  const summary = summarize(JSON.parse(await readFile(file, 'utf8')) as CpuProfile, Number(topArg ?? 25), [
+    Number(from ?? 0),
+    Number(to ?? Number.POSITIVE_INFINITY),
+  ]);
   console.log(`${summary.busyMs} ms busy, ${summary.idleMs} ms idle\n\nby package / area (self % of busy):`);
   for (const [k, pct] of summary.byOwner) console.log(`${pct.toFixed(1).padStart(6)}  ${k}`);
   console.log('\nby function (self % of busy):');

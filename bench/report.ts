@@ -44,7 +44,7 @@ export function renderBenchMarkdown(results: BenchResults): string {
         `${c.cpuRatio ? `${fmt(c.cpuRatio.median)}× (${fmt(c.cpuRatio.min)}–${fmt(c.cpuRatio.max)})` : '–'} |`,
     ),
     '',
-    'req/s ratio: subject ÷ reference within each round. CPU/request ratio: the reference server\'s CPU time per request ÷ the subject\'s (all threads, from /proc), so 1.00× means as cheap per request; it is the figure other load on a shared machine disturbs least.',
+    "req/s ratio: subject ÷ reference within each round. CPU/request ratio: the reference server's CPU time per request ÷ the subject's (all threads, from /proc), so 1.00× means as cheap per request; it is the figure other load on a shared machine disturbs least.",
     '',
     '| server | path | req/s (median of rounds) | p99 ms (median) | server CPU µs/request (median) | failures | generator CPU (max) |',
     '|---|---|---:|---:|---:|---:|---:|',

@@ -47,7 +47,11 @@ export interface RoundsResult {
  * machine (another process waking up, the CPU warming) lands on both sides of a ratio alike.
  * The figure reported is the median of the per-round ratios, with their range as the spread.
  */
-export async function runRounds(groups: readonly (readonly BenchTarget[])[], comparisons: readonly Comparison[], options: RoundsOptions): Promise<RoundsResult> {
+export async function runRounds(
+  groups: readonly (readonly BenchTarget[])[],
+  comparisons: readonly Comparison[],
+  options: RoundsOptions,
+): Promise<RoundsResult> {
   const targets = groups.flat();
   // Unmeasured: JIT warm-up, pools filled, connections opened.
   if (options.warmupSeconds > 0) {
@@ -73,9 +77,21 @@ export async function runRounds(groups: readonly (readonly BenchTarget[])[], com
   return {
     runs,
     comparisons: comparisons.map((c) => {
-      const ratios = ratiosOf(of(c.subject, (r) => r.rps), of(c.reference, (r) => r.rps));
-      const cpuRatios = ratiosOf(of(c.reference, (r) => r.serverCpuUsPerRequest), of(c.subject, (r) => r.serverCpuUsPerRequest));
-      return { ...c, ratios, ratio: spread(ratios), cpuRatios, cpuRatio: cpuRatios.length > 0 ? spread(cpuRatios) : null };
+      const ratios = ratiosOf(
+        of(c.subject, (r) => r.rps),
+        of(c.reference, (r) => r.rps),
+      );
+      const cpuRatios = ratiosOf(
+        of(c.reference, (r) => r.serverCpuUsPerRequest),
+        of(c.subject, (r) => r.serverCpuUsPerRequest),
+      );
+      return {
+        ...c,
+        ratios,
+        ratio: spread(ratios),
+        cpuRatios,
+        cpuRatio: cpuRatios.length > 0 ? spread(cpuRatios) : null,
+      };
     }),
   };
 }

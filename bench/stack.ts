@@ -45,11 +45,15 @@ export async function startBenchServers(options: BenchStackOptions): Promise<Ben
     return { url: c.url, pid: c.pid };
   };
   try {
-    const databaseUrl = (await start(startEmbeddedPostgres({ port: await freePort(), dataDir: resolve(options.dataDir) }))).url;
+    const databaseUrl = (
+      await start(startEmbeddedPostgres({ port: await freePort(), dataDir: resolve(options.dataDir) }))
+    ).url;
     const upstreamUrl = (await start(startUpstream(0, '127.0.0.1'))).url;
     await migrate(databaseUrl);
     const server = (file: string, name: string, env: Record<string, string>) =>
-      start(startChild(new URL(file, import.meta.url), name, { PORT: '0', HOST: '127.0.0.1', ...env }, { quiet: true }));
+      start(
+        startChild(new URL(file, import.meta.url), name, { PORT: '0', HOST: '127.0.0.1', ...env }, { quiet: true }),
+      );
     const looplab = await server('../server/main.ts', 'looplab server', {
       DATABASE_URL: databaseUrl,
       UPSTREAM_URL: upstreamUrl,
@@ -58,7 +62,10 @@ export async function startBenchServers(options: BenchStackOptions): Promise<Ben
       ...options.looplabEnv,
     });
     const rawHttp = await server('./reference/raw-http.ts', 'raw node:http reference', {});
-    const bareHono = await server('./reference/bare-hono.ts', 'bare Hono reference', { BENCH_DATABASE_URL: databaseUrl, ...options.profiledEnv });
+    const bareHono = await server('./reference/bare-hono.ts', 'bare Hono reference', {
+      BENCH_DATABASE_URL: databaseUrl,
+      ...options.profiledEnv,
+    });
     return { rawHttp, bareHono, looplab, databaseUrl, upstreamUrl, stop };
   } catch (err) {
     await stop();

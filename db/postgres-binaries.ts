@@ -20,7 +20,9 @@ export async function findPostgresBinaries(): Promise<PostgresBinaries> {
   try {
     exported = await import(binaryPackage);
   } catch {
-    throw new Error(`no embedded PostgreSQL binaries for ${process.platform}-${process.arch} (${binaryPackage} is not installed); set DATABASE_URL to use a PostgreSQL server of your own`);
+    throw new Error(
+      `no embedded PostgreSQL binaries for ${process.platform}-${process.arch} (${binaryPackage} is not installed); set DATABASE_URL to use a PostgreSQL server of your own`,
+    );
   }
   const initdb = (exported as { initdb?: unknown }).initdb;
   if (typeof initdb !== 'string') throw new Error(`${binaryPackage} does not export the path of initdb`);

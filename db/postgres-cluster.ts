@@ -76,7 +76,8 @@ export async function initialiseCluster(options: ClusterOptions): Promise<void> 
       initdb.once('error', reject);
       initdb.once('exit', resolve);
     });
-    if (code !== 0) throw new ClusterError(`initdb failed for ${options.dataDir} (exit ${code}): ${output.slice(-3).join(' | ')}`);
+    if (code !== 0)
+      throw new ClusterError(`initdb failed for ${options.dataDir} (exit ${code}): ${output.slice(-3).join(' | ')}`);
   } finally {
     await rm(secretDir, { recursive: true, force: true });
   }
@@ -89,7 +90,11 @@ async function holderOf(dataDir: string): Promise<string> {
 }
 
 /** Turns PostgreSQL's start-up complaints into one line that names the cause and the fix. */
-async function explainStartFailure(options: ClusterOptions, output: string[], code: number | null): Promise<ClusterError> {
+async function explainStartFailure(
+  options: ClusterOptions,
+  output: string[],
+  code: number | null,
+): Promise<ClusterError> {
   const text = output.join('\n');
   if (text.includes('lock file "postmaster.pid" already exists')) {
     return new ClusterError(
@@ -97,7 +102,9 @@ async function explainStartFailure(options: ClusterOptions, output: string[], co
     );
   }
   if (/could not bind .*Address already in use/.test(text)) {
-    return new ClusterError(`port ${options.port} is already in use, so the embedded PostgreSQL cannot listen on it; choose another with PG_PORT`);
+    return new ClusterError(
+      `port ${options.port} is already in use, so the embedded PostgreSQL cannot listen on it; choose another with PG_PORT`,
+    );
   }
   return new ClusterError(`PostgreSQL exited during start-up (exit ${code}): ${output.slice(-3).join(' | ')}`);
 }

@@ -32,9 +32,21 @@ export async function postgresRunAs(): Promise<RunAs | undefined> {
   if (existing) return existing;
   try {
     await run('groupadd', ['--system', POSTGRES_ACCOUNT]).catch(() => {}); // may exist without the user
-    await run('useradd', ['--system', '--gid', POSTGRES_ACCOUNT, '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', POSTGRES_ACCOUNT]);
+    await run('useradd', [
+      '--system',
+      '--gid',
+      POSTGRES_ACCOUNT,
+      '--no-create-home',
+      '--home-dir',
+      '/nonexistent',
+      '--shell',
+      '/usr/sbin/nologin',
+      POSTGRES_ACCOUNT,
+    ]);
   } catch (err) {
-    throw new Error(`running as root, and the '${POSTGRES_ACCOUNT}' account PostgreSQL must run as could not be created (${String(err).split('\n')[0]}); create it, run as another user, or set DATABASE_URL`);
+    throw new Error(
+      `running as root, and the '${POSTGRES_ACCOUNT}' account PostgreSQL must run as could not be created (${String(err).split('\n')[0]}); create it, run as another user, or set DATABASE_URL`,
+    );
   }
   const created = await lookUp(POSTGRES_ACCOUNT);
   if (!created) throw new Error(`the '${POSTGRES_ACCOUNT}' account was created but cannot be looked up`);

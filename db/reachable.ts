@@ -24,7 +24,9 @@ async function ensureSharedRoot(): Promise<string> {
   const info = await lstat(SHARED_ROOT);
   // Refuse a directory someone else could have prepared: binaries run from it.
   if (!info.isDirectory() || info.uid !== 0 || (info.mode & 0o022) !== 0) {
-    throw new Error(`${SHARED_ROOT} must be a directory owned by root and writable only by root; remove it or fix its owner and mode`);
+    throw new Error(
+      `${SHARED_ROOT} must be a directory owned by root and writable only by root; remove it or fix its owner and mode`,
+    );
   }
   await chmod(SHARED_ROOT, 0o755);
   return SHARED_ROOT;
@@ -51,7 +53,11 @@ async function copyBinaries(binaries: PostgresBinaries, sharedRoot: string): Pro
  * the binaries are copied to, and the data kept in, a shared root-owned directory instead, and the
  * notes say so. The data directory itself is handed to `account`.
  */
-export async function reachablePaths(binaries: PostgresBinaries, requestedDataDir: string, account: RunAs | undefined): Promise<ClusterPaths> {
+export async function reachablePaths(
+  binaries: PostgresBinaries,
+  requestedDataDir: string,
+  account: RunAs | undefined,
+): Promise<ClusterPaths> {
   const notes: string[] = [];
   let dataDir = resolve(requestedDataDir);
   if (!account) return { binRoot: binaries.root, dataDir, notes };
@@ -59,18 +65,23 @@ export async function reachablePaths(binaries: PostgresBinaries, requestedDataDi
   let binRoot = binaries.root;
   if (!(await canReach(join(binRoot, 'bin', 'postgres'), account))) {
     binRoot = await copyBinaries(binaries, await ensureSharedRoot());
-    notes.push(`the '${account.name}' account cannot reach ${binaries.root}; running PostgreSQL from a copy in ${binRoot}`);
+    notes.push(
+      `the '${account.name}' account cannot reach ${binaries.root}; running PostgreSQL from a copy in ${binRoot}`,
+    );
   }
   await mkdir(dirname(dataDir), { recursive: true });
   if (!(await canReach(dirname(dataDir), account))) {
     const id = createHash('sha256').update(dataDir).digest('hex').slice(0, 10);
     const moved = join(await ensureSharedRoot(), `${basename(dataDir)}-${id}`);
-    notes.push(`the '${account.name}' account cannot reach ${dataDir}; keeping the PostgreSQL data in ${moved} instead`);
+    notes.push(
+      `the '${account.name}' account cannot reach ${dataDir}; keeping the PostgreSQL data in ${moved} instead`,
+    );
     dataDir = moved;
   }
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   await chown(dataDir, account.uid, account.gid);
   // Leave a pointer where the user looks for the data.
-  if (dataDir !== resolve(requestedDataDir)) await writeFile(`${resolve(requestedDataDir)}.location`, `${dataDir}\n`).catch(() => {});
+  if (dataDir !== resolve(requestedDataDir))
+    await writeFile(`${resolve(requestedDataDir)}.location`, `${dataDir}\n`).catch(() => {});
   return { binRoot, dataDir, notes };
 }

@@ -29,10 +29,16 @@ export interface FailedMessage {
 }
 
 const isFailed = (msg: unknown): msg is FailedMessage =>
-  typeof msg === 'object' && msg !== null && (msg as FailedMessage).type === 'failed' && typeof (msg as FailedMessage).message === 'string';
+  typeof msg === 'object' &&
+  msg !== null &&
+  (msg as FailedMessage).type === 'failed' &&
+  typeof (msg as FailedMessage).message === 'string';
 
 const isReady = (msg: unknown): msg is ReadyMessage =>
-  typeof msg === 'object' && msg !== null && (msg as ReadyMessage).type === 'ready' && typeof (msg as ReadyMessage).url === 'string';
+  typeof msg === 'object' &&
+  msg !== null &&
+  (msg as ReadyMessage).type === 'ready' &&
+  typeof (msg as ReadyMessage).url === 'string';
 
 /**
  * Starts a TypeScript entry file as a child process and waits for its ready message.
@@ -47,7 +53,12 @@ export interface StartChildOptions {
   startTimeoutMs?: number;
 }
 
-export async function startChild(entry: URL, name: string, env: Record<string, string>, options: StartChildOptions = {}): Promise<ManagedChild> {
+export async function startChild(
+  entry: URL,
+  name: string,
+  env: Record<string, string>,
+  options: StartChildOptions = {},
+): Promise<ManagedChild> {
   const startTimeoutMs = options.startTimeoutMs ?? 60_000;
   const child: ChildProcess = fork(entry, [], {
     execArgv: typeScriptLoaderArgs(),
@@ -58,7 +69,10 @@ export async function startChild(entry: URL, name: string, env: Record<string, s
   const exited = once(child, 'exit');
 
   const ready = await new Promise<ReadyMessage>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start within ${startTimeoutMs} ms`)), startTimeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`${name} did not start within ${startTimeoutMs} ms`)),
+      startTimeoutMs,
+    );
     let failure: string | undefined;
     child.on('message', function onMessage(msg) {
       if (isReady(msg)) {
@@ -128,7 +142,9 @@ export function serveParent(url: string, shutdown: () => Promise<void>, orphaned
   const orphaned = () => {
     setTimeout(() => {
       // Named by its entry file, not `url`: the database host's URL carries its password.
-      console.error(`looplab ${basename(process.argv[1] ?? 'child')} (pid ${process.pid}): the parent is gone and the shutdown did not finish within ${orphanedExitMs} ms; exiting`);
+      console.error(
+        `looplab ${basename(process.argv[1] ?? 'child')} (pid ${process.pid}): the parent is gone and the shutdown did not finish within ${orphanedExitMs} ms; exiting`,
+      );
       process.exit(1);
     }, orphanedExitMs).unref();
     stop();
@@ -137,7 +153,10 @@ export function serveParent(url: string, shutdown: () => Promise<void>, orphaned
   if (!process.send) return; // started by hand: no parent to serve
   // The parent was killed while this child was starting: its channel closed before this listener could
   // hear it, so nothing else would ever stop this process.
-  if (!process.connected) return orphaned();
+  if (!process.connected) {
+    orphaned();
+    return;
+  }
   process.on('disconnect', orphaned);
   // With a callback, a send that fails because the parent went since the check above goes to the callback
   // instead of being an unhandled 'error' that kills the process with a stack trace; 'disconnect' stops it.

@@ -13,7 +13,12 @@ export class HttpError extends Error {
   /** Response headers that go with the error, e.g. Retry-After on a 503. */
   readonly headers: Readonly<Record<string, string>>;
 
-  constructor(status: HttpError['status'], message: string, details: ErrorDetails = {}, headers: Readonly<Record<string, string>> = {}) {
+  constructor(
+    status: HttpError['status'],
+    message: string,
+    details: ErrorDetails = {},
+    headers: Readonly<Record<string, string>> = {},
+  ) {
     super(message);
     this.status = status;
     this.details = details;

@@ -65,9 +65,10 @@ export function parseParams<S extends ParamSpecs>(specs: S, query: URLSearchPara
     const raw = query.get(name);
     if (raw === null) {
       const by = spec.kind === 'int' ? spec.defaultBy : undefined;
-      values[name] = (by && by.values[String(values[by.param])]) ?? spec.default;
+      values[name] = by?.values[String(values[by.param])] ?? spec.default;
     } else if (spec.kind === 'enum') {
-      if (!(spec.values as readonly string[]).includes(raw)) throw badParam(name, spec, `"${name}" must be one of the listed values`);
+      if (!(spec.values as readonly string[]).includes(raw))
+        throw badParam(name, spec, `"${name}" must be one of the listed values`);
       values[name] = raw;
     } else {
       if (!DIGITS.test(raw)) throw badParam(name, spec, `"${name}" must be plain decimal digits`);

@@ -38,7 +38,8 @@ function parseCommandLine(): { options: HarnessOptions; thresholds: Threshold[] 
     refuseMissingRedis(options, process.env);
     return { options, thresholds: options.thresholds.map(parseThreshold) };
   } catch (err) {
-    if (err instanceof OptionsError || err instanceof ThresholdError) fail(`${err.message}\n(see npm run loadtest -- --help)`, EXIT.usage);
+    if (err instanceof OptionsError || err instanceof ThresholdError)
+      fail(`${err.message}\n(see npm run loadtest -- --help)`, EXIT.usage);
     throw err;
   }
 }
@@ -69,7 +70,11 @@ try {
   if (target) {
     say(`measuring ${target} — ${NOT_LOOPLAB_NOTE}; ${probeNote(options)}`);
   } else {
-    say(options.url ? `connecting to ${options.url}` : 'starting embedded PostgreSQL, upstream and server as separate processes');
+    say(
+      options.url
+        ? `connecting to ${options.url}`
+        : 'starting embedded PostgreSQL, upstream and server as separate processes',
+    );
     // Like `npm start`: DATABASE_URL / UPSTREAM_URL, when set, are used instead of starting embedded ones.
     targets = await startStack({
       url: options.url,
@@ -95,17 +100,24 @@ try {
   const runs = scenarios.length * options.repeat;
   say(
     `${scenarios.length} scenario(s)${options.repeat > 1 ? ` × ${options.repeat} runs` : ''}: about ${formatSeconds(plan.expected)}` +
-      (plan.worst > plan.expected * 1.1 ? ` (up to ${formatSeconds(plan.worst)} if the server falls behind the offered rate)` : '') +
+      (plan.worst > plan.expected * 1.1
+        ? ` (up to ${formatSeconds(plan.worst)} if the server falls behind the offered rate)`
+        : '') +
       ` — ${runs} × (${options.warmup} s warm-up + ${options.duration} s measured + settling)`,
   );
   const display = new ProgressDisplay(process.stderr, options, scenarios);
   progress = display;
   const onProgress = (p: Progress) => display.runStarted(p);
-  results = target ? await runTarget({ ...options, target }, onProgress, display.hooks) : await runMatrix(options, targets ?? fail('no server to load', EXIT.couldNotRun), onProgress, display.hooks);
+  results = target
+    ? await runTarget({ ...options, target }, onProgress, display.hooks)
+    : await runMatrix(options, targets ?? fail('no server to load', EXIT.couldNotRun), onProgress, display.hooks);
 } catch (err) {
   progress?.stop();
   await targets?.close();
-  fail(err instanceof Error ? err.message : String(err), err instanceof ServerRefusesParamsError ? EXIT.usage : EXIT.couldNotRun);
+  fail(
+    err instanceof Error ? err.message : String(err),
+    err instanceof ServerRefusesParamsError ? EXIT.usage : EXIT.couldNotRun,
+  );
 }
 progress?.stop();
 if (targets && !options.url) say('stopping the server, upstream and database it started…');
@@ -118,13 +130,16 @@ if (options.json) {
 } else {
   process.stdout.write(`${renderTerminal(table)}\n`);
   if (table.sections.some((s) => s.rows.some((r) => r[0]?.endsWith('*')))) {
-    process.stdout.write('\n* the limit may not be the server: the load generator used about a whole core or sent late, or the machine\'s CPU was ≥ 90% busy (the verdict says which)\n');
+    process.stdout.write(
+      "\n* the limit may not be the server: the load generator used about a whole core or sent late, or the machine's CPU was ≥ 90% busy (the verdict says which)\n",
+    );
   }
 }
 const dir = await writeReports(options.out, results, table, command, outcomes);
 process.stderr.write('\n');
 say(`reports in ${dir}/ (results.json, report.md, report.html)`);
-for (const o of outcomes) process.stderr.write(`threshold ${o.passed ? 'passed' : 'FAILED'}: ${o.source} — ${o.detail}\n`);
+for (const o of outcomes)
+  process.stderr.write(`threshold ${o.passed ? 'passed' : 'FAILED'}: ${o.source} — ${o.detail}\n`);
 
 const failed = failedScenarios(results);
 for (const f of failed) say(`warning: ${f.reason}`);

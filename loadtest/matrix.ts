@@ -7,7 +7,17 @@ import { waitUntilReady } from './stack/ready.ts';
 import { summarize } from './analyse/summarize.ts';
 import type { RunHooks } from './measure/run-hooks.ts';
 import type { TargetProvider } from './stack/stack.ts';
-import { RESULTS_SCHEMA, type CpuBaseline, type HarnessOptions, type QueueBackendName, type Results, type RunMeasurement, type Scenario, type ScenarioResult, type ServerFacts } from './types.ts';
+import {
+  RESULTS_SCHEMA,
+  type CpuBaseline,
+  type HarnessOptions,
+  type QueueBackendName,
+  type Results,
+  type RunMeasurement,
+  type Scenario,
+  type ScenarioResult,
+  type ServerFacts,
+} from './types.ts';
 
 export { waitUntilReady };
 
@@ -18,7 +28,6 @@ export interface Progress {
   repeat: number;
   secondsLeft: number;
 }
-
 
 interface ServerShape {
   processes: number | undefined;
@@ -32,13 +41,17 @@ function serverShapes(options: HarnessOptions): ServerShape[] {
   const processCounts = options.processes.length > 0 ? options.processes : [undefined];
   const workerSizes = options.workers.length > 0 ? options.workers : [undefined];
   const backends = options.queueBackends?.length ? options.queueBackends : [undefined];
-  return processCounts.flatMap((processes) => workerSizes.flatMap((workers) => backends.map((queueBackend) => ({ processes, workers, queueBackend }))));
+  return processCounts.flatMap((processes) =>
+    workerSizes.flatMap((workers) => backends.map((queueBackend) => ({ processes, workers, queueBackend }))),
+  );
 }
 
 /** The modes a server shape runs: all of them on the first backend's server, only queue on the others'. */
 function shapeModes(options: HarnessOptions, shape: ServerShape): string[] {
   const first = options.queueBackends?.[0];
-  return shape.queueBackend === undefined || shape.queueBackend === first ? options.modes : options.modes.filter((m) => m === 'queue');
+  return shape.queueBackend === undefined || shape.queueBackend === first
+    ? options.modes
+    : options.modes.filter((m) => m === 'queue');
 }
 
 /** Whether a scenario runs on a server shape (each belongs to one: a queue scenario to its backend's, the others to the first backend's). */
@@ -50,7 +63,9 @@ function onShape(s: Scenario, shape: ServerShape, options: HarnessOptions): bool
 /** Every scenario of the matrix, in run order: server shapes, then workloads, modes and load levels. */
 export function planScenarios(options: HarnessOptions): Scenario[] {
   const levels: Array<{ connections: number; rate: number | undefined }> =
-    options.rates.length > 0 ? options.rates.map((rate) => ({ connections: 0, rate })) : options.connections.map((connections) => ({ connections, rate: undefined }));
+    options.rates.length > 0
+      ? options.rates.map((rate) => ({ connections: 0, rate }))
+      : options.connections.map((connections) => ({ connections, rate: undefined }));
   const scenarios: Scenario[] = [];
   for (const shape of serverShapes(options)) {
     const { processes, workers, queueBackend } = shape;
@@ -61,7 +76,15 @@ export function planScenarios(options: HarnessOptions): Scenario[] {
       for (const mode of shapeModes(options, shape).filter((m) => !has || has.includes(m))) {
         const backend = mode === 'queue' && queueBackend !== undefined ? { queueBackend } : {};
         for (const level of levels) {
-          scenarios.push({ workload, mode, ...level, workers, ...(processes !== undefined ? { processes } : {}), ...backend, path: `/${workload}/${mode}${query ? `?${query}` : ''}` });
+          scenarios.push({
+            workload,
+            mode,
+            ...level,
+            workers,
+            ...(processes !== undefined ? { processes } : {}),
+            ...backend,
+            path: `/${workload}/${mode}${query ? `?${query}` : ''}`,
+          });
         }
       }
     }
@@ -73,7 +96,12 @@ export function planScenarios(options: HarnessOptions): Scenario[] {
  * Runs the whole matrix and returns every figure. It prints nothing: progress goes to `onProgress`,
  * and rendering is the reports' job.
  */
-export async function runMatrix(options: HarnessOptions, targets: TargetProvider, onProgress: (p: Progress) => void = () => {}, hooks: RunHooks = {}): Promise<Results> {
+export async function runMatrix(
+  options: HarnessOptions,
+  targets: TargetProvider,
+  onProgress: (p: Progress) => void = () => {},
+  hooks: RunHooks = {},
+): Promise<Results> {
   const startedAt = new Date();
   // The workloads, their modes, parameters and bounds are the server's to say (the CLI asks first).
   if (!options.discovered) ({ options, targets } = await discoverPlan(targets, options));
@@ -102,10 +130,27 @@ export async function runMatrix(options: HarnessOptions, targets: TargetProvider
         const runs: RunMeasurement[] = [];
         for (let repeat = 1; repeat <= options.repeat; repeat++) {
           const later = perRun.slice(index + 1).reduce((a, b) => a + b, 0) * options.repeat;
-          onProgress({ index: index + 1, total: scenarios.length, scenario, repeat, secondsLeft: Math.round(later + (options.repeat - repeat + 1) * (perRun[index] ?? 0)) });
-          runs.push(await runScenario(target.origin, scenario, { durationSeconds: options.duration, warmupSeconds: options.warmup, probeRate: options.probeRate, generators: options.generators, hooks, blameUrl: target.blameUrl }));
+          onProgress({
+            index: index + 1,
+            total: scenarios.length,
+            scenario,
+            repeat,
+            secondsLeft: Math.round(later + (options.repeat - repeat + 1) * (perRun[index] ?? 0)),
+          });
+          runs.push(
+            await runScenario(target.origin, scenario, {
+              durationSeconds: options.duration,
+              warmupSeconds: options.warmup,
+              probeRate: options.probeRate,
+              generators: options.generators,
+              hooks,
+              blameUrl: target.blameUrl,
+            }),
+          );
         }
-        results.push(summarize(scenario, runs, options.discovered?.[scenario.workload]?.bound ?? null, facts, baseline));
+        results.push(
+          summarize(scenario, runs, options.discovered?.[scenario.workload]?.bound ?? null, facts, baseline),
+        );
         index++;
       }
       // The same measurement at the end shows how much the single-thread cost drifted over the run

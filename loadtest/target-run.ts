@@ -10,7 +10,14 @@ import { describeEnvironment } from './stack/environment.ts';
 import { TARGET_MODE, TARGET_WORKLOAD } from './analyse/target-scenario.ts';
 import type { Progress } from './matrix.ts';
 import type { RunHooks } from './measure/run-hooks.ts';
-import { RESULTS_SCHEMA, type HarnessOptions, type Results, type RunMeasurement, type Scenario, type ScenarioResult } from './types.ts';
+import {
+  RESULTS_SCHEMA,
+  type HarnessOptions,
+  type Results,
+  type RunMeasurement,
+  type Scenario,
+  type ScenarioResult,
+} from './types.ts';
 
 /**
  * One request before any load, so a wrong URL is one sentence rather than a window of errors (any HTTP
@@ -22,7 +29,9 @@ async function checkAnswers(target: string): Promise<void> {
     await res.arrayBuffer();
   } catch (err) {
     const cause = (err as { cause?: { code?: unknown } }).cause;
-    throw new Error(`--target: nothing answers at ${target} (${typeof cause?.code === 'string' ? cause.code : (err as Error).message})`);
+    throw new Error(
+      `--target: nothing answers at ${target} (${typeof cause?.code === 'string' ? cause.code : (err as Error).message})`,
+    );
   }
 }
 
@@ -36,7 +45,11 @@ export function planTargetScenarios(options: HarnessOptions & { target: string }
 }
 
 /** Runs every load level against the target and returns the results, shaped like a matrix's. */
-export async function runTarget(options: HarnessOptions & { target: string }, onProgress: (p: Progress) => void = () => {}, hooks: RunHooks = {}): Promise<Results> {
+export async function runTarget(
+  options: HarnessOptions & { target: string },
+  onProgress: (p: Progress) => void = () => {},
+  hooks: RunHooks = {},
+): Promise<Results> {
   const startedAt = new Date();
   const origin = new URL(options.target).origin;
   await checkAnswers(options.target);
@@ -48,11 +61,34 @@ export async function runTarget(options: HarnessOptions & { target: string }, on
     const runs: RunMeasurement[] = [];
     for (let repeat = 1; repeat <= options.repeat; repeat++) {
       const later = perRun.slice(index + 1).reduce((a, b) => a + b, 0) * options.repeat;
-      onProgress({ index: index + 1, total: scenarios.length, scenario, repeat, secondsLeft: Math.round(later + (options.repeat - repeat + 1) * (perRun[index] ?? 0)) });
-      runs.push(await runScenario(origin, scenario, { durationSeconds: options.duration, warmupSeconds: options.warmup, probeRate: options.probeRate, generators: options.generators, hooks, signals, blameUrl: options.blame ? options.blameUrl : undefined }));
+      onProgress({
+        index: index + 1,
+        total: scenarios.length,
+        scenario,
+        repeat,
+        secondsLeft: Math.round(later + (options.repeat - repeat + 1) * (perRun[index] ?? 0)),
+      });
+      runs.push(
+        await runScenario(origin, scenario, {
+          durationSeconds: options.duration,
+          warmupSeconds: options.warmup,
+          probeRate: options.probeRate,
+          generators: options.generators,
+          hooks,
+          signals,
+          blameUrl: options.blame ? options.blameUrl : undefined,
+        }),
+      );
     }
     // No bound model, no pool sizes, no CPU baseline: the server said nothing about itself.
     results.push(summarize(scenario, runs, null, null, {}));
   }
-  return { schema: RESULTS_SCHEMA, options, environment: describeEnvironment(null, false, startedAt), cpuBaseline: {}, scenarios: results, finishedAt: new Date().toISOString() };
+  return {
+    schema: RESULTS_SCHEMA,
+    options,
+    environment: describeEnvironment(null, false, startedAt),
+    cpuBaseline: {},
+    scenarios: results,
+    finishedAt: new Date().toISOString(),
+  };
 }

@@ -40,7 +40,12 @@ interface Round {
 
 async function round(url: string, conns: number): Promise<Round> {
   const result = await autocannon({ url, connections: conns, duration: seconds });
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx + result.errors + result.timeouts };
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx + result.errors + result.timeouts,
+  };
 }
 
 /** Sum and count of each looplab_queue_* histogram, to turn two scrapes into means over a round. */
@@ -78,15 +83,32 @@ try {
     console.warn('bench:queue: redis-server is not installed; measuring the PostgreSQL backend only');
   }
 
-  const env = { PORT: '0', DATABASE_URL: pg.url, UPSTREAM_URL: upstream.url, WORKERS: '2', QUEUE_WORKERS: '2', LOG_LEVEL: 'warn' };
+  const env = {
+    PORT: '0',
+    DATABASE_URL: pg.url,
+    UPSTREAM_URL: upstream.url,
+    WORKERS: '2',
+    QUEUE_WORKERS: '2',
+    LOG_LEVEL: 'warn',
+  };
   const servers: Array<{ backend: string; server: ManagedChild }> = [];
   for (const backend of ['postgres', ...(redis ? ['redis'] : [])]) {
-    const server = await startChild(new URL('../server/main.ts', import.meta.url), `looplab (${backend})`, { ...env, ...(backend === 'redis' && redis ? { REDIS_URL: redis.url } : {}) }, { quiet: true });
+    const server = await startChild(
+      new URL('../server/main.ts', import.meta.url),
+      `looplab (${backend})`,
+      { ...env, ...(backend === 'redis' && redis ? { REDIS_URL: redis.url } : {}) },
+      { quiet: true },
+    );
     started.push(server);
     servers.push({ backend, server });
     // Listening is not ready: worker threads and queue workers boot in the background.
     const giveUpAt = performance.now() + 120_000;
-    while ((await fetch(`${server.url}/ready`).then((r) => r.status, () => 0)) !== 200) {
+    while (
+      (await fetch(`${server.url}/ready`).then(
+        (r) => r.status,
+        () => 0,
+      )) !== 200
+    ) {
       if (performance.now() > giveUpAt) throw new Error(`looplab (${backend}) was not ready within 120 s`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
@@ -107,7 +129,9 @@ try {
       const before = await queueTotals(url);
       const r = await round(url + path, connections);
       const after = await queueTotals(url);
-      const split = mode.startsWith('queue') ? `${meanMs(before, after, 'looplab_queue_wait_seconds').toFixed(1)} / ${meanMs(before, after, 'looplab_queue_processing_seconds').toFixed(1)}` : '—';
+      const split = mode.startsWith('queue')
+        ? `${meanMs(before, after, 'looplab_queue_wait_seconds').toFixed(1)} / ${meanMs(before, after, 'looplab_queue_processing_seconds').toFixed(1)}`
+        : '—';
       rows.push(`| ${workload.name} | ${mode} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${split} | ${r.non2xx} |`);
       console.error(`bench:queue: ${rows.at(-1)}`);
     }
@@ -118,11 +142,15 @@ try {
     const before = await queueTotals(server.url);
     const r = await round(server.url + NO_OP, 1);
     const after = await queueTotals(server.url);
-    latency.push(`| ${backend} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${meanMs(before, after, 'looplab_queue_wait_seconds').toFixed(2)} | ${meanMs(before, after, 'looplab_queue_processing_seconds').toFixed(3)} |`);
+    latency.push(
+      `| ${backend} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${meanMs(before, after, 'looplab_queue_wait_seconds').toFixed(2)} | ${meanMs(before, after, 'looplab_queue_processing_seconds').toFixed(3)} |`,
+    );
     console.error(`bench:queue: ${latency.at(-1)}`);
   }
 
-  console.log(`\nqueue vs worker vs async: ${connections} connections, ${seconds} s per round after a ${seconds} s warm-up; WORKERS=2, QUEUE_WORKERS=2 × QUEUE_CONCURRENCY=1\n`);
+  console.log(
+    `\nqueue vs worker vs async: ${connections} connections, ${seconds} s per round after a ${seconds} s warm-up; WORKERS=2, QUEUE_WORKERS=2 × QUEUE_CONCURRENCY=1\n`,
+  );
   console.log('| workload | mode | req/s | p50 ms | p99 ms | queue wait / processing, mean ms | non-2xx |');
   console.log('|---|---|---|---|---|---|---|');
   console.log(rows.join('\n'));
@@ -130,7 +158,11 @@ try {
   console.log('| backend | req/s | p50 ms | p99 ms | queue wait, mean ms | processing, mean ms |');
   console.log('|---|---|---|---|---|---|');
   console.log(latency.join('\n'));
-  console.log(`\nnode ${process.version}, load average at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `\nnode ${process.version}, load average at the end ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
 } finally {
   await stopAll();
 }

@@ -52,7 +52,11 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Hono<AppEnv>
     const unknown = unknownWorkloadOrMode(c.req.path, deps.workloads, deps);
     if (unknown) return c.json(unknown.toBody(), 404);
     return c.json(
-      { error: 'not found', path: c.req.path, endpoints: ['/', '/health', '/ready', '/metrics', ...deps.workloads.all.map((w) => `/${w.name}/:mode`)] },
+      {
+        error: 'not found',
+        path: c.req.path,
+        endpoints: ['/', '/health', '/ready', '/metrics', ...deps.workloads.all.map((w) => `/${w.name}/:mode`)],
+      },
       404,
     );
   });
@@ -61,10 +65,16 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Hono<AppEnv>
     const status = err instanceof HttpError ? err.status : 500;
     if (status >= 500) {
       const cause = c.get('cause') ?? err;
-      logger.error({ reqId: c.get('requestId'), ...c.get('work'), method: c.req.method, path: c.req.path, status, err: cause }, 'request failed');
+      logger.error(
+        { reqId: c.get('requestId'), ...c.get('work'), method: c.req.method, path: c.req.path, status, err: cause },
+        'request failed',
+      );
     } else if (status === 499) {
       // Clients hang up all the time: worth a line, not an error.
-      logger.info({ reqId: c.get('requestId'), ...c.get('work'), path: c.req.path, status }, 'client closed the request; its work was cancelled');
+      logger.info(
+        { reqId: c.get('requestId'), ...c.get('work'), path: c.req.path, status },
+        'client closed the request; its work was cancelled',
+      );
     }
     recordRequest(c, status, deps.metrics, logger);
     if (err instanceof HttpError) return c.json(err.toBody(), err.status as ContentfulStatusCode, err.headers);

@@ -2,7 +2,17 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from './config.ts';
 
 /** What `npm start` prints once everything listens: where, and a few lines to paste. */
-export function printBanner({ info, config, upstreamUrl, embeddedDb }: { info: AddressInfo; config: Config; upstreamUrl: string; embeddedDb: boolean }): void {
+export function printBanner({
+  info,
+  config,
+  upstreamUrl,
+  embeddedDb,
+}: {
+  info: AddressInfo;
+  config: Config;
+  upstreamUrl: string;
+  embeddedDb: boolean;
+}): void {
   const host = info.address === '0.0.0.0' || info.address === '::' ? 'localhost' : info.address;
   const base = `http://${host.includes(':') ? `[${host}]` : host}:${info.port}`;
   const db = embeddedDb ? `embedded PostgreSQL on 127.0.0.1:${config.embeddedPgPort}` : 'PostgreSQL from DATABASE_URL';
@@ -12,7 +22,11 @@ export function printBanner({ info, config, upstreamUrl, embeddedDb }: { info: A
       `looplab listening on ${base}`,
       `  database: ${db}; async pool ${config.dbPool}, ${config.workers} workers × ${config.workerDbPool} connections${config.cluster > 1 ? `, in each of ${config.cluster} processes (node:cluster)` : ''}`,
       `  upstream: ${upstreamUrl}`,
-      ...(config.queue.enabled ? [`  queue: BullMQ on ${config.queue.redisUrl ? 'Redis (REDIS_URL)' : 'PostgreSQL'}, ${config.queue.workers} worker processes × ${config.queue.concurrency} jobs`] : []),
+      ...(config.queue.enabled
+        ? [
+            `  queue: BullMQ on ${config.queue.redisUrl ? 'Redis (REDIS_URL)' : 'PostgreSQL'}, ${config.queue.workers} worker processes × ${config.queue.concurrency} jobs`,
+          ]
+        : []),
       '',
       'Try:',
       `  curl ${base}/`,

@@ -90,11 +90,13 @@ export const CONFIG_VARIABLES = {
   PG_DATA_DIR: 'data directory of the embedded PostgreSQL (default .data/postgres)',
   UPSTREAM_URL: 'http(s):// base URL of the upstream; when set, the bundled upstream is not started',
   UPSTREAM_PORT: 'port of the bundled upstream, 0..65535 (default 3001)',
-  CLUSTER: 'server processes sharing the port (node:cluster), 1..64 (default 1: a single process); every pool below is per process',
+  CLUSTER:
+    'server processes sharing the port (node:cluster), 1..64 (default 1: a single process); every pool below is per process',
   DB_POOL: 'connections in the async DB pool, 1..100 (default 10)',
   WORKERS: 'worker threads for worker mode, 1..64 (default: CPU count ÷ CLUSTER, at least 1)',
-  WORKER_CONCURRENCY: 'tasks each worker thread runs at once, 1..64 (default 1: one task per thread; above 1, cancelled tasks stop inside the worker)',
-  WORKER_DB_POOL: 'connections in each worker thread\'s DB pool, 1..20 (default 4)',
+  WORKER_CONCURRENCY:
+    'tasks each worker thread runs at once, 1..64 (default 1: one task per thread; above 1, cancelled tasks stop inside the worker)',
+  WORKER_DB_POOL: "connections in each worker thread's DB pool, 1..20 (default 4)",
   UV_THREADPOOL_SIZE: 'libuv thread pool size used by async crypto, 1..1024 (default 4; read by Node itself)',
   WORKER_QUEUE: 'tasks waiting for a worker before 503, 0..10000 (default: 16 per worker)',
   DB_QUEUE: 'queries waiting for an async-pool connection before 503, 0..100000 (default 1000)',
@@ -103,30 +105,39 @@ export const CONFIG_VARIABLES = {
   SHUTDOWN_GRACE_MS: 'time in-flight requests get to finish on shutdown, 0..120000 (default 10000)',
   HEADERS_TIMEOUT_MS: 'time a client has to send its headers before 408, 1000..120000 (default 10000)',
   KEEP_ALIVE_TIMEOUT_MS: 'idle keep-alive connections are closed after, 0..120000 (default 5000)',
-  SHED_LOOP_DELAY_MS: 'refuse workload requests with 503 after an event-loop stall longer than this, 0 (off, default) or 10..60000',
-  STALL_BLAME_MS: 'name the code that stalls the event loop (stall blame): a stall is the loop this many ms late; 0 (off, default) or 2..60000',
-  STALL_BLAME_PORT: 'port of the stall-blame report on 127.0.0.1, its own server, 0..65535 (default 0: any free port, printed at start)',
+  SHED_LOOP_DELAY_MS:
+    'refuse workload requests with 503 after an event-loop stall longer than this, 0 (off, default) or 10..60000',
+  STALL_BLAME_MS:
+    'name the code that stalls the event loop (stall blame): a stall is the loop this many ms late; 0 (off, default) or 2..60000',
+  STALL_BLAME_PORT:
+    'port of the stall-blame report on 127.0.0.1, its own server, 0..65535 (default 0: any free port, printed at start)',
   LOG_LEVEL: `${LOG_LEVELS.join(' | ')} (default info; one line per request at debug)`,
-  WORKLOADS: 'comma-separated paths of workload files to serve beside the built-ins, relative to the directory npm (or node) was started in (default none)',
+  WORKLOADS:
+    'comma-separated paths of workload files to serve beside the built-ins, relative to the directory npm (or node) was started in (default none)',
   QUEUE: 'on (default) | off: queue mode, its BullMQ connections and its worker processes',
   REDIS_URL: 'redis(s):// URL; when set, queue mode keeps its jobs in this Redis instead of the PostgreSQL database',
-  QUEUE_WORKERS: 'queue worker processes the server starts, 0..16 (default 1; 0 = none, run `npm run worker` elsewhere)',
+  QUEUE_WORKERS:
+    'queue worker processes the server starts, 0..16 (default 1; 0 = none, run `npm run worker` elsewhere)',
   QUEUE_CONCURRENCY: 'jobs each queue worker process runs at once, 1..64 (default 1)',
-  QUEUE_MAX: 'jobs one server may have in the queue (waiting or running) before 503, 0..100000 (default: 16 per worker slot, at least 16)',
+  QUEUE_MAX:
+    'jobs one server may have in the queue (waiting or running) before 503, 0..100000 (default: 16 per worker slot, at least 16)',
   QUEUE_KEEP: 'completed and failed jobs kept in the backend (also at most an hour old), 1..100000 (default 1000)',
-  QUEUE_LOCK_MS: "a queue job whose worker stopped renewing its lock this long ago is stalled, 1000..600000 (default 5000)",
+  QUEUE_LOCK_MS:
+    'a queue job whose worker stopped renewing its lock this long ago is stalled, 1000..600000 (default 5000)',
   QUEUE_STALLED_MS: 'how often queue workers move stalled jobs back to the queue, 1000..600000 (default 5000)',
 } as const;
 
 function readShedThreshold(env: Env): number {
   const value = readInt(env, 'SHED_LOOP_DELAY_MS', 0, 0, 60_000);
-  if (value > 0 && value < 10) throw new ConfigError(`SHED_LOOP_DELAY_MS must be 0 (off) or a whole number from 10 to 60000, got ${value}`);
+  if (value > 0 && value < 10)
+    throw new ConfigError(`SHED_LOOP_DELAY_MS must be 0 (off) or a whole number from 10 to 60000, got ${value}`);
   return value;
 }
 
 function readStallBlame(env: Env): number {
   const value = readInt(env, 'STALL_BLAME_MS', 0, 0, 60_000);
-  if (value === 1) throw new ConfigError(`STALL_BLAME_MS must be 0 (off) or a whole number from 2 to 60000, got ${value}`);
+  if (value === 1)
+    throw new ConfigError(`STALL_BLAME_MS must be 0 (off) or a whole number from 2 to 60000, got ${value}`);
   return value;
 }
 
@@ -134,7 +145,8 @@ function readWorkloadFiles(env: Env, cwd: string): readonly string[] {
   const raw = env['WORKLOADS'];
   if (raw === undefined || raw.trim() === '') return Object.freeze([]);
   const items = raw.split(',').map((item) => item.trim());
-  if (items.some((item) => item === '')) throw new ConfigError(`WORKLOADS must be a comma-separated list of file paths, got an empty entry in "${raw}"`);
+  if (items.some((item) => item === ''))
+    throw new ConfigError(`WORKLOADS must be a comma-separated list of file paths, got an empty entry in "${raw}"`);
   // `npm --prefix <repo> start` runs in the repo; INIT_CWD is where the user typed the command, which
   // is what a relative path in their command line means.
   const base = env['INIT_CWD'] || cwd;
@@ -143,7 +155,8 @@ function readWorkloadFiles(env: Env, cwd: string): readonly string[] {
 
 function readQueue(env: Env): QueueConfig {
   const raw = env['QUEUE'];
-  if (raw !== undefined && raw !== '' && raw !== 'on' && raw !== 'off') throw new ConfigError(`QUEUE must be on or off, got "${raw}"`);
+  if (raw !== undefined && raw !== '' && raw !== 'on' && raw !== 'off')
+    throw new ConfigError(`QUEUE must be on or off, got "${raw}"`);
   const workers = readInt(env, 'QUEUE_WORKERS', 1, 0, 16);
   const concurrency = readInt(env, 'QUEUE_CONCURRENCY', 1, 1, 64);
   return Object.freeze({
@@ -161,7 +174,8 @@ function readQueue(env: Env): QueueConfig {
 function readLogLevel(env: Env): LogLevel {
   const raw = env['LOG_LEVEL'];
   if (raw === undefined || raw === '') return 'info';
-  if (!(LOG_LEVELS as readonly string[]).includes(raw)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
+  if (!(LOG_LEVELS as readonly string[]).includes(raw))
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
   return raw as LogLevel;
 }
 

@@ -17,7 +17,9 @@ export interface DependencyUrls {
 export async function startDependencies(config: Config, steps: StopSteps): Promise<DependencyUrls> {
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
-    console.log(`looplab: starting embedded PostgreSQL on port ${config.embeddedPgPort} (data in ${config.embeddedPgDataDir})`);
+    console.log(
+      `looplab: starting embedded PostgreSQL on port ${config.embeddedPgPort} (data in ${config.embeddedPgDataDir})`,
+    );
     const pg = await startEmbeddedPostgres({ port: config.embeddedPgPort, dataDir: config.embeddedPgDataDir });
     steps.push('embedded PostgreSQL', () => pg.stop());
     databaseUrl = pg.url;

@@ -85,7 +85,8 @@ export function createDeps(options: DepsOptions): AppDeps & { close(): Promise<v
   });
   const metrics = createMetrics({ pool, db: clients.db });
   const queueOptions = options.jobQueue;
-  const queue: JobQueue | undefined = queueOptions && createJobQueue({ ...queueOptions, onTiming: registerQueueMetrics(metrics.registry, () => queue) });
+  const queue: JobQueue | undefined =
+    queueOptions && createJobQueue({ ...queueOptions, onTiming: registerQueueMetrics(metrics.registry, () => queue) });
   const about: ServerFacts = {
     dbPool: options.dbPool,
     workers: options.workers,
@@ -94,7 +95,16 @@ export function createDeps(options: DepsOptions): AppDeps & { close(): Promise<v
     uvThreadpoolSize: options.uvThreadpoolSize ?? 4,
     cpus: availableParallelism(),
     node: process.version,
-    ...(queueOptions ? { queue: { backend: queueOptions.backend.kind, workers: queueOptions.workers, concurrency: queueOptions.concurrency, max: queueOptions.maxInFlight } } : {}),
+    ...(queueOptions
+      ? {
+          queue: {
+            backend: queueOptions.backend.kind,
+            workers: queueOptions.workers,
+            concurrency: queueOptions.concurrency,
+            max: queueOptions.maxInFlight,
+          },
+        }
+      : {}),
   };
   const pressure = options.shedLoopDelayMs ? createPressureGauge(options.shedLoopDelayMs) : undefined;
   return {

@@ -11,7 +11,10 @@ import { serverOptions } from './server-options.ts';
 /** Builds the app from `deps` and listens on the configured port and host. */
 export function listenApp(config: Config, deps: AppDeps, onListening: (info: AddressInfo) => void): Server {
   const app = createApp(deps, { requestTimeoutMs: config.requestTimeoutMs, logger: createLogger(config.logLevel) });
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host, serverOptions: serverOptions(config) }, onListening) as Server;
+  const server = serve(
+    { fetch: app.fetch, port: config.port, hostname: config.host, serverOptions: serverOptions(config) },
+    onListening,
+  ) as Server;
   closeIdleAfterPoll(server);
   return server;
 }

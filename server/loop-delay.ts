@@ -52,7 +52,11 @@ function sampleLoopDelay(): void {
 /** Starts reading the event-loop delay of this thread; `close()` stops the sampler when no reader is left. */
 export function createLoopDelayMonitor(): LoopDelayMonitor {
   const subscriber: Subscriber = {
-    histogram: build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 }),
+    histogram: build({
+      lowestDiscernibleValue: 1,
+      highestTrackableValue: 3_600_000_000,
+      numberOfSignificantValueDigits: 3,
+    }),
   };
   subscribers.add(subscriber);
   if (!timer) {

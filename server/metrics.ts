@@ -152,7 +152,9 @@ export function createMetrics({ pool, db }: MetricsSources): Metrics {
   });
 
   // Label children are looked up once per workload/mode/status, not hashed from a label object per request.
-  const durationOf = labelledChildren((work, status: number) => requestDuration.labels({ ...work, status: String(status) }));
+  const durationOf = labelledChildren((work, status: number) =>
+    requestDuration.labels({ ...work, status: String(status) }),
+  );
   const failuresOf = labelledChildren((work, reason: string) => failures.labels({ ...work, reason }));
   return {
     registry,

@@ -37,7 +37,9 @@ export async function runSingle(config: Config, workloads: Registry): Promise<vo
     const server: Server = listenApp(config, deps, (info: AddressInfo) =>
       printBanner({ info, config, upstreamUrl: urls.upstreamUrl, embeddedDb: !config.databaseUrl }),
     );
-    server.once('listening', () => reportReadyToParent(config.host, (server.address() as AddressInfo).port, trigger, blame?.url));
+    server.once('listening', () =>
+      reportReadyToParent(config.host, (server.address() as AddressInfo).port, trigger, blame?.url),
+    );
     server.once('error', (err) => {
       console.error(`looplab: ${describeListenError(err, config.port, 'PORT')}`);
       void steps.stopAll().then(() => process.exit(1));

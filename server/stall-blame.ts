@@ -11,7 +11,9 @@ export interface RunningBlame {
  * With STALL_BLAME_MS set: profiles this (the event-loop) thread and serves the report on 127.0.0.1, on a
  * server of its own (`GET /`, `/mark`, `/?from=&to=`), never among the app's routes. Null when off.
  */
-export async function startBlame(config: Pick<Config, 'stallBlameMs' | 'stallBlamePort'>): Promise<RunningBlame | null> {
+export async function startBlame(
+  config: Pick<Config, 'stallBlameMs' | 'stallBlamePort'>,
+): Promise<RunningBlame | null> {
   if (config.stallBlameMs === 0) return null;
   const blame = startStallBlame({ thresholdMs: config.stallBlameMs });
   const server = await serveBlame(config.stallBlamePort, blame).catch(async (err: unknown) => {

@@ -63,11 +63,12 @@ export function onStopSignals({ stop, quiet = false, parentRelays = false }: Sto
     // Start closing after this I/O phase: when the signal is noticed late, because the event loop was
     // blocked, requests that arrived meanwhile are read in the same phase, and closing first would
     // drop them as idle connections.
-    setImmediate(() =>
-      void stop().then(() => {
-        say('looplab: stopped, exit 0');
-        process.exit(0);
-      }),
+    setImmediate(
+      () =>
+        void stop().then(() => {
+          say('looplab: stopped, exit 0');
+          process.exit(0);
+        }),
     );
   }
   process.on('SIGINT', onSignal);

@@ -31,7 +31,13 @@ export const newStall = (span: Omit<StallSpan, 'waitedForCpu'> & { waitedForCpu?
 });
 
 /** Adds `us` of `culprit` (its context included) to `tallies`. */
-export function addTo(tallies: Tallies, key: string, culprit: Omit<Culprit, 'context'>, context: string | null, us: number): void {
+export function addTo(
+  tallies: Tallies,
+  key: string,
+  culprit: Omit<Culprit, 'context'>,
+  context: string | null,
+  us: number,
+): void {
   const tally = tallies.get(key) ?? { culprit, us: 0, contexts: new Map() };
   tally.us += us;
   tally.contexts.set(context, (tally.contexts.get(context) ?? 0) + us);

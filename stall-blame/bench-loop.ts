@@ -29,6 +29,8 @@ function task(): void {
     return;
   }
   const cpu = process.threadCpuUsage(cpuBefore);
-  process.stdout.write(`${JSON.stringify({ tasks, cpuMs: (cpu.user + cpu.system) / 1000, wallMs: performance.now() - began, sink: sink % 10 })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ tasks, cpuMs: (cpu.user + cpu.system) / 1000, wallMs: performance.now() - began, sink: sink % 10 })}\n`,
+  );
 }
 setTimeout(task, 500); // past start-up (and the preload's first profile segment)

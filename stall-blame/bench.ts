@@ -55,11 +55,20 @@ interface Cpu {
   all: number | null;
 }
 
-const cpuOf = (pid: number): Cpu => ({ main: statMs(`/proc/${pid}/task/${pid}/stat`), all: statMs(`/proc/${pid}/stat`) });
-const spent = (before: number | null, after: number | null, per: number) => (before === null || after === null ? null : (after - before) / per);
+const cpuOf = (pid: number): Cpu => ({
+  main: statMs(`/proc/${pid}/task/${pid}/stat`),
+  all: statMs(`/proc/${pid}/stat`),
+});
+const spent = (before: number | null, after: number | null, per: number) =>
+  before === null || after === null ? null : (after - before) / per;
 
 async function withFixture<T>(blame: boolean, out: string, use: (fixture: FixtureProcess) => Promise<T>): Promise<T> {
-  const fixture = await startFixture(server, dir, blame ? ['--import', PRELOAD] : [], blame ? { LOOPLAB_BLAME_OUT: out } : {});
+  const fixture = await startFixture(
+    server,
+    dir,
+    blame ? ['--import', PRELOAD] : [],
+    blame ? { LOOPLAB_BLAME_OUT: out } : {},
+  );
   try {
     return await use(fixture);
   } finally {
@@ -83,12 +92,18 @@ function measure(path: string, blame: boolean, out: string): Promise<Run> {
     const result = await autocannon({ url: fixture.url + path, connections: CONNECTIONS, duration: seconds });
     const after = cpuOf(pid);
     const thousands = result.requests.total / 1000;
-    return { rps: result.requests.average, main: spent(before.main, after.main, thousands), all: spent(before.all, after.all, thousands) };
+    return {
+      rps: result.requests.average,
+      main: spent(before.main, after.main, thousands),
+      all: spent(before.all, after.all, thousands),
+    };
   });
 }
 
 const spread = (values: number[]) =>
-  values.length === 0 ? 'n/a' : `median ${median(values).toFixed(3)} (range ${Math.min(...values).toFixed(3)}–${Math.max(...values).toFixed(3)})`;
+  values.length === 0
+    ? 'n/a'
+    : `median ${median(values).toFixed(3)} (range ${Math.min(...values).toFixed(3)}–${Math.max(...values).toFixed(3)})`;
 const ratio = (on: number | null, off: number | null) => (on === null || off === null || off === 0 ? null : on / off);
 const fixed = (value: number | null, digits = 0) => (value === null ? 'n/a' : value.toFixed(digits));
 
@@ -97,7 +112,8 @@ async function interleave<T>(run: (blame: boolean, round: number) => Promise<T>)
   const all: { on: T; off: T }[] = [];
   for (let round = 0; round < rounds; round += 1) {
     const runs: Partial<Record<'on' | 'off', T>> = {};
-    for (const blame of round % 2 === 0 ? [false, true] : [true, false]) runs[blame ? 'on' : 'off'] = await run(blame, round);
+    for (const blame of round % 2 === 0 ? [false, true] : [true, false])
+      runs[blame ? 'on' : 'off'] = await run(blame, round);
     all.push(runs as { on: T; off: T });
   }
   return all;
@@ -128,7 +144,11 @@ async function idleCost(): Promise<void> {
 async function loopRun(blame: boolean): Promise<{ perCpuMs: number; perWallMs: number }> {
   const script = new URL('./bench-loop.ts', import.meta.url).pathname;
   const env = { ...process.env, ...(blame ? { LOOPLAB_BLAME_OUT: join(dir, 'loop.json') } : {}) };
-  const { stdout } = await promisify(execFile)(process.execPath, [...(blame ? ['--import', PRELOAD] : []), script, String(seconds)], { env });
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [...(blame ? ['--import', PRELOAD] : []), script, String(seconds)],
+    { env },
+  );
   const { tasks, cpuMs, wallMs } = JSON.parse(stdout) as { tasks: number; cpuMs: number; wallMs: number };
   return { perCpuMs: tasks / cpuMs, perWallMs: tasks / wallMs };
 }
@@ -136,14 +156,24 @@ async function loopRun(blame: boolean): Promise<{ perCpuMs: number; perWallMs: n
 async function loopCost(): Promise<void> {
   const runs = await interleave(loopRun);
   runs.forEach(({ on, off }, round) =>
-    console.log(`saturated loop round ${round + 1}: tasks per main-thread CPU ms off ${off.perCpuMs.toFixed(2)}, on ${on.perCpuMs.toFixed(2)}`),
+    console.log(
+      `saturated loop round ${round + 1}: tasks per main-thread CPU ms off ${off.perCpuMs.toFixed(2)}, on ${on.perCpuMs.toFixed(2)}`,
+    ),
   );
-  console.log(`saturated loop: tasks per main-thread CPU second on/off ${spread(runs.map(({ on, off }) => on.perCpuMs / off.perCpuMs))}  ← throughput kept`);
-  console.log(`saturated loop: tasks per wall second on/off ${spread(runs.map(({ on, off }) => on.perWallMs / off.perWallMs))}\n`);
+  console.log(
+    `saturated loop: tasks per main-thread CPU second on/off ${spread(runs.map(({ on, off }) => on.perCpuMs / off.perCpuMs))}  ← throughput kept`,
+  );
+  console.log(
+    `saturated loop: tasks per wall second on/off ${spread(runs.map(({ on, off }) => on.perWallMs / off.perWallMs))}\n`,
+  );
 }
 
 const settings = resolveOptions(readPreloadConfig(process.env).options);
-console.log(`node ${process.version}, ${cpus().length} × ${cpus()[0]?.model}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `node ${process.version}, ${cpus().length} × ${cpus()[0]?.model}, load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 console.log(
   `blame on: sampling every ${settings.samplingIntervalUs} µs, heartbeat ${settings.heartbeatMs} ms, threshold ${settings.thresholdMs} ms; ` +
     `${rounds} rounds per path, ${CONNECTIONS} connections, ${seconds} s each after 1 s warm-up; off and on alternate in order\n`,
@@ -166,12 +196,20 @@ for (const path of parts.has('http') ? PATHS : []) {
   );
   const ratios = (pick: (run: Run) => number | null) =>
     runs.map(({ on, off }) => ratio(pick(on), pick(off))).filter((value): value is number => value !== null);
-  console.log(`${path}: main-thread CPU per answer on/off ${spread(ratios((r) => r.main))}  ← the throughput cost of a saturated loop`);
-  console.log(`${path}: all-thread CPU per answer on/off ${spread(ratios((r) => r.all))}; req/s on/off ${spread(ratios((r) => r.rps))}`);
+  console.log(
+    `${path}: main-thread CPU per answer on/off ${spread(ratios((r) => r.main))}  ← the throughput cost of a saturated loop`,
+  );
+  console.log(
+    `${path}: all-thread CPU per answer on/off ${spread(ratios((r) => r.all))}; req/s on/off ${spread(ratios((r) => r.rps))}`,
+  );
   console.log(
     `${path}: profile rotations: mean ${median(rotations.map((r) => r.totalMs / Math.max(1, r.rotations))).toFixed(2)} ms (median over runs), ` +
       `longest ${Math.max(...rotations.map((r) => r.maxMs)).toFixed(1)} ms\n`,
   );
 }
-console.log(`load average at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `load average at the end ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 rmSync(dir, { recursive: true, force: true });

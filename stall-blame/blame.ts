@@ -30,7 +30,12 @@ export interface StallBlame {
   stop(): Promise<BlameReport>;
 }
 
-export const STALL_BLAME_DEFAULTS = Object.freeze({ thresholdMs: 20, samplingIntervalUs: 2000, heartbeatMs: 10, segmentMs: 1000 });
+export const STALL_BLAME_DEFAULTS = Object.freeze({
+  thresholdMs: 20,
+  samplingIntervalUs: 2000,
+  heartbeatMs: 10,
+  segmentMs: 1000,
+});
 
 const LIMITS: Record<keyof StallBlameOptions, [number, number, string]> = {
   thresholdMs: [2, 60_000, 'ms'],
@@ -43,16 +48,24 @@ const LIMITS: Record<keyof StallBlameOptions, [number, number, string]> = {
 export function resolveOptions(options: StallBlameOptions): Required<StallBlameOptions> {
   const thresholdMs = options.thresholdMs ?? STALL_BLAME_DEFAULTS.thresholdMs;
   // A low threshold brings the default heartbeat down with it, so that it stays well below the threshold.
-  const heartbeatMs = options.heartbeatMs ?? Math.max(1, Math.min(STALL_BLAME_DEFAULTS.heartbeatMs, Math.floor(thresholdMs / 2)));
+  const heartbeatMs =
+    options.heartbeatMs ?? Math.max(1, Math.min(STALL_BLAME_DEFAULTS.heartbeatMs, Math.floor(thresholdMs / 2)));
   const resolved = { ...STALL_BLAME_DEFAULTS, ...options, thresholdMs, heartbeatMs };
-  for (const [name, [min, max, unit]] of Object.entries(LIMITS) as [keyof StallBlameOptions, [number, number, string]][]) {
+  for (const [name, [min, max, unit]] of Object.entries(LIMITS) as [
+    keyof StallBlameOptions,
+    [number, number, string],
+  ][]) {
     const value = resolved[name];
     if (!Number.isInteger(value) || value < min || value > max) {
-      throw new RangeError(`stall-blame: options.${name} must be a whole number of ${unit} in ${min}..${max} (got ${value})`);
+      throw new RangeError(
+        `stall-blame: options.${name} must be a whole number of ${unit} in ${min}..${max} (got ${value})`,
+      );
     }
   }
   if (resolved.heartbeatMs >= resolved.thresholdMs) {
-    throw new RangeError(`stall-blame: options.heartbeatMs (${resolved.heartbeatMs}) must be below options.thresholdMs (${resolved.thresholdMs})`);
+    throw new RangeError(
+      `stall-blame: options.heartbeatMs (${resolved.heartbeatMs}) must be below options.thresholdMs (${resolved.thresholdMs})`,
+    );
   }
   return resolved;
 }
@@ -100,7 +113,12 @@ export function startStallBlame(options: StallBlameOptions = {}): StallBlame {
   });
   const whole = (): BlameReport => {
     const now = nowUs();
-    return buildReport(lifetime, { window: span(startUs, now), options: settings, complete: true, profiler: sampler.cost() });
+    return buildReport(lifetime, {
+      window: span(startUs, now),
+      options: settings,
+      complete: true,
+      profiler: sampler.cost(),
+    });
   };
 
   return {

@@ -14,7 +14,8 @@ function microseconds(params: URLSearchParams, name: 'from' | 'to'): number | st
   const raw = params.get(name);
   if (raw === null) return `${name} is required with ${name === 'from' ? 'to' : 'from'}: both are µs from GET /mark`;
   const value = /^\d{1,16}$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(value)) return `${name} must be a whole number of µs (from GET /mark), 0..${Number.MAX_SAFE_INTEGER} (got "${raw}")`;
+  if (!Number.isSafeInteger(value))
+    return `${name} must be a whole number of µs (from GET /mark), 0..${Number.MAX_SAFE_INTEGER} (got "${raw}")`;
   return value;
 }
 
@@ -23,11 +24,16 @@ function microseconds(params: URLSearchParams, name: 'from' | 'to'): number | st
  * /?from=µs&to=µs` the report of the stalls that started in that span (marks from `/mark`, within the
  * last 10 minutes).
  */
-export function answer(blame: Pick<StallBlame, 'snapshot' | 'mark' | 'window'>, method: string | undefined, target: string): Answer {
+export function answer(
+  blame: Pick<StallBlame, 'snapshot' | 'mark' | 'window'>,
+  method: string | undefined,
+  target: string,
+): Answer {
   if (method !== 'GET') return { status: 405, body: { error: 'only GET is answered here' } };
   const url = new URL(target, 'http://blame');
   if (url.pathname === '/mark') return { status: 200, body: { now: blame.mark() } };
-  if (url.pathname !== '/') return { status: 404, body: { error: 'not found: GET / (the report), GET /mark, GET /?from=µs&to=µs' } };
+  if (url.pathname !== '/')
+    return { status: 404, body: { error: 'not found: GET / (the report), GET /mark, GET /?from=µs&to=µs' } };
   if (!url.searchParams.has('from') && !url.searchParams.has('to')) return { status: 200, body: blame.snapshot() };
   const from = microseconds(url.searchParams, 'from');
   if (typeof from === 'string') return refuse(from);
@@ -47,7 +53,11 @@ export function serveBlame(port: number, blame: Pick<StallBlame, 'snapshot' | 'm
   });
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'EADDRINUSE' ? new Error(`stall-blame: port ${port} is already in use; choose another (0 picks a free one)`) : error),
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`stall-blame: port ${port} is already in use; choose another (0 picks a free one)`)
+          : error,
+      ),
     );
     // exclusive: in a node:cluster worker, port 0 would otherwise be the primary's one shared port, and
     // every process's endpoint the same address, answered by whichever process the primary picks.

@@ -22,7 +22,8 @@ function wholeNumber(env: NodeJS.ProcessEnv, name: string, min: number, max: num
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
   const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
-  if (!(value >= min && value <= max)) throw new RangeError(`stall-blame: ${name} must be a whole number ${min}..${max} (got "${raw}")`);
+  if (!(value >= min && value <= max))
+    throw new RangeError(`stall-blame: ${name} must be a whole number ${min}..${max} (got "${raw}")`);
   return value;
 }
 

@@ -54,7 +54,8 @@ function locate(frame: Runtime.CallFrame): { file: string | null; line: number |
 
 const nameOf = (frame: Runtime.CallFrame) => frame.functionName || '(anonymous)';
 
-const isLibraryFrame = (frame: Runtime.CallFrame): boolean => toPath(frame.url)?.includes(`${sep}node_modules${sep}`) ?? false;
+const isLibraryFrame = (frame: Runtime.CallFrame): boolean =>
+  toPath(frame.url)?.includes(`${sep}node_modules${sep}`) ?? false;
 const isNodeFrame = (frame: Runtime.CallFrame): boolean => frame.url.startsWith('node:');
 
 /**

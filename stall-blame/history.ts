@@ -8,7 +8,11 @@ export interface HistoryLimits {
   maxRotations: number;
 }
 
-export const HISTORY: Readonly<HistoryLimits> = Object.freeze({ retainUs: 10 * 60 * 1_000_000, maxStalls: 20_000, maxRotations: 2_000 });
+export const HISTORY: Readonly<HistoryLimits> = Object.freeze({
+  retainUs: 10 * 60 * 1_000_000,
+  maxStalls: 20_000,
+  maxRotations: 2_000,
+});
 
 export interface Selection {
   /** The stalls that started in the span, oldest first. */
@@ -32,11 +36,16 @@ export function createHistory(startUs: number, limits: Readonly<HistoryLimits> =
   const prune = (nowUs: number) => {
     const oldest = nowUs - limits.retainUs;
     let drop = 0;
-    while (drop < stalls.length && ((stalls[drop] as Stall).endUs < oldest || stalls.length - drop > limits.maxStalls)) drop += 1;
+    while (drop < stalls.length && ((stalls[drop] as Stall).endUs < oldest || stalls.length - drop > limits.maxStalls))
+      drop += 1;
     if (drop > 0) keptFromUs = Math.max(keptFromUs, (stalls[drop - 1] as Stall).endUs);
     stalls.splice(0, drop);
     let dropRotations = 0;
-    while (dropRotations < rotations.length && ((rotations[dropRotations]?.atUs ?? 0) < oldest || rotations.length - dropRotations > limits.maxRotations)) dropRotations += 1;
+    while (
+      dropRotations < rotations.length &&
+      ((rotations[dropRotations]?.atUs ?? 0) < oldest || rotations.length - dropRotations > limits.maxRotations)
+    )
+      dropRotations += 1;
     rotations.splice(0, dropRotations);
   };
   return {
@@ -57,7 +66,11 @@ export function createHistory(startUs: number, limits: Readonly<HistoryLimits> =
         cost.totalMs += rotation.ms;
         cost.maxMs = Math.max(cost.maxMs, rotation.ms);
       }
-      return { stalls: stalls.filter((stall) => stall.startUs >= fromUs && stall.startUs < toUs), rotations: cost, complete: fromUs >= keptFromUs };
+      return {
+        stalls: stalls.filter((stall) => stall.startUs >= fromUs && stall.startUs < toUs),
+        rotations: cost,
+        complete: fromUs >= keptFromUs,
+      };
     },
   };
 }

@@ -88,6 +88,9 @@ export function renderBlameTable(report: BlameReport, top = 10): string {
   if (report.culprits.length === 0) return `${head}\nNothing to blame.\n`;
   const rows = report.culprits
     .slice(0, top)
-    .map((line) => `| ${describe(line).replaceAll('|', '\\|')} | ${line.ms.toFixed(1)} | ${(line.share * 100).toFixed(1)}% |`);
+    .map(
+      (line) =>
+        `| ${describe(line).replaceAll('|', '\\|')} | ${line.ms.toFixed(1)} | ${(line.share * 100).toFixed(1)}% |`,
+    );
   return [head, '', '| culprit | ms | share |', '|---|---:|---:|', ...rows, ''].join('\n');
 }

@@ -39,7 +39,11 @@ export interface StallDetector {
  * profile never ends between a stall and the tick that records it). The timer is unref'd: it never keeps
  * the process alive.
  */
-export function startStallDetector(thresholdMs: number, heartbeatMs: number, onTick: (now: number) => void): StallDetector {
+export function startStallDetector(
+  thresholdMs: number,
+  heartbeatMs: number,
+  onTick: (now: number) => void,
+): StallDetector {
   let pending: StallSpan[] = [];
   let previous = nowUs();
   const cpuWait = cpuWaitReader();

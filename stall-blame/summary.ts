@@ -11,7 +11,15 @@ export interface StallSummary {
   tallies: Tallies;
 }
 
-export const emptySummary = (): StallSummary => ({ count: 0, totalUs: 0, longestUs: 0, coveredUs: 0, idleUs: 0, cpuWaitUs: 0, tallies: new Map() });
+export const emptySummary = (): StallSummary => ({
+  count: 0,
+  totalUs: 0,
+  longestUs: 0,
+  coveredUs: 0,
+  idleUs: 0,
+  cpuWaitUs: 0,
+  tallies: new Map(),
+});
 
 /** Adds one stall (its length and its culprits' time) to `summary`. */
 export function addStall(summary: StallSummary, stall: Stall): void {

@@ -13,7 +13,22 @@ const run = promisify(execFile);
 it('runs end to end with tiny settings and writes well-formed JSON and Markdown', async () => {
   const out = await mkdtemp(join(tmpdir(), 'looplab-bench-'));
   try {
-    const args = ['--rounds', '1', '--duration', '1', '--warmup', '0', '--connections', '4', '--offload-tasks', '20', '--out', out, '--data-dir', resolve('.data/pg-bench-test')];
+    const args = [
+      '--rounds',
+      '1',
+      '--duration',
+      '1',
+      '--warmup',
+      '0',
+      '--connections',
+      '4',
+      '--offload-tasks',
+      '20',
+      '--out',
+      out,
+      '--data-dir',
+      resolve('.data/pg-bench-test'),
+    ];
     await run(process.execPath, [...typeScriptLoaderArgs(), 'bench/main.ts', ...args], { timeout: 150_000 });
     const [dir] = await readdir(out);
     expect(dir).toMatch(/^bench-/);
@@ -28,7 +43,9 @@ it('runs end to end with tiny settings and writes well-formed JSON and Markdown'
     expect(results.offload?.workerPool.workerRoundTripUs).toBeGreaterThan(0);
     expect(results.offload?.syncBridge.synckitQueryUs).toBeGreaterThan(0);
     const markdown = await readFile(join(out, dir as string, 'bench.md'), 'utf8');
-    expect(markdown).toMatch(/\| `\/db\/async\?queries=1`: looplab ÷ bare Hono \+ postgres\.js \| \*\*\d+\.\d\d×\*\* \|/);
+    expect(markdown).toMatch(
+      /\| `\/db\/async\?queries=1`: looplab ÷ bare Hono \+ postgres\.js \| \*\*\d+\.\d\d×\*\* \|/,
+    );
     expect(markdown).toContain('worker-pool overhead per task');
   } finally {
     await rm(out, { recursive: true, force: true });

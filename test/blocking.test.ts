@@ -28,8 +28,14 @@ const BUSY_CPU_MS = 100;
 
 /** Per workload: work that keeps its mode busy for the longest the limits allow, and how to see it has begun. */
 const LONG_WORK: Record<string, { path: string; begun: (cpuAtStart: number) => Promise<boolean> }> = {
-  cpu: { path: 'cpu/MODE?task=sum-squares&n=500000000', begun: async (cpuAtStart) => cpuTimeMs(server.pid) - cpuAtStart >= BUSY_CPU_MS },
-  hash: { path: 'hash/MODE?algo=pbkdf2&cost=4000000', begun: async (cpuAtStart) => cpuTimeMs(server.pid) - cpuAtStart >= BUSY_CPU_MS },
+  cpu: {
+    path: 'cpu/MODE?task=sum-squares&n=500000000',
+    begun: async (cpuAtStart) => cpuTimeMs(server.pid) - cpuAtStart >= BUSY_CPU_MS,
+  },
+  hash: {
+    path: 'hash/MODE?algo=pbkdf2&cost=4000000',
+    begun: async (cpuAtStart) => cpuTimeMs(server.pid) - cpuAtStart >= BUSY_CPU_MS,
+  },
   db: { path: 'db/MODE?queries=1&sleep=1500', begun: async () => (await db.sleepingQueries()) > 0 },
   fetch: { path: 'fetch/MODE?delay=1500&count=1', begun: async () => (await upstream.proxy.stats()).awaiting > 0 },
 };
@@ -39,13 +45,24 @@ const LONG_WORK: Record<string, { path: string; begun: (cpuAtStart: number) => P
  * call open), then asks /health. Returns, on the test's clock, when the work request was sent, when
  * /health was answered, and the server's own account of how long the work took.
  */
-async function healthDuringWork(workload: string, mode: string): Promise<{ sent: number; healthAnswered: number; workMs: number }> {
+async function healthDuringWork(
+  workload: string,
+  mode: string,
+): Promise<{ sent: number; healthAnswered: number; workMs: number }> {
   const work = LONG_WORK[workload];
   if (!work) throw new Error(`no long work for ${workload}`);
   const cpuAtStart = cpuTimeMs(server.pid);
   const sent = performance.now();
-  const answer = fetch(`${server.url}/${work.path.replace('MODE', mode)}`).then(async (res) => ({ status: res.status, body: (await res.json()) as { durationMs: number } }));
-  await waitFor(`${workload}/${mode} to begin`, async () => ((await work.begun(cpuAtStart)) ? true : undefined), 20_000, 10);
+  const answer = fetch(`${server.url}/${work.path.replace('MODE', mode)}`).then(async (res) => ({
+    status: res.status,
+    body: (await res.json()) as { durationMs: number },
+  }));
+  await waitFor(
+    `${workload}/${mode} to begin`,
+    async () => ((await work.begun(cpuAtStart)) ? true : undefined),
+    20_000,
+    10,
+  );
   // A second caller, on whatever connection the pool has: an idle keep-alive one whose request lands
   // while the loop is blocked past the server's keep-alive timeout is answered, not reset
   // (server/keep-alive.ts; test/keepalive-blocked.test.ts).

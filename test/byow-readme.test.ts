@@ -29,18 +29,37 @@ afterAll(async () => {
 
 describe("the README's bring-your-own-workload steps, from a directory outside the repository", () => {
   it('serves the workload in its modes with WORKLOADS=./my-work.ts npm --prefix <repo> start', async () => {
-    const server = await startLooplab('npm', ['--prefix', process.cwd(), 'start'], { ...env(), WORKLOADS: './my-work.ts', PORT: '0' }, dir);
+    const server = await startLooplab(
+      'npm',
+      ['--prefix', process.cwd(), 'start'],
+      { ...env(), WORKLOADS: './my-work.ts', PORT: '0' },
+      dir,
+    );
     const tree = [server.child.pid ?? -1, ...(await descendants(server.child.pid ?? -1))];
     keepTrack(tree);
     try {
-      await waitFor('the server to be ready', async () => ((await fetch(`${server.url}/ready`)).status === 200 ? true : undefined), 60_000, 100);
-      const blocking = (await (await fetch(`${server.url}/my-work/blocking?kb=256`)).json()) as { digest: string; mode: string };
-      const worker = (await (await fetch(`${server.url}/my-work/worker?kb=256`)).json()) as { digest: string; mode: string };
+      await waitFor(
+        'the server to be ready',
+        async () => ((await fetch(`${server.url}/ready`)).status === 200 ? true : undefined),
+        60_000,
+        100,
+      );
+      const blocking = (await (await fetch(`${server.url}/my-work/blocking?kb=256`)).json()) as {
+        digest: string;
+        mode: string;
+      };
+      const worker = (await (await fetch(`${server.url}/my-work/worker?kb=256`)).json()) as {
+        digest: string;
+        mode: string;
+      };
       expect(blocking.digest).toMatch(/^[0-9a-f]{64}$/);
       expect(worker).toEqual({ ...blocking, mode: 'worker', durationMs: expect.any(Number) });
       const async = await fetch(`${server.url}/my-work/async`);
       expect(async.status).toBe(404);
-      expect(await async.json()).toEqual({ error: 'workload my-work has no async mode', modes: ['blocking', 'worker', 'queue'] }); // npm start has queue mode on
+      expect(await async.json()).toEqual({
+        error: 'workload my-work has no async mode',
+        modes: ['blocking', 'worker', 'queue'],
+      }); // npm start has queue mode on
     } finally {
       server.child.kill('SIGTERM');
       await server.exited;
@@ -53,9 +72,26 @@ describe("the README's bring-your-own-workload steps, from a directory outside t
     const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
       execFile(
         'npm',
-        ['--prefix', process.cwd(), 'run', 'loadtest', '--', '--workload', './my-work.ts', '--duration', '1', '--warmup', '0', '--connections', '4', '--out', out],
+        [
+          '--prefix',
+          process.cwd(),
+          'run',
+          'loadtest',
+          '--',
+          '--workload',
+          './my-work.ts',
+          '--duration',
+          '1',
+          '--warmup',
+          '0',
+          '--connections',
+          '4',
+          '--out',
+          out,
+        ],
         { cwd: dir, env: { ...process.env, ...env() }, timeout: 240_000 },
-        (err, so, se) => resolve({ code: err ? Number((err as { code?: number }).code ?? -1) : 0, stdout: so, stderr: se }),
+        (err, so, se) =>
+          resolve({ code: err ? Number((err as { code?: number }).code ?? -1) : 0, stdout: so, stderr: se }),
       );
     });
     expect(code, stderr).toBe(0);
@@ -66,7 +102,10 @@ describe("the README's bring-your-own-workload steps, from a directory outside t
       scenarios: Array<{ scenario: { path: string }; bound: { basis: string } | null }>;
       cpuBaseline: Record<string, unknown>;
     };
-    expect(results.scenarios.map((s) => s.scenario.path)).toEqual(['/my-work/blocking?kb=1024&rounds=200', '/my-work/worker?kb=1024&rounds=200']);
+    expect(results.scenarios.map((s) => s.scenario.path)).toEqual([
+      '/my-work/blocking?kb=1024&rounds=200',
+      '/my-work/worker?kb=1024&rounds=200',
+    ]);
     expect(results.cpuBaseline['my-work']).toMatchObject({ samples: 7 });
     expect(results.scenarios[0]?.bound?.basis).toMatch(/^single-thread rate [\d.]+\/s × the event-loop thread$/);
     const html = await readFile(join(out, run ?? '', 'report.html'), 'utf8');

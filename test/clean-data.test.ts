@@ -25,7 +25,9 @@ it('npm run clean removes stopped data directories and moved ones, and keeps one
   await writeFile(join(held, 'postmaster.pid'), `${process.pid}\n`);
   await writeFile(join(data, 'postgres-loadtest.location'), `${moved}\n`);
 
-  const { stdout } = await run(process.execPath, [...typeScriptLoaderArgs(), resolve('scripts/clean-data.ts')], { cwd: join(scratch, 'project') });
+  const { stdout } = await run(process.execPath, [...typeScriptLoaderArgs(), resolve('scripts/clean-data.ts')], {
+    cwd: join(scratch, 'project'),
+  });
 
   expect(existsSync(stopped)).toBe(false);
   expect(existsSync(moved)).toBe(false);

@@ -37,40 +37,52 @@ const CASES = [
   },
 ] as const;
 
-it.each(CASES)('$label: every request answered, every process gone', async ({ target, signal, paths, embedded }) => {
-  const pgPort = await freePort();
-  const env: Record<string, string> = embedded
-    ? { DATABASE_URL: '', UPSTREAM_URL: '', PG_PORT: String(pgPort), PG_DATA_DIR: dataDir, UPSTREAM_PORT: '0' }
-    : { DATABASE_URL: inject('databaseUrl'), UPSTREAM_URL: inject('upstreamUrl') };
-  const started = await startLooplab(process.execPath, [...typeScriptLoaderArgs(), 'server/main.ts'], { PORT: '0', CLUSTER: '2', WORKERS: '1', SHUTDOWN_GRACE_MS: '20000', ...env });
-  const primary = started.child.pid ?? -1;
-  const port = Number(new URL(started.url).port);
-  const tree = await descendants(primary);
-  leaveNothingBehind([primary, ...tree]);
-  expect(serverProcesses(primary)).toHaveLength(2);
+it.each(CASES)(
+  '$label: every request answered, every process gone',
+  async ({ target, signal, paths, embedded }) => {
+    const pgPort = await freePort();
+    const env: Record<string, string> = embedded
+      ? { DATABASE_URL: '', UPSTREAM_URL: '', PG_PORT: String(pgPort), PG_DATA_DIR: dataDir, UPSTREAM_PORT: '0' }
+      : { DATABASE_URL: inject('databaseUrl'), UPSTREAM_URL: inject('upstreamUrl') };
+    const started = await startLooplab(process.execPath, [...typeScriptLoaderArgs(), 'server/main.ts'], {
+      PORT: '0',
+      CLUSTER: '2',
+      WORKERS: '1',
+      SHUTDOWN_GRACE_MS: '20000',
+      ...env,
+    });
+    const primary = started.child.pid ?? -1;
+    const port = Number(new URL(started.url).port);
+    const tree = await descendants(primary);
+    leaveNothingBehind([primary, ...tree]);
+    expect(serverProcesses(primary)).toHaveLength(2);
 
-  // Connections opened first, as a client's pool holds them: node:cluster spreads them over both processes.
-  const agent = new Agent({ connections: paths.length });
-  await Promise.all(paths.map(async () => (await request(`${started.url}/health`, { dispatcher: agent })).body.text()));
-  const answers = Promise.all(
-    paths.map(async (path) => {
-      const res = await request(started.url + path, { dispatcher: agent });
-      const body = (await res.body.json()) as Record<string, unknown>;
-      return { path, status: res.statusCode, body };
-    }),
-  );
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  process.kill(target === 'group' ? -primary : primary, signal);
+    // Connections opened first, as a client's pool holds them: node:cluster spreads them over both processes.
+    const agent = new Agent({ connections: paths.length });
+    await Promise.all(
+      paths.map(async () => (await request(`${started.url}/health`, { dispatcher: agent })).body.text()),
+    );
+    const answers = Promise.all(
+      paths.map(async (path) => {
+        const res = await request(started.url + path, { dispatcher: agent });
+        const body = (await res.body.json()) as Record<string, unknown>;
+        return { path, status: res.statusCode, body };
+      }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    process.kill(target === 'group' ? -primary : primary, signal);
 
-  const results = await answers;
-  expect(results.filter((r) => r.status !== 200)).toEqual([]);
-  expect(await started.exited).toEqual({ code: 0, signal: null });
-  // The signal is counted once, though a group signal reaches the primary and both server processes.
-  expect(started.output().match(/received, shutting down/g)).toHaveLength(1);
-  expect(started.output()).toMatch(/looplab: stopped, exit 0/);
-  expect(started.output()).not.toMatch(/second signal|exiting now|exited unexpectedly/);
-  expect(await waitForExit(tree)).toEqual([]);
-  expect(await refused(port)).toBe(true);
-  if (embedded) expect(await refused(pgPort)).toBe(true);
-  await agent.close();
-}, 120_000);
+    const results = await answers;
+    expect(results.filter((r) => r.status !== 200)).toEqual([]);
+    expect(await started.exited).toEqual({ code: 0, signal: null });
+    // The signal is counted once, though a group signal reaches the primary and both server processes.
+    expect(started.output().match(/received, shutting down/g)).toHaveLength(1);
+    expect(started.output()).toMatch(/looplab: stopped, exit 0/);
+    expect(started.output()).not.toMatch(/second signal|exiting now|exited unexpectedly/);
+    expect(await waitForExit(tree)).toEqual([]);
+    expect(await refused(port)).toBe(true);
+    if (embedded) expect(await refused(pgPort)).toBe(true);
+    await agent.close();
+  },
+  120_000,
+);

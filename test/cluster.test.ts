@@ -34,7 +34,9 @@ describe('CLUSTER=2', () => {
   it('serves from two processes, and /metrics adds up what each of them counts', async () => {
     const { server, pids } = await startCluster();
     expect(pids).toHaveLength(2);
-    const answers = await Promise.all(Array.from({ length: 40 }, () => getOnNewConnection(`${server.url}/hash/async?cost=1`)));
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, () => getOnNewConnection(`${server.url}/hash/async?cost=1`)),
+    );
     expect(answers.map((a) => a.status)).toEqual(Array(40).fill(200));
 
     const text = await metricsOf(server.url);
@@ -44,7 +46,9 @@ describe('CLUSTER=2', () => {
     for (const [pid, n] of requests) expect(n, `pid ${pid}`).toBeGreaterThan(0);
     // By hand: 40 requests were sent, 2 processes × DB_POOL 3 connections, 2 × WORKERS 1 threads.
     expect(sum(requests.values())).toBe(40);
-    expect(readSample(text, 'looplab_request_duration_seconds_count', 'workload="hash",mode="async",status="200"')).toBe(40);
+    expect(
+      readSample(text, 'looplab_request_duration_seconds_count', 'workload="hash",mode="async",status="200"'),
+    ).toBe(40);
     expect(readSample(text, 'looplab_db_pool_size')).toBe(6);
     expect(readSample(text, 'looplab_worker_pool_threads')).toBe(2);
     // Totals are the sums (and the loop-delay maximum the maximum) of the same scrape's per-process figures.
@@ -66,24 +70,44 @@ describe('CLUSTER=2', () => {
     // Once the primary has seen the exit, new connections go to the survivor (and then to the
     // replacement): none is refused or lost. (A connection the primary hands over in the instant
     // before it notices is lost: node:cluster's round-robin hand-off; the README says so.)
-    await waitFor('the primary to notice', () => (server.output().includes(`server process ${victim} exited unexpectedly`) ? true : undefined), 30_000, 20);
+    await waitFor(
+      'the primary to notice',
+      () => (server.output().includes(`server process ${victim} exited unexpectedly`) ? true : undefined),
+      30_000,
+      20,
+    );
     const during = [];
     for (let i = 0; i < 20; i++) during.push((await getOnNewConnection(`${server.url}/hash/async?cost=1`)).status);
     expect(during).toEqual(Array(20).fill(200));
 
-    const replaced = await waitFor('a new server process', () => {
-      const now = serverProcesses(server.pid);
-      return now.length === 2 && !now.includes(victim) ? now : undefined;
-    }, 60_000, 100);
+    const replaced = await waitFor(
+      'a new server process',
+      () => {
+        const now = serverProcesses(server.pid);
+        return now.length === 2 && !now.includes(victim) ? now : undefined;
+      },
+      60_000,
+      100,
+    );
     started = replaced;
     expect(replaced).toContain(survivor);
     const replacement = replaced.find((pid) => pid !== survivor) ?? -1;
-    expect(server.output()).toContain(`server process ${victim} exited unexpectedly (code null, signal SIGKILL); started pid ${replacement} in its place`);
+    expect(server.output()).toContain(
+      `server process ${victim} exited unexpectedly (code null, signal SIGKILL); started pid ${replacement} in its place`,
+    );
     // The replacement serves: its pid appears in the per-process counts once it has answered.
-    await waitFor('the replacement to answer', async () => {
-      await getOnNewConnection(`${server.url}/hash/async?cost=1`);
-      return (perProcess(await metricsOf(server.url), 'looplab_process_workload_requests_total').get(replacement) ?? 0) > 0 ? true : undefined;
-    }, 60_000, 100);
+    await waitFor(
+      'the replacement to answer',
+      async () => {
+        await getOnNewConnection(`${server.url}/hash/async?cost=1`);
+        return (perProcess(await metricsOf(server.url), 'looplab_process_workload_requests_total').get(replacement) ??
+          0) > 0
+          ? true
+          : undefined;
+      },
+      60_000,
+      100,
+    );
   }, 120_000);
 });
 
@@ -92,10 +116,22 @@ describe('CLUSTER with pools the database cannot hold', () => {
     const sql = createSql(inject('databaseUrl'), 1);
     const [row] = await sql<{ max_connections: string }[]>`show max_connections`;
     await sql.end();
-    const env = { PORT: '0', DATABASE_URL: inject('databaseUrl'), UPSTREAM_URL: inject('upstreamUrl'), CLUSTER: '2', DB_POOL: '100', WORKERS: '64', WORKER_DB_POOL: '20' };
+    const env = {
+      PORT: '0',
+      DATABASE_URL: inject('databaseUrl'),
+      UPSTREAM_URL: inject('upstreamUrl'),
+      CLUSTER: '2',
+      DB_POOL: '100',
+      WORKERS: '64',
+      WORKER_DB_POOL: '20',
+    };
     const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) =>
-      execFile(process.execPath, [...typeScriptLoaderArgs(), 'server/main.ts'], { env: { ...process.env, ...env }, timeout: 60_000 }, (err, stdout, stderr) =>
-        resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, output: stdout + stderr }),
+      execFile(
+        process.execPath,
+        [...typeScriptLoaderArgs(), 'server/main.ts'],
+        { env: { ...process.env, ...env }, timeout: 60_000 },
+        (err, stdout, stderr) =>
+          resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, output: stdout + stderr }),
       ),
     );
     expect(code).toBe(1);

@@ -20,7 +20,12 @@ beforeAll(async () => {
   // A pool as large as the request's queries, so async mode can send them all at once.
   app = await startTestApp({ upstreamUrl: upstream.url, databaseUrl: db.url, dbPool: COUNT });
   // Open every connection first, so the counts and durations below see only the calls.
-  for (const path of ['/fetch/blocking?delay=0', `/fetch/async?delay=0&count=${COUNT}`, '/db/blocking', `/db/async?queries=${COUNT}`]) {
+  for (const path of [
+    '/fetch/blocking?delay=0',
+    `/fetch/async?delay=0&count=${COUNT}`,
+    '/db/blocking',
+    `/db/async?queries=${COUNT}`,
+  ]) {
     expect((await app.get(path)).status, path).toBe(200);
   }
 });

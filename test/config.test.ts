@@ -22,7 +22,20 @@ describe('loadConfig', () => {
 
   it('reads every variable', () => {
     const config = loadConfig(
-      { PORT: '0', HOST: '0.0.0.0', DATABASE_URL: 'postgres://u:p@db:5432/x', UPSTREAM_URL: 'http://up:8080/base/', DB_POOL: '3', WORKERS: '5', WORKER_CONCURRENCY: '3', WORKER_DB_POOL: '2', PG_PORT: '6000', PG_DATA_DIR: '/d', UPSTREAM_PORT: '0', WORKLOADS: './a.ts, /abs/b.ts' },
+      {
+        PORT: '0',
+        HOST: '0.0.0.0',
+        DATABASE_URL: 'postgres://u:p@db:5432/x',
+        UPSTREAM_URL: 'http://up:8080/base/',
+        DB_POOL: '3',
+        WORKERS: '5',
+        WORKER_CONCURRENCY: '3',
+        WORKER_DB_POOL: '2',
+        PG_PORT: '6000',
+        PG_DATA_DIR: '/d',
+        UPSTREAM_PORT: '0',
+        WORKLOADS: './a.ts, /abs/b.ts',
+      },
       '/repo',
     );
     expect(config).toEqual({
@@ -49,7 +62,16 @@ describe('loadConfig', () => {
       logLevel: 'info',
       shedLoopDelayMs: 0,
       workloadFiles: ['/repo/a.ts', '/abs/b.ts'],
-      queue: { enabled: true, redisUrl: undefined, workers: 1, concurrency: 1, max: 16, keep: 1000, lockMs: 5000, stalledMs: 5000 },
+      queue: {
+        enabled: true,
+        redisUrl: undefined,
+        workers: 1,
+        concurrency: 1,
+        max: 16,
+        keep: 1000,
+        lockMs: 5000,
+        stalledMs: 5000,
+      },
       stallBlameMs: 0,
       stallBlamePort: 0,
     });
@@ -84,7 +106,10 @@ describe('loadConfig', () => {
     [{ QUEUE_LOCK_MS: '500' }, /^QUEUE_LOCK_MS must be a whole number from 1000 to 600000, got 500$/],
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"$/],
     [{ REQUEST_TIMEOUT_MS: '50' }, /^REQUEST_TIMEOUT_MS must be a whole number from 100 to 300000, got 50$/],
-    [{ WORKLOADS: 'a.ts,,b.ts' }, /^WORKLOADS must be a comma-separated list of file paths, got an empty entry in "a.ts,,b.ts"$/],
+    [
+      { WORKLOADS: 'a.ts,,b.ts' },
+      /^WORKLOADS must be a comma-separated list of file paths, got an empty entry in "a.ts,,b.ts"$/,
+    ],
   ])('stops on %j naming the variable and what it allows', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -17,7 +17,10 @@ afterAll(() => app.close());
 describe('many calls in one request', () => {
   // Node 20 warns (MaxListenersExceededWarning) past ten listeners on one signal; Node 24 no longer
   // does, so the listeners are counted instead: however many calls, one on the request's signal.
-  const clients: AsyncClients = { db: createWorldStore(inject('databaseUrl'), 4), upstream: createUpstreamClient(inject('upstreamUrl')) };
+  const clients: AsyncClients = {
+    db: createWorldStore(inject('databaseUrl'), 4),
+    upstream: createUpstreamClient(inject('upstreamUrl')),
+  };
   afterAll(async () => {
     await clients.db.close();
     await clients.upstream.close();
@@ -45,18 +48,27 @@ const sleeping = () =>
     where state = 'active' and query like '%pg_sleep%' and pid <> pg_backend_pid()`;
 
 describe('a database connection killed mid-query', () => {
-  it.each(['async', 'worker'])('is replaced and its query sent again, so the %s request still succeeds', async (mode) => {
-    const request = app.get(`/db/${mode}?queries=4&sleep=400`);
-    let victims: Array<{ pid: number }> = [];
-    for (const until = Date.now() + 10_000; victims.length < 4 && Date.now() < until; await new Promise((r) => setTimeout(r, 20))) {
-      victims = await sleeping();
-    }
-    expect(victims).toHaveLength(4);
-    // What a failover, a restart or an administrator's pg_terminate_backend does to open connections.
-    const terminated = await admin<Array<{ ok: boolean }>>`select pg_terminate_backend(pid) as ok from unnest(${victims.map((v) => v.pid)}::int[]) as pid`;
-    expect(terminated.every((row) => row.ok)).toBe(true);
-    const answer = await request;
-    expect(answer.status).toBe(200);
-    expect(((await answer.json()) as { rows: unknown[] }).rows).toHaveLength(4);
-  });
+  it.each(['async', 'worker'])(
+    'is replaced and its query sent again, so the %s request still succeeds',
+    async (mode) => {
+      const request = app.get(`/db/${mode}?queries=4&sleep=400`);
+      let victims: Array<{ pid: number }> = [];
+      for (
+        const until = Date.now() + 10_000;
+        victims.length < 4 && Date.now() < until;
+        await new Promise((r) => setTimeout(r, 20))
+      ) {
+        victims = await sleeping();
+      }
+      expect(victims).toHaveLength(4);
+      // What a failover, a restart or an administrator's pg_terminate_backend does to open connections.
+      const terminated = await admin<
+        Array<{ ok: boolean }>
+      >`select pg_terminate_backend(pid) as ok from unnest(${victims.map((v) => v.pid)}::int[]) as pid`;
+      expect(terminated.every((row) => row.ok)).toBe(true);
+      const answer = await request;
+      expect(answer.status).toBe(200);
+      expect(((await answer.json()) as { rows: unknown[] }).rows).toHaveLength(4);
+    },
+  );
 });

@@ -32,7 +32,10 @@ async function hangUpRepeatedly(url: string, ms: number): Promise<number> {
   while (performance.now() < until) {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), 10 + Math.random() * 110);
-    await fetch(url, { signal: controller.signal }).then((res) => res.arrayBuffer(), () => undefined);
+    await fetch(url, { signal: controller.signal }).then(
+      (res) => res.arrayBuffer(),
+      () => undefined,
+    );
     clearTimeout(timer);
     sent++;
   }
@@ -53,22 +56,30 @@ async function askRepeatedly(url: string, ms: number, agent: Agent): Promise<num
 
 describe('a client that hangs up', () => {
   const cases = Object.keys(WORK).flatMap((workload) => MODES.map((mode) => [workload, mode] as const));
-  it.each(cases)('never fails a well-behaved client: %s/%s', async (workload, mode) => {
-    const { abandoned, wellBehaved } = WORK[workload] ?? { abandoned: '', wellBehaved: '' };
-    const agent = new Agent({ connections: 8 });
-    const failuresBefore = lines.filter((l) => l['level'] === 50).length;
-    const [wellBehavedStatuses, hangUps] = await Promise.all([
-      Promise.all(Array.from({ length: 4 }, () => askRepeatedly(`${app.url}/${workload}/${mode}?${wellBehaved}`, 2_000, agent))),
-      Promise.all(Array.from({ length: 4 }, () => hangUpRepeatedly(`${app.url}/${workload}/${mode}?${abandoned}`, 2_000))),
-    ]);
-    await agent.close();
-    const statuses = wellBehavedStatuses.flat();
-    expect(hangUps.reduce((a, b) => a + b)).toBeGreaterThanOrEqual(4);
-    expect(statuses.length).toBeGreaterThanOrEqual(4);
-    expect(statuses.filter((status) => status !== 200)).toEqual([]);
-    // Nothing a hang-up causes is logged as an error.
-    expect(lines.filter((l) => l['level'] === 50).slice(failuresBefore)).toEqual([]);
-  }, 30_000);
+  it.each(cases)(
+    'never fails a well-behaved client: %s/%s',
+    async (workload, mode) => {
+      const { abandoned, wellBehaved } = WORK[workload] ?? { abandoned: '', wellBehaved: '' };
+      const agent = new Agent({ connections: 8 });
+      const failuresBefore = lines.filter((l) => l['level'] === 50).length;
+      const [wellBehavedStatuses, hangUps] = await Promise.all([
+        Promise.all(
+          Array.from({ length: 4 }, () => askRepeatedly(`${app.url}/${workload}/${mode}?${wellBehaved}`, 2_000, agent)),
+        ),
+        Promise.all(
+          Array.from({ length: 4 }, () => hangUpRepeatedly(`${app.url}/${workload}/${mode}?${abandoned}`, 2_000)),
+        ),
+      ]);
+      await agent.close();
+      const statuses = wellBehavedStatuses.flat();
+      expect(hangUps.reduce((a, b) => a + b)).toBeGreaterThanOrEqual(4);
+      expect(statuses.length).toBeGreaterThanOrEqual(4);
+      expect(statuses.filter((status) => status !== 200)).toEqual([]);
+      // Nothing a hang-up causes is logged as an error.
+      expect(lines.filter((l) => l['level'] === 50).slice(failuresBefore)).toEqual([]);
+    },
+    30_000,
+  );
 
   it('gets 499, logged at info, and counted as client_closed rather than as a database failure', async () => {
     const controller = new AbortController();
@@ -77,9 +88,14 @@ describe('a client that hangs up', () => {
     controller.abort();
     expect(await gone).toBe('aborted');
     await waitFor(() => lines.some((l) => l['status'] === 499 && l['workload'] === 'db'));
-    expect(lines.find((l) => l['status'] === 499 && l['workload'] === 'db')).toMatchObject({ level: 30, mode: 'async' });
+    expect(lines.find((l) => l['status'] === 499 && l['workload'] === 'db')).toMatchObject({
+      level: 30,
+      mode: 'async',
+    });
     const metrics = await (await app.get('/metrics')).text();
-    expect(metrics).toMatch(/^looplab_request_failures_total\{workload="db",mode="async",reason="client_closed"\} [1-9]/m);
+    expect(metrics).toMatch(
+      /^looplab_request_failures_total\{workload="db",mode="async",reason="client_closed"\} [1-9]/m,
+    );
     expect(metrics).not.toMatch(/reason="db_unavailable"/);
   });
 });
@@ -110,7 +126,9 @@ describe('an abandoned query', () => {
     await waitFor(async () => (await sleepingQueries()) === 0);
     const controller = new AbortController();
     // 20 s of pg_sleep: if it were left to finish, it would still be running long after the checks below.
-    const gone = fetch(`${app.url}/db/${mode}?sleep=10000&queries=2`, { signal: controller.signal }).catch(() => 'aborted');
+    const gone = fetch(`${app.url}/db/${mode}?sleep=10000&queries=2`, { signal: controller.signal }).catch(
+      () => 'aborted',
+    );
     await waitFor(async () => (await sleepingQueries()) === 2);
     controller.abort();
     expect(await gone).toBe('aborted');

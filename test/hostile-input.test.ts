@@ -27,7 +27,11 @@ afterAll(async () => {
 });
 
 /** Sends one raw request and returns the status, with the path exactly as given (no URL normalising). */
-async function send(method: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; type: string }> {
+async function send(
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string; type: string }> {
   const res = await client.request({ method, path, headers, headersTimeout: 20_000, bodyTimeout: 20_000 });
   return { status: res.statusCode, body: await res.body.text(), type: String(res.headers['content-type'] ?? '') };
 }
@@ -35,13 +39,78 @@ async function send(method: string, path: string, headers: Record<string, string
 describe('random and adversarial requests', () => {
   // CANARY becomes the canary's port once it listens (the arbitraries are built before that).
   const canaryUrls = () => ['http://127.0.0.1:CANARY/', '//127.0.0.1:CANARY', '127.0.0.1:CANARY'];
-  const nasty = ['', '1e3', '0x10', '-1', '+1', '1.5', ' 1', '%00', '%', '..', '../../etc/passwd', 'NaN', '9'.repeat(40), '[]', '{}', 'null', "1' or '1'='1", '1;drop table world', '\u0000', '١', 'ｆｅｔｃｈ'];
+  const nasty = [
+    '',
+    '1e3',
+    '0x10',
+    '-1',
+    '+1',
+    '1.5',
+    ' 1',
+    '%00',
+    '%',
+    '..',
+    '../../etc/passwd',
+    'NaN',
+    '9'.repeat(40),
+    '[]',
+    '{}',
+    'null',
+    "1' or '1'='1",
+    '1;drop table world',
+    '\u0000',
+    '١',
+    'ｆｅｔｃｈ',
+  ];
   // Numbers stay small so that the valid requests among them are cheap: this tests shapes, not load.
-  const value = () => fc.oneof(fc.integer({ min: 0, max: 20 }).map(String), fc.constantFrom(...nasty, ...canaryUrls()), fc.string({ maxLength: 12 }));
-  const key = fc.oneof(fc.constantFrom('queries', 'sleep', 'delay', 'bytes', 'count', 'algo', 'cost', 'task', 'n', 'url', 'host', 'queries[]', 'Count'), fc.string({ maxLength: 6 }));
-  const query = fc.array(fc.tuple(key, value()), { maxLength: 4 }).map((pairs) => pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&'));
-  const segment = fc.oneof(fc.constantFrom('db', 'fetch', 'hash', 'cpu', 'blocking', 'async', 'worker', 'health', 'ready', 'metrics', '..', '%2e%2e', 'fetch%2Fasync'), fc.string({ maxLength: 8 }).map(encodeURIComponent));
-  const path = fc.tuple(fc.array(segment, { minLength: 0, maxLength: 3 }), query).map(([segments, q]) => `/${segments.join('/')}${q ? `?${q}` : ''}`);
+  const value = () =>
+    fc.oneof(
+      fc.integer({ min: 0, max: 20 }).map(String),
+      fc.constantFrom(...nasty, ...canaryUrls()),
+      fc.string({ maxLength: 12 }),
+    );
+  const key = fc.oneof(
+    fc.constantFrom(
+      'queries',
+      'sleep',
+      'delay',
+      'bytes',
+      'count',
+      'algo',
+      'cost',
+      'task',
+      'n',
+      'url',
+      'host',
+      'queries[]',
+      'Count',
+    ),
+    fc.string({ maxLength: 6 }),
+  );
+  const query = fc
+    .array(fc.tuple(key, value()), { maxLength: 4 })
+    .map((pairs) => pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&'));
+  const segment = fc.oneof(
+    fc.constantFrom(
+      'db',
+      'fetch',
+      'hash',
+      'cpu',
+      'blocking',
+      'async',
+      'worker',
+      'health',
+      'ready',
+      'metrics',
+      '..',
+      '%2e%2e',
+      'fetch%2Fasync',
+    ),
+    fc.string({ maxLength: 8 }).map(encodeURIComponent),
+  );
+  const path = fc
+    .tuple(fc.array(segment, { minLength: 0, maxLength: 3 }), query)
+    .map(([segments, q]) => `/${segments.join('/')}${q ? `?${q}` : ''}`);
   const method = fc.constantFrom('GET', 'GET', 'GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH');
 
   it('only ever get 2xx or 4xx JSON answers, and never reach another host', async () => {
@@ -93,28 +162,34 @@ describe('no server-side request forgery', () => {
 });
 
 describe('SQL stays parameterised', () => {
-  it.each(["1' or '1'='1", '1; drop table world', '1 union select 1,2', "1'--"])('refuses %j as a number before any query', async (payload) => {
-    for (const param of ['queries', 'sleep']) {
-      const { status, body } = await send('GET', `/db/async?${param}=${encodeURIComponent(payload)}`);
-      expect(status).toBe(400);
-      expect(JSON.parse(body)).toMatchObject({ param, error: `"${param}" must be plain decimal digits` });
-    }
-  });
+  it.each(["1' or '1'='1", '1; drop table world', '1 union select 1,2', "1'--"])(
+    'refuses %j as a number before any query',
+    async (payload) => {
+      for (const param of ['queries', 'sleep']) {
+        const { status, body } = await send('GET', `/db/async?${param}=${encodeURIComponent(payload)}`);
+        expect(status).toBe(400);
+        expect(JSON.parse(body)).toMatchObject({ param, error: `"${param}" must be plain decimal digits` });
+      }
+    },
+  );
 
   // HTTP validation stops every string above, so the query layer is tested on its own, with strings
   // that would change the query if they were pasted into its text. Sent as a bound parameter, each is
   // one (invalid) integer value and PostgreSQL refuses it; pasted in, each would return a row.
-  it.each(['0 or id = 42', '0 union select 7, 8', "0 or 'x' = 'x'", '42 --'])('sends %j to PostgreSQL as a value, never as SQL', async (hostile) => {
-    const store = createWorldStore(inject('databaseUrl'), 1);
-    try {
-      const sneaked = hostile as unknown as number; // what a caller bypassing the types could pass
-      await expect(store.findWorld(sneaked, 0)).rejects.toMatchObject({ code: '22P02' }); // invalid_text_representation
-      await expect(store.findWorld(sneaked, 1)).rejects.toMatchObject({ code: '22P02' });
-      expect((await store.findWorld(42, 0)).id).toBe(42);
-    } finally {
-      await store.close();
-    }
-  });
+  it.each(['0 or id = 42', '0 union select 7, 8', "0 or 'x' = 'x'", '42 --'])(
+    'sends %j to PostgreSQL as a value, never as SQL',
+    async (hostile) => {
+      const store = createWorldStore(inject('databaseUrl'), 1);
+      try {
+        const sneaked = hostile as unknown as number; // what a caller bypassing the types could pass
+        await expect(store.findWorld(sneaked, 0)).rejects.toMatchObject({ code: '22P02' }); // invalid_text_representation
+        await expect(store.findWorld(sneaked, 1)).rejects.toMatchObject({ code: '22P02' });
+        expect((await store.findWorld(42, 0)).id).toBe(42);
+      } finally {
+        await store.close();
+      }
+    },
+  );
 });
 
 describe('oversized and unexpected requests', () => {

@@ -28,7 +28,10 @@ let upstream: { proxy: TcpProxy; url: string };
 const opened: RawConnection[] = [];
 beforeAll(async () => {
   upstream = await proxiedUpstream(inject('upstreamUrl'));
-  server = await startServerProcess({ UPSTREAM_URL: upstream.url, KEEP_ALIVE_TIMEOUT_MS: String(KEEP_ALIVE_TIMEOUT_MS) });
+  server = await startServerProcess({
+    UPSTREAM_URL: upstream.url,
+    KEEP_ALIVE_TIMEOUT_MS: String(KEEP_ALIVE_TIMEOUT_MS),
+  });
 });
 afterEach(() => opened.splice(0).forEach((connection) => connection.destroy()));
 afterAll(async () => {
@@ -54,12 +57,18 @@ it('answers a request sent on an idle keep-alive connection while the loop is bl
   await b.send(`/fetch/blocking?delay=${BLOCK_MS}&count=1`);
   const blocked = b.answer();
   let bAnswered: number | undefined;
-  void blocked.then((answer) => (bAnswered = answer.at), () => {});
+  void blocked.then(
+    (answer) => (bAnswered = answer.at),
+    () => {},
+  );
   // The server is inside the blocking call once the upstream has it, and A's idle timer has expired
   // once its deadline has passed on this clock (which started no earlier than the server's).
-  await waitFor('the blocking call to reach the upstream', async () => ((await upstream.proxy.stats()).awaiting > awaitingBefore ? true : undefined));
+  await waitFor('the blocking call to reach the upstream', async () =>
+    (await upstream.proxy.stats()).awaiting > awaitingBefore ? true : undefined,
+  );
   await sleep(Math.max(0, first.at + KEEP_ALIVE_TIMEOUT_MS + NODE_BUFFER_MS + PAST_DEADLINE_MS - performance.now()));
-  if (bAnswered !== undefined) throw new Error('the blocking request ended before the idle deadline passed: the test proves nothing');
+  if (bAnswered !== undefined)
+    throw new Error('the blocking request ended before the idle deadline passed: the test proves nothing');
 
   const secondSent = await a.send('/health');
   const second = await a.answer();
@@ -78,7 +87,10 @@ it('still closes an idle keep-alive connection after the timeout', async () => {
   expect(answered.status).toBe(200);
   // The test never ends this connection: only the server can, and it says so with a FIN ('end'), not
   // a reset. The guard is a hang guard, not a bound.
-  await Promise.race([idle.closed, sleep(20_000).then(() => Promise.reject(new Error('the server left an idle connection open for 20 s')))]);
+  await Promise.race([
+    idle.closed,
+    sleep(20_000).then(() => Promise.reject(new Error('the server left an idle connection open for 20 s'))),
+  ]);
   expect(idle.endedAt).toBeGreaterThan(answered.at);
   expect(idle.error).toBeUndefined();
 }, 60_000);

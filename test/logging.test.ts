@@ -17,7 +17,13 @@ it('logs each request as JSON with its id, workload, mode, status and duration, 
     expect(requestId).toBeTruthy();
 
     const requestLine = lines.find((l) => l['msg'] === 'request' && l['reqId'] === ok.headers.get('x-request-id'));
-    expect(requestLine).toMatchObject({ level: 20, workload: 'cpu', mode: 'async', status: 200, durationMs: expect.any(Number) });
+    expect(requestLine).toMatchObject({
+      level: 20,
+      workload: 'cpu',
+      mode: 'async',
+      status: 200,
+      durationMs: expect.any(Number),
+    });
     const errorLine = lines.find((l) => l['msg'] === 'request failed');
     expect(errorLine).toMatchObject({ level: 50, reqId: requestId, workload: 'fetch', mode: 'async', status: 502 });
     expect(JSON.stringify(errorLine?.['err'])).toMatch(/ECONNREFUSED/);

@@ -78,7 +78,9 @@ describe('/metrics', () => {
     const res = await app.get('/db/async?sleep=300');
     const { durationMs } = (await res.json()) as { durationMs: number };
     const text = await scrape(app);
-    const sum = Number(/^looplab_request_duration_seconds_sum\{workload="db",mode="async",status="200"\} (\S+)$/m.exec(text)?.[1]);
+    const sum = Number(
+      /^looplab_request_duration_seconds_sum\{workload="db",mode="async",status="200"\} (\S+)$/m.exec(text)?.[1],
+    );
     expect(sum).toBeGreaterThanOrEqual(durationMs / 1000);
     expect(durationMs).toBeGreaterThanOrEqual(300);
   });
@@ -113,7 +115,10 @@ describe('/ready', () => {
 
   it('is 200 when database, upstream and workers are usable', async () => {
     await untilReady(app);
-    expect(await readyOf(app)).toEqual({ status: 200, body: { status: 'ready', checks: { database: 'ok', upstream: 'ok', workers: 'ok' } } });
+    expect(await readyOf(app)).toEqual({
+      status: 200,
+      body: { status: 'ready', checks: { database: 'ok', upstream: 'ok', workers: 'ok' } },
+    });
   });
 
   it('turns 503 naming the database when the database goes away, and recovers when it is back', async () => {
@@ -121,7 +126,11 @@ describe('/ready', () => {
     const down = await readyOf(app);
     expect(down.status).toBe(503);
     expect(down.body.status).toBe('unavailable');
-    expect(down.body.checks).toMatchObject({ database: expect.stringMatching(/^unavailable/), upstream: 'ok', workers: 'ok' });
+    expect(down.body.checks).toMatchObject({
+      database: expect.stringMatching(/^unavailable/),
+      upstream: 'ok',
+      workers: 'ok',
+    });
     expect(JSON.stringify(down.body)).not.toMatch(/127\.0\.0\.1|postgres:\/\/|looplab@/);
     expect((await app.get('/health')).status).toBe(200);
 
@@ -133,7 +142,11 @@ describe('/ready', () => {
     await upstream.proxy.cut();
     const down = await readyOf(app);
     expect(down.status).toBe(503);
-    expect(down.body.checks).toMatchObject({ database: 'ok', upstream: expect.stringMatching(/^unavailable/), workers: 'ok' });
+    expect(down.body.checks).toMatchObject({
+      database: 'ok',
+      upstream: expect.stringMatching(/^unavailable/),
+      workers: 'ok',
+    });
     expect(JSON.stringify(down.body)).not.toMatch(/127\.0\.0\.1|http:\/\//);
     await upstream.proxy.restore();
     await untilReady(app);

@@ -23,7 +23,13 @@ afterEach(() => {
 /** Starts main.ts with an embedded PostgreSQL and the bundled upstream, and notes its children. */
 async function startWithChildren(): Promise<{ server: ServerProcess; pgPort: number }> {
   const pgPort = await freePort();
-  const started = await startServerProcess({ DATABASE_URL: '', UPSTREAM_URL: '', PG_PORT: String(pgPort), PG_DATA_DIR: DATA_DIR, UPSTREAM_PORT: String(await freePort()) });
+  const started = await startServerProcess({
+    DATABASE_URL: '',
+    UPSTREAM_URL: '',
+    PG_PORT: String(pgPort),
+    PG_DATA_DIR: DATA_DIR,
+    UPSTREAM_PORT: String(await freePort()),
+  });
   server = started;
   children = descendants(started.pid);
   const commands = children.map(commandOf).join('\n');

@@ -35,40 +35,69 @@ const rss = async () => readSample(await metricsText(), 'process_resident_memory
 function expectEveryRequestAnswered(result: OpenModelResult, offered: number): void {
   expect({ dropped: result.dropped, sent: result.sent }).toEqual({ dropped: 0, sent: offered });
   // `errors` counts every request without a status: connection errors, timeouts and abandoned ones.
-  expect({ completed: result.completed, errors: result.errors, timeouts: result.log.counts.timeouts }).toEqual({ completed: offered, errors: 0, timeouts: 0 });
+  expect({ completed: result.completed, errors: result.errors, timeouts: result.log.counts.timeouts }).toEqual({
+    completed: offered,
+    errors: 0,
+    timeouts: 0,
+  });
 }
 
-it(`survives 10× its capacity for ${OVERLOAD_SECONDS} s and recovers`, async () => {
-  // Capacity measured here and now: one worker, one request at a time.
-  const path = '/cpu/worker?task=sum-squares&n=20000000';
-  const single = await fetch(server.url + path);
-  const perRequestMs = ((await single.json()) as { durationMs: number }).durationMs;
-  const rate = Math.ceil((1000 / perRequestMs) * 10);
-  const healthRate = 10;
-  const memoryBefore = await rss();
+it(
+  `survives 10× its capacity for ${OVERLOAD_SECONDS} s and recovers`,
+  async () => {
+    // Capacity measured here and now: one worker, one request at a time.
+    const path = '/cpu/worker?task=sum-squares&n=20000000';
+    const single = await fetch(server.url + path);
+    const perRequestMs = ((await single.json()) as { durationMs: number }).durationMs;
+    const rate = Math.ceil((1000 / perRequestMs) * 10);
+    const healthRate = 10;
+    const memoryBefore = await rss();
 
-  const origin = new URL(server.url).origin;
-  const [load, health] = await Promise.all([
-    // 30 s per request is a hang guard, not a target: on a starved machine the generator itself can
-    // be seconds late reading answers the server sent in time.
-    runOpenModel({ origin, path, rate, durationSeconds: OVERLOAD_SECONDS, maxInFlight: 2000, timeoutMs: 30_000, drainMs: 30_000 }),
-    runOpenModel({ origin, path: '/health', rate: healthRate, durationSeconds: OVERLOAD_SECONDS, maxInFlight: 100, timeoutMs: 30_000, drainMs: 30_000 }),
-  ]);
-  const memoryAfter = await rss();
+    const origin = new URL(server.url).origin;
+    const [load, health] = await Promise.all([
+      // 30 s per request is a hang guard, not a target: on a starved machine the generator itself can
+      // be seconds late reading answers the server sent in time.
+      runOpenModel({
+        origin,
+        path,
+        rate,
+        durationSeconds: OVERLOAD_SECONDS,
+        maxInFlight: 2000,
+        timeoutMs: 30_000,
+        drainMs: 30_000,
+      }),
+      runOpenModel({
+        origin,
+        path: '/health',
+        rate: healthRate,
+        durationSeconds: OVERLOAD_SECONDS,
+        maxInFlight: 100,
+        timeoutMs: 30_000,
+        drainMs: 30_000,
+      }),
+    ]);
+    const memoryAfter = await rss();
 
-  // Nothing lost, nothing hidden: every scheduled request went out and got an answer.
-  expectEveryRequestAnswered(load, rate * OVERLOAD_SECONDS);
-  expectEveryRequestAnswered(health, healthRate * OVERLOAD_SECONDS);
-  // The excess was refused, and every refusal was the bounded queue's 503 (not a timeout or a 504).
-  expect(load.non2xx).toBeGreaterThan(0);
-  const overloaded = new RegExp('^looplab_request_failures_total\\{workload="cpu",mode="worker",reason="overloaded"\\} (\\d+)$', 'm').exec(await metricsText());
-  expect(Number(overloaded?.[1])).toBe(load.non2xx);
-  // Other callers were served throughout.
-  expect(health.non2xx).toBe(0);
-  // Bounded queues mean bounded memory: no growth with the backlog that was refused.
-  expect(memoryAfter - memoryBefore).toBeLessThan(150 * 2 ** 20);
+    // Nothing lost, nothing hidden: every scheduled request went out and got an answer.
+    expectEveryRequestAnswered(load, rate * OVERLOAD_SECONDS);
+    expectEveryRequestAnswered(health, healthRate * OVERLOAD_SECONDS);
+    // The excess was refused, and every refusal was the bounded queue's 503 (not a timeout or a 504).
+    expect(load.non2xx).toBeGreaterThan(0);
+    const overloaded =
+      /^looplab_request_failures_total\{workload="cpu",mode="worker",reason="overloaded"\} (\d+)$/m.exec(
+        await metricsText(),
+      );
+    expect(Number(overloaded?.[1])).toBe(load.non2xx);
+    // Other callers were served throughout.
+    expect(health.non2xx).toBe(0);
+    // Bounded queues mean bounded memory: no growth with the backlog that was refused.
+    expect(memoryAfter - memoryBefore).toBeLessThan(150 * 2 ** 20);
 
-  // Back to normal once the load stops.
-  await waitFor('the server to serve work again', async () => ((await fetch(server.url + path)).status === 200 ? true : undefined));
-  expect((await fetch(`${server.url}/ready`)).status).toBe(200);
-}, (OVERLOAD_SECONDS + 90) * 1000);
+    // Back to normal once the load stops.
+    await waitFor('the server to serve work again', async () =>
+      (await fetch(server.url + path)).status === 200 ? true : undefined,
+    );
+    expect((await fetch(`${server.url}/ready`)).status).toBe(200);
+  },
+  (OVERLOAD_SECONDS + 90) * 1000,
+);

@@ -6,7 +6,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import type { QueueBackend } from '../server/queue/backend.ts';
 import { commandOf, descendants, stillAlive } from './helpers/process-tree.ts';
-import { hasRedisServer, inspectQueue, startRedis, type QueueInspector, type RedisServer } from './helpers/queue-backends.ts';
+import {
+  hasRedisServer,
+  inspectQueue,
+  startRedis,
+  type QueueInspector,
+  type RedisServer,
+} from './helpers/queue-backends.ts';
 import { startServerProcess, type ServerProcess } from './helpers/server-process.ts';
 import { waitFor } from './helpers/wait-for.ts';
 
@@ -17,9 +23,13 @@ import { waitFor } from './helpers/wait-for.ts';
  */
 // CI installs redis-server (.ci/run), so there a missing binary fails the Redis cases instead of skipping them.
 const redisInstalled = hasRedisServer() || process.env['CI'] === 'true';
-if (!redisInstalled) console.warn('queue.test.ts: redis-server is not installed (apt-get install redis-server): the Redis backend tests are SKIPPED');
+if (!redisInstalled)
+  console.warn(
+    'queue.test.ts: redis-server is not installed (apt-get install redis-server): the Redis backend tests are SKIPPED',
+  );
 
-const workerPids = (server: ServerProcess) => descendants(server.pid).filter((pid) => commandOf(pid).includes('worker-main.ts'));
+const workerPids = (server: ServerProcess) =>
+  descendants(server.pid).filter((pid) => commandOf(pid).includes('worker-main.ts'));
 
 /** A fetch delay no other test uses, so a test finds its own jobs among the ones the queue keeps. */
 const uniqueDelay = (from: number) => from + randomInt(0, 1000);
@@ -56,157 +66,253 @@ describe.each([
   async function start(env: Record<string, string> = {}): Promise<ServerProcess> {
     const server = await startServerProcess({ ...(redis ? { REDIS_URL: redis.url } : {}), ...env });
     servers.push(server);
-    await waitFor('a queue worker to serve', async () => ((await fetch(`${server.url}/cpu/queue?n=0`)).status === 200 ? true : undefined), 60_000, 100);
+    await waitFor(
+      'a queue worker to serve',
+      async () => ((await fetch(`${server.url}/cpu/queue?n=0`)).status === 200 ? true : undefined),
+      60_000,
+      100,
+    );
     return server;
   }
 
-  it.skipIf(skip || backend === 'redis')("runs a user's WORKLOADS file unchanged, in the queue worker process", async () => {
-    // A workload the queue worker can only know from the file: it must load WORKLOADS as the server does.
-    const dir = await mkdtemp(join(tmpdir(), 'looplab-queue-own-'));
-    const file = join(dir, 'tally.mjs');
-    await writeFile(file, `export default {
+  it.skipIf(skip || backend === 'redis')(
+    "runs a user's WORKLOADS file unchanged, in the queue worker process",
+    async () => {
+      // A workload the queue worker can only know from the file: it must load WORKLOADS as the server does.
+      const dir = await mkdtemp(join(tmpdir(), 'looplab-queue-own-'));
+      const file = join(dir, 'tally.mjs');
+      await writeFile(
+        file,
+        `export default {
   name: 'tally',
   summary: 'sum of 1..n, with the pid that computed it',
   params: { n: { kind: 'int', min: 1, max: 1000000, default: 10 } },
   blocking({ n }) { let s = 0; for (let i = 1; i <= n; i++) s += i; return { sum: s, pid: process.pid }; },
 };
-`);
-    try {
-      const server = await start({ QUEUE_WORKERS: '1', WORKLOADS: file });
-      const res = await fetch(`${server.url}/tally/queue?n=1000`);
-      expect(res.status).toBe(200);
-      const body = (await res.json()) as { sum: number; pid: number; mode: string };
-      expect(body.sum).toBe(500500); // n(n+1)/2
-      expect(body.mode).toBe('queue');
-      // Computed in the queue worker process, not in the server.
-      expect(workerPids(server)).toContain(body.pid);
-      expect(body.pid).not.toBe(server.pid);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
-
-  it.skipIf(skip)('answers every workload with the result the other modes compute, and lists queue in the index', async () => {
-    const server = await start({ QUEUE_WORKERS: '1' });
-    for (const path of ['/cpu/%s?task=primes&n=100000', '/cpu/%s?n=300000', '/hash/%s?cost=1000']) {
-      const [queued, inWorker, inAsync] = await Promise.all(['queue', 'worker', 'async'].map(async (mode) => {
-        const res = await fetch(server.url + path.replace('%s', mode));
+`,
+      );
+      try {
+        const server = await start({ QUEUE_WORKERS: '1', WORKLOADS: file });
+        const res = await fetch(`${server.url}/tally/queue?n=1000`);
         expect(res.status).toBe(200);
-        return (await res.json()) as Record<string, unknown>;
-      }));
-      const { mode, durationMs, ...result } = queued ?? {};
-      expect(mode).toBe('queue');
-      expect(typeof durationMs).toBe('number');
-      for (const other of [inWorker, inAsync]) expect({ ...other, mode: undefined, durationMs: undefined }).toEqual({ ...result, mode: undefined, durationMs: undefined });
-    }
-    const db = await fetch(`${server.url}/db/queue?queries=3`);
-    expect(db.status).toBe(200);
-    expect(((await db.json()) as { rows: unknown[] }).rows).toHaveLength(3);
+        const body = (await res.json()) as { sum: number; pid: number; mode: string };
+        expect(body.sum).toBe(500500); // n(n+1)/2
+        expect(body.mode).toBe('queue');
+        // Computed in the queue worker process, not in the server.
+        expect(workerPids(server)).toContain(body.pid);
+        expect(body.pid).not.toBe(server.pid);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
-    const index = (await (await fetch(`${server.url}/`)).json()) as { modes: Record<string, string>; server: { queue?: unknown } };
-    expect(Object.keys(index.modes)).toEqual(['blocking', 'async', 'worker', 'queue']);
-    expect(index.server.queue).toEqual({ backend, workers: 1, concurrency: 1, max: 16 });
-    const unknownMode = await fetch(`${server.url}/db/nope`);
-    expect(unknownMode.status).toBe(404);
-    expect(await unknownMode.json()).toEqual({ error: 'unknown mode', modes: ['blocking', 'async', 'worker', 'queue'] });
-    const metrics = await (await fetch(`${server.url}/metrics`)).text();
-    // Two cpu jobs above, plus the no-op one start() waited on.
-    expect(metrics).toMatch(/^looplab_queue_wait_seconds_count\{workload="cpu"\} 3$/m);
-    expect(metrics).toMatch(/^looplab_queue_processing_seconds_count\{workload="hash"\} 1$/m);
-  }, 120_000);
+  it.skipIf(skip)(
+    'answers every workload with the result the other modes compute, and lists queue in the index',
+    async () => {
+      const server = await start({ QUEUE_WORKERS: '1' });
+      for (const path of ['/cpu/%s?task=primes&n=100000', '/cpu/%s?n=300000', '/hash/%s?cost=1000']) {
+        const [queued, inWorker, inAsync] = await Promise.all(
+          ['queue', 'worker', 'async'].map(async (mode) => {
+            const res = await fetch(server.url + path.replace('%s', mode));
+            expect(res.status).toBe(200);
+            return (await res.json()) as Record<string, unknown>;
+          }),
+        );
+        const { mode, durationMs, ...result } = queued ?? {};
+        expect(mode).toBe('queue');
+        expect(typeof durationMs).toBe('number');
+        for (const other of [inWorker, inAsync])
+          expect({ ...other, mode: undefined, durationMs: undefined }).toEqual({
+            ...result,
+            mode: undefined,
+            durationMs: undefined,
+          });
+      }
+      const db = await fetch(`${server.url}/db/queue?queries=3`);
+      expect(db.status).toBe(200);
+      expect(((await db.json()) as { rows: unknown[] }).rows).toHaveLength(3);
 
-  it.skipIf(skip)('refuses exactly the requests past QUEUE_MAX with 503 and Retry-After, and takes new ones once they drain', async () => {
-    // QUEUE_MAX counts this server's jobs in the queue, waiting or running: of 7 at once, 3 get in.
-    const server = await start({ QUEUE_WORKERS: '1', QUEUE_MAX: '3' });
-    const delay = uniqueDelay(2000);
-    const responses = await Promise.all(Array.from({ length: 7 }, () => fetch(`${server.url}/fetch/queue?delay=${delay}`)));
-    const bodies = await Promise.all(responses.map(async (r) => ({ status: r.status, retryAfter: r.headers.get('retry-after'), body: (await r.json()) as unknown })));
-    expect(bodies.map((r) => r.status).sort()).toEqual([200, 200, 200, 503, 503, 503, 503]);
-    for (const refused of bodies.filter((r) => r.status === 503)) {
-      expect(refused.body).toEqual({ error: 'the BullMQ queue is full; retry later', code: 'OVERLOADED' });
-      expect(refused.retryAfter).toBe('1');
-    }
-    expect((await fetch(`${server.url}/fetch/queue?delay=0`)).status).toBe(200);
-  }, 120_000);
+      const index = (await (await fetch(`${server.url}/`)).json()) as {
+        modes: Record<string, string>;
+        server: { queue?: unknown };
+      };
+      expect(Object.keys(index.modes)).toEqual(['blocking', 'async', 'worker', 'queue']);
+      expect(index.server.queue).toEqual({ backend, workers: 1, concurrency: 1, max: 16 });
+      const unknownMode = await fetch(`${server.url}/db/nope`);
+      expect(unknownMode.status).toBe(404);
+      expect(await unknownMode.json()).toEqual({
+        error: 'unknown mode',
+        modes: ['blocking', 'async', 'worker', 'queue'],
+      });
+      const metrics = await (await fetch(`${server.url}/metrics`)).text();
+      // Two cpu jobs above, plus the no-op one start() waited on.
+      expect(metrics).toMatch(/^looplab_queue_wait_seconds_count\{workload="cpu"\} 3$/m);
+      expect(metrics).toMatch(/^looplab_queue_processing_seconds_count\{workload="hash"\} 1$/m);
+    },
+    120_000,
+  );
 
-  it.skipIf(skip)('answers 504 at the deadline and never runs a job whose caller is gone', async () => {
-    // One worker, one job at a time: the first job holds it past the deadline, the second waits.
-    const server = await start({ QUEUE_WORKERS: '1', REQUEST_TIMEOUT_MS: '1500' });
-    const running = uniqueDelay(6000);
-    const waiting = running + 1000;
-    const first = fetch(`${server.url}/fetch/queue?delay=${running}`);
-    // This job, not any active one in the shared queue: the second must find the worker taken.
-    const isRunning = (data: { params: Record<string, unknown> }) => data.params['delay'] === running;
-    await waitFor('the first job to run', async () => ((await inspector.find(isRunning, ['active'])).length > 0 ? true : undefined), 20_000);
-    const second = fetch(`${server.url}/fetch/queue?delay=${waiting}`);
-    const [a, b] = await Promise.all([first, second]);
-    expect([a.status, b.status]).toEqual([504, 504]);
-    expect(await b.json()).toEqual({ error: 'the request took longer than its deadline', deadlineMs: 1500 });
-    // The server removed the waiting job and asked the worker to cancel the running one.
-    const mine = (data: { params: Record<string, unknown> }) => data.params['delay'] === running || data.params['delay'] === waiting;
-    const settled = await waitFor('both jobs to leave the queue', async () => {
-      const left = await inspector.find(mine, ['waiting', 'active', 'prioritized', 'delayed']);
-      return left.length === 0 ? true : undefined;
-    }, 20_000);
-    expect(settled).toBe(true);
-    // The running one was cancelled (failed, not completed); the waiting one was removed, or — when
-    // the worker freed up just before the server removed it — discarded or cancelled in turn.
-    const ended = await inspector.find(mine, ['completed', 'failed']);
-    expect(ended.filter((job) => job.state === 'completed')).toEqual([]);
-    const cancelled = ended.filter((job) => job.data.params['delay'] === running);
-    expect(cancelled.map((job) => [job.attemptsStarted, job.failedReason])).toEqual([[1, expect.stringMatching(/^cancelled: /)]]);
-    for (const job of ended.filter((j) => j.data.params['delay'] === waiting)) expect(job.failedReason).toMatch(/^(cancelled|discarded): /);
-  }, 120_000);
+  it.skipIf(skip)(
+    'refuses exactly the requests past QUEUE_MAX with 503 and Retry-After, and takes new ones once they drain',
+    async () => {
+      // QUEUE_MAX counts this server's jobs in the queue, waiting or running: of 7 at once, 3 get in.
+      const server = await start({ QUEUE_WORKERS: '1', QUEUE_MAX: '3' });
+      const delay = uniqueDelay(2000);
+      const responses = await Promise.all(
+        Array.from({ length: 7 }, () => fetch(`${server.url}/fetch/queue?delay=${delay}`)),
+      );
+      const bodies = await Promise.all(
+        responses.map(async (r) => ({
+          status: r.status,
+          retryAfter: r.headers.get('retry-after'),
+          body: (await r.json()) as unknown,
+        })),
+      );
+      expect(bodies.map((r) => r.status).sort()).toEqual([200, 200, 200, 503, 503, 503, 503]);
+      for (const refused of bodies.filter((r) => r.status === 503)) {
+        expect(refused.body).toEqual({ error: 'the BullMQ queue is full; retry later', code: 'OVERLOADED' });
+        expect(refused.retryAfter).toBe('1');
+      }
+      expect((await fetch(`${server.url}/fetch/queue?delay=0`)).status).toBe(200);
+    },
+    120_000,
+  );
 
-  it.skipIf(skip)('cancels the running job in its worker when the client hangs up', async () => {
-    const server = await start({ QUEUE_WORKERS: '1' });
-    const delay = uniqueDelay(8000);
-    const mine = (data: { params: Record<string, unknown> }) => data.params['delay'] === delay;
-    const client = new AbortController();
-    const request = fetch(`${server.url}/fetch/queue?delay=${delay}`, { signal: client.signal }).catch(() => 'hung up');
-    await waitFor('the job to run', async () => ((await inspector.find(mine, ['active'])).length > 0 ? true : undefined), 20_000);
-    client.abort();
-    expect(await request).toBe('hung up');
-    // Failed with "cancelled", not completed after its 8+ s upstream call.
-    const [job] = await waitFor('the job to end', async () => {
-      const ended = await inspector.find(mine, ['failed', 'completed']);
-      return ended.length > 0 ? ended : undefined;
-    }, 30_000);
-    expect([job?.state, job?.failedReason]).toEqual(['failed', expect.stringMatching(/^cancelled: /)]);
-  }, 120_000);
+  it.skipIf(skip)(
+    'answers 504 at the deadline and never runs a job whose caller is gone',
+    async () => {
+      // One worker, one job at a time: the first job holds it past the deadline, the second waits.
+      const server = await start({ QUEUE_WORKERS: '1', REQUEST_TIMEOUT_MS: '1500' });
+      const running = uniqueDelay(6000);
+      const waiting = running + 1000;
+      const first = fetch(`${server.url}/fetch/queue?delay=${running}`);
+      // This job, not any active one in the shared queue: the second must find the worker taken.
+      const isRunning = (data: { params: Record<string, unknown> }) => data.params['delay'] === running;
+      await waitFor(
+        'the first job to run',
+        async () => ((await inspector.find(isRunning, ['active'])).length > 0 ? true : undefined),
+        20_000,
+      );
+      const second = fetch(`${server.url}/fetch/queue?delay=${waiting}`);
+      const [a, b] = await Promise.all([first, second]);
+      expect([a.status, b.status]).toEqual([504, 504]);
+      expect(await b.json()).toEqual({ error: 'the request took longer than its deadline', deadlineMs: 1500 });
+      // The server removed the waiting job and asked the worker to cancel the running one.
+      const mine = (data: { params: Record<string, unknown> }) =>
+        data.params['delay'] === running || data.params['delay'] === waiting;
+      const settled = await waitFor(
+        'both jobs to leave the queue',
+        async () => {
+          const left = await inspector.find(mine, ['waiting', 'active', 'prioritized', 'delayed']);
+          return left.length === 0 ? true : undefined;
+        },
+        20_000,
+      );
+      expect(settled).toBe(true);
+      // The running one was cancelled (failed, not completed); the waiting one was removed, or — when
+      // the worker freed up just before the server removed it — discarded or cancelled in turn.
+      const ended = await inspector.find(mine, ['completed', 'failed']);
+      expect(ended.filter((job) => job.state === 'completed')).toEqual([]);
+      const cancelled = ended.filter((job) => job.data.params['delay'] === running);
+      expect(cancelled.map((job) => [job.attemptsStarted, job.failedReason])).toEqual([
+        [1, expect.stringMatching(/^cancelled: /)],
+      ]);
+      for (const job of ended.filter((j) => j.data.params['delay'] === waiting))
+        expect(job.failedReason).toMatch(/^(cancelled|discarded): /);
+    },
+    120_000,
+  );
 
-  it.skipIf(skip)('keeps at most QUEUE_KEEP completed jobs', async () => {
-    const server = await start({ QUEUE_WORKERS: '1', QUEUE_KEEP: '3' });
-    for (let i = 0; i < 6; i++) expect((await fetch(`${server.url}/hash/queue?cost=1000`)).status).toBe(200);
-    expect((await inspector.counts())['completed']).toBeLessThanOrEqual(3);
-  }, 120_000);
+  it.skipIf(skip)(
+    'cancels the running job in its worker when the client hangs up',
+    async () => {
+      const server = await start({ QUEUE_WORKERS: '1' });
+      const delay = uniqueDelay(8000);
+      const mine = (data: { params: Record<string, unknown> }) => data.params['delay'] === delay;
+      const client = new AbortController();
+      const request = fetch(`${server.url}/fetch/queue?delay=${delay}`, { signal: client.signal }).catch(
+        () => 'hung up',
+      );
+      await waitFor(
+        'the job to run',
+        async () => ((await inspector.find(mine, ['active'])).length > 0 ? true : undefined),
+        20_000,
+      );
+      client.abort();
+      expect(await request).toBe('hung up');
+      // Failed with "cancelled", not completed after its 8+ s upstream call.
+      const [job] = await waitFor(
+        'the job to end',
+        async () => {
+          const ended = await inspector.find(mine, ['failed', 'completed']);
+          return ended.length > 0 ? ended : undefined;
+        },
+        30_000,
+      );
+      expect([job?.state, job?.failedReason]).toEqual(['failed', expect.stringMatching(/^cancelled: /)]);
+    },
+    120_000,
+  );
 
-  it.skipIf(skip)('answers 200 within its deadline when the worker running its job is killed with SIGKILL', async () => {
-    // Lock and stalled-check intervals of 2 s: the job is back in the queue within ~2 + 2 × 2 s of
-    // the kill, and the server has a replacement worker up ~1 s after it.
-    const server = await start({ QUEUE_WORKERS: '1', QUEUE_LOCK_MS: '2000', QUEUE_STALLED_MS: '2000', REQUEST_TIMEOUT_MS: '40000' });
-    const delay = uniqueDelay(3000);
-    const started = performance.now();
-    const answer = fetch(`${server.url}/fetch/queue?delay=${delay}`);
-    const mine = (data: { params: Record<string, unknown> }) => data.params['delay'] === delay;
-    await waitFor('the job to run', async () => ((await inspector.find(mine, ['active'])).length > 0 ? true : undefined), 20_000);
-    const [victim] = workerPids(server);
-    process.kill(victim ?? -1, 'SIGKILL');
-    const res = await answer;
-    expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ workload: 'fetch', mode: 'queue', requests: 1, bytesReceived: 1024 });
-    expect(performance.now() - started).toBeLessThan(40_000);
-    const [job] = await inspector.find(mine, ['completed']);
-    expect(job?.attemptsStarted).toBe(2); // it ran again, in the replacement
-    expect(workerPids(server)).not.toContain(victim);
-  }, 120_000);
+  it.skipIf(skip)(
+    'keeps at most QUEUE_KEEP completed jobs',
+    async () => {
+      const server = await start({ QUEUE_WORKERS: '1', QUEUE_KEEP: '3' });
+      for (let i = 0; i < 6; i++) expect((await fetch(`${server.url}/hash/queue?cost=1000`)).status).toBe(200);
+      expect((await inspector.counts())['completed']).toBeLessThanOrEqual(3);
+    },
+    120_000,
+  );
 
-  it.skipIf(skip)('runs jobs in a separate `npm run worker` process, and every process exits on shutdown', async () => {
-    const server = await start({ QUEUE_WORKERS: '2' });
-    await waitFor('both queue workers', () => (workerPids(server).length === 2 ? true : undefined), 60_000, 100);
-    const tree = descendants(server.pid);
-    server.kill('SIGTERM');
-    expect(await server.exited).toEqual({ code: 0, signal: null });
-    await waitFor('every process of the server to exit', () => (stillAlive(tree).length === 0 ? true : undefined), 30_000, 100);
-  }, 120_000);
+  it.skipIf(skip)(
+    'answers 200 within its deadline when the worker running its job is killed with SIGKILL',
+    async () => {
+      // Lock and stalled-check intervals of 2 s: the job is back in the queue within ~2 + 2 × 2 s of
+      // the kill, and the server has a replacement worker up ~1 s after it.
+      const server = await start({
+        QUEUE_WORKERS: '1',
+        QUEUE_LOCK_MS: '2000',
+        QUEUE_STALLED_MS: '2000',
+        REQUEST_TIMEOUT_MS: '40000',
+      });
+      const delay = uniqueDelay(3000);
+      const started = performance.now();
+      const answer = fetch(`${server.url}/fetch/queue?delay=${delay}`);
+      const mine = (data: { params: Record<string, unknown> }) => data.params['delay'] === delay;
+      await waitFor(
+        'the job to run',
+        async () => ((await inspector.find(mine, ['active'])).length > 0 ? true : undefined),
+        20_000,
+      );
+      const [victim] = workerPids(server);
+      process.kill(victim ?? -1, 'SIGKILL');
+      const res = await answer;
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ workload: 'fetch', mode: 'queue', requests: 1, bytesReceived: 1024 });
+      expect(performance.now() - started).toBeLessThan(40_000);
+      const [job] = await inspector.find(mine, ['completed']);
+      expect(job?.attemptsStarted).toBe(2); // it ran again, in the replacement
+      expect(workerPids(server)).not.toContain(victim);
+    },
+    120_000,
+  );
+
+  it.skipIf(skip)(
+    'runs jobs in a separate `npm run worker` process, and every process exits on shutdown',
+    async () => {
+      const server = await start({ QUEUE_WORKERS: '2' });
+      await waitFor('both queue workers', () => (workerPids(server).length === 2 ? true : undefined), 60_000, 100);
+      const tree = descendants(server.pid);
+      server.kill('SIGTERM');
+      expect(await server.exited).toEqual({ code: 0, signal: null });
+      await waitFor(
+        'every process of the server to exit',
+        () => (stillAlive(tree).length === 0 ? true : undefined),
+        30_000,
+        100,
+      );
+    },
+    120_000,
+  );
 });

@@ -4,7 +4,9 @@ import { hasRedisServer, startRedis } from '../lib/redis-server.ts';
 it('reports a redis-server binary that cannot be started as an error, without ending the process', async () => {
   // Without a listener for the spawn 'error' event, Node would end this whole process (the test
   // runner with it) instead of the promise rejecting.
-  await expect(startRedis(10_000, '/nonexistent/redis-server')).rejects.toThrow(/redis-server could not be started: spawn \/nonexistent\/redis-server ENOENT/);
+  await expect(startRedis(10_000, '/nonexistent/redis-server')).rejects.toThrow(
+    /redis-server could not be started: spawn \/nonexistent\/redis-server ENOENT/,
+  );
 });
 
 it.skipIf(!hasRedisServer())('starts a real redis-server on a free loopback port and stops it', async () => {

@@ -20,7 +20,10 @@ const statuses = (answers: Array<{ status: number }>) => answers.map((a) => a.st
 /** The failure counter of /metrics for one workload, mode and reason (0 when absent). */
 async function failures(app: TestApp, workload: string, mode: string, reason: string): Promise<number> {
   const text = await (await app.get('/metrics')).text();
-  const line = new RegExp(`^looplab_request_failures_total\\{workload="${workload}",mode="${mode}",reason="${reason}"\\} (\\d+)$`, 'm').exec(text);
+  const line = new RegExp(
+    `^looplab_request_failures_total\\{workload="${workload}",mode="${mode}",reason="${reason}"\\} (\\d+)$`,
+    'm',
+  ).exec(text);
   return Number(line?.[1] ?? 0);
 }
 
@@ -72,24 +75,34 @@ describe('deadlines on upstream calls', () => {
   let app: TestApp;
   beforeAll(async () => {
     upstream = await proxiedUpstream(inject('upstreamUrl'));
-    app = await startTestApp({ requestTimeoutMs: 500, upstreamTimeoutMs: 15_000, workers: 1, upstreamUrl: upstream.url });
+    app = await startTestApp({
+      requestTimeoutMs: 500,
+      upstreamTimeoutMs: 15_000,
+      workers: 1,
+      upstreamUrl: upstream.url,
+    });
   });
   afterAll(async () => {
     await app.close();
     await upstream.proxy.close();
   });
 
-  it.each(['async', 'worker'])('answers 504 at the request deadline in %s mode and hangs up on the upstream call it abandoned', async (mode) => {
-    await untilReady(app);
-    await upstream.proxy.resetStats();
-    const answer = await timed(app, `/fetch/${mode}?delay=10000`);
-    expect(answer.status).toBe(504);
-    expect(answer.body).toEqual({ error: 'the request took longer than its deadline', deadlineMs: 500 });
-    // A call left to finish would keep its connection until the upstream answers, 10 s later; an
-    // aborted one closes it unanswered. Nothing else can close a connection with a call in flight.
-    await waitFor('the abandoned upstream call to be closed', async () => ((await upstream.proxy.stats()).closedAwaiting >= 1 ? true : undefined));
-    expect((await upstream.proxy.stats()).calls).toBe(1);
-  });
+  it.each(['async', 'worker'])(
+    'answers 504 at the request deadline in %s mode and hangs up on the upstream call it abandoned',
+    async (mode) => {
+      await untilReady(app);
+      await upstream.proxy.resetStats();
+      const answer = await timed(app, `/fetch/${mode}?delay=10000`);
+      expect(answer.status).toBe(504);
+      expect(answer.body).toEqual({ error: 'the request took longer than its deadline', deadlineMs: 500 });
+      // A call left to finish would keep its connection until the upstream answers, 10 s later; an
+      // aborted one closes it unanswered. Nothing else can close a connection with a call in flight.
+      await waitFor('the abandoned upstream call to be closed', async () =>
+        (await upstream.proxy.stats()).closedAwaiting >= 1 ? true : undefined,
+      );
+      expect((await upstream.proxy.stats()).calls).toBe(1);
+    },
+  );
 });
 
 describe('deadlines on CPU work', () => {
@@ -135,7 +148,6 @@ describe('a slow or failing upstream', () => {
       await app.close();
     }
   });
-
 
   it('answers 502 naming the status when the upstream answers an error', async () => {
     const app = await startTestApp({ upstreamUrl: `${inject('upstreamUrl')}/no-such-prefix` });
@@ -219,20 +231,24 @@ describe('a client that disconnects', () => {
       controller.abort(); // closes the socket, as a client that goes away does
       expect(await gone).toBe('aborted');
       // Only a cancelled request is counted as client_closed; finished work would have been a 200.
-      const counted = new RegExp(`^looplab_request_failures_total\\{workload="cpu",mode="${mode}",reason="client_closed"\\} 1$`, 'm');
+      const counted = new RegExp(
+        `^looplab_request_failures_total\\{workload="cpu",mode="${mode}",reason="client_closed"\\} 1$`,
+        'm',
+      );
       let metrics = '';
       for (let i = 0; i < 30 && !counted.test(metrics); i++) {
         await new Promise((resolve) => setTimeout(resolve, 100));
         metrics = await (await app.get('/metrics')).text();
       }
       expect(metrics).toMatch(counted);
-      expect(metrics).not.toMatch(new RegExp(`looplab_request_duration_seconds_count\\{workload="cpu",mode="${mode}",status="200"\\}`));
+      expect(metrics).not.toMatch(
+        new RegExp(`looplab_request_duration_seconds_count\\{workload="cpu",mode="${mode}",status="200"\\}`),
+      );
     } finally {
       await app.close();
     }
   });
 });
-
 
 describe('a database that hangs', () => {
   it('answers 504 at the deadline instead of hanging, keeps /health up, and recovers when it answers again', async () => {
@@ -249,7 +265,12 @@ describe('a database that hangs', () => {
       }
       expect((await timed(app, '/health')).status).toBe(200);
       await proxy.restore();
-      await waitFor('a query to succeed again', async () => ((await timed(app, '/db/async')).status === 200 ? true : undefined), 15_000, 200);
+      await waitFor(
+        'a query to succeed again',
+        async () => ((await timed(app, '/db/async')).status === 200 ? true : undefined),
+        15_000,
+        200,
+      );
     } finally {
       await app.close();
       await proxy.close();
@@ -350,26 +371,43 @@ describe('optional shedding on event-loop delay', () => {
       // The stall itself is a workload request: on a busy machine the loop may already have stalled
       // past SHED_MS (the app's start, a CPU shared with other processes), and then it is shed too.
       // Shedding is the feature working, so the test sends it again until the loop is calm.
-      const stall = await waitFor('the stalling request to be served, not shed', async () => {
-        const answer = await timed(app, `/cpu/blocking?n=${SUM_SQUARES_MAX_N}`);
-        if (answer.status === 503) expect(answer.body['code']).toBe('UNDER_PRESSURE');
-        return answer.status === 503 ? undefined : answer;
-      }, 20_000, 100);
+      const stall = await waitFor(
+        'the stalling request to be served, not shed',
+        async () => {
+          const answer = await timed(app, `/cpu/blocking?n=${SUM_SQUARES_MAX_N}`);
+          if (answer.status === 503) expect(answer.body['code']).toBe('UNDER_PRESSURE');
+          return answer.status === 503 ? undefined : answer;
+        },
+        20_000,
+        100,
+      );
       expect(stall.status).toBe(200);
       expect(stall.body['durationMs']).toBeGreaterThan(SHED_MS); // the premise: this machine stalled long enough
       // The gauge reads the loop's delay every 500 ms; the stall shows in the window it lands in.
-      const shed = await waitFor('a workload request to be shed', async () => {
-        const answer = await timed(app, '/cpu/async?n=10');
-        return answer.status === 503 ? answer : undefined;
-      }, 2_000, 20);
-      expect(shed.body).toMatchObject({ error: 'the server is under pressure: its event loop stalled', code: 'UNDER_PRESSURE' });
+      const shed = await waitFor(
+        'a workload request to be shed',
+        async () => {
+          const answer = await timed(app, '/cpu/async?n=10');
+          return answer.status === 503 ? answer : undefined;
+        },
+        2_000,
+        20,
+      );
+      expect(shed.body).toMatchObject({
+        error: 'the server is under pressure: its event loop stalled',
+        code: 'UNDER_PRESSURE',
+      });
       expect(shed.body['eventLoopDelayMs']).toBeGreaterThan(SHED_MS);
       expect(shed.headers.get('retry-after')).toBe('1');
       // Sent together and bracketed by two workload requests that are shed: the pressure was on.
-      const [before, health, ready, metrics, after] = await Promise.all(['/cpu/async?n=10', '/health', '/ready', '/metrics', '/cpu/async?n=10'].map((p) => app.get(p)));
+      const [before, health, ready, metrics, after] = await Promise.all(
+        ['/cpu/async?n=10', '/health', '/ready', '/metrics', '/cpu/async?n=10'].map((p) => app.get(p)),
+      );
       expect([before?.status, after?.status]).toEqual([503, 503]);
       expect([health?.status, ready?.status, metrics?.status]).toEqual([200, 200, 200]);
-      await waitFor('workload requests to be served again', async () => ((await timed(app, '/cpu/async?n=10')).status === 200 ? true : undefined));
+      await waitFor('workload requests to be served again', async () =>
+        (await timed(app, '/cpu/async?n=10')).status === 200 ? true : undefined,
+      );
     } finally {
       await app.close();
     }
@@ -389,12 +427,21 @@ describe('optional shedding on event-loop delay', () => {
 });
 describe('a worker thread that crashes', () => {
   it('fails only its own request with a 500 JSON, is replaced, and leaves the others unaffected', async () => {
-    const app = await startTestApp({ workers: 2, workerEntry: new URL('./fixtures/crashing-worker-boot.cjs', import.meta.url) });
+    const app = await startTestApp({
+      workers: 2,
+      workerEntry: new URL('./fixtures/crashing-worker-boot.cjs', import.meta.url),
+    });
     try {
       await untilReady(app);
-      const [other, crashed] = await Promise.all([timed(app, '/cpu/worker?n=200000000'), timed(app, '/cpu/worker?n=4242')]);
+      const [other, crashed] = await Promise.all([
+        timed(app, '/cpu/worker?n=200000000'),
+        timed(app, '/cpu/worker?n=4242'),
+      ]);
       expect(crashed.status).toBe(500);
-      expect(crashed.body).toEqual({ error: 'a worker thread failed while running the task; it has been replaced', code: 'WORKER_CRASHED' });
+      expect(crashed.body).toEqual({
+        error: 'a worker thread failed while running the task; it has been replaced',
+        code: 'WORKER_CRASHED',
+      });
       expect(JSON.stringify(crashed.body)).not.toMatch(/on purpose|at \w/);
       expect(other.status).toBe(200);
       // The pool is whole again: both threads serve.
@@ -402,13 +449,14 @@ describe('a worker thread that crashes', () => {
       expect(after.map((a) => a.status)).toEqual([200, 200]);
       await untilReady(app);
       const metrics = await (await app.get('/metrics')).text();
-      expect(metrics).toMatch(/^looplab_request_failures_total\{workload="cpu",mode="worker",reason="worker_crash"\} 1$/m);
+      expect(metrics).toMatch(
+        /^looplab_request_failures_total\{workload="cpu",mode="worker",reason="worker_crash"\} 1$/m,
+      );
     } finally {
       await app.close();
     }
   });
 });
-
 
 describe('an abandoned query', () => {
   it('is cancelled on the database server when its request hits the deadline', async () => {
@@ -418,7 +466,11 @@ describe('an abandoned query', () => {
       const answer = await timed(app, '/db/async?sleep=8000');
       expect(answer.status).toBe(504);
       // Without cancellation the pg_sleep would go on for its full 8 s.
-      await waitFor('the query to stop on the database server', async () => ((await db.sleepingQueries()) === 0 ? true : undefined), 6_000);
+      await waitFor(
+        'the query to stop on the database server',
+        async () => ((await db.sleepingQueries()) === 0 ? true : undefined),
+        6_000,
+      );
     } finally {
       await db.close();
       await app.close();

@@ -24,51 +24,71 @@ beforeAll(async () => {
   await run('chmod', ['0700', home]);
   clone = join(home, 'looplab');
   await mkdir(clone);
-  await run('sh', ['-c', `tar --exclude=./node_modules --exclude=./.data --exclude=./.git --exclude=./results -cf - . | tar -xf - -C "${clone}"`]);
+  await run('sh', [
+    '-c',
+    `tar --exclude=./node_modules --exclude=./.data --exclude=./.git --exclude=./results -cf - . | tar -xf - -C "${clone}"`,
+  ]);
   await run('cp', ['-al', resolve('node_modules'), join(clone, 'node_modules')]);
 }, 120_000);
 afterAll(async () => {
   if (clone) await rm(join(clone, '..'), { recursive: true, force: true });
 });
 
-it.skipIf(!isRoot)('starts as root from a 0700 directory, serves the database, and stops cleanly', async () => {
-  const started = await startLooplab('npm', ['start', '--silent'], {
-    PORT: '0',
-    UPSTREAM_PORT: '0',
-    PG_PORT: String(await freePort()),
-    DATABASE_URL: '',
-    UPSTREAM_URL: '',
-  }, clone);
-  const tree = await descendants(started.child.pid ?? -1);
-  try {
-    // It said where PostgreSQL's data went, since it is not where the user looks.
-    const moved = /keeping the PostgreSQL data in (\S+) instead/.exec(started.output())?.[1];
-    expect(moved).toMatch(/^\/var\/tmp\/looplab\//);
-    const res = await fetch(`${started.url}/db/async?queries=3`);
-    expect(res.status).toBe(200);
-    expect(((await res.json()) as { rows: unknown[] }).rows).toHaveLength(3);
+it.skipIf(!isRoot)(
+  'starts as root from a 0700 directory, serves the database, and stops cleanly',
+  async () => {
+    const started = await startLooplab(
+      'npm',
+      ['start', '--silent'],
+      {
+        PORT: '0',
+        UPSTREAM_PORT: '0',
+        PG_PORT: String(await freePort()),
+        DATABASE_URL: '',
+        UPSTREAM_URL: '',
+      },
+      clone,
+    );
+    const tree = await descendants(started.child.pid ?? -1);
+    try {
+      // It said where PostgreSQL's data went, since it is not where the user looks.
+      const moved = /keeping the PostgreSQL data in (\S+) instead/.exec(started.output())?.[1];
+      expect(moved).toMatch(/^\/var\/tmp\/looplab\//);
+      const res = await fetch(`${started.url}/db/async?queries=3`);
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { rows: unknown[] }).rows).toHaveLength(3);
 
-    // Nothing but looplab's own processes in the group a Ctrl-C reaches. When the scripts ran through
-    // tsx, its esbuild service was one of them: the group's SIGINT stopped it too, and a module still
-    // being compiled then (this copy's paths are new, so nothing was cached) failed the server with
-    // "The service was stopped: write EPIPE", exit 1 — seen at load 7. So the signal goes at once,
-    // before /ready, as a newcomer's first Ctrl-C would.
-    const commands = await Promise.all(tree.map(async (pid) => (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).replaceAll('\0', ' ')));
-    expect(commands.filter((command) => command.includes('esbuild'))).toEqual([]);
-    process.kill(-(started.child.pid ?? 0), 'SIGINT');
-    const exit = await started.exited;
-    // The output goes with a failure: an exit code alone does not say which step failed.
-    expect([{ code: 0, signal: null }, { code: null, signal: 'SIGINT' }], started.output()).toContainEqual(exit);
-    expect(started.output()).toMatch(/looplab: stopped, exit 0/);
-    expect(await waitForExit(tree)).toEqual([]);
-    if (moved) await rm(moved, { recursive: true, force: true });
-  } finally {
-    for (const pid of [started.child.pid ?? -1, ...tree]) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
+      // Nothing but looplab's own processes in the group a Ctrl-C reaches. When the scripts ran through
+      // tsx, its esbuild service was one of them: the group's SIGINT stopped it too, and a module still
+      // being compiled then (this copy's paths are new, so nothing was cached) failed the server with
+      // "The service was stopped: write EPIPE", exit 1 — seen at load 7. So the signal goes at once,
+      // before /ready, as a newcomer's first Ctrl-C would.
+      const commands = await Promise.all(
+        tree.map(async (pid) => (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).replaceAll('\0', ' ')),
+      );
+      expect(commands.filter((command) => command.includes('esbuild'))).toEqual([]);
+      process.kill(-(started.child.pid ?? 0), 'SIGINT');
+      const exit = await started.exited;
+      // The output goes with a failure: an exit code alone does not say which step failed.
+      expect(
+        [
+          { code: 0, signal: null },
+          { code: null, signal: 'SIGINT' },
+        ],
+        started.output(),
+      ).toContainEqual(exit);
+      expect(started.output()).toMatch(/looplab: stopped, exit 0/);
+      expect(await waitForExit(tree)).toEqual([]);
+      if (moved) await rm(moved, { recursive: true, force: true });
+    } finally {
+      for (const pid of [started.child.pid ?? -1, ...tree]) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
       }
     }
-  }
-}, 120_000);
+  },
+  120_000,
+);

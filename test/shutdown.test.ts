@@ -21,18 +21,24 @@ afterAll(async () => {
 async function upstreamCalls(calls: number): Promise<() => Promise<void>> {
   const before = (await upstream.proxy.stats()).awaiting;
   return async () => {
-    await waitFor(`${calls} upstream calls`, async () => ((await upstream.proxy.stats()).awaiting >= before + calls ? true : undefined));
+    await waitFor(`${calls} upstream calls`, async () =>
+      (await upstream.proxy.stats()).awaiting >= before + calls ? true : undefined,
+    );
   };
 }
 
 /** Whether a socket listens on this TCP port, from the kernel's table (state 0A is LISTEN). */
 async function isListening(port: number): Promise<boolean> {
   const hex = port.toString(16).toUpperCase().padStart(4, '0');
-  const tables = await Promise.all(['/proc/net/tcp', '/proc/net/tcp6'].map((file) => readFile(file, 'utf8').catch(() => '')));
-  return tables.some((table) => table.split('\n').some((line) => {
-    const [, local, , state] = line.trim().split(/\s+/);
-    return local?.endsWith(`:${hex}`) && state === '0A';
-  }));
+  const tables = await Promise.all(
+    ['/proc/net/tcp', '/proc/net/tcp6'].map((file) => readFile(file, 'utf8').catch(() => '')),
+  );
+  return tables.some((table) =>
+    table.split('\n').some((line) => {
+      const [, local, , state] = line.trim().split(/\s+/);
+      return local?.endsWith(`:${hex}`) && state === '0A';
+    }),
+  );
 }
 
 afterEach(() => {
@@ -42,7 +48,14 @@ afterEach(() => {
 /** Starts `server/main.ts` against the run's database and upstream, and resolves with its URL. */
 async function startMain(env: Record<string, string> = {}): Promise<{ url: string; exited: Promise<number | null> }> {
   const proc = spawn(process.execPath, [...typeScriptLoaderArgs(), 'server/main.ts'], {
-    env: { ...process.env, PORT: '0', DATABASE_URL: inject('databaseUrl'), UPSTREAM_URL: upstream.url, WORKERS: '2', ...env },
+    env: {
+      ...process.env,
+      PORT: '0',
+      DATABASE_URL: inject('databaseUrl'),
+      UPSTREAM_URL: upstream.url,
+      WORKERS: '2',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child = proc;
@@ -58,7 +71,8 @@ async function startMain(env: Record<string, string> = {}): Promise<{ url: strin
     void exited.then(() => reject(new Error(`main exited early:\n${output}`)));
   });
   const deadline = Date.now() + 30_000;
-  while ((await fetch(`${url}/ready`)).status !== 200 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  while ((await fetch(`${url}/ready`)).status !== 200 && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 100));
   return { url, exited };
 }
 
@@ -104,7 +118,9 @@ it('stops accepting new connections once shutting down', async () => {
   child?.kill('SIGTERM');
   // The listening socket goes away while the request is still being answered: the kernel's own table,
   // not a guess at how long the server takes to notice the signal.
-  await waitFor('the listening socket to close', async () => ((await isListening(Number(new URL(url).port))) ? undefined : true));
+  await waitFor('the listening socket to close', async () =>
+    (await isListening(Number(new URL(url).port))) ? undefined : true,
+  );
   expect(slowSettled).toBe(false);
   // A new connection (a fresh agent: the global one may still hold an idle keep-alive connection,
   // which is allowed to deliver one last request during the linger) is refused.
@@ -118,7 +134,10 @@ it('stops accepting new connections once shutting down', async () => {
 it('exits at once on a second signal, without waiting for in-flight work', async () => {
   const { url, exited } = await startMain({ SHUTDOWN_GRACE_MS: '60000' });
   const atUpstream = await upstreamCalls(1);
-  const slow = fetch(`${url}/fetch/async?delay=8000`).then((res) => res.status, () => 'no answer');
+  const slow = fetch(`${url}/fetch/async?delay=8000`).then(
+    (res) => res.status,
+    () => 'no answer',
+  );
   await atUpstream();
   child?.kill('SIGTERM');
   await new Promise((resolve) => setTimeout(resolve, 300));
@@ -132,7 +151,10 @@ it('exits at once on a second signal, without waiting for in-flight work', async
 it('counts the same signal twice within a second as one (a relayed copy), and a later one as "exit now"', async () => {
   const { url, exited } = await startMain({ SHUTDOWN_GRACE_MS: '60000' });
   const atUpstream = await upstreamCalls(1);
-  const slow = fetch(`${url}/fetch/async?delay=6000`).then((res) => res.status, () => 'no answer');
+  const slow = fetch(`${url}/fetch/async?delay=6000`).then(
+    (res) => res.status,
+    () => 'no answer',
+  );
   await atUpstream();
   child?.kill('SIGTERM');
   child?.kill('SIGTERM'); // what npm's relay or a process-group signal adds
@@ -143,7 +165,7 @@ it('counts the same signal twice within a second as one (a relayed copy), and a 
   expect(await slow).toBe('no answer');
 });
 
-it("under npm start, ignores npm's relayed copy even when it comes late, and takes the next one as \"exit now\"", async () => {
+it('under npm start, ignores npm\'s relayed copy even when it comes late, and takes the next one as "exit now"', async () => {
   // What npm sets for the script it runs: the server then knows its parent relays every signal it gets.
   const { url, exited } = await startMain({
     SHUTDOWN_GRACE_MS: '60000',
@@ -151,7 +173,10 @@ it("under npm start, ignores npm's relayed copy even when it comes late, and tak
     npm_lifecycle_script: 'exec node --import tsx server/main.ts',
   });
   const atUpstream = await upstreamCalls(1);
-  const slow = fetch(`${url}/fetch/async?delay=6000`).then((res) => res.status, () => 'no answer');
+  const slow = fetch(`${url}/fetch/async?delay=6000`).then(
+    (res) => res.status,
+    () => 'no answer',
+  );
   await atUpstream();
   child?.kill('SIGINT'); // the process-group signal, straight to the server
   await new Promise((resolve) => setTimeout(resolve, 1_500));

@@ -33,11 +33,16 @@ const LOADS = {
  * own, closed after each answer, so the load's connections and the shutdown are untouched.
  */
 async function dbQueriesReach(url: string, count: number): Promise<void> {
-  await waitFor(`${count} DB queries in flight`, async () => {
-    const text = await (await request(`${url}/metrics`, { reset: true })).body.text();
-    const sample = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
-    return sample('looplab_db_pool_in_use') + sample('looplab_db_queries_waiting') >= count ? true : undefined;
-  }, 10_000, 20);
+  await waitFor(
+    `${count} DB queries in flight`,
+    async () => {
+      const text = await (await request(`${url}/metrics`, { reset: true })).body.text();
+      const sample = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+      return sample('looplab_db_pool_in_use') + sample('looplab_db_queries_waiting') >= count ? true : undefined;
+    },
+    10_000,
+    20,
+  );
 }
 
 let dataDir = '';
@@ -50,48 +55,59 @@ beforeAll(async () => {
 afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
 describe('npm start, stopped by a real signal under load', () => {
-  const cases = SENDERS.flatMap(([label, target, signal]) => (['blocking', 'async'] as const).map((load) => [label, load, target, signal] as const));
+  const cases = SENDERS.flatMap(([label, target, signal]) =>
+    (['blocking', 'async'] as const).map((load) => [label, load, target, signal] as const),
+  );
 
-  it.each(cases)('%s, with %s requests in flight: every one answered in full, nothing left behind', async (_label, load, target, signal) => {
-    const pgPort = await freePort();
-    const started = await startLooplab('npm', ['start', '--silent'], {
-      PORT: '0',
-      UPSTREAM_PORT: '0',
-      PG_PORT: String(pgPort),
-      PG_DATA_DIR: dataDir,
-      DATABASE_URL: '',
-      UPSTREAM_URL: '',
-      SHUTDOWN_GRACE_MS: '20000',
-    });
-    const top = started.child.pid ?? -1;
-    const serverPort = Number(new URL(started.url).port);
-    // Connections opened and used before the load, as a client's pool holds them: their requests are
-    // accepted by the server the moment they arrive, even while its event loop is blocked.
-    const { paths, key } = LOADS[load];
-    const agent = new Agent({ connections: paths.length });
-    await Promise.all(paths.map(async () => (await request(`${started.url}/health`, { dispatcher: agent })).body.text()));
-    const tree = await descendants(top);
-    leaveNothingBehind([top, ...tree]);
+  it.each(cases)(
+    '%s, with %s requests in flight: every one answered in full, nothing left behind',
+    async (_label, load, target, signal) => {
+      const pgPort = await freePort();
+      const started = await startLooplab('npm', ['start', '--silent'], {
+        PORT: '0',
+        UPSTREAM_PORT: '0',
+        PG_PORT: String(pgPort),
+        PG_DATA_DIR: dataDir,
+        DATABASE_URL: '',
+        UPSTREAM_URL: '',
+        SHUTDOWN_GRACE_MS: '20000',
+      });
+      const top = started.child.pid ?? -1;
+      const serverPort = Number(new URL(started.url).port);
+      // Connections opened and used before the load, as a client's pool holds them: their requests are
+      // accepted by the server the moment they arrive, even while its event loop is blocked.
+      const { paths, key } = LOADS[load];
+      const agent = new Agent({ connections: paths.length });
+      await Promise.all(
+        paths.map(async () => (await request(`${started.url}/health`, { dispatcher: agent })).body.text()),
+      );
+      const tree = await descendants(top);
+      leaveNothingBehind([top, ...tree]);
 
-    const each = paths.map(async (path) => {
-      const res = await request(started.url + path, { dispatcher: agent });
-      const body = (await res.body.json()) as Record<string, unknown>;
-      return { status: res.statusCode, complete: key in body };
-    });
-    // The signal comes once the server holds the load, known by an event rather than a guessed sleep.
-    await (load === 'blocking' ? Promise.race(each) : dbQueriesReach(started.url, paths.length));
-    process.kill(target === 'group' ? -top : top, signal);
+      const each = paths.map(async (path) => {
+        const res = await request(started.url + path, { dispatcher: agent });
+        const body = (await res.body.json()) as Record<string, unknown>;
+        return { status: res.statusCode, complete: key in body };
+      });
+      // The signal comes once the server holds the load, known by an event rather than a guessed sleep.
+      await (load === 'blocking' ? Promise.race(each) : dbQueriesReach(started.url, paths.length));
+      process.kill(target === 'group' ? -top : top, signal);
 
-    const results = await Promise.all(each);
-    expect(results.filter((r) => r.status !== 200 || !r.complete)).toEqual([]);
-    // npm re-raises the signal it was stopped by, as shells expect; the server itself exits 0.
-    expect([{ code: 0, signal: null }, { code: null, signal }]).toContainEqual(await started.exited);
-    expect(started.output()).toMatch(new RegExp(`${signal} received, shutting down`));
-    expect(started.output()).toMatch(/looplab: stopped, exit 0/);
-    expect(started.output()).not.toMatch(/second signal|exiting now/);
-    expect(await waitForExit(tree)).toEqual([]);
-    expect(await refused(serverPort)).toBe(true);
-    expect(await refused(pgPort)).toBe(true);
-    await agent.close();
-  }, 90_000);
+      const results = await Promise.all(each);
+      expect(results.filter((r) => r.status !== 200 || !r.complete)).toEqual([]);
+      // npm re-raises the signal it was stopped by, as shells expect; the server itself exits 0.
+      expect([
+        { code: 0, signal: null },
+        { code: null, signal },
+      ]).toContainEqual(await started.exited);
+      expect(started.output()).toMatch(new RegExp(`${signal} received, shutting down`));
+      expect(started.output()).toMatch(/looplab: stopped, exit 0/);
+      expect(started.output()).not.toMatch(/second signal|exiting now/);
+      expect(await waitForExit(tree)).toEqual([]);
+      expect(await refused(serverPort)).toBe(true);
+      expect(await refused(pgPort)).toBe(true);
+      await agent.close();
+    },
+    90_000,
+  );
 });

@@ -23,8 +23,12 @@ describe('attribute', () => {
     // 3 000..4 000 and 100 000..103 000: the native sample's first millisecond, then 3 ms of GC.
     const stalls = [newStall({ startUs: 3_000, endUs: 4_000 }), newStall({ startUs: 100_000, endUs: 103_000 })];
     attribute(profile, stalls);
-    expect(blameLines(stalls[0]!.tallies)).toEqual([{ frame: 'handler', file: '/srv/app.js', line: 10, context: 'pbkdf2Sync', ms: 1, share: 1 }]);
-    expect(blameLines(stalls[1]!.tallies)).toEqual([{ frame: '(garbage collector)', file: null, line: null, context: null, ms: 3, share: 1 }]);
+    expect(blameLines(stalls[0]!.tallies)).toEqual([
+      { frame: 'handler', file: '/srv/app.js', line: 10, context: 'pbkdf2Sync', ms: 1, share: 1 },
+    ]);
+    expect(blameLines(stalls[1]!.tallies)).toEqual([
+      { frame: '(garbage collector)', file: null, line: null, context: null, ms: 3, share: 1 },
+    ]);
   });
 
   it('charges no culprit for a stall that was a wait for a CPU', () => {

@@ -26,7 +26,12 @@ function reportOf(fromUs: number, toUs: number, limits = HISTORY, nowUs = 150_00
   const history = createHistory(0, limits);
   for (const stall of stalls()) history.add(stall, nowUs);
   const selected = history.select(fromUs, toUs);
-  return buildReport(summarize(selected.stalls), { window: WINDOW, options: OPTIONS, complete: selected.complete, profiler: selected.rotations });
+  return buildReport(summarize(selected.stalls), {
+    window: WINDOW,
+    options: OPTIONS,
+    complete: selected.complete,
+    profiler: selected.rotations,
+  });
 }
 
 describe('windowed reports', () => {
@@ -62,7 +67,11 @@ describe('windowed reports', () => {
     // At 160 000 the history keeps what ended after 110 000: C only; A and B (ended 103 000) are dropped.
     expect(reportOf(0, 200_000, limits, 160_000)).toMatchObject({ stalls: 1, stallMs: 40, complete: false });
     expect(reportOf(103_000, 200_000, limits, 160_000)).toMatchObject({ stalls: 1, complete: true });
-    expect(reportOf(0, 200_000, { ...HISTORY, maxStalls: 2 })).toMatchObject({ stalls: 2, stallMs: 43, complete: false });
+    expect(reportOf(0, 200_000, { ...HISTORY, maxStalls: 2 })).toMatchObject({
+      stalls: 2,
+      stallMs: 43,
+      complete: false,
+    });
   });
 
   it('adds up the rotations made in the span', () => {
@@ -97,8 +106,14 @@ describe('the blame endpoint', () => {
       status: 400,
       body: { error: 'from must be a whole number of µs (from GET /mark), 0..9007199254740991 (got "1.5")' },
     });
-    expect(answer(blame, 'GET', '/?from=10')).toEqual({ status: 400, body: { error: 'to is required with from: both are µs from GET /mark' } });
-    expect(answer(blame, 'GET', '/?from=30&to=20')).toEqual({ status: 400, body: { error: 'to (20) must not be before from (30)' } });
+    expect(answer(blame, 'GET', '/?from=10')).toEqual({
+      status: 400,
+      body: { error: 'to is required with from: both are µs from GET /mark' },
+    });
+    expect(answer(blame, 'GET', '/?from=30&to=20')).toEqual({
+      status: 400,
+      body: { error: 'to (20) must not be before from (30)' },
+    });
     expect(answer(blame, 'GET', '/?from=-1&to=20').status).toBe(400);
   });
 

@@ -6,7 +6,14 @@ import type { BlameReport } from '../stall-blame/index.ts';
 import { renderBlameTable } from '../stall-blame/index.ts';
 import { readPreloadConfig } from '../stall-blame/env.ts';
 import { pbkdf2IterationsForMs } from './helpers/calibrate.ts';
-import { FIXTURE_LINES, PRELOAD, REQUEST_FUNCTIONS, startFixture, writeBlameServer, type FixtureProcess } from './helpers/blame-fixture.ts';
+import {
+  FIXTURE_LINES,
+  PRELOAD,
+  REQUEST_FUNCTIONS,
+  startFixture,
+  writeBlameServer,
+  type FixtureProcess,
+} from './helpers/blame-fixture.ts';
 
 let dir: string;
 let server: string;
@@ -83,7 +90,10 @@ describe('stall blame', () => {
   });
 
   it('serves the report on its own port when LOOPLAB_BLAME_PORT is set, window by window, and leaves the app its routes', async () => {
-    const fixture = await startFixture(server, dir, ['--import', PRELOAD], { LOOPLAB_BLAME_PORT: '0', LOOPLAB_BLAME_THRESHOLD_MS: '30' });
+    const fixture = await startFixture(server, dir, ['--import', PRELOAD], {
+      LOOPLAB_BLAME_PORT: '0',
+      LOOPLAB_BLAME_THRESHOLD_MS: '30',
+    });
     try {
       const endpoint = /report at (http:\/\/\S+)\//.exec(fixture.output())?.[1];
       expect(endpoint, fixture.output()).toBeDefined();
@@ -98,10 +108,18 @@ describe('stall blame', () => {
       const m1 = await mark();
       await get(fixture.url, '/block?n=80');
       const m2 = await mark();
-      const [first, second, both] = [await windowReport(m0, m1), await windowReport(m1, m2), await windowReport(m0, m2)];
+      const [first, second, both] = [
+        await windowReport(m0, m1),
+        await windowReport(m1, m2),
+        await windowReport(m0, m2),
+      ];
       expect(first.options.thresholdMs).toBe(30);
       expect(first.window).toMatchObject({ fromUs: m0, toUs: m1 });
-      for (const report of [first, second]) expect(report.culprits[0], JSON.stringify(report)).toMatchObject({ frame: 'blockFor', line: FIXTURE_LINES.blockFor });
+      for (const report of [first, second])
+        expect(report.culprits[0], JSON.stringify(report)).toMatchObject({
+          frame: 'blockFor',
+          line: FIXTURE_LINES.blockFor,
+        });
       // No stall is in two windows, and start-up (before m0) is in none of them.
       expect(both.stalls).toBe(first.stalls + second.stalls);
       expect(both.stallMs).toBeCloseTo(first.stallMs + second.stallMs, 6);

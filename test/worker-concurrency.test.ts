@@ -19,12 +19,18 @@ describe('several tasks per worker thread (WORKER_CONCURRENCY > 1)', () => {
     const app = await startTestApp({ workers: 1, workerConcurrency: 8, workerDbPool: 4 });
     const observer = createSql(inject('databaseUrl'), 1);
     const sleepingQueries = async () =>
-      Number((await observer`select count(*)::int as n from pg_stat_activity where state = 'active' and query like '%pg_sleep(%' and query not like '%pg_stat_activity%'`)[0]?.['n']);
+      Number(
+        (
+          await observer`select count(*)::int as n from pg_stat_activity where state = 'active' and query like '%pg_sleep(%' and query not like '%pg_stat_activity%'`
+        )[0]?.['n'],
+      );
     try {
       await untilReady(app);
       const wellBehaved = Array.from({ length: 3 }, () => app.get('/fetch/worker?delay=1200'));
       const leaving = Array.from({ length: 3 }, () => new AbortController());
-      const hungUp = leaving.map((c) => fetch(`${app.url}/db/worker?sleep=8000`, { signal: c.signal }).catch(() => 'aborted'));
+      const hungUp = leaving.map((c) =>
+        fetch(`${app.url}/db/worker?sleep=8000`, { signal: c.signal }).catch(() => 'aborted'),
+      );
       // Hang up only once all three queries run on the database.
       for (let i = 0; i < 50 && (await sleepingQueries()) < 3; i++) await pause(100);
       expect(await sleepingQueries()).toBe(3);
@@ -33,7 +39,8 @@ describe('several tasks per worker thread (WORKER_CONCURRENCY > 1)', () => {
       expect(await Promise.all(hungUp)).toEqual(['aborted', 'aborted', 'aborted']);
       const answers = await Promise.all(wellBehaved);
       expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
-      for (const a of answers) expect(await a.json()).toMatchObject({ workload: 'fetch', mode: 'worker', bytesReceived: 1024 });
+      for (const a of answers)
+        expect(await a.json()).toMatchObject({ workload: 'fetch', mode: 'worker', bytesReceived: 1024 });
 
       // The hang-ups cancelled their pg_sleep on the server, from inside the worker (it would run 8 s).
       let running = await sleepingQueries();
@@ -43,7 +50,9 @@ describe('several tasks per worker thread (WORKER_CONCURRENCY > 1)', () => {
       }
       expect(running).toBe(0);
       const metrics = await (await app.get('/metrics')).text();
-      expect(metrics).toMatch(/^looplab_request_failures_total\{workload="db",mode="worker",reason="client_closed"\} 3$/m);
+      expect(metrics).toMatch(
+        /^looplab_request_failures_total\{workload="db",mode="worker",reason="client_closed"\} 3$/m,
+      );
       expect(metrics).not.toMatch(/reason="worker_crash"/);
       // The thread was never ended: it still serves.
       expect((await app.get('/db/worker?queries=3')).status).toBe(200);

@@ -59,7 +59,14 @@ afterAll(async () => {
 /** `npm --prefix <repo> start` typed in the user's directory, with their files as relative WORKLOADS. */
 async function npmStart(workloads: string): Promise<Started & { stop(): Promise<void> }> {
   // QUEUE=off: the in-process modes are what is checked here; queue.test.ts runs a user's file in queue mode.
-  const env = { WORKLOADS: workloads, PORT: '0', DATABASE_URL: inject('databaseUrl'), UPSTREAM_URL: inject('upstreamUrl'), LOG_LEVEL: 'warn', QUEUE: 'off' };
+  const env = {
+    WORKLOADS: workloads,
+    PORT: '0',
+    DATABASE_URL: inject('databaseUrl'),
+    UPSTREAM_URL: inject('upstreamUrl'),
+    LOG_LEVEL: 'warn',
+    QUEUE: 'off',
+  };
   const started = await startLooplab('npm', ['--prefix', process.cwd(), 'start'], env, dir);
   const tree = [started.child.pid ?? -1, ...(await descendants(started.child.pid ?? -1))];
   keepTrack(tree);
@@ -82,12 +89,20 @@ describe('workloads from files outside the repository', () => {
   it('serves each in the modes its forms give, lists them in the index, and runs the worker form in a pool thread', async () => {
     const server = await npmStart('./sum-to.ts,./ping-upstream.mjs');
     try {
-      await waitFor('the server to be ready', async () => ((await fetch(`${server.url}/ready`)).status === 200 ? true : undefined), 60_000, 100);
+      await waitFor(
+        'the server to be ready',
+        async () => ((await fetch(`${server.url}/ready`)).status === 200 ? true : undefined),
+        60_000,
+        100,
+      );
       const index = (await json(`${server.url}/`)).body as { endpoints: Array<Record<string, unknown>> };
       const sumTo = index.endpoints.find((e) => e['path'] === '/sum-to/:mode');
       expect(sumTo).toMatchObject({
         source: join(dir, 'sum-to.ts'),
-        modes: { blocking: 'the synchronous form, on the event-loop thread', worker: 'the synchronous form inside a pool worker thread' },
+        modes: {
+          blocking: 'the synchronous form, on the event-loop thread',
+          worker: 'the synchronous form inside a pool worker thread',
+        },
         params: { n: { type: 'integer', min: 1, max: 1000000, default: 1000, description: 'how far to count' } },
         loadtest: { params: { n: '500000' } },
         bound: { kind: 'cpu', path: '/sum-to/bound' },
@@ -100,18 +115,36 @@ describe('workloads from files outside the repository', () => {
 
       const blocking = await json(`${server.url}/sum-to/blocking?n=100`);
       expect(blocking.status).toBe(200);
-      expect(blocking.body).toMatchObject({ workload: 'sum-to', mode: 'blocking', params: { n: 100 }, total: 5050, threadId: 0 });
+      expect(blocking.body).toMatchObject({
+        workload: 'sum-to',
+        mode: 'blocking',
+        params: { n: 100 },
+        total: 5050,
+        threadId: 0,
+      });
       const worker = await json(`${server.url}/sum-to/worker?n=100`);
       expect(worker.status).toBe(200);
       expect(worker.body).toMatchObject({ mode: 'worker', total: 5050 });
       expect(worker.body['threadId']).toBeGreaterThan(0);
 
-      expect(await json(`${server.url}/sum-to/async`)).toEqual({ status: 404, body: { error: 'workload sum-to has no async mode', modes: ['blocking', 'worker'] } });
-      expect(await json(`${server.url}/sum-to/blocking?n=13`)).toEqual({ status: 400, body: { error: 'unlucky', param: 'n', allowed: 'anything but 13' } });
-      expect(await json(`${server.url}/sum-to/worker?n=0`)).toEqual({ status: 400, body: { error: '"n" is out of range', param: 'n', allowed: 'whole number 1..1000000' } });
+      expect(await json(`${server.url}/sum-to/async`)).toEqual({
+        status: 404,
+        body: { error: 'workload sum-to has no async mode', modes: ['blocking', 'worker'] },
+      });
+      expect(await json(`${server.url}/sum-to/blocking?n=13`)).toEqual({
+        status: 400,
+        body: { error: 'unlucky', param: 'n', allowed: 'anything but 13' },
+      });
+      expect(await json(`${server.url}/sum-to/worker?n=0`)).toEqual({
+        status: 400,
+        body: { error: '"n" is out of range', param: 'n', allowed: 'whole number 1..1000000' },
+      });
 
       expect((await json(`${server.url}/ping-upstream/async?delay=0`)).body).toMatchObject({ mode: 'async', bytes: 3 });
-      expect((await json(`${server.url}/ping-upstream/worker?delay=0`)).body).toMatchObject({ mode: 'worker', bytes: 3 });
+      expect((await json(`${server.url}/ping-upstream/worker?delay=0`)).body).toMatchObject({
+        mode: 'worker',
+        bytes: 3,
+      });
       expect((await json(`${server.url}/ping-upstream/blocking`)).status).toBe(404);
 
       expect(await json(`${server.url}/ping-upstream/bound?delay=40`)).toEqual({
@@ -119,7 +152,10 @@ describe('workloads from files outside the repository', () => {
         body: {
           workload: 'ping-upstream',
           params: { delay: 40 },
-          bound: { kind: 'wait', modes: { async: { ms: 40, concurrency: 'connections' }, worker: { ms: 40, concurrency: 'workers' } } },
+          bound: {
+            kind: 'wait',
+            modes: { async: { ms: 40, concurrency: 'connections' }, worker: { ms: 40, concurrency: 'workers' } },
+          },
         },
       });
       expect((await json(`${server.url}/sum-to/bound?n=13`)).status).toBe(400);
@@ -131,12 +167,17 @@ describe('workloads from files outside the repository', () => {
   it('a file that loads in the main thread but not in the worker threads keeps /ready at 503 and fails its worker requests', async () => {
     const server = await npmStart('./shy.ts');
     try {
-      const ready = await waitFor('a /ready answer naming the workers', async () => {
-        const { status, body } = await json(`${server.url}/ready`);
-        const checks = body['checks'] as Record<string, string> | undefined;
-        // Until the threads have tried to load the file, the ping may simply not be answered in time.
-        return status === 503 && checks?.['workers']?.startsWith('unavailable') ? checks : undefined;
-      }, 60_000, 200);
+      const ready = await waitFor(
+        'a /ready answer naming the workers',
+        async () => {
+          const { status, body } = await json(`${server.url}/ready`);
+          const checks = body['checks'] as Record<string, string> | undefined;
+          // Until the threads have tried to load the file, the ping may simply not be answered in time.
+          return status === 503 && checks?.['workers']?.startsWith('unavailable') ? checks : undefined;
+        },
+        60_000,
+        200,
+      );
       expect(ready).toMatchObject({ database: 'ok', upstream: 'ok' });
       expect((await json(`${server.url}/shy/blocking`)).status).toBe(200);
       expect((await json(`${server.url}/shy/worker`)).status).toBe(500);

@@ -3,7 +3,13 @@ import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { MODES } from '../server/workloads/workload.ts';
-import { ITERATED_SHA256, PBKDF2_SHA256, PRIMES_UP_TO_100000, RFC7914_PBKDF2_SHA256, SCRYPT_R8_P1 } from './helpers/digest-vectors.ts';
+import {
+  ITERATED_SHA256,
+  PBKDF2_SHA256,
+  PRIMES_UP_TO_100000,
+  RFC7914_PBKDF2_SHA256,
+  SCRYPT_R8_P1,
+} from './helpers/digest-vectors.ts';
 import { databaseObserver } from './helpers/observe.ts';
 import { startTestApp, type TestApp } from './helpers/test-app.ts';
 
@@ -18,7 +24,9 @@ afterAll(async () => {
   await app.close();
 });
 
-async function getJson(path: string): Promise<{ status: number; body: Record<string, unknown>; timing: string | null; elapsedMs: number }> {
+async function getJson(
+  path: string,
+): Promise<{ status: number; body: Record<string, unknown>; timing: string | null; elapsedMs: number }> {
   const started = performance.now();
   const res = await app.get(path);
   const body = (await res.json()) as Record<string, unknown>;
@@ -31,7 +39,11 @@ function primesUpTo(n: number): number {
   let count = 0;
   for (let k = 2; k <= n; k++) {
     let prime = true;
-    for (let d = 2; d * d <= k; d++) if (k % d === 0) { prime = false; break; }
+    for (let d = 2; d * d <= k; d++)
+      if (k % d === 0) {
+        prime = false;
+        break;
+      }
     if (prime) count++;
   }
   return count;
@@ -89,7 +101,9 @@ describe.each(MODES)('%s mode', (mode) => {
     const rows = body['rows'] as Array<{ id: number; randomNumber: number }>;
     expect(rows).toHaveLength(7);
     const ids = rows.map((r) => r.id);
-    const table = await db.sql<Array<{ id: number; randomNumber: number }>>`select id, randomnumber as "randomNumber" from world where id in ${db.sql(ids)}`;
+    const table = await db.sql<
+      Array<{ id: number; randomNumber: number }>
+    >`select id, randomnumber as "randomNumber" from world where id in ${db.sql(ids)}`;
     const byId = new Map(table.map((r) => [r.id, r.randomNumber]));
     for (const row of rows) expect(row).toEqual({ id: row.id, randomNumber: byId.get(row.id) });
   });
@@ -106,17 +120,51 @@ it.each([
 });
 
 describe('the recorded digests', () => {
-  const openssl = (args: string[]) => promisify(execFile)('openssl', ['kdf', ...args]).then(({ stdout }) => stdout.trim().replaceAll(':', '').toLowerCase());
-  const hasOpenssl = promisify(execFile)('openssl', ['version']).then(() => true, () => false);
+  const openssl = (args: string[]) =>
+    promisify(execFile)('openssl', ['kdf', ...args]).then(({ stdout }) =>
+      stdout.trim().replaceAll(':', '').toLowerCase(),
+    );
+  const hasOpenssl = promisify(execFile)('openssl', ['version']).then(
+    () => true,
+    () => false,
+  );
 
   it('are what the openssl command line computes, and that command line matches RFC 7914', async ({ skip }) => {
     if (!(await hasOpenssl)) skip('openssl is not on PATH');
     const v = RFC7914_PBKDF2_SHA256;
-    expect(await openssl(['-keylen', String(v.keylen), '-kdfopt', 'digest:SHA256', '-kdfopt', `pass:${v.pass}`, '-kdfopt', `salt:${v.salt}`, '-kdfopt', `iter:${v.iter}`, 'PBKDF2'])).toBe(v.hex);
+    expect(
+      await openssl([
+        '-keylen',
+        String(v.keylen),
+        '-kdfopt',
+        'digest:SHA256',
+        '-kdfopt',
+        `pass:${v.pass}`,
+        '-kdfopt',
+        `salt:${v.salt}`,
+        '-kdfopt',
+        `iter:${v.iter}`,
+        'PBKDF2',
+      ]),
+    ).toBe(v.hex);
     const fixed = ['-keylen', '32', '-kdfopt', 'pass:looplab-password', '-kdfopt', 'salt:looplab-salt'];
-    for (const [iter, hex] of Object.entries(PBKDF2_SHA256)) expect(await openssl([...fixed, '-kdfopt', 'digest:SHA256', '-kdfopt', `iter:${iter}`, 'PBKDF2'])).toBe(hex);
+    for (const [iter, hex] of Object.entries(PBKDF2_SHA256))
+      expect(await openssl([...fixed, '-kdfopt', 'digest:SHA256', '-kdfopt', `iter:${iter}`, 'PBKDF2'])).toBe(hex);
     for (const [n, hex] of Object.entries(SCRYPT_R8_P1)) {
-      expect(await openssl([...fixed, '-kdfopt', `n:${n}`, '-kdfopt', 'r:8', '-kdfopt', 'p:1', '-kdfopt', 'maxmem_bytes:67108864', 'SCRYPT'])).toBe(hex);
+      expect(
+        await openssl([
+          ...fixed,
+          '-kdfopt',
+          `n:${n}`,
+          '-kdfopt',
+          'r:8',
+          '-kdfopt',
+          'p:1',
+          '-kdfopt',
+          'maxmem_bytes:67108864',
+          'SCRYPT',
+        ]),
+      ).toBe(hex);
     }
   });
 });

@@ -25,7 +25,10 @@ export function createUpstreamApp(): Hono {
   app.get('/delay/:ms', async function delayed(c) {
     const msRaw = c.req.param('ms');
     if (!/^\d{1,6}$/.test(msRaw) || Number(msRaw) > DELAY_MAX_MS) {
-      throw new HttpError(400, '"ms" is not a valid delay', { param: 'ms', allowed: `whole number 0..${DELAY_MAX_MS}` });
+      throw new HttpError(400, '"ms" is not a valid delay', {
+        param: 'ms',
+        allowed: `whole number 0..${DELAY_MAX_MS}`,
+      });
     }
     const { bytes, status, jitter } = parseParams(delayParams, new URL(c.req.url).searchParams);
     const wait = Number(msRaw) + (jitter > 0 ? Math.floor(Math.random() * (jitter + 1)) : 0);
@@ -35,6 +38,10 @@ export function createUpstreamApp(): Hono {
     return c.body(payload(bytes), status as ContentfulStatusCode, { 'Content-Type': 'application/octet-stream' });
   });
   app.notFound((c) => c.json({ error: 'not found', endpoints: ['/health', '/delay/:ms?bytes=&status=&jitter='] }, 404));
-  app.onError((err, c) => (err instanceof HttpError ? c.json(err.toBody(), err.status as ContentfulStatusCode) : c.json({ error: 'internal error' }, 500)));
+  app.onError((err, c) =>
+    err instanceof HttpError
+      ? c.json(err.toBody(), err.status as ContentfulStatusCode)
+      : c.json({ error: 'internal error' }, 500),
+  );
   return app;
 }

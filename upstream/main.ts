@@ -10,21 +10,29 @@ import { createUpstreamApp } from './app.ts';
 /** The upstream's own two variables; it never needs the server's configuration. */
 let config: { upstreamPort: number; host: string };
 try {
-  config = { upstreamPort: readInt(process.env, 'UPSTREAM_PORT', 3001, 0, 65535), host: process.env['HOST'] || '127.0.0.1' };
+  config = {
+    upstreamPort: readInt(process.env, 'UPSTREAM_PORT', 3001, 0, 65535),
+    host: process.env['HOST'] || '127.0.0.1',
+  };
 } catch (err) {
   if (!(err instanceof ConfigError)) throw err;
   console.error(`upstream: ${err.message}`);
   process.exit(2);
 }
 
-const server = serve({ fetch: createUpstreamApp().fetch, port: config.upstreamPort, hostname: config.host }, (info: AddressInfo) => {
-  const url = `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}`;
-  if (!process.send) console.log(`upstream listening on ${url}`);
-  serveParent(url, async () => {
-    (server as Server).close();
-    (server as Server).closeAllConnections();
-  });
-});
-(server as Server).once('error', (err) => failToParent(`upstream: ${describeListenError(err, config.upstreamPort, 'UPSTREAM_PORT')}`));
+const server = serve(
+  { fetch: createUpstreamApp().fetch, port: config.upstreamPort, hostname: config.host },
+  (info: AddressInfo) => {
+    const url = `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}`;
+    if (!process.send) console.log(`upstream listening on ${url}`);
+    serveParent(url, async () => {
+      (server as Server).close();
+      (server as Server).closeAllConnections();
+    });
+  },
+);
+(server as Server).once('error', (err) =>
+  failToParent(`upstream: ${describeListenError(err, config.upstreamPort, 'UPSTREAM_PORT')}`),
+);
 // Standalone, Ctrl-C ends it like any server.
 process.on('SIGINT', () => process.exit(0));

@@ -19,5 +19,7 @@ const server = createServer(function answer(req, res) {
 
 server.listen(0, '127.0.0.1', () => {
   const { port } = server.address() as AddressInfo;
-  serveParent(`http://127.0.0.1:${port}`, () => new Promise<void>((resolve) => server.close(() => resolve())).finally(() => server.closeAllConnections()));
+  serveParent(`http://127.0.0.1:${port}`, () =>
+    new Promise<void>((resolve) => server.close(() => resolve())).finally(() => server.closeAllConnections()),
+  );
 });

@@ -10,8 +10,19 @@ import type { WorkloadDefinition } from '../../server/workloads/workload.ts';
 const PATTERNS = { nested: /^(a+)+$/, linear: /^a+$/ } as const;
 
 const params = {
-  pattern: { kind: 'enum', values: ['nested', 'linear'], default: 'nested', doc: 'nested: ^(a+)+$ (exponential); linear: ^a+$' },
-  n: { kind: 'int', min: 1, max: 24, default: 18, doc: 'letters before the "!" that makes the match fail; nested work doubles per letter' },
+  pattern: {
+    kind: 'enum',
+    values: ['nested', 'linear'],
+    default: 'nested',
+    doc: 'nested: ^(a+)+$ (exponential); linear: ^a+$',
+  },
+  n: {
+    kind: 'int',
+    min: 1,
+    max: 24,
+    default: 18,
+    doc: 'letters before the "!" that makes the match fail; nested work doubles per letter',
+  },
 } as const;
 
 export default {

@@ -15,7 +15,8 @@ function input(kb: number): Buffer {
   let buffer = inputs.get(kb);
   if (!buffer) {
     const lines: string[] = [];
-    for (let i = 0; lines.length * 48 < kb * 1024; i++) lines.push(`line ${i}: the quick brown fox jumps over ${i % 97}\n`);
+    for (let i = 0; lines.length * 48 < kb * 1024; i++)
+      lines.push(`line ${i}: the quick brown fox jumps over ${i % 97}\n`);
     buffer = Buffer.from(lines.join('')).subarray(0, kb * 1024);
     inputs.set(kb, buffer);
   }

@@ -12,11 +12,20 @@ const littles = (concurrency: number, ms: number) => (concurrency * 1000) / ms;
  * rate measured in the same run times the threads the mode can use. In the open model the offered
  * rate is itself a bound.
  */
-export function computeBound(scenario: Scenario, model: BoundAnswer | null, facts: ServerFacts, baseline: CpuBaseline): Bound | null {
+export function computeBound(
+  scenario: Scenario,
+  model: BoundAnswer | null,
+  facts: ServerFacts,
+  baseline: CpuBaseline,
+): Bound | null {
   const open = scenario.rate !== undefined;
   const concurrency = open ? Number.POSITIVE_INFINITY : scenario.connections;
   const workers = scenario.workers ?? facts.workers;
-  const bound = !model ? null : scenario.mode === 'queue' ? queueBound(scenario, model, facts, baseline, concurrency) : modelBound(scenario, model, facts, baseline, concurrency, workers);
+  const bound = !model
+    ? null
+    : scenario.mode === 'queue'
+      ? queueBound(scenario, model, facts, baseline, concurrency)
+      : modelBound(scenario, model, facts, baseline, concurrency, workers);
   if (!open) return bound;
   const rate = scenario.rate as number;
   if (!bound || bound.rps > rate) return { rps: rate, basis: `the offered rate, ${rate}/s` };
@@ -29,7 +38,13 @@ export function computeBound(scenario: Scenario, model: BoundAnswer | null, fact
  * trip through the backend is not in it, so the bound is optimistic by the queue's own latency. None
  * when the server started no queue workers (they run elsewhere, in numbers it cannot know).
  */
-function queueBound(scenario: Scenario, model: BoundAnswer, facts: ServerFacts, baseline: CpuBaseline, concurrency: number): Bound | null {
+function queueBound(
+  scenario: Scenario,
+  model: BoundAnswer,
+  facts: ServerFacts,
+  baseline: CpuBaseline,
+  concurrency: number,
+): Bound | null {
   const slots = (facts.queue?.workers ?? 0) * (facts.queue?.concurrency ?? 0);
   if (slots === 0) return null;
   const { processes: _processes, ...single } = scenario;
@@ -56,7 +71,10 @@ function modelBound(
     const what = wait.basis ?? `${wait.ms} ms`;
     const [n, who] =
       wait.concurrency === 'one'
-        ? [Math.min(processes, concurrency), processes > 1 ? `${processes} processes × 1 request at a time ×` : '1 request at a time ×']
+        ? [
+            Math.min(processes, concurrency),
+            processes > 1 ? `${processes} processes × 1 request at a time ×` : '1 request at a time ×',
+          ]
         : wait.concurrency === 'workers'
           ? [Math.min(concurrency, workers), `min(${c}, ${times(perProcessWorkers)} ${workersName}) tasks of`]
           : [concurrency, `${c} each waiting`];
@@ -72,9 +90,15 @@ function modelBound(
   const single = 1000 / base.msPerRequest;
   const [n, what] =
     threads === 'libuv'
-      ? [Math.min(facts.uvThreadpoolSize * processes, facts.cpus, concurrency), `min(libuv pool ${times(facts.uvThreadpoolSize)}, ${facts.cpus} cores, ${c})`]
+      ? [
+          Math.min(facts.uvThreadpoolSize * processes, facts.cpus, concurrency),
+          `min(libuv pool ${times(facts.uvThreadpoolSize)}, ${facts.cpus} cores, ${c})`,
+        ]
       : threads === 'workers'
-        ? [Math.min(workers, facts.cpus, concurrency), `min(${times(perProcessWorkers)} ${workersName}, ${facts.cpus} cores, ${c})`]
+        ? [
+            Math.min(workers, facts.cpus, concurrency),
+            `min(${times(perProcessWorkers)} ${workersName}, ${facts.cpus} cores, ${c})`,
+          ]
         : processes > 1
           ? [Math.min(processes, facts.cpus, concurrency), `min(${processes} event loops, ${facts.cpus} cores, ${c})`]
           : [1, 'the event-loop thread'];

@@ -23,7 +23,9 @@ export function parseResultsFile(text: string, path: string): Results {
   }
   const schema = typeof data === 'object' && data !== null ? (data as { schema?: unknown }).schema : undefined;
   if (schema === 'looplab-loadtest/1') {
-    throw new Error(`${path} was written by an older looplab (schema looplab-loadtest/1, whose req/s counted refusals too): its figures are not comparable; measure it again`);
+    throw new Error(
+      `${path} was written by an older looplab (schema looplab-loadtest/1, whose req/s counted refusals too): its figures are not comparable; measure it again`,
+    );
   }
   if (schema !== RESULTS_SCHEMA) throw new Error(`${path} is not a looplab results.json (schema ${RESULTS_SCHEMA})`);
   return data as Results;

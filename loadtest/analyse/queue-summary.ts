@@ -16,7 +16,11 @@ export function summarizeQueue(runs: readonly RunMeasurement[]): QueueSummary | 
     waitMs,
     processingMs,
     // A run whose p99 fell in the unbounded last bucket has no bound to give: then none is claimed.
-    waitP99AtMostMs: measured.every((q) => q.wait.p99AtMostMs !== null) ? spreadOfPresent(measured.map((q) => q.wait.p99AtMostMs)) : null,
-    processingP99AtMostMs: measured.every((q) => q.processing.p99AtMostMs !== null) ? spreadOfPresent(measured.map((q) => q.processing.p99AtMostMs)) : null,
+    waitP99AtMostMs: measured.every((q) => q.wait.p99AtMostMs !== null)
+      ? spreadOfPresent(measured.map((q) => q.wait.p99AtMostMs))
+      : null,
+    processingP99AtMostMs: measured.every((q) => q.processing.p99AtMostMs !== null)
+      ? spreadOfPresent(measured.map((q) => q.processing.p99AtMostMs))
+      : null,
   };
 }

@@ -13,12 +13,17 @@ export function queueParts(queues: QueueRows, noise: (a: ScenarioResult, b: Scen
   const parts: string[] = [];
   for (const [name, r] of queues) {
     const q = r.summary.queue;
-    if (q) parts.push(`${name}: jobs waited ${fmtMs(q.waitMs.median)} for a queue worker and ran ${fmtMs(q.processingMs.median)} in it (means of ${q.jobs} jobs, from the server's histograms)`);
+    if (q)
+      parts.push(
+        `${name}: jobs waited ${fmtMs(q.waitMs.median)} for a queue worker and ran ${fmtMs(q.processingMs.median)} in it (means of ${q.jobs} jobs, from the server's histograms)`,
+      );
   }
   const [reference, ...others] = queues;
   if (!reference || reference[1].summary.ok === 0) return parts;
   for (const [name, r] of others) {
-    parts.push(`${name} serves ${fmtRatio(r.summary.rps.median / reference[1].summary.rps.median)} ${reference[0]}${noise(r, reference[1])}`);
+    parts.push(
+      `${name} serves ${fmtRatio(r.summary.rps.median / reference[1].summary.rps.median)} ${reference[0]}${noise(r, reference[1])}`,
+    );
   }
   return parts;
 }

@@ -13,7 +13,13 @@ const SEND_LAG_SHARE_OF_P50 = 0.1;
 const MACHINE_SATURATED = 0.9;
 
 /** Combines a scenario's runs into medians and flags, and judges them against their bound. */
-export function summarize(scenario: Scenario, runs: RunMeasurement[], model: BoundAnswer | null, facts: ServerFacts | null, baseline: CpuBaseline): ScenarioResult {
+export function summarize(
+  scenario: Scenario,
+  runs: RunMeasurement[],
+  model: BoundAnswer | null,
+  facts: ServerFacts | null,
+  baseline: CpuBaseline,
+): ScenarioResult {
   const pick = (f: (r: RunMeasurement) => number) => spread(runs.map(f));
   const present = (f: (r: RunMeasurement) => number | null | undefined) => spreadOfPresent(runs.map(f));
   const sum = (f: (r: RunMeasurement) => number) => runs.reduce((acc, r) => acc + f(r), 0);
@@ -58,7 +64,8 @@ export function summarize(scenario: Scenario, runs: RunMeasurement[], model: Bou
     efficiency: bound ? summary.rps.median / bound.rps : null,
     // Per generator process (each is one thread): two generators at 0.6 cores each are not the limit.
     generatorBound: spread(runs.map((r) => r.busiestGeneratorCpu)).median >= GENERATOR_BOUND_CORES,
-    generatorLagged: lag !== undefined && lag > SEND_LAG_FLOOR_MS && (p50 === undefined || lag > SEND_LAG_SHARE_OF_P50 * p50),
+    generatorLagged:
+      lag !== undefined && lag > SEND_LAG_FLOOR_MS && (p50 === undefined || lag > SEND_LAG_SHARE_OF_P50 * p50),
     machineSaturated: (summary.machineBusy?.median ?? 0) >= MACHINE_SATURATED,
   };
 }

@@ -1,6 +1,6 @@
 import { groupScenarios, type ComparableGroup } from './analysis.ts';
 import { TARGET_MODE, TARGET_WORKLOAD } from './target-scenario.ts';
-import { type ModeName, type Results, type ScenarioResult, type WorkloadName } from '../types.ts';
+import type { ModeName, Results, ScenarioResult, WorkloadName } from '../types.ts';
 
 interface Metric {
   read(r: ScenarioResult): number;
@@ -31,12 +31,36 @@ const METRICS: Readonly<Record<string, Metric>> = {
     unit: 'count: errors + timeouts + non-2xx + dropped + abandoned',
     needs: 'nothing',
   },
-  health_p99: { read: (r) => r.summary.healthP99?.median ?? Number.NaN, unit: 'ms, the /health probe', needs: 'the canary (with --target, --probe PATH) and enough probes' },
-  loop_delay_p99: { read: (r) => r.summary.eventLoopDelayP99Ms?.median ?? Number.NaN, unit: 'ms', needs: METRICS_ENDPOINT },
-  loop_busy: { read: (r) => percent(r.summary.eventLoopUtilization?.median), unit: '% of the run, 0..100', needs: METRICS_ENDPOINT },
-  efficiency: { read: (r) => percent(r.efficiency), unit: '% of bound, as "of bound"', needs: "a looplab workload's bound model (none with --target)" },
-  queue_wait: { read: (r) => r.summary.queue?.waitMs.median ?? Number.NaN, unit: 'ms, mean queue wait, queue mode', needs: "queue mode and a job counted in the server's /metrics" },
-  queue_run: { read: (r) => r.summary.queue?.processingMs.median ?? Number.NaN, unit: 'ms, mean processing in a queue worker, queue mode', needs: "queue mode and a job counted in the server's /metrics" },
+  health_p99: {
+    read: (r) => r.summary.healthP99?.median ?? Number.NaN,
+    unit: 'ms, the /health probe',
+    needs: 'the canary (with --target, --probe PATH) and enough probes',
+  },
+  loop_delay_p99: {
+    read: (r) => r.summary.eventLoopDelayP99Ms?.median ?? Number.NaN,
+    unit: 'ms',
+    needs: METRICS_ENDPOINT,
+  },
+  loop_busy: {
+    read: (r) => percent(r.summary.eventLoopUtilization?.median),
+    unit: '% of the run, 0..100',
+    needs: METRICS_ENDPOINT,
+  },
+  efficiency: {
+    read: (r) => percent(r.efficiency),
+    unit: '% of bound, as "of bound"',
+    needs: "a looplab workload's bound model (none with --target)",
+  },
+  queue_wait: {
+    read: (r) => r.summary.queue?.waitMs.median ?? Number.NaN,
+    unit: 'ms, mean queue wait, queue mode',
+    needs: "queue mode and a job counted in the server's /metrics",
+  },
+  queue_run: {
+    read: (r) => r.summary.queue?.processingMs.median ?? Number.NaN,
+    unit: 'ms, mean processing in a queue worker, queue mode',
+    needs: "queue mode and a job counted in the server's /metrics",
+  },
 };
 
 function percent(fraction: number | null | undefined): number {
@@ -77,11 +101,19 @@ function parseReference(text: string, source: string): Reference {
   // A --target run has one scenario per level and no modes: `target.p99`.
   if (parts.length === 2 && parts[0] === TARGET_WORKLOAD) parts.splice(1, 0, TARGET_MODE);
   const [workload, mode, metric, ...rest] = parts;
-  if (rest.length > 0 || !workload || !mode || !metric) throw new ThresholdError(`threshold "${source}": "${text}" is not workload.mode.metric (or, with --target, target.metric)`);
+  if (rest.length > 0 || !workload || !mode || !metric)
+    throw new ThresholdError(
+      `threshold "${source}": "${text}" is not workload.mode.metric (or, with --target, target.metric)`,
+    );
   // Which workloads and modes exist is the server's to say; a name no scenario ran fails the gate.
-  if (!NAME.test(workload)) throw new ThresholdError(`threshold "${source}": "${workload}" is not a workload name (lowercase letters, digits, dashes)`);
-  if (!NAME.test(mode) && !(workload === TARGET_WORKLOAD && mode === TARGET_MODE)) throw new ThresholdError(`threshold "${source}": "${mode}" is not a mode name (lowercase letters, digits, dashes)`);
-  if (!(metric in METRICS)) throw new ThresholdError(`threshold "${source}": unknown metric "${metric}" (${Object.keys(METRICS).join(', ')})`);
+  if (!NAME.test(workload))
+    throw new ThresholdError(
+      `threshold "${source}": "${workload}" is not a workload name (lowercase letters, digits, dashes)`,
+    );
+  if (!NAME.test(mode) && !(workload === TARGET_WORKLOAD && mode === TARGET_MODE))
+    throw new ThresholdError(`threshold "${source}": "${mode}" is not a mode name (lowercase letters, digits, dashes)`);
+  if (!(metric in METRICS))
+    throw new ThresholdError(`threshold "${source}": unknown metric "${metric}" (${Object.keys(METRICS).join(', ')})`);
   return { workload: workload as WorkloadName, mode: mode as ModeName, metric };
 }
 
@@ -99,7 +131,8 @@ export function parseThreshold(source: string): Threshold {
   if (/^\d+(\.\d+)?$/.test(rightText)) return { source, left, op, factor: Number(rightText), right: null };
   // Names may have dashes: a workload of a file (my-work), a queue row by backend (queue-redis).
   const scaled = /^(?:(\d+(?:\.\d+)?)\*)?([a-z_.0-9-]+)$/.exec(rightText);
-  if (!scaled?.[2]) throw new ThresholdError(`threshold "${source}": right side must be a number, a reference, or number*reference`);
+  if (!scaled?.[2])
+    throw new ThresholdError(`threshold "${source}": right side must be a number, a reference, or number*reference`);
   return { source, left, op, factor: scaled[1] ? Number(scaled[1]) : 1, right: parseReference(scaled[2], source) };
 }
 
@@ -112,7 +145,10 @@ export interface ThresholdOutcome {
 const compare = (a: number, op: Operator, b: number) =>
   op === '>=' ? a >= b : op === '<=' ? a <= b : op === '>' ? a > b : op === '<' ? a < b : a === b;
 
-const refText = (r: Reference) => (r.workload === TARGET_WORKLOAD && r.mode === TARGET_MODE ? `${r.workload}.${r.metric}` : `${r.workload}.${r.mode}.${r.metric}`);
+const refText = (r: Reference) =>
+  r.workload === TARGET_WORKLOAD && r.mode === TARGET_MODE
+    ? `${r.workload}.${r.metric}`
+    : `${r.workload}.${r.mode}.${r.metric}`;
 
 function valueIn(group: ComparableGroup, ref: Reference): number | undefined {
   const result = group.workload === ref.workload ? group.byMode[ref.mode] : undefined;
@@ -143,7 +179,9 @@ export function evaluateThreshold(threshold: Threshold, results: Results): Thres
     if (Number.isNaN(left) || Number.isNaN(right)) {
       passed = false;
       const missing = Number.isNaN(left) ? threshold.left : threshold.right;
-      details.push(`${level}: ${missing ? `${refText(missing)} not measured (it needs ${METRICS[missing.metric]?.needs ?? 'a measurement'})` : 'value not measured'} FAILED`);
+      details.push(
+        `${level}: ${missing ? `${refText(missing)} not measured (it needs ${METRICS[missing.metric]?.needs ?? 'a measurement'})` : 'value not measured'} FAILED`,
+      );
       continue;
     }
     const target = threshold.factor * right;

@@ -17,7 +17,10 @@ export function fail(message: string, code: number): never {
 export function reportCrashesPlainly(debug: boolean): void {
   const crash = (err: unknown) => {
     const message = err instanceof Error ? err.message : String(err);
-    fail(`the harness failed: ${message}${debug && err instanceof Error ? `\n${err.stack}` : ' (LOOPLAB_DEBUG=1 shows the stack)'}`, EXIT.couldNotRun);
+    fail(
+      `the harness failed: ${message}${debug && err instanceof Error ? `\n${err.stack}` : ' (LOOPLAB_DEBUG=1 shows the stack)'}`,
+      EXIT.couldNotRun,
+    );
   };
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
@@ -59,7 +62,9 @@ export async function checkOutDir(out: string): Promise<void> {
     const info = await stat(path).catch(() => undefined);
     if (info) {
       if (!info.isDirectory()) fail(`--out: ${path} is not a directory, so ${out} cannot hold the reports`, EXIT.usage);
-      await access(path, constants.W_OK).catch(() => fail(`--out: ${path} is not writable, so ${out} cannot hold the reports`, EXIT.usage));
+      await access(path, constants.W_OK).catch(() =>
+        fail(`--out: ${path} is not writable, so ${out} cannot hold the reports`, EXIT.usage),
+      );
       return;
     }
     if (dirname(path) === path) return;

@@ -23,16 +23,26 @@ const SERVER_RESTART_SECONDS = 4;
 const MAX_DRAIN_SECONDS = 10;
 
 /** Expected and worst-case seconds of one run of a scenario. */
-export function runSeconds(options: Pick<HarnessOptions, 'duration' | 'warmup'>, scenario: Pick<Scenario, 'rate'>): { expected: number; worst: number } {
+export function runSeconds(
+  options: Pick<HarnessOptions, 'duration' | 'warmup'>,
+  scenario: Pick<Scenario, 'rate'>,
+): { expected: number; worst: number } {
   const settles = options.warmup > 0 ? 2 : 1;
-  const expected = options.warmup + options.duration + settles * SETTLE_SECONDS + PROBE_START_SECONDS + WINDOW_EDGES_SECONDS;
+  const expected =
+    options.warmup + options.duration + settles * SETTLE_SECONDS + PROBE_START_SECONDS + WINDOW_EDGES_SECONDS;
   // A server behind the offered rate holds a backlog after each load phase, waited for up to the drain.
-  const drain = scenario.rate === undefined ? 0 : Math.min(MAX_DRAIN_SECONDS, options.warmup) + Math.min(MAX_DRAIN_SECONDS, options.duration);
+  const drain =
+    scenario.rate === undefined
+      ? 0
+      : Math.min(MAX_DRAIN_SECONDS, options.warmup) + Math.min(MAX_DRAIN_SECONDS, options.duration);
   return { expected, worst: expected + drain };
 }
 
 /** The whole plan: start-up, every run of every scenario, and the server restarts of a worker sweep. */
-export function planSeconds(options: HarnessOptions, scenarios: readonly Scenario[]): { expected: number; worst: number } {
+export function planSeconds(
+  options: HarnessOptions,
+  scenarios: readonly Scenario[],
+): { expected: number; worst: number } {
   const servers = Math.max(1, options.workers.length) * Math.max(1, options.processes.length);
   const startUp = (options.url ? 0 : LOCAL_START_SECONDS) + (servers - 1) * SERVER_RESTART_SECONDS;
   let expected = startUp;

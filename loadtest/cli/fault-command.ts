@@ -11,13 +11,21 @@ import { ProgressDisplay } from './progress.ts';
  * seconds per phase — database, upstream, then a queue worker SIGKILLed mid-job; prints its tables
  * (or JSON) and writes its reports. Returns the exit code.
  */
-export async function runFaultCommand(options: HarnessOptions, command: string, say: (text: string) => void): Promise<number> {
+export async function runFaultCommand(
+  options: HarnessOptions,
+  command: string,
+  say: (text: string) => void,
+): Promise<number> {
   const rate = options.rates[0] ?? 50;
-  say(`fault run, ${rate} req/s per workload, ${options.duration} s per phase (about ${formatSeconds(options.duration * 7 + 40)} with start-up and the queue worker kill)`);
+  say(
+    `fault run, ${rate} req/s per workload, ${options.duration} s per phase (about ${formatSeconds(options.duration * 7 + 40)} with start-up and the queue worker kill)`,
+  );
   // The drill's phases last --duration seconds each: a ticking line keeps those waits from being silent.
   const drill = new ProgressDisplay(process.stderr, options, []);
   drill.preparingTo('fault run under way');
-  const faults = await runFaultDrill({ rate, phaseSeconds: options.duration }, (step) => drill.note(`loadtest: ${step}`))
+  const faults = await runFaultDrill({ rate, phaseSeconds: options.duration }, (step) =>
+    drill.note(`loadtest: ${step}`),
+  )
     .catch((err: unknown) => fail(err instanceof Error ? err.message : String(err), EXIT.couldNotRun))
     .finally(() => drill.stop());
   const dir = await writeFaultReports(options.out, faults, command);

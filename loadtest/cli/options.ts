@@ -13,7 +13,10 @@ const NAME = /^[a-z][a-z0-9-]{0,39}$/;
 function parseNames(raw: string, name: string): string[] {
   const items = raw.split(',').map((s) => s.trim());
   for (const item of items) {
-    if (!NAME.test(item)) throw new OptionsError(`--${name}: "${item}" is not a name (lowercase letters, digits and dashes; curl <server>/ lists them)`);
+    if (!NAME.test(item))
+      throw new OptionsError(
+        `--${name}: "${item}" is not a name (lowercase letters, digits and dashes; curl <server>/ lists them)`,
+      );
   }
   return [...new Set(items)];
 }
@@ -24,14 +27,17 @@ function parseNames(raw: string, name: string): string[] {
  */
 function parseWorkloadFiles(raw: readonly string[] | undefined, cwd: string): string[] {
   const items = (raw ?? []).flatMap((r) => r.split(',')).map((s) => s.trim());
-  if (items.some((item) => item === '')) throw new OptionsError('--workload: an empty path; give file paths, comma-separated or one per --workload');
+  if (items.some((item) => item === ''))
+    throw new OptionsError('--workload: an empty path; give file paths, comma-separated or one per --workload');
   return [...new Set(items.map((item) => resolve(cwd, item)))];
 }
 
 function parseIntValue(raw: string, name: string, limits: { min: number; max: number }): number {
-  if (!/^\d+$/.test(raw.trim())) throw new OptionsError(`--${name}: "${raw}" is not a whole number (${limits.min}..${limits.max})`);
+  if (!/^\d+$/.test(raw.trim()))
+    throw new OptionsError(`--${name}: "${raw}" is not a whole number (${limits.min}..${limits.max})`);
   const value = Number(raw.trim());
-  if (value < limits.min || value > limits.max) throw new OptionsError(`--${name}: ${value} is out of range (${limits.min}..${limits.max})`);
+  if (value < limits.min || value > limits.max)
+    throw new OptionsError(`--${name}: ${value} is out of range (${limits.min}..${limits.max})`);
   return value;
 }
 
@@ -67,7 +73,9 @@ function refuseRepeats(names: readonly string[]): void {
   const seen = new Set<string>();
   for (const name of names) {
     if (seen.has(name) && name !== 'threshold' && name !== 'workload') {
-      throw new OptionsError(`--${name} is given more than once; give one comma-separated list instead (e.g. --${name} a,b)`);
+      throw new OptionsError(
+        `--${name} is given more than once; give one comma-separated list instead (e.g. --${name} a,b)`,
+      );
     }
     seen.add(name);
   }
@@ -102,24 +110,43 @@ function parseExport(format: string | undefined, tokens: readonly Token[]): Harn
   let dir: string | undefined;
   for (const t of tokens) {
     if (t.kind !== 'positional') continue;
-    if (t.index !== dirIndex) throw new OptionsError(`"${t.value}" is not an option (the only positional argument is the directory in --export k6 DIR)`);
+    if (t.index !== dirIndex)
+      throw new OptionsError(
+        `"${t.value}" is not an option (the only positional argument is the directory in --export k6 DIR)`,
+      );
     dir = t.value;
   }
   if (format === undefined) return undefined;
   if (format !== 'k6') throw new OptionsError(`--export: unknown format "${format}"; allowed: k6`);
-  if (dir === undefined) throw new OptionsError('--export k6 needs a directory to write the scripts to: --export k6 DIR');
+  if (dir === undefined)
+    throw new OptionsError('--export k6 needs a directory to write the scripts to: --export k6 DIR');
   return { format, dir };
 }
 
 /** What `--export` takes: what shapes the scenarios and their thresholds; the rest would be ignored. */
-const EXPORT_OPTIONS = new Set(['export', 'workloads', 'workload', 'modes', 'connections', 'rate', 'duration', 'warmup', 'params', 'url', 'probe-rate', 'threshold']);
+const EXPORT_OPTIONS = new Set([
+  'export',
+  'workloads',
+  'workload',
+  'modes',
+  'connections',
+  'rate',
+  'duration',
+  'warmup',
+  'params',
+  'url',
+  'probe-rate',
+  'threshold',
+]);
 
 function refuseWithExport(values: Readonly<Record<string, unknown>>): void {
   const ignored = Object.keys(values).filter((name) => values[name] !== undefined && !EXPORT_OPTIONS.has(name));
   if (ignored.length > 0) {
     throw new OptionsError(
-      `--export writes scripts and runs nothing; it takes the options that shape the scenarios (${[...EXPORT_OPTIONS].filter((n) => n !== 'export').map((n) => `--${n}`).join(', ')}), ` +
-        `not ${ignored.map((n) => `--${n}`).join(', ')}`,
+      `--export writes scripts and runs nothing; it takes the options that shape the scenarios (${[...EXPORT_OPTIONS]
+        .filter((n) => n !== 'export')
+        .map((n) => `--${n}`)
+        .join(', ')}), ` + `not ${ignored.map((n) => `--${n}`).join(', ')}`,
     );
   }
 }
@@ -128,7 +155,9 @@ function refuseWithExport(values: Readonly<Record<string, unknown>>): void {
 function refuseTooFewConnections(options: HarnessOptions): void {
   const fewest = Math.min(...options.connections);
   if (options.rates.length === 0 && fewest < options.generators) {
-    throw new OptionsError(`--generators: ${options.generators} generators share each level's connections, so every --connections level must be at least ${options.generators} (${fewest} is not)`);
+    throw new OptionsError(
+      `--generators: ${options.generators} generators share each level's connections, so every --connections level must be at least ${options.generators} (${fewest} is not)`,
+    );
   }
 }
 
@@ -139,7 +168,8 @@ function readHttpUrl(raw: string, name: string): URL {
   } catch {
     throw new OptionsError(`--${name}: "${raw}" is not a URL`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new OptionsError(`--${name}: only http: and https: are supported`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new OptionsError(`--${name}: only http: and https: are supported`);
   return url;
 }
 
@@ -148,40 +178,70 @@ function parseUrl(raw: string | undefined, name = 'url'): string | undefined {
 }
 
 /** What `--target` replaces: everything that needs looplab's index (GET /), or restarts a server the harness started. */
-const NOT_WITH_TARGET = ['url', 'workload', 'workloads', 'modes', 'params', 'workers', 'processes', 'queue-backends', 'faults', 'export'] as const;
+const NOT_WITH_TARGET = [
+  'url',
+  'workload',
+  'workloads',
+  'modes',
+  'params',
+  'workers',
+  'processes',
+  'queue-backends',
+  'faults',
+  'export',
+] as const;
 
 /** `--target URL [--probe PATH]`: the whole URL (path and query as given), and a canary path on its origin. */
 function parseTarget(values: Readonly<Record<string, unknown>>): Pick<HarnessOptions, 'target' | 'probe'> {
   const raw = values['target'];
   const probe = values['probe'];
   if (typeof raw !== 'string') {
-    if (probe !== undefined) throw new OptionsError("--probe goes with --target (a looplab server's canary is always /health)");
+    if (probe !== undefined)
+      throw new OptionsError("--probe goes with --target (a looplab server's canary is always /health)");
     return {};
   }
   const clash = NOT_WITH_TARGET.filter((name) => values[name] !== undefined);
   if (clash.length > 0) {
-    throw new OptionsError(`--target measures one endpoint of a server that is not looplab, so it takes no ${clash.map((n) => `--${n}`).join(', ')} (those need looplab's index, GET /)`);
+    throw new OptionsError(
+      `--target measures one endpoint of a server that is not looplab, so it takes no ${clash.map((n) => `--${n}`).join(', ')} (those need looplab's index, GET /)`,
+    );
   }
   const url = readHttpUrl(raw, 'target');
-  if (typeof probe === 'string' && !probe.startsWith('/')) throw new OptionsError(`--probe: "${probe}" is not a path on the target's server (e.g. /health)`);
+  if (typeof probe === 'string' && !probe.startsWith('/'))
+    throw new OptionsError(`--probe: "${probe}" is not a path on the target's server (e.g. /health)`);
   return { target: url.href, ...(typeof probe === 'string' ? { probe } : {}) };
 }
 
 /** `--no-blame`, `--blame-threshold MS`, `--blame-url URL` (only with --url: a server looplab did not start). */
-function parseBlame(values: { 'no-blame'?: boolean | undefined; 'blame-threshold'?: string | undefined; 'blame-url'?: string | undefined; url?: string | undefined; target?: string | undefined }) {
+function parseBlame(values: {
+  'no-blame'?: boolean | undefined;
+  'blame-threshold'?: string | undefined;
+  'blame-url'?: string | undefined;
+  url?: string | undefined;
+  target?: string | undefined;
+}) {
   const blame = !values['no-blame'];
   if (values['no-blame'] && (values['blame-threshold'] !== undefined || values['blame-url'] !== undefined)) {
-    throw new OptionsError(`--no-blame turns stall blame off, so it cannot be combined with ${values['blame-url'] !== undefined ? '--blame-url' : '--blame-threshold'}`);
+    throw new OptionsError(
+      `--no-blame turns stall blame off, so it cannot be combined with ${values['blame-url'] !== undefined ? '--blame-url' : '--blame-threshold'}`,
+    );
   }
   if (values['blame-url'] !== undefined && values.url === undefined && values.target === undefined) {
-    throw new OptionsError('--blame-url names the stall-blame endpoint of the server given with --url; without --url the harness starts its own server with blame on');
+    throw new OptionsError(
+      '--blame-url names the stall-blame endpoint of the server given with --url; without --url the harness starts its own server with blame on',
+    );
   }
   if (values['blame-threshold'] !== undefined && (values.url !== undefined || values.target !== undefined)) {
-    throw new OptionsError('--blame-threshold applies to the server the harness starts; with --url the threshold is the one that server was started with (LOOPLAB_BLAME_THRESHOLD_MS)');
+    throw new OptionsError(
+      '--blame-threshold applies to the server the harness starts; with --url the threshold is the one that server was started with (LOOPLAB_BLAME_THRESHOLD_MS)',
+    );
   }
   return {
     blame,
-    blameThresholdMs: values['blame-threshold'] !== undefined ? parseIntValue(values['blame-threshold'], 'blame-threshold', OPTION_LIMITS.blameThreshold) : DEFAULT_OPTIONS.blameThresholdMs,
+    blameThresholdMs:
+      values['blame-threshold'] !== undefined
+        ? parseIntValue(values['blame-threshold'], 'blame-threshold', OPTION_LIMITS.blameThreshold)
+        : DEFAULT_OPTIONS.blameThresholdMs,
     blameUrl: parseUrl(values['blame-url'], 'blame-url'),
   };
 }
@@ -191,8 +251,13 @@ function parseBlame(values: { 'no-blame'?: boolean | undefined; 'blame-threshold
  * @returns `'help'` when --help was asked for.
  * @throws OptionsError with a message naming the option and what it allows.
  */
-export function parseOptions(argv: readonly string[], cwd: string = process.env['INIT_CWD'] || process.cwd()): HarnessOptions | 'help' {
+export function parseOptions(
+  argv: readonly string[],
+  cwd: string = process.env['INIT_CWD'] || process.cwd(),
+): HarnessOptions | 'help' {
+  // biome-ignore lint/suspicious/noImplicitAnyLet: typed by the parseArgs call that assigns them below
   let values;
+  // biome-ignore lint/suspicious/noImplicitAnyLet: as above
   let tokens;
   try {
     ({ values, tokens } = parseArgs({
@@ -241,9 +306,13 @@ export function parseOptions(argv: readonly string[], cwd: string = process.env[
     workloads: values.workloads ? parseNames(values.workloads, 'workloads') : [...DEFAULT_OPTIONS.workloads],
     modes: values.modes ? parseNames(values.modes, 'modes') : [...DEFAULT_OPTIONS.modes],
     workloadFiles: parseWorkloadFiles(values.workload, cwd),
-    connections: values.connections ? parseIntList(values.connections, 'connections', OPTION_LIMITS.connections) : [...DEFAULT_OPTIONS.connections],
+    connections: values.connections
+      ? parseIntList(values.connections, 'connections', OPTION_LIMITS.connections)
+      : [...DEFAULT_OPTIONS.connections],
     rates: values.rate ? parseIntList(values.rate, 'rate', OPTION_LIMITS.rate) : [],
-    duration: values.duration ? parseIntValue(values.duration, 'duration', OPTION_LIMITS.duration) : DEFAULT_OPTIONS.duration,
+    duration: values.duration
+      ? parseIntValue(values.duration, 'duration', OPTION_LIMITS.duration)
+      : DEFAULT_OPTIONS.duration,
     warmup: values.warmup ? parseIntValue(values.warmup, 'warmup', OPTION_LIMITS.warmup) : DEFAULT_OPTIONS.warmup,
     repeat: values.repeat ? parseIntValue(values.repeat, 'repeat', OPTION_LIMITS.repeat) : DEFAULT_OPTIONS.repeat,
     params: parseParams(values.params),
@@ -251,21 +320,31 @@ export function parseOptions(argv: readonly string[], cwd: string = process.env[
     processes: values.processes ? parseIntList(values.processes, 'processes', OPTION_LIMITS.processes) : [],
     url: parseUrl(values.url),
     ...parseTarget(values),
-    queueBackends: parseQueueBackends(values['queue-backends'], values.modes === undefined ? undefined : parseNames(values.modes, 'modes'), values.url),
-    probeRate: values['probe-rate'] ? parseIntValue(values['probe-rate'], 'probe-rate', OPTION_LIMITS.probeRate) : DEFAULT_OPTIONS.probeRate,
+    queueBackends: parseQueueBackends(
+      values['queue-backends'],
+      values.modes === undefined ? undefined : parseNames(values.modes, 'modes'),
+      values.url,
+    ),
+    probeRate: values['probe-rate']
+      ? parseIntValue(values['probe-rate'], 'probe-rate', OPTION_LIMITS.probeRate)
+      : DEFAULT_OPTIONS.probeRate,
     out: values.out ?? DEFAULT_OPTIONS.out,
     json: values.json ?? false,
     compare: values.compare,
     thresholds: values.threshold ?? [],
     faults: values.faults ?? false,
-    generators: values.generators ? parseIntValue(values.generators, 'generators', OPTION_LIMITS.generators) : DEFAULT_OPTIONS.generators,
+    generators: values.generators
+      ? parseIntValue(values.generators, 'generators', OPTION_LIMITS.generators)
+      : DEFAULT_OPTIONS.generators,
     export: parseExport(values.export, tokens),
     ...parseBlame(values),
   };
   if (options.export) refuseWithExport(values);
   if (options.faults) refuseWithFaults(values);
   if (options.url && options.workloadFiles.length > 0) {
-    throw new OptionsError('--workload loads files into the server the harness starts; with --url, start that server with WORKLOADS=<files> instead');
+    throw new OptionsError(
+      '--workload loads files into the server the harness starts; with --url, start that server with WORKLOADS=<files> instead',
+    );
   }
   if (options.url && options.workers.length > 0) {
     throw new OptionsError('--workers restarts the server per value, so it cannot be combined with --url');

@@ -32,13 +32,20 @@ export class ProgressDisplay {
   private readonly runs: number[];
   private timer: NodeJS.Timeout | undefined;
   private current: { progress: Progress; startedAt: number; estimate: number; label: string } | undefined;
-  private phase: { name: RunPhase; seconds: number | undefined; startedAt: number; requests: number; errors: number } | undefined;
+  private phase:
+    | { name: RunPhase; seconds: number | undefined; startedAt: number; requests: number; errors: number }
+    | undefined;
   private done = { estimated: 0, actual: 0, runs: 0 };
   private lineShown = false;
   /** Before the first run: what the harness is waiting for (start-up, the CPU baseline), and since when. */
   private preparing: { text: string; since: number } | undefined;
 
-  constructor(stream: ProgressStream, options: HarnessOptions, scenarios: readonly Scenario[], settings: ProgressSettings = {}) {
+  constructor(
+    stream: ProgressStream,
+    options: HarnessOptions,
+    scenarios: readonly Scenario[],
+    settings: ProgressSettings = {},
+  ) {
     this.stream = stream;
     this.tty = stream.isTTY === true;
     this.now = settings.now ?? (() => performance.now());
@@ -66,7 +73,12 @@ export class ProgressDisplay {
     this.finishRun();
     this.preparing = undefined;
     const estimate = this.runs[this.done.runs] ?? 0;
-    this.current = { progress, startedAt: this.now(), estimate, label: `[${progress.index}/${progress.total}] ${scenarioLabel(progress.scenario)}${progress.repeat > 1 ? ` (run ${progress.repeat})` : ''}` };
+    this.current = {
+      progress,
+      startedAt: this.now(),
+      estimate,
+      label: `[${progress.index}/${progress.total}] ${scenarioLabel(progress.scenario)}${progress.repeat > 1 ? ` (run ${progress.repeat})` : ''}`,
+    };
     this.phase = undefined;
     if (!this.tty) this.stream.write(`${this.current.label} — about ${formatSeconds(this.secondsLeft())} left\n`);
     this.drawLive();
@@ -103,11 +115,15 @@ export class ProgressDisplay {
   }
 
   private status(): string {
-    if (!this.current) return this.preparing ? `loadtest: ${this.preparing.text} — ${formatSeconds((this.now() - this.preparing.since) / 1000)}` : '';
+    if (!this.current)
+      return this.preparing
+        ? `loadtest: ${this.preparing.text} — ${formatSeconds((this.now() - this.preparing.since) / 1000)}`
+        : '';
     const p = this.phase;
     if (!p) return `${this.current.label} — starting`;
     const elapsed = Math.floor((this.now() - p.startedAt) / 1000);
-    const clock = p.seconds !== undefined ? `${p.name} ${Math.min(elapsed, p.seconds)}/${p.seconds} s` : `${p.name} ${elapsed} s`;
+    const clock =
+      p.seconds !== undefined ? `${p.name} ${Math.min(elapsed, p.seconds)}/${p.seconds} s` : `${p.name} ${elapsed} s`;
     const counts = p.name === 'settling' ? '' : `, ${p.requests} requests, ${p.errors} errors`;
     return `${this.current.label} — ${clock}${counts} — about ${formatSeconds(this.secondsLeft())} left`;
   }
@@ -132,7 +148,11 @@ export class ProgressDisplay {
   private finishRun(): void {
     if (!this.current) return;
     const actual = (this.now() - this.current.startedAt) / 1000;
-    this.done = { estimated: this.done.estimated + this.current.estimate, actual: this.done.actual + actual, runs: this.done.runs + 1 };
+    this.done = {
+      estimated: this.done.estimated + this.current.estimate,
+      actual: this.done.actual + actual,
+      runs: this.done.runs + 1,
+    };
     if (this.tty) {
       const p = this.phase;
       const counts = p?.name === 'measuring' ? `: ${p.requests} requests, ${p.errors} errors measured` : '';

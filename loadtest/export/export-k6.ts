@@ -18,7 +18,13 @@ export async function exportK6(options: HarnessOptions, dir: string, command: st
   await mkdir(dir, { recursive: true });
   const written: string[] = [];
   for (const scenario of planScenarios(options)) {
-    const settings = { durationSeconds: options.duration, warmupSeconds: options.warmup, probeRate: options.probeRate, baseUrl: options.url ?? DEFAULT_BASE_URL, command };
+    const settings = {
+      durationSeconds: options.duration,
+      warmupSeconds: options.warmup,
+      probeRate: options.probeRate,
+      baseUrl: options.url ?? DEFAULT_BASE_URL,
+      command,
+    };
     const path = join(dir, k6FileName(scenario));
     await writeFile(path, k6Script(scenario, settings, k6Thresholds(scenario, thresholds, options.duration)));
     written.push(path);

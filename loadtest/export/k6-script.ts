@@ -14,18 +14,23 @@ export interface K6ScriptSettings {
 
 /** What the harness does around a run that a k6 script cannot, said once at the top of every script. */
 const NOT_TRANSLATED = [
-  "the wait after the warm-up until the server has finished it (here `measure` starts at a fixed time)",
+  'the wait after the warm-up until the server has finished it (here `measure` starts at a fixed time)',
   "the server's own figures from /metrics (event-loop delay and utilization, its CPU) and the machine's CPU",
   'the bounds and "of bound", repeats and the noise test, the reports',
 ];
 /** The open model's difference, for its scripts only. */
-const OPEN_MODEL_NOTE = "latency from each request's intended send time: k6 times from the actual send (a late schedule shows as dropped_iterations)";
+const OPEN_MODEL_NOTE =
+  "latency from each request's intended send time: k6 times from the actual send (a late schedule shows as dropped_iterations)";
 
 const seconds = (s: number) => `${s}s`;
 
 /** The load part of a scenario: constant VUs for the closed model, a constant arrival rate for the open one. */
 function loadExecutor(scenario: Scenario, durationSeconds: number, startSeconds: number): Record<string, unknown> {
-  const timing = { duration: seconds(durationSeconds), ...(startSeconds > 0 ? { startTime: seconds(startSeconds) } : {}), exec: 'load' };
+  const timing = {
+    duration: seconds(durationSeconds),
+    ...(startSeconds > 0 ? { startTime: seconds(startSeconds) } : {}),
+    exec: 'load',
+  };
   if (scenario.rate === undefined) {
     // Like autocannon: a fixed number of connections, each sending again when answered; what is still
     // in flight at the end is cut off, not waited for.

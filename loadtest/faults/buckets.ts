@@ -8,7 +8,10 @@ export interface SecondBucket {
 }
 
 /** Counts each workload's requests by the second they were due (seconds from `t0`, performance.now() ms). */
-export function bucketize(outcomes: Record<string, ReadonlyArray<{ dueAt: number; outcome: Answer }>>, t0: number): SecondBucket[] {
+export function bucketize(
+  outcomes: Record<string, ReadonlyArray<{ dueAt: number; outcome: Answer }>>,
+  t0: number,
+): SecondBucket[] {
   const buckets = new Map<string, SecondBucket>();
   for (const [workload, list] of Object.entries(outcomes)) {
     for (const o of list) {

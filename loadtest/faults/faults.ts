@@ -34,7 +34,10 @@ async function drillTargets(origin: string): Promise<DrillTarget[]> {
   const catalog = await fetchCatalog(origin);
   return DEPENDENCIES.map((dependency) => {
     const entry = catalog?.workloads.find((w) => w.faultDrill?.dependency === dependency);
-    if (!entry?.faultDrill) throw new Error(`${origin}/ lists no workload that declares it uses the ${dependency} (faultDrill), so the drill has nothing to watch`);
+    if (!entry?.faultDrill)
+      throw new Error(
+        `${origin}/ lists no workload that declares it uses the ${dependency} (faultDrill), so the drill has nothing to watch`,
+      );
     return { workload: entry.name, dependency, path: entry.faultDrill.path };
   });
 }
@@ -45,7 +48,6 @@ export interface FaultOptions {
   /** Seconds of each phase: calm, database down, calm, upstream down, calm. */
   phaseSeconds: number;
 }
-
 
 export interface Recovery {
   dependency: string;
@@ -131,7 +133,13 @@ export async function runFaultDrill(
     children.server = await startChild(
       new URL('../../server/main.ts', import.meta.url),
       'looplab server',
-      { PORT: '0', HOST: '127.0.0.1', DATABASE_URL: children.pg.url, UPSTREAM_URL: children.upstream.url, REQUEST_TIMEOUT_MS: '5000' },
+      {
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATABASE_URL: children.pg.url,
+        UPSTREAM_URL: children.upstream.url,
+        REQUEST_TIMEOUT_MS: '5000',
+      },
       { quiet: true },
     );
     const origin = children.server.url;
@@ -166,7 +174,12 @@ export async function runFaultDrill(
     const events: FaultResults['events'] = [];
     const marks: Record<string, Mark> = {};
     /** Stops a dependency at `from` (a performance.now() time), restarts it a phase later; returns when it is back. */
-    const outage = async ({ workload, dependency }: DrillTarget, stop: () => Promise<void>, start: () => Promise<void>, from: number): Promise<number> => {
+    const outage = async (
+      { workload, dependency }: DrillTarget,
+      stop: () => Promise<void>,
+      start: () => Promise<void>,
+      from: number,
+    ): Promise<number> => {
       await sleep(Math.max(0, from - performance.now()));
       onStep(`stopping the ${dependency}`);
       // Stamped before stop() returns: requests answered during the shutdown are part of the outage.
@@ -206,7 +219,16 @@ export async function runFaultDrill(
     await Promise.all(loads);
     // Its own server and workers: this server's local queue worker would take the drill's jobs.
     await children.server.stop();
-    const queueKill = await runQueueKillPhase({ databaseUrl: children.pg.url, upstreamUrl: children.upstream.url, rate: options.rate, phaseSeconds: phase, t0, events, onStep, onAnswer });
+    const queueKill = await runQueueKillPhase({
+      databaseUrl: children.pg.url,
+      upstreamUrl: children.upstream.url,
+      rate: options.rate,
+      phaseSeconds: phase,
+      t0,
+      events,
+      onStep,
+      onAnswer,
+    });
 
     return {
       schema: 'looplab-faults/1',
@@ -232,7 +254,13 @@ export async function runFaultDrill(
 const key = (o: Outcome) => String(o.outcome);
 const ok = (o: Outcome) => o.outcome === 200;
 
-export function measureRecovery(workload: string, outcomes: Outcome[], mark: Mark, t0: number, dependency: string): Recovery {
+export function measureRecovery(
+  workload: string,
+  outcomes: Outcome[],
+  mark: Mark,
+  t0: number,
+  dependency: string,
+): Recovery {
   const duringOutage: Record<string, number> = {};
   let slowest = 0;
   for (const o of outcomes) {

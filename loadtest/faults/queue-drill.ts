@@ -18,11 +18,21 @@ export async function runQueueKillDrill(
 ): Promise<{ events: FaultResults['events']; queueKill: QueueKillResult }> {
   const children: { pg?: ManagedChild; upstream?: ManagedChild } = {};
   try {
-    children.pg = await startEmbeddedPostgres({ port: await freePort(), dataDir: resolve('.data/postgres-faults-queue') });
+    children.pg = await startEmbeddedPostgres({
+      port: await freePort(),
+      dataDir: resolve('.data/postgres-faults-queue'),
+    });
     children.upstream = await startUpstream(await freePort(), '127.0.0.1');
     await migrate(children.pg.url);
     const events: FaultResults['events'] = [];
-    const context = { databaseUrl: children.pg.url, upstreamUrl: children.upstream.url, t0: performance.now(), events, onStep, onAnswer };
+    const context = {
+      databaseUrl: children.pg.url,
+      upstreamUrl: children.upstream.url,
+      t0: performance.now(),
+      events,
+      onStep,
+      onAnswer,
+    };
     const queueKill = await runQueueKillPhase({ ...context, rate: options.rate, phaseSeconds: options.phaseSeconds });
     return { events, queueKill };
   } finally {

@@ -34,7 +34,11 @@ export function openQueueJobs(backend: QueueBackend): QueueJobs {
 }
 
 function buildQueueJobs<B extends IQueueBackend, C>(factory: BackendFactory<B, C>, connection: C): QueueJobs {
-  const queue = new Queue<JobData, unknown, string, JobData, unknown, string, B, C>(QUEUE_NAME, { connection }, factory);
+  const queue = new Queue<JobData, unknown, string, JobData, unknown, string, B, C>(
+    QUEUE_NAME,
+    { connection },
+    factory,
+  );
   queue.on('error', (err) => console.error(`loadtest: queue: ${err.message}`));
   type Job = NonNullable<Awaited<ReturnType<typeof queue.getJob>>>;
   const record = async (job: Job): Promise<JobRecord> => ({

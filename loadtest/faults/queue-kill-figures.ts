@@ -82,7 +82,12 @@ export interface KilledJobs {
  * @param stalled every finished job of the phase that stalled at least once
  * @param killedAtEpoch the kill, epoch ms (BullMQ's times are epoch ms)
  */
-export function measureKilledJobs(heldIds: readonly string[], records: readonly JobRecord[], stalled: readonly JobRecord[], killedAtEpoch: number): KilledJobs {
+export function measureKilledJobs(
+  heldIds: readonly string[],
+  records: readonly JobRecord[],
+  stalled: readonly JobRecord[],
+  killedAtEpoch: number,
+): KilledJobs {
   const ids = new Set(heldIds);
   const held = records.filter((j) => ids.has(j.id));
   const after = (t: number | undefined) => (t === undefined ? [] : [t - killedAtEpoch]);
@@ -110,5 +115,9 @@ export function serverCounts(metricsText: string, workload: string): Record<stri
 
 /** `after − before`, status by status: what the server answered during the phase. */
 export function countsBetween(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(after).map(([k, n]) => [k, n - (before[k] ?? 0)]).filter(([, n]) => n !== 0));
+  return Object.fromEntries(
+    Object.entries(after)
+      .map(([k, n]) => [k, n - (before[k] ?? 0)])
+      .filter(([, n]) => n !== 0),
+  );
 }

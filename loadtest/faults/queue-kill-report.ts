@@ -26,14 +26,23 @@ export function queueKillRows(q: QueueKillResult): string[][] {
   const j = q.jobs;
   const g = q.generator;
   return [
-    ['killed', `${q.killedAtS} s (load from ${q.loadStartedAtS} s; replacement listening at ${q.replacementReadyAtS} s)`],
+    [
+      'killed',
+      `${q.killedAtS} s (load from ${q.loadStartedAtS} s; replacement listening at ${q.replacementReadyAtS} s)`,
+    ],
     ['jobs the killed worker held (BullMQ)', String(j.held)],
     ['requests in flight at the kill', String(a.inFlightAtKill)],
     ['of those: 2xx / failed / timed out', tallyText(a.inFlight)],
     ['slowest answer of those', ms(a.slowestInFlightMs)],
     ['kill → the last of those answered', ms(a.lastInFlightAnsweredMs)],
-    ['held jobs re-run by another worker (attemptsStarted 2, stalled once)', `${j.rerun} of ${j.held} (completed ${j.completed}, failed ${j.failed})`],
-    ['kill → last held job back in a worker / finished', `${ms(j.lastBackInWorkerMs)} / ${ms(j.lastFinishedMs)} (bound ${q.settings.stalledBoundMs} ms)`],
+    [
+      'held jobs re-run by another worker (attemptsStarted 2, stalled once)',
+      `${j.rerun} of ${j.held} (completed ${j.completed}, failed ${j.failed})`,
+    ],
+    [
+      'kill → last held job back in a worker / finished',
+      `${ms(j.lastBackInWorkerMs)} / ${ms(j.lastFinishedMs)} (bound ${q.settings.stalledBoundMs} ms)`,
+    ],
     ['jobs that stalled though the victim did not hold them', String(j.stalledNotHeld)],
     ['whole phase: 2xx / failed / timed out', `${tallyText(a.all)} (slowest ${ms(a.slowestMs)})`],
     ['generator: due / sent / dropped / abandoned', `${g.due} / ${g.sent} / ${g.dropped} / ${g.abandoned}`],

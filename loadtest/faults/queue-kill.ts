@@ -4,8 +4,21 @@ import { runOpenModel } from '../measure/open-model.ts';
 import type { Outcome as Answer } from '../measure/outcome-log.ts';
 import { bucketize, type SecondBucket } from './buckets.ts';
 import { openQueueJobs, type QueueJobs } from './queue-jobs.ts';
-import { countsBetween, measureKillAnswers, measureKilledJobs, serverCounts, type KillAnswers, type KilledJobs, type QueueOutcome } from './queue-kill-figures.ts';
-import { QUEUE_DRILL_SETTINGS, startQueueDrillStack, type DrillWorker, type QueueDrillSettings } from './queue-stack.ts';
+import {
+  countsBetween,
+  measureKillAnswers,
+  measureKilledJobs,
+  serverCounts,
+  type KillAnswers,
+  type KilledJobs,
+  type QueueOutcome,
+} from './queue-kill-figures.ts';
+import {
+  QUEUE_DRILL_SETTINGS,
+  startQueueDrillStack,
+  type DrillWorker,
+  type QueueDrillSettings,
+} from './queue-stack.ts';
 
 /** Longest the drill waits for the victim to hold a job, and past the deadline for its jobs to end. */
 const GUARD_MS = 20_000;
@@ -50,8 +63,13 @@ export interface QueueKillContext {
  */
 async function queueRequest(origin: string, jobMs: number): Promise<{ workload: string; path: string }> {
   const catalog = await fetchCatalog(origin);
-  const entry = catalog?.workloads.find((w) => w.faultDrill?.dependency === 'upstream' && w.modes.includes('queue') && 'delay' in w.params);
-  if (!entry) throw new Error(`${origin}/ lists no workload in queue mode with a delay parameter that declares it uses the upstream (faultDrill), so the worker-kill drill has nothing to load`);
+  const entry = catalog?.workloads.find(
+    (w) => w.faultDrill?.dependency === 'upstream' && w.modes.includes('queue') && 'delay' in w.params,
+  );
+  if (!entry)
+    throw new Error(
+      `${origin}/ lists no workload in queue mode with a delay parameter that declares it uses the upstream (faultDrill), so the worker-kill drill has nothing to load`,
+    );
   return { workload: entry.name, path: `/${entry.name}/queue?delay=${jobMs}` };
 }
 
@@ -61,14 +79,17 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, guard
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
-    if (performance.now() > giveUpAt) throw new Error(`the worker-kill drill gave up waiting for ${what} after ${guardMs / 1000} s`);
+    if (performance.now() > giveUpAt)
+      throw new Error(`the worker-kill drill gave up waiting for ${what} after ${guardMs / 1000} s`);
     await sleep(everyMs);
   }
 }
 
 const allEnded = async (jobs: QueueJobs, ids: string[]) => {
   const records = await jobs.read(ids);
-  return records.length === ids.length && records.every((j) => j.state === 'completed' || j.state === 'failed') ? true : undefined;
+  return records.length === ids.length && records.every((j) => j.state === 'completed' || j.state === 'failed')
+    ? true
+    : undefined;
 };
 
 /**
@@ -77,7 +98,10 @@ const allEnded = async (jobs: QueueJobs, ids: string[]) => {
  * and a replacement is started a second later. Then it waits for every job the victim held to end
  * (BullMQ's stalled check puts each back, another worker runs it) and for a calm phase.
  */
-export async function runQueueKillPhase(ctx: QueueKillContext, s: QueueDrillSettings = QUEUE_DRILL_SETTINGS): Promise<QueueKillResult> {
+export async function runQueueKillPhase(
+  ctx: QueueKillContext,
+  s: QueueDrillSettings = QUEUE_DRILL_SETTINGS,
+): Promise<QueueKillResult> {
   const at = (t: number) => Math.round((t - ctx.t0) / 10) / 100;
   const note = (what: string) => ctx.events.push({ atS: at(performance.now()), what });
   ctx.onStep(`starting a queue-mode server and ${s.workers} queue worker processes`);
@@ -115,14 +139,21 @@ export async function runQueueKillPhase(ctx: QueueKillContext, s: QueueDrillSett
     const [victim] = stack.workers;
     if (!victim) throw new Error('the worker-kill drill started no queue worker');
     ctx.onStep(`killing queue worker ${victim.child.pid} (SIGKILL) while it holds jobs`);
-    await until(`queue worker ${victim.child.pid} to hold a job`, async () => ((await jobs.heldBy(victim.name)).length > 0 ? true : undefined), GUARD_MS);
+    await until(
+      `queue worker ${victim.child.pid} to hold a job`,
+      async () => ((await jobs.heldBy(victim.name)).length > 0 ? true : undefined),
+      GUARD_MS,
+    );
     const killedAt = performance.now();
     const killedAtEpoch = Date.now();
     process.kill(victim.child.pid, 'SIGKILL');
     await victim.child.exited;
     // Read once it is dead: what it held then is exactly what it held when it died.
     const heldIds = await jobs.heldBy(victim.name);
-    ctx.events.push({ atS: at(killedAt), what: `queue worker ${victim.child.pid} killed (SIGKILL) holding ${heldIds.length} job(s)` });
+    ctx.events.push({
+      atS: at(killedAt),
+      what: `queue worker ${victim.child.pid} killed (SIGKILL) holding ${heldIds.length} job(s)`,
+    });
 
     replacement = sleep(s.replacementDelayMs).then(async () => {
       ctx.onStep('starting a replacement queue worker');
@@ -130,16 +161,23 @@ export async function runQueueKillPhase(ctx: QueueKillContext, s: QueueDrillSett
       note(`replacement queue worker ${worker.child.pid} listens`);
       return { worker, readyAt: performance.now() };
     });
-    ctx.onStep(`waiting for the ${heldIds.length} job(s) it held to be re-run (stalled check: within ${s.lockMs + 2 * s.stalledMs} ms)`);
+    ctx.onStep(
+      `waiting for the ${heldIds.length} job(s) it held to be re-run (stalled check: within ${s.lockMs + 2 * s.stalledMs} ms)`,
+    );
     // Past the deadline every request in flight at the kill has its answer, one way or another: the
     // drill then reports what it saw (a job still active there is one the stalled check lost).
     const endedInTime = await until(
       "the killed worker's jobs to end",
-      async () => ((await allEnded(jobs, heldIds)) ? true : performance.now() > killedAt + s.deadlineMs + 5000 ? false : undefined),
+      async () =>
+        (await allEnded(jobs, heldIds)) ? true : performance.now() > killedAt + s.deadlineMs + 5000 ? false : undefined,
       s.deadlineMs + GUARD_MS,
       100,
     );
-    note(endedInTime ? 'every job the killed worker held has ended' : "the killed worker's jobs had not all ended at the deadline");
+    note(
+      endedInTime
+        ? 'every job the killed worker held has ended'
+        : "the killed worker's jobs had not all ended at the deadline",
+    );
     const { worker: newWorker, readyAt: replacementReadyAt } = await replacement;
     ctx.onStep('a calm phase on the queue');
     await sleep(ctx.phaseSeconds * 1000);

@@ -61,12 +61,17 @@ export interface QueueDrillStack {
  * other machines run: the harness owns their pids, so it can kill one and start its replacement.
  * Returns once a queue worker has answered a job.
  */
-export async function startQueueDrillStack(urls: { databaseUrl: string; upstreamUrl: string }, s: QueueDrillSettings = QUEUE_DRILL_SETTINGS): Promise<QueueDrillStack> {
+export async function startQueueDrillStack(
+  urls: { databaseUrl: string; upstreamUrl: string },
+  s: QueueDrillSettings = QUEUE_DRILL_SETTINGS,
+): Promise<QueueDrillStack> {
   const env = queueEnv(urls, s);
   const workers: DrillWorker[] = [];
   let server: ManagedChild | undefined;
   const startWorker = async (): Promise<DrillWorker> => {
-    const child = await startChild(new URL('../../server/queue/worker-main.ts', import.meta.url), 'queue worker', env, { quiet: true });
+    const child = await startChild(new URL('../../server/queue/worker-main.ts', import.meta.url), 'queue worker', env, {
+      quiet: true,
+    });
     const worker = { child, name: workerName(hostname(), child.pid) };
     workers.push(worker);
     return worker;
@@ -80,7 +85,14 @@ export async function startQueueDrillStack(urls: { databaseUrl: string; upstream
       new URL('../../server/main.ts', import.meta.url),
       'looplab server (queue drill)',
       // QUEUE_MAX far above what the load puts in flight: a refusal is not what the drill measures.
-      { ...env, PORT: '0', HOST: '127.0.0.1', QUEUE_WORKERS: '0', QUEUE_MAX: '10000', REQUEST_TIMEOUT_MS: String(s.deadlineMs) },
+      {
+        ...env,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        QUEUE_WORKERS: '0',
+        QUEUE_MAX: '10000',
+        REQUEST_TIMEOUT_MS: String(s.deadlineMs),
+      },
       { quiet: true },
     );
     await waitUntilReady(server.url);

@@ -20,13 +20,20 @@ function cpuWorkloads(options: HarnessOptions): Array<{ workload: string; mode: 
 }
 
 /** Median server-reported work time of a few sequential requests, with nothing else running. */
-async function singleThreadMs(origin: string, { workload, mode }: { workload: string; mode: string }, options: HarnessOptions): Promise<{ ms: number; samples: number }> {
+async function singleThreadMs(
+  origin: string,
+  { workload, mode }: { workload: string; mode: string },
+  options: HarnessOptions,
+): Promise<{ ms: number; samples: number }> {
   const query = new URLSearchParams(options.params[workload]).toString();
   const times: number[] = [];
   for (let i = 0; i < SAMPLES; i++) {
     const res = await fetch(`${origin}/${workload}/${mode}?${query}`);
     const body = (await res.json()) as { durationMs?: unknown };
-    if (!res.ok || typeof body.durationMs !== 'number') throw new Error(`baseline request /${workload}/${mode}?${query} failed with ${res.status}: ${JSON.stringify(body)}`);
+    if (!res.ok || typeof body.durationMs !== 'number')
+      throw new Error(
+        `baseline request /${workload}/${mode}?${query} failed with ${res.status}: ${JSON.stringify(body)}`,
+      );
     if (i >= DISCARDED) times.push(body.durationMs);
   }
   return { ms: median(times), samples: times.length };
@@ -49,7 +56,11 @@ export async function measureCpuBaseline(origin: string, options: HarnessOptions
  * The same measurement after the load: the bounds keep the start figure, and the two together show how
  * far the single-thread cost drifted while the run went on.
  */
-export async function remeasureCpuBaseline(origin: string, options: HarnessOptions, start: CpuBaseline): Promise<CpuBaseline> {
+export async function remeasureCpuBaseline(
+  origin: string,
+  options: HarnessOptions,
+  start: CpuBaseline,
+): Promise<CpuBaseline> {
   const baseline: CpuBaseline = { ...start };
   for (const cpu of cpuWorkloads(options)) {
     const first = start[cpu.workload];

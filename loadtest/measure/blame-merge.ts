@@ -2,7 +2,8 @@ import type { ClusterBlameLine, ProcessBlame, RunBlame, UnreadProcess } from './
 
 const round = (ms: number) => Number(ms.toFixed(1));
 /** A culprit is the same code in every process: its function, file and line (not what it was calling). */
-const keyOf = (c: Pick<ClusterBlameLine, 'frame' | 'file' | 'line'>) => `${c.frame}\u0000${c.file ?? ''}\u0000${c.line ?? ''}`;
+const keyOf = (c: Pick<ClusterBlameLine, 'frame' | 'file' | 'line'>) =>
+  `${c.frame}\u0000${c.file ?? ''}\u0000${c.line ?? ''}`;
 
 /**
  * The culprits of every process as one list, merged by function + file + line: ms added up, each
@@ -16,7 +17,18 @@ export function mergeCulprits(processes: readonly Pick<ProcessBlame, 'pid' | 'cu
       const key = keyOf(c);
       const entry = merged.get(key);
       if (!entry) {
-        merged.set(key, { line: { frame: c.frame, file: c.file, line: c.line, context: c.context, ms: c.ms, share: 0, byProcess: [{ pid, ms: c.ms }] }, contextMs: c.ms });
+        merged.set(key, {
+          line: {
+            frame: c.frame,
+            file: c.file,
+            line: c.line,
+            context: c.context,
+            ms: c.ms,
+            share: 0,
+            byProcess: [{ pid, ms: c.ms }],
+          },
+          contextMs: c.ms,
+        });
         continue;
       }
       entry.line.ms = round(entry.line.ms + c.ms);
@@ -38,7 +50,12 @@ export function mergeCulprits(processes: readonly Pick<ProcessBlame, 'pid' | 'cu
  * idle time and the window itself added up (process-time: two processes over 10 s are a 20 s window),
  * the longest stall the longest of any; complete only when every process's was. `top` culprits kept.
  */
-export function mergeProcessBlame(url: string, processes: readonly ProcessBlame[], unread: readonly UnreadProcess[], top: number): RunBlame {
+export function mergeProcessBlame(
+  url: string,
+  processes: readonly ProcessBlame[],
+  unread: readonly UnreadProcess[],
+  top: number,
+): RunBlame {
   const sum = (pick: (b: ProcessBlame) => number) => processes.reduce((total, b) => total + pick(b), 0);
   return {
     url,

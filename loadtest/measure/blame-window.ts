@@ -66,10 +66,12 @@ export function blameClient(url: string) {
     url: base,
     async mark(): Promise<number> {
       const { now } = (await getJson(`${base}/mark`)) as { now: unknown };
-      if (typeof now !== 'number') throw new Error(`${base}/mark did not answer {"now": µs}; is it a stall-blame endpoint?`);
+      if (typeof now !== 'number')
+        throw new Error(`${base}/mark did not answer {"now": µs}; is it a stall-blame endpoint?`);
       return now;
     },
-    window: async (fromUs: number, toUs: number) => (await getJson(`${base}/?from=${fromUs}&to=${toUs}`)) as BlameReport,
+    window: async (fromUs: number, toUs: number) =>
+      (await getJson(`${base}/?from=${fromUs}&to=${toUs}`)) as BlameReport,
   };
 }
 
@@ -109,7 +111,8 @@ export const blankBlame = (url: string, error: string | null = null): RunBlame =
   error,
 });
 
-export const failed = (url: string, err: unknown): RunBlame => blankBlame(url, err instanceof Error ? err.message : String(err));
+export const failed = (url: string, err: unknown): RunBlame =>
+  blankBlame(url, err instanceof Error ? err.message : String(err));
 
 /**
  * Opens a blame window at one stall-blame endpoint (a mark) and returns the function that closes it (a

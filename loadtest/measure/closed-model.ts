@@ -38,8 +38,14 @@ export async function runClosedModel(options: ClosedModelOptions): Promise<Close
   const { onOutcome } = options;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
-      { url: options.url, connections: options.connections, duration: options.durationSeconds, timeout: options.timeoutSeconds },
-      (err: unknown, done: autocannon.Result) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(done)),
+      {
+        url: options.url,
+        connections: options.connections,
+        duration: options.durationSeconds,
+        timeout: options.timeoutSeconds,
+      },
+      (err: unknown, done: autocannon.Result) =>
+        err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(done),
     );
     instance.on('response', (_client, statusCode, _bytes, responseTime) => {
       log.record(statusCode, responseTime, performance.now());

@@ -1,5 +1,14 @@
 import { mergeProcessBlame } from './blame-merge.ts';
-import { blankBlame, failed, getJson, openEndpointWindow, TOP_CULPRITS, type ProcessBlame, type RunBlame, type UnreadProcess } from './blame-window.ts';
+import {
+  blankBlame,
+  failed,
+  getJson,
+  openEndpointWindow,
+  TOP_CULPRITS,
+  type ProcessBlame,
+  type RunBlame,
+  type UnreadProcess,
+} from './blame-window.ts';
 
 /** The path of a cluster primary's list of its processes' endpoints (server/cluster/blame-directory.ts). */
 const PROCESSES_PATH = '/processes';
@@ -9,7 +18,10 @@ export const isProcessList = (url: string): boolean => new URL(url).pathname.rep
 
 async function listProcesses(url: string): Promise<Map<number, string>> {
   const { processes } = (await getJson(url)) as { processes?: unknown };
-  if (!Array.isArray(processes)) throw new Error(`${url} did not answer {"processes": [{"pid", "url"}]}; is it a looplab cluster's stall-blame list?`);
+  if (!Array.isArray(processes))
+    throw new Error(
+      `${url} did not answer {"processes": [{"pid", "url"}]}; is it a looplab cluster's stall-blame list?`,
+    );
   return new Map((processes as { pid: number; url: string }[]).map((p) => [p.pid, p.url]));
 }
 
@@ -27,7 +39,9 @@ export async function openClusterBlameWindow(url: string): Promise<() => Promise
     return async () => failed(url, err);
   }
   // Every culprit is kept per process until the merge, so a culprit's merged ms are all of its ms.
-  const closers = await Promise.all([...atOpen].map(async ([pid, endpoint]) => ({ pid, close: await openEndpointWindow(endpoint, Infinity) })));
+  const closers = await Promise.all(
+    [...atOpen].map(async ([pid, endpoint]) => ({ pid, close: await openEndpointWindow(endpoint, Infinity) })),
+  );
   return async () => {
     const read = await Promise.all(closers.map(async ({ pid, close }) => ({ ...(await close()), pid })));
     const atClose = await listProcesses(url).catch(() => null);
@@ -38,8 +52,16 @@ export async function openClusterBlameWindow(url: string): Promise<() => Promise
       else if (blame.error !== null) unread.push({ pid: blame.pid, reason: blame.error });
       else processes.push(blame);
     }
-    for (const pid of atClose?.keys() ?? []) if (!atOpen.has(pid)) unread.push({ pid, reason: 'started within the window (a replacement)' });
-    if (processes.length === 0) return { ...blankBlame(url, `no process's blame could be read: ${unread.map((u) => `pid ${u.pid} ${u.reason}`).join('; ')}`), unread };
+    for (const pid of atClose?.keys() ?? [])
+      if (!atOpen.has(pid)) unread.push({ pid, reason: 'started within the window (a replacement)' });
+    if (processes.length === 0)
+      return {
+        ...blankBlame(
+          url,
+          `no process's blame could be read: ${unread.map((u) => `pid ${u.pid} ${u.reason}`).join('; ')}`,
+        ),
+        unread,
+      };
     return mergeProcessBlame(url, processes, unread, TOP_CULPRITS);
   };
 }

@@ -36,8 +36,23 @@ export interface LoadDriver {
 export const inProcessDriver: LoadDriver = {
   async drive(origin, scenario, seconds, onOutcome) {
     if (scenario.rate === undefined) {
-      const closed = await runClosedModel({ url: origin + scenario.path, connections: scenario.connections, durationSeconds: seconds, timeoutSeconds: REQUEST_TIMEOUT_SECONDS, onOutcome });
-      return { model: 'closed', due: closed.sent, windowSeconds: closed.windowSeconds, log: closed.log, dropped: 0, abandoned: 0, sendLag: null, childCpuSeconds: [] };
+      const closed = await runClosedModel({
+        url: origin + scenario.path,
+        connections: scenario.connections,
+        durationSeconds: seconds,
+        timeoutSeconds: REQUEST_TIMEOUT_SECONDS,
+        onOutcome,
+      });
+      return {
+        model: 'closed',
+        due: closed.sent,
+        windowSeconds: closed.windowSeconds,
+        log: closed.log,
+        dropped: 0,
+        abandoned: 0,
+        sendLag: null,
+        childCpuSeconds: [],
+      };
     }
     const open = await runOpenModel({
       origin,
@@ -49,7 +64,16 @@ export const inProcessDriver: LoadDriver = {
       drainMs: drainMs(seconds),
       ...(onOutcome ? { onResult: (_due: number, outcome: Outcome) => onOutcome(isOk(outcome)) } : {}),
     });
-    return { model: 'open', due: open.due, windowSeconds: open.windowSeconds, log: open.log, dropped: open.dropped, abandoned: open.abandoned, sendLag: open.sendLag, childCpuSeconds: [] };
+    return {
+      model: 'open',
+      due: open.due,
+      windowSeconds: open.windowSeconds,
+      log: open.log,
+      dropped: open.dropped,
+      abandoned: open.abandoned,
+      sendLag: open.sendLag,
+      childCpuSeconds: [],
+    };
   },
   stop() {},
 };

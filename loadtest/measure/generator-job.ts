@@ -10,8 +10,14 @@ import type { OutcomeLogData } from './outcome-log.ts';
  * their logs share a start; `localTime` turns it into this process's performance.now() time.
  */
 export type GeneratorJob =
-  | ({ model: 'closed'; startAtEpochMs: number } & Pick<ClosedModelOptions, 'url' | 'connections' | 'durationSeconds' | 'timeoutSeconds'>)
-  | ({ model: 'open'; startAtEpochMs: number; share: { index: number; of: number }; drainMs: number } & Pick<OpenModelOptions, 'origin' | 'path' | 'rate' | 'durationSeconds' | 'maxInFlight' | 'timeoutMs'>);
+  | ({ model: 'closed'; startAtEpochMs: number } & Pick<
+      ClosedModelOptions,
+      'url' | 'connections' | 'durationSeconds' | 'timeoutSeconds'
+    >)
+  | ({ model: 'open'; startAtEpochMs: number; share: { index: number; of: number }; drainMs: number } & Pick<
+      OpenModelOptions,
+      'origin' | 'path' | 'rate' | 'durationSeconds' | 'maxInFlight' | 'timeoutMs'
+    >);
 
 /** What one generator sent and saw, for the harness to merge. */
 export interface GeneratorReport {

@@ -24,7 +24,14 @@ async function run(job: GeneratorJob): Promise<GeneratorReport> {
   const timer = setInterval(flush, PROGRESS_EVERY_MS);
   try {
     const base = await (job.model === 'closed'
-      ? runClosedModel({ url: job.url, connections: job.connections, durationSeconds: job.durationSeconds, timeoutSeconds: job.timeoutSeconds, startAt, onOutcome: count }).then((r) => ({
+      ? runClosedModel({
+          url: job.url,
+          connections: job.connections,
+          durationSeconds: job.durationSeconds,
+          timeoutSeconds: job.timeoutSeconds,
+          startAt,
+          onOutcome: count,
+        }).then((r) => ({
           due: r.sent,
           windowSeconds: r.windowSeconds,
           dropped: 0,

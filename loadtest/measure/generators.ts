@@ -1,6 +1,12 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { typeScriptLoaderArgs } from '../../lib/loader-args.ts';
-import { drainMs, inProcessDriver, OPEN_MODEL_MAX_IN_FLIGHT, REQUEST_TIMEOUT_SECONDS, type LoadDriver } from './drive.ts';
+import {
+  drainMs,
+  inProcessDriver,
+  OPEN_MODEL_MAX_IN_FLIGHT,
+  REQUEST_TIMEOUT_SECONDS,
+  type LoadDriver,
+} from './drive.ts';
 import { localTime, type GeneratorJob, type GeneratorMessage, type GeneratorReport } from './generator-job.ts';
 import { mergeReports, splitConnections } from './merge.ts';
 import type { Scenario } from '../types.ts';
@@ -8,7 +14,11 @@ import type { Scenario } from '../types.ts';
 /** How far ahead the shared start is set, so every generator has its job before it. */
 const START_LEAD_MS = 50;
 
-function waitForMessage(child: ChildProcess, want: GeneratorMessage['type'], onProgress?: (m: Extract<GeneratorMessage, { type: 'progress' }>) => void): Promise<GeneratorMessage> {
+function waitForMessage(
+  child: ChildProcess,
+  want: GeneratorMessage['type'],
+  onProgress?: (m: Extract<GeneratorMessage, { type: 'progress' }>) => void,
+): Promise<GeneratorMessage> {
   return new Promise((resolve, reject) => {
     const onMessage = (message: GeneratorMessage) => {
       if (message.type === 'progress') return onProgress?.(message);
@@ -31,10 +41,24 @@ function waitForMessage(child: ChildProcess, want: GeneratorMessage['type'], onP
 }
 
 /** Generator i's share of the scenario's load for `seconds`, starting at `startAtEpochMs`. */
-function jobFor(origin: string, scenario: Scenario, seconds: number, index: number, of: number, startAtEpochMs: number): GeneratorJob {
+function jobFor(
+  origin: string,
+  scenario: Scenario,
+  seconds: number,
+  index: number,
+  of: number,
+  startAtEpochMs: number,
+): GeneratorJob {
   if (scenario.rate === undefined) {
     const connections = splitConnections(scenario.connections, of)[index] ?? 0;
-    return { model: 'closed', url: origin + scenario.path, connections, durationSeconds: seconds, timeoutSeconds: REQUEST_TIMEOUT_SECONDS, startAtEpochMs };
+    return {
+      model: 'closed',
+      url: origin + scenario.path,
+      connections,
+      durationSeconds: seconds,
+      timeoutSeconds: REQUEST_TIMEOUT_SECONDS,
+      startAtEpochMs,
+    };
   }
   return {
     model: 'open',
@@ -66,7 +90,11 @@ function jobFor(origin: string, scenario: Scenario, seconds: number, index: numb
 export async function startLoadDriver(count: number): Promise<LoadDriver> {
   if (count <= 1) return inProcessDriver;
   const children = Array.from({ length: count }, () =>
-    fork(new URL('./generator-process.ts', import.meta.url), { execArgv: typeScriptLoaderArgs(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' }),
+    fork(new URL('./generator-process.ts', import.meta.url), {
+      execArgv: typeScriptLoaderArgs(),
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      serialization: 'advanced',
+    }),
   );
   const stop = () => {
     for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill();
@@ -97,7 +125,12 @@ export async function startLoadDriver(count: number): Promise<LoadDriver> {
         stop();
         throw err;
       });
-      return mergeReports(scenario.rate === undefined ? 'closed' : 'open', reports satisfies GeneratorReport[], start, scenario.rate);
+      return mergeReports(
+        scenario.rate === undefined ? 'closed' : 'open',
+        reports satisfies GeneratorReport[],
+        start,
+        scenario.rate,
+      );
     },
     stop,
   };

@@ -40,7 +40,11 @@ const PERCENTILES = { p50: 50, p90: 90, p99: 99, p999: 99.9 } as const;
 const CURVE_STEPS = 28;
 
 export function createLatencyRecorder(): LatencyRecorder {
-  const histogram: Histogram = build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });
+  const histogram: Histogram = build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 3_600_000_000,
+    numberOfSignificantValueDigits: 3,
+  });
   const ms = (us: number) => Math.round(us) / 1000;
   // Kept apart from the histogram's own maximum, which an `add` of a decoded histogram would round up.
   let maxUs = 0;

@@ -10,7 +10,11 @@ export interface CpuTimes {
 /** Parses /proc/stat: busy = user + nice + system + irq + softirq + steal; idle and iowait are not busy. */
 export function parseProcStat(text: string): CpuTimes | null {
   const lines = text.split('\n');
-  const fields = lines[0]?.match(/^cpu\s+(.*)$/)?.[1]?.trim().split(/\s+/).map(Number);
+  const fields = lines[0]
+    ?.match(/^cpu\s+(.*)$/)?.[1]
+    ?.trim()
+    .split(/\s+/)
+    .map(Number);
   if (!fields || fields.length < 4 || fields.some((n) => !Number.isFinite(n))) return null;
   const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = fields;
   const busy = user + nice + system + irq + softirq + steal;
@@ -23,7 +27,10 @@ export async function readMachineCpu(): Promise<CpuTimes | null> {
 }
 
 /** Busy cores between two readings: every process on the machine, server, database, upstream and generator. */
-export function machineBusy(before: CpuTimes | null, after: CpuTimes | null): { busyCores: number; cores: number } | null {
+export function machineBusy(
+  before: CpuTimes | null,
+  after: CpuTimes | null,
+): { busyCores: number; cores: number } | null {
   if (!before || !after || after.total <= before.total) return null;
   const share = (after.busy - before.busy) / (after.total - before.total);
   return { busyCores: Math.round(share * after.cores * 100) / 100, cores: after.cores };

@@ -9,7 +9,12 @@ import { createOutcomeLog } from './outcome-log.ts';
  * time of this process). The closed model's window is the longest generator's (each autocannon stops on
  * its own 1 s tick); the open model's is the whole schedule's, requests due ÷ rate, as with one generator.
  */
-export function mergeReports(model: 'closed' | 'open', reports: readonly GeneratorReport[], start: number, rate: number | undefined): Load {
+export function mergeReports(
+  model: 'closed' | 'open',
+  reports: readonly GeneratorReport[],
+  start: number,
+  rate: number | undefined,
+): Load {
   const log = createOutcomeLog(start);
   const sendLag = createLatencyRecorder();
   let due = 0;
@@ -22,7 +27,8 @@ export function mergeReports(model: 'closed' | 'open', reports: readonly Generat
     dropped += report.dropped;
     abandoned += report.abandoned;
   }
-  const windowSeconds = model === 'open' && rate !== undefined ? due / rate : Math.max(0, ...reports.map((r) => r.windowSeconds));
+  const windowSeconds =
+    model === 'open' && rate !== undefined ? due / rate : Math.max(0, ...reports.map((r) => r.windowSeconds));
   return {
     model,
     due,

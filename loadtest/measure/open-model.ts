@@ -95,7 +95,10 @@ export async function runOpenModel(options: OpenModelOptions): Promise<OpenModel
       .catch((err: { code?: string }) => {
         // Abandoned at the end of the drain: counted once, below, with no latency.
         if (abandoning && err.code === 'UND_ERR_DESTROYED') return;
-        finish(intendedAt, err.code === 'UND_ERR_HEADERS_TIMEOUT' || err.code === 'UND_ERR_BODY_TIMEOUT' ? 'timeout' : 'error');
+        finish(
+          intendedAt,
+          err.code === 'UND_ERR_HEADERS_TIMEOUT' || err.code === 'UND_ERR_BODY_TIMEOUT' ? 'timeout' : 'error',
+        );
       })
       .finally(() => pending.delete(done));
     pending.add(done);

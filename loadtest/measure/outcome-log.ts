@@ -78,8 +78,7 @@ export function createOutcomeLog(start: number): OutcomeLog {
       if (success) {
         counts.ok++;
         okEnds.push(endedAt);
-      }
-      else if (outcome === 'error') counts.errors++;
+      } else if (outcome === 'error') counts.errors++;
       else if (outcome === 'timeout') counts.timeouts++;
       else counts.non2xx++;
       if (latencyMs !== null) (success ? ok : failed).record(latencyMs);
@@ -122,7 +121,14 @@ export function createOutcomeLog(start: number): OutcomeLog {
         const s = seconds[t];
         const sorted = [...(s?.latencies ?? [])].sort((a, b) => a - b);
         const round = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 1000);
-        return { t, ok: s?.ok ?? 0, failed: s?.failed ?? 0, p50: round(nearestRank(sorted, 50)), p99: round(nearestRank(sorted, 99)), healthP99: null };
+        return {
+          t,
+          ok: s?.ok ?? 0,
+          failed: s?.failed ?? 0,
+          p50: round(nearestRank(sorted, 50)),
+          p99: round(nearestRank(sorted, 99)),
+          healthP99: null,
+        };
       });
     },
   };

@@ -6,7 +6,14 @@ import { runOpenModel } from './open-model.ts';
 import type { ProbeRequest, ProbeResult } from './probe.ts';
 
 process.on('message', (message: ProbeRequest) => {
-  void runOpenModel({ origin: message.origin, path: message.path, rate: message.rate, durationSeconds: message.seconds, maxInFlight: 200, timeoutMs: message.timeoutMs }).then(
+  void runOpenModel({
+    origin: message.origin,
+    path: message.path,
+    rate: message.rate,
+    durationSeconds: message.seconds,
+    maxInFlight: 200,
+    timeoutMs: message.timeoutMs,
+  }).then(
     (probe) => {
       const latency = probe.log.ok.summary();
       const result: ProbeResult = {
@@ -14,7 +21,12 @@ process.on('message', (message: ProbeRequest) => {
         p99: latency.p99,
         max: latency.max,
         samples: latency.n,
-        failures: probe.log.counts.non2xx + probe.log.counts.errors + probe.log.counts.timeouts + probe.dropped + probe.abandoned,
+        failures:
+          probe.log.counts.non2xx +
+          probe.log.counts.errors +
+          probe.log.counts.timeouts +
+          probe.dropped +
+          probe.abandoned,
         perSecondP99: probe.log.timeline(message.seconds).map((s) => s.p99),
       };
       process.send?.(result, () => process.exit(0));

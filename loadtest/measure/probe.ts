@@ -34,8 +34,16 @@ export interface ReadyProbe {
  * window lines up with the load's to within milliseconds.
  */
 export async function startProbe(): Promise<ReadyProbe> {
-  const child = fork(new URL('./probe-process.ts', import.meta.url), { execArgv: typeScriptLoaderArgs(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const [first] = (await Promise.race([once(child, 'message'), once(child, 'exit').then(() => { throw new Error('the /health probe process exited before it was ready'); })])) as [unknown];
+  const child = fork(new URL('./probe-process.ts', import.meta.url), {
+    execArgv: typeScriptLoaderArgs(),
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const [first] = (await Promise.race([
+    once(child, 'message'),
+    once(child, 'exit').then(() => {
+      throw new Error('the /health probe process exited before it was ready');
+    }),
+  ])) as [unknown];
   if (first !== 'ready') throw new Error('the /health probe process did not start');
   return {
     async run(request) {

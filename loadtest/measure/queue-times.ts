@@ -47,7 +47,8 @@ const empty = (): HistogramTotals => ({ count: 0, sumSeconds: 0, buckets: new Ma
 
 function parseLabels(text: string): Map<string, string> {
   const labels = new Map<string, string>();
-  for (const m of text.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels.set(m[1] as string, (m[2] as string).replace(/\\(.)/g, '$1'));
+  for (const m of text.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g))
+    labels.set(m[1] as string, (m[2] as string).replace(/\\(.)/g, '$1'));
   return labels;
 }
 
@@ -58,7 +59,10 @@ function parseLabels(text: string): Map<string, string> {
 export function parseQueueTotals(text: string): Map<string, QueueTotals> | undefined {
   if (!new RegExp(`^# TYPE ${WAIT} histogram$`, 'm').test(text)) return undefined;
   const totals = new Map<string, QueueTotals>();
-  const series = new RegExp(`^(${WAIT}|${PROCESSING})_(bucket|sum|count)\\{([^}]*)\\} ([0-9.eE+-]+|NaN|[+-]Inf)$`, 'gm');
+  const series = new RegExp(
+    `^(${WAIT}|${PROCESSING})_(bucket|sum|count)\\{([^}]*)\\} ([0-9.eE+-]+|NaN|[+-]Inf)$`,
+    'gm',
+  );
   for (const m of text.matchAll(series)) {
     const [, name, part, labelText, raw] = m as unknown as [string, string, string, string, string];
     const labels = parseLabels(labelText);
@@ -70,7 +74,8 @@ export function parseQueueTotals(text: string): Map<string, QueueTotals> | undef
     const histogram = name === WAIT ? entry.wait : entry.processing;
     if (part === 'count') histogram.count = value;
     else if (part === 'sum') histogram.sumSeconds = value;
-    else histogram.buckets.set(Number(labels.get('le') === '+Inf' ? Number.POSITIVE_INFINITY : labels.get('le')), value);
+    else
+      histogram.buckets.set(Number(labels.get('le') === '+Inf' ? Number.POSITIVE_INFINITY : labels.get('le')), value);
   }
   return totals;
 }
@@ -96,14 +101,22 @@ function figure(before: HistogramTotals, after: HistogramTotals): QueueFigure | 
       break;
     }
   }
-  return { count, meanMs: toMicrosecond((sumSeconds / count) * 1000), p99AtMostMs: p99AtMostMs === null ? null : toMicrosecond(p99AtMostMs) };
+  return {
+    count,
+    meanMs: toMicrosecond((sumSeconds / count) * 1000),
+    p99AtMostMs: p99AtMostMs === null ? null : toMicrosecond(p99AtMostMs),
+  };
 }
 
 /**
  * One workload's queue split between two scrapes; null when either scrape lacks the queue histograms
  * (a server without queue mode, or `/metrics` unreadable) or a total went down in between.
  */
-export function queueWindow(before: Map<string, QueueTotals> | undefined, after: Map<string, QueueTotals> | undefined, workload: string): QueueWindow | null {
+export function queueWindow(
+  before: Map<string, QueueTotals> | undefined,
+  after: Map<string, QueueTotals> | undefined,
+  workload: string,
+): QueueWindow | null {
   if (!before || !after) return null;
   const start = before.get(workload) ?? { wait: empty(), processing: empty() };
   const end = after.get(workload) ?? { wait: empty(), processing: empty() };

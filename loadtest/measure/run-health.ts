@@ -25,9 +25,15 @@ export function failedScenarios(results: Results): FailedScenario[] {
     const attempts = answered + errors;
     if (answered === 0) {
       const unsent = dropped + abandoned > 0 ? `, ${dropped + abandoned} dropped or abandoned` : '';
-      failed.push({ result, reason: `${scenarioLabel(result.scenario)} got no answers (${errors} connection errors, ${timeouts} timeouts${unsent})` });
+      failed.push({
+        result,
+        reason: `${scenarioLabel(result.scenario)} got no answers (${errors} connection errors, ${timeouts} timeouts${unsent})`,
+      });
     } else if (bad * 2 > attempts) {
-      failed.push({ result, reason: `${scenarioLabel(result.scenario)}: ${Math.round((bad / attempts) * 100)}% of ${attempts} requests failed (${non2xx} non-2xx answers, ${errors} connection errors)` });
+      failed.push({
+        result,
+        reason: `${scenarioLabel(result.scenario)}: ${Math.round((bad / attempts) * 100)}% of ${attempts} requests failed (${non2xx} non-2xx answers, ${errors} connection errors)`,
+      });
     }
   }
   return failed;

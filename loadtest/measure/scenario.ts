@@ -48,7 +48,12 @@ export async function runScenario(origin: string, scenario: Scenario, settings: 
   }
 }
 
-async function measureRun(origin: string, scenario: Scenario, settings: RunSettings, driver: LoadDriver): Promise<RunMeasurement> {
+async function measureRun(
+  origin: string,
+  scenario: Scenario,
+  settings: RunSettings,
+  driver: LoadDriver,
+): Promise<RunMeasurement> {
   const { onPhase, onOutcome } = settings.hooks ?? {};
   const signals = settings.signals ?? LOOPLAB_SIGNALS;
   const scrape = async () => (signals.metrics ? scrapeMetrics(origin) : null);
@@ -74,7 +79,13 @@ async function measureRun(origin: string, scenario: Scenario, settings: RunSetti
     const [load, health] = await Promise.all([
       driver.drive(origin, scenario, settings.durationSeconds, onOutcome),
       probe && probePath !== null
-        ? probe.run({ origin, path: probePath, rate: settings.probeRate, seconds: settings.durationSeconds, timeoutMs: REQUEST_TIMEOUT_SECONDS * 1000 })
+        ? probe.run({
+            origin,
+            path: probePath,
+            rate: settings.probeRate,
+            seconds: settings.durationSeconds,
+            timeoutMs: REQUEST_TIMEOUT_SECONDS * 1000,
+          })
         : NO_PROBE,
     ]);
     const cpu = process.cpuUsage(cpuBefore);
@@ -114,7 +125,7 @@ async function measureRun(origin: string, scenario: Scenario, settings: RunSetti
       server: windowFigures(before, after, wallSeconds),
       // Summed over generators: this process and any generator processes. The busiest one alone says
       // whether a generator, being one thread, was the limit.
-      generatorCpu: ([ownCpuSeconds, ...load.childCpuSeconds].reduce((a, b) => a + b, 0)) / wallSeconds,
+      generatorCpu: [ownCpuSeconds, ...load.childCpuSeconds].reduce((a, b) => a + b, 0) / wallSeconds,
       busiestGeneratorCpu: Math.max(ownCpuSeconds, ...load.childCpuSeconds) / wallSeconds,
       machineCpu: machine,
       timeline: load.log.timeline(seconds).map((s, t) => ({ ...s, healthP99: health.perSecondP99[t] ?? null })),

@@ -32,7 +32,8 @@ export interface ProcessSnapshot {
 export function readByPid(text: string, name: string, more?: string): Map<number, number> {
   const escaped = more ? `,${more.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}` : '';
   const found = new Map<number, number>();
-  for (const m of text.matchAll(new RegExp(`^${name}\\{pid="(\\d+)"${escaped}\\} ([0-9.eE+-]+)$`, 'gm'))) found.set(Number(m[1]), Number(m[2]));
+  for (const m of text.matchAll(new RegExp(`^${name}\\{pid="(\\d+)"${escaped}\\} ([0-9.eE+-]+)$`, 'gm')))
+    found.set(Number(m[1]), Number(m[2]));
   return found;
 }
 
@@ -46,7 +47,13 @@ export function parseProcesses(text: string): Map<number, ProcessSnapshot> | und
   const cpu = readByPid(text, 'looplab_process_cpu_seconds_total');
   const processes = new Map<number, ProcessSnapshot>();
   for (const [pid, activeSeconds] of active) {
-    processes.set(pid, { activeSeconds, idleSeconds: idle.get(pid) ?? 0, loopDelayP99Seconds: p99.get(pid) ?? 0, loopDelayMaxSeconds: max.get(pid) ?? 0, cpuSeconds: cpu.get(pid) ?? 0 });
+    processes.set(pid, {
+      activeSeconds,
+      idleSeconds: idle.get(pid) ?? 0,
+      loopDelayP99Seconds: p99.get(pid) ?? 0,
+      loopDelayMaxSeconds: max.get(pid) ?? 0,
+      cpuSeconds: cpu.get(pid) ?? 0,
+    });
   }
   return processes;
 }
@@ -74,7 +81,15 @@ export function parseMetrics(text: string): MetricsSnapshot | null {
   const max = readSample(text, 'looplab_event_loop_delay_seconds', 'stat="max"');
   const cpu = readSample(text, 'process_cpu_seconds_total');
   const rss = readSample(text, 'process_resident_memory_bytes');
-  if (active === undefined || idle === undefined || p99 === undefined || max === undefined || cpu === undefined || rss === undefined) return null;
+  if (
+    active === undefined ||
+    idle === undefined ||
+    p99 === undefined ||
+    max === undefined ||
+    cpu === undefined ||
+    rss === undefined
+  )
+    return null;
   const processes = parseProcesses(text);
   const queue = parseQueueTotals(text);
   return {
@@ -125,7 +140,11 @@ export interface ProcessWindowFigures {
   cpuCores: number;
 }
 
-function processWindows(before: MetricsSnapshot, after: MetricsSnapshot, wallSeconds: number | undefined): ProcessWindowFigures[] | undefined {
+function processWindows(
+  before: MetricsSnapshot,
+  after: MetricsSnapshot,
+  wallSeconds: number | undefined,
+): ProcessWindowFigures[] | undefined {
   if (!after.processes) return undefined;
   const figures: ProcessWindowFigures[] = [];
   for (const [pid, end] of after.processes) {
@@ -150,7 +169,11 @@ function processWindows(before: MetricsSnapshot, after: MetricsSnapshot, wallSec
  * the delay from the second scrape (the server resets its delay window at every scrape, so the second
  * one covers exactly the window — provided nothing else scraped `/metrics` in between).
  */
-export function windowFigures(before: MetricsSnapshot | null, after: MetricsSnapshot | null, wallSeconds?: number): WindowFigures | null {
+export function windowFigures(
+  before: MetricsSnapshot | null,
+  after: MetricsSnapshot | null,
+  wallSeconds?: number,
+): WindowFigures | null {
   if (!before || !after) return null;
   const active = after.activeSeconds - before.activeSeconds;
   const idle = after.idleSeconds - before.idleSeconds;

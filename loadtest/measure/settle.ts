@@ -41,7 +41,8 @@ export async function waitUntilSettled(origin: string, server: SettleSignals = L
   while (Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
     // With neither signal (a --target without --probe) a quiet pause is all the harness can give.
-    const fast = server.healthPath === null || (await healthMs(origin, server.healthPath, deadline)) < SETTLED_HEALTH_MS;
+    const fast =
+      server.healthPath === null || (await healthMs(origin, server.healthPath, deadline)) < SETTLED_HEALTH_MS;
     const done = await count();
     // A server without the count (not looplab's) is judged by /health alone.
     if (fast && (done === undefined || done === previous)) return Math.round(performance.now() - started);

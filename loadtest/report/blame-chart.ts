@@ -3,7 +3,8 @@ import type { Results } from '../types.ts';
 import { blameLines, scenarioBlame, type ScenarioBlame } from './blame-line.ts';
 import { fmtMs } from './format.ts';
 
-const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeHtml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const BARS = 8;
 const WIDTH = 960;
 const ROW = 22;
@@ -33,8 +34,12 @@ export function renderBlameCharts(results: Results): string {
   const parts = results.scenarios.flatMap((r) => {
     const blame = scenarioBlame(r);
     if (!blame) return [];
-    const line = blameLines(r.scenario.mode, blame).map((l) => `<p class="blame">${escapeHtml(l.trim())}</p>`).join('\n');
-    return [`<h3>${escapeHtml(scenarioLabel(r.scenario))}</h3>\n${line}${blame.culprits.length > 0 ? `\n${bars(blame)}` : ''}`];
+    const line = blameLines(r.scenario.mode, blame)
+      .map((l) => `<p class="blame">${escapeHtml(l.trim())}</p>`)
+      .join('\n');
+    return [
+      `<h3>${escapeHtml(scenarioLabel(r.scenario))}</h3>\n${line}${blame.culprits.length > 0 ? `\n${bars(blame)}` : ''}`,
+    ];
   });
   if (parts.length === 0) return '';
   return `<h2>Stall blame</h2>

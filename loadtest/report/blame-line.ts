@@ -38,7 +38,8 @@ export function scenarioBlame(r: Pick<ScenarioResult, 'runs'>): ScenarioBlame | 
 function combine(runs: readonly RunBlame[]): ScenarioBlame {
   const read = runs.filter((b) => b.error === null);
   const byCulprit = new Map<string, number>();
-  for (const line of read.flatMap((b) => b.culprits)) byCulprit.set(describe(line), (byCulprit.get(describe(line)) ?? 0) + line.ms);
+  for (const line of read.flatMap((b) => b.culprits))
+    byCulprit.set(describe(line), (byCulprit.get(describe(line)) ?? 0) + line.ms);
   const blamedMs = [...byCulprit.values()].reduce((a, b) => a + b, 0);
   const sum = (pick: (b: RunBlame) => number) => read.reduce((total, b) => total + pick(b), 0);
   return {
@@ -64,7 +65,8 @@ export function blameLine(mode: string, blame: ScenarioBlame, top = 3): string {
   const head = `stall blame, ${mode}:`;
   if (blame.errors.length > 0 && blame.windowMs === 0) return `${head} not read (${blame.errors.join('; ')})`;
   const of = `of ${fmtMs(blame.windowMs)}`;
-  if (blame.stalls === 0) return `${head} nothing to blame — the event loop never stalled past ${blame.thresholdMs} ms ${of}`;
+  if (blame.stalls === 0)
+    return `${head} nothing to blame — the event loop never stalled past ${blame.thresholdMs} ms ${of}`;
   const stalled = `the loop stalled ${fmtMs(blame.stallMs)} ${of} (${blame.stalls} stall${blame.stalls === 1 ? '' : 's'} over ${blame.thresholdMs} ms)`;
   const waited = blame.cpuWaitMs > 0 ? `, ${fmtMs(blame.cpuWaitMs)} of it waiting for a CPU` : '';
   if (blame.culprits.length === 0) return `${head} ${stalled}${waited} — nothing in the code to blame`;
@@ -82,6 +84,8 @@ export function blameLines(mode: string, blame: ScenarioBlame, top = 3): string[
   return [
     blameLine(`${mode}, ${n} process${n === 1 ? '' : 'es'} merged`, blame, top),
     ...blame.processes.map((p) => `  ${blameLine(`pid ${p.pid}`, p, top).replace(/^stall blame, /, '')}`),
-    ...(blame.unread && blame.unread.length > 0 ? [`  not read, so not in these figures: ${blame.unread.join('; ')}`] : []),
+    ...(blame.unread && blame.unread.length > 0
+      ? [`  not read, so not in these figures: ${blame.unread.join('; ')}`]
+      : []),
   ];
 }

@@ -7,7 +7,13 @@ import type { ThresholdOutcome } from '../analyse/thresholds.ts';
 import type { Results } from '../types.ts';
 
 /** Writes results.json, report.md and report.html into `<outDir>/<timestamp>/` and returns that folder. */
-export async function writeReports(outDir: string, results: Results, table: ReportTable, command: string, thresholds: ThresholdOutcome[]): Promise<string> {
+export async function writeReports(
+  outDir: string,
+  results: Results,
+  table: ReportTable,
+  command: string,
+  thresholds: ThresholdOutcome[],
+): Promise<string> {
   const stamp = results.environment.startedAt.replace(/[:.]/g, '-');
   const dir = resolve(outDir, stamp);
   await mkdir(dir, { recursive: true });

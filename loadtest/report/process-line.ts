@@ -19,7 +19,10 @@ export function processLoopLine(r: Pick<ScenarioResult, 'scenario' | 'runs'>): s
   if (byPid.size < 2) return null;
   const parts = [...byPid]
     .sort((a, b) => a[0] - b[0])
-    .map(([pid, f]) => `pid ${pid} busy ${fmtPercent(median(f.busy))}, delay p99 ${fmtMs(median(f.p99))}, max ${fmtMs(median(f.max))}`);
+    .map(
+      ([pid, f]) =>
+        `pid ${pid} busy ${fmtPercent(median(f.busy))}, delay p99 ${fmtMs(median(f.p99))}, max ${fmtMs(median(f.max))}`,
+    );
   const runs = r.runs.flatMap((run) => (run.server ? [run.server] : []));
   const total = `total busy ${fmtPercent(median(runs.map((s) => s.eventLoopUtilization)))}, delay p99 ${fmtMs(median(runs.map((s) => s.eventLoopDelayP99Ms)))} (worst process)`;
   return `event loop per process, ${r.scenario.mode}: ${parts.join('; ')} — ${total}`;

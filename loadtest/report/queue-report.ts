@@ -23,10 +23,14 @@ export function queueCells(r: ScenarioResult): string[] {
 export function queueRunLine(results: Results): string[] {
   if (!hasQueueRows(results)) return [];
   const q = results.environment.server?.queue;
-  const shape = q ? `${q.workers} local queue worker process(es) × ${q.concurrency} job(s) at a time, at most ${q.max} jobs in the queue per server` : 'queue set-up unknown';
+  const shape = q
+    ? `${q.workers} local queue worker process(es) × ${q.concurrency} job(s) at a time, at most ${q.max} jobs in the queue per server`
+    : 'queue set-up unknown';
   const backends = results.options.queueBackends ?? [];
   if (backends.length > 0) {
-    return [`Queue mode (BullMQ): the queue scenarios ran once per backend — ${backends.join(', ')} — each on a server of its own (Redis: a redis-server the harness started on a free port, or REDIS_URL); ${shape}.`];
+    return [
+      `Queue mode (BullMQ): the queue scenarios ran once per backend — ${backends.join(', ')} — each on a server of its own (Redis: a redis-server the harness started on a free port, or REDIS_URL); ${shape}.`,
+    ];
   }
   return [`Queue mode (BullMQ) on ${q?.backend ?? 'an unknown backend'}; ${shape}.`];
 }

@@ -8,7 +8,8 @@ import type { ReportTable } from './table.ts';
 import type { ThresholdOutcome } from '../analyse/thresholds.ts';
 import type { Results } from '../types.ts';
 
-const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeHtml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 /** JSON inside a <script> element must not be able to close it. */
 const embedJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
 
@@ -23,7 +24,12 @@ svg .title { font-weight: 600; font-size: 14px } svg .axis { font-size: 11px; fi
 `;
 
 /** One self-contained page: no network access needed to open it, charts drawn from embedded data. */
-export function renderHtml(results: Results, table: ReportTable, command: string, thresholds: ThresholdOutcome[] = []): string {
+export function renderHtml(
+  results: Results,
+  table: ReportTable,
+  command: string,
+  thresholds: ThresholdOutcome[] = [],
+): string {
   const sections = table.sections
     .map(
       (s) => `<h3>${escapeHtml(s.title)}</h3>
@@ -44,7 +50,9 @@ export function renderHtml(results: Results, table: ReportTable, command: string
 <body>
 <h1>looplab load test</h1>
 <p><code>${escapeHtml(command)}</code></p>
-${describeRun(results).map((l) => `<p>${escapeHtml(l)}</p>`).join('\n')}
+${describeRun(results)
+  .map((l) => `<p>${escapeHtml(l)}</p>`)
+  .join('\n')}
 ${table.compareNotes.length ? `<p><b>Compared with a run made differently:</b></p><ul>${table.compareNotes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : ''}
 <h2>Charts</h2>
 <div id="charts"></div>
@@ -56,7 +64,9 @@ ${renderBlameCharts(results)}
 ${table.sweeps.length ? `<h2>Sweeps</h2><ul>${table.sweeps.map((s) => `<li>${escapeHtml(s)}</li>`).join('')}</ul>` : ''}
 ${thresholdList}
 <h2>Reading the columns</h2>
-<ul>${columnNotes(table.headers).map(([c, n]) => `<li><b>${escapeHtml(c)}</b>: ${escapeHtml(n)}</li>`).join('')}</ul>
+<ul>${columnNotes(table.headers)
+    .map(([c, n]) => `<li><b>${escapeHtml(c)}</b>: ${escapeHtml(n)}</li>`)
+    .join('')}</ul>
 <script type="application/json" id="looplab-data">${embedJson(results)}</script>
 <script>${CHART_SCRIPT}</script>
 <script>${library.script}</script>

@@ -15,9 +15,15 @@ export function describeRun(results: Results): string[] {
   const server = env.server
     ? `server: ${env.server.workers} workers, DB pool ${env.server.dbPool} (+${env.server.workerDbPool} per worker), UV_THREADPOOL_SIZE ${env.server.uvThreadpoolSize}`
     : 'server: pool sizes unknown';
-  const model = o.rates.length > 0 ? `open model at ${o.rates.join(', ')} req/s` : `closed model, ${o.connections.join(', ')} connections`;
+  const model =
+    o.rates.length > 0
+      ? `open model at ${o.rates.join(', ')} req/s`
+      : `closed model, ${o.connections.join(', ')} connections`;
   const baseline = Object.entries(results.cpuBaseline)
-    .map(([w, b]) => `${w} ${fmtMs(b.msPerRequest)}/request${b.atEndMs !== null ? ` at the start, ${fmtMs(b.atEndMs)} at the end (${fmtChange(b.atEndMs, b.msPerRequest)})` : ''}`)
+    .map(
+      ([w, b]) =>
+        `${w} ${fmtMs(b.msPerRequest)}/request${b.atEndMs !== null ? ` at the start, ${fmtMs(b.atEndMs)} at the end (${fmtChange(b.atEndMs, b.msPerRequest)})` : ''}`,
+    )
     .join(', ');
   const canary = o.target ? probeNote(o) : `/health probed ${o.probeRate}×/s`;
   return [
@@ -37,14 +43,36 @@ function warmupLine(results: Results): string[] {
   const sent = runs.reduce((n, r) => n + r.warmup.requests, 0);
   if (sent === 0) return [];
   const longest = Math.max(...runs.map((r) => r.warmup.settleMs));
-  return [`Warm-up: ${sent} requests in all, never counted or timed; after each warm-up the harness waited until the server had finished them (up to ${fmtMs(longest)}) before the measured window began.`];
+  return [
+    `Warm-up: ${sent} requests in all, never counted or timed; after each warm-up the harness waited until the server had finished them (up to ${fmtMs(longest)}) before the measured window began.`,
+  ];
 }
 
-export function renderMarkdown(results: Results, table: ReportTable, command: string, thresholds: ThresholdOutcome[] = []): string {
-  const lines = ['# looplab load test', '', `\`${command}\``, '', ...describeRun(results).flatMap((l) => [l, '']).slice(0, -1)];
-  if (table.compareNotes.length > 0) lines.push('', '**Compared with a run made differently:**', '', ...table.compareNotes.map((n) => `- ${n}`));
+export function renderMarkdown(
+  results: Results,
+  table: ReportTable,
+  command: string,
+  thresholds: ThresholdOutcome[] = [],
+): string {
+  const lines = [
+    '# looplab load test',
+    '',
+    `\`${command}\``,
+    '',
+    ...describeRun(results)
+      .flatMap((l) => [l, ''])
+      .slice(0, -1),
+  ];
+  if (table.compareNotes.length > 0)
+    lines.push('', '**Compared with a run made differently:**', '', ...table.compareNotes.map((n) => `- ${n}`));
   for (const section of table.sections) {
-    lines.push('', `## ${section.title}`, '', `| ${table.headers.join(' | ')} |`, `|${table.headers.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`);
+    lines.push(
+      '',
+      `## ${section.title}`,
+      '',
+      `| ${table.headers.join(' | ')} |`,
+      `|${table.headers.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`,
+    );
     for (const row of section.rows) lines.push(`| ${row.map(escapeCell).join(' | ')} |`);
     lines.push('', `**${section.verdict}**`);
     if (section.processes.length > 0) lines.push('', ...section.processes.map((p) => `- ${escapeCell(p)}`));

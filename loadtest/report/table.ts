@@ -35,7 +35,12 @@ function rpsCell(s: Spread, repeats: number): string {
 }
 
 /** The change against an earlier run, marked `~` when the runs cannot tell it from noise. */
-function changeCell(now: ScenarioResult, before: ScenarioResult, pick: (r: ScenarioResult) => Spread | null, perRun: (r: ScenarioResult['runs'][number]) => number | null): string {
+function changeCell(
+  now: ScenarioResult,
+  before: ScenarioResult,
+  pick: (r: ScenarioResult) => Spread | null,
+  perRun: (r: ScenarioResult['runs'][number]) => number | null,
+): string {
   const a = pick(now);
   const b = pick(before);
   if (!a || !b) return '–';
@@ -73,7 +78,22 @@ export function buildTable(results: Results, previous?: Results): ReportTable {
   const matches = matchPrevious(results, previous);
   // Queue mode's split (wait, processing) sits beside the latencies it is part of, in runs that have it.
   const queueColumns = hasQueueRows(results);
-  const headers = ['mode', 'req/s', 'failed/s', 'n', 'p50', 'p99', ...(queueColumns ? QUEUE_HEADERS : []), 'err/non2xx/drop', '/health p99', 'loop delay p99', 'loop max', 'loop busy', 'of bound', 'vs blocking'];
+  const headers = [
+    'mode',
+    'req/s',
+    'failed/s',
+    'n',
+    'p50',
+    'p99',
+    ...(queueColumns ? QUEUE_HEADERS : []),
+    'err/non2xx/drop',
+    '/health p99',
+    'loop delay p99',
+    'loop max',
+    'loop busy',
+    'of bound',
+    'vs blocking',
+  ];
   if (previous) headers.push('Δ req/s', 'Δ p99');
   const sections = groupScenarios(results).map((group) => {
     const rows = Object.values(group.byMode).map((r) => {
@@ -96,8 +116,22 @@ export function buildTable(results: Results, previous?: Results): ReportTable {
       if (previous) {
         const old = matches.get(r);
         row.push(
-          old ? changeCell(r, old, (x) => x.summary.rps, (run) => run.rps) : 'new',
-          old ? changeCell(r, old, (x) => x.summary.p99, (run) => run.latency.p99) : 'new',
+          old
+            ? changeCell(
+                r,
+                old,
+                (x) => x.summary.rps,
+                (run) => run.rps,
+              )
+            : 'new',
+          old
+            ? changeCell(
+                r,
+                old,
+                (x) => x.summary.p99,
+                (run) => run.latency.p99,
+              )
+            : 'new',
         );
       }
       return row;
@@ -109,22 +143,46 @@ export function buildTable(results: Results, previous?: Results): ReportTable {
     });
     const processes = Object.values(group.byMode).flatMap((r) => processLoopLine(r) ?? []);
     // A --target's section is named by its path, and there is nothing to judge it against.
-    if (first && isTargetScenario(first)) return { title: `${TARGET_WORKLOAD} ${first.path} — ${group.level}`, rows, verdict: NOT_LOOPLAB_NOTE, blame, processes };
+    if (first && isTargetScenario(first))
+      return {
+        title: `${TARGET_WORKLOAD} ${first.path} — ${group.level}`,
+        rows,
+        verdict: NOT_LOOPLAB_NOTE,
+        blame,
+        processes,
+      };
     const query = first?.path.split('?')[1];
-    return { title: `${group.workload} — ${group.level}${query ? ` — ${query}` : ''}`, rows, verdict: verdict(group), blame, processes };
+    return {
+      title: `${group.workload} — ${group.level}${query ? ` — ${query}` : ''}`,
+      rows,
+      verdict: verdict(group),
+      blame,
+      processes,
+    };
   });
   return { headers, sections, sweeps: sweepVerdicts(results), compareNotes: compareContext(results, previous) };
 }
 
-
 /** Fixed-width text for the terminal. */
 export function renderTerminal(table: ReportTable): string {
-  const widths = table.headers.map((h, i) => Math.max(h.length, ...table.sections.flatMap((s) => s.rows.map((r) => (r[i] ?? '').length))));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
+  const widths = table.headers.map((h, i) =>
+    Math.max(h.length, ...table.sections.flatMap((s) => s.rows.map((r) => (r[i] ?? '').length))),
+  );
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
   const out: string[] = [];
-  if (table.compareNotes.length > 0) out.push('', 'Compared with a run made differently:', ...table.compareNotes.map((n) => `  ${n}`));
+  if (table.compareNotes.length > 0)
+    out.push('', 'Compared with a run made differently:', ...table.compareNotes.map((n) => `  ${n}`));
   for (const section of table.sections) {
-    out.push('', section.title, line(table.headers), ...section.rows.map(line), `→ ${section.verdict}`, ...section.processes.map((p) => `  ${p}`), ...section.blame.map((b) => `  ${b}`));
+    out.push(
+      '',
+      section.title,
+      line(table.headers),
+      ...section.rows.map(line),
+      `→ ${section.verdict}`,
+      ...section.processes.map((p) => `  ${p}`),
+      ...section.blame.map((b) => `  ${b}`),
+    );
   }
   if (table.sweeps.length > 0) out.push('', 'Sweeps:', ...table.sweeps.map((s) => `→ ${s}`));
   return out.join('\n');

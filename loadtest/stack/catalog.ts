@@ -6,7 +6,8 @@
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isStrings = (v: unknown): v is Record<string, string> => isObject(v) && Object.values(v).every((x) => typeof x === 'string');
+const isStrings = (v: unknown): v is Record<string, string> =>
+  isObject(v) && Object.values(v).every((x) => typeof x === 'string');
 
 export interface CatalogEntry {
   name: string;
@@ -33,7 +34,14 @@ function readEntry(e: unknown): CatalogEntry | null {
   const match = /^\/([^/]+)\/:mode$/.exec(e['path']);
   const bound = e['bound'];
   const loadtest = e['loadtest'];
-  if (!match?.[1] || !isObject(e['modes']) || !isObject(e['params']) || !isObject(loadtest) || !isStrings(loadtest['params'])) return null;
+  if (
+    !match?.[1] ||
+    !isObject(e['modes']) ||
+    !isObject(e['params']) ||
+    !isObject(loadtest) ||
+    !isStrings(loadtest['params'])
+  )
+    return null;
   if (!isObject(bound) || typeof bound['path'] !== 'string') return null;
   const drill = e['faultDrill'];
   return {
@@ -43,14 +51,24 @@ function readEntry(e: unknown): CatalogEntry | null {
     params: Object.fromEntries(Object.entries(e['params']).filter((p): p is [string, Json] => isObject(p[1]))),
     loadtestParams: loadtest['params'],
     boundPath: bound['path'],
-    ...(isObject(drill) && typeof drill['dependency'] === 'string' && typeof drill['path'] === 'string' ? { faultDrill: { dependency: drill['dependency'], path: drill['path'] } } : {}),
+    ...(isObject(drill) && typeof drill['dependency'] === 'string' && typeof drill['path'] === 'string'
+      ? { faultDrill: { dependency: drill['dependency'], path: drill['path'] } }
+      : {}),
   };
 }
 
 /** The catalog in an index, or null when it is not an index this harness understands. */
 export function readCatalog(index: unknown): Catalog | null {
   if (!isObject(index) || !Array.isArray(index['endpoints']) || !isObject(index['modes'])) return null;
-  const workloads = index['endpoints'].filter((e) => isObject(e) && typeof e['path'] === 'string' && e['path'].endsWith('/:mode') && e['path'] !== '/:workload/:mode').map(readEntry);
+  const workloads = index['endpoints']
+    .filter(
+      (e) =>
+        isObject(e) &&
+        typeof e['path'] === 'string' &&
+        e['path'].endsWith('/:mode') &&
+        e['path'] !== '/:workload/:mode',
+    )
+    .map(readEntry);
   if (workloads.length === 0 || workloads.some((w) => w === null)) return null;
   return { modes: Object.keys(index['modes']), workloads: workloads as CatalogEntry[] };
 }

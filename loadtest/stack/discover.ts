@@ -20,7 +20,9 @@ function pickWorkloads(catalog: Catalog, options: HarnessOptions): CatalogEntry[
   const names = catalog.workloads.map((w) => w.name);
   if (options.workloads.length > 0) {
     return options.workloads.map(
-      (name) => catalog.workloads.find((w) => w.name === name) ?? refuse(`--workloads: unknown workload "${name}"; the server has: ${names.join(', ')}`),
+      (name) =>
+        catalog.workloads.find((w) => w.name === name) ??
+        refuse(`--workloads: unknown workload "${name}"; the server has: ${names.join(', ')}`),
     );
   }
   // --workload files alone mean "the matrix for them"; no file means the built-ins.
@@ -30,7 +32,8 @@ function pickWorkloads(catalog: Catalog, options: HarnessOptions): CatalogEntry[
 
 function pickModes(catalog: Catalog, options: HarnessOptions): string[] {
   for (const mode of options.modes) {
-    if (!catalog.modes.includes(mode)) refuse(`--modes: unknown mode "${mode}"; the server has: ${catalog.modes.join(', ')}`);
+    if (!catalog.modes.includes(mode))
+      refuse(`--modes: unknown mode "${mode}"; the server has: ${catalog.modes.join(', ')}`);
   }
   // By default the three in-process modes, the lab's first lesson; queue mode (worker processes
   // behind BullMQ) runs when asked for with --modes, as it needs its own processes to be meaningful.
@@ -38,16 +41,35 @@ function pickModes(catalog: Catalog, options: HarnessOptions): string[] {
 }
 
 /** The server's verdict on one workload's parameters: its bound model for them, or the 400 in the words of `--params`. */
-async function askBound(origin: string, entry: CatalogEntry, params: Record<string, string>): Promise<BoundAnswer | null> {
-  const res = await fetch(`${origin}${entry.boundPath}?${new URLSearchParams(params)}`, { signal: AbortSignal.timeout(10_000) });
-  const body = (await res.json().catch(() => ({}))) as { bound?: BoundAnswer | null; error?: string; param?: string; allowed?: string };
+async function askBound(
+  origin: string,
+  entry: CatalogEntry,
+  params: Record<string, string>,
+): Promise<BoundAnswer | null> {
+  const res = await fetch(`${origin}${entry.boundPath}?${new URLSearchParams(params)}`, {
+    signal: AbortSignal.timeout(10_000),
+  });
+  const body = (await res.json().catch(() => ({}))) as {
+    bound?: BoundAnswer | null;
+    error?: string;
+    param?: string;
+    allowed?: string;
+  };
   if (res.status === 400) {
     const w = entry.name;
     if (body.error?.startsWith('unknown parameter')) {
-      refuse(`--params: ${w}: ${body.error}; known parameters: ${Object.keys(entry.params).map((p) => `${w}.${p}`).join(', ')}`);
+      refuse(
+        `--params: ${w}: ${body.error}; known parameters: ${Object.keys(entry.params)
+          .map((p) => `${w}.${p}`)
+          .join(', ')}`,
+      );
     }
-    const given = Object.entries(params).map(([k, v]) => `${w}.${k}=${v}`).join(',');
-    refuse(`--params: ${given}: the server would refuse it — ${body.error ?? 'bad request'}${body.allowed ? `; ${body.param ?? 'allowed'} allowed: ${body.allowed}` : ''}`);
+    const given = Object.entries(params)
+      .map(([k, v]) => `${w}.${k}=${v}`)
+      .join(',');
+    refuse(
+      `--params: ${given}: the server would refuse it — ${body.error ?? 'bad request'}${body.allowed ? `; ${body.param ?? 'allowed'} allowed: ${body.allowed}` : ''}`,
+    );
   }
   if (!res.ok) throw new Error(`${origin}${entry.boundPath} answered ${res.status}`);
   return body.bound ?? null;
@@ -60,7 +82,9 @@ async function askBound(origin: string, entry: CatalogEntry, params: Record<stri
  * @throws ServerRefusesParamsError naming what the server would refuse.
  */
 export async function discover(origin: string, options: HarnessOptions): Promise<HarnessOptions> {
-  const catalog = (await fetchCatalog(origin)) ?? refuse(`${origin}/ publishes no workload index this harness understands (is it looplab, and the same version?)`);
+  const catalog =
+    (await fetchCatalog(origin)) ??
+    refuse(`${origin}/ publishes no workload index this harness understands (is it looplab, and the same version?)`);
   const entries = pickWorkloads(catalog, options);
   if (entries.length === 0) refuse('no workload to run: the server lists none of the --workload files');
   const modes = pickModes(catalog, options);
@@ -73,7 +97,12 @@ export async function discover(origin: string, options: HarnessOptions): Promise
   for (const entry of entries) {
     params[entry.name] = { ...entry.loadtestParams, ...options.params[entry.name] };
     const bound = await askBound(origin, entry, params[entry.name] as Record<string, string>);
-    discovered[entry.name] = { source: entry.source, modes: entry.modes, bound, ...(entry.faultDrill ? { faultDrill: entry.faultDrill } : {}) };
+    discovered[entry.name] = {
+      source: entry.source,
+      modes: entry.modes,
+      bound,
+      ...(entry.faultDrill ? { faultDrill: entry.faultDrill } : {}),
+    };
   }
   return { ...options, workloads: names, modes, params, discovered };
 }
@@ -83,7 +112,10 @@ export async function discover(origin: string, options: HarnessOptions): Promise
  * (see {@link discover}). The returned provider hands that same server to the first `start`, so it
  * is not started twice.
  */
-export async function discoverPlan(targets: TargetProvider, options: HarnessOptions): Promise<{ options: HarnessOptions; targets: TargetProvider }> {
+export async function discoverPlan(
+  targets: TargetProvider,
+  options: HarnessOptions,
+): Promise<{ options: HarnessOptions; targets: TargetProvider }> {
   const first = options.workers[0];
   const firstProcesses = options.processes[0];
   const firstBackend = options.queueBackends?.[0];

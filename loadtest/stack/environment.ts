@@ -11,7 +11,11 @@ function gitCommit(): string | null {
 }
 
 /** What a reader needs to judge the numbers: this machine, this code, and the server's pool sizes. */
-export function describeEnvironment(server: ServerFacts | null, serverStartedByHarness: boolean, startedAt: Date): Environment {
+export function describeEnvironment(
+  server: ServerFacts | null,
+  serverStartedByHarness: boolean,
+  startedAt: Date,
+): Environment {
   const cpuList = cpus();
   return {
     node: process.version,

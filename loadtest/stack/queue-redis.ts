@@ -16,7 +16,13 @@ export function runRedis(given: string | undefined): RunRedis {
   return {
     async url() {
       if (given) return given;
-      started ??= hasRedisServer() ? startRedis() : Promise.reject(new Error('queue backend redis: redis-server is not installed (Debian: apt-get install redis-server), and REDIS_URL is not set'));
+      started ??= hasRedisServer()
+        ? startRedis()
+        : Promise.reject(
+            new Error(
+              'queue backend redis: redis-server is not installed (Debian: apt-get install redis-server), and REDIS_URL is not set',
+            ),
+          );
       return (await started).url;
     },
     async stop() {

@@ -78,7 +78,11 @@ async function freeDataDir(): Promise<{ path: string; release(): Promise<void> }
  * An already-running server: nothing is started or stopped. `start` waits for it to be ready, saying
  * so through `note`, and fails fast when nothing listens there.
  */
-export function externalTarget(origin: string, note: (text: string) => void = () => {}, blameUrl?: string): TargetProvider {
+export function externalTarget(
+  origin: string,
+  note: (text: string) => void = () => {},
+  blameUrl?: string,
+): TargetProvider {
   return {
     async start() {
       await waitForUrl(origin, note);
@@ -94,11 +98,21 @@ export function externalTarget(origin: string, note: (text: string) => void = ()
  * directory of its own, so it can run beside `npm start`.
  */
 export async function localStack(
-  env: { databaseUrl?: string | undefined; upstreamUrl?: string | undefined; redisUrl?: string | undefined; workloadFiles?: readonly string[]; queue?: boolean; blameThresholdMs?: number | undefined } = {},
+  env: {
+    databaseUrl?: string | undefined;
+    upstreamUrl?: string | undefined;
+    redisUrl?: string | undefined;
+    workloadFiles?: readonly string[];
+    queue?: boolean;
+    blameThresholdMs?: number | undefined;
+  } = {},
 ): Promise<TargetProvider> {
   // Queue mode's worker process and BullMQ connections run only when the run measures queue mode: an
   // idle process polling its backend would be one more neighbour on the cores the other modes share.
-  const workloads: Record<string, string> = { ...(env.workloadFiles?.length ? { WORKLOADS: env.workloadFiles.join(',') } : {}), QUEUE: env.queue ? 'on' : 'off' };
+  const workloads: Record<string, string> = {
+    ...(env.workloadFiles?.length ? { WORKLOADS: env.workloadFiles.join(',') } : {}),
+    QUEUE: env.queue ? 'on' : 'off',
+  };
   const children: ManagedChild[] = [];
   const redis = runRedis(env.redisUrl);
   const closeAll = async () => {
@@ -110,10 +124,13 @@ export async function localStack(
     if (!databaseUrl) {
       const dataDir = await freeDataDir();
       const pg = await startEmbeddedPostgres({ port: await freePort(), dataDir: dataDir.path });
-      children.push({ ...pg, stop: async () => {
-        await pg.stop();
-        await dataDir.release();
-      } });
+      children.push({
+        ...pg,
+        stop: async () => {
+          await pg.stop();
+          await dataDir.release();
+        },
+      });
       databaseUrl = pg.url;
     }
     let upstreamUrl = env.upstreamUrl;
@@ -128,7 +145,8 @@ export async function localStack(
     return {
       async start(workers, processes, queueBackend) {
         // A backend asked for by name is set either way: an inherited REDIS_URL must not turn "postgres" into Redis.
-        const queueEnv: Record<string, string> = queueBackend === undefined ? {} : { REDIS_URL: queueBackend === 'redis' ? await redis.url() : '' };
+        const queueEnv: Record<string, string> =
+          queueBackend === undefined ? {} : { REDIS_URL: queueBackend === 'redis' ? await redis.url() : '' };
         const server = await startChild(
           new URL('../../server/main.ts', import.meta.url),
           'looplab server',

@@ -27,7 +27,11 @@ function errorCode(err: unknown): string | undefined {
  * when the server answers but is not ready. A silent minute followed by "was not ready" helps nobody.
  * @throws TargetUnreachableError with a sentence saying what was found at the URL.
  */
-export async function waitForUrl(origin: string, note: (text: string) => void, settings: WaitSettings = {}): Promise<void> {
+export async function waitForUrl(
+  origin: string,
+  note: (text: string) => void,
+  settings: WaitSettings = {},
+): Promise<void> {
   const { refusedGraceMs = 3000, readyTimeoutMs = 60_000, noteEveryMs = 5000 } = settings;
   const started = Date.now();
   let lastNote = started;
@@ -38,18 +42,23 @@ export async function waitForUrl(origin: string, note: (text: string) => void, s
       const res = await fetch(`${origin}/ready`, { signal: AbortSignal.timeout(5000) });
       const body = (await res.text()).slice(0, 200);
       if (res.ok) return;
-      if (res.status === 404) throw new TargetUnreachableError(`${origin}/ready answered 404: is --url a looplab server?`);
+      if (res.status === 404)
+        throw new TargetUnreachableError(`${origin}/ready answered 404: is --url a looplab server?`);
       last = `/ready answered ${res.status} ${body}`;
     } catch (err) {
       if (err instanceof TargetUnreachableError) throw err;
       const code = errorCode(err);
-      if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') throw new TargetUnreachableError(`cannot resolve the host of ${origin} (${code}); check --url`);
+      if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+        throw new TargetUnreachableError(`cannot resolve the host of ${origin} (${code}); check --url`);
       if (code === 'ECONNREFUSED' && Date.now() - started >= refusedGraceMs) {
-        throw new TargetUnreachableError(`nothing is listening at ${origin} (connection refused for ${refusedGraceMs / 1000} s); start the server (npm start) or check --url`);
+        throw new TargetUnreachableError(
+          `nothing is listening at ${origin} (connection refused for ${refusedGraceMs / 1000} s); start the server (npm start) or check --url`,
+        );
       }
       last = code ?? (err as Error).message;
     }
-    if (Date.now() - started >= readyTimeoutMs) throw new TargetUnreachableError(`${origin} was not ready within ${readyTimeoutMs / 1000} s (last: ${last})`);
+    if (Date.now() - started >= readyTimeoutMs)
+      throw new TargetUnreachableError(`${origin} was not ready within ${readyTimeoutMs / 1000} s (last: ${last})`);
     if (Date.now() - lastNote >= noteEveryMs) {
       note(`still waiting for ${origin} (${last})`);
       lastNote = Date.now();

@@ -28,7 +28,12 @@ export function createUpstreamClient(baseUrl: string, timeoutMs = 15_000): Upstr
     async get(path, signal) {
       if (!path.startsWith('/')) throw new Error('upstream paths must start with /');
       // The base is fixed at start; only a path built by this program is appended, never caller input.
-      const res = await request(baseUrl + path, { dispatcher: agent, signal: signal ?? null, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+      const res = await request(baseUrl + path, {
+        dispatcher: agent,
+        signal: signal ?? null,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
       if (res.statusCode >= 400) {
         await res.body.dump();
         throw new UpstreamStatusError(res.statusCode);

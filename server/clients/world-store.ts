@@ -30,7 +30,10 @@ export interface WorldStore {
 }
 
 /** Sends a query that is cancelled (off the queue, or on the server) if `signal` aborts first. */
-async function cancellable(query: postgres.PendingQuery<WorldRow[]>, signal: AbortSignal | undefined): Promise<WorldRow[]> {
+async function cancellable(
+  query: postgres.PendingQuery<WorldRow[]>,
+  signal: AbortSignal | undefined,
+): Promise<WorldRow[]> {
   if (!signal) return query.execute();
   const cancel = () => void query.cancel();
   signal.addEventListener('abort', cancel, { once: true });
@@ -51,7 +54,9 @@ const COLLATERAL_CANCEL_RETRIES = 3;
 
 /** Cancelled "due to user request" although this query's own caller did not ask: another's cancel hit it. */
 const cancelledByAnother = (err: unknown, signal: AbortSignal | undefined) =>
-  (err as { code?: unknown }).code === '57014' && !signal?.aborted && String((err as Error).message).includes('user request');
+  (err as { code?: unknown }).code === '57014' &&
+  !signal?.aborted &&
+  String((err as Error).message).includes('user request');
 
 async function withoutCollateralCancels<T>(send: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   for (let attempt = 0; ; attempt++) {
@@ -63,17 +68,34 @@ async function withoutCollateralCancels<T>(send: () => Promise<T>, signal: Abort
   }
 }
 
-
 /**
  * Errors of a pooled connection that died (server restarted or connection cut) before or while the
  * query was sent. A read is safe to send again once on a fresh connection.
  */
-const DEAD_CONNECTION_CODES = new Set(['CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'ECONNRESET', 'EPIPE', '57P01', '57P02', '57P03']);
+const DEAD_CONNECTION_CODES = new Set([
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'ECONNRESET',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+]);
 
 const isDeadConnection = (err: unknown) => DEAD_CONNECTION_CODES.has(String((err as { code?: unknown }).code));
 
 /** Errors that mean the database cannot be reached at all (as opposed to a failing query). */
-const UNREACHABLE_CODES = new Set([...DEAD_CONNECTION_CODES, 'ECONNREFUSED', 'CONNECT_TIMEOUT', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const UNREACHABLE_CODES = new Set([
+  ...DEAD_CONNECTION_CODES,
+  'ECONNREFUSED',
+  'CONNECT_TIMEOUT',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 const isUnreachable = (err: unknown) => UNREACHABLE_CODES.has(String((err as { code?: unknown }).code));
 
 /** After the database was found unreachable, how long queries are refused before one probe is let through. */
@@ -92,7 +114,11 @@ export class DbUnavailableError extends Error {
  * @param maxWaiting queries that may wait for a connection beyond the pool size; one more is refused
  *   at once with OverloadError rather than queued without bound.
  */
-export function createWorldStore(databaseUrl: string, poolSize: number, maxWaiting = Number.POSITIVE_INFINITY): WorldStore {
+export function createWorldStore(
+  databaseUrl: string,
+  poolSize: number,
+  maxWaiting = Number.POSITIVE_INFINITY,
+): WorldStore {
   const sql = createSql(databaseUrl, poolSize);
   let inFlight = 0;
   // A circuit breaker (cockatiel). While the database is unreachable, postgres.js queues queries

@@ -24,16 +24,28 @@ function perProcessCopies(processes: readonly ProcessSample[]): MetricJson[] {
   const copies = new Map<string, MetricJson>();
   const copyOf = (name: string, from: Pick<MetricJson, 'help' | 'type'>) => {
     let copy = copies.get(name);
-    if (!copy) copies.set(name, (copy = { name, help: `Per server process: ${from.help}`, type: from.type, aggregator: 'sum', values: [] }));
+    if (!copy)
+      copies.set(
+        name,
+        (copy = { name, help: `Per server process: ${from.help}`, type: from.type, aggregator: 'sum', values: [] }),
+      );
     return copy;
   };
   for (const { pid, metrics } of processes) {
     for (const metric of metrics) {
       const name = PER_PROCESS[metric.name];
-      if (name) copyOf(name, metric).values.push(...metric.values.map((v) => ({ value: v.value, labels: { pid, ...v.labels } })));
+      if (name)
+        copyOf(name, metric).values.push(
+          ...metric.values.map((v) => ({ value: v.value, labels: { pid, ...v.labels } })),
+        );
       if (metric.name === 'looplab_request_duration_seconds') {
-        const done = metric.values.filter((v) => v.metricName === 'looplab_request_duration_seconds_count').reduce((sum, v) => sum + v.value, 0);
-        copyOf('looplab_process_workload_requests_total', { help: 'Workload requests finished, whatever their status.', type: 'counter' }).values.push({ value: done, labels: { pid } });
+        const done = metric.values
+          .filter((v) => v.metricName === 'looplab_request_duration_seconds_count')
+          .reduce((sum, v) => sum + v.value, 0);
+        copyOf('looplab_process_workload_requests_total', {
+          help: 'Workload requests finished, whatever their status.',
+          type: 'counter',
+        }).values.push({ value: done, labels: { pid } });
       }
     }
   }

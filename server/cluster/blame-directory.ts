@@ -42,12 +42,18 @@ export async function startBlameDirectory(port: number): Promise<BlameDirectory>
     const ok = req.method === 'GET' && path === PROCESSES_PATH;
     const body = ok
       ? { processes: [...byPid].sort((a, b) => a[0] - b[0]).map(([pid, url]) => ({ pid, url })) }
-      : { error: `not found: GET ${PROCESSES_PATH} lists every server process's stall-blame endpoint (each answers GET /, /mark, /?from=&to=)` };
+      : {
+          error: `not found: GET ${PROCESSES_PATH} lists every server process's stall-blame endpoint (each answers GET /, /mark, /?from=&to=)`,
+        };
     res.writeHead(ok ? 200 : 404, { 'content-type': 'application/json' }).end(`${JSON.stringify(body)}\n`);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(err.code === 'EADDRINUSE' ? new Error(`STALL_BLAME_PORT ${port} is already in use; choose another (0 picks a free one)`) : err),
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new Error(`STALL_BLAME_PORT ${port} is already in use; choose another (0 picks a free one)`)
+          : err,
+      ),
     );
     server.listen(port, '127.0.0.1', () => resolve());
   });

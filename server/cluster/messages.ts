@@ -31,7 +31,16 @@ export type WorkerMessage =
   /** A `/metrics` request arrived here: send the aggregate of every process. */
   | { type: 'looplab:metrics-request'; id: number };
 
-const TYPES = new Set(['looplab:stop', 'looplab:metrics-collect', 'looplab:metrics-text', 'looplab:metrics-error', 'looplab:failed', 'looplab:metrics-json', 'looplab:metrics-request', 'looplab:blame']);
+const TYPES = new Set([
+  'looplab:stop',
+  'looplab:metrics-collect',
+  'looplab:metrics-text',
+  'looplab:metrics-error',
+  'looplab:failed',
+  'looplab:metrics-json',
+  'looplab:metrics-request',
+  'looplab:blame',
+]);
 
 function isMessage(msg: unknown): msg is { type: string } {
   return typeof msg === 'object' && msg !== null && TYPES.has((msg as { type?: unknown }).type as string);

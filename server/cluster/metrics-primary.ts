@@ -16,10 +16,13 @@ const pending = new Map<number, { samples: ProcessSample[]; waiting: Set<Worker>
 /** Asks every live server process for its metrics; resolves with what each sent. */
 function collect(): Promise<ProcessSample[]> {
   const id = nextId++;
-  const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && w.isConnected());
+  const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w?.isConnected() === true);
   return new Promise<ProcessSample[]>((resolve, reject) => {
     const samples: ProcessSample[] = [];
-    const timer = setTimeout(() => done(new Error(`a server process did not send its metrics within ${COLLECT_TIMEOUT_MS / 1000} s`)), COLLECT_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => done(new Error(`a server process did not send its metrics within ${COLLECT_TIMEOUT_MS / 1000} s`)),
+      COLLECT_TIMEOUT_MS,
+    );
     const done = (err?: Error) => {
       clearTimeout(timer);
       pending.delete(id);
@@ -43,19 +46,28 @@ export function serveAggregatedMetrics(): void {
     if (!isWorkerMessage(msg)) return;
     if (msg.type === 'looplab:metrics-json') {
       const request = pending.get(msg.id);
-      if (!request || !request.waiting.delete(worker)) return;
+      if (!request?.waiting.delete(worker)) return;
       request.samples.push({ pid: msg.pid, metrics: msg.metrics });
       if (request.waiting.size === 0) request.done();
     } else if (msg.type === 'looplab:metrics-request') {
       collect()
         .then((samples) => aggregateProcesses(samples.sort((a, b) => a.pid - b.pid)))
         .then(
-          (text) => worker.isConnected() && worker.send({ type: 'looplab:metrics-text', id: msg.id, text } satisfies PrimaryMessage),
-          (err: unknown) => worker.isConnected() && worker.send({ type: 'looplab:metrics-error', id: msg.id, error: err instanceof Error ? err.message : String(err) } satisfies PrimaryMessage),
+          (text) =>
+            worker.isConnected() &&
+            worker.send({ type: 'looplab:metrics-text', id: msg.id, text } satisfies PrimaryMessage),
+          (err: unknown) =>
+            worker.isConnected() &&
+            worker.send({
+              type: 'looplab:metrics-error',
+              id: msg.id,
+              error: err instanceof Error ? err.message : String(err),
+            } satisfies PrimaryMessage),
         );
     }
   });
   cluster.on('exit', (worker) => {
-    for (const request of pending.values()) if (request.waiting.delete(worker) && request.waiting.size === 0) request.done();
+    for (const request of pending.values())
+      if (request.waiting.delete(worker) && request.waiting.size === 0) request.done();
   });
 }

@@ -17,7 +17,12 @@ export function clusterMetrics(local: Metrics): Metrics {
     if (msg.type === 'looplab:metrics-collect') {
       void local.registry.getMetricsAsJSON().then((metrics) =>
         // The run-time shape of prom-client's JSON (its declared type has extra, absent fields).
-        toPrimary({ type: 'looplab:metrics-json', id: msg.id, pid: process.pid, metrics: metrics as unknown as ProcessMetrics }),
+        toPrimary({
+          type: 'looplab:metrics-json',
+          id: msg.id,
+          pid: process.pid,
+          metrics: metrics as unknown as ProcessMetrics,
+        }),
       );
     } else if (msg.type === 'looplab:metrics-text' || msg.type === 'looplab:metrics-error') {
       const request = waiting.get(msg.id);

@@ -37,8 +37,16 @@ export async function runPrimary(config: Config): Promise<void> {
     serveAggregatedMetrics();
     const port = await supervisor.ready;
     await blame?.ready(supervisor.pids());
-    printBanner({ info: { address: config.host, family: 'IPv4', port }, config, upstreamUrl: urls.upstreamUrl, embeddedDb: !config.databaseUrl });
-    if (blame) console.log(`looplab: stall blame (stalls over ${config.stallBlameMs} ms) in every server process, each on its own port, listed at ${blame.url}`);
+    printBanner({
+      info: { address: config.host, family: 'IPv4', port },
+      config,
+      upstreamUrl: urls.upstreamUrl,
+      embeddedDb: !config.databaseUrl,
+    });
+    if (blame)
+      console.log(
+        `looplab: stall blame (stalls over ${config.stallBlameMs} ms) in every server process, each on its own port, listed at ${blame.url}`,
+      );
     reportReadyToParent(config.host, port, trigger, blame?.url);
   } catch (err) {
     if (err instanceof ProcessStartError) console.error(`looplab: ${err.message}`);

@@ -38,7 +38,10 @@ const send = (worker: Worker, msg: PrimaryMessage) => void worker.send(msg);
  * a process that exits while the cluster is not stopping is replaced, within a restart budget.
  */
 export function superviseProcesses({ count, env, graceMs, onCrashLoop }: SuperviseOptions): Supervisor {
-  cluster.setupPrimary({ exec: fileURLToPath(new URL('./worker-main.ts', import.meta.url)), execArgv: typeScriptLoaderArgs() });
+  cluster.setupPrimary({
+    exec: fileURLToPath(new URL('./worker-main.ts', import.meta.url)),
+    execArgv: typeScriptLoaderArgs(),
+  });
   const budget = createRestartBudget();
   const failures = new Map<number, string>();
   let started = false;
@@ -77,16 +80,22 @@ export function superviseProcesses({ count, env, graceMs, onCrashLoop }: Supervi
     const how = `code ${code}, signal ${signal}`;
     if (!started) {
       // One process that cannot start means none can (the same port, the same config): give up.
-      rejectReady(new ProcessStartError(failures.get(worker.id) ?? `a server process exited before it listened (${how})`));
+      rejectReady(
+        new ProcessStartError(failures.get(worker.id) ?? `a server process exited before it listened (${how})`),
+      );
       return;
     }
     if (!budget.take()) {
-      console.error(`looplab: server processes exited ${MAX_RESTARTS + 1} times within ${RESTART_WINDOW_MS / 1000} s (the last, pid ${worker.process.pid}: ${how}); stopping the cluster instead of restarting`);
+      console.error(
+        `looplab: server processes exited ${MAX_RESTARTS + 1} times within ${RESTART_WINDOW_MS / 1000} s (the last, pid ${worker.process.pid}: ${how}); stopping the cluster instead of restarting`,
+      );
       onCrashLoop();
       return;
     }
     const replacement = fork();
-    console.error(`looplab: server process ${worker.process.pid} exited unexpectedly (${how}); started pid ${replacement.process.pid} in its place`);
+    console.error(
+      `looplab: server process ${worker.process.pid} exited unexpectedly (${how}); started pid ${replacement.process.pid} in its place`,
+    );
   });
 
   for (let i = 0; i < count; i++) fork();

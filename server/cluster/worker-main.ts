@@ -20,7 +20,8 @@ import { clusterMetrics } from './metrics-worker.ts';
 // The primary validated the same environment before forking, so this cannot throw here.
 const config = loadConfig();
 const { databaseUrl, upstreamUrl } = config;
-if (!databaseUrl || !upstreamUrl) throw new Error('a cluster server process needs DATABASE_URL and UPSTREAM_URL from its primary');
+if (!databaseUrl || !upstreamUrl)
+  throw new Error('a cluster server process needs DATABASE_URL and UPSTREAM_URL from its primary');
 
 const steps = createStopSteps();
 const trigger = onStopSignals({ stop: () => steps.stopAll(), quiet: true });

@@ -12,7 +12,11 @@ const CANCELLED = 1;
 const FINISHED = 2;
 
 /** `Atomics.waitAsync` (ES2024; in V8 since Node 16), typed here because the project's lib is ES2023. */
-type WaitAsync = (array: Int32Array, index: number, value: number) => { async: false; value: 'not-equal' | 'timed-out' } | { async: true; value: Promise<'ok' | 'timed-out'> };
+type WaitAsync = (
+  array: Int32Array,
+  index: number,
+  value: number,
+) => { async: false; value: 'not-equal' | 'timed-out' } | { async: true; value: Promise<'ok' | 'timed-out'> };
 const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
 
 export function createCancelFlag(): SharedArrayBuffer {

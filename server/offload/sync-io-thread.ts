@@ -17,7 +17,8 @@ const upstream = createUpstreamClient(upstreamUrl, upstreamTimeoutMs);
 
 async function answer(request: SyncIoRequest): Promise<SyncIoResponse> {
   try {
-    if (request.op === 'findWorld') return { seq: request.seq, ok: true, row: await db.findWorld(request.id, request.sleepMs) };
+    if (request.op === 'findWorld')
+      return { seq: request.seq, ok: true, row: await db.findWorld(request.id, request.sleepMs) };
     return { seq: request.seq, ok: true, body: await upstream.get(request.path) };
   } catch (err) {
     return { seq: request.seq, ok: false, error: toErrorData(err) };

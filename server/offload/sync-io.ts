@@ -29,7 +29,10 @@ export function createSyncIo(databaseUrl: string, upstreamUrl: string, upstreamT
   const state = new Int32Array(signal);
   const { port1: mine, port2: theirs } = new MessageChannel();
   const data: SyncIoWorkerData = { databaseUrl, upstreamUrl, upstreamTimeoutMs, signal, port: theirs };
-  const worker = new Worker(siblingFile(import.meta.url, './sync-io-boot.cjs'), { workerData: data, transferList: [theirs] });
+  const worker = new Worker(siblingFile(import.meta.url, './sync-io-boot.cjs'), {
+    workerData: data,
+    transferList: [theirs],
+  });
   let seq = 0;
 
   function call(request: Request): SyncIoResponse & { ok: true } {
@@ -46,7 +49,8 @@ export function createSyncIo(databaseUrl: string, upstreamUrl: string, upstreamT
         return response;
       }
       const remaining = deadline - Date.now();
-      if (remaining <= 0) throw new SyncIoTimeoutError(`synchronous ${request.op} got no answer in ${CALL_TIMEOUT_MS} ms`);
+      if (remaining <= 0)
+        throw new SyncIoTimeoutError(`synchronous ${request.op} got no answer in ${CALL_TIMEOUT_MS} ms`);
       // This is the blocking: the event-loop thread sleeps here and serves nothing else.
       Atomics.wait(state, 0, 0, remaining);
       Atomics.store(state, 0, 0);

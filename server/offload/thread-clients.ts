@@ -16,7 +16,8 @@ export function createThreadClients(settings: WorkerSettings): ThreadClients & {
     upstream: createUpstreamClient(settings.upstreamUrl, settings.upstreamTimeoutMs),
   };
   let syncIo: SyncIo | undefined;
-  const opened = () => (syncIo ??= createSyncIo(settings.databaseUrl, settings.upstreamUrl, settings.upstreamTimeoutMs));
+  const opened = () =>
+    (syncIo ??= createSyncIo(settings.databaseUrl, settings.upstreamUrl, settings.upstreamTimeoutMs));
   const lazySync: SyncClients = {
     findWorld: (id, sleepMs) => opened().findWorld(id, sleepMs),
     getUpstream: (path) => opened().getUpstream(path),

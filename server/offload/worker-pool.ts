@@ -71,7 +71,10 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     return settle(piscina.run(task, signal ? { signal } : {}), signal);
   }
 
-  async function submitCancellableInWorker(task: WorkerTask & { kind: 'run' }, signal: AbortSignal): Promise<WorkResult> {
+  async function submitCancellableInWorker(
+    task: WorkerTask & { kind: 'run' },
+    signal: AbortSignal,
+  ): Promise<WorkResult> {
     const cancel = createCancelFlag();
     const onAbort = () => raiseCancelFlag(cancel);
     if (signal.aborted) onAbort();

@@ -9,9 +9,7 @@ export type QueueBackend = { kind: 'postgres'; url: string } | { kind: 'redis'; 
  * backend factory they get, so code that builds them is written once, generically, and called with
  * whichever backend the settings name.
  */
-export interface BackendUser<T> {
-  <B extends IQueueBackend, C>(factory: BackendFactory<B, C>, connection: C): T;
-}
+export type BackendUser<T> = <B extends IQueueBackend, C>(factory: BackendFactory<B, C>, connection: C) => T;
 
 /**
  * Calls `use` with the factory and connection options for `backend`. Each BullMQ object made from

@@ -6,7 +6,15 @@ import { RemoteError } from '../offload/error-data.ts';
 import type { WorkResult } from '../workloads/workload.ts';
 import { QueueJobFailedError, QueueUnavailableError } from './errors.ts';
 import { withQueueBackend, type QueueBackend } from './backend.ts';
-import { CANCEL_EVENT, DEADLINE_REASON, DISCARDED_PREFIX, KEEP_AGE_SECONDS, QUEUE_NAME, type JobData, type JobReturn } from './protocol.ts';
+import {
+  CANCEL_EVENT,
+  DEADLINE_REASON,
+  DISCARDED_PREFIX,
+  KEEP_AGE_SECONDS,
+  QUEUE_NAME,
+  type JobData,
+  type JobReturn,
+} from './protocol.ts';
 
 /** The BullMQ side of `queue` mode in the server: enqueue, await the result, clean up after a caller that left. */
 export interface JobQueue {
@@ -16,7 +24,12 @@ export interface JobQueue {
    * @param deadline epoch ms after which a worker must not start the job.
    * @throws OverloadError when this server already has `maxInFlight` jobs in the queue.
    */
-  run(workload: string, params: Record<string, number | string>, signal: AbortSignal, deadline: number): Promise<WorkResult>;
+  run(
+    workload: string,
+    params: Record<string, number | string>,
+    signal: AbortSignal,
+    deadline: number,
+  ): Promise<WorkResult>;
   /** A round trip to the backend, for `/ready`. */
   ping(): Promise<void>;
   readonly backend: QueueBackend['kind'];
@@ -48,18 +61,29 @@ const RECHECK_MS = 1000;
 
 /** A job its worker discarded or cancelled at the request's deadline (queue-worker.ts's reasons). */
 function endedAtDeadline(err: unknown): boolean {
-  return err instanceof QueueJobFailedError && (err.message.startsWith(DISCARDED_PREFIX) || err.message.includes(DEADLINE_REASON));
+  return (
+    err instanceof QueueJobFailedError &&
+    (err.message.startsWith(DISCARDED_PREFIX) || err.message.includes(DEADLINE_REASON))
+  );
 }
 
 export function createJobQueue(options: JobQueueOptions): JobQueue {
   return withQueueBackend(options.backend, (factory, connection) => buildJobQueue(factory, connection, options));
 }
 
-function buildJobQueue<B extends IQueueBackend, C>(factory: BackendFactory<B, C>, connection: C, options: JobQueueOptions): JobQueue {
+function buildJobQueue<B extends IQueueBackend, C>(
+  factory: BackendFactory<B, C>,
+  connection: C,
+  options: JobQueueOptions,
+): JobQueue {
   const { maxInFlight, onTiming } = options;
   const onError = options.onError ?? ((err: Error) => console.error(`looplab: queue: ${err.message}`));
   const keep = { count: options.keep, age: KEEP_AGE_SECONDS };
-  const queue = new Queue<JobData, JobReturn, string, JobData, JobReturn, string, B, C>(QUEUE_NAME, { connection }, factory);
+  const queue = new Queue<JobData, JobReturn, string, JobData, JobReturn, string, B, C>(
+    QUEUE_NAME,
+    { connection },
+    factory,
+  );
   const events = new QueueEvents<JobReturn, B, C>(QUEUE_NAME, { connection }, factory);
   const producer = new QueueEventsProducer<B, C>(QUEUE_NAME, { connection }, factory);
   // BullMQ types only its own event names; the per-job ones (`completed:<id>`) go through the base class.
@@ -127,7 +151,12 @@ function buildJobQueue<B extends IQueueBackend, C>(factory: BackendFactory<B, C>
     if (removed === 0) await producer.publishEvent({ eventName: CANCEL_EVENT, jobId });
   }
 
-  async function run(workload: string, params: Record<string, number | string>, signal: AbortSignal, deadline: number): Promise<WorkResult> {
+  async function run(
+    workload: string,
+    params: Record<string, number | string>,
+    signal: AbortSignal,
+    deadline: number,
+  ): Promise<WorkResult> {
     if (inFlight >= maxInFlight) throw new OverloadError('BullMQ');
     inFlight++;
     const jobId = randomUUID();
@@ -139,7 +168,9 @@ function buildJobQueue<B extends IQueueBackend, C>(factory: BackendFactory<B, C>
       else signal.addEventListener('abort', onAbort, { once: true });
     });
     const added = ready
-      .then(() => queue.add(workload, { workload, params, deadline }, { jobId, removeOnComplete: keep, removeOnFail: keep }))
+      .then(() =>
+        queue.add(workload, { workload, params, deadline }, { jobId, removeOnComplete: keep, removeOnFail: keep }),
+      )
       .then(
         () => true,
         (err: unknown) => {
@@ -150,7 +181,9 @@ function buildJobQueue<B extends IQueueBackend, C>(factory: BackendFactory<B, C>
       // A worker ends the job at the same deadline as this request; under load its failure can
       // arrive before this server's own timer fires, which answered 500 for what is a 504 (issue
       // 14). Such a failure waits for the request's own deadline, which is at most moments away.
-      const ran = added.then(() => done).catch((err: unknown) => (endedAtDeadline(err) ? aborted : Promise.reject(err)));
+      const ran = added
+        .then(() => done)
+        .catch((err: unknown) => (endedAtDeadline(err) ? aborted : Promise.reject(err)));
       const outcome = await Promise.race([ran, aborted]);
       onTiming?.({ workload, waitMs: outcome.waitMs, runMs: outcome.runMs });
       if (!outcome.ok) throw new RemoteError(outcome.error);
@@ -161,7 +194,9 @@ function buildJobQueue<B extends IQueueBackend, C>(factory: BackendFactory<B, C>
       done.catch(() => {});
       if (signal.aborted) {
         // Counted until the clean-up is done: the job still occupies the queue until then.
-        void abandon(jobId, added).catch(onError).finally(() => inFlight--);
+        void abandon(jobId, added)
+          .catch(onError)
+          .finally(() => inFlight--);
       } else {
         inFlight--;
       }

@@ -40,7 +40,9 @@ export function superviseLocalWorkers(count: number, env: Record<string, string>
         });
       },
       (err: unknown) => {
-        console.error(`looplab: a queue worker did not start (${err instanceof Error ? err.message : String(err)}); trying again in ${RESTART_DELAY_MS} ms`);
+        console.error(
+          `looplab: a queue worker did not start (${err instanceof Error ? err.message : String(err)}); trying again in ${RESTART_DELAY_MS} ms`,
+        );
         retryLater(slot);
       },
     );

@@ -9,7 +9,10 @@ const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
  * duration histogram has the total, so the harness can tell the queue's own cost apart.
  * @param queue read at scrape time (the queue is created after its metrics).
  */
-export function registerQueueMetrics(registry: Registry, queue: () => JobQueue | undefined): (timing: JobTiming) => void {
+export function registerQueueMetrics(
+  registry: Registry,
+  queue: () => JobQueue | undefined,
+): (timing: JobTiming) => void {
   const wait = new Histogram({
     name: 'looplab_queue_wait_seconds',
     help: 'Queue mode: time a job waited for a worker (BullMQ processedOn − timestamp), by workload.',

@@ -1,10 +1,26 @@
 import type { EventEmitter } from 'node:events';
-import { QueueEvents, UnrecoverableError, Worker, type BackendFactory, type IQueueBackend, type Job, type JobProgress } from 'bullmq';
+import {
+  QueueEvents,
+  UnrecoverableError,
+  Worker,
+  type BackendFactory,
+  type IQueueBackend,
+  type Job,
+  type JobProgress,
+} from 'bullmq';
 import { runWorkloadToOutcome } from '../offload/run-workload.ts';
 import type { Registry } from '../workloads/registry.ts';
 import type { ThreadClients } from '../workloads/workload.ts';
 import { withQueueBackend, type QueueBackend } from './backend.ts';
-import { CANCEL_EVENT, DEADLINE_REASON, DISCARDED_PREFIX, KEEP_AGE_SECONDS, QUEUE_NAME, type JobData, type JobReturn } from './protocol.ts';
+import {
+  CANCEL_EVENT,
+  DEADLINE_REASON,
+  DISCARDED_PREFIX,
+  KEEP_AGE_SECONDS,
+  QUEUE_NAME,
+  type JobData,
+  type JobReturn,
+} from './protocol.ts';
 
 export interface QueueWorkerOptions {
   backend: QueueBackend;
@@ -42,7 +58,10 @@ export function createQueueWorker(options: QueueWorkerOptions): QueueWorker {
 /** Aborts when BullMQ cancels the job (its caller left) or at the job's deadline, whichever is first. */
 function jobSignal(cancelled: AbortSignal | undefined, deadline: number): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new DOMException(DEADLINE_REASON, 'TimeoutError')), Math.max(0, deadline - Date.now()));
+  const timer = setTimeout(
+    () => controller.abort(new DOMException(DEADLINE_REASON, 'TimeoutError')),
+    Math.max(0, deadline - Date.now()),
+  );
   const onCancel = () => controller.abort(cancelled?.reason);
   cancelled?.addEventListener('abort', onCancel, { once: true });
   return {
@@ -54,12 +73,20 @@ function jobSignal(cancelled: AbortSignal | undefined, deadline: number): { sign
   };
 }
 
-function buildQueueWorker<B extends IQueueBackend, C>(factory: BackendFactory<B, C>, connection: C, options: QueueWorkerOptions): QueueWorker {
+function buildQueueWorker<B extends IQueueBackend, C>(
+  factory: BackendFactory<B, C>,
+  connection: C,
+  options: QueueWorkerOptions,
+): QueueWorker {
   const { clients } = options;
   const onError = options.onError ?? ((err: Error) => console.error(`looplab queue worker: ${err.message}`));
   let processed = 0;
 
-  async function processJob(job: Job<JobData, JobReturn>, _token?: string, cancelled?: AbortSignal): Promise<JobReturn> {
+  async function processJob(
+    job: Job<JobData, JobReturn>,
+    _token?: string,
+    cancelled?: AbortSignal,
+  ): Promise<JobReturn> {
     processed++;
     const { workload, params, deadline } = job.data;
     const processedOn = job.processedOn ?? Date.now();
@@ -71,7 +98,10 @@ function buildQueueWorker<B extends IQueueBackend, C>(factory: BackendFactory<B,
     try {
       const outcome = await runWorkloadToOutcome(options.registry, workload, params, clients, signal);
       // Stopped half-way because its caller left: a failed job, not a completed one.
-      if (signal.aborted) throw new UnrecoverableError(`cancelled: ${signal.reason instanceof Error ? signal.reason.message : String(signal.reason)}`);
+      if (signal.aborted)
+        throw new UnrecoverableError(
+          `cancelled: ${signal.reason instanceof Error ? signal.reason.message : String(signal.reason)}`,
+        );
       return { ...outcome, waitMs: processedOn - job.timestamp, runMs: performance.now() - started };
     } finally {
       dispose();

@@ -14,8 +14,15 @@ export function jobQueueOptions(config: Config, databaseUrl: string) {
  * their stop, which lets their running jobs finish; called after the pools' stop step, so they stop
  * after the HTTP server and before the pools.
  */
-export function startQueueWorkers(config: Config, urls: { databaseUrl: string; upstreamUrl: string }, steps: StopSteps): void {
+export function startQueueWorkers(
+  config: Config,
+  urls: { databaseUrl: string; upstreamUrl: string },
+  steps: StopSteps,
+): void {
   if (!config.queue.enabled || config.queue.workers === 0) return;
-  const workers = superviseLocalWorkers(config.queue.workers, { DATABASE_URL: urls.databaseUrl, UPSTREAM_URL: urls.upstreamUrl });
+  const workers = superviseLocalWorkers(config.queue.workers, {
+    DATABASE_URL: urls.databaseUrl,
+    UPSTREAM_URL: urls.upstreamUrl,
+  });
   steps.push('queue workers', () => workers.stop());
 }

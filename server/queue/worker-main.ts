@@ -18,7 +18,10 @@ function configOrFail(): Config & { databaseUrl: string; upstreamUrl: string } {
   try {
     const config = loadConfig();
     const { databaseUrl, upstreamUrl } = config;
-    if (!databaseUrl || !upstreamUrl) throw new ConfigError('a queue worker needs DATABASE_URL and UPSTREAM_URL: it starts neither a database nor an upstream');
+    if (!databaseUrl || !upstreamUrl)
+      throw new ConfigError(
+        'a queue worker needs DATABASE_URL and UPSTREAM_URL: it starts neither a database nor an upstream',
+      );
     if (!config.queue.enabled) throw new ConfigError('QUEUE=off: there is no queue to work for');
     return { ...config, databaseUrl, upstreamUrl };
   } catch (err) {
@@ -56,7 +59,9 @@ async function shutdown(): Promise<void> {
 try {
   await worker.ready;
 } catch (err) {
-  failToParent(`looplab worker: the queue is unreachable (${describeBackend(backend)}): ${err instanceof Error ? err.message : String(err)}`);
+  failToParent(
+    `looplab worker: the queue is unreachable (${describeBackend(backend)}): ${err instanceof Error ? err.message : String(err)}`,
+  );
 }
 const line = `looplab queue worker ${process.pid}: ${describeBackend(backend)}, ${config.queue.concurrency} job(s) at once`;
 if (process.send) {

@@ -7,11 +7,14 @@ import type { Workload } from '../workloads/workload.ts';
 import type { AppEnv } from './app-env.ts';
 import { routeModes, type RouteMode } from './workload-route.ts';
 
-const QUEUE_DESCRIPTION = 'the job goes through BullMQ to a queue worker process (npm run worker), which runs the worker form with its own clients';
+const QUEUE_DESCRIPTION =
+  'the job goes through BullMQ to a queue worker process (npm run worker), which runs the worker form with its own clients';
 
 /** What `mode` does for `workload`; queue mode runs the worker form in another process. */
 function describeMode(workload: Workload, mode: RouteMode): string {
-  return mode === 'queue' ? `in a queue worker process: ${workload.describe.worker ?? ''}` : (workload.describe[mode] ?? '');
+  return mode === 'queue'
+    ? `in a queue worker process: ${workload.describe.worker ?? ''}`
+    : (workload.describe[mode] ?? '');
 }
 
 function describeParam(spec: ParamSpec) {
@@ -56,13 +59,30 @@ function buildIndex(about: ServerFacts, registry: Registry, queue: boolean) {
     name: 'looplab',
     server: about,
     description: 'The same workloads run blocking, async or in a worker pool, to see what each costs the event loop.',
-    modes: { ...Object.fromEntries(MODES.map((m) => [m, MODE_TRAITS[m].description])), ...(queue ? { queue: QUEUE_DESCRIPTION } : {}) },
+    modes: {
+      ...Object.fromEntries(MODES.map((m) => [m, MODE_TRAITS[m].description])),
+      ...(queue ? { queue: QUEUE_DESCRIPTION } : {}),
+    },
     endpoints: [
       { method: 'GET', path: '/', description: 'this index' },
       { method: 'GET', path: '/health', description: 'answers at once unless the event loop is blocked' },
-      { method: 'GET', path: '/ready', description: '200 when database, upstream, worker pool (and job queue, with queue mode) are usable, else 503 naming what is not' },
-      { method: 'GET', path: '/metrics', description: 'Prometheus metrics: event loop, request durations, worker pool, DB pool' },
-      { method: 'GET', path: '/:workload/bound', description: "a workload's bound model for the given parameters (for the load harness), or the 400 its paths would give" },
+      {
+        method: 'GET',
+        path: '/ready',
+        description:
+          '200 when database, upstream, worker pool (and job queue, with queue mode) are usable, else 503 naming what is not',
+      },
+      {
+        method: 'GET',
+        path: '/metrics',
+        description: 'Prometheus metrics: event loop, request durations, worker pool, DB pool',
+      },
+      {
+        method: 'GET',
+        path: '/:workload/bound',
+        description:
+          "a workload's bound model for the given parameters (for the load harness), or the 400 its paths would give",
+      },
       ...registry.all.map((w) => describeWorkload(w, queue)),
     ],
     errors: {

@@ -15,5 +15,9 @@ export function recordRequest(c: Context<AppEnv>, status: number, metrics: Metri
   const seconds = (performance.now() - routedAt) / 1000;
   metrics.observeRequest(work, status, seconds);
   // Guarded: the log line's object would otherwise be built for every request and then dropped.
-  if (logger.isLevelEnabled('debug')) logger.debug({ reqId: c.get('requestId'), ...work, path: c.req.path, status, durationMs: Math.round(seconds * 1e5) / 100 }, 'request');
+  if (logger.isLevelEnabled('debug'))
+    logger.debug(
+      { reqId: c.get('requestId'), ...work, path: c.req.path, status, durationMs: Math.round(seconds * 1e5) / 100 },
+      'request',
+    );
 }

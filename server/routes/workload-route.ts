@@ -25,7 +25,14 @@ export function routeModes(workload: Workload, hasQueue: boolean): readonly Rout
 const isRouteMode = (value: string): value is RouteMode => value === 'queue' || isMode(value);
 
 /** Runs a mode that can be waited for; only modes the workload has are mounted (resolve.ts). */
-function run(workload: Workload, mode: Exclude<RouteMode, 'blocking'>, params: Record<string, number | string>, deps: AppDeps, signal: AbortSignal, timeoutMs: number): Promise<WorkResult> {
+function run(
+  workload: Workload,
+  mode: Exclude<RouteMode, 'blocking'>,
+  params: Record<string, number | string>,
+  deps: AppDeps,
+  signal: AbortSignal,
+  timeoutMs: number,
+): Promise<WorkResult> {
   switch (mode) {
     case 'async':
       return (workload.async as NonNullable<Workload['async']>)(params, deps.clients, signal);
@@ -68,8 +75,15 @@ async function untilAborted<T>(work: T | Promise<T>, signal: AbortSignal): Promi
   }
 }
 
-function describeFailure(err: unknown, workload: string, request: RequestSignal | undefined, client: AbortSignal, requestTimeoutMs: number): HttpError {
-  if (request?.timedOut) return new HttpError(504, 'the request took longer than its deadline', { deadlineMs: requestTimeoutMs });
+function describeFailure(
+  err: unknown,
+  workload: string,
+  request: RequestSignal | undefined,
+  client: AbortSignal,
+  requestTimeoutMs: number,
+): HttpError {
+  if (request?.timedOut)
+    return new HttpError(504, 'the request took longer than its deadline', { deadlineMs: requestTimeoutMs });
   // The caller hung up and the work was cancelled (worker task aborted, slices stopped): nobody is
   // waiting for an answer, and it is not a server fault to log.
   if (client.aborted) return new HttpError(499, 'client closed the request');
@@ -100,12 +114,17 @@ export interface WorkloadRouteOptions {
  */
 export function mountWorkloads(app: Hono<AppEnv>, deps: AppDeps, options: WorkloadRouteOptions): void {
   for (const workload of deps.workloads.all) {
-    for (const mode of routeModes(workload, deps.queue !== undefined)) app.get(`/${workload.name}/${mode}`, workloadHandler(workload, mode, deps, options));
+    for (const mode of routeModes(workload, deps.queue !== undefined))
+      app.get(`/${workload.name}/${mode}`, workloadHandler(workload, mode, deps, options));
   }
 }
 
 /** The 404 for a `/<workload>/<mode>`-shaped path that names an unknown workload or mode, else undefined. */
-export function unknownWorkloadOrMode(path: string, registry: Registry, deps: Pick<AppDeps, 'queue'>): HttpError | undefined {
+export function unknownWorkloadOrMode(
+  path: string,
+  registry: Registry,
+  deps: Pick<AppDeps, 'queue'>,
+): HttpError | undefined {
   const match = /^\/([^/]+)\/([^/]+)$/.exec(path);
   if (!match) return undefined;
   const workload = registry.find(match[1] as string);
@@ -114,7 +133,11 @@ export function unknownWorkloadOrMode(path: string, registry: Registry, deps: Pi
   if (!isRouteMode(match[2] as string)) return new HttpError(404, 'unknown mode', { modes });
   // A mode that exists, but not for this workload (a file with no async form has no /<name>/async),
   // or not on this server (queue mode with QUEUE=off).
-  return new HttpError(404, `workload ${workload.name} has no ${match[2]} mode${match[2] === 'queue' && !deps.queue ? ' on this server (QUEUE=off)' : ''}`, { modes });
+  return new HttpError(
+    404,
+    `workload ${workload.name} has no ${match[2]} mode${match[2] === 'queue' && !deps.queue ? ' on this server (QUEUE=off)' : ''}`,
+    { modes },
+  );
 }
 
 /**
@@ -123,7 +146,12 @@ export function unknownWorkloadOrMode(path: string, registry: Registry, deps: Pi
  * Blocking work cannot be interrupted (nothing can stop synchronous code on the event loop); its
  * parameters bound it instead. Async and worker work stop at the deadline or when the client leaves.
  */
-function workloadHandler(workload: Workload, mode: RouteMode, deps: AppDeps, { requestTimeoutMs, logger }: WorkloadRouteOptions) {
+function workloadHandler(
+  workload: Workload,
+  mode: RouteMode,
+  deps: AppDeps,
+  { requestTimeoutMs, logger }: WorkloadRouteOptions,
+) {
   const work: WorkLabel = Object.freeze({ workload: workload.name, mode });
   const timingDesc = `;desc="${workload.name}/${mode}"`;
   return async function handleWorkload(c: Context<AppEnv>) {
@@ -131,7 +159,12 @@ function workloadHandler(workload: Workload, mode: RouteMode, deps: AppDeps, { r
     c.set('work', work);
     if (deps.pressure?.underPressure) {
       deps.metrics.countFailure(work, 'under_pressure');
-      throw new HttpError(503, 'the server is under pressure: its event loop stalled', { code: 'UNDER_PRESSURE', eventLoopDelayMs: Math.round(deps.pressure.lastDelayMs) }, { 'Retry-After': '1' });
+      throw new HttpError(
+        503,
+        'the server is under pressure: its event loop stalled',
+        { code: 'UNDER_PRESSURE', eventLoopDelayMs: Math.round(deps.pressure.lastDelayMs) },
+        { 'Retry-After': '1' },
+      );
     }
     const params = validParams(workload, queryOf(c.req.url));
 
@@ -144,7 +177,10 @@ function workloadHandler(workload: Workload, mode: RouteMode, deps: AppDeps, { r
         result = (workload.blocking as NonNullable<Workload['blocking']>)(params, deps.syncIo);
       } else {
         request = new RequestSignal(c.req.raw.signal, requestTimeoutMs);
-        result = await untilAborted(run(workload, mode, params, deps, request.signal, requestTimeoutMs), request.signal);
+        result = await untilAborted(
+          run(workload, mode, params, deps, request.signal, requestTimeoutMs),
+          request.signal,
+        );
       }
     } catch (err) {
       const httpError = describeFailure(err, workload.name, request, c.req.raw.signal, requestTimeoutMs);

@@ -12,7 +12,11 @@ export type BoundAnswer =
   | { kind: 'cpu'; modes: Partial<Record<Mode, { threads: CpuThreads }>> };
 
 /** Null when the workload declares no model, or its model says there is no simple bound here. */
-export function evaluateBound(workload: Workload, params: ParamValues<ParamSpecs>, facts: ServerFacts): BoundAnswer | null {
+export function evaluateBound(
+  workload: Workload,
+  params: ParamValues<ParamSpecs>,
+  facts: ServerFacts,
+): BoundAnswer | null {
   const model = workload.bound;
   if (!model) return null;
   if (model.kind === 'cpu') {

@@ -33,7 +33,9 @@ export const cpuWorkload = defineWorkload({
     worker: 'runs the loop in a pool worker thread',
   },
   check({ task, n }) {
-    return n > MAX_N[task] ? { param: 'n', error: `"n" is out of range for task ${task}`, allowed: `whole number 0..${MAX_N[task]}` } : undefined;
+    return n > MAX_N[task]
+      ? { param: 'n', error: `"n" is out of range for task ${task}`, allowed: `whole number 0..${MAX_N[task]}` }
+      : undefined;
   },
   // About 40 ms of one core per request on the reference machine: long enough to show the stall.
   loadtest: { params: { task: 'sum-squares', n: 20_000_000 } },

@@ -30,7 +30,8 @@ export const dbWorkload = defineWorkload({
     },
   },
   modes: {
-    blocking: 'one synchronous query after another; the event loop waits on each (Atomics.wait on a helper thread doing the I/O)',
+    blocking:
+      'one synchronous query after another; the event loop waits on each (Atomics.wait on a helper thread doing the I/O)',
     async: 'all queries at once on the postgres.js pool (DB_POOL connections), awaited',
     worker: "the async form inside a pool worker thread, on that worker's own DB pool (WORKER_DB_POOL)",
   },
@@ -51,7 +52,14 @@ export const dbWorkload = defineWorkload({
       const rounds = Math.ceil(queries / facts.workerDbPool);
       return {
         blocking: { ms: queries * sleep, basis: `${queries} quer(ies) of ${sleep} ms in sequence` },
-        async: { ms: sleep, pool: { size: facts.dbPool, holdMs: queries * sleep, basis: `DB pool of ${facts.dbPool} × ${queries} quer(ies) of ${sleep} ms` } },
+        async: {
+          ms: sleep,
+          pool: {
+            size: facts.dbPool,
+            holdMs: queries * sleep,
+            basis: `DB pool of ${facts.dbPool} × ${queries} quer(ies) of ${sleep} ms`,
+          },
+        },
         // Each worker runs its queries on its own pool of WORKER_DB_POOL connections.
         worker: { ms: rounds * sleep, basis: `${rounds} × ${sleep} ms` },
       };

@@ -37,7 +37,14 @@ export const fetchWorkload = defineWorkload({
   name: 'fetch',
   summary: 'Outbound HTTP calls to the upstream, which answers each after `delay` ms with `bytes` bytes.',
   params: {
-    delay: { kind: 'int', min: 0, max: 10_000, default: 50, unit: 'ms', doc: 'how long the upstream waits before answering' },
+    delay: {
+      kind: 'int',
+      min: 0,
+      max: 10_000,
+      default: 50,
+      unit: 'ms',
+      doc: 'how long the upstream waits before answering',
+    },
     bytes: { kind: 'int', min: 0, max: 1_048_576, default: 1024, doc: 'size of each upstream response body' },
     count: {
       kind: 'int',
@@ -48,7 +55,8 @@ export const fetchWorkload = defineWorkload({
     },
   },
   modes: {
-    blocking: 'synchronous calls, one after another; the event loop waits on each (Atomics.wait on a helper thread doing the I/O)',
+    blocking:
+      'synchronous calls, one after another; the event loop waits on each (Atomics.wait on a helper thread doing the I/O)',
     async: 'all calls at once with undici over a keep-alive agent, awaited',
     worker: "the async form inside a pool worker thread, with that worker's own agent",
   },
@@ -61,7 +69,11 @@ export const fetchWorkload = defineWorkload({
       };
     }
     if (count * bytes > MAX_TOTAL_BYTES) {
-      return { param: 'count', error: `count × bytes must not exceed ${MAX_TOTAL_BYTES}`, allowed: `whole number 1..${Math.floor(MAX_TOTAL_BYTES / Math.max(1, bytes))} for bytes=${bytes}` };
+      return {
+        param: 'count',
+        error: `count × bytes must not exceed ${MAX_TOTAL_BYTES}`,
+        allowed: `whole number 1..${Math.floor(MAX_TOTAL_BYTES / Math.max(1, bytes))} for bytes=${bytes}`,
+      };
     }
     return undefined;
   },

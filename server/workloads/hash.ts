@@ -1,10 +1,4 @@
-import {
-  iteratedSha256,
-  pbkdf2Digest,
-  pbkdf2DigestAsync,
-  scryptDigest,
-  scryptDigestAsync,
-} from './hash-digests.ts';
+import { iteratedSha256, pbkdf2Digest, pbkdf2DigestAsync, scryptDigest, scryptDigestAsync } from './hash-digests.ts';
 import { runCooperatively, runToEnd } from './steps.ts';
 import { defineWorkload } from './workload.ts';
 
@@ -32,7 +26,12 @@ export const hashWorkload = defineWorkload({
   name: 'hash',
   summary: 'Key derivation / iterated hashing of a fixed input: the same digest in every mode.',
   params: {
-    algo: { kind: 'enum', values: ALGOS, default: 'pbkdf2', doc: 'pbkdf2 (sha256), scrypt (r=8, p=1) or iterated sha256' },
+    algo: {
+      kind: 'enum',
+      values: ALGOS,
+      default: 'pbkdf2',
+      doc: 'pbkdf2 (sha256), scrypt (r=8, p=1) or iterated sha256',
+    },
     cost: {
       kind: 'int',
       min: 1,

@@ -34,9 +34,14 @@ async function importDefault(file: string): Promise<unknown> {
   }
   let value = mod['default'];
   // A file tsx compiled to CommonJS (no "type": "module" above it) has its ES default one level down.
-  if (typeof value === 'object' && value !== null && (value as { __esModule?: unknown }).__esModule === true) value = (value as { default?: unknown }).default;
+  if (typeof value === 'object' && value !== null && (value as { __esModule?: unknown }).__esModule === true)
+    value = (value as { default?: unknown }).default;
   if (value === undefined) {
-    throw new WorkloadFileError(file, 'default export', 'missing: the file must `export default` a workload definition (a plain object, or defineWorkload({...}))');
+    throw new WorkloadFileError(
+      file,
+      'default export',
+      'missing: the file must `export default` a workload definition (a plain object, or defineWorkload({...}))',
+    );
   }
   return value;
 }
@@ -45,7 +50,8 @@ function resolveFile(definition: unknown, file: string): Workload {
   try {
     return resolveWorkload(definition, file);
   } catch (err) {
-    if (err instanceof WorkloadDefinitionError) throw new WorkloadFileError(file, err.field, err.message.slice(err.field.length + 2));
+    if (err instanceof WorkloadDefinitionError)
+      throw new WorkloadFileError(file, err.field, err.message.slice(err.field.length + 2));
     // Something in the definition threw while it was checked (a `check` or `loadtest` that throws).
     throw new WorkloadFileError(file, undefined, `threw while it was checked: ${oneLine(err)}`);
   }

@@ -30,7 +30,8 @@ export interface ModeTraits {
 
 export const MODE_TRAITS: Readonly<Record<Mode, ModeTraits>> = {
   blocking: {
-    description: 'the event-loop thread does the work (or waits for the I/O) synchronously and serves nothing else meanwhile',
+    description:
+      'the event-loop thread does the work (or waits for the I/O) synchronously and serves nothing else meanwhile',
     concurrency: 'one',
     cpuThreads: 'loop',
   },

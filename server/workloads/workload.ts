@@ -87,7 +87,9 @@ export function defineWorkload<const S extends ParamSpecs, R extends WorkResult,
 }
 
 /** The forms a definition gives: kept in the type `defineWorkload` returns, so callers can use them. */
-type Forms<S extends ParamSpecs, R extends WorkResult> = Partial<Pick<WorkloadDefinition<S, R>, 'blocking' | 'async' | 'inWorker'>>;
+type Forms<S extends ParamSpecs, R extends WorkResult> = Partial<
+  Pick<WorkloadDefinition<S, R>, 'blocking' | 'async' | 'inWorker'>
+>;
 
 /** The clients a worker thread (or any process running worker forms) owns. */
 export interface ThreadClients {

@@ -75,9 +75,20 @@ export interface FixtureProcess {
 export const PRELOAD = new URL('../../stall-blame/preload.ts', import.meta.url).pathname;
 
 /** Runs `node [nodeArgs] server.mjs` in `cwd` and resolves once it says which port it listens on. */
-export async function startFixture(server: string, cwd: string, nodeArgs: string[], env: Record<string, string>): Promise<FixtureProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, server], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+export async function startFixture(
+  server: string,
+  cwd: string,
+  nodeArgs: string[],
+  env: Record<string, string>,
+): Promise<FixtureProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, server], {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {

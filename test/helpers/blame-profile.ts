@@ -1,6 +1,12 @@
 import type { Profiler } from 'node:inspector';
 
-const frame = (functionName: string, url = '', lineNumber = -1) => ({ functionName, scriptId: '0', url, lineNumber, columnNumber: 0 });
+const frame = (functionName: string, url = '', lineNumber = -1) => ({
+  functionName,
+  scriptId: '0',
+  url,
+  lineNumber,
+  columnNumber: 0,
+});
 
 /**
  * A fixed profile for hand-computed attribution: root → handler (user, /srv/app.js line 10) → pbkdf2Sync

@@ -2,7 +2,8 @@ import { get, type ClientRequest } from 'node:http';
 import { commandOf, descendants } from './process-tree.ts';
 
 /** The server processes a cluster primary forked (not its PostgreSQL or upstream). */
-export const serverProcesses = (primary: number) => descendants(primary).filter((pid) => commandOf(pid).includes('cluster/worker-main.ts'));
+export const serverProcesses = (primary: number) =>
+  descendants(primary).filter((pid) => commandOf(pid).includes('cluster/worker-main.ts'));
 
 /**
  * GET on a connection of its own (`agent: false`): node:cluster hands each new connection to the

@@ -13,13 +13,18 @@ export function cpuTimeMs(pid: number): number {
 }
 
 /** A connection of the test's own to the database, to look at what the server does there. */
-export function databaseObserver(databaseUrl: string): { sleepingQueries(): Promise<number>; sql: Sql; close(): Promise<void> } {
+export function databaseObserver(databaseUrl: string): {
+  sleepingQueries(): Promise<number>;
+  sql: Sql;
+  close(): Promise<void>;
+} {
   const sql = createSql(databaseUrl, 1);
   return {
     sql,
     /** Queries running a `pg_sleep` right now, other than this observer's own. */
     async sleepingQueries() {
-      const [row] = await sql`select count(*)::int as n from pg_stat_activity where state = 'active' and query like '%pg_sleep%' and pid <> pg_backend_pid()`;
+      const [row] =
+        await sql`select count(*)::int as n from pg_stat_activity where state = 'active' and query like '%pg_sleep%' and pid <> pg_backend_pid()`;
       return Number(row?.['n']);
     },
     close: () => sql.end(),

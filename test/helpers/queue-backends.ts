@@ -24,7 +24,11 @@ export function inspectQueue(backend: QueueBackend): QueueInspector {
 }
 
 function buildInspector<B extends IQueueBackend, C>(factory: BackendFactory<B, C>, connection: C): QueueInspector {
-  const queue = new Queue<JobData, unknown, string, JobData, unknown, string, B, C>(QUEUE_NAME, { connection }, factory);
+  const queue = new Queue<JobData, unknown, string, JobData, unknown, string, B, C>(
+    QUEUE_NAME,
+    { connection },
+    factory,
+  );
   return {
     counts: () => queue.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed', 'prioritized'),
     async find(match, states) {
@@ -32,7 +36,12 @@ function buildInspector<B extends IQueueBackend, C>(factory: BackendFactory<B, C
       return Promise.all(
         jobs
           .filter((job) => job && match(job.data))
-          .map(async (job) => ({ data: job.data, state: await job.getState(), failedReason: job.failedReason, attemptsStarted: job.attemptsStarted })),
+          .map(async (job) => ({
+            data: job.data,
+            state: await job.getState(),
+            failedReason: job.failedReason,
+            attemptsStarted: job.attemptsStarted,
+          })),
       );
     },
     close: () => queue.close(),

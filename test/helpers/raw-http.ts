@@ -42,14 +42,17 @@ export class RawConnection {
 
   /** Writes a GET for `path`; resolves with when the write was handed to the kernel (test clock). */
   async send(path: string): Promise<number> {
-    await new Promise<void>((resolve, reject) => this.socket.write(`GET ${path} HTTP/1.1\r\nHost: looplab\r\n\r\n`, (err) => (err ? reject(err) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      this.socket.write(`GET ${path} HTTP/1.1\r\nHost: looplab\r\n\r\n`, (err) => (err ? reject(err) : resolve())),
+    );
     return performance.now();
   }
 
   /** The next answer on this connection; rejects if the connection closes first. */
   answer(): Promise<RawAnswer> {
     return new Promise((resolve, reject) => {
-      if (this.closedAt !== undefined) return reject(new Error(`connection already closed (${this.error?.code ?? 'no error'})`));
+      if (this.closedAt !== undefined)
+        return reject(new Error(`connection already closed (${this.error?.code ?? 'no error'})`));
       this.waiting = resolve;
       this.failing = reject;
       this.deliver();

@@ -21,11 +21,20 @@ export interface ServerProcess {
  */
 export async function startServerProcess(env: Record<string, string> = {}): Promise<ServerProcess> {
   const child = spawn(process.execPath, [...typeScriptLoaderArgs(), 'server/main.ts'], {
-    env: { ...process.env, PORT: '0', DATABASE_URL: inject('databaseUrl'), UPSTREAM_URL: inject('upstreamUrl'), LOG_LEVEL: 'warn', ...env },
+    env: {
+      ...process.env,
+      PORT: '0',
+      DATABASE_URL: inject('databaseUrl'),
+      UPSTREAM_URL: inject('upstreamUrl'),
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
@@ -42,6 +51,11 @@ export async function startServerProcess(env: Record<string, string> = {}): Prom
     output: () => output,
     kill: (signal = 'SIGKILL') => void child.kill(signal),
   };
-  await waitFor('the server to be ready', async () => ((await fetch(`${url}/ready`)).status === 200 ? true : undefined), 60_000, 100);
+  await waitFor(
+    'the server to be ready',
+    async () => ((await fetch(`${url}/ready`)).status === 200 ? true : undefined),
+    60_000,
+    100,
+  );
   return server;
 }

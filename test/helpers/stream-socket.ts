@@ -8,7 +8,11 @@ import { Duplex } from 'node:stream';
  * server sees when a socket's end and a new write land in the same loop turn, made deterministic.
  * `onWrite` sees every chunk the client writes; the connection is cut by destroying the stream.
  */
-export function streamSocket(port: number, host: string, onWrite: (chunk: Buffer, stream: Duplex) => void = () => {}): Duplex {
+export function streamSocket(
+  port: number,
+  host: string,
+  onWrite: (chunk: Buffer, stream: Duplex) => void = () => {},
+): Duplex {
   const tcp: Socket = connect(port, host);
   const stream: Duplex = new Duplex({
     read() {},

@@ -36,7 +36,12 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const app = createApp(deps, { ...(requestTimeoutMs ? { requestTimeoutMs } : {}), ...(logger ? { logger } : {}) });
   const server = await new Promise<Server>((resolve) => {
     const s = serve(
-      { fetch: app.fetch, port: 0, hostname: '127.0.0.1', serverOptions: serverOptions({ headersTimeoutMs, keepAliveTimeoutMs }) },
+      {
+        fetch: app.fetch,
+        port: 0,
+        hostname: '127.0.0.1',
+        serverOptions: serverOptions({ headersTimeoutMs, keepAliveTimeoutMs }),
+      },
       () => resolve(s as Server),
     ) as Server;
   });
@@ -60,5 +65,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
  * tasks start from here.
  */
 export async function untilReady(app: TestApp, hangGuardMs = 60_000): Promise<void> {
-  await waitFor('/ready to be 200', async () => ((await app.get('/ready')).status === 200 ? true : undefined), hangGuardMs, 100);
+  await waitFor(
+    '/ready to be 200',
+    async () => ((await app.get('/ready')).status === 200 ? true : undefined),
+    hangGuardMs,
+    100,
+  );
 }

@@ -29,7 +29,22 @@ describe('stall blame in npm run loadtest', () => {
   beforeAll(async () => {
     out = await mkdtemp(join(tmpdir(), 'looplab-blame-harness-'));
     cli = await runCli(
-      ['--workloads', 'hash', '--modes', 'blocking,async', '--connections', '4', '--duration', '2', '--warmup', '1', '--params', 'hash.cost=100000', '--out', out],
+      [
+        '--workloads',
+        'hash',
+        '--modes',
+        'blocking,async',
+        '--connections',
+        '4',
+        '--duration',
+        '2',
+        '--warmup',
+        '1',
+        '--params',
+        'hash.cost=100000',
+        '--out',
+        out,
+      ],
       { timeoutMs: 150_000 },
     );
     const [dir] = await readdir(out);
@@ -53,12 +68,19 @@ describe('stall blame in npm run loadtest', () => {
     expect(blame.thresholdMs).toBe(20);
     expect(blame.stalls).toBeGreaterThan(0);
     const [top] = blame.culprits;
-    expect(top, JSON.stringify(blame.culprits)).toMatchObject({ frame: 'pbkdf2Digest', file: WORKLOAD_FILE, line: await lineOf('pbkdf2Digest'), context: 'pbkdf2Sync' });
+    expect(top, JSON.stringify(blame.culprits)).toMatchObject({
+      frame: 'pbkdf2Digest',
+      file: WORKLOAD_FILE,
+      line: await lineOf('pbkdf2Digest'),
+      context: 'pbkdf2Sync',
+    });
     expect(top!.share).toBeGreaterThan(0.5);
     // Its ms are stall time inside the window: never more than the stalls, nor than the window.
     expect(top!.ms).toBeLessThanOrEqual(blame.stallMs + 1);
     expect(blame.stallMs).toBeLessThanOrEqual(blame.windowMs);
-    expect(cli.stdout).toMatch(/stall blame, blocking: the loop stalled .* — pbkdf2Sync ← pbkdf2Digest server\/workloads\/hash-digests\.ts:\d+ /);
+    expect(cli.stdout).toMatch(
+      /stall blame, blocking: the loop stalled .* — pbkdf2Sync ← pbkdf2Digest server\/workloads\/hash-digests\.ts:\d+ /,
+    );
   });
 
   it('blames nothing in the workload for the async run', () => {
@@ -107,7 +129,22 @@ describe("stall blame for a user's workload file", () => {
     dir = await mkdtemp(join(tmpdir(), 'looplab-blame-byow-'));
     await writeFile(join(dir, 'user-spin.ts'), USER_WORKLOAD);
     cli = await runCli(
-      ['--workload', join(dir, 'user-spin.ts'), '--workloads', 'user-spin', '--modes', 'blocking', '--connections', '2', '--duration', '2', '--warmup', '1', '--out', join(dir, 'out')],
+      [
+        '--workload',
+        join(dir, 'user-spin.ts'),
+        '--workloads',
+        'user-spin',
+        '--modes',
+        'blocking',
+        '--connections',
+        '2',
+        '--duration',
+        '2',
+        '--warmup',
+        '1',
+        '--out',
+        join(dir, 'out'),
+      ],
       { timeoutMs: 150_000 },
     );
     const [run] = await readdir(join(dir, 'out'));
@@ -122,7 +159,11 @@ describe("stall blame for a user's workload file", () => {
     const blame = results.scenarios[0]?.runs[0]?.blame;
     expect(blame?.error).toBeNull();
     const [top] = blame?.culprits ?? [];
-    expect(top, JSON.stringify(blame?.culprits)).toMatchObject({ frame: 'spinFor', file: join(dir, 'user-spin.ts'), line: 3 });
+    expect(top, JSON.stringify(blame?.culprits)).toMatchObject({
+      frame: 'spinFor',
+      file: join(dir, 'user-spin.ts'),
+      line: 3,
+    });
     expect(top!.share).toBeGreaterThan(0.5);
   });
 });

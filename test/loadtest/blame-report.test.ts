@@ -4,8 +4,17 @@ import { blankBlame, type RunBlame } from '../../loadtest/measure/blame-window.t
 import { blameLine, scenarioBlame } from '../../loadtest/report/blame-line.ts';
 import type { HarnessOptions } from '../../loadtest/types.ts';
 
-const run = (blame: Partial<RunBlame>): { blame: RunBlame } => ({ blame: { ...blankBlame('http://127.0.0.1:1'), thresholdMs: 20, windowMs: 5000, ...blame } });
-const line = (frame: string, ms: number, context: string | null = null) => ({ frame, file: 'server/w.ts', line: 7, context, ms, share: 0 });
+const run = (blame: Partial<RunBlame>): { blame: RunBlame } => ({
+  blame: { ...blankBlame('http://127.0.0.1:1'), thresholdMs: 20, windowMs: 5000, ...blame },
+});
+const line = (frame: string, ms: number, context: string | null = null) => ({
+  frame,
+  file: 'server/w.ts',
+  line: 7,
+  context,
+  ms,
+  share: 0,
+});
 
 describe('the blame line under a scenario', () => {
   it('adds the runs up and names the top culprits with ms and share of the blamed time', () => {
@@ -26,7 +35,9 @@ describe('the blame line under a scenario', () => {
     expect(blameLine('async', scenarioBlame({ runs: [run({})] } as never)!)).toBe(
       'stall blame, async: nothing to blame — the event loop never stalled past 20 ms of 5000 ms',
     );
-    expect(blameLine('worker', scenarioBlame({ runs: [run({ stalls: 1, stallMs: 30, cpuWaitMs: 30 })] } as never)!)).toBe(
+    expect(
+      blameLine('worker', scenarioBlame({ runs: [run({ stalls: 1, stallMs: 30, cpuWaitMs: 30 })] } as never)!),
+    ).toBe(
       'stall blame, worker: the loop stalled 30.0 ms of 5000 ms (1 stall over 20 ms), 30.0 ms of it waiting for a CPU — nothing in the code to blame',
     );
     expect(scenarioBlame({ runs: [{ blame: null }] } as never)).toBeNull();
@@ -40,14 +51,22 @@ describe('blame options', () => {
     expect(parse([])).toMatchObject({ blame: true, blameThresholdMs: 20, blameUrl: undefined });
     expect(parse(['--no-blame']).blame).toBe(false);
     expect(parse(['--blame-threshold', '50']).blameThresholdMs).toBe(50);
-    expect(parse(['--url', 'http://127.0.0.1:3000', '--blame-url', 'http://127.0.0.1:9229/']).blameUrl).toBe('http://127.0.0.1:9229');
+    expect(parse(['--url', 'http://127.0.0.1:3000', '--blame-url', 'http://127.0.0.1:9229/']).blameUrl).toBe(
+      'http://127.0.0.1:9229',
+    );
   });
 
   it('refuses what it cannot honour, naming the option', () => {
     expect(() => parse(['--blame-threshold', '1'])).toThrow('--blame-threshold: 1 is out of range (2..60000)');
     expect(() => parse(['--blame-url', 'http://127.0.0.1:9229'])).toThrow(OptionsError);
-    expect(() => parse(['--blame-url', 'http://127.0.0.1:9229'])).toThrow(/--blame-url names the stall-blame endpoint of the server given with --url/);
-    expect(() => parse(['--no-blame', '--blame-threshold', '30'])).toThrow('--no-blame turns stall blame off, so it cannot be combined with --blame-threshold');
-    expect(() => parse(['--url', 'http://127.0.0.1:3000', '--blame-url', 'ftp://x'])).toThrow('--blame-url: only http: and https: are supported');
+    expect(() => parse(['--blame-url', 'http://127.0.0.1:9229'])).toThrow(
+      /--blame-url names the stall-blame endpoint of the server given with --url/,
+    );
+    expect(() => parse(['--no-blame', '--blame-threshold', '30'])).toThrow(
+      '--no-blame turns stall blame off, so it cannot be combined with --blame-threshold',
+    );
+    expect(() => parse(['--url', 'http://127.0.0.1:3000', '--blame-url', 'ftp://x'])).toThrow(
+      '--blame-url: only http: and https: are supported',
+    );
   });
 });

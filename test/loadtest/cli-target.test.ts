@@ -48,7 +48,18 @@ describe('npm run loadtest --target against a server that is not looplab', () =>
 
   async function run(args: string[]): Promise<{ code: number; stderr: string; results: Results; dir: string }> {
     const before = new Set(await readdir(out));
-    const { code, stdout, stderr } = await runCli(['--target', `${origin}/work?size=3`, '--duration', '2', '--warmup', '0', '--out', out, '--json', ...args]);
+    const { code, stdout, stderr } = await runCli([
+      '--target',
+      `${origin}/work?size=3`,
+      '--duration',
+      '2',
+      '--warmup',
+      '0',
+      '--out',
+      out,
+      '--json',
+      ...args,
+    ]);
     const dir = (await readdir(out)).find((d) => !before.has(d));
     if (!dir) throw new Error(`no report written: ${stderr}`);
     return { code, stderr, results: JSON.parse(stdout) as Results, dir: join(out, dir) };
@@ -56,7 +67,14 @@ describe('npm run loadtest --target against a server that is not looplab', () =>
 
   it('closed model: req/s is what the server answered in the window, the probe was hit, server figures are null and the reports say so', async () => {
     const connections = 4;
-    const { code, stderr, results, dir } = await run(['--connections', String(connections), '--probe', '/healthz', '--threshold', 'target.errors<=0']);
+    const { code, stderr, results, dir } = await run([
+      '--connections',
+      String(connections),
+      '--probe',
+      '/healthz',
+      '--threshold',
+      'target.errors<=0',
+    ]);
     expect(code, stderr).toBe(EXIT.ok);
     expect(results.scenarios).toHaveLength(1);
     const [scenario] = results.scenarios;
@@ -95,7 +113,9 @@ describe('npm run loadtest --target against a server that is not looplab', () =>
     expect(r.health.samples).toBe(0);
     expect(stderr).toContain('no --probe given, so the canary (/health p99) column is empty');
     expect(code).toBe(EXIT.thresholdFailed);
-    expect(stderr).toContain("threshold FAILED: target.loop_busy<80 — 40/s: target.loop_busy not measured (it needs looplab's /metrics");
+    expect(stderr).toContain(
+      "threshold FAILED: target.loop_busy<80 — 40/s: target.loop_busy not measured (it needs looplab's /metrics",
+    );
   });
 
   it('says in one sentence when nothing answers at the target', async () => {
@@ -103,7 +123,16 @@ describe('npm run loadtest --target against a server that is not looplab', () =>
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const { port } = closed.address() as AddressInfo;
     await new Promise((resolve) => closed.close(resolve));
-    const { code, stderr } = await runCli(['--target', `http://127.0.0.1:${port}/x`, '--duration', '1', '--warmup', '0', '--out', out]);
+    const { code, stderr } = await runCli([
+      '--target',
+      `http://127.0.0.1:${port}/x`,
+      '--duration',
+      '1',
+      '--warmup',
+      '0',
+      '--out',
+      out,
+    ]);
     expect(code).toBe(EXIT.couldNotRun);
     expect(stderr).toContain(`loadtest: --target: nothing answers at http://127.0.0.1:${port}/x (ECONNREFUSED)`);
     expect(stderr).not.toMatch(STACK_LINE);
@@ -112,8 +141,14 @@ describe('npm run loadtest --target against a server that is not looplab', () =>
 
 describe('--target refuses what needs looplab, in one line', () => {
   it.each([
-    [['--target', 'http://127.0.0.1:1/', '--url', 'http://127.0.0.1:1'], '--target measures one endpoint of a server that is not looplab, so it takes no --url'],
-    [['--target', 'http://127.0.0.1:1/', '--workloads', 'hash', '--modes', 'async'], 'so it takes no --workloads, --modes'],
+    [
+      ['--target', 'http://127.0.0.1:1/', '--url', 'http://127.0.0.1:1'],
+      '--target measures one endpoint of a server that is not looplab, so it takes no --url',
+    ],
+    [
+      ['--target', 'http://127.0.0.1:1/', '--workloads', 'hash', '--modes', 'async'],
+      'so it takes no --workloads, --modes',
+    ],
     [['--target', 'http://127.0.0.1:1/', '--workload', './w.ts'], 'takes no --workload'],
     [['--target', 'http://127.0.0.1:1/', '--params', 'a.b=1'], 'takes no --params'],
     [['--target', 'http://127.0.0.1:1/', '--workers', '2'], 'takes no --workers'],

@@ -22,7 +22,24 @@ describe('stall blame of a cluster in npm run loadtest', () => {
   beforeAll(async () => {
     out = await mkdtemp(join(tmpdir(), 'looplab-cluster-blame-'));
     cli = await runCli(
-      ['--workloads', 'hash', '--modes', 'blocking', '--processes', '2', '--connections', '8', '--duration', '3', '--warmup', '1', '--params', 'hash.cost=100000', '--out', out],
+      [
+        '--workloads',
+        'hash',
+        '--modes',
+        'blocking',
+        '--processes',
+        '2',
+        '--connections',
+        '8',
+        '--duration',
+        '3',
+        '--warmup',
+        '1',
+        '--params',
+        'hash.cost=100000',
+        '--out',
+        out,
+      ],
       { timeoutMs: 200_000 },
     );
     const [dir] = await readdir(out);
@@ -43,16 +60,33 @@ describe('stall blame of a cluster in npm run loadtest', () => {
     const line = await lineOf('pbkdf2Digest');
     for (const p of processes) {
       expect(p.stalls, `pid ${p.pid}`).toBeGreaterThan(0);
-      expect(p.culprits[0], JSON.stringify(p.culprits)).toMatchObject({ frame: 'pbkdf2Digest', file: WORKLOAD_FILE, line });
+      expect(p.culprits[0], JSON.stringify(p.culprits)).toMatchObject({
+        frame: 'pbkdf2Digest',
+        file: WORKLOAD_FILE,
+        line,
+      });
     }
     const sum = (pick: (p: (typeof processes)[number]) => number) => processes.reduce((t, p) => t + pick(p), 0);
     expect(blame!.stalls).toBe(sum((p) => p.stalls));
-    expect(blame!.stallMs).toBeCloseTo(sum((p) => p.stallMs), 6);
-    expect(blame!.windowMs).toBeCloseTo(sum((p) => p.windowMs), 6);
+    expect(blame!.stallMs).toBeCloseTo(
+      sum((p) => p.stallMs),
+      6,
+    );
+    expect(blame!.windowMs).toBeCloseTo(
+      sum((p) => p.windowMs),
+      6,
+    );
     const top = blame!.culprits[0]!;
     expect(top).toMatchObject({ frame: 'pbkdf2Digest', file: WORKLOAD_FILE, line });
-    const perProcess = processes.map((p) => p.culprits.filter((c) => c.frame === top.frame && c.file === top.file && c.line === top.line).reduce((t, c) => t + c.ms, 0));
-    expect(top.ms).toBeCloseTo(perProcess.reduce((a, b) => a + b, 0), 1);
+    const perProcess = processes.map((p) =>
+      p.culprits
+        .filter((c) => c.frame === top.frame && c.file === top.file && c.line === top.line)
+        .reduce((t, c) => t + c.ms, 0),
+    );
+    expect(top.ms).toBeCloseTo(
+      perProcess.reduce((a, b) => a + b, 0),
+      1,
+    );
     expect(top.byProcess?.map((b) => b.pid).sort()).toEqual(processes.map((p) => p.pid).sort());
     expect(cli.stdout).toMatch(/stall blame, blocking, 2 processes merged: /);
     for (const p of processes) expect(cli.stdout).toContain(`pid ${p.pid}: the loop stalled`);

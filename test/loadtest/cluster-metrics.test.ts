@@ -21,19 +21,36 @@ looplab_process_cpu_seconds_total{pid="11"} ${a.cpu}
 looplab_process_cpu_seconds_total{pid="22"} ${b.cpu}
 `;
 
-describe('a cluster\'s window figures', () => {
+describe("a cluster's window figures", () => {
   it('are given in total and per process: a blocked process is not hidden by an idle one', () => {
     const zero = { active: 0, idle: 0, cpu: 0, p99: 0, max: 0 };
     const before = parseMetrics(scrape(zero, zero));
     // Over 10 s: process 11 busy 9.9 s of 10 with 0.5 s stalls, process 22 idle.
-    const after = parseMetrics(scrape({ active: 9.9, idle: 0.1, cpu: 9.9, p99: 0.5, max: 0.6 }, { active: 0.1, idle: 9.9, cpu: 0.2, p99: 0.001, max: 0.002 }));
+    const after = parseMetrics(
+      scrape(
+        { active: 9.9, idle: 0.1, cpu: 9.9, p99: 0.5, max: 0.6 },
+        { active: 0.1, idle: 9.9, cpu: 0.2, p99: 0.001, max: 0.002 },
+      ),
+    );
     const figures = windowFigures(before, after, 10);
     expect(figures?.eventLoopUtilization).toBeCloseTo(0.5);
     expect(figures?.eventLoopDelayP99Ms).toBeCloseTo(500);
     expect(figures?.cpuCores).toBeCloseTo(1.01);
     expect(figures?.processes).toEqual([
-      { pid: 11, eventLoopUtilization: expect.closeTo(0.99), eventLoopDelayP99Ms: 500, eventLoopDelayMaxMs: 600, cpuCores: expect.closeTo(0.99) },
-      { pid: 22, eventLoopUtilization: expect.closeTo(0.01), eventLoopDelayP99Ms: 1, eventLoopDelayMaxMs: 2, cpuCores: expect.closeTo(0.02) },
+      {
+        pid: 11,
+        eventLoopUtilization: expect.closeTo(0.99),
+        eventLoopDelayP99Ms: 500,
+        eventLoopDelayMaxMs: 600,
+        cpuCores: expect.closeTo(0.99),
+      },
+      {
+        pid: 22,
+        eventLoopUtilization: expect.closeTo(0.01),
+        eventLoopDelayP99Ms: 1,
+        eventLoopDelayMaxMs: 2,
+        cpuCores: expect.closeTo(0.02),
+      },
     ]);
   });
 

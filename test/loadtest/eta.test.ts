@@ -41,11 +41,19 @@ describe('the plan estimate', () => {
     const open = runSeconds(o, { rate: 400 });
     expect(open.expected).toBe(closed.expected);
     expect(open.worst - open.expected).toBe(2 + 8);
-    expect(runSeconds(options({ duration: 60, warmup: 30 }), { rate: 400 }).worst - runSeconds(options({ duration: 60, warmup: 30 }), { rate: 400 }).expected).toBe(20);
+    expect(
+      runSeconds(options({ duration: 60, warmup: 30 }), { rate: 400 }).worst -
+        runSeconds(options({ duration: 60, warmup: 30 }), { rate: 400 }).expected,
+    ).toBe(20);
   });
 
   it('multiplies by scenarios and repeats, and adds start-up only when it starts the server', () => {
-    const local = options({ workloads: ['fetch'], modes: ['blocking', 'async', 'worker'], rates: [50, 200, 400], repeat: 2 });
+    const local = options({
+      workloads: ['fetch'],
+      modes: ['blocking', 'async', 'worker'],
+      rates: [50, 200, 400],
+      repeat: 2,
+    });
     const scenarios = planScenarios(local);
     expect(scenarios).toHaveLength(9);
     const plan = planSeconds(local, scenarios);

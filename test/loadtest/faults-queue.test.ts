@@ -21,12 +21,19 @@ const alive = (pid: number) => {
  */
 it('loses no request when a queue worker is SIGKILLed mid-job: BullMQ re-runs what it held', async () => {
   const answers: DrillAnswer[] = [];
-  const { events, queueKill: q } = await runQueueKillDrill({ rate: 20, phaseSeconds: 2 }, () => {}, (a) => answers.push(a));
+  const { events, queueKill: q } = await runQueueKillDrill(
+    { rate: 20, phaseSeconds: 2 },
+    () => {},
+    (a) => answers.push(a),
+  );
   const what = events.map((e) => e.what.replace(/\d+/g, 'N'));
   expect(what[0]).toBe('queue load starts on /fetch/queue?delay=N');
   expect(what[1]).toBe('queue worker N killed (SIGKILL) holding N job(s)');
   // The replacement and the re-run race: the surviving worker's stalled check may put the jobs back first.
-  expect(what.slice(2, 4).sort()).toEqual(['every job the killed worker held has ended', 'replacement queue worker N listens']);
+  expect(what.slice(2, 4).sort()).toEqual([
+    'every job the killed worker held has ended',
+    'replacement queue worker N listens',
+  ]);
   expect(what.slice(4)).toEqual(['queue load stopped']);
 
   // Mid-job: the victim held active jobs when it died, it is gone, and each of its jobs ran again elsewhere.
@@ -50,14 +57,29 @@ it('loses no request when a queue worker is SIGKILLed mid-job: BullMQ re-runs wh
   expect(q.answers.inFlightAtKill).toBeGreaterThanOrEqual(surely.length);
   expect(q.answers.inFlightAtKill).toBeLessThanOrEqual(maybe.length);
   expect(q.answers.inFlight).toMatchObject({ answered2xx: q.answers.inFlightAtKill, failed: 0, timedOut: 0 });
-  expect(q.answers.all).toEqual({ answered2xx: answers.length, failed: 0, timedOut: 0, byStatus: { '200': answers.length } });
+  expect(q.answers.all).toEqual({
+    answered2xx: answers.length,
+    failed: 0,
+    timedOut: 0,
+    byStatus: { '200': answers.length },
+  });
   expect(q.answers.slowestMs).toBe(Math.round(Math.max(...answers.map((a) => a.latencyMs))));
   const lastMs = Math.max(...surely.map((a) => (ended(a) - q.killedAtS) * 1000));
   expect(Math.abs((q.answers.lastInFlightAnsweredMs ?? 0) - lastMs)).toBeLessThanOrEqual(20);
   // The re-run jobs' own times, on BullMQ's clock: each finished after it was back in a worker.
   expect(q.jobs.lastFinishedMs ?? 0).toBeGreaterThanOrEqual(q.jobs.lastBackInWorkerMs ?? Infinity);
 
-  const results = { schema: 'looplab-faults/1', options: { rate: 20, phaseSeconds: 2 }, environment: { cpuModel: 'x', cpus: 2, node: 'v24', gitCommit: null, startedAt: 'now' }, targets: [], events, buckets: [], recoveries: [], queueKill: q, finishedAt: 'now' } as unknown as FaultResults;
+  const results = {
+    schema: 'looplab-faults/1',
+    options: { rate: 20, phaseSeconds: 2 },
+    environment: { cpuModel: 'x', cpus: 2, node: 'v24', gitCommit: null, startedAt: 'now' },
+    targets: [],
+    events,
+    buckets: [],
+    recoveries: [],
+    queueKill: q,
+    finishedAt: 'now',
+  } as unknown as FaultResults;
   const md = renderFaultsMarkdown(results, 'npm run loadtest -- --faults');
   expect(md).toContain('## Queue worker killed mid-job');
   expect(md).toContain(`| requests in flight at the kill | ${q.answers.inFlightAtKill} |`);
@@ -70,7 +92,11 @@ it('loses no request when a queue worker is SIGKILLed mid-job: BullMQ re-runs wh
 
 describe('the worker-kill figures', () => {
   // Kill at 10 000 ms. Due and latency chosen so each case is plain by hand.
-  const o = (dueAt: number, outcome: number | 'timeout' | 'error', latencyMs: number) => ({ dueAt, outcome, latencyMs });
+  const o = (dueAt: number, outcome: number | 'timeout' | 'error', latencyMs: number) => ({
+    dueAt,
+    outcome,
+    latencyMs,
+  });
   const outcomes = [
     o(9000, 200, 500), // done at 9500: before the kill
     o(9800, 200, 3900), // done at 13 700: in flight, 3700 ms after the kill
@@ -81,17 +107,46 @@ describe('the worker-kill figures', () => {
   it('counts as in flight what was due by the kill and answered after it', () => {
     const a = measureKillAnswers(outcomes, 10_000);
     expect(a.inFlightAtKill).toBe(3);
-    expect(a.inFlight).toEqual({ answered2xx: 1, failed: 1, timedOut: 1, byStatus: { '200': 1, '504': 1, timeout: 1 } });
+    expect(a.inFlight).toEqual({
+      answered2xx: 1,
+      failed: 1,
+      timedOut: 1,
+      byStatus: { '200': 1, '504': 1, timeout: 1 },
+    });
     expect(a.slowestInFlightMs).toBe(20000);
     expect(a.lastInFlightAnsweredMs).toBe(20000); // 30 000 − 10 000
     expect(a.all).toMatchObject({ answered2xx: 3, failed: 1, timedOut: 1 });
   });
 
   it("times the held jobs' re-run from the kill, and counts other stalls apart", () => {
-    const job = (id: string, state: string, attemptsStarted: number, stalledCounter: number, processedOn: number, finishedOn: number) => ({ id, state, attemptsStarted, stalledCounter, processedBy: 'w', timestamp: 0, processedOn, finishedOn });
-    const records = [job('a', 'completed', 2, 1, 13_000, 13_600), job('b', 'completed', 2, 1, 12_500, 14_100), job('x', 'completed', 1, 0, 9_000, 9_500)];
-    const k = measureKilledJobs(['a', 'b'], records, [records[0]!, records[1]!, job('c', 'completed', 2, 1, 11_000, 11_500)], 10_000);
-    expect(k).toEqual({ held: 2, completed: 2, failed: 0, rerun: 2, lastBackInWorkerMs: 3000, lastFinishedMs: 4100, stalledNotHeld: 1 });
+    const job = (
+      id: string,
+      state: string,
+      attemptsStarted: number,
+      stalledCounter: number,
+      processedOn: number,
+      finishedOn: number,
+    ) => ({ id, state, attemptsStarted, stalledCounter, processedBy: 'w', timestamp: 0, processedOn, finishedOn });
+    const records = [
+      job('a', 'completed', 2, 1, 13_000, 13_600),
+      job('b', 'completed', 2, 1, 12_500, 14_100),
+      job('x', 'completed', 1, 0, 9_000, 9_500),
+    ];
+    const k = measureKilledJobs(
+      ['a', 'b'],
+      records,
+      [records[0]!, records[1]!, job('c', 'completed', 2, 1, 11_000, 11_500)],
+      10_000,
+    );
+    expect(k).toEqual({
+      held: 2,
+      completed: 2,
+      failed: 0,
+      rerun: 2,
+      lastBackInWorkerMs: 3000,
+      lastFinishedMs: 4100,
+      stalledNotHeld: 1,
+    });
   });
 
   it("reads the server's queue-mode counts for one workload by status, whatever the label order", () => {

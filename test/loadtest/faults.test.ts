@@ -10,7 +10,11 @@ import { renderFaultsHtml, renderFaultsMarkdown } from '../../loadtest/faults/fa
 it('refuses fast while a dependency is down and recovers by itself when it is back', async () => {
   const options = { rate: 20, phaseSeconds: 2 };
   const answers: DrillAnswer[] = [];
-  const results = await runFaultDrill(options, () => {}, (a) => answers.push(a));
+  const results = await runFaultDrill(
+    options,
+    () => {},
+    (a) => answers.push(a),
+  );
   expect(results.events.map((e) => e.what).slice(0, 6)).toEqual([
     'database stopping',
     'database stopped',
@@ -20,13 +24,18 @@ it('refuses fast while a dependency is down and recovers by itself when it is ba
     'upstream accepts connections again',
   ]);
   // Then the queue worker kill, on a server of its own (its own test: faults-queue.test.ts).
-  expect(results.events.slice(6).map((e) => e.what.replace(/\d+/g, 'N'))).toContain('queue worker N killed (SIGKILL) holding N job(s)');
+  expect(results.events.slice(6).map((e) => e.what.replace(/\d+/g, 'N'))).toContain(
+    'queue worker N killed (SIGKILL) holding N job(s)',
+  );
   expect(results.queueKill?.answers.all).toMatchObject({ failed: 0, timedOut: 0 });
   const [db, upstream] = results.recoveries;
   // "While down" starts when the stop begins: a request the dependency finished during its own shutdown
   // may still succeed, but nothing else than a fast refusal comes back, and refusals are most of it.
   const refusals = (r: typeof db, status: string) => {
-    expect(Object.keys(r?.duringOutage ?? {}).filter((k) => k !== '200'), r?.dependency).toEqual([status]);
+    expect(
+      Object.keys(r?.duringOutage ?? {}).filter((k) => k !== '200'),
+      r?.dependency,
+    ).toEqual([status]);
     expect(r?.duringOutage[status] ?? 0, r?.dependency).toBeGreaterThan(10 * (r?.duringOutage['200'] ?? 0));
   };
   refusals(db, '503');
@@ -49,10 +58,16 @@ it('refuses fast while a dependency is down and recovers by itself when it is ba
   for (const r of results.recoveries) {
     const recoveredAtS = r.restartedAtS + (r.firstSuccessMs ?? Infinity) / 1000;
     const calm = answers.filter(
-      (a) => a.workload === r.workload && !a.path.includes('/queue') && (a.dueAtS + a.latencyMs / 1000 < r.stoppedAtS - 0.01 || a.dueAtS > recoveredAtS + 0.01),
+      (a) =>
+        a.workload === r.workload &&
+        !a.path.includes('/queue') &&
+        (a.dueAtS + a.latencyMs / 1000 < r.stoppedAtS - 0.01 || a.dueAtS > recoveredAtS + 0.01),
     );
     expect(calm.length, r.dependency).toBeGreaterThanOrEqual(options.rate * options.phaseSeconds);
-    expect(calm.filter((a) => a.outcome !== 200), `/${r.workload}/async while the ${r.dependency} was up`).toEqual([]);
+    expect(
+      calm.filter((a) => a.outcome !== 200),
+      `/${r.workload}/async while the ${r.dependency} was up`,
+    ).toEqual([]);
   }
 
   const md = renderFaultsMarkdown(results, 'npm run loadtest -- --faults');

@@ -7,7 +7,14 @@ import { fixedRun, fixedScenario } from './fixture-results.ts';
 
 describe('percentiles and their sample', () => {
   it('supports a percentile only when at least one sample lies above it', () => {
-    expect([supports(1, 50), supports(2, 50), supports(99, 99), supports(100, 99), supports(999, 99.9), supports(1000, 99.9)]).toEqual([false, true, false, true, false, true]);
+    expect([
+      supports(1, 50),
+      supports(2, 50),
+      supports(99, 99),
+      supports(100, 99),
+      supports(999, 99.9),
+      supports(1000, 99.9),
+    ]).toEqual([false, true, false, true, false, true]);
   });
 
   it('prints no p99.9 from 144 samples, and no percentile above the maximum', () => {
@@ -22,7 +29,15 @@ describe('percentiles and their sample', () => {
   });
 
   it('has nothing to say about an empty run', () => {
-    expect(createLatencyRecorder().summary()).toEqual({ n: 0, p50: null, p90: null, p99: null, p999: null, max: null, mean: null });
+    expect(createLatencyRecorder().summary()).toEqual({
+      n: 0,
+      p50: null,
+      p90: null,
+      p99: null,
+      p999: null,
+      max: null,
+      mean: null,
+    });
   });
 });
 
@@ -65,7 +80,10 @@ describe("summarising a scenario's runs (loadtest/summarize.ts)", () => {
   });
 
   it('takes medians over runs, skips percentiles a run could not support, and flags a saturated machine', () => {
-    const runs = [fixedRun(10, 3), fixedRun(30, 3), fixedRun(20, 3)].map((run, i) => ({ ...run, machineCpu: { busyCores: [1.9, 1.8, 1.2][i] ?? 0, cores: 2 } }));
+    const runs = [fixedRun(10, 3), fixedRun(30, 3), fixedRun(20, 3)].map((run, i) => ({
+      ...run,
+      machineCpu: { busyCores: [1.9, 1.8, 1.2][i] ?? 0, cores: 2 },
+    }));
     const r = fixedScenario('fetch', 'async', 0, 3, { runs });
     expect(r.summary.rps).toEqual({ median: 20, min: 10, max: 30 });
     // 10/s × 5 s = 50 answers cannot support a p99; the other two runs can (150 and 100 answers).
@@ -77,7 +95,10 @@ describe("summarising a scenario's runs (loadtest/summarize.ts)", () => {
   });
 
   it('flags a generator whose send lag is large against the latencies', () => {
-    const lagged = { ...fixedRun(380, 3), sendLag: { n: 1900, p50: 0.5, p90: 1, p99: 3, p999: null, max: 4, mean: 0.6 } };
+    const lagged = {
+      ...fixedRun(380, 3),
+      sendLag: { n: 1900, p50: 0.5, p90: 1, p99: 3, p999: null, max: 4, mean: 0.6 },
+    };
     // p99 send lag 3 ms > 2 ms and > 10% of p50 (2.6 ms).
     expect(fixedScenario('fetch', 'async', 380, 3, { runs: [lagged] }).generatorLagged).toBe(true);
     const slowServer = { ...lagged, latency: { ...lagged.latency, p50: 100 } };
@@ -86,11 +107,15 @@ describe("summarising a scenario's runs (loadtest/summarize.ts)", () => {
 });
 
 describe('machine CPU from /proc/stat', () => {
-  const stat = (user: number, idle: number) => `cpu  ${user} 0 0 ${idle} 0 0 0 0 0 0\ncpu0 1 0 0 1 0 0 0 0 0 0\ncpu1 1 0 0 1 0 0 0 0 0 0\nintr 1\n`;
+  const stat = (user: number, idle: number) =>
+    `cpu  ${user} 0 0 ${idle} 0 0 0 0 0 0\ncpu0 1 0 0 1 0 0 0 0 0 0\ncpu1 1 0 0 1 0 0 0 0 0 0\nintr 1\n`;
   it('counts busy cores between two readings', () => {
     expect(parseProcStat(stat(100, 300))).toEqual({ busy: 100, total: 400, cores: 2 });
     // By hand: 150 busy of 200 jiffies = 75% of 2 cores = 1.5 cores.
-    expect(machineBusy(parseProcStat(stat(100, 300)), parseProcStat(stat(250, 350)))).toEqual({ busyCores: 1.5, cores: 2 });
+    expect(machineBusy(parseProcStat(stat(100, 300)), parseProcStat(stat(250, 350)))).toEqual({
+      busyCores: 1.5,
+      cores: 2,
+    });
     expect(machineBusy(null, parseProcStat(stat(1, 1)))).toBeNull();
   });
 });

@@ -4,9 +4,25 @@ import { evaluateBound } from '../../server/workloads/bound-answer.ts';
 import { BUILT_IN_REGISTRY } from '../../server/workloads/registry.ts';
 import { summarize } from '../../loadtest/analyse/summarize.ts';
 import type { RunBlame } from '../../loadtest/measure/blame-window.ts';
-import { RESULTS_SCHEMA, type CpuBaseline, type ModeName, type Results, type RunMeasurement, type ScenarioResult, type ServerFacts, type WorkloadName } from '../../loadtest/types.ts';
+import {
+  RESULTS_SCHEMA,
+  type CpuBaseline,
+  type ModeName,
+  type Results,
+  type RunMeasurement,
+  type ScenarioResult,
+  type ServerFacts,
+  type WorkloadName,
+} from '../../loadtest/types.ts';
 
-export const FIXTURE_FACTS: ServerFacts = { dbPool: 10, workers: 2, workerDbPool: 4, uvThreadpoolSize: 4, cpus: 2, node: 'v20.20.2' };
+export const FIXTURE_FACTS: ServerFacts = {
+  dbPool: 10,
+  workers: 2,
+  workerDbPool: 4,
+  uvThreadpoolSize: 4,
+  cpus: 2,
+  node: 'v20.20.2',
+};
 export const FIXTURE_BASELINE: CpuBaseline = { hash: { msPerRequest: 25, samples: 7, atEndMs: 26 } };
 /** The parameters every fixture scenario was "run" with. */
 export const FIXTURE_PARAMS: Record<string, Record<string, string>> = {
@@ -19,7 +35,9 @@ export const FIXTURE_PARAMS: Record<string, Record<string, string>> = {
 /** The bound model the server itself gives for a built-in with the fixture's parameters. */
 function boundOf(name: string) {
   const workload = BUILT_IN_REGISTRY.find(name);
-  return workload ? evaluateBound(workload, parseParams(workload.params, new URLSearchParams(FIXTURE_PARAMS[name])), FIXTURE_FACTS) : null;
+  return workload
+    ? evaluateBound(workload, parseParams(workload.params, new URLSearchParams(FIXTURE_PARAMS[name])), FIXTURE_FACTS)
+    : null;
 }
 
 export interface RunShape {
@@ -42,9 +60,31 @@ export function fixedRun(rps: number, healthP99: number, shape: RunShape = {}): 
     okInWindow: ok,
     rps,
     failedPerSecond: non2xx / windowSeconds,
-    latency: { n: ok, p50: 1000 / rps, p90: 1200 / rps, p99: ok >= 100 ? 1500 / rps : null, p999: ok >= 1000 ? 1600 / rps : null, max: 2000 / rps, mean: 1000 / rps },
-    latencyCurve: [[0, 500 / rps], [50, 1000 / rps], [90, 1200 / rps], ...(ok >= 100 ? [[99, 1500 / rps] as [number, number]] : []), [100, 2000 / rps]],
-    failedLatency: { n: non2xx, p50: non2xx >= 2 ? 1 : null, p90: null, p99: null, p999: null, max: non2xx > 0 ? 2 : null, mean: non2xx > 0 ? 1 : null },
+    latency: {
+      n: ok,
+      p50: 1000 / rps,
+      p90: 1200 / rps,
+      p99: ok >= 100 ? 1500 / rps : null,
+      p999: ok >= 1000 ? 1600 / rps : null,
+      max: 2000 / rps,
+      mean: 1000 / rps,
+    },
+    latencyCurve: [
+      [0, 500 / rps],
+      [50, 1000 / rps],
+      [90, 1200 / rps],
+      ...(ok >= 100 ? [[99, 1500 / rps] as [number, number]] : []),
+      [100, 2000 / rps],
+    ],
+    failedLatency: {
+      n: non2xx,
+      p50: non2xx >= 2 ? 1 : null,
+      p90: null,
+      p99: null,
+      p999: null,
+      max: non2xx > 0 ? 2 : null,
+      mean: non2xx > 0 ? 1 : null,
+    },
     errors: 0,
     timeouts: 0,
     non2xx,
@@ -53,11 +93,25 @@ export function fixedRun(rps: number, healthP99: number, shape: RunShape = {}): 
     latencyIsLowerBound: false,
     sendLag: null,
     health: { p50: healthP99 / 2, p99: healthP99, max: healthP99 * 1.2, samples: 100, failures: 0 },
-    server: { eventLoopDelayP99Ms: healthP99, eventLoopDelayMaxMs: healthP99 * 2, eventLoopUtilization: healthP99 > 100 ? 0.99 : 0.2, cpuCores: 0.5, rssStartMb: 80, rssEndMb: 82 },
+    server: {
+      eventLoopDelayP99Ms: healthP99,
+      eventLoopDelayMaxMs: healthP99 * 2,
+      eventLoopUtilization: healthP99 > 100 ? 0.99 : 0.2,
+      cpuCores: 0.5,
+      rssStartMb: 80,
+      rssEndMb: 82,
+    },
     generatorCpu: shape.generatorCpu ?? 0.3,
     busiestGeneratorCpu: shape.generatorCpu ?? 0.3,
     machineCpu: { busyCores: 1, cores: 2 },
-    timeline: Array.from({ length: windowSeconds }, (_, t) => ({ t, ok: Math.round(rps), failed: 0, p50: 1000 / rps, p99: 1500 / rps, healthP99 })),
+    timeline: Array.from({ length: windowSeconds }, (_, t) => ({
+      t,
+      ok: Math.round(rps),
+      failed: 0,
+      p50: 1000 / rps,
+      p99: 1500 / rps,
+      healthP99,
+    })),
     warmup: { requests: ok / 2, settleMs: 300 },
     blame: shape.blame ?? null,
   };
@@ -67,10 +121,23 @@ export function fixedRun(rps: number, healthP99: number, shape: RunShape = {}): 
  * A scenario of hand-written runs, summarised by the harness's own `summarize` (so medians, the bound,
  * "of bound" and the flags are computed by the code under test, not written into the fixture).
  */
-export function fixedScenario(workload: WorkloadName, mode: ModeName, rps: number, healthP99: number, shape: RunShape & { runs?: RunMeasurement[]; workers?: number; connections?: number } = {}): ScenarioResult {
+export function fixedScenario(
+  workload: WorkloadName,
+  mode: ModeName,
+  rps: number,
+  healthP99: number,
+  shape: RunShape & { runs?: RunMeasurement[]; workers?: number; connections?: number } = {},
+): ScenarioResult {
   const query = new URLSearchParams(FIXTURE_PARAMS[workload]).toString();
   return summarize(
-    { workload, mode, connections: shape.connections ?? 20, rate: undefined, workers: shape.workers, path: `/${workload}/${mode}?${query}` },
+    {
+      workload,
+      mode,
+      connections: shape.connections ?? 20,
+      rate: undefined,
+      workers: shape.workers,
+      path: `/${workload}/${mode}?${query}`,
+    },
     shape.runs ?? [fixedRun(rps, healthP99, shape)],
     boundOf(workload),
     FIXTURE_FACTS,
@@ -81,7 +148,12 @@ export function fixedScenario(workload: WorkloadName, mode: ModeName, rps: numbe
 export function fixedResults(scenarios: ScenarioResult[] = defaultScenarios()): Results {
   return {
     schema: RESULTS_SCHEMA,
-    options: { ...structuredClone(DEFAULT_OPTIONS), params: structuredClone(FIXTURE_PARAMS), workloads: ['fetch', 'hash'], connections: [20] },
+    options: {
+      ...structuredClone(DEFAULT_OPTIONS),
+      params: structuredClone(FIXTURE_PARAMS),
+      workloads: ['fetch', 'hash'],
+      connections: [20],
+    },
     environment: {
       node: 'v20.20.2',
       platform: 'linux x64',

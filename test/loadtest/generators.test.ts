@@ -27,13 +27,28 @@ afterAll(async () => {
   await app.close();
 });
 
-const scenario = (over: Partial<Scenario>): Scenario => ({ workload: 'hash', mode: 'async', connections: 0, rate: undefined, workers: undefined, path: '/hash/async?algo=sha256&cost=1', ...over });
+const scenario = (over: Partial<Scenario>): Scenario => ({
+  workload: 'hash',
+  mode: 'async',
+  connections: 0,
+  rate: undefined,
+  workers: undefined,
+  path: '/hash/async?algo=sha256&cost=1',
+  ...over,
+});
 const served = async () => (await scrapeMetrics(app.url))?.workloadRequestsDone ?? Number.NaN;
 
 describe('load from two generator processes', () => {
-  it('open model: the rate is split between them, so the server receives rate × window requests once, not twice', { timeout: 90_000 }, async () => {
+  it('open model: the rate is split between them, so the server receives rate × window requests once, not twice', {
+    timeout: 90_000,
+  }, async () => {
     const before = await served();
-    const run = await runScenario(app.url, scenario({ rate: 25 }), { durationSeconds: 4, warmupSeconds: 0, probeRate: 5, generators: 2 });
+    const run = await runScenario(app.url, scenario({ rate: 25 }), {
+      durationSeconds: 4,
+      warmupSeconds: 0,
+      probeRate: 5,
+      generators: 2,
+    });
     await waitUntilSettled(app.url);
     const after = await served();
     // By hand: 25/s × 4 s = 100 due, the two generators taking every other one; a multiplied rate

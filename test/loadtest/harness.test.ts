@@ -26,9 +26,22 @@ describe('npm run loadtest on a tiny matrix', () => {
     ({ stdout, stderr } = await run(
       process.execPath,
       [
-        ...typeScriptLoaderArgs(), 'loadtest/cli.ts',
-        '--workloads', 'fetch', '--connections', '20', '--duration', '2', '--warmup', '1',
-        '--params', 'fetch.delay=50', '--out', out, '--threshold', 'fetch.async.rps>=3*fetch.blocking.rps',
+        ...typeScriptLoaderArgs(),
+        'loadtest/cli.ts',
+        '--workloads',
+        'fetch',
+        '--connections',
+        '20',
+        '--duration',
+        '2',
+        '--warmup',
+        '1',
+        '--params',
+        'fetch.delay=50',
+        '--out',
+        out,
+        '--threshold',
+        'fetch.async.rps>=3*fetch.blocking.rps',
       ],
       { timeout: 120_000 },
     ));
@@ -49,7 +62,10 @@ describe('npm run loadtest on a tiny matrix', () => {
     expect(results.scenarios.map((s) => s.scenario.mode)).toEqual(['blocking', 'async', 'worker']);
     expect(results.options.params.fetch['delay']).toBe('50');
     expect(results.environment).toMatchObject({ node: process.version, serverStartedByHarness: true });
-    expect(results.environment.server).toMatchObject({ uvThreadpoolSize: expect.any(Number), workers: expect.any(Number) });
+    expect(results.environment.server).toMatchObject({
+      uvThreadpoolSize: expect.any(Number),
+      workers: expect.any(Number),
+    });
     for (const s of results.scenarios) {
       expect(s.runs).toHaveLength(1);
       expect(s.summary.rps.median).toBeGreaterThan(0);
@@ -73,7 +89,9 @@ describe('npm run loadtest on a tiny matrix', () => {
       // The probe: 20/s for 2 s, every one answered (late under blocking, but answered).
       expect(run.health.samples).toBe(40);
       // The timeline covers each second the window touched and holds the answers that came in it.
-      expect(run.timeline.map((t) => t.t)).toEqual(Array.from({ length: Math.ceil(run.windowSeconds - 0.001) }, (_, i) => i));
+      expect(run.timeline.map((t) => t.t)).toEqual(
+        Array.from({ length: Math.ceil(run.windowSeconds - 0.001) }, (_, i) => i),
+      );
       const inTimeline = run.timeline.reduce((n, t) => n + t.ok, 0);
       expect(inTimeline).toBeLessThanOrEqual(run.ok);
       expect(inTimeline).toBeGreaterThanOrEqual(run.ok - 20);
@@ -112,7 +130,14 @@ describe('npm run loadtest on a tiny matrix', () => {
 });
 
 it('exits 2 with a clear message on a bad option, starting nothing', async () => {
-  const failure = await run(process.execPath, [...typeScriptLoaderArgs(), 'loadtest/cli.ts', '--modes', 'Threads']).catch((err: { code: number; stderr: string }) => err);
+  const failure = await run(process.execPath, [
+    ...typeScriptLoaderArgs(),
+    'loadtest/cli.ts',
+    '--modes',
+    'Threads',
+  ]).catch((err: { code: number; stderr: string }) => err);
   expect(failure).toMatchObject({ code: 2 });
-  expect((failure as { stderr: string }).stderr).toContain('--modes: "Threads" is not a name (lowercase letters, digits and dashes; curl <server>/ lists them)');
+  expect((failure as { stderr: string }).stderr).toContain(
+    '--modes: "Threads" is not a name (lowercase letters, digits and dashes; curl <server>/ lists them)',
+  );
 });

@@ -17,13 +17,23 @@ describe('the harness library (import from "looplab")', () => {
   });
 
   it('runs one scenario against a running server and renders it in every format', async () => {
-    const options: HarnessOptions = { ...DEFAULT_OPTIONS, url: app.url, workloads: ['fetch'], modes: ['async'], duration: 1, warmup: 0, connections: [2] };
+    const options: HarnessOptions = {
+      ...DEFAULT_OPTIONS,
+      url: app.url,
+      workloads: ['fetch'],
+      modes: ['async'],
+      duration: 1,
+      warmup: 0,
+      connections: [2],
+    };
     const stack = await startStack({ url: app.url });
     const results = await runMatrix(options, stack);
     await stack.close();
 
     expect(results.schema).toBe('looplab-loadtest/2');
-    expect(results.scenarios.map((s) => `${s.scenario.workload}/${s.scenario.mode}@${s.scenario.connections}`)).toEqual(['fetch/async@2']);
+    expect(results.scenarios.map((s) => `${s.scenario.workload}/${s.scenario.mode}@${s.scenario.connections}`)).toEqual(
+      ['fetch/async@2'],
+    );
     const [run] = results.scenarios[0]?.runs ?? [];
     // Every 2xx counted as throughput was an answer the server gave within the window.
     expect(run?.ok).toBeGreaterThan(0);

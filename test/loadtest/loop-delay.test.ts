@@ -108,7 +108,9 @@ describe('shedding on event-loop delay (SHED_LOOP_DELAY_MS)', () => {
         await pause(520);
         windows++;
       } while (gauge.underPressure && windows < 60);
-      expect(gauge.underPressure, `under pressure in all ${windows} windows, the last ${gauge.lastDelayMs} ms`).toBe(false);
+      expect(gauge.underPressure, `under pressure in all ${windows} windows, the last ${gauge.lastDelayMs} ms`).toBe(
+        false,
+      );
     } finally {
       gauge.close();
     }

@@ -14,7 +14,9 @@ import type { Scenario } from '../../loadtest/types.ts';
 let child: ChildProcess;
 let origin: string;
 beforeAll(async () => {
-  child = fork(new URL('./fixtures/refusing-server.cjs', import.meta.url), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  child = fork(new URL('./fixtures/refusing-server.cjs', import.meta.url), {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const [port] = (await once(child, 'message')) as [number];
   origin = `http://127.0.0.1:${port}`;
 });
@@ -22,8 +24,17 @@ afterAll(() => {
   child.kill();
 });
 
-const counts = async () => (await (await fetch(`${origin}/counts`)).json()) as { ok: number; refused: number; hits: number };
-const scenario = (over: Partial<Scenario>): Scenario => ({ workload: 'fetch', mode: 'async', connections: 6, rate: undefined, workers: undefined, path: '/work', ...over });
+const counts = async () =>
+  (await (await fetch(`${origin}/counts`)).json()) as { ok: number; refused: number; hits: number };
+const scenario = (over: Partial<Scenario>): Scenario => ({
+  workload: 'fetch',
+  mode: 'async',
+  connections: 6,
+  rate: undefined,
+  workers: undefined,
+  path: '/work',
+  ...over,
+});
 const settings = { durationSeconds: 2, warmupSeconds: 0, probeRate: 10 };
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -85,7 +96,14 @@ describe('throughput counts successful answers only', () => {
 
 describe('the generator and the probe', () => {
   it("records the generator's own send lag, which a stall of its event loop shows", async () => {
-    const load = runOpenModel({ origin, path: '/health', rate: 100, durationSeconds: 1, maxInFlight: 100, timeoutMs: 5_000 });
+    const load = runOpenModel({
+      origin,
+      path: '/health',
+      rate: 100,
+      durationSeconds: 1,
+      maxInFlight: 100,
+      timeoutMs: 5_000,
+    });
     await pause(300);
     const until = performance.now() + 60;
     while (performance.now() < until) {
@@ -100,7 +118,11 @@ describe('the generator and the probe', () => {
 
   it('probes /health from its own process, so a stall of the load generator is not charged to the server', async () => {
     const { hits } = await counts();
-    const running = runScenario(origin, scenario({ rate: 20, connections: 0, path: '/hit' }), { ...settings, durationSeconds: 3, probeRate: 20 });
+    const running = runScenario(origin, scenario({ rate: 20, connections: 0, path: '/hit' }), {
+      ...settings,
+      durationSeconds: 3,
+      probeRate: 20,
+    });
     // Stall once the measured load is under way (after the settle and the probe's start-up).
     while ((await counts()).hits < hits + 10) await pause(50);
     const until = performance.now() + 400;

@@ -17,7 +17,11 @@ import { createOutcomeLog } from '../../loadtest/measure/outcome-log.ts';
  * the exact 200 ms, not the bucket top. The mean takes each bucket's middle: (Σ1..989 + 10 × 123 487
  * + 200 063) / 1000 = (489 555 + 1 234 870 + 200 063) / 1000 = 1924.488 µs → 1.924 ms.
  */
-const SAMPLES_US = [...Array.from({ length: 989 }, (_, i) => i + 1), ...Array.from({ length: 10 }, () => 123_456), 200_000];
+const SAMPLES_US = [
+  ...Array.from({ length: 989 }, (_, i) => i + 1),
+  ...Array.from({ length: 10 }, () => 123_456),
+  200_000,
+];
 const EXPECTED = { n: 1000, p50: 0.5, p90: 0.9, p99: 123.519, p999: 123.519, max: 200, mean: 1.924 };
 
 describe('merging histograms from several generators', () => {
@@ -27,13 +31,16 @@ describe('merging histograms from several generators', () => {
     expect(single.summary()).toEqual(EXPECTED);
   });
 
-  it.each([2, 3, 7])('the samples dealt round-robin to %i recorders and added back answer the same, to the microsecond', (parts) => {
-    const recorders = Array.from({ length: parts }, () => createLatencyRecorder());
-    SAMPLES_US.forEach((us, i) => recorders[i % parts]?.record(us / 1000));
-    const merged = createLatencyRecorder();
-    for (const r of recorders) merged.add(r.encode());
-    expect(merged.summary()).toEqual(EXPECTED);
-  });
+  it.each([2, 3, 7])(
+    'the samples dealt round-robin to %i recorders and added back answer the same, to the microsecond',
+    (parts) => {
+      const recorders = Array.from({ length: parts }, () => createLatencyRecorder());
+      SAMPLES_US.forEach((us, i) => recorders[i % parts]?.record(us / 1000));
+      const merged = createLatencyRecorder();
+      for (const r of recorders) merged.add(r.encode());
+      expect(merged.summary()).toEqual(EXPECTED);
+    },
+  );
 
   it('keeps the exact maximum, which the compressed encoding alone rounds up to its bucket top', () => {
     // Split so the 200 ms sample is alone in one recorder: after decoding, only the carried maximum
@@ -58,16 +65,40 @@ describe('merging histograms from several generators', () => {
 
 describe('merging generator reports', () => {
   /** A report as a generator process sends it, from a log that started at `start`. */
-  function report(start: number, entries: Array<[number | 'error', number | null, number]>, extra: Partial<GeneratorReport> = {}): GeneratorReport {
+  function report(
+    start: number,
+    entries: Array<[number | 'error', number | null, number]>,
+    extra: Partial<GeneratorReport> = {},
+  ): GeneratorReport {
     const log = createOutcomeLog(start);
     for (const [outcome, latency, at] of entries) log.record(outcome, latency, start + at);
-    return { due: entries.length, windowSeconds: 2, dropped: 0, abandoned: 0, log: log.data(), sendLag: null, cpuSeconds: 0.25, ...extra };
+    return {
+      due: entries.length,
+      windowSeconds: 2,
+      dropped: 0,
+      abandoned: 0,
+      log: log.data(),
+      sendLag: null,
+      cpuSeconds: 0.25,
+      ...extra,
+    };
   }
 
   it('sums counts and CPU, joins the timelines and keeps answers within the window apart from late ones', () => {
     // Two generators whose processes have different clocks: each log's times are relative to its start.
-    const a = report(5000, [[200, 10, 100], [503, 1, 1200], [200, 30, 2500]]);
-    const b = report(90_000, [[200, 20, 900], ['error', null, 1500]], { dropped: 2, abandoned: 1, due: 4 });
+    const a = report(5000, [
+      [200, 10, 100],
+      [503, 1, 1200],
+      [200, 30, 2500],
+    ]);
+    const b = report(
+      90_000,
+      [
+        [200, 20, 900],
+        ['error', null, 1500],
+      ],
+      { dropped: 2, abandoned: 1, due: 4 },
+    );
     const merged = mergeReports('open', [a, b], 1_000_000, 3.5);
     expect(merged.log.counts).toEqual({ ok: 3, non2xx: 1, errors: 1, timeouts: 0 });
     // Due 3 + 4 at 3.5/s: a 2 s schedule, as one generator would have had it.
@@ -78,13 +109,22 @@ describe('merging generator reports', () => {
     expect(merged.log.okWithin(2000)).toBe(2);
     // p50 is rank 2, the 20 ms answer, read as its bucket's top: 16 µs wide there, so 20.015 ms.
     expect(merged.log.ok.summary()).toMatchObject({ n: 3, p50: 20.015, max: 30 });
-    expect(merged.log.timeline(3).map((s) => [s.ok, s.failed])).toEqual([[2, 0], [0, 2], [1, 0]]);
+    expect(merged.log.timeline(3).map((s) => [s.ok, s.failed])).toEqual([
+      [2, 0],
+      [0, 2],
+      [1, 0],
+    ]);
     expect(merged.childCpuSeconds).toEqual([0.25, 0.25]);
     expect(merged.sendLag).toMatchObject({ n: 0 });
   });
 
   it('closed model: the window is the longest generator run, and there is no send lag', () => {
-    const merged = mergeReports('closed', [report(0, [], { windowSeconds: 2.01 }), report(0, [], { windowSeconds: 2.04 })], 0, undefined);
+    const merged = mergeReports(
+      'closed',
+      [report(0, [], { windowSeconds: 2.01 }), report(0, [], { windowSeconds: 2.04 })],
+      0,
+      undefined,
+    );
     expect(merged.windowSeconds).toBe(2.04);
     expect(merged.sendLag).toBeNull();
   });

@@ -16,7 +16,9 @@ let child: ChildProcess;
 let origin: string;
 let stall: Promise<Stall>;
 beforeAll(async () => {
-  child = fork(new URL('../fixtures/stalling-server.cjs', import.meta.url), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  child = fork(new URL('../fixtures/stalling-server.cjs', import.meta.url), {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const [port] = (await once(child, 'message')) as [number];
   origin = `http://127.0.0.1:${port}`;
   stall = once(child, 'message').then(([msg]) => msg as Stall);
@@ -37,7 +39,8 @@ it('measures from intended start times, so a 1 s stall shows in p99 and max', as
     durationSeconds: 3,
     maxInFlight: 500,
     timeoutMs: 10_000,
-    onResult: (dueAt, _outcome, latencyMs) => requests.push({ dueAt: wallClock(dueAt), answeredAt: wallClock(performance.now()), latencyMs }),
+    onResult: (dueAt, _outcome, latencyMs) =>
+      requests.push({ dueAt: wallClock(dueAt), answeredAt: wallClock(performance.now()), latencyMs }),
   });
   const { stallFrom, stallTo } = await stall;
   expect(result.sent + result.dropped).toBe(300);

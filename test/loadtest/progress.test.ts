@@ -4,7 +4,13 @@ import { planScenarios } from '../../loadtest/matrix.ts';
 import { ProgressDisplay } from '../../loadtest/cli/progress.ts';
 import type { HarnessOptions } from '../../loadtest/types.ts';
 
-const options: HarnessOptions = { ...structuredClone(DEFAULT_OPTIONS), workloads: ['fetch'], modes: ['blocking', 'async'], duration: 3, warmup: 1 };
+const options: HarnessOptions = {
+  ...structuredClone(DEFAULT_OPTIONS),
+  workloads: ['fetch'],
+  modes: ['blocking', 'async'],
+  duration: 3,
+  warmup: 1,
+};
 const scenarios = planScenarios(options);
 
 /** A stream that keeps what was written, and says whether it is a terminal. */
@@ -40,9 +46,15 @@ describe('ProgressDisplay', () => {
     playRun(display, 1, [10, 10, 10], 2);
     display.stop();
     const frames = out.text().split('\r\x1b[2K').filter(Boolean);
-    expect(frames).toContain('[1/2] fetch/blocking at 20 connections — measuring 1/3 s, 12 requests, 2 errors — about 13 s left');
-    expect(frames).toContain('[1/2] fetch/blocking at 20 connections — measuring 2/3 s, 22 requests, 2 errors — about 12 s left');
-    expect(frames.at(-1)).toBe('[1/2] fetch/blocking at 20 connections — done in 3 s: 32 requests, 2 errors measured\n');
+    expect(frames).toContain(
+      '[1/2] fetch/blocking at 20 connections — measuring 1/3 s, 12 requests, 2 errors — about 13 s left',
+    );
+    expect(frames).toContain(
+      '[1/2] fetch/blocking at 20 connections — measuring 2/3 s, 22 requests, 2 errors — about 12 s left',
+    );
+    expect(frames.at(-1)).toBe(
+      '[1/2] fetch/blocking at 20 connections — done in 3 s: 32 requests, 2 errors measured\n',
+    );
   });
 
   it('keeps notes on their own lines, clearing the live line first', () => {

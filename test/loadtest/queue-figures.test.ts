@@ -13,10 +13,18 @@ import type { QueueBackendName, ScenarioResult } from '../../loadtest/types.ts';
 import { FIXTURE_BASELINE, FIXTURE_FACTS, fixedResults, fixedRun, fixedScenario } from './fixture-results.ts';
 
 /** The server's `/metrics` lines for the two queue histograms, as prom-client writes them (le first). */
-function queueScrape(workloads: Record<string, { wait: [count: number, sum: number, buckets: number[]]; run: [count: number, sum: number, buckets: number[]] }>): string {
+function queueScrape(
+  workloads: Record<
+    string,
+    { wait: [count: number, sum: number, buckets: number[]]; run: [count: number, sum: number, buckets: number[]] }
+  >,
+): string {
   const les = ['0.01', '0.025', '0.05', '+Inf'];
   const lines = ['# HELP looplab_queue_wait_seconds x', '# TYPE looplab_queue_wait_seconds histogram'];
-  for (const [name, key] of [['looplab_queue_wait_seconds', 'wait'], ['looplab_queue_processing_seconds', 'run']] as const) {
+  for (const [name, key] of [
+    ['looplab_queue_wait_seconds', 'wait'],
+    ['looplab_queue_processing_seconds', 'run'],
+  ] as const) {
     for (const [workload, figures] of Object.entries(workloads)) {
       const [count, sum, buckets] = figures[key];
       les.forEach((le, i) => lines.push(`${name}_bucket{le="${le}",workload="${workload}"} ${buckets[i] ?? count}`));
@@ -53,7 +61,7 @@ describe("queue wait and processing from the server's histograms", () => {
     expect(window?.processing.meanMs).toBeCloseTo(60, 9);
   });
 
-  it("names the p99 only as the upper bound of the bucket it fell in, and none in the unbounded last bucket", () => {
+  it('names the p99 only as the upper bound of the bucket it fell in, and none in the unbounded last bucket', () => {
     const window = queueWindow(parseQueueTotals(before), parseQueueTotals(after), 'cpu');
     // Wait: the window's buckets hold 2, 15, 20 cumulative; the 20th of 20 (nearest-rank p99) is first
     // reached at le=0.05. Processing: 0, 0, 19, so the 20th is only in +Inf: no bound to give.
@@ -63,7 +71,11 @@ describe("queue wait and processing from the server's histograms", () => {
 
   it('counts a workload whose first jobs ran in the window from zero', () => {
     const window = queueWindow(parseQueueTotals(before), parseQueueTotals(after), 'fetch');
-    expect(window).toMatchObject({ jobs: 4, wait: { count: 4, meanMs: expect.closeTo(5, 9) }, processing: { count: 4, meanMs: expect.closeTo(50, 9) } });
+    expect(window).toMatchObject({
+      jobs: 4,
+      wait: { count: 4, meanMs: expect.closeTo(5, 9) },
+      processing: { count: 4, meanMs: expect.closeTo(50, 9) },
+    });
   });
 
   it('gives means to the microsecond, without the binary noise of float seconds', () => {
@@ -76,7 +88,11 @@ describe("queue wait and processing from the server's histograms", () => {
   });
 
   it('gives 0 jobs and no mean for a workload with no job in the window, and nothing for a server without queue mode', () => {
-    expect(queueWindow(parseQueueTotals(before), parseQueueTotals(after), 'db')).toEqual({ jobs: 0, wait: { count: 0, meanMs: null, p99AtMostMs: null }, processing: { count: 0, meanMs: null, p99AtMostMs: null } });
+    expect(queueWindow(parseQueueTotals(before), parseQueueTotals(after), 'db')).toEqual({
+      jobs: 0,
+      wait: { count: 0, meanMs: null, p99AtMostMs: null },
+      processing: { count: 0, meanMs: null, p99AtMostMs: null },
+    });
     expect(parseQueueTotals(EVENT_LOOP)).toBeUndefined();
     expect(queueWindow(undefined, parseQueueTotals(after), 'cpu')).toBeNull();
   });
@@ -95,14 +111,26 @@ describe("queue wait and processing from the server's histograms", () => {
 const QUEUE_FACTS = { ...FIXTURE_FACTS, queue: { backend: 'postgres' as const, workers: 1, concurrency: 1, max: 16 } };
 
 /** A queue scenario of one hand-written run with the given split (ms), summarised by the harness. */
-function queueScenario(rps: number, split: { jobs: number; waitMs: number; runMs: number }, queueBackend?: QueueBackendName): ScenarioResult {
+function queueScenario(
+  rps: number,
+  split: { jobs: number; waitMs: number; runMs: number },
+  queueBackend?: QueueBackendName,
+): ScenarioResult {
   const queue: QueueWindow = {
     jobs: split.jobs,
     wait: { count: split.jobs, meanMs: split.waitMs, p99AtMostMs: 50 },
     processing: { count: split.jobs, meanMs: split.runMs, p99AtMostMs: 100 },
   };
   const path = '/hash/queue?algo=pbkdf2&cost=100000';
-  const scenario = { workload: 'hash', mode: 'queue', connections: 20, rate: undefined, workers: undefined, ...(queueBackend ? { queueBackend } : {}), path };
+  const scenario = {
+    workload: 'hash',
+    mode: 'queue',
+    connections: 20,
+    rate: undefined,
+    workers: undefined,
+    ...(queueBackend ? { queueBackend } : {}),
+    path,
+  };
   return summarize(scenario, [{ ...fixedRun(rps, 5), queue }], null, QUEUE_FACTS, FIXTURE_BASELINE);
 }
 
@@ -121,7 +149,12 @@ describe('queue beside the other three modes in the reports', () => {
   it('gives queue its own row, with its jobs, mean wait and mean run, and "—" for the modes without a queue', () => {
     const rows = table.sections[0]?.rows ?? [];
     expect(rows.map((r) => r[0])).toEqual(['blocking', 'async', 'worker', 'queue']);
-    expect(table.headers.slice(column('p99'), column('p99') + 4)).toEqual(['p99', 'queue jobs', 'queue wait', 'queue run']);
+    expect(table.headers.slice(column('p99'), column('p99') + 4)).toEqual([
+      'p99',
+      'queue jobs',
+      'queue wait',
+      'queue run',
+    ]);
     const queueCells = (r: string[] | undefined) => r?.slice(column('queue jobs'), column('queue run') + 1);
     expect(queueCells(rows[3])).toEqual(['180', '12.5 ms', '25.0 ms']);
     for (const row of rows.slice(0, 3)) expect(queueCells(row)).toEqual(['—', '—', '—']);
@@ -130,8 +163,12 @@ describe('queue beside the other three modes in the reports', () => {
 
   it('says in the verdict where a queue job spent its time, beside how it compares with blocking and worker', () => {
     expect(table.sections[0]?.verdict).toContain('queue serves 0.9× blocking');
-    expect(table.sections[0]?.verdict).toContain('queue serves 0.5× worker (the same worker form, in queue worker processes)');
-    expect(table.sections[0]?.verdict).toContain("queue: jobs waited 12.5 ms for a queue worker and ran 25.0 ms in it (means of 180 jobs, from the server's histograms)");
+    expect(table.sections[0]?.verdict).toContain(
+      'queue serves 0.5× worker (the same worker form, in queue worker processes)',
+    );
+    expect(table.sections[0]?.verdict).toContain(
+      "queue: jobs waited 12.5 ms for a queue worker and ran 25.0 ms in it (means of 180 jobs, from the server's histograms)",
+    );
   });
 
   it('shows the same columns in the terminal, Markdown and HTML, with their method, and a chart colour and split chart for queue', () => {
@@ -154,9 +191,14 @@ describe('queue beside the other three modes in the reports', () => {
   });
 
   it('gates on the mean queue wait in ms, and fails a gate on a mode without a queue', () => {
-    expect(evaluateThreshold(parseThreshold('hash.queue.queue_wait<20'), results)).toMatchObject({ passed: true, detail: 'c=20: 12.50 < 20.00 ok' });
+    expect(evaluateThreshold(parseThreshold('hash.queue.queue_wait<20'), results)).toMatchObject({
+      passed: true,
+      detail: 'c=20: 12.50 < 20.00 ok',
+    });
     expect(evaluateThreshold(parseThreshold('hash.queue.queue_run<20'), results).passed).toBe(false);
-    expect(evaluateThreshold(parseThreshold('hash.worker.queue_wait<20'), results).detail).toContain("needs queue mode and a job counted in the server's /metrics");
+    expect(evaluateThreshold(parseThreshold('hash.worker.queue_wait<20'), results).detail).toContain(
+      "needs queue mode and a job counted in the server's /metrics",
+    );
   });
 });
 
@@ -178,15 +220,25 @@ describe('the two queue backends side by side', () => {
   });
 
   it('names the backends in the reports, the HTML charts and a threshold', () => {
-    expect(renderMarkdown(results, table, 'cmd')).toContain('the queue scenarios ran once per backend — postgres, redis —');
+    expect(renderMarkdown(results, table, 'cmd')).toContain(
+      'the queue scenarios ran once per backend — postgres, redis —',
+    );
     const html = renderHtml(results, table, 'cmd');
     expect(html).toContain("'queue-redis': '#b5179e'");
     expect(html).toContain('<td>queue-redis</td>');
-    expect(evaluateThreshold(parseThreshold('hash.queue-redis.queue_wait<=0.5*hash.queue-postgres.queue_wait'), results)).toMatchObject({ passed: true, detail: 'c=20: 2.00 <= 4.00 ok' });
+    expect(
+      evaluateThreshold(parseThreshold('hash.queue-redis.queue_wait<=0.5*hash.queue-postgres.queue_wait'), results),
+    ).toMatchObject({ passed: true, detail: 'c=20: 2.00 <= 4.00 ok' });
   });
 
-  it('plans the queue scenarios once per backend and every other mode once, on the first backend\'s server', () => {
-    const options = { ...DEFAULT_OPTIONS, workloads: ['cpu'], modes: ['async', 'queue'], connections: [4], queueBackends: ['postgres', 'redis'] as QueueBackendName[] };
+  it("plans the queue scenarios once per backend and every other mode once, on the first backend's server", () => {
+    const options = {
+      ...DEFAULT_OPTIONS,
+      workloads: ['cpu'],
+      modes: ['async', 'queue'],
+      connections: [4],
+      queueBackends: ['postgres', 'redis'] as QueueBackendName[],
+    };
     const plan = planScenarios(options).map((s) => `${s.mode}${s.queueBackend ? `@${s.queueBackend}` : ''}`);
     expect(plan).toEqual(['async', 'queue@postgres', 'queue@redis']);
     // Without the option nothing is labelled: the server's own backend.
@@ -206,19 +258,33 @@ describe('--queue-backends', () => {
   };
 
   it('takes postgres and redis, each once, in the order given', () => {
-    expect(parseOptions(['--queue-backends', 'redis,postgres,redis'])).toMatchObject({ queueBackends: ['redis', 'postgres'] });
+    expect(parseOptions(['--queue-backends', 'redis,postgres,redis'])).toMatchObject({
+      queueBackends: ['redis', 'postgres'],
+    });
     expect(parseOptions([])).toMatchObject({ queueBackends: [] });
   });
 
   it('refuses a backend it does not know, naming the ones it does', () => {
-    expect(refusal(['--queue-backends', 'postgres,kafka'])).toBe('--queue-backends: "kafka" is not a queue backend (allowed: postgres, redis)');
+    expect(refusal(['--queue-backends', 'postgres,kafka'])).toBe(
+      '--queue-backends: "kafka" is not a queue backend (allowed: postgres, redis)',
+    );
   });
 
   it('refuses the options it cannot go with', () => {
-    expect(refusal(['--queue-backends', 'redis', '--url', 'http://127.0.0.1:3000'])).toMatch(/^--queue-backends starts a server per backend, so it cannot be combined with --url/);
-    expect(refusal(['--queue-backends', 'redis', '--modes', 'async,worker'])).toBe('--queue-backends runs the queue scenarios once per backend, but --modes async,worker has no queue');
-    expect(refusal(['--queue-backends', 'redis', '--target', 'http://127.0.0.1:3000/x'])).toMatch(/^--target measures one endpoint .* takes no --queue-backends/);
-    expect(refusal(['--queue-backends', 'redis', '--faults'])).toMatch(/^--faults runs a fixed drill.*not --queue-backends/);
-    expect(refusal(['--queue-backends', 'redis', '--export', 'k6', 'dir'])).toMatch(/^--export writes scripts and runs nothing.*not --queue-backends/);
+    expect(refusal(['--queue-backends', 'redis', '--url', 'http://127.0.0.1:3000'])).toMatch(
+      /^--queue-backends starts a server per backend, so it cannot be combined with --url/,
+    );
+    expect(refusal(['--queue-backends', 'redis', '--modes', 'async,worker'])).toBe(
+      '--queue-backends runs the queue scenarios once per backend, but --modes async,worker has no queue',
+    );
+    expect(refusal(['--queue-backends', 'redis', '--target', 'http://127.0.0.1:3000/x'])).toMatch(
+      /^--target measures one endpoint .* takes no --queue-backends/,
+    );
+    expect(refusal(['--queue-backends', 'redis', '--faults'])).toMatch(
+      /^--faults runs a fixed drill.*not --queue-backends/,
+    );
+    expect(refusal(['--queue-backends', 'redis', '--export', 'k6', 'dir'])).toMatch(
+      /^--export writes scripts and runs nothing.*not --queue-backends/,
+    );
   });
 });

@@ -13,7 +13,10 @@ import { runCli } from './run-cli.ts';
 
 // CI installs redis-server (.ci/run), so there a missing binary fails the Redis cases instead of skipping them.
 const redisInstalled = hasRedisServer() || process.env['CI'] === 'true';
-if (!redisInstalled) console.warn('queue-harness.test.ts: redis-server is not installed (apt-get install redis-server): the --queue-backends runs are SKIPPED');
+if (!redisInstalled)
+  console.warn(
+    'queue-harness.test.ts: redis-server is not installed (apt-get install redis-server): the --queue-backends runs are SKIPPED',
+  );
 
 /** What a server the harness started said about itself just before the harness stopped it. */
 interface SeenServer {
@@ -45,9 +48,15 @@ function watched(targets: TargetProvider, seen: SeenServer[]): TargetProvider {
         origin: target.origin,
         blameUrl: target.blameUrl,
         async stop() {
-          const index = (await (await fetch(`${target.origin}/`)).json()) as { server?: { queue?: { backend?: string } } };
+          const index = (await (await fetch(`${target.origin}/`)).json()) as {
+            server?: { queue?: { backend?: string } };
+          };
           const metrics = await (await fetch(`${target.origin}/metrics`)).text();
-          seen.push({ asked: queueBackend, backend: index.server?.queue?.backend, queueRequests: queueRequestCount(metrics) });
+          seen.push({
+            asked: queueBackend,
+            backend: index.server?.queue?.backend,
+            queueRequests: queueRequestCount(metrics),
+          });
           await target.stop();
         },
       };
@@ -60,7 +69,17 @@ function watched(targets: TargetProvider, seen: SeenServer[]): TargetProvider {
  * A tiny queue matrix: the open model (every request answered in the drain, none cut off by the end of
  * the window) and no warm-up, so every queue request the server ever answered was one of the window's.
  */
-const TINY: HarnessOptions = { ...DEFAULT_OPTIONS, workloads: ['cpu'], modes: ['queue'], params: { cpu: { n: '1000' } }, rates: [10], connections: [], duration: 2, warmup: 0, blame: false };
+const TINY: HarnessOptions = {
+  ...DEFAULT_OPTIONS,
+  workloads: ['cpu'],
+  modes: ['queue'],
+  params: { cpu: { n: '1000' } },
+  rates: [10],
+  connections: [],
+  duration: 2,
+  warmup: 0,
+  blame: false,
+};
 
 async function runWatched(options: HarnessOptions): Promise<{ results: Results; seen: SeenServer[] }> {
   const seen: SeenServer[] = [];
@@ -73,7 +92,7 @@ async function runWatched(options: HarnessOptions): Promise<{ results: Results; 
 }
 
 describe('queue mode in the harness, against the real stack', () => {
-  it("counts exactly the jobs the server says it ran, and splits their time into queue wait and processing", async () => {
+  it('counts exactly the jobs the server says it ran, and splits their time into queue wait and processing', async () => {
     const { results, seen } = await runWatched(TINY);
     expect(results.scenarios.map((s) => `${s.scenario.workload}/${s.scenario.mode}`)).toEqual(['cpu/queue']);
     const [scenario] = results.scenarios;
@@ -88,26 +107,48 @@ describe('queue mode in the harness, against the real stack', () => {
     expect(run?.ok).toBe(seen[0]?.queueRequests);
     expect(run?.queue?.wait.meanMs).toBeGreaterThan(0);
     expect(run?.queue?.processing.meanMs).toBeGreaterThanOrEqual(0);
-    expect(scenario?.summary.queue).toMatchObject({ jobs: run?.queue?.jobs, waitMs: { median: run?.queue?.wait.meanMs }, processingMs: { median: run?.queue?.processing.meanMs } });
+    expect(scenario?.summary.queue).toMatchObject({
+      jobs: run?.queue?.jobs,
+      waitMs: { median: run?.queue?.wait.meanMs },
+      processingMs: { median: run?.queue?.processing.meanMs },
+    });
     const table = buildTable(results);
-    const cells = table.sections[0]?.rows[0]?.slice(table.headers.indexOf('queue jobs'), table.headers.indexOf('queue run') + 1);
+    const cells = table.sections[0]?.rows[0]?.slice(
+      table.headers.indexOf('queue jobs'),
+      table.headers.indexOf('queue run') + 1,
+    );
     expect(cells?.[0]).toBe(String(seen[0]?.queueRequests));
     expect(cells?.slice(1).every((c) => / ms$/.test(c))).toBe(true);
   }, 240_000);
 
-  it.skipIf(!redisInstalled)('runs the queue scenarios once per backend, each on a server of that backend, and the other modes once', async () => {
-    const { results, seen } = await runWatched({ ...TINY, modes: ['async', 'queue'], queueBackends: ['postgres', 'redis'] });
-    expect(results.scenarios.map((s) => `${s.scenario.mode}${s.scenario.queueBackend ? `@${s.scenario.queueBackend}` : ''}`)).toEqual(['async', 'queue@postgres', 'queue@redis']);
-    // Each server's own word on its backend is the one asked for.
-    expect(seen.map((s) => [s.asked, s.backend])).toEqual([['postgres', 'postgres'], ['redis', 'redis']]);
-    const queues = results.scenarios.filter((s) => s.scenario.mode === 'queue');
-    expect(queues.map((s) => s.runs[0]?.queue?.jobs)).toEqual(seen.map((s) => s.queueRequests));
-    expect(seen.every((s) => s.queueRequests > 0)).toBe(true);
-    const terminal = renderReport(results, 'terminal');
-    expect(terminal).toMatch(/^queue-postgres /m);
-    expect(terminal).toMatch(/^queue-redis /m);
-    expect(terminal).toMatch(/queue-redis serves \S+ queue-postgres/);
-  }, 300_000);
+  it.skipIf(!redisInstalled)(
+    'runs the queue scenarios once per backend, each on a server of that backend, and the other modes once',
+    async () => {
+      const { results, seen } = await runWatched({
+        ...TINY,
+        modes: ['async', 'queue'],
+        queueBackends: ['postgres', 'redis'],
+      });
+      expect(
+        results.scenarios.map(
+          (s) => `${s.scenario.mode}${s.scenario.queueBackend ? `@${s.scenario.queueBackend}` : ''}`,
+        ),
+      ).toEqual(['async', 'queue@postgres', 'queue@redis']);
+      // Each server's own word on its backend is the one asked for.
+      expect(seen.map((s) => [s.asked, s.backend])).toEqual([
+        ['postgres', 'postgres'],
+        ['redis', 'redis'],
+      ]);
+      const queues = results.scenarios.filter((s) => s.scenario.mode === 'queue');
+      expect(queues.map((s) => s.runs[0]?.queue?.jobs)).toEqual(seen.map((s) => s.queueRequests));
+      expect(seen.every((s) => s.queueRequests > 0)).toBe(true);
+      const terminal = renderReport(results, 'terminal');
+      expect(terminal).toMatch(/^queue-postgres /m);
+      expect(terminal).toMatch(/^queue-redis /m);
+      expect(terminal).toMatch(/queue-redis serves \S+ queue-postgres/);
+    },
+    300_000,
+  );
 });
 
 describe('npm run loadtest -- --queue-backends', () => {
@@ -130,28 +171,52 @@ describe('npm run loadtest -- --queue-backends', () => {
     expect(await readdir(out)).toEqual([]);
   });
 
-  it.skipIf(!redisInstalled)('labels the rows by backend in the table, report.md, report.html and results.json', async () => {
-    const { REDIS_URL: _unset, ...env } = process.env;
-    const args = ['--queue-backends', 'postgres,redis', '--workloads', 'cpu', '--modes', 'worker,queue', '--params', 'cpu.n=1000', '--rate', '10', '--duration', '1', '--warmup', '0', '--no-blame', '--out', out];
-    const outcome = await runCli(args, { env, timeoutMs: 240_000 });
-    expect(outcome.code, outcome.stderr).toBe(0);
-    expect(outcome.stdout).toMatch(/^worker +.* — +— +— /m);
-    expect(outcome.stdout).toMatch(/^queue-postgres +/m);
-    expect(outcome.stdout).toMatch(/^queue-redis +/m);
-    const [dir] = await readdir(out);
-    const read = (name: string) => readFile(join(out, dir ?? '', name), 'utf8');
-    const results = JSON.parse(await read('results.json')) as Results;
-    expect(results.options.queueBackends).toEqual(['postgres', 'redis']);
-    expect(results.scenarios.map((s) => [s.scenario.mode, s.scenario.queueBackend ?? null, s.runs[0]?.queue === null])).toEqual([
-      ['worker', null, true],
-      ['queue', 'postgres', false],
-      ['queue', 'redis', false],
-    ]);
-    const md = await read('report.md');
-    // A row may carry the " *" flag (generator- or machine-bound) on a busy machine: that is the
-    // report being right about the run, not the label being wrong.
-    expect(md).toMatch(/^\| queue-redis( \*)? \| /m);
-    expect(md).toContain('the queue scenarios ran once per backend — postgres, redis —');
-    expect(await read('report.html')).toMatch(/<td>queue-postgres( \*)?<\/td>/);
-  }, 300_000);
+  it.skipIf(!redisInstalled)(
+    'labels the rows by backend in the table, report.md, report.html and results.json',
+    async () => {
+      const { REDIS_URL: _unset, ...env } = process.env;
+      const args = [
+        '--queue-backends',
+        'postgres,redis',
+        '--workloads',
+        'cpu',
+        '--modes',
+        'worker,queue',
+        '--params',
+        'cpu.n=1000',
+        '--rate',
+        '10',
+        '--duration',
+        '1',
+        '--warmup',
+        '0',
+        '--no-blame',
+        '--out',
+        out,
+      ];
+      const outcome = await runCli(args, { env, timeoutMs: 240_000 });
+      expect(outcome.code, outcome.stderr).toBe(0);
+      expect(outcome.stdout).toMatch(/^worker +.* — +— +— /m);
+      expect(outcome.stdout).toMatch(/^queue-postgres +/m);
+      expect(outcome.stdout).toMatch(/^queue-redis +/m);
+      const [dir] = await readdir(out);
+      const read = (name: string) => readFile(join(out, dir ?? '', name), 'utf8');
+      const results = JSON.parse(await read('results.json')) as Results;
+      expect(results.options.queueBackends).toEqual(['postgres', 'redis']);
+      expect(
+        results.scenarios.map((s) => [s.scenario.mode, s.scenario.queueBackend ?? null, s.runs[0]?.queue === null]),
+      ).toEqual([
+        ['worker', null, true],
+        ['queue', 'postgres', false],
+        ['queue', 'redis', false],
+      ]);
+      const md = await read('report.md');
+      // A row may carry the " *" flag (generator- or machine-bound) on a busy machine: that is the
+      // report being right about the run, not the label being wrong.
+      expect(md).toMatch(/^\| queue-redis( \*)? \| /m);
+      expect(md).toContain('the queue scenarios ran once per backend — postgres, redis —');
+      expect(await read('report.html')).toMatch(/<td>queue-postgres( \*)?<\/td>/);
+    },
+    300_000,
+  );
 });

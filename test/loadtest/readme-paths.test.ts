@@ -15,7 +15,11 @@ import { runCli } from './run-cli.ts';
 function fieldPaths(markdown: string, topLevelKeys: readonly string[]): string[] {
   const spans = [...markdown.matchAll(/`([^`\s]+)`/g)].map((m) => m[1] ?? '');
   const shaped = spans.filter((s) => /^[A-Za-z_]\w*(\[\])?(\.[A-Za-z_]\w*(\[\])?)*$/.test(s));
-  return [...new Set(shaped.filter((s) => s.includes('[]') || (s.includes('.') && topLevelKeys.includes(s.split('.')[0] ?? ''))))];
+  return [
+    ...new Set(
+      shaped.filter((s) => s.includes('[]') || (s.includes('.') && topLevelKeys.includes(s.split('.')[0] ?? ''))),
+    ),
+  ];
 }
 
 /** Whether a path exists in `value`: every named key present, every `[]` a non-empty array whose items have the rest. */
@@ -37,7 +41,20 @@ describe('the README names only results.json fields that exist', () => {
   beforeAll(async () => {
     app = await startTestApp();
     out = await mkdtemp(join(tmpdir(), 'looplab-readme-'));
-    const run = await runCli(['--url', app.url, '--duration', '1', '--warmup', '0', '--workloads', 'fetch', '--modes', 'async', '--out', out]);
+    const run = await runCli([
+      '--url',
+      app.url,
+      '--duration',
+      '1',
+      '--warmup',
+      '0',
+      '--workloads',
+      'fetch',
+      '--modes',
+      'async',
+      '--out',
+      out,
+    ]);
     expect(run.code).toBe(EXIT.ok);
     const [dir] = await readdir(out);
     results = JSON.parse(await readFile(join(out, dir ?? '', 'results.json'), 'utf8')) as Record<string, unknown>;

@@ -12,16 +12,47 @@ describe('the report table', () => {
   const table = buildTable(results);
 
   it('has one section per workload and level, one row per mode, in run order', () => {
-    expect(table.sections.map((s) => s.title)).toEqual(['fetch — c=20 — delay=50&bytes=1024&count=1', 'hash — c=20 — algo=pbkdf2&cost=100000']);
+    expect(table.sections.map((s) => s.title)).toEqual([
+      'fetch — c=20 — delay=50&bytes=1024&count=1',
+      'hash — c=20 — algo=pbkdf2&cost=100000',
+    ]);
     expect(table.sections[0]?.rows.map((r) => r[0])).toEqual(['blocking', 'async', 'worker']);
   });
 
   it('shows throughput, latency, /health, loop figures, efficiency and the speed-up against blocking', () => {
     const row = table.sections[0]?.rows[1];
-    expect(table.headers).toEqual(['mode', 'req/s', 'failed/s', 'n', 'p50', 'p99', 'err/non2xx/drop', '/health p99', 'loop delay p99', 'loop max', 'loop busy', 'of bound', 'vs blocking']);
+    expect(table.headers).toEqual([
+      'mode',
+      'req/s',
+      'failed/s',
+      'n',
+      'p50',
+      'p99',
+      'err/non2xx/drop',
+      '/health p99',
+      'loop delay p99',
+      'loop max',
+      'loop busy',
+      'of bound',
+      'vs blocking',
+    ]);
     // By hand: 380 × 5 s = 1900 answers; p50 = 1000/380 ms, p99 = 1500/380 ms; the Little's-law bound
     // of 20 connections each waiting 50 ms is 400/s, so 380 is 95% of it; 380 / 16 = 23.75× blocking.
-    expect(row).toEqual(['async', '380', '0.00', '1900', '2.6 ms', '3.9 ms', '0', '3.0 ms', '3.0 ms', '6.0 ms', '20%', '95%', '24×']);
+    expect(row).toEqual([
+      'async',
+      '380',
+      '0.00',
+      '1900',
+      '2.6 ms',
+      '3.9 ms',
+      '0',
+      '3.0 ms',
+      '3.0 ms',
+      '6.0 ms',
+      '20%',
+      '95%',
+      '24×',
+    ]);
   });
 
   it('prints only the percentiles the sample supports', () => {
@@ -38,7 +69,9 @@ describe('the report table', () => {
     expect(table.sections[0]?.verdict).toBe(
       'fetch (c=20): async serves 24× blocking; worker serves 2.4× blocking; worker serves only 0.1× async: offloading costs more than it gains; blocking stalls /health to p99 450 ms (otherwise 2.5 ms); one run per scenario, so run-to-run noise is unknown (--repeat 4 or more can tell a difference from it).',
     );
-    expect(table.sections[1]?.verdict).toMatch(/^hash \(c=20\): async serves 1\.8× blocking; worker serves 1\.8× blocking; worker serves about what async serves \(1\.0×\); /);
+    expect(table.sections[1]?.verdict).toMatch(
+      /^hash \(c=20\): async serves 1\.8× blocking; worker serves 1\.8× blocking; worker serves about what async serves \(1\.0×\); /,
+    );
   });
 
   it('renders aligned terminal text with the verdicts', () => {
@@ -70,18 +103,24 @@ describe('the report table', () => {
     // By hand: 3 runs each, all async above all blocking: of the C(6,3) = 20 ways to split six runs,
     // 2 are as extreme (both directions), so p = 0.10 — not below 0.05, whatever the gap. The old
     // "ranges do not overlap" rule called this beyond noise.
-    expect(t.sections[0]?.verdict).toContain('async serves 24× blocking (inconclusive: Mann–Whitney p = 0.10 at 3 runs each; 4 runs each are needed');
+    expect(t.sections[0]?.verdict).toContain(
+      'async serves 24× blocking (inconclusive: Mann–Whitney p = 0.10 at 3 runs each; 4 runs each are needed',
+    );
     const four = fixedResults([
       fixedScenario('fetch', 'blocking', 16, 450, { runs: runs([15, 16, 16, 17]) }),
       fixedScenario('fetch', 'async', 380, 3, { runs: runs([370, 380, 380, 390]) }),
     ]);
     four.options.repeat = 4;
     // 4 each, fully separated: p = 2 / C(8,4) = 2/70 = 0.029.
-    expect(buildTable(four).sections[0]?.verdict).toContain('async serves 24× blocking (beyond run-to-run noise: Mann–Whitney p = 0.029, 4 runs each)');
+    expect(buildTable(four).sections[0]?.verdict).toContain(
+      'async serves 24× blocking (beyond run-to-run noise: Mann–Whitney p = 0.029, 4 runs each)',
+    );
   });
 
   it('says "no answers" for a scenario in which nothing came back', () => {
-    const silent = fixedScenario('fetch', 'blocking', 1, 450, { runs: [{ ...fixedRun(1, 450), ok: 0, rps: 0, latency: emptyLatency(), due: 40 }] });
+    const silent = fixedScenario('fetch', 'blocking', 1, 450, {
+      runs: [{ ...fixedRun(1, 450), ok: 0, rps: 0, latency: emptyLatency(), due: 40 }],
+    });
     const t = buildTable(fixedResults([silent, fixedScenario('fetch', 'async', 380, 3)]));
     expect(t.sections[0]?.rows[0]?.slice(0, 6)).toEqual(['blocking', 'no answers', '0.00', '0', '–', '–']);
     expect(t.sections[0]?.verdict).toContain('no answers in blocking');
@@ -90,7 +129,12 @@ describe('the report table', () => {
   it('shows the worst /health probe, named as such, when too few probes support a p99', () => {
     const run = fixedRun(16, 450);
     run.health = { p50: 200, p99: null, max: 540, samples: 40, failures: 0 };
-    const t = buildTable(fixedResults([fixedScenario('fetch', 'blocking', 16, 450, { runs: [run] }), fixedScenario('fetch', 'async', 380, 3)]));
+    const t = buildTable(
+      fixedResults([
+        fixedScenario('fetch', 'blocking', 16, 450, { runs: [run] }),
+        fixedScenario('fetch', 'async', 380, 3),
+      ]),
+    );
     expect(t.sections[0]?.rows[0]?.[7]).toBe('max 540 ms');
     expect(t.sections[0]?.verdict).toContain('blocking stalls /health to max 540 ms;');
   });
@@ -109,7 +153,9 @@ describe('the report table', () => {
     expect(t.sections[0]?.rows[1]?.slice(0, 3)).toEqual(['worker', '10.0', '30.0']);
     expect(t.sections[0]?.rows[1]?.[11]).toBe('25%');
     // The fixture's failures took 2 ms at most (150 of them: too few for a p99).
-    expect(t.sections[0]?.verdict).toContain("failures in worker (30.0/s, failures' max 2.0 ms), not counted as throughput");
+    expect(t.sections[0]?.verdict).toContain(
+      "failures in worker (30.0/s, failures' max 2.0 ms), not counted as throughput",
+    );
   });
 });
 
@@ -138,13 +184,19 @@ describe('report files', () => {
     expect(md).toContain('`npm run loadtest -- --workloads fetch,hash`');
     expect(md).toContain('Machine: Fixture CPU, 2 cores, 24 GiB, linux x64, Node v20.20.2; commit abcdef1234');
     expect(md).toContain('| mode | req/s | failed/s | n | p50 |');
-    expect(md).toContain('| async | 380 | 0.00 | 1900 | 2.6 ms | 3.9 ms | 0 | 3.0 ms | 3.0 ms | 6.0 ms | 20% | 95% | 24× |');
+    expect(md).toContain(
+      '| async | 380 | 0.00 | 1900 | 2.6 ms | 3.9 ms | 0 | 3.0 ms | 3.0 ms | 6.0 ms | 20% | 95% | 24× |',
+    );
     expect(md).toContain('- pass `fetch.async.rps>=10*fetch.blocking.rps`');
     expect(md).toContain('**/health p99**');
     // Six fixture runs, each with half its answers' worth of warm-up requests: 40+950+95+100+175+180.
-    expect(md).toContain('Warm-up: 1540 requests in all, never counted or timed; after each warm-up the harness waited until the server had finished them (up to 300 ms) before the measured window began.');
+    expect(md).toContain(
+      'Warm-up: 1540 requests in all, never counted or timed; after each warm-up the harness waited until the server had finished them (up to 300 ms) before the measured window began.',
+    );
     // The single-thread baseline at the start and the end of the run, and how far it drifted: 26 / 25 − 1 = +4%.
-    expect(md).toContain('Single-thread CPU cost measured in this run: hash 25.0 ms/request at the start, 26.0 ms at the end (+4%).');
+    expect(md).toContain(
+      'Single-thread CPU cost measured in this run: hash 25.0 ms/request at the start, 26.0 ms at the end (+4%).',
+    );
   });
 
   it('HTML is one self-contained page with the data embedded safely', () => {
@@ -163,7 +215,9 @@ describe('report files', () => {
     expect(() => parseResultsFile('{"a":1}', 'other.json')).toThrow('other.json is not a looplab results.json');
     expect(() => parseResultsFile('nope', 'bad.json')).toThrow('bad.json is not JSON');
     // A schema-1 file counted refusals as throughput: comparing with it would mislead.
-    expect(() => parseResultsFile('{"schema":"looplab-loadtest/1"}', 'old.json')).toThrow('old.json was written by an older looplab (schema looplab-loadtest/1');
+    expect(() => parseResultsFile('{"schema":"looplab-loadtest/1"}', 'old.json')).toThrow(
+      'old.json was written by an older looplab (schema looplab-loadtest/1',
+    );
   });
 });
 
@@ -175,7 +229,9 @@ describe('sweeps', () => {
       return r;
     });
     const table = buildTable(fixedResults(levels));
-    expect(table.sweeps).toEqual(['cpu/worker: peaks at c=20 w=2 with 50.0 req/s; c=20 w=1 0.6×, c=20 w=4 0.8× of that.']);
+    expect(table.sweeps).toEqual([
+      'cpu/worker: peaks at c=20 w=2 with 50.0 req/s; c=20 w=1 0.6×, c=20 w=4 0.8× of that.',
+    ]);
     expect(renderTerminal(table)).toContain('→ cpu/worker: peaks at c=20 w=2');
   });
 });

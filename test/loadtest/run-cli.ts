@@ -13,7 +13,10 @@ export interface CliOutcome {
  * Runs the real `loadtest/cli.ts` as a child process, as `npm run loadtest` does, and resolves with
  * its exit code and output whatever the code (a non-zero exit is a result here, not an error).
  */
-export function runCli(args: readonly string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CliOutcome> {
+export function runCli(
+  args: readonly string[],
+  options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliOutcome> {
   const started = performance.now();
   return new Promise((resolve) => {
     execFile(

@@ -7,7 +7,13 @@ import { fixedResults, fixedRun, fixedScenario } from './fixture-results.ts';
  * A fixture scenario with `answered` answers of which `non2xx` failed, plus connection errors and
  * timeouts (kept apart, as schema 2 does), summarised by the harness's own code.
  */
-function scenario(mode: 'blocking' | 'async' | 'worker', answered: number, non2xx: number, errors = 0, timeouts = 0): ScenarioResult {
+function scenario(
+  mode: 'blocking' | 'async' | 'worker',
+  answered: number,
+  non2xx: number,
+  errors = 0,
+  timeouts = 0,
+): ScenarioResult {
   const ok = answered - non2xx;
   const run = { ...fixedRun(10, 5), due: answered + errors + timeouts, ok, okInWindow: ok, non2xx, errors, timeouts };
   return fixedScenario('fetch', mode, 10, 5, { runs: [run] });
@@ -15,7 +21,11 @@ function scenario(mode: 'blocking' | 'async' | 'worker', answered: number, non2x
 
 describe('judging whether a run measured failures', () => {
   it('names a scenario with no answers, and one whose answers were mostly not 2xx', () => {
-    const results = fixedResults([scenario('blocking', 0, 0, 0, 3), scenario('async', 10, 6), scenario('worker', 10, 5)]);
+    const results = fixedResults([
+      scenario('blocking', 0, 0, 0, 3),
+      scenario('async', 10, 6),
+      scenario('worker', 10, 5),
+    ]);
     const failed = failedScenarios(results);
     expect(failed.map((f) => f.reason)).toEqual([
       'fetch/blocking at 20 connections got no answers (0 connection errors, 3 timeouts)',
@@ -30,7 +40,9 @@ describe('judging whether a run measured failures', () => {
     const overloaded = fixedResults([scenario('blocking', 20, 0, 0, 300)]);
     expect(failedScenarios(overloaded)).toEqual([]);
     // Open model far behind the offered rate: what it could not send or hear back in time is overload too.
-    const behind = fixedScenario('fetch', 'blocking', 10, 5, { runs: [{ ...fixedRun(10, 5), ok: 20, okInWindow: 20, dropped: 500, abandoned: 50 }] });
+    const behind = fixedScenario('fetch', 'blocking', 10, 5, {
+      runs: [{ ...fixedRun(10, 5), ok: 20, okInWindow: 20, dropped: 500, abandoned: 50 }],
+    });
     expect(failedScenarios(fixedResults([behind]))).toEqual([]);
   });
 

@@ -30,8 +30,14 @@ async function loadtest(args: string[], env: Record<string, string> = {}): Promi
   const tiny = ['--duration', '1', '--warmup', '0', '--connections', '2', '--out', dir];
   // The CLI refuses an option given twice, so the tiny fetch delay joins any --params the test passes.
   const at = args.indexOf('--params');
-  const withParams = at === -1 ? [...args, '--params', 'fetch.delay=5'] : args.map((arg, i) => (i === at + 1 ? `${arg},fetch.delay=5` : arg));
-  await execFileAsync(process.execPath, [...typeScriptLoaderArgs(), 'loadtest/cli.ts', ...tiny, ...withParams], { env: { ...process.env, ...env }, timeout: 150_000 });
+  const withParams =
+    at === -1
+      ? [...args, '--params', 'fetch.delay=5']
+      : args.map((arg, i) => (i === at + 1 ? `${arg},fetch.delay=5` : arg));
+  await execFileAsync(process.execPath, [...typeScriptLoaderArgs(), 'loadtest/cli.ts', ...tiny, ...withParams], {
+    env: { ...process.env, ...env },
+    timeout: 150_000,
+  });
   const [stamp] = await readdir(dir);
   return JSON.parse(await readFile(join(dir, stamp ?? '', 'results.json'), 'utf8')) as Results;
 }
@@ -54,7 +60,11 @@ describe('--url', () => {
     expect(completed).toBeGreaterThan(0);
     // The server itself counted the load: every completed request, and the warm-up is off.
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
-    const counted = Number(/^looplab_request_duration_seconds_count\{workload="fetch",mode="async",status="200"\} (\d+)$/m.exec(metrics)?.[1]);
+    const counted = Number(
+      /^looplab_request_duration_seconds_count\{workload="fetch",mode="async",status="200"\} (\d+)$/m.exec(
+        metrics,
+      )?.[1],
+    );
     expect(counted).toBeGreaterThanOrEqual(completed);
     expect((await fetch(`${server.url}/health`)).status).toBe(200);
   }, 180_000);
@@ -73,7 +83,10 @@ describe('DATABASE_URL, UPSTREAM_URL and --workers', () => {
   });
 
   it('uses the given database and upstream, and restarts the server with each worker-pool size', async () => {
-    const results = await loadtest(['--workloads', 'fetch,db', '--modes', 'worker', '--workers', '1,2', '--params', 'db.sleep=5'], { DATABASE_URL: db.url, UPSTREAM_URL: upstream.url });
+    const results = await loadtest(
+      ['--workloads', 'fetch,db', '--modes', 'worker', '--workers', '1,2', '--params', 'db.sleep=5'],
+      { DATABASE_URL: db.url, UPSTREAM_URL: upstream.url },
+    );
     expect(results.environment.serverStartedByHarness).toBe(true);
     // Every database connection and upstream call went through the proxies: nothing embedded was used.
     expect((await db.proxy.stats()).accepted).toBeGreaterThan(0);
@@ -86,11 +99,15 @@ describe('DATABASE_URL, UPSTREAM_URL and --workers', () => {
       expect.stringMatching(/^fetch w=2: .*\b2 workers\b/),
       expect.stringMatching(/^db w=2: .*\b2 workers\b/),
     ]);
-    for (const s of results.scenarios) expect({ errors: s.summary.errors, non2xx: s.summary.non2xx }).toEqual({ errors: 0, non2xx: 0 });
+    for (const s of results.scenarios)
+      expect({ errors: s.summary.errors, non2xx: s.summary.non2xx }).toEqual({ errors: 0, non2xx: 0 });
   }, 180_000);
 
-  it('restarts the server with each process count, and reads each process\'s event loop', async () => {
-    const results = await loadtest(['--workloads', 'fetch', '--modes', 'blocking', '--processes', '1,2'], { DATABASE_URL: db.url, UPSTREAM_URL: upstream.url });
+  it("restarts the server with each process count, and reads each process's event loop", async () => {
+    const results = await loadtest(['--workloads', 'fetch', '--modes', 'blocking', '--processes', '1,2'], {
+      DATABASE_URL: db.url,
+      UPSTREAM_URL: upstream.url,
+    });
     // The bound counts the blocking event loops of the server that ran each scenario.
     expect(results.scenarios.map((s) => `p=${s.scenario.processes}: ${s.bound?.basis}`)).toEqual([
       expect.stringMatching(/^p=1: 1 request at a time\b/),
@@ -101,13 +118,17 @@ describe('DATABASE_URL, UPSTREAM_URL and --workers', () => {
     // worst delay is the total's.
     expect(single).not.toHaveProperty('processes');
     expect(cluster?.processes).toHaveLength(2);
-    expect(Math.max(...(cluster?.processes ?? []).map((p) => p.eventLoopDelayMaxMs))).toBe(cluster?.eventLoopDelayMaxMs);
-    for (const s of results.scenarios) expect({ errors: s.summary.errors, non2xx: s.summary.non2xx }).toEqual({ errors: 0, non2xx: 0 });
+    expect(Math.max(...(cluster?.processes ?? []).map((p) => p.eventLoopDelayMaxMs))).toBe(
+      cluster?.eventLoopDelayMaxMs,
+    );
+    for (const s of results.scenarios)
+      expect({ errors: s.summary.errors, non2xx: s.summary.non2xx }).toEqual({ errors: 0, non2xx: 0 });
   }, 180_000);
 });
 
 it('runs twice at once, each on an embedded database of its own, and removes the throw-away one', async () => {
-  const dataDirs = async () => (await readdir('.data').catch(() => [])).filter((d) => d.startsWith('postgres-loadtest-'));
+  const dataDirs = async () =>
+    (await readdir('.data').catch(() => [])).filter((d) => d.startsWith('postgres-loadtest-'));
   const before = await dataDirs();
   const args = ['--workloads', 'fetch', '--modes', 'async'];
   // Had both used one data directory, the second PostgreSQL could not start and its run would fail.

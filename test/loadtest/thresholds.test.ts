@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { buildTable } from '../../loadtest/report/table.ts';
-import { evaluateThreshold, parseThreshold, THRESHOLD_METRICS_TEXT, ThresholdError } from '../../loadtest/analyse/thresholds.ts';
+import {
+  evaluateThreshold,
+  parseThreshold,
+  THRESHOLD_METRICS_TEXT,
+  ThresholdError,
+} from '../../loadtest/analyse/thresholds.ts';
 import { fixedResults, fixedRun, fixedScenario } from './fixture-results.ts';
 
 describe('parseThreshold', () => {
@@ -64,40 +69,69 @@ describe('threshold units', () => {
     expect(cell('fetch', 'blocking', 'loop busy')).toBe('99%');
     const outcome = evaluateThreshold(parseThreshold('fetch.blocking.loop_busy<80'), results);
     expect(outcome).toMatchObject({ passed: false, detail: 'c=20: 99.00 < 80.00 FAILED' });
-    expect(evaluateThreshold(parseThreshold('fetch.async.loop_busy<80'), results)).toMatchObject({ passed: true, detail: 'c=20: 20.00 < 80.00 ok' });
+    expect(evaluateThreshold(parseThreshold('fetch.async.loop_busy<80'), results)).toMatchObject({
+      passed: true,
+      detail: 'c=20: 20.00 < 80.00 ok',
+    });
   });
 
   it('compares efficiency in percent of bound, as the "of bound" column shows it', () => {
     expect(cell('fetch', 'blocking', 'of bound')).toBe('80%');
-    expect(evaluateThreshold(parseThreshold('fetch.blocking.efficiency>=90'), results)).toMatchObject({ passed: false, detail: 'c=20: 80.00 >= 90.00 FAILED' });
+    expect(evaluateThreshold(parseThreshold('fetch.blocking.efficiency>=90'), results)).toMatchObject({
+      passed: false,
+      detail: 'c=20: 80.00 >= 90.00 FAILED',
+    });
     expect(evaluateThreshold(parseThreshold('fetch.blocking.efficiency>=75'), results).passed).toBe(true);
   });
 
   it('lists every metric it accepts, with its unit, for --help', () => {
     const names = [...THRESHOLD_METRICS_TEXT.matchAll(/(\w+) \(/g)].map((m) => m[1]);
-    expect(names).toEqual(['rps', 'p50', 'p90', 'p99', 'p999', 'max', 'errors', 'health_p99', 'loop_delay_p99', 'loop_busy', 'efficiency', 'queue_wait', 'queue_run']);
+    expect(names).toEqual([
+      'rps',
+      'p50',
+      'p90',
+      'p99',
+      'p999',
+      'max',
+      'errors',
+      'health_p99',
+      'loop_delay_p99',
+      'loop_busy',
+      'efficiency',
+      'queue_wait',
+      'queue_run',
+    ]);
     for (const name of names) expect(() => parseThreshold(`fetch.async.${name}<1`)).not.toThrow();
     expect(THRESHOLD_METRICS_TEXT).toContain('loop_busy (% of the run, 0..100)');
   });
 
   it('fails a gate on a percentile its samples cannot support, even where another level passes', () => {
     // 80 answers support a p50 but not a p99 (which needs 100): the table prints "?", the gate fails.
-    expect(results.scenarios.find((r) => r.scenario.mode === 'blocking' && r.scenario.workload === 'fetch')?.summary.p99).toBeNull();
-    expect(evaluateThreshold(parseThreshold('fetch.blocking.p99<100000'), results)).toMatchObject({ passed: false, detail: 'c=20: fetch.blocking.p99 not measured (it needs enough samples: p99 needs 100, p99.9 needs 1000) FAILED' });
+    expect(
+      results.scenarios.find((r) => r.scenario.mode === 'blocking' && r.scenario.workload === 'fetch')?.summary.p99,
+    ).toBeNull();
+    expect(evaluateThreshold(parseThreshold('fetch.blocking.p99<100000'), results)).toMatchObject({
+      passed: false,
+      detail: 'c=20: fetch.blocking.p99 not measured (it needs enough samples: p99 needs 100, p99.9 needs 1000) FAILED',
+    });
     const twoLevels = fixedResults([
       fixedScenario('fetch', 'blocking', 16, 450, { connections: 10 }),
       fixedScenario('fetch', 'blocking', 40, 450, { connections: 20 }),
     ]);
     expect(evaluateThreshold(parseThreshold('fetch.blocking.p99<100000'), twoLevels)).toMatchObject({
       passed: false,
-      detail: 'c=10: fetch.blocking.p99 not measured (it needs enough samples: p99 needs 100, p99.9 needs 1000) FAILED; c=20: 37.50 < 100000.00 ok',
+      detail:
+        'c=10: fetch.blocking.p99 not measured (it needs enough samples: p99 needs 100, p99.9 needs 1000) FAILED; c=20: 37.50 < 100000.00 ok',
     });
   });
 
   it('counts as errors every request that did not end in 2xx: errors, timeouts, non-2xx, dropped and abandoned', () => {
     const run = { ...fixedRun(100, 5), errors: 1, timeouts: 2, non2xx: 3, dropped: 4, abandoned: 5 };
     const failing = fixedResults([fixedScenario('fetch', 'async', 100, 5, { runs: [run] })]);
-    expect(evaluateThreshold(parseThreshold('fetch.async.errors==15'), failing)).toMatchObject({ passed: true, detail: 'c=20: 15.00 == 15.00 ok' });
+    expect(evaluateThreshold(parseThreshold('fetch.async.errors==15'), failing)).toMatchObject({
+      passed: true,
+      detail: 'c=20: 15.00 == 15.00 ok',
+    });
     expect(THRESHOLD_METRICS_TEXT).toContain('errors (count: errors + timeouts + non-2xx + dropped + abandoned)');
   });
 });
@@ -105,6 +139,8 @@ describe('threshold units', () => {
 describe('thresholds on a --target run', () => {
   it('reads target.metric as the target scenario and refuses two-part references to anything else', () => {
     expect(parseThreshold('target.p99<300').left).toEqual({ workload: 'target', mode: '—', metric: 'p99' });
-    expect(() => parseThreshold('hash.p99<300')).toThrow('"hash.p99" is not workload.mode.metric (or, with --target, target.metric)');
+    expect(() => parseThreshold('hash.p99<300')).toThrow(
+      '"hash.p99" is not workload.mode.metric (or, with --target, target.metric)',
+    );
   });
 });
