@@ -29,7 +29,7 @@ if (!redisInstalled)
   );
 
 const workerPids = (server: ServerProcess) =>
-  descendants(server.pid).filter((pid) => commandOf(pid).includes('worker-main.ts'));
+  descendants(server.pid).filter((pid) => commandOf(pid).includes('queue-worker-main.ts'));
 
 /** A fetch delay no other test uses, so a test finds its own jobs among the ones the queue keeps. */
 const uniqueDelay = (from: number) => from + randomInt(0, 1000);

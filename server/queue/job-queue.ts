@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import { Queue, QueueEvents, QueueEventsProducer, type BackendFactory, type IQueueBackend } from 'bullmq';
-import { OverloadError } from '../overload.ts';
+import { OverloadError } from '../protection/overload.ts';
 import { RemoteError } from '../offload/error-data.ts';
 import type { WorkResult } from '../workloads/workload.ts';
 import { QueueJobFailedError, QueueUnavailableError } from './errors.ts';

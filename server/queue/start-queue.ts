@@ -1,7 +1,7 @@
 import type { Config } from '../config.ts';
-import type { StopSteps } from '../stop-steps.ts';
+import type { StopSteps } from '../lifecycle/stop-steps.ts';
 import { serverQueueOptions } from './backend.ts';
-import { superviseLocalWorkers } from './local-workers.ts';
+import { superviseLocalWorkers } from './local-queue-workers.ts';
 
 /** Queue mode's options for `createDeps`, or undefined with QUEUE=off. */
 export function jobQueueOptions(config: Config, databaseUrl: string) {
