@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import type { QueueBackend } from '../server/queue/backend.ts';
+import type { QueueBackend } from '../contract/queue.ts';
 import { commandOf, descendants, stillAlive } from './helpers/process-tree.ts';
 import {
   hasRedisServer,

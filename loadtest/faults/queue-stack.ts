@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startChild, type ManagedChild } from '../../lib/child-process.ts';
-import { workerName } from '../../server/queue/protocol.ts';
+import { workerName } from '../../lib/queue-access.ts';
 import { waitUntilReady } from '../stack/ready.ts';
 
 /**

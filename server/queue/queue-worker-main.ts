@@ -8,8 +8,7 @@
 import { hostname } from 'node:os';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { failToParent, serveParent } from '../../lib/child-process.ts';
-import { describeBackend, queueBackendOf } from './backend.ts';
-import { workerName } from './protocol.ts';
+import { describeBackend, queueBackendOf, workerName } from '../../lib/queue-access.ts';
 import { createQueueWorker } from './queue-worker.ts';
 import { createThreadClients } from '../offload/thread-clients.ts';
 import { loadWorkloadsOrExit } from '../workloads/load.ts';
