@@ -16,7 +16,14 @@ export { discover, discoverPlan, ServerRefusesParamsError } from './stack/discov
 export { renderReport, type RenderOptions, type ReportFormat } from './report/render.ts';
 export { exportK6 } from './export/export-k6.ts';
 export { evaluateThreshold, parseThreshold, type Threshold, type ThresholdOutcome } from './analyse/thresholds.ts';
-export type { RunHooks } from './measure/run-hooks.ts';
+export type {
+  RunHooks,
+  DiscoveredWorkload,
+  HarnessOptions,
+  Results,
+  RunMeasurement,
+  Scenario,
+  ScenarioResult,
+} from './types.ts';
 export { blameClient, type BlameClient, type RunBlame, type ProcessBlame } from './measure/blame-window.ts';
-export { openBlameWindow } from './measure/open-blame-window.ts';
-export type { DiscoveredWorkload, HarnessOptions, Results, RunMeasurement, Scenario, ScenarioResult } from './types.ts';
+export { openBlameWindow } from './measure/cluster-blame-window.ts';

@@ -3,11 +3,10 @@ import { describeEnvironment, fetchServerFacts } from './stack/environment.ts';
 import { runSeconds } from './cli/eta.ts';
 import { runScenario } from './measure/scenario.ts';
 import { discoverPlan } from './stack/discover.ts';
-import { waitUntilReady } from './stack/ready.ts';
+import { waitUntilReady } from './stack/wait-for-url.ts';
 import { summarize } from './analyse/summarize.ts';
-import type { RunHooks } from './measure/run-hooks.ts';
-import type { TargetProvider } from './stack/stack.ts';
 import {
+  type RunHooks,
   RESULTS_SCHEMA,
   type CpuBaseline,
   type HarnessOptions,
@@ -18,6 +17,7 @@ import {
   type ScenarioResult,
   type ServerFacts,
 } from './types.ts';
+import type { TargetProvider } from './stack/stack.ts';
 
 export { waitUntilReady };
 

@@ -9,8 +9,8 @@ import { summarize } from './analyse/summarize.ts';
 import { describeEnvironment } from './stack/environment.ts';
 import { TARGET_MODE, TARGET_WORKLOAD } from './analyse/target-scenario.ts';
 import type { Progress } from './matrix.ts';
-import type { RunHooks } from './measure/run-hooks.ts';
 import {
+  type RunHooks,
   RESULTS_SCHEMA,
   type HarnessOptions,
   type Results,
