@@ -8,7 +8,8 @@
  *   console.log(renderReport(results, 'terminal'));
  */
 export { DEFAULT_OPTIONS, OPTION_LIMITS } from './defaults.ts';
-export { planScenarios, runMatrix, type Progress } from './matrix.ts';
+export { planScenarios, runMatrix } from './matrix.ts';
+export type { Progress } from './scenario-loop.ts';
 export { planTargetScenarios, runTarget } from './target-run.ts';
 export { runFaultDrill, type FaultOptions, type FaultResults } from './faults/faults.ts';
 export { startStack, type StackOptions, type Target, type TargetProvider } from './stack/stack.ts';

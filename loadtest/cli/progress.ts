@@ -1,5 +1,5 @@
 import { formatSeconds, remainingSeconds, runSeconds } from './eta.ts';
-import type { Progress } from '../matrix.ts';
+import type { Progress } from '../scenario-loop.ts';
 import type { RunHooks, RunPhase, HarnessOptions, Scenario } from '../types.ts';
 import { scenarioLabel } from '../analyse/scenario-key.ts';
 
