@@ -4,6 +4,7 @@
  * page differs from what its spec renders.
  */
 import { renderConfiguration } from './configuration.ts';
+import { renderErrors } from './errors.ts';
 
 export interface ReferencePage {
   /** Where the page lives, relative to the repository root. */
@@ -13,4 +14,5 @@ export interface ReferencePage {
 
 export const REFERENCE_PAGES: readonly ReferencePage[] = [
   { path: 'docs/reference/configuration.md', render: renderConfiguration },
+  { path: 'docs/reference/errors.md', render: renderErrors },
 ];
