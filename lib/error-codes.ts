@@ -1,7 +1,7 @@
 /**
  * Every way a workload request fails, defined once: its stable code, HTTP status, the reason label of
  * `looplab_request_failures_total`, and the message of its JSON body. toHttpError and failureReason
- * (server/error-mapping.ts), the metric's help text (server/metrics.ts) and docs/reference/errors.md are
+ * (server/http/error-mapping.ts), the metric's help text (server/observation/metrics.ts) and docs/reference/errors.md are
  * derived from this table.
  */
 import { HttpError, type ErrorDetails } from './http-error.ts';

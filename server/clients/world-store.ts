@@ -2,7 +2,7 @@ import { BrokenCircuitError, circuitBreaker, ConsecutiveBreaker, ConstantBackoff
 import type { ErrorCode } from '../../lib/error-codes.ts';
 import type postgres from 'postgres';
 import { createSql, type Sql } from '../../lib/postgres-sql.ts';
-import { OverloadError } from '../overload.ts';
+import { OverloadError } from '../protection/overload.ts';
 
 /** One row of the TechEmpower-style `world` table. */
 export interface WorldRow {

@@ -1,7 +1,7 @@
 import { Piscina } from 'piscina';
 import type { ErrorCode } from '../../lib/error-codes.ts';
 import type { WorkResult } from '../workloads/workload.ts';
-import { OverloadError } from '../overload.ts';
+import { OverloadError } from '../protection/overload.ts';
 import { createCancelFlag, raiseCancelFlag } from './cancel-flag.ts';
 import { RemoteError } from './error-data.ts';
 import { siblingFile } from '../../lib/loader-args.ts';

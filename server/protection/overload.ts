@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../lib/error-codes.ts';
+import type { ErrorCode } from '../../lib/error-codes.ts';
 
 /**
  * A bounded queue is full: the request is refused at once (503 with Retry-After) instead of waiting

@@ -1,5 +1,5 @@
 import { pino, type Logger } from 'pino';
-import type { LogLevel } from '../lib/config-spec.ts';
+import type { LogLevel } from '../../lib/config-spec.ts';
 
 export type { Logger, LogLevel };
 

@@ -1,5 +1,5 @@
-import { ERROR_CODES, httpErrorFor, type ErrorCode } from '../lib/error-codes.ts';
-import { HttpError } from '../lib/http-error.ts';
+import { ERROR_CODES, httpErrorFor, type ErrorCode } from '../../lib/error-codes.ts';
+import { HttpError } from '../../lib/http-error.ts';
 
 /** undici and Node codes that mean the upstream took too long, rather than refused or broke. */
 const TIMEOUT_CODES = new Set([
