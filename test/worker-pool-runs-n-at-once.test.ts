@@ -1,9 +1,6 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { loadWorkloads } from '../server/workloads/load.ts';
 import type { Registry } from '../server/workloads/registry.ts';
+import { spinWorkload, type SpinRun } from './helpers/spin-workload.ts';
 import { startTestApp } from './helpers/test-app.ts';
 
 /**
@@ -12,29 +9,9 @@ import { startTestApp } from './helpers/test-app.ts';
  * from inside its thread — which thread ran it, and when it started and ended — not by throughput, so
  * a loaded machine cannot make it pass or fail: N threads run N tasks at the same time, never more.
  */
-const SPIN = `
-import { threadId } from 'node:worker_threads';
-const now = () => performance.timeOrigin + performance.now();
-export default {
-  name: 'spin',
-  summary: 'keeps its thread busy for ms milliseconds and says when and where it ran',
-  params: { ms: { kind: 'int', min: 1, max: 2000, default: 100 } },
-  blocking({ ms }: { ms: number }) {
-    const start = now();
-    while (now() - start < ms);
-    return { threadId, start, end: now() };
-  },
-};
-`;
-
-interface Ran {
-  threadId: number;
-  start: number;
-  end: number;
-}
 
 /** The largest number of tasks running at one moment, from their start and end times. */
-function mostAtOnce(tasks: readonly Ran[]): number {
+function mostAtOnce(tasks: readonly SpinRun[]): number {
   const edges = tasks.flatMap((t) => [
     { at: t.start, step: 1 },
     { at: t.end, step: -1 },
@@ -47,16 +24,14 @@ function mostAtOnce(tasks: readonly Ran[]): number {
   return most;
 }
 
-let dir = '';
+let spin: Awaited<ReturnType<typeof spinWorkload>>;
 let registry: Registry;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'looplab-spin-'));
-  const file = join(dir, 'spin.ts');
-  await writeFile(file, SPIN);
-  registry = await loadWorkloads([file]);
+  spin = await spinWorkload();
+  registry = spin.registry;
 });
 afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
+  await spin.remove();
 });
 
 it.each([1, 2, 3])('WORKERS=%i runs that many CPU tasks at the same time, on that many threads', async (workers) => {
@@ -65,7 +40,7 @@ it.each([1, 2, 3])('WORKERS=%i runs that many CPU tasks at the same time, on tha
     const tasks = 2 * workers + 1;
     const answers = await Promise.all(Array.from({ length: tasks }, () => app.get('/spin/worker?ms=300')));
     expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
-    const ran = await Promise.all(answers.map(async (a) => (await a.json()) as Ran));
+    const ran = await Promise.all(answers.map(async (a) => (await a.json()) as SpinRun));
     expect(mostAtOnce(ran)).toBe(workers);
     expect(new Set(ran.map((r) => r.threadId)).size).toBe(workers);
   } finally {
