@@ -81,7 +81,7 @@ export interface QueueConfig {
   readonly stalledMs: number;
 }
 
-/** Documentation of every variable, shown by `--help`-style output and mirrored in the README. */
+/** Documentation of every variable, shown by `--help`-style output and mirrored in docs/reference/configuration.md. */
 export const CONFIG_VARIABLES = {
   PORT: 'port of the looplab server, 0..65535 (default 3000)',
   HOST: 'interface to bind (default 127.0.0.1)',
