@@ -59,6 +59,10 @@ function reachableFrom(start: string): Set<string> {
 describe('the documentation links', () => {
   const files = markdownFiles();
 
+  it('keeps the README a front door: at most 200 lines', () => {
+    expect(read('README.md').split('\n').length).toBeLessThanOrEqual(200);
+  });
+
   it('reads the README, CONTRIBUTING, docs/ and the examples', () => {
     expect(files).toContain('README.md');
     expect(files.some((f) => f.startsWith('docs/'))).toBe(true);
