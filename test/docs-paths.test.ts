@@ -38,8 +38,9 @@ function exists(path: string): boolean {
 
 describe('the repository paths the documentation names', () => {
   it('all exist', () => {
+    // A lab note names files as they were at its commit, so it is left out: it is history, not a map.
     const missing = markdownFiles()
-      .filter((f) => !f.startsWith('examples/'))
+      .filter((f) => !f.startsWith('examples/') && !f.startsWith('docs/lab-notes/'))
       .flatMap((file) =>
         repoPaths(read(file))
           .filter((p) => !exists(join('.', p)))
