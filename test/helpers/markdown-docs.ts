@@ -18,7 +18,7 @@ export function markdownFiles(root = '.'): string[] {
 }
 
 /** The text with fenced code blocks blanked (line count kept), so that `# comment` lines are not headings. */
-export function withoutFences(markdown: string): string {
+function withoutFences(markdown: string): string {
   let fenced = false;
   return markdown
     .split('\n')
@@ -33,7 +33,7 @@ export function withoutFences(markdown: string): string {
 }
 
 /** The text with fenced blocks and inline code spans blanked: what is left is where links can be. */
-export function proseOnly(markdown: string): string {
+function proseOnly(markdown: string): string {
   return withoutFences(markdown).replace(/`[^`\n]*`/g, (span) => ' '.repeat(span.length));
 }
 
