@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { startEmbeddedPostgres } from '../../db/embedded.ts';
+import { removeDataDir } from '../../db/relocated.ts';
 import { migrate } from '../../db/migrate.ts';
 import { startChild, type ManagedChild } from '../../lib/child-process.ts';
 import { startUpstream } from '../../upstream/launch.ts';
@@ -71,7 +72,8 @@ async function freeDataDir(): Promise<{ path: string; release(): Promise<void> }
     await releaseLock();
   }
   const path = await mkdtemp(resolve('.data/postgres-loadtest-'));
-  return { path, release: () => rm(path, { recursive: true, force: true }) };
+  // With it go its `.location` pointer and the folder it was moved to, when root runs in a private directory.
+  return { path, release: () => removeDataDir(path) };
 }
 
 /**
