@@ -17,6 +17,8 @@ declare module 'vitest' {
  * `npm start` runs them. A test database directory keeps the tests off the `npm start` data.
  */
 export default async function setup(project: TestProject) {
+  // The `unit` tier starts no process and reads no database: a run of it alone needs neither.
+  if (project.vitest.projects.every((p) => p.name === 'unit')) return;
   const pg = await startEmbeddedPostgres({ port: await freePort(), dataDir: resolve('.data/postgres-test') });
   const upstream = await startUpstream(0, '127.0.0.1').catch(async (err: unknown) => {
     await pg.stop();
