@@ -50,6 +50,8 @@ it.skipIf(!isRoot)(
         PG_PORT: String(await freePort()),
         DATABASE_URL: '',
         UPSTREAM_URL: '',
+        // The real first start: initdb as the postgres account, not a copy of the suite's template.
+        LOOPLAB_PG_TEMPLATE: '',
       },
       clone,
     );

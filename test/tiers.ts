@@ -41,6 +41,7 @@ export const TIERS = {
     'test/concurrency.test.ts',
     'test/connections.test.ts',
     'test/db-restart.test.ts',
+    'test/db-template.test.ts',
     'test/hangup.test.ts',
     'test/hostile-input.test.ts',
     'test/keepalive-blocked.test.ts',
