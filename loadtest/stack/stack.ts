@@ -1,8 +1,6 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { startEmbeddedPostgres } from '../../db/embedded.ts';
-import { removeDataDir } from '../../db/relocated.ts';
-import { migrate } from '../../db/migrate.ts';
+import { loadLocalDatabase } from './local-database.ts';
 import { startChild, type ManagedChild } from '../../lib/child-process.ts';
 import { startUpstream } from '../../upstream/launch.ts';
 import { freePort } from '../../lib/free-port.ts';
@@ -73,7 +71,7 @@ async function freeDataDir(): Promise<{ path: string; release(): Promise<void> }
   }
   const path = await mkdtemp(resolve('.data/postgres-loadtest-'));
   // With it go its `.location` pointer and the folder it was moved to, when root runs in a private directory.
-  return { path, release: () => removeDataDir(path) };
+  return { path, release: async () => (await loadLocalDatabase()).removeDataDir(path) };
 }
 
 /**
@@ -115,6 +113,7 @@ export async function localStack(
     ...(env.workloadFiles?.length ? { WORKLOADS: env.workloadFiles.join(',') } : {}),
     QUEUE: env.queue ? 'on' : 'off',
   };
+  const db = await loadLocalDatabase();
   const children: ManagedChild[] = [];
   const redis = runRedis(env.redisUrl);
   const closeAll = async () => {
@@ -125,7 +124,7 @@ export async function localStack(
     let databaseUrl = env.databaseUrl;
     if (!databaseUrl) {
       const dataDir = await freeDataDir();
-      const pg = await startEmbeddedPostgres({ port: await freePort(), dataDir: dataDir.path });
+      const pg = await db.startEmbeddedPostgres({ port: await freePort(), dataDir: dataDir.path });
       children.push({
         ...pg,
         stop: async () => {
@@ -141,7 +140,7 @@ export async function localStack(
       children.push(upstream);
       upstreamUrl = upstream.url;
     }
-    await migrate(databaseUrl);
+    await db.migrate(databaseUrl);
     const dbUrl = databaseUrl;
     const upUrl = upstreamUrl;
     return {
