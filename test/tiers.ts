@@ -64,6 +64,7 @@ export const TIERS = {
     'test/loadtest/cli-url.test.ts',
     'test/loadtest/discover.test.ts',
     'test/loadtest/generators.test.ts',
+    'test/loadtest/library-imports.test.ts',
     'test/loadtest/library.test.ts',
     'test/loadtest/loop-delay.test.ts',
     'test/loadtest/measurement.test.ts',
