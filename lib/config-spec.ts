@@ -260,6 +260,3 @@ export const CONFIG_VARIABLES = {
 } as const satisfies Record<string, VariableSpec>;
 
 export type VariableName = keyof typeof CONFIG_VARIABLES;
-export type IntVariableName = {
-  [N in VariableName]: (typeof CONFIG_VARIABLES)[N] extends { kind: 'int' } ? N : never;
-}[VariableName];

@@ -92,5 +92,3 @@ export const TIERS = {
     'test/loadtest/targets.test.ts',
   ],
 } as const;
-
-export type TierName = keyof typeof TIERS;
