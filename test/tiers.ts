@@ -71,6 +71,7 @@ export const TIERS = {
     'test/loadtest/open-model.test.ts',
     'test/loadtest/queue-harness.test.ts',
     'test/loadtest/readme-paths.test.ts',
+    'test/loadtest/scenario-loop.test.ts',
   ],
   e2e: [
     'test/bench.test.ts',
