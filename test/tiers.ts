@@ -15,6 +15,8 @@ export const TIERS = {
   unit: [
     'test/cluster-budget.test.ts',
     'test/config.test.ts',
+    'test/docs-links.test.ts',
+    'test/docs-paths.test.ts',
     'test/graceful-close.test.ts',
     'test/stall-blame-attribute.test.ts',
     'test/stall-blame-window.test.ts',
