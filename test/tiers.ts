@@ -20,8 +20,6 @@ export const TIERS = {
     'test/loadtest/scenario-loop.test.ts',
     'test/cluster-budget.test.ts',
     'test/config.test.ts',
-    'test/docs-links.test.ts',
-    'test/docs-paths.test.ts',
     'test/graceful-close.test.ts',
     'test/stall-blame-attribute.test.ts',
     'test/stall-blame-window.test.ts',
