@@ -183,13 +183,13 @@ export const CONFIG_VARIABLES = {
     default: 0,
     doc: 'workload requests get 503 `UNDER_PRESSURE` for a while after the event loop stalled longer than this',
   },
-  STALL_BLAME_MS: {
+  STALL_THRESHOLD_MS: {
     kind: 'int',
     min: 2,
     max: 60_000,
     off: true,
     default: 0,
-    doc: 'stall blame names the code that stalls the event loop by more than this; its report is served on 127.0.0.1 on a port of its own, printed at start',
+    doc: 'the stall threshold: a stall is the event loop more than this many ms late; when set, stall blame names the code that stalls it, its report served on 127.0.0.1 on a port of its own, printed at start (the harness sets it)',
   },
   STALL_BLAME_PORT: {
     kind: 'int',
@@ -260,6 +260,14 @@ export const CONFIG_VARIABLES = {
 } as const satisfies Record<string, VariableSpec>;
 
 export type VariableName = keyof typeof CONFIG_VARIABLES;
+
+/**
+ * Old names, each with the variable that replaced it. Set, one stops start-up with a line naming the new
+ * name: a renamed variable is never read, nor ignored, silently.
+ */
+export const RENAMED_VARIABLES: Readonly<Record<string, VariableName>> = {
+  STALL_BLAME_MS: 'STALL_THRESHOLD_MS',
+};
 export type IntVariableName = {
   [N in VariableName]: (typeof CONFIG_VARIABLES)[N] extends { kind: 'int' } ? N : never;
 }[VariableName];

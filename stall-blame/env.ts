@@ -13,7 +13,7 @@ export interface PreloadConfig {
 export const PRELOAD_VARIABLES = [
   'LOOPLAB_BLAME_OUT',
   'LOOPLAB_BLAME_PORT',
-  'LOOPLAB_BLAME_THRESHOLD_MS',
+  'STALL_THRESHOLD_MS',
   'LOOPLAB_BLAME_INTERVAL_US',
   'LOOPLAB_BLAME_HEARTBEAT_MS',
 ] as const;
@@ -29,11 +29,14 @@ function wholeNumber(env: NodeJS.ProcessEnv, name: string, min: number, max: num
 
 /** Parses the preload's variables; throws naming the variable and the allowed range when one is bad. */
 export function readPreloadConfig(env: NodeJS.ProcessEnv): Readonly<PreloadConfig> {
+  // Renamed so that the server, the preload and the harness call the threshold by one name.
+  if (env['LOOPLAB_BLAME_THRESHOLD_MS'] !== undefined)
+    throw new RangeError('stall-blame: LOOPLAB_BLAME_THRESHOLD_MS is now called STALL_THRESHOLD_MS; set that instead');
   const options: StallBlameOptions = {};
-  const thresholdMs = wholeNumber(env, 'LOOPLAB_BLAME_THRESHOLD_MS', 2, 60_000);
+  const stallThresholdMs = wholeNumber(env, 'STALL_THRESHOLD_MS', 2, 60_000);
   const samplingIntervalUs = wholeNumber(env, 'LOOPLAB_BLAME_INTERVAL_US', 50, 100_000);
   const heartbeatMs = wholeNumber(env, 'LOOPLAB_BLAME_HEARTBEAT_MS', 1, 1000);
-  if (thresholdMs !== undefined) options.thresholdMs = thresholdMs;
+  if (stallThresholdMs !== undefined) options.stallThresholdMs = stallThresholdMs;
   if (heartbeatMs !== undefined) options.heartbeatMs = heartbeatMs;
   if (samplingIntervalUs !== undefined) options.samplingIntervalUs = samplingIntervalUs;
   return Object.freeze({
