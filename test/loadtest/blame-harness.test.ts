@@ -18,7 +18,7 @@ async function lineOf(name: string): Promise<number> {
 
 /**
  * `npm run loadtest` with stall blame on (the default): the harness starts the real server with
- * STALL_BLAME_MS, reads the blame for each measured window, and must name the function that blocks.
+ * STALL_THRESHOLD_MS, reads the blame for each measured window, and must name the function that blocks.
  */
 describe('stall blame in npm run loadtest', () => {
   let out: string;
