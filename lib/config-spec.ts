@@ -3,6 +3,7 @@
  * The loader (server/config.ts, through lib/env.ts), its error messages and docs/reference/configuration.md
  * are all derived from this table; no default or range is written anywhere else.
  */
+import { STALL_BLAME_LIMITS } from '../stall-blame/limits.ts';
 
 /** pino's levels, in order of severity: the values LOG_LEVEL takes. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -185,8 +186,9 @@ export const CONFIG_VARIABLES = {
   },
   STALL_THRESHOLD_MS: {
     kind: 'int',
-    min: 2,
-    max: 60_000,
+    // The stall-blame library's own range: the server, the preload and the harness take the same one.
+    min: STALL_BLAME_LIMITS.stallThresholdMs[0],
+    max: STALL_BLAME_LIMITS.stallThresholdMs[1],
     off: true,
     default: 0,
     doc: 'the stall threshold: a stall is the event loop more than this many ms late; when set, stall blame names the code that stalls it, its report served on 127.0.0.1 on a port of its own, printed at start (the harness sets it)',

@@ -4,6 +4,7 @@ import { buildReport, type BlameReport } from './report.ts';
 import { startSampler } from './sampler.ts';
 import { nowUs, startStallDetector } from './stall-detector.ts';
 import { addStall, emptySummary, summarize } from './summary.ts';
+import { STALL_BLAME_DEFAULTS, STALL_BLAME_LIMITS } from './limits.ts';
 
 export interface StallBlameOptions {
   /** A stall is the loop running a due heartbeat more than this late (ms, default 20). */
@@ -30,19 +31,7 @@ export interface StallBlame {
   stop(): Promise<BlameReport>;
 }
 
-export const STALL_BLAME_DEFAULTS = Object.freeze({
-  stallThresholdMs: 20,
-  samplingIntervalUs: 2000,
-  heartbeatMs: 10,
-  segmentMs: 1000,
-});
-
-const LIMITS: Record<keyof StallBlameOptions, [number, number, string]> = {
-  stallThresholdMs: [2, 60_000, 'ms'],
-  samplingIntervalUs: [50, 100_000, 'µs'],
-  heartbeatMs: [1, 1000, 'ms'],
-  segmentMs: [100, 60_000, 'ms'],
-};
+export { STALL_BLAME_DEFAULTS };
 
 /** The options with defaults filled in; throws naming the option and its range when one is out of range. */
 export function resolveOptions(options: StallBlameOptions): Required<StallBlameOptions> {
@@ -51,9 +40,9 @@ export function resolveOptions(options: StallBlameOptions): Required<StallBlameO
   const heartbeatMs =
     options.heartbeatMs ?? Math.max(1, Math.min(STALL_BLAME_DEFAULTS.heartbeatMs, Math.floor(stallThresholdMs / 2)));
   const resolved = { ...STALL_BLAME_DEFAULTS, ...options, stallThresholdMs, heartbeatMs };
-  for (const [name, [min, max, unit]] of Object.entries(LIMITS) as [
+  for (const [name, [min, max, unit]] of Object.entries(STALL_BLAME_LIMITS) as [
     keyof StallBlameOptions,
-    [number, number, string],
+    readonly [number, number, string],
   ][]) {
     const value = resolved[name];
     if (!Number.isInteger(value) || value < min || value > max) {

@@ -14,8 +14,10 @@
 export const TIERS = {
   unit: [
     'test/cluster-budget.test.ts',
+    'test/config-spec.test.ts',
     'test/config.test.ts',
     'test/graceful-close.test.ts',
+    'test/reference-docs.test.ts',
     'test/stall-blame-attribute.test.ts',
     'test/stall-blame-window.test.ts',
     'test/tiers.test.ts',
@@ -42,6 +44,7 @@ export const TIERS = {
     'test/connections.test.ts',
     'test/db-restart.test.ts',
     'test/db-template.test.ts',
+    'test/error-codes.test.ts',
     'test/hangup.test.ts',
     'test/hostile-input.test.ts',
     'test/keepalive-blocked.test.ts',
