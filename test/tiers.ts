@@ -25,6 +25,7 @@ export const TIERS = {
     'test/loadtest/blame-report.test.ts',
     'test/loadtest/bounds.test.ts',
     'test/loadtest/cluster-metrics.test.ts',
+    'test/loadtest/command-line.test.ts',
     'test/loadtest/eta.test.ts',
     'test/loadtest/figures.test.ts',
     'test/loadtest/merge.test.ts',
