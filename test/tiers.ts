@@ -13,6 +13,11 @@
  */
 export const TIERS = {
   unit: [
+    'test/config-spec.test.ts',
+    'test/docs-links.test.ts',
+    'test/docs-paths.test.ts',
+    'test/reference-docs.test.ts',
+    'test/loadtest/scenario-loop.test.ts',
     'test/cluster-budget.test.ts',
     'test/config.test.ts',
     'test/config-spec.test.ts',
@@ -37,6 +42,10 @@ export const TIERS = {
     'test/loadtest/thresholds.test.ts',
   ],
   core: [
+    'test/error-codes.test.ts',
+    'test/request-id-honoured.test.ts',
+    'test/worker-pool-runs-n-at-once.test.ts',
+    'test/worker-pool-utilization-metric.test.ts',
     'test/blocking.test.ts',
     'test/child-process.test.ts',
     'test/clean-data.test.ts',
@@ -80,6 +89,8 @@ export const TIERS = {
     'test/loadtest/scenario-loop.test.ts',
   ],
   e2e: [
+    'test/e2e-queue-failed-job-retention.test.ts',
+    'test/e2e-queue-worker-own-deadline.test.ts',
     'test/bench.test.ts',
     'test/byow-readme.test.ts',
     'test/cluster-shutdown.test.ts',
