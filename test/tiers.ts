@@ -5,9 +5,9 @@
  * - `unit`: pure functions and fixtures, no processes and no database; files run side by side.
  * - `core`: real processes and the run's PostgreSQL, timing-sensitive, one file at a time. With `unit`
  *   it is `npm test`, so it keeps a witness of each thing the product must do: a SIGTERM drain under
- *   load (shutdown), queue mode end to end on one backend (queue-harness), a real load-test run
- *   (cli-url), stall blame down to a line (stall-blame), a cluster start (cluster), and a start as root
- *   from a 0700 directory (root-start).
+ *   load (shutdown), queue mode end to end on one backend (queue-harness), a real load-test run through
+ *   the CLI (readme-paths) and the library (library), stall blame down to a line (stall-blame), a
+ *   cluster start (cluster), and a start as root from a 0700 directory (root-start).
  * - `e2e`: the heavy stacks — the queue on both backends, the signals matrix, the fault runs, the
  *   harness end to end, cluster shutdown and blame, the browser — one file at a time, in `npm run test:all`.
  */
@@ -28,6 +28,7 @@ export const TIERS = {
     'test/loadtest/blame-report.test.ts',
     'test/loadtest/bounds.test.ts',
     'test/loadtest/cluster-metrics.test.ts',
+    'test/loadtest/command-line.test.ts',
     'test/loadtest/eta.test.ts',
     'test/loadtest/figures.test.ts',
     'test/loadtest/merge.test.ts',
@@ -70,7 +71,6 @@ export const TIERS = {
     'test/workload-files.test.ts',
     'test/workloads.test.ts',
     'test/loadtest/cli-refusals.test.ts',
-    'test/loadtest/cli-url.test.ts',
     'test/loadtest/discover.test.ts',
     'test/loadtest/generators.test.ts',
     'test/loadtest/library-imports.test.ts',
@@ -94,6 +94,7 @@ export const TIERS = {
     'test/workload-own.test.ts',
     'test/loadtest/blame-harness.test.ts',
     'test/loadtest/cli-target.test.ts',
+    'test/loadtest/cli-url.test.ts',
     'test/loadtest/cluster-blame.test.ts',
     'test/loadtest/export-k6.test.ts',
     'test/loadtest/faults-queue.test.ts',
