@@ -1,6 +1,7 @@
 import { Piscina } from 'piscina';
+import type { ErrorCode } from '../../lib/error-codes.ts';
 import type { WorkResult } from '../workloads/workload.ts';
-import { OverloadError } from '../overload.ts';
+import { OverloadError } from '../protection/overload.ts';
 import { createCancelFlag, raiseCancelFlag } from './cancel-flag.ts';
 import { RemoteError } from './error-data.ts';
 import { siblingFile } from '../../lib/loader-args.ts';
@@ -35,7 +36,7 @@ export interface WorkerPoolOptions extends WorkerSettings {
 /** A worker thread died while running the task (it threw outside the task, or was killed). */
 export class WorkerCrashError extends Error {
   override name = 'WorkerCrashError';
-  readonly code = 'WORKER_CRASHED';
+  readonly code = 'WORKER_CRASHED' satisfies ErrorCode;
   constructor(cause: unknown) {
     super('a worker thread failed while running the task', { cause });
   }
