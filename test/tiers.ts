@@ -38,6 +38,7 @@ export const TIERS = {
     'test/loadtest/report.test.ts',
     'test/loadtest/run-health.test.ts',
     'test/loadtest/thresholds.test.ts',
+    'test/unit/timeline-percentiles.test.ts',
   ],
   core: [
     'test/error-codes.test.ts',
@@ -62,12 +63,15 @@ export const TIERS = {
     'test/overload.test.ts',
     'test/postgres-patch.test.ts',
     'test/reliability.test.ts',
+    'test/request-id-honoured.test.ts',
     'test/root-start.test.ts',
     'test/shutdown.test.ts',
     'test/stall-blame.test.ts',
     'test/startup-errors.test.ts',
     'test/validation.test.ts',
     'test/worker-concurrency.test.ts',
+    'test/worker-pool-runs-n-at-once.test.ts',
+    'test/worker-pool-utilization-metric.test.ts',
     'test/workload-files.test.ts',
     'test/workloads.test.ts',
     'test/loadtest/cli-refusals.test.ts',
@@ -80,6 +84,7 @@ export const TIERS = {
     'test/loadtest/open-model.test.ts',
     'test/loadtest/queue-harness.test.ts',
     'test/loadtest/readme-paths.test.ts',
+    'test/loadtest/scenario-loop.test.ts',
   ],
   e2e: [
     'test/e2e-queue-failed-job-retention.test.ts',
@@ -87,6 +92,13 @@ export const TIERS = {
     'test/bench.test.ts',
     'test/byow-readme.test.ts',
     'test/cluster-shutdown.test.ts',
+    'test/e2e-cluster-crash-loop-stops.test.ts',
+    'test/e2e-cluster-term-one-process.test.ts',
+    'test/e2e-loadtest-real-run-reports.test.ts',
+    'test/e2e-queue-failed-job-retention.test.ts',
+    'test/e2e-queue-in-flight-metric.test.ts',
+    'test/e2e-queue-second-stall-fails-job.test.ts',
+    'test/e2e-queue-worker-own-deadline.test.ts',
     'test/queue.test.ts',
     'test/redis-server.test.ts',
     'test/signals.test.ts',
@@ -104,5 +116,3 @@ export const TIERS = {
     'test/loadtest/targets.test.ts',
   ],
 } as const;
-
-export type TierName = keyof typeof TIERS;
