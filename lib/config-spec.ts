@@ -270,6 +270,3 @@ export type VariableName = keyof typeof CONFIG_VARIABLES;
 export const RENAMED_VARIABLES: Readonly<Record<string, VariableName>> = {
   STALL_BLAME_MS: 'STALL_THRESHOLD_MS',
 };
-export type IntVariableName = {
-  [N in VariableName]: (typeof CONFIG_VARIABLES)[N] extends { kind: 'int' } ? N : never;
-}[VariableName];

@@ -9,7 +9,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
-import { TIERS, type TierName } from '../test/tiers.ts';
+import { TIERS } from '../test/tiers.ts';
+
+type TierName = keyof typeof TIERS;
 
 interface JsonReport {
   startTime: number;
