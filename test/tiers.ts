@@ -82,6 +82,7 @@ export const TIERS = {
     'test/cluster-shutdown.test.ts',
     'test/e2e-cluster-crash-loop-stops.test.ts',
     'test/e2e-cluster-term-one-process.test.ts',
+    'test/e2e-loadtest-cli-repeat-generators-compare.test.ts',
     'test/e2e-loadtest-real-run-reports.test.ts',
     'test/e2e-queue-failed-job-retention.test.ts',
     'test/e2e-queue-in-flight-metric.test.ts',
