@@ -43,6 +43,7 @@ export const TIERS = {
     'test/connections.test.ts',
     'test/db-restart.test.ts',
     'test/db-template.test.ts',
+    'test/examples-load-and-run.test.ts',
     'test/hangup.test.ts',
     'test/hostile-input.test.ts',
     'test/keepalive-blocked.test.ts',
