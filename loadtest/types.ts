@@ -116,6 +116,13 @@ export interface TimelineSecond {
   healthP99: number | null;
 }
 
+/** The answers of one non-2xx status, with the first body seen (cut to 300 characters): what refused them. */
+export interface StatusCount {
+  status: number;
+  count: number;
+  sample: string | null;
+}
+
 /** One measured run of one scenario. Latencies in milliseconds. */
 export interface RunMeasurement {
   model: 'closed' | 'open';
@@ -144,6 +151,8 @@ export interface RunMeasurement {
   errors: number;
   timeouts: number;
   non2xx: number;
+  /** The non2xx answers by status, most frequent first, each with one sample body. */
+  statuses: StatusCount[];
   /** Open model only: requests due while `maxInFlight` were outstanding, so never sent (no latency). */
   dropped: number;
   /** Open model only: requests still unanswered when the drain after the window ended (no latency). */
@@ -239,6 +248,8 @@ export interface ScenarioResult {
     errors: number;
     timeouts: number;
     non2xx: number;
+    /** The runs' non-2xx answers by status, most frequent first (the first run's sample body for each). */
+    statuses: StatusCount[];
     dropped: number;
     abandoned: number;
     healthP50: Spread | null;

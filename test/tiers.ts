@@ -34,6 +34,7 @@ export const TIERS = {
     'test/loadtest/options.test.ts',
     'test/loadtest/progress.test.ts',
     'test/loadtest/queue-figures.test.ts',
+    'test/loadtest/refusals.test.ts',
     'test/loadtest/report.test.ts',
     'test/loadtest/run-health.test.ts',
     'test/loadtest/thresholds.test.ts',

@@ -6,6 +6,7 @@ import { startProbe, type ProbeResult } from './probe.ts';
 import type { RunHooks, RunMeasurement, Scenario } from '../types.ts';
 import { scrapeMetrics, windowFigures } from './server-metrics.ts';
 import { queueWindow } from './queue-times.ts';
+import { statusCounts } from '../analyse/refusals.ts';
 import { LOOPLAB_SIGNALS, waitUntilSettled, type SettleSignals } from './settle.ts';
 
 export interface RunSettings {
@@ -116,6 +117,7 @@ async function measureRun(
       errors: counts.errors,
       timeouts: counts.timeouts,
       non2xx: counts.non2xx,
+      statuses: statusCounts([{ counts: counts.statuses, samples: load.log.samples }]),
       dropped: load.dropped,
       abandoned: load.abandoned,
       latencyIsLowerBound: load.due > 0 && unmeasured / load.due > UNMEASURED_SHARE,

@@ -1,3 +1,5 @@
+import { MOSTLY_REFUSED } from '../analyse/refusals.ts';
+
 /**
  * The chart code embedded in report.html. It is plain browser JavaScript (kept as a string so the page
  * is one self-contained file); it reads the embedded results and draws SVG bar and line charts.
@@ -138,6 +140,9 @@ export const CHART_SCRIPT = String.raw`
   scenarios.forEach(function (r) {
     var x = sweepsWorkers ? r.scenario.workers : sweepsProcesses ? r.scenario.processes : sweepsRate ? r.scenario.rate : r.scenario.connections;
     var m = modeKey(r.scenario);
+    // A level that was mostly refused is no point on a throughput curve (refusals.ts says the same).
+    var failed = r.summary.non2xx + r.summary.errors + r.summary.timeouts;
+    if (failed > ${MOSTLY_REFUSED} * (r.summary.ok + failed)) return;
     (byWorkload[r.scenario.workload] = byWorkload[r.scenario.workload] || {});
     (byWorkload[r.scenario.workload][m] = byWorkload[r.scenario.workload][m] || []).push([x, r.summary.rps.median]);
   });

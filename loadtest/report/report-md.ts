@@ -75,6 +75,7 @@ export function renderMarkdown(
     );
     for (const row of section.rows) lines.push(`| ${row.map(escapeCell).join(' | ')} |`);
     lines.push('', `**${section.verdict}**`);
+    if (section.refusals.length > 0) lines.push('', ...section.refusals.map((p) => `- ${escapeCell(p)}`));
     if (section.processes.length > 0) lines.push('', ...section.processes.map((p) => `- ${escapeCell(p)}`));
     if (section.blame.length > 0) lines.push('', ...section.blame.map((b) => `- ${escapeCell(b)}`));
   }

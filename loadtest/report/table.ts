@@ -8,6 +8,7 @@ import { blameLines, scenarioBlame } from './blame-line.ts';
 import { processLoopLine } from './process-line.ts';
 import { hasQueueRows, QUEUE_HEADERS, queueCells } from './queue-report.ts';
 import { modeKey } from '../analyse/scenario-key.ts';
+import { isMostlyRefused, refusalText, refusedShare } from '../analyse/refusals.ts';
 import type { Results, ScenarioResult, Spread } from '../types.ts';
 
 export interface TableSection {
@@ -18,6 +19,8 @@ export interface TableSection {
   blame: string[];
   /** A cluster: one line per mode with each server process's event-loop figures (process-line.ts). */
   processes: string[];
+  /** One line per mode with failed requests: the statuses with counts and a sample body (refusals.ts). */
+  refusals: string[];
 }
 
 export interface ReportTable {
@@ -111,7 +114,7 @@ export function buildTable(results: Results, previous?: Results): ReportTable {
         fmtMs(r.summary.eventLoopDelayMaxMs?.median),
         fmtPercent(r.summary.eventLoopUtilization?.median),
         fmtPercent(r.efficiency),
-        fmtRatio(speedupVsBlocking(group, modeKey(r.scenario))),
+        isMostlyRefused(r) ? 'refused' : fmtRatio(speedupVsBlocking(group, modeKey(r.scenario))),
       ];
       if (previous) {
         const old = matches.get(r);
@@ -142,6 +145,10 @@ export function buildTable(results: Results, previous?: Results): ReportTable {
       return b ? blameLines(modeKey(r.scenario), b) : [];
     });
     const processes = Object.values(group.byMode).flatMap((r) => processLoopLine(r) ?? []);
+    const refusals = Object.values(group.byMode).flatMap((r) => {
+      const text = refusalText(r);
+      return text ? [`${modeKey(r.scenario)} failed ${fmtPercent(refusedShare(r))} of its requests: ${text}`] : [];
+    });
     // A --target's section is named by its path, and there is nothing to judge it against.
     if (first && isTargetScenario(first))
       return {
@@ -150,6 +157,7 @@ export function buildTable(results: Results, previous?: Results): ReportTable {
         verdict: NOT_LOOPLAB_NOTE,
         blame,
         processes,
+        refusals,
       };
     const query = first?.path.split('?')[1];
     return {
@@ -158,6 +166,7 @@ export function buildTable(results: Results, previous?: Results): ReportTable {
       verdict: verdict(group),
       blame,
       processes,
+      refusals,
     };
   });
   return { headers, sections, sweeps: sweepVerdicts(results), compareNotes: compareContext(results, previous) };
@@ -180,6 +189,7 @@ export function renderTerminal(table: ReportTable): string {
       line(table.headers),
       ...section.rows.map(line),
       `→ ${section.verdict}`,
+      ...section.refusals.map((p) => `  ${p}`),
       ...section.processes.map((p) => `  ${p}`),
       ...section.blame.map((b) => `  ${b}`),
     );
