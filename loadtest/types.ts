@@ -222,6 +222,8 @@ export interface Bound {
   rps: number;
   /** How it was derived, in words. */
   basis: string;
+  /** True when it scales the single-thread baseline (a CPU bound), whose spread it then shares. */
+  cpu?: boolean;
 }
 
 export interface ScenarioResult {
@@ -294,8 +296,31 @@ export interface Environment {
   serverStartedByHarness: boolean;
 }
 
-/** Single-thread cost of each CPU workload (server-reported ms): measured before the matrix, and again after it (`atEndMs`). */
-export type CpuBaseline = Record<WorkloadName, { msPerRequest: number; samples: number; atEndMs: number | null }>;
+/** One measurement of a workload's single-thread cost (baseline.ts), ms per request. */
+export interface BaselineFigure {
+  ms: number;
+  minMs: number;
+  maxMs: number;
+  samples: number;
+  /** `cpu`: the server's CPU time per request (its `/metrics` counter); `wall`: its reported work time. */
+  basis: 'cpu' | 'wall';
+}
+
+/**
+ * Single-thread cost of each CPU workload, ms per request: measured before the matrix, and again after
+ * it (`atEndMs`); `minMs`–`maxMs` is the range of its groups at both ends (absent in older files).
+ */
+export type CpuBaseline = Record<
+  WorkloadName,
+  {
+    msPerRequest: number;
+    samples: number;
+    atEndMs: number | null;
+    minMs?: number;
+    maxMs?: number;
+    basis?: BaselineFigure['basis'];
+  }
+>;
 
 export const RESULTS_SCHEMA = 'looplab-loadtest/2';
 

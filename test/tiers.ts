@@ -23,6 +23,7 @@ export const TIERS = {
     'test/stall-blame-attribute.test.ts',
     'test/stall-blame-window.test.ts',
     'test/tiers.test.ts',
+    'test/loadtest/baseline.test.ts',
     'test/loadtest/blame-merge.test.ts',
     'test/loadtest/blame-report.test.ts',
     'test/loadtest/bounds.test.ts',

@@ -22,7 +22,7 @@ export function describeRun(results: Results): string[] {
   const baseline = Object.entries(results.cpuBaseline)
     .map(
       ([w, b]) =>
-        `${w} ${fmtMs(b.msPerRequest)}/request${b.atEndMs !== null ? ` at the start, ${fmtMs(b.atEndMs)} at the end (${fmtChange(b.atEndMs, b.msPerRequest)})` : ''}`,
+        `${w} ${fmtMs(b.msPerRequest)}/request${b.basis === 'cpu' ? ' of server CPU' : ''}${b.atEndMs !== null ? ` at the start, ${fmtMs(b.atEndMs)} at the end (${fmtChange(b.atEndMs, b.msPerRequest)})` : ''}${b.minMs !== undefined && b.maxMs !== undefined ? `, range ${fmtMs(b.minMs)}–${fmtMs(b.maxMs)}` : ''}`,
     )
     .join(', ');
   const canary = o.target ? probeNote(o) : `/health probed ${o.probeRate}×/s`;

@@ -1,5 +1,6 @@
 import { groupScenarios, speedupVsBlocking, sweepVerdicts, verdict } from '../analyse/analysis.ts';
 import { matchPrevious } from '../analyse/compare.ts';
+import { beyondBaseline } from '../analyse/bounds.ts';
 import { compareContext } from '../analyse/compare-context.ts';
 import { compareRuns } from '../analyse/stats.ts';
 import { isTargetScenario, NOT_LOOPLAB_NOTE, TARGET_WORKLOAD } from '../analyse/target-scenario.ts';
@@ -19,7 +20,10 @@ export interface TableSection {
   blame: string[];
   /** A cluster: one line per mode with each server process's event-loop figures (process-line.ts). */
   processes: string[];
-  /** One line per mode with failed requests: the statuses with counts and a sample body (refusals.ts). */
+  /**
+   * One line per mode with failed requests (the statuses with counts and a sample body, refusals.ts),
+   * and per mode above its CPU bound beyond the baseline's spread (bounds.ts).
+   */
   refusals: string[];
 }
 
@@ -113,7 +117,7 @@ export function buildTable(results: Results, previous?: Results): ReportTable {
         fmtMs(r.summary.eventLoopDelayP99Ms?.median),
         fmtMs(r.summary.eventLoopDelayMaxMs?.median),
         fmtPercent(r.summary.eventLoopUtilization?.median),
-        fmtPercent(r.efficiency),
+        fmtPercent(r.efficiency) + (beyondBaseline(r, results.cpuBaseline) ? ' !' : ''),
         isMostlyRefused(r) ? 'refused' : fmtRatio(speedupVsBlocking(group, modeKey(r.scenario))),
       ];
       if (previous) {
@@ -149,6 +153,13 @@ export function buildTable(results: Results, previous?: Results): ReportTable {
       const text = refusalText(r);
       return text ? [`${modeKey(r.scenario)} failed ${fmtPercent(refusedShare(r))} of its requests: ${text}`] : [];
     });
+    for (const r of Object.values(group.byMode)) {
+      const beyond = beyondBaseline(r, results.cpuBaseline);
+      if (beyond)
+        refusals.push(
+          `${modeKey(r.scenario)} served ${fmtPercent(r.efficiency)} of its bound (!): more than the single-thread baseline's own spread allows (${fmtMs(beyond.fastestMs)}–${fmtMs(beyond.slowestMs)} per request), so the bound does not hold for this run`,
+        );
+    }
     // A --target's section is named by its path, and there is nothing to judge it against.
     if (first && isTargetScenario(first))
       return {
