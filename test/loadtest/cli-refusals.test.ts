@@ -19,8 +19,8 @@ describe('the CLI refuses a bad command line at once, starting nothing', () => {
   it.concurrent.each([
     [['--params', 'fetch.delay'], 'loadtest: --params: "fetch.delay" is not of the form workload.param=value'],
     [
-      ['--workload', './my-work.ts', '--url', 'http://127.0.0.1:1'],
-      'loadtest: --workload loads files into the server the harness starts',
+      ['--workload-file', './my-work.ts', '--url', 'http://127.0.0.1:1'],
+      'loadtest: --workload-file loads files into the server the harness starts',
     ],
     [
       ['--workloads', 'hash', '--workloads', 'fetch'],

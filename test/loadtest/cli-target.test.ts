@@ -149,7 +149,7 @@ describe('--target refuses what needs looplab, in one line', () => {
       ['--target', 'http://127.0.0.1:1/', '--workloads', 'hash', '--modes', 'async'],
       'so it takes no --workloads, --modes',
     ],
-    [['--target', 'http://127.0.0.1:1/', '--workload', './w.ts'], 'takes no --workload'],
+    [['--target', 'http://127.0.0.1:1/', '--workload-file', './w.ts'], 'takes no --workload-file'],
     [['--target', 'http://127.0.0.1:1/', '--params', 'a.b=1'], 'takes no --params'],
     [['--target', 'http://127.0.0.1:1/', '--workers', '2'], 'takes no --workers'],
     [['--target', 'http://127.0.0.1:1/', '--processes', '2'], 'takes no --processes'],
