@@ -67,7 +67,7 @@ describe("the README's bring-your-own-workload steps, from a directory outside t
     }
   }, 120_000);
 
-  it('runs the matrix for it with npm --prefix <repo> run loadtest -- --workload ./my-work.ts, with bounds, verdicts and the reports', async () => {
+  it('runs the matrix for it with npm --prefix <repo> run loadtest -- --workload-file ./my-work.ts, with bounds, verdicts and the reports', async () => {
     const out = join(dir, 'results');
     const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
       execFile(
@@ -78,7 +78,7 @@ describe("the README's bring-your-own-workload steps, from a directory outside t
           'run',
           'loadtest',
           '--',
-          '--workload',
+          '--workload-file',
           './my-work.ts',
           '--duration',
           '1',
