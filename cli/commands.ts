@@ -29,7 +29,7 @@ const worker: Command = {
       worker,
       'One queue worker process: runs QUEUE_CONCURRENCY jobs at once from the BullMQ queue. It starts no\ndatabase and no upstream, so it needs DATABASE_URL and UPSTREAM_URL.',
     ),
-  run: () => import('../server/queue/worker-main.ts'),
+  run: () => import('../server/queue/queue-worker-main.ts'),
 };
 
 const upstream: Command = {

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { ConfigError, readDependencyUrls, readInt, readUrl, type Env } from '../lib/env.ts';
-import { LOG_LEVELS, type LogLevel } from './logger.ts';
+import { LOG_LEVELS, type LogLevel } from './observation/logger.ts';
 
 export { ConfigError };
 
