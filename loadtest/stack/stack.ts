@@ -1,6 +1,5 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { loadLocalDatabase } from './local-database.ts';
 import { startChild, type ManagedChild } from '../../lib/child-process.ts';
 import { startUpstream } from '../../upstream/launch.ts';
 import { freePort } from '../../lib/free-port.ts';
@@ -207,4 +206,17 @@ export async function startStack(options: StackOptions = {}): Promise<TargetProv
     redisUrl: options.redisUrl,
     blameThresholdMs: options.blameThresholdMs,
   });
+}
+
+/**
+ * The embedded PostgreSQL (db/) and its migration, loaded when a run starts its own stack: a program that
+ * imports the library to load a server it started itself (`runTarget`) never loads the database code or
+ * its driver.
+ */
+export async function loadLocalDatabase() {
+  const [{ startEmbeddedPostgres }, { migrate }] = await Promise.all([
+    import('../../db/embedded.ts'),
+    import('../../db/migrate.ts'),
+  ]);
+  return { startEmbeddedPostgres, migrate };
 }
