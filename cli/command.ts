@@ -7,11 +7,8 @@ export interface Command {
   summary: string;
   /** The npm script that runs it in the repo, e.g. `npm start`. */
   npmScript: string;
-  /**
-   * Its flags, from their spec. Loaded only when asked for (`--help`, the reference page), so that
-   * `looplab --help` does not load every command's code.
-   */
-  flags(): Promise<{ flags: Flags<string>; modes?: readonly string[] }>;
+  /** Its flags, from their spec; `modes` are the flags that take only some of the others (loadtest's --faults…). */
+  flags: { flags: Flags<string>; modes?: readonly string[] };
   /** Its `--help` text. */
   help(): Promise<string>;
   /**

@@ -1,10 +1,12 @@
 /**
  * Every `looplab <command>`, one entry each: adding a command (advise, gate, seeds…) is one entry here.
- * The modules are imported only when their command runs, or when its help or flags are asked for.
+ * The command's module is imported only when it runs (its flags' spec, a small table, is read at once).
  */
+import { BENCH_FLAGS } from '../bench/options.ts';
+import { LOADTEST_MODES, LOADTEST_SPEC } from '../loadtest/flags.ts';
 import { type Command, environmentHelp, HELP_ONLY } from './command.ts';
 
-const helpOnly = async () => ({ flags: HELP_ONLY });
+const helpOnly = { flags: HELP_ONLY };
 
 const serve: Command = {
   name: 'serve',
@@ -61,10 +63,7 @@ export const COMMANDS: readonly Command[] = [
     summary: 'the load harness: every workload × mode × level, or --target any server; reports and thresholds',
     npmScript: 'npm run loadtest',
     parsesOwnArgs: true,
-    flags: async () => {
-      const { LOADTEST_SPEC, LOADTEST_MODES } = await import('../loadtest/flags.ts');
-      return { flags: LOADTEST_SPEC, modes: LOADTEST_MODES };
-    },
+    flags: { flags: LOADTEST_SPEC, modes: LOADTEST_MODES },
     help: async () => (await import('../loadtest/cli/usage.ts')).USAGE,
     run: () => import('../loadtest/cli.ts'),
   },
@@ -74,7 +73,7 @@ export const COMMANDS: readonly Command[] = [
     summary: "looplab's plumbing against reference servers doing the same work bare",
     npmScript: 'npm run bench',
     parsesOwnArgs: true,
-    flags: async () => ({ flags: (await import('../bench/options.ts')).BENCH_FLAGS }),
+    flags: { flags: BENCH_FLAGS },
     help: async () => (await import('../bench/options.ts')).BENCH_USAGE,
     run: () => import('../bench/main.ts'),
   },

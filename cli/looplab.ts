@@ -50,9 +50,7 @@ if (!command) {
 if (!command.parsesOwnArgs) {
   let help = false;
   try {
-    help = Boolean(
-      parseArgs({ args, options: parseArgsConfig((await command.flags()).flags), strict: true }).values['help'],
-    );
+    help = Boolean(parseArgs({ args, options: parseArgsConfig(command.flags.flags), strict: true }).values['help']);
   } catch (err) {
     refuse(`${command.name}: ${(err as Error).message.split('\n')[0]} (looplab ${command.name} --help)`);
   }

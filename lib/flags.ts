@@ -1,7 +1,8 @@
 /**
  * A command's flags, each defined once. node:util's parseArgs config, the `--help` text, the reference
  * page (docs/reference/cli.md) and the allow-lists of the modes that take only some flags are all
- * derived from one list, so a flag is added in one place and no copy can drift.
+ * derived from one list, so a flag is added in one place and no copy can drift. (The page itself is
+ * rendered by scripts/reference/cli.ts.)
  */
 import type { ParseArgsOptionsConfig } from 'node:util';
 
@@ -109,34 +110,5 @@ export function renderFlagsHelp(flags: Flags<string>): string {
     .join('\n');
 }
 
-const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-
 /** The range or values as the reference page prints them: machine-independent. */
-const docRangeText = (flag: Flag<string>): string | undefined => flag.rangeText ?? rangeText(flag);
-
-/**
- * The reference page's table of a command's flags: flag, default, range or values, and what it does;
- * with `groups`, one more column naming the modes each flag goes with.
- */
-export function renderFlagsMarkdown<Group extends string>(flags: Flags<Group>, groups: readonly Group[] = []): string {
-  const header = ['flag', 'default', 'range / values', 'what it does', ...(groups.length ? ['goes with'] : [])];
-  const rows = Object.entries(flags).map(([name, flag]) => [
-    `\`${flagSynopsis(name, flag)}\`${flag.short ? `, \`-${flag.short}\`` : ''}`,
-    defaultText(flag) ?? '',
-    docRangeText(flag) ?? '',
-    `${flag.doc}${flag.multiple ? ' Repeatable.' : ''}`,
-    ...(groups.length
-      ? [
-          groups
-            .filter((g) => flag.with?.[g] !== undefined)
-            .map((g) => `\`--${g}\``)
-            .join(', '),
-        ]
-      : []),
-  ]);
-  return [
-    `| ${header.join(' | ')} |`,
-    `|${header.map(() => '---').join('|')}|`,
-    ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
-  ].join('\n');
-}
+export const docRangeText = (flag: Flag<string>): string | undefined => flag.rangeText ?? rangeText(flag);
