@@ -148,6 +148,15 @@ export const COLUMNS: readonly Column[] = [
     cell: (r, c) => fmtRatio(speedupVsBlocking(c.group, modeKey(r.scenario))),
   },
   {
+    header: 'rss MB',
+    note: "the server's resident memory in MiB (process_resident_memory_bytes from its /metrics), at the start of the first measured window → at the end of the last; – without /metrics",
+    cell: (r) => {
+      const first = r.runs[0]?.server;
+      const last = r.runs.at(-1)?.server;
+      return first && last ? `${first.rssStartMb}→${last.rssEndMb}` : '–';
+    },
+  },
+  {
     header: 'Δ req/s',
     note: CHANGE_NOTE,
     cell: (r, c) =>
