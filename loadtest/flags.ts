@@ -191,6 +191,11 @@ export const LOADTEST_FLAGS = {
     doc: 'print only the results JSON to stdout (every other line goes to stderr)',
     with: { faults: true, target: true },
   },
+  quiet: {
+    type: 'boolean',
+    doc: 'no progress line every few seconds, nor a live line on a terminal: one line per run, as in a CI log; start-up steps, warnings and the results are unchanged',
+    with: { target: true },
+  },
   compare: {
     type: 'string',
     value: 'FILE',

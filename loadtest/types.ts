@@ -67,6 +67,8 @@ export interface HarnessOptions {
   queueBackends?: QueueBackendName[];
   out: string;
   json: boolean;
+  /** --quiet: progress only at each run's start, never a line every few seconds. */
+  quiet?: boolean;
   compare: string | undefined;
   thresholds: string[];
   /** Requests per second of the /health probe that runs during each measured run. */

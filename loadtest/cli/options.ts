@@ -318,6 +318,7 @@ export function parseOptions(
       : DEFAULT_OPTIONS.probeRate,
     out: values.out ?? DEFAULT_OPTIONS.out,
     json: values.json ?? false,
+    ...(values.quiet ? { quiet: true } : {}),
     compare: values.compare,
     thresholds: values.threshold ?? [],
     faults: values.faults ?? false,
