@@ -69,7 +69,8 @@ async function freeDataDir(): Promise<{ path: string; release(): Promise<void> }
     await releaseLock();
   }
   const path = await mkdtemp(resolve('.data/postgres-loadtest-'));
-  return { path, release: () => rm(path, { recursive: true, force: true }) };
+  // With it go its `.location` pointer and the folder it was moved to, when root runs in a private directory.
+  return { path, release: async () => (await loadLocalDatabase()).removeDataDir(path) };
 }
 
 /**
@@ -214,9 +215,10 @@ export async function startStack(options: StackOptions = {}): Promise<TargetProv
  * its driver.
  */
 export async function loadLocalDatabase() {
-  const [{ startEmbeddedPostgres }, { migrate }] = await Promise.all([
+  const [{ startEmbeddedPostgres }, { migrate }, { removeDataDir }] = await Promise.all([
     import('../../db/embedded.ts'),
     import('../../db/migrate.ts'),
+    import('../../db/relocated.ts'),
   ]);
-  return { startEmbeddedPostgres, migrate };
+  return { startEmbeddedPostgres, migrate, removeDataDir };
 }

@@ -3,10 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { Queue, type BackendFactory, type IQueueBackend, type Job } from 'bullmq';
 import { inject } from 'vitest';
 import { typeScriptLoaderArgs } from '../../lib/loader-args.ts';
-import { withQueueBackend } from '../../server/queue/backend.ts';
-import { QUEUE_NAME, type JobData } from '../../server/queue/protocol.ts';
+import { withQueueBackend } from '../../lib/queue-access.ts';
+import { QUEUE_NAME, type JobData } from '../../contract/queue.ts';
 
-/** `npm run worker` (server/queue/worker-main.ts) on its own: no server beside it. */
+/** `npm run worker` (server/queue/queue-worker-main.ts) on its own: no server beside it. */
 export interface QueueWorkerProcess {
   readonly pid: number;
   output(): string;
@@ -16,7 +16,7 @@ export interface QueueWorkerProcess {
 
 /** Starts a queue worker on the run's database and upstream; resolves once it takes jobs. */
 export async function startQueueWorker(env: Record<string, string> = {}): Promise<QueueWorkerProcess> {
-  const child = spawn(process.execPath, [...typeScriptLoaderArgs(), 'server/queue/worker-main.ts'], {
+  const child = spawn(process.execPath, [...typeScriptLoaderArgs(), 'server/queue/queue-worker-main.ts'], {
     env: {
       ...process.env,
       DATABASE_URL: inject('databaseUrl'),
