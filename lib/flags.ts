@@ -60,7 +60,7 @@ export function defaultText(flag: Flag<string>): string | undefined {
   return Array.isArray(flag.default) ? flag.default.join(',') : String(flag.default);
 }
 
-export const rangeText = (flag: Flag<string>): string | undefined =>
+const rangeText = (flag: Flag<string>): string | undefined =>
   flag.range ? `${flag.range.min}..${flag.range.max}` : flag.allowed ? flag.allowed.join(', ') : undefined;
 
 /** Wraps text to `width` columns, each line after the first indented by `indent`. */

@@ -13,7 +13,7 @@ import { THRESHOLD_METRICS_TEXT } from './analyse/thresholds.ts';
 export type LoadtestMode = 'faults' | 'export' | 'target';
 export const LOADTEST_MODES: readonly LoadtestMode[] = ['faults', 'export', 'target'];
 
-export type LoadtestFlag = Flag<LoadtestMode>;
+type LoadtestFlag = Flag<LoadtestMode>;
 
 /** What `--export` and `--target` take besides their own flag: what shapes the load and reads its answers. */
 const SHAPES_THE_LOAD = { export: true, target: true } as const;

@@ -9,7 +9,7 @@ the upstream and the server as separate processes, and stops them at the end. Pr
 stderr (a live line on a terminal); the table, or with --json only the results, goes to stdout.`;
 
 /** `--faults takes --rate, --duration, …`: each mode's allow-list, from the spec. */
-export const MODE_ALLOW_LISTS = LOADTEST_MODES.map((mode) =>
+const MODE_ALLOW_LISTS = LOADTEST_MODES.map((mode) =>
   wrap(
     `--${mode} takes only ${flagsWith(LOADTEST_SPEC, mode)
       .filter((n) => n !== 'help')

@@ -11,7 +11,7 @@ import { queueCell } from './queue-report.ts';
 import type { ScenarioResult, Spread } from '../types.ts';
 
 /** What a cell may need beyond its own row. */
-export interface CellContext {
+interface CellContext {
   /** The row's workload and load level, all modes. */
   group: ComparableGroup;
   /** Runs per scenario (--repeat). */
