@@ -233,7 +233,7 @@ export const LOADTEST_FLAGS = {
 export type LoadtestFlagName = keyof typeof LOADTEST_FLAGS;
 
 /** The same list, seen as any command's flags: for the code that walks it (parser config, help, docs). */
-export const LOADTEST_SPEC: Flags<LoadtestMode> = LOADTEST_FLAGS;
+export const LOADTEST_SPEC: Flags<LoadtestMode> = { ...LOADTEST_FLAGS };
 
 /**
  * Flags that are no more, each with the one line that says what took its place (strict parsing would
