@@ -1,10 +1,10 @@
 /** The load harness's data: what it was asked to run and everything it measured. */
-import type { ServerFacts } from '../server/deps.ts';
-import type { BoundAnswer } from '../server/workloads/bound-answer.ts';
+import type { ServerFacts } from '../contract/server-facts.ts';
+import type { BoundAnswer } from '../contract/bound.ts';
 import type { WindowFigures } from './measure/server-metrics.ts';
 import type { RunBlame } from './measure/blame-window.ts';
 import type { QueueWindow } from './measure/queue-times.ts';
-import type { QueueBackend } from '../server/queue/backend.ts';
+import type { QueueBackend } from '../contract/queue.ts';
 
 /** Where queue mode keeps its jobs: BullMQ's PostgreSQL backend (the looplab database) or Redis. */
 export type QueueBackendName = QueueBackend['kind'];
@@ -295,4 +295,18 @@ export interface Results {
   cpuBaseline: CpuBaseline;
   scenarios: ScenarioResult[];
   finishedAt: string;
+}
+
+/** What one run is doing right now, for a progress display. */
+export type RunPhase = 'settling' | 'warm-up' | 'measuring';
+
+/**
+ * Optional callbacks the scenario runner calls while it works, so the CLI can show live progress
+ * without the measuring code printing anything.
+ */
+export interface RunHooks {
+  /** A phase begins; `seconds` is its planned length (settling has none). */
+  onPhase?(phase: RunPhase, seconds?: number): void;
+  /** A load request ended: answered 2xx (`true`), or anything else — non-2xx, error, timeout (`false`). */
+  onOutcome?(ok: boolean): void;
 }

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { Agent, request } from 'undici';
 import { afterAll, afterEach, beforeAll, expect, inject, it } from 'vitest';
 import { typeScriptLoaderArgs } from '../lib/loader-args.ts';
-import { RELAYED_COPY_WINDOW_MS } from '../server/stop-signals.ts';
+import { RELAYED_COPY_WINDOW_MS } from '../server/lifecycle/stop-signals.ts';
 import { proxiedUpstream, type TcpProxy } from './helpers/tcp-proxy.ts';
 import { waitFor } from './helpers/wait-for.ts';
 

@@ -1,13 +1,12 @@
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startEmbeddedPostgres } from '../../db/embedded.ts';
-import { migrate } from '../../db/migrate.ts';
+import { loadLocalDatabase } from '../stack/stack.ts';
 import { startChild, type ManagedChild } from '../../lib/child-process.ts';
 import { startUpstream } from '../../upstream/launch.ts';
 import { describeEnvironment, fetchServerFacts } from '../stack/environment.ts';
 import { freePort } from '../../lib/free-port.ts';
 import { fetchCatalog } from '../stack/catalog.ts';
-import { waitUntilReady } from '../stack/ready.ts';
+import { waitUntilReady } from '../stack/wait-for-url.ts';
 import { runOpenModel } from '../measure/open-model.ts';
 import type { Outcome as Answer } from '../measure/outcome-log.ts';
 import type { Environment } from '../types.ts';
@@ -126,10 +125,11 @@ export async function runFaultDrill(
   const dataDir = resolve('.data/postgres-faults');
   const upstreamPort = await freePort();
   const children: { pg?: ManagedChild; upstream?: ManagedChild; server?: ManagedChild } = {};
+  const db = await loadLocalDatabase();
   try {
-    children.pg = await startEmbeddedPostgres({ port: pgPort, dataDir });
+    children.pg = await db.startEmbeddedPostgres({ port: pgPort, dataDir });
     children.upstream = await startUpstream(upstreamPort, '127.0.0.1');
-    await migrate(children.pg.url);
+    await db.migrate(children.pg.url);
     children.server = await startChild(
       new URL('../../server/main.ts', import.meta.url),
       'looplab server',
@@ -200,7 +200,7 @@ export async function runFaultDrill(
       database,
       async () => children.pg?.stop(),
       async () => {
-        children.pg = await startEmbeddedPostgres({ port: pgPort, dataDir });
+        children.pg = await db.startEmbeddedPostgres({ port: pgPort, dataDir });
       },
       t0 + phase * 1000,
     );

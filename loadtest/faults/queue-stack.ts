@@ -1,8 +1,8 @@
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startChild, type ManagedChild } from '../../lib/child-process.ts';
-import { workerName } from '../../server/queue/protocol.ts';
-import { waitUntilReady } from '../stack/ready.ts';
+import { workerName } from '../../lib/queue-access.ts';
+import { waitUntilReady } from '../stack/wait-for-url.ts';
 
 /**
  * The settings the worker-kill drill runs queue mode with, and why. The defaults (5 s lock, 5 s
@@ -20,7 +20,7 @@ export const QUEUE_DRILL_SETTINGS = {
   stalledMs: 1000,
   /** REQUEST_TIMEOUT_MS: far above the stalled bound plus a job, so a re-run job is still awaited. */
   deadlineMs: 15_000,
-  /** As the server's own supervisor (server/queue/local-workers.ts) waits before a replacement. */
+  /** As the server's own supervisor (server/queue/local-queue-workers.ts) waits before a replacement. */
   replacementDelayMs: 1000,
   /** Each job waits this long on the upstream: jobs are in flight when the worker dies. */
   jobMs: 500,
@@ -69,9 +69,14 @@ export async function startQueueDrillStack(
   const workers: DrillWorker[] = [];
   let server: ManagedChild | undefined;
   const startWorker = async (): Promise<DrillWorker> => {
-    const child = await startChild(new URL('../../server/queue/worker-main.ts', import.meta.url), 'queue worker', env, {
-      quiet: true,
-    });
+    const child = await startChild(
+      new URL('../../server/queue/queue-worker-main.ts', import.meta.url),
+      'queue worker',
+      env,
+      {
+        quiet: true,
+      },
+    );
     const worker = { child, name: workerName(hostname(), child.pid) };
     workers.push(worker);
     return worker;

@@ -1,7 +1,5 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { startEmbeddedPostgres } from '../../db/embedded.ts';
-import { migrate } from '../../db/migrate.ts';
 import { startChild, type ManagedChild } from '../../lib/child-process.ts';
 import { startUpstream } from '../../upstream/launch.ts';
 import { freePort } from '../../lib/free-port.ts';
@@ -71,7 +69,8 @@ async function freeDataDir(): Promise<{ path: string; release(): Promise<void> }
     await releaseLock();
   }
   const path = await mkdtemp(resolve('.data/postgres-loadtest-'));
-  return { path, release: () => rm(path, { recursive: true, force: true }) };
+  // With it go its `.location` pointer and the folder it was moved to, when root runs in a private directory.
+  return { path, release: async () => (await loadLocalDatabase()).removeDataDir(path) };
 }
 
 /**
@@ -104,7 +103,7 @@ export async function localStack(
     redisUrl?: string | undefined;
     workloadFiles?: readonly string[];
     queue?: boolean;
-    blameThresholdMs?: number | undefined;
+    stallThresholdMs?: number | undefined;
   } = {},
 ): Promise<TargetProvider> {
   // Queue mode's worker process and BullMQ connections run only when the run measures queue mode: an
@@ -113,6 +112,7 @@ export async function localStack(
     ...(env.workloadFiles?.length ? { WORKLOADS: env.workloadFiles.join(',') } : {}),
     QUEUE: env.queue ? 'on' : 'off',
   };
+  const db = await loadLocalDatabase();
   const children: ManagedChild[] = [];
   const redis = runRedis(env.redisUrl);
   const closeAll = async () => {
@@ -123,7 +123,7 @@ export async function localStack(
     let databaseUrl = env.databaseUrl;
     if (!databaseUrl) {
       const dataDir = await freeDataDir();
-      const pg = await startEmbeddedPostgres({ port: await freePort(), dataDir: dataDir.path });
+      const pg = await db.startEmbeddedPostgres({ port: await freePort(), dataDir: dataDir.path });
       children.push({
         ...pg,
         stop: async () => {
@@ -139,7 +139,7 @@ export async function localStack(
       children.push(upstream);
       upstreamUrl = upstream.url;
     }
-    await migrate(databaseUrl);
+    await db.migrate(databaseUrl);
     const dbUrl = databaseUrl;
     const upUrl = upstreamUrl;
     return {
@@ -160,7 +160,7 @@ export async function localStack(
             ...(processes ? { CLUSTER: String(processes) } : {}),
             ...queueEnv,
             // Stall blame on its own port, which the server names in its ready message.
-            STALL_BLAME_MS: String(env.blameThresholdMs ?? 0),
+            STALL_THRESHOLD_MS: String(env.stallThresholdMs ?? 0),
             STALL_BLAME_PORT: '0',
           },
           { quiet: true },
@@ -190,8 +190,8 @@ export interface StackOptions {
   readonly redisUrl?: string | undefined;
   /** Told what is being waited for, when `url` is slow to answer. */
   readonly note?: (text: string) => void;
-  /** Start looplab's server with stall blame, stalls being the loop this many ms late (STALL_BLAME_MS); off when unset. */
-  readonly blameThresholdMs?: number | undefined;
+  /** Start looplab's server with stall blame, stalls being the loop this many ms late (STALL_THRESHOLD_MS); off when unset. */
+  readonly stallThresholdMs?: number | undefined;
   /** With `url`: that server's stall-blame endpoint (a server started with the preload and LOOPLAB_BLAME_PORT). */
   readonly blameUrl?: string | undefined;
 }
@@ -205,6 +205,20 @@ export async function startStack(options: StackOptions = {}): Promise<TargetProv
     workloadFiles: options.workloadFiles ?? [],
     queue: options.queue ?? false,
     redisUrl: options.redisUrl,
-    blameThresholdMs: options.blameThresholdMs,
+    stallThresholdMs: options.stallThresholdMs,
   });
+}
+
+/**
+ * The embedded PostgreSQL (db/) and its migration, loaded when a run starts its own stack: a program that
+ * imports the library to load a server it started itself (`runTarget`) never loads the database code or
+ * its driver.
+ */
+export async function loadLocalDatabase() {
+  const [{ startEmbeddedPostgres }, { migrate }, { removeDataDir }] = await Promise.all([
+    import('../../db/embedded.ts'),
+    import('../../db/migrate.ts'),
+    import('../../db/relocated.ts'),
+  ]);
+  return { startEmbeddedPostgres, migrate, removeDataDir };
 }
