@@ -58,6 +58,9 @@ export function onStopSignals({ stop, quiet = false, parentRelays = false }: Sto
       const withinWindow = performance.now() - first.at < RELAYED_COPY_WINDOW_MS;
       if (signal === first.signal && (withinWindow || (parentRelays && !relayedCopySeen))) {
         relayedCopySeen = true;
+        // Said, so that whoever pressed Ctrl-C twice on purpose knows why nothing happened (and a test
+        // can wait for this instead of guessing when the copy was handled).
+        say(`looplab: ${signal} again, taken as a relayed copy of the first (send it once more to exit at once)`);
         return;
       }
       if (!quiet) console.error(`looplab: second signal (${signal}), exiting now`);
