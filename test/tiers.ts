@@ -39,6 +39,7 @@ export const TIERS = {
     'test/loadtest/report.test.ts',
     'test/loadtest/run-health.test.ts',
     'test/loadtest/thresholds.test.ts',
+    'test/unit/outcome-classes.test.ts',
     'test/unit/timeline-percentiles.test.ts',
   ],
   core: [
