@@ -84,6 +84,7 @@ export const TIERS = {
     'test/loadtest/library-imports.test.ts',
     'test/loadtest/library.test.ts',
     'test/loadtest/loop-delay.test.ts',
+    'test/loadtest/memory.test.ts',
     'test/loadtest/measurement.test.ts',
     'test/loadtest/open-model.test.ts',
     'test/loadtest/queue-harness.test.ts',

@@ -74,6 +74,15 @@ function healthCell(r: ScenarioResult): string {
   return r.summary.healthMax ? `max ${fmtMs(r.summary.healthMax.median)}` : '–';
 }
 
+/** `start→end (peak P)` over the runs; the peak only from servers that report it. */
+function rssCell(r: ScenarioResult): string {
+  const first = r.runs[0]?.server;
+  const last = r.runs.at(-1)?.server;
+  if (!first || !last) return '–';
+  const peaks = r.runs.flatMap((run) => (run.server?.rssPeakMb === undefined ? [] : [run.server.rssPeakMb]));
+  return `${first.rssStartMb}→${last.rssEndMb}${peaks.length > 0 ? ` (${Math.max(...peaks)})` : ''}`;
+}
+
 /** True when nothing came back at all: every figure would be an empty 0. */
 const noAnswers = (r: ScenarioResult) => r.summary.ok + r.summary.non2xx === 0;
 
@@ -153,12 +162,8 @@ export const COLUMNS: readonly Column[] = [
   },
   {
     header: 'rss MB',
-    note: "the server's resident memory in MiB (process_resident_memory_bytes from its /metrics), at the start of the first measured window → at the end of the last; – without /metrics",
-    cell: (r) => {
-      const first = r.runs[0]?.server;
-      const last = r.runs.at(-1)?.server;
-      return first && last ? `${first.rssStartMb}→${last.rssEndMb}` : '–';
-    },
+    note: "the server's resident memory in MiB (process_resident_memory_bytes from its /metrics; a cluster: all its processes), at the start of the first measured window → at the end of the last, and in brackets the highest it reached within any run's window (the server samples it every 100 ms); – without /metrics",
+    cell: rssCell,
   },
   {
     header: 'Δ req/s',
