@@ -12,10 +12,15 @@ export const RELAYED_COPY_WINDOW_MS = 1_000;
  * later than {@link RELAYED_COPY_WINDOW_MS} when npm's own event loop waits for a CPU (on a machine at
  * load average 7 on two cores a second is not long), and would then count as a second signal: exit 1
  * mid-drain.
- * npm's scripts `exec` node, so npm is the parent and its environment names the script.
+ * npm's scripts `exec` node, so npm is the parent and its environment names the script: the server's
+ * file, or the dispatcher's `serve` (`cli/looplab.ts serve`, `looplab serve` under npx). Another script's
+ * server (`npm run loadtest` starts one as its child) is not relayed to by npm.
  */
 export function relayedByNpm(env: NodeJS.ProcessEnv): boolean {
-  return env['npm_lifecycle_event'] !== undefined && (env['npm_lifecycle_script'] ?? '').includes('server/main.ts');
+  return (
+    env['npm_lifecycle_event'] !== undefined &&
+    /(?:server\/main\.ts|\blooplab(?:\.ts)? serve)(?:\s|$)/.test(env['npm_lifecycle_script'] ?? '')
+  );
 }
 
 export interface StopTrigger {

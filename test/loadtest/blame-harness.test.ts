@@ -134,7 +134,7 @@ describe("stall blame for a user's workload file", () => {
     await writeFile(join(dir, 'user-spin.ts'), USER_WORKLOAD);
     cli = await runCli(
       [
-        '--workload',
+        '--workload-file',
         join(dir, 'user-spin.ts'),
         '--workloads',
         'user-spin',
