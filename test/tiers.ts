@@ -41,6 +41,7 @@ export const TIERS = {
     'test/loadtest/refusals.test.ts',
     'test/loadtest/report.test.ts',
     'test/loadtest/run-health.test.ts',
+    'test/loadtest/target-notes.test.ts',
     'test/loadtest/thresholds.test.ts',
     'test/unit/outcome-classes.test.ts',
     'test/unit/timeline-percentiles.test.ts',

@@ -1,7 +1,7 @@
 import { fmtChange, fmtMs } from './format.ts';
 import { columnNotes } from './columns.ts';
 import { queueRunLine } from './queue-report.ts';
-import { NOT_LOOPLAB_NOTE, probeNote } from '../analyse/target-scenario.ts';
+import { notLooplabNote, probeNote } from '../analyse/target-scenario.ts';
 import type { ReportTable } from './table.ts';
 import type { Results } from '../types.ts';
 import type { ThresholdOutcome } from '../analyse/thresholds.ts';
@@ -27,7 +27,7 @@ export function describeRun(results: Results): string[] {
     .join(', ');
   const canary = o.target ? probeNote(o) : `/health probed ${o.probeRate}×/s`;
   return [
-    ...(o.target ? [`Target: ${o.target}, a server the harness did not start — ${NOT_LOOPLAB_NOTE}.`] : []),
+    ...(o.target ? [`Target: ${o.target}, a server the harness did not start — ${notLooplabNote(o)}.`] : []),
     `Machine: ${env.cpuModel}, ${env.cpus} cores, ${env.memoryGiB} GiB, ${env.platform}, Node ${env.node}; commit ${env.gitCommit?.slice(0, 10) ?? 'unknown'}; started ${env.startedAt}.`,
     `Run: ${model}; ${o.warmup} s warm-up + ${o.duration} s measured per run, ${o.repeat} run(s) per scenario; ${canary}; ${server}.` +
       (env.serverStartedByHarness ? ' The server ran on the same machine as the load generator.' : ''),

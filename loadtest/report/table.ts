@@ -2,7 +2,7 @@ import { groupScenarios, sweepVerdicts, verdict } from '../analyse/analysis.ts';
 import { matchPrevious } from '../analyse/compare.ts';
 import { beyondBaseline } from '../analyse/bounds.ts';
 import { compareContext } from '../analyse/compare-context.ts';
-import { isTargetScenario, NOT_LOOPLAB_NOTE, TARGET_WORKLOAD } from '../analyse/target-scenario.ts';
+import { isTargetScenario, machineLimitReasons, notLooplabNote, TARGET_WORKLOAD } from '../analyse/target-scenario.ts';
 import { blameLines, scenarioBlame } from './blame-line.ts';
 import { processLoopLine } from './process-line.ts';
 import { columnsFor } from './columns.ts';
@@ -76,7 +76,13 @@ export function buildTable(results: Results, previous?: Results): ReportTable {
       return {
         title: `${TARGET_WORKLOAD} ${first.path} — ${group.level}`,
         rows,
-        verdict: NOT_LOOPLAB_NOTE,
+        verdict: [
+          notLooplabNote(results.options),
+          ...Object.values(group.byMode).flatMap((r) => {
+            const why = machineLimitReasons(r);
+            return why.length > 0 ? [`* at ${group.level}: ${why.join(', ')}`] : [];
+          }),
+        ].join('; '),
         blame,
         processes,
         refusals,
