@@ -116,6 +116,11 @@ export interface TimelineSecond {
   p50: number | null;
   p99: number | null;
   healthP99: number | null;
+  /**
+   * The seconds of the window this entry covers when under 1: the last one, when the window was not a
+   * whole number of seconds (a 4.01 s window's fifth second holds 0.01 s of answers). Absent when whole.
+   */
+  span?: number;
 }
 
 /** The answers of one non-2xx status, with the first body seen (cut to 300 characters): what refused them. */

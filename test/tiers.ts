@@ -43,6 +43,7 @@ export const TIERS = {
     'test/loadtest/run-health.test.ts',
     'test/loadtest/target-notes.test.ts',
     'test/loadtest/thresholds.test.ts',
+    'test/loadtest/timeline-span.test.ts',
     'test/unit/outcome-classes.test.ts',
     'test/unit/timeline-percentiles.test.ts',
   ],
@@ -117,6 +118,7 @@ export const TIERS = {
     'test/loadtest/harness.test.ts',
     'test/loadtest/queue-report-browser.test.ts',
     'test/loadtest/report-browser.test.ts',
+    'test/loadtest/report-chart-labels.test.ts',
     'test/loadtest/targets.test.ts',
   ],
 } as const;

@@ -129,7 +129,11 @@ async function measureRun(
       generatorCpu: [ownCpuSeconds, ...load.childCpuSeconds].reduce((a, b) => a + b, 0) / wallSeconds,
       busiestGeneratorCpu: Math.max(ownCpuSeconds, ...load.childCpuSeconds) / wallSeconds,
       machineCpu: machine,
-      timeline: load.log.timeline(seconds).map((s, t) => ({ ...s, healthP99: health.perSecondP99[t] ?? null })),
+      timeline: load.log.timeline(seconds).map((s, t) => {
+        // The last second may hold only the window's last fraction: said, so no chart reads it as a fall.
+        const span = Math.round(Math.min(1, load.windowSeconds - t) * 1000) / 1000;
+        return { ...s, healthP99: health.perSecondP99[t] ?? null, ...(span < 1 ? { span } : {}) };
+      }),
       warmup,
       blame,
       // The same two scrapes: jobs whose result reached the server within the window.
