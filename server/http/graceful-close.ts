@@ -44,12 +44,21 @@ export function closeGracefully(server: Server, graceMs: number): Promise<void> 
 }
 
 /**
- * Keeps listening until one turn of the event loop accepts no connection, or `boundMs` have passed.
- * libuv accepts one connection per listening socket per turn, so after the loop was held (a blocking
- * handler) the connections that arrived meanwhile wait in the kernel's accept queue, handshake done
- * and request sent; closing the listener then would reset every one of them. Each `setImmediate`
- * below runs after the next poll phase, which accepts one if any is waiting: a turn that accepts
- * nothing saw the queue empty.
+ * How long a drain waits, after a loop turn that accepted nothing, for a connection to come after all.
+ * In cluster mode the primary accepts and hands a server process one connection at a time, each after
+ * the process acknowledged the last: the next may be one IPC round trip away, not in the next turn.
+ */
+const QUIET_MS = 50;
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Keeps listening until no connection came for a loop turn and then {@link QUIET_MS}, or `boundMs`
+ * have passed. libuv accepts one connection per listening socket per turn, so after the loop was held
+ * (a blocking handler) the connections that arrived meanwhile wait in the kernel's accept queue,
+ * handshake done and request sent; closing the listener then would reset every one of them. Each
+ * `setImmediate` below resolves after the next poll phase, which accepts one if any is waiting: a turn
+ * that accepts nothing saw the queue empty.
  */
 async function drainBacklog(server: Server, boundMs: number): Promise<void> {
   if (!server.listening) return;
@@ -58,9 +67,13 @@ async function drainBacklog(server: Server, boundMs: number): Promise<void> {
   const count = () => accepted++;
   server.on('connection', count);
   try {
-    for (let before = -1; accepted !== before && performance.now() < giveUpAt; ) {
-      before = accepted;
-      await new Promise((resolve) => setImmediate(resolve));
+    while (performance.now() < giveUpAt) {
+      const before = accepted;
+      await nextTurn();
+      if (accepted !== before) continue;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(QUIET_MS, giveUpAt - performance.now())));
+      await nextTurn();
+      if (accepted === before) return;
     }
   } finally {
     server.off('connection', count);
