@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EXIT } from '../../loadtest/cli/exit-codes.ts';
+import { OptionsError } from '../../loadtest/cli/options-error.ts';
+import { prepareRun } from '../../loadtest/cli/prepare.ts';
 import type { Results } from '../../loadtest/types.ts';
 import { runCli, STACK_LINE } from './run-cli.ts';
 
@@ -64,6 +66,18 @@ describe('npm run loadtest --target against a server that is not looplab', () =>
     if (!dir) throw new Error(`no report written: ${stderr}`);
     return { code, stderr, results: JSON.parse(stdout) as Results, dir: join(out, dir) };
   }
+
+  it("--quiet leaves out the progress line written every 5 s, and keeps the line at each run's start", async () => {
+    // A 6 s window outlasts the 5 s interval of the plain progress line a log gets without --quiet.
+    const args = ['--target', `${origin}/work?size=3`, '--connections', '2', '--duration', '6', '--warmup', '0'];
+    const ticking = / — measuring \d+\/\d+ s, \d+ requests/;
+    const loud = await runCli([...args, '--out', out]);
+    expect(loud.stderr).toMatch(ticking);
+    const quiet = await runCli([...args, '--out', out, '--quiet']);
+    expect(quiet.code).toBe(0);
+    expect(quiet.stderr).not.toMatch(ticking);
+    expect(quiet.stderr).toMatch(/ — about .+ left\n/);
+  }, 90_000);
 
   it('closed model: req/s is what the server answered in the window, the probe was hit, server figures are null and the reports say so', async () => {
     const connections = 4;
@@ -149,7 +163,7 @@ describe('--target refuses what needs looplab, in one line', () => {
       ['--target', 'http://127.0.0.1:1/', '--workloads', 'hash', '--modes', 'async'],
       'so it takes no --workloads, --modes',
     ],
-    [['--target', 'http://127.0.0.1:1/', '--workload', './w.ts'], 'takes no --workload'],
+    [['--target', 'http://127.0.0.1:1/', '--workload-file', './w.ts'], 'takes no --workload-file'],
     [['--target', 'http://127.0.0.1:1/', '--params', 'a.b=1'], 'takes no --params'],
     [['--target', 'http://127.0.0.1:1/', '--workers', '2'], 'takes no --workers'],
     [['--target', 'http://127.0.0.1:1/', '--processes', '2'], 'takes no --processes'],
@@ -158,10 +172,28 @@ describe('--target refuses what needs looplab, in one line', () => {
     [['--target', 'ftp://x/'], '--target: only http: and https: are supported'],
     [['--target', 'http://127.0.0.1:1/', '--probe', 'health'], '--probe: "health" is not a path'],
   ])('%j', async (args, message) => {
-    const { code, stderr } = await runCli([...args, '--out', '/nonexistent/never-written']);
+    // The CLI's own pre-start checks, in-process (the child process below shows it prints the line and exits 2).
+    const refused = await prepareRun([...args, '--out', '/nonexistent/never-written'], {}).then(
+      () => new Error('not refused'),
+      (err: unknown) => err,
+    );
+    expect(refused).toBeInstanceOf(OptionsError);
+    expect((refused as Error).message.split('\n')[0]).toContain(message);
+  });
+
+  it('is refused by the CLI with exit 2 and that one line first, no stack trace', async () => {
+    const { code, stderr } = await runCli([
+      '--target',
+      'http://127.0.0.1:1/',
+      '--url',
+      'http://127.0.0.1:1',
+      '--out',
+      '/nonexistent/never-written',
+    ]);
     expect(code).toBe(EXIT.usage);
-    expect(stderr).toContain(message);
-    expect(stderr.trim().split('\n')[0]).toContain(message);
+    expect(stderr.trim().split('\n')[0]).toContain(
+      '--target measures one endpoint of a server that is not looplab, so it takes no --url',
+    );
     expect(stderr).not.toMatch(STACK_LINE);
   });
 });
