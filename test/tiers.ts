@@ -13,6 +13,7 @@
  */
 export const TIERS = {
   unit: [
+    'test/loadtest/faults-queue.test.ts',
     'test/config-spec.test.ts',
     'test/docs-links.test.ts',
     'test/docs-paths.test.ts',
@@ -109,7 +110,6 @@ export const TIERS = {
     'test/loadtest/cli-says-why.test.ts',
     'test/loadtest/cluster-blame.test.ts',
     'test/loadtest/export-k6.test.ts',
-    'test/loadtest/faults-queue.test.ts',
     'test/loadtest/faults.test.ts',
     'test/loadtest/harness.test.ts',
     'test/loadtest/queue-report-browser.test.ts',
