@@ -2,6 +2,7 @@ import { access, constants, readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseResultsFile } from '../analyse/compare.ts';
 import { EXIT } from './exit-codes.ts';
+import { OptionsError } from './options-error.ts';
 import type { Results } from '../types.ts';
 
 /** Prints one plain sentence on stderr and exits with `code`: the CLI's only way to fail. */
@@ -26,18 +27,18 @@ export function reportCrashesPlainly(debug: boolean): void {
   process.on('unhandledRejection', crash);
 }
 
-/** Reads the `--compare` file before anything starts; any problem is a usage error in one line. */
+/** Reads the `--compare` file before anything starts; any problem is an OptionsError (exit 2) in one line. */
 export async function readPrevious(path: string): Promise<Results> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    return fail(`--compare: cannot read ${path}: ${(err as Error).message}`, EXIT.usage);
+    throw new OptionsError(`--compare: cannot read ${path}: ${(err as Error).message}`);
   }
   try {
     return parseResultsFile(text, path);
   } catch (err) {
-    return fail(`--compare: ${(err as Error).message}`, EXIT.usage);
+    throw new OptionsError(`--compare: ${(err as Error).message}`);
   }
 }
 
@@ -54,17 +55,19 @@ export function npmBannerHint(env: Readonly<Record<string, string | undefined>>)
 
 /**
  * Checks before the run that its reports can be written under `--out`, so a long run does not end in
- * a write error. Nothing is created yet: the nearest existing folder must be a writable directory.
+ * a write error. Nothing is created yet: the nearest existing folder must be a writable directory;
+ * otherwise an OptionsError (exit 2).
  */
 export async function checkOutDir(out: string): Promise<void> {
   let path = resolve(out);
   for (;;) {
     const info = await stat(path).catch(() => undefined);
     if (info) {
-      if (!info.isDirectory()) fail(`--out: ${path} is not a directory, so ${out} cannot hold the reports`, EXIT.usage);
-      await access(path, constants.W_OK).catch(() =>
-        fail(`--out: ${path} is not writable, so ${out} cannot hold the reports`, EXIT.usage),
-      );
+      if (!info.isDirectory())
+        throw new OptionsError(`--out: ${path} is not a directory, so ${out} cannot hold the reports`);
+      await access(path, constants.W_OK).catch(() => {
+        throw new OptionsError(`--out: ${path} is not writable, so ${out} cannot hold the reports`);
+      });
       return;
     }
     if (dirname(path) === path) return;
