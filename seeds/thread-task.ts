@@ -4,7 +4,7 @@ import { createPoolMember } from './pool-work.ts';
 import type { ThreadSettings, ThreadTask } from './thread-protocol.ts';
 
 const BARRIER_TIMEOUT_MS = 60_000;
-const member = createPoolMember((workerData as ThreadSettings).upstreamUrl);
+const member = createPoolMember((workerData as ThreadSettings | undefined)?.upstreamUrl);
 
 export default async function runThreadTask(task: ThreadTask): Promise<number> {
   if (task.kind === 'chunk') return member.runChunk(task.items);

@@ -32,7 +32,12 @@ export function fixedSeedsResults(): SeedsResults {
           fixedForm('process-pool', 800, 400, 2),
         ],
       },
-      { id: 'javatpoint-io', kind: 'io', latenciesMs: [9], forms: [fixedForm('sync-client', 800), fixedForm('promise-all', 15)] },
+      {
+        id: 'javatpoint-io',
+        kind: 'io',
+        latenciesMs: [9],
+        forms: [fixedForm('sync-client', 800), fixedForm('promise-all', 15)],
+      },
       {
         id: 'guide-sum',
         kind: 'cpu',
