@@ -77,7 +77,10 @@ async function runOnMainThread(
       return;
     }
     case 'sequential':
-      for (const item of items) if (item.kind === 'cpu') runCpuTask(item.task);
+      for (const item of items) {
+        if (item.kind !== 'cpu') throw new Error('the plain sequential loop is for CPU batches; I/O uses sync-client');
+        runCpuTask(item.task);
+      }
       return;
     case 'sequential-await':
       for (const item of items) await one(item);

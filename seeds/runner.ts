@@ -25,7 +25,7 @@ const UPSTREAM_TIMEOUT_MS = 15_000;
 export async function runSeeds(options: SeedsOptions, command: string, hooks: SeedsHooks = {}): Promise<SeedsResults> {
   const startedAt = new Date().toISOString();
   const steps = planSteps(options);
-  const needsUpstream = steps.some((s) => s.items()[0]?.kind === 'io');
+  const needsUpstream = steps.some((s) => EXPERIMENTS.find((e) => e.id === s.experiment)?.kind === 'io');
   let upstream: ManagedChild | undefined;
   let clients: FormClients = { upstreamUrl: undefined, syncIo: undefined, client: undefined };
   try {
