@@ -6,7 +6,7 @@ export class SeedsOptionsError extends Error {
   override name = 'SeedsOptionsError';
 }
 
-/** The default run: the texts' latencies ÷ 10, three repeats, the sweep; about 2 minutes on 2 cores. */
+/** The default run: the texts' latencies ÷ 10, three repeats, the sweep; planned to end within 3 minutes on 2 cores. */
 export const SEEDS_DEFAULTS: Readonly<SeedsOptions & { out: string }> = Object.freeze({
   scale: 10,
   repeats: 3,
