@@ -26,7 +26,9 @@ if (parsed === 'help') {
 }
 const options = parsed;
 const planned = planSteps(options).reduce((sum, s) => sum + s.estimateS, 0);
-say(`about ${formatSeconds(planned)} to run (latencies ÷ ${options.scale}, ${options.repeats} repeats)`);
+say(
+  `about ${formatSeconds(planned)} to run (latencies ÷ ${options.scale}, ${options.repeats} repeat${options.repeats === 1 ? '' : 's'})`,
+);
 
 const began = Date.now();
 let doneEstimate = 0;

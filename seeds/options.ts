@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 import { EXPERIMENTS } from './experiments.ts';
 import type { SeedsOptions } from './results.ts';
 
@@ -6,80 +7,112 @@ export class SeedsOptionsError extends Error {
   override name = 'SeedsOptionsError';
 }
 
-/** The default run: the texts' latencies ÷ 10, three repeats, the sweep; planned to end within 3 minutes on 2 cores. */
-export const SEEDS_DEFAULTS: Readonly<SeedsOptions & { out: string }> = Object.freeze({
-  scale: 10,
-  repeats: 3,
-  only: [],
-  sweep: true,
-  out: 'results',
-});
+const EXPERIMENT_IDS = EXPERIMENTS.map((e) => e.id);
 
-/** Every flag, once: the parser and --help both read this table. */
+/**
+ * Every flag, once, in the shape of the `looplab` dispatcher's flag specs: the parser, the defaults and
+ * --help all read this table. The default run (latencies ÷ 10, three repeats, the sweep) is planned to
+ * end within 3 minutes on 2 cores.
+ */
 export const SEEDS_FLAGS = {
-  '--full': { value: false, doc: "use the texts' own latencies (scale 1); several minutes" },
-  '--scale': { value: true, doc: `divide the texts' latencies by this, 1..1000 (default ${SEEDS_DEFAULTS.scale})` },
-  '--repeats': {
-    value: true,
-    doc: `runs of every form, 1..50 (default ${SEEDS_DEFAULTS.repeats}); medians and ranges over them`,
+  full: { type: 'boolean', doc: "use the texts' own latencies (scale 1); several minutes" },
+  scale: {
+    type: 'string',
+    value: 'N',
+    default: 10,
+    range: { min: 1, max: 1000 },
+    doc: "divide the texts' latencies by this",
   },
-  '--only': { value: true, doc: `comma-separated experiment ids: ${EXPERIMENTS.map((e) => e.id).join(', ')}` },
-  '--no-sweep': { value: false, doc: 'skip the pool-size sweep' },
-  '--out': { value: true, doc: `folder for seeds-<timestamp>/ (default ${SEEDS_DEFAULTS.out})` },
-  '--help': { value: false, doc: 'print this and exit' },
+  repeats: {
+    type: 'string',
+    value: 'N',
+    default: 3,
+    range: { min: 1, max: 50 },
+    doc: 'runs of every form; medians and ranges over them',
+  },
+  only: { type: 'string', value: 'LIST', allowed: EXPERIMENT_IDS, doc: 'comma-separated experiment ids' },
+  'no-sweep': { type: 'boolean', doc: 'skip the pool-size sweep' },
+  out: { type: 'string', value: 'DIR', default: 'results', doc: 'folder for seeds-<timestamp>/' },
+  help: { type: 'boolean', short: 'h', doc: 'print this and exit' },
 } as const;
 
-export const SEEDS_USAGE = `Usage: npm run seeds -- [options]   (or: npx looplab seeds [options])
+type Flag = (typeof SEEDS_FLAGS)[keyof typeof SEEDS_FLAGS];
+
+function describeFlag(name: string, f: Flag): string {
+  const head = `--${name}${'value' in f ? ` ${f.value}` : ''}`;
+  const extras = [
+    'range' in f ? `${f.range.min}..${f.range.max}` : '',
+    'allowed' in f ? `from: ${f.allowed.join(', ')}` : '',
+    'default' in f ? `default ${f.default}` : '',
+  ].filter(Boolean);
+  return `  ${head.padEnd(18)}${f.doc}${extras.length ? ` (${extras.join('; ')})` : ''}`;
+}
+
+export const SEEDS_USAGE = `Usage: npm run seeds -- [options]
 
 Replays the five Python tutorials' batch experiments in Node, beside their published numbers.
 
 ${Object.entries(SEEDS_FLAGS)
-  .map(([flag, f]) => `  ${`${flag}${f.value ? ' <value>' : ''}`.padEnd(20)}${f.doc}`)
+  .map(([name, f]) => describeFlag(name, f))
   .join('\n')}
 
 Exit codes: 0 done, 2 the command line was refused, 4 the run could not complete.`;
 
-function wholeNumber(flag: string, raw: string | undefined, min: number, max: number): number {
+function wholeNumber(name: 'scale' | 'repeats', raw: string | undefined): number {
+  const { min, max } = SEEDS_FLAGS[name].range;
+  if (raw === undefined) return SEEDS_FLAGS[name].default;
   const n = Number(raw);
-  if (raw === undefined || !/^\d+$/.test(raw) || n < min || n > max)
-    throw new SeedsOptionsError(
-      `${flag} must be a whole number ${min}..${max}, got ${raw === undefined ? 'nothing' : `"${raw}"`}`,
-    );
+  if (!/^\d+$/.test(raw) || n < min || n > max)
+    throw new SeedsOptionsError(`--${name} must be a whole number ${min}..${max}, got "${raw}"`);
   return n;
 }
 
 /** Parses argv (after the script name) into options, or 'help'. */
 export function parseSeedsOptions(argv: readonly string[]): (SeedsOptions & { out: string }) | 'help' {
-  const options = { ...SEEDS_DEFAULTS, only: [] as string[] };
-  let full = false;
-  let scaleGiven = false;
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = (argv[i] as string).split(/=(.*)/s, 2) as [string, string | undefined];
-    const spec = SEEDS_FLAGS[flag as keyof typeof SEEDS_FLAGS];
-    if (!spec) throw new SeedsOptionsError(`unknown option "${flag}" (try --help)`);
-    const value = spec.value ? (inline ?? argv[++i]) : undefined;
-    if (flag === '--help') return 'help';
-    if (flag === '--full') full = true;
-    else if (flag === '--no-sweep') options.sweep = false;
-    else if (flag === '--scale') {
-      options.scale = wholeNumber(flag, value, 1, 1000);
-      scaleGiven = true;
-    } else if (flag === '--repeats') options.repeats = wholeNumber(flag, value, 1, 50);
-    else if (flag === '--out') {
-      if (!value) throw new SeedsOptionsError('--out needs a folder');
-      options.out = value;
-    } else if (flag === '--only') {
-      const ids = (value ?? '').split(',').filter(Boolean);
-      const unknown = ids.filter((id) => !EXPERIMENTS.some((e) => e.id === id));
-      if (ids.length === 0 || unknown.length)
-        throw new SeedsOptionsError(
-          `--only takes experiment ids from: ${EXPERIMENTS.map((e) => e.id).join(', ')}; got "${value ?? ''}"`,
-        );
-      options.only = ids;
-    }
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: Object.fromEntries(
+        Object.entries(SEEDS_FLAGS).map(([name, f]) => [
+          name,
+          { type: f.type, ...('short' in f ? { short: f.short } : {}) },
+        ]),
+      ),
+    }));
+  } catch (err) {
+    // node:util's messages name the option but not our ranges; say it in one line of our own.
+    const message = err instanceof Error ? err.message : String(err);
+    const option = /'(-[^' ]+)/.exec(message)?.[1] ?? 'an argument';
+    throw new SeedsOptionsError(
+      /argument missing/.test(message)
+        ? `${option} needs a value (try --help)`
+        : `${option} is not an option here (try --help)`,
+    );
   }
-  if (full && scaleGiven && options.scale !== 1)
-    throw new SeedsOptionsError('--full and --scale contradict each other: choose one');
-  if (full) options.scale = 1;
+  if (values['help']) return 'help';
+  const scaleGiven = values['scale'] !== undefined;
+  const options = {
+    scale: wholeNumber('scale', values['scale'] as string | undefined),
+    repeats: wholeNumber('repeats', values['repeats'] as string | undefined),
+    only: [] as string[],
+    sweep: !values['no-sweep'],
+    out: (values['out'] as string | undefined) ?? SEEDS_FLAGS.out.default,
+  };
+  if (values['only'] !== undefined) {
+    const ids = String(values['only']).split(',').filter(Boolean);
+    if (ids.length === 0 || ids.some((id) => !EXPERIMENT_IDS.includes(id)))
+      throw new SeedsOptionsError(
+        `--only takes experiment ids from: ${EXPERIMENT_IDS.join(', ')}; got "${values['only']}"`,
+      );
+    options.only = ids;
+  }
+  if (values['full']) {
+    if (scaleGiven && options.scale !== 1)
+      throw new SeedsOptionsError('--full and --scale contradict each other: choose one');
+    options.scale = 1;
+  }
   return options;
 }
