@@ -254,8 +254,3 @@ export const PUBLISHED: Readonly<Record<string, PublishedExperiment>> = {
     ],
   },
 };
-
-/** The published figure for one Python form of one experiment, if the text ran that form. */
-export function publishedFigure(experiment: string, form: PythonForm): PublishedFigure | undefined {
-  return PUBLISHED[experiment]?.figures.find((f) => f.form === form);
-}
