@@ -19,7 +19,7 @@ export function renderRatioChart(table: ExperimentTable): string {
   const [left, width, barH, gap] = [200, 520, 11, 10];
   const x = (v: number) => left + ((Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))) * width;
   const rowH = 2 * barH + gap;
-  const height = 40 + rows.length * rowH + 30;
+  const height = 40 + rows.length * rowH + 44;
   const parts: string[] = [];
   rows.forEach((r, i) => {
     const y = 30 + i * rowH;
@@ -39,8 +39,8 @@ export function renderRatioChart(table: ExperimentTable): string {
   const title = `Speed-up over the sequential run: ${table.heading}`;
   return `<svg class="chart ratio" viewBox="0 0 ${left + width + 60} ${height}" role="img" aria-label="${escapeXml(title)}">
 <text class="title" x="10" y="18">${escapeXml(title)}</text>
-<line class="grid" x1="${one}" x2="${one}" y1="24" y2="${height - 24}" stroke="#999" stroke-dasharray="3 3"/>
-<text class="axis" x="${one}" y="${height - 24 + 12}" text-anchor="middle">1× (log scale)</text>
+<line class="grid" x1="${one}" x2="${one}" y1="24" y2="${height - 38}" stroke="#999" stroke-dasharray="3 3"/>
+<text class="axis" x="${one}" y="${height - 26}" text-anchor="middle">1× (log scale)</text>
 ${parts.join('\n')}
 <rect x="${left}" y="${legendY - 9}" width="10" height="10" fill="${RATIO_COLORS.node}"/><text class="axis" x="${left + 14}" y="${legendY}">Node (this run)</text>
 <rect x="${left + 130}" y="${legendY - 9}" width="10" height="10" fill="${RATIO_COLORS.python}"/><text class="axis" x="${left + 144}" y="${legendY}">Python (as published)</text>

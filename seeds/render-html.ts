@@ -15,6 +15,7 @@ body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 1000
 h1 { margin-bottom: .2rem } code { background: #f3f3f3; padding: 0 .3em; border-radius: 3px }
 table { border-collapse: collapse; margin: .5rem 0 .3rem; font-variant-numeric: tabular-nums }
 th, td { padding: .25rem .6rem; border-bottom: 1px solid #ddd; text-align: right } th:first-child, td:first-child { text-align: left }
+td:nth-child(6), th:nth-child(6) { text-align: left }
 .lesson { font-weight: 600; margin-bottom: 1.5rem } .notes { color: #555; font-size: 13px }
 svg.chart { width: 100%; height: auto; margin: 1rem 0; border: 1px solid #eee }
 svg .title { font-weight: 600; font-size: 14px } svg .axis { font-size: 11px; fill: #555 }

@@ -29,10 +29,11 @@ export const SWEEP_SCRIPT = String.raw`
     title: 'Pool-size sweep: 160 pages at ' + data.sweep.latencyMs + ' ms each (Real Python found 5–10 threads fastest)',
     width: width,
     height: 300,
-    scales: { x: { time: false, distr: 3 }, y: { distr: 3 } },
+    // The x range is the sizes swept, not the decades around them.
+    scales: { x: { time: false, distr: 3, range: function () { return [sizes[0] * 0.8, sizes[sizes.length - 1] * 1.25]; } }, y: { distr: 3 } },
     axes: [{ label: 'pool size (threads, or requests in flight)' }, { label: 'seconds (log)' }],
     series: [
-      {},
+      { label: 'size' },
       { label: 'worker_threads pool', stroke: '#edae49', width: 2, spanGaps: true, points: { show: true, size: 6 } },
       { label: 'worker_threads pool, start-up left out', stroke: '#edae49', dash: [5, 4], width: 1, spanGaps: true },
       { label: 'bounded Promise.all', stroke: '#00798c', width: 2, spanGaps: true, points: { show: true, size: 6 } },
