@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { type Flags, parseArgsConfig, renderFlagsHelp } from '../lib/flags.ts';
 import { EXPERIMENTS } from './experiments.ts';
 import type { SeedsOptions } from './results.ts';
 
@@ -34,27 +35,13 @@ export const SEEDS_FLAGS = {
   'no-sweep': { type: 'boolean', doc: 'skip the pool-size sweep' },
   out: { type: 'string', value: 'DIR', default: 'results', doc: 'folder for seeds-<timestamp>/' },
   help: { type: 'boolean', short: 'h', doc: 'print this and exit' },
-} as const;
+} as const satisfies Flags<string>;
 
-type Flag = (typeof SEEDS_FLAGS)[keyof typeof SEEDS_FLAGS];
-
-function describeFlag(name: string, f: Flag): string {
-  const head = `--${name}${'value' in f ? ` ${f.value}` : ''}`;
-  const extras = [
-    'range' in f ? `${f.range.min}..${f.range.max}` : '',
-    'allowed' in f ? `from: ${f.allowed.join(', ')}` : '',
-    'default' in f ? `default ${f.default}` : '',
-  ].filter(Boolean);
-  return `  ${head.padEnd(18)}${f.doc}${extras.length ? ` (${extras.join('; ')})` : ''}`;
-}
-
-export const SEEDS_USAGE = `Usage: npm run seeds -- [options]
+export const SEEDS_USAGE = `npm run seeds -- [options]        (looplab seeds [options])
 
 Replays the five Python tutorials' batch experiments in Node, beside their published numbers.
 
-${Object.entries(SEEDS_FLAGS)
-  .map(([name, f]) => describeFlag(name, f))
-  .join('\n')}
+${renderFlagsHelp(SEEDS_FLAGS)}
 
 Exit codes: 0 done, 2 the command line was refused, 4 the run could not complete.`;
 
@@ -69,18 +56,13 @@ function wholeNumber(name: 'scale' | 'repeats', raw: string | undefined): number
 
 /** Parses argv (after the script name) into options, or 'help'. */
 export function parseSeedsOptions(argv: readonly string[]): (SeedsOptions & { out: string }) | 'help' {
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, unknown>;
   try {
     ({ values } = parseArgs({
       args: [...argv],
       strict: true,
       allowPositionals: false,
-      options: Object.fromEntries(
-        Object.entries(SEEDS_FLAGS).map(([name, f]) => [
-          name,
-          { type: f.type, ...('short' in f ? { short: f.short } : {}) },
-        ]),
-      ),
+      options: parseArgsConfig(SEEDS_FLAGS),
     }));
   } catch (err) {
     // node:util's messages name the option but not our ranges; say it in one line of our own.

@@ -13,6 +13,7 @@
  */
 export const TIERS = {
   unit: [
+    'test/loadtest/faults-queue.test.ts',
     'test/config-spec.test.ts',
     'test/docs-links.test.ts',
     'test/docs-paths.test.ts',
@@ -32,11 +33,14 @@ export const TIERS = {
     'test/loadtest/figures.test.ts',
     'test/loadtest/merge.test.ts',
     'test/loadtest/options.test.ts',
+    'test/loadtest/cli-flags.test.ts',
+    'test/loadtest/report-columns.test.ts',
     'test/loadtest/progress.test.ts',
     'test/loadtest/queue-figures.test.ts',
     'test/loadtest/report.test.ts',
     'test/loadtest/run-health.test.ts',
     'test/loadtest/thresholds.test.ts',
+    'test/unit/outcome-classes.test.ts',
     'test/unit/timeline-percentiles.test.ts',
     'test/seeds/table.test.ts',
   ],
@@ -74,6 +78,7 @@ export const TIERS = {
     'test/workload-files.test.ts',
     'test/workloads.test.ts',
     'test/loadtest/cli-refusals.test.ts',
+    'test/cli/looplab.test.ts',
     'test/loadtest/discover.test.ts',
     'test/loadtest/generators.test.ts',
     'test/loadtest/library-imports.test.ts',
@@ -105,7 +110,6 @@ export const TIERS = {
     'test/loadtest/cli-url.test.ts',
     'test/loadtest/cluster-blame.test.ts',
     'test/loadtest/export-k6.test.ts',
-    'test/loadtest/faults-queue.test.ts',
     'test/loadtest/faults.test.ts',
     'test/loadtest/harness.test.ts',
     'test/loadtest/queue-report-browser.test.ts',
