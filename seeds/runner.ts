@@ -36,6 +36,10 @@ export async function runSeeds(options: SeedsOptions, command: string, hooks: Se
         syncIo: createSyncIo(NO_DATABASE, upstream.url, UPSTREAM_TIMEOUT_MS),
         client: createPageClient(upstream.url, UPSTREAM_TIMEOUT_MS),
       };
+      // One call each before any timing: the synchronous client's helper thread boots on its first call,
+      // an artefact of building a blocking client in Node that Python's requests does not pay.
+      clients.syncIo?.getUpstream('/delay/0');
+      await clients.client?.get('/delay/0');
     }
     const experiments = new Map<string, ExperimentResult>();
     const sweep: SweepPoint[] = [];
