@@ -42,6 +42,7 @@ export const TIERS = {
     'test/loadtest/thresholds.test.ts',
     'test/unit/outcome-classes.test.ts',
     'test/unit/timeline-percentiles.test.ts',
+    'test/seeds/table.test.ts',
   ],
   core: [
     'test/loadtest/scenario-loop.test.ts',
@@ -115,5 +116,8 @@ export const TIERS = {
     'test/loadtest/queue-report-browser.test.ts',
     'test/loadtest/report-browser.test.ts',
     'test/loadtest/targets.test.ts',
+    'test/seeds/io-orderings.test.ts',
+    'test/seeds/cpu-speedup.test.ts',
+    'test/seeds/report-browser.test.ts',
   ],
 } as const;
