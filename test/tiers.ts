@@ -46,6 +46,7 @@ export const TIERS = {
     'test/loadtest/timeline-span.test.ts',
     'test/unit/outcome-classes.test.ts',
     'test/unit/timeline-percentiles.test.ts',
+    'test/seeds/table.test.ts',
   ],
   core: [
     'test/loadtest/scenario-loop.test.ts',
@@ -112,6 +113,7 @@ export const TIERS = {
     'test/loadtest/blame-harness.test.ts',
     'test/loadtest/cli-target.test.ts',
     'test/loadtest/cli-url.test.ts',
+    'test/loadtest/cli-says-why.test.ts',
     'test/loadtest/cluster-blame.test.ts',
     'test/loadtest/export-k6.test.ts',
     'test/loadtest/faults.test.ts',
@@ -120,5 +122,8 @@ export const TIERS = {
     'test/loadtest/report-browser.test.ts',
     'test/loadtest/report-chart-labels.test.ts',
     'test/loadtest/targets.test.ts',
+    'test/seeds/io-orderings.test.ts',
+    'test/seeds/cpu-speedup.test.ts',
+    'test/seeds/report-browser.test.ts',
   ],
 } as const;

@@ -1,5 +1,6 @@
 import { median } from '../analyse/stats.ts';
 import { scrapeMetrics } from './server-metrics.ts';
+import { httpGet } from '../stack/http-get.ts';
 import type { BaselineFigure, CpuBaseline, HarnessOptions } from '../types.ts';
 
 /** Unmeasured requests first: they include lazy start-up work (JIT, first connections). */
@@ -25,7 +26,7 @@ function cpuWorkloads(options: HarnessOptions): Array<{ workload: string; mode: 
 
 /** One request; its server-reported work time (wall clock), ms. */
 async function oneRequest(url: string): Promise<number> {
-  const res = await fetch(url);
+  const res = await httpGet(url);
   const body = (await res.json()) as { durationMs?: unknown };
   if (!res.ok || typeof body.durationMs !== 'number')
     throw new Error(`baseline request ${url} failed with ${res.status}: ${JSON.stringify(body)}`);
