@@ -108,6 +108,7 @@ export const TIERS = {
     'test/loadtest/blame-harness.test.ts',
     'test/loadtest/cli-target.test.ts',
     'test/loadtest/cli-url.test.ts',
+    'test/loadtest/cli-says-why.test.ts',
     'test/loadtest/cluster-blame.test.ts',
     'test/loadtest/export-k6.test.ts',
     'test/loadtest/faults.test.ts',
