@@ -54,6 +54,21 @@ function locate(frame: Runtime.CallFrame): { file: string | null; line: number |
 
 const nameOf = (frame: Runtime.CallFrame) => frame.functionName || '(anonymous)';
 
+/**
+ * Node's own frames that wrap a public call under a generic name, by module: zlib builds every
+ * `*Sync` convenience method from one `syncBufferWrapper`, so a stall in `gzipSync` is sampled as
+ * `buildReport → syncBufferWrapper`. The context names what the user wrote instead.
+ */
+const NODE_WRAPPERS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  'node:zlib': {
+    syncBufferWrapper: 'a zlib *Sync call (gzipSync, deflateSync, brotliCompressSync, …)',
+    zlibBufferSync: 'a zlib *Sync call (gzipSync, deflateSync, brotliCompressSync, …)',
+  },
+};
+
+/** How the frame a culprit called is named in its context: its name, or for a Node wrapper what it wraps. */
+const contextOf = (frame: Runtime.CallFrame): string => NODE_WRAPPERS[frame.url]?.[nameOf(frame)] ?? nameOf(frame);
+
 const isLibraryFrame = (frame: Runtime.CallFrame): boolean =>
   toPath(frame.url)?.includes(`${sep}node_modules${sep}`) ?? false;
 const isNodeFrame = (frame: Runtime.CallFrame): boolean => frame.url.startsWith('node:');
@@ -74,7 +89,7 @@ export function culpritOf(stack: readonly Runtime.CallFrame[]): Culprit | null {
       const frame = stack[i] as Runtime.CallFrame;
       if (!wanted(frame)) continue;
       const beneath = stack[i + 1];
-      return { frame: nameOf(frame), ...locate(frame), context: beneath ? nameOf(beneath) : null };
+      return { frame: nameOf(frame), ...locate(frame), context: beneath ? contextOf(beneath) : null };
     }
   }
   return { frame: nameOf(leaf), ...locate(leaf), context: null };
