@@ -1,6 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // `import … from 'looplab'` in a test is the TypeScript source (package.json's `looplab-source`
+  // condition), not the compiled dist/ that the package ships.
+  resolve: { conditions: ['looplab-source'] },
+  ssr: { resolve: { conditions: ['looplab-source'] } },
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],

@@ -1,3 +1,4 @@
+import { siblingFile } from '../../lib/loader-args.ts';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startEmbeddedPostgres } from '../../db/embedded.ts';
@@ -131,7 +132,7 @@ export async function runFaultDrill(
     children.upstream = await startUpstream(upstreamPort, '127.0.0.1');
     await migrate(children.pg.url);
     children.server = await startChild(
-      new URL('../../server/main.ts', import.meta.url),
+      siblingFile(import.meta.url, '../../server/main.ts'),
       'looplab server',
       {
         PORT: '0',

@@ -1,3 +1,4 @@
+import { siblingFile } from '../../lib/loader-args.ts';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startChild, type ManagedChild } from '../../lib/child-process.ts';
@@ -69,9 +70,14 @@ export async function startQueueDrillStack(
   const workers: DrillWorker[] = [];
   let server: ManagedChild | undefined;
   const startWorker = async (): Promise<DrillWorker> => {
-    const child = await startChild(new URL('../../server/queue/worker-main.ts', import.meta.url), 'queue worker', env, {
-      quiet: true,
-    });
+    const child = await startChild(
+      siblingFile(import.meta.url, '../../server/queue/worker-main.ts'),
+      'queue worker',
+      env,
+      {
+        quiet: true,
+      },
+    );
     const worker = { child, name: workerName(hostname(), child.pid) };
     workers.push(worker);
     return worker;
@@ -82,7 +88,7 @@ export async function startQueueDrillStack(
   };
   try {
     server = await startChild(
-      new URL('../../server/main.ts', import.meta.url),
+      siblingFile(import.meta.url, '../../server/main.ts'),
       'looplab server (queue drill)',
       // QUEUE_MAX far above what the load puts in flight: a refusal is not what the drill measures.
       {

@@ -1,3 +1,4 @@
+import { siblingFile } from '../../lib/loader-args.ts';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { startEmbeddedPostgres } from '../../db/embedded.ts';
@@ -148,7 +149,7 @@ export async function localStack(
         const queueEnv: Record<string, string> =
           queueBackend === undefined ? {} : { REDIS_URL: queueBackend === 'redis' ? await redis.url() : '' };
         const server = await startChild(
-          new URL('../../server/main.ts', import.meta.url),
+          siblingFile(import.meta.url, '../../server/main.ts'),
           'looplab server',
           {
             PORT: '0',
