@@ -25,7 +25,7 @@ export const BENCH_DEFAULTS: BenchOptions = {
   connections: 50,
   offloadTasks: 2000,
   out: 'results',
-  dataDir: '.data/pg-bench',
+  dataDir: '.looplab/pg-bench',
   cpuProf: undefined,
 };
 

@@ -1,14 +1,15 @@
 /**
- * `npm run clean`: removes the embedded PostgreSQL data that looplab keeps between runs — `.data/`
+ * `npm run clean`: removes the embedded PostgreSQL data that looplab keeps between runs — `.looplab/`
  * and, for a root user in a private directory, the directories it was moved to (each named in a
  * `.location` file beside where it would have been). A data directory a running PostgreSQL holds is
  * left alone and named.
  */
+import { dataPath } from '../lib/data-dir.ts';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 
-const DATA = resolve('.data');
+const DATA = dataPath();
 
 /** The pid in a data directory's postmaster.pid, if that process is alive. */
 async function livePostmaster(dataDir: string): Promise<number | undefined> {
@@ -34,7 +35,7 @@ async function removeDataDir(dir: string): Promise<boolean> {
 }
 
 if (!existsSync(DATA)) {
-  console.log('nothing to clean: .data/ does not exist');
+  console.log('nothing to clean: .looplab/ does not exist');
 } else {
   let kept = 0;
   for (const entry of await readdir(DATA, { withFileTypes: true })) {

@@ -1,3 +1,4 @@
+import { DATA_DIR } from '../lib/data-dir.ts';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { ConfigError, readDependencyUrls, readInt, readUrl, type Env } from '../lib/env.ts';
@@ -87,7 +88,7 @@ export const CONFIG_VARIABLES = {
   HOST: 'interface to bind (default 127.0.0.1)',
   DATABASE_URL: 'postgres:// URL of an existing server; when set, no embedded PostgreSQL is started',
   PG_PORT: 'port of the embedded PostgreSQL, 1..65535 (default 5433)',
-  PG_DATA_DIR: 'data directory of the embedded PostgreSQL (default .data/postgres)',
+  PG_DATA_DIR: 'data directory of the embedded PostgreSQL (default .looplab/postgres)',
   UPSTREAM_URL: 'http(s):// base URL of the upstream; when set, the bundled upstream is not started',
   UPSTREAM_PORT: 'port of the bundled upstream, 0..65535 (default 3001)',
   CLUSTER:
@@ -194,7 +195,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     host: env['HOST'] || '127.0.0.1',
     databaseUrl: dependencies.databaseUrl,
     embeddedPgPort: readInt(env, 'PG_PORT', 5433, 1, 65535),
-    embeddedPgDataDir: resolve(cwd, env['PG_DATA_DIR'] || '.data/postgres'),
+    embeddedPgDataDir: resolve(cwd, env['PG_DATA_DIR'] || `${DATA_DIR}/postgres`),
     upstreamUrl: dependencies.upstreamUrl,
     upstreamPort: readInt(env, 'UPSTREAM_PORT', 3001, 0, 65535),
     cluster,

@@ -13,7 +13,7 @@ afterEach(() => rm(scratch, { recursive: true, force: true }));
 
 it('npm run clean removes stopped data directories and moved ones, and keeps one a live PostgreSQL holds', async () => {
   scratch = await mkdtemp(join(tmpdir(), 'looplab-clean-'));
-  const data = join(scratch, 'project', '.data');
+  const data = join(scratch, 'project', '.looplab');
   const stopped = join(data, 'postgres');
   const held = join(data, 'postgres-test');
   const moved = join(scratch, 'elsewhere', 'postgres-1234567890');

@@ -17,7 +17,7 @@ declare module 'vitest' {
  * `npm start` runs them. A test database directory keeps the tests off the `npm start` data.
  */
 export default async function setup(project: TestProject) {
-  const pg = await startEmbeddedPostgres({ port: await freePort(), dataDir: resolve('.data/postgres-test') });
+  const pg = await startEmbeddedPostgres({ port: await freePort(), dataDir: resolve('.looplab/postgres-test') });
   const upstream = await startUpstream(0, '127.0.0.1').catch(async (err: unknown) => {
     await pg.stop();
     throw err;

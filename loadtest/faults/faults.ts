@@ -1,5 +1,5 @@
+import { dataPath } from '../../lib/data-dir.ts';
 import { siblingFile } from '../../lib/loader-args.ts';
-import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startEmbeddedPostgres } from '../../db/embedded.ts';
 import { migrate } from '../../db/migrate.ts';
@@ -124,7 +124,7 @@ export async function runFaultDrill(
 ): Promise<FaultResults> {
   const startedAt = new Date();
   const pgPort = await freePort();
-  const dataDir = resolve('.data/postgres-faults');
+  const dataDir = dataPath('postgres-faults');
   const upstreamPort = await freePort();
   const children: { pg?: ManagedChild; upstream?: ManagedChild; server?: ManagedChild } = {};
   try {

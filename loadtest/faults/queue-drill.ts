@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { dataPath } from '../../lib/data-dir.ts';
 import { startEmbeddedPostgres } from '../../db/embedded.ts';
 import { migrate } from '../../db/migrate.ts';
 import { freePort } from '../../lib/free-port.ts';
@@ -8,7 +8,7 @@ import type { DrillAnswer, FaultOptions, FaultResults } from './faults.ts';
 import { runQueueKillPhase, type QueueKillResult } from './queue-kill.ts';
 
 /**
- * The worker-kill drill alone, on its own embedded PostgreSQL (`.data/postgres-faults-queue`, so it
+ * The worker-kill drill alone, on its own embedded PostgreSQL (`.looplab/postgres-faults-queue`, so it
  * can run beside a whole fault run) and upstream: what `runFaultDrill` runs as its last phase.
  */
 export async function runQueueKillDrill(
@@ -20,7 +20,7 @@ export async function runQueueKillDrill(
   try {
     children.pg = await startEmbeddedPostgres({
       port: await freePort(),
-      dataDir: resolve('.data/postgres-faults-queue'),
+      dataDir: dataPath('postgres-faults-queue'),
     });
     children.upstream = await startUpstream(await freePort(), '127.0.0.1');
     await migrate(children.pg.url);

@@ -1,6 +1,7 @@
+import { dataPath } from '../../lib/data-dir.ts';
 import { siblingFile } from '../../lib/loader-args.ts';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { startEmbeddedPostgres } from '../../db/embedded.ts';
 import { migrate } from '../../db/migrate.ts';
 import { startChild, type ManagedChild } from '../../lib/child-process.ts';
@@ -24,9 +25,9 @@ export interface TargetProvider {
   close(): Promise<void>;
 }
 
-const SHARED_DATA_DIR = resolve('.data/postgres-loadtest');
+const SHARED_DATA_DIR = dataPath('postgres-loadtest');
 /** Held (it holds the run's pid) by the run using the shared directory. */
-const SHARED_LOCK = resolve('.data/postgres-loadtest.lock');
+const SHARED_LOCK = dataPath('postgres-loadtest.lock');
 
 function isAlive(pid: number): boolean {
   try {
@@ -43,7 +44,7 @@ function isAlive(pid: number): boolean {
  * A lock left by a run that died is taken over.
  */
 async function claimShared(): Promise<boolean> {
-  await mkdir(resolve('.data'), { recursive: true });
+  await mkdir(dataPath(), { recursive: true });
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       await writeFile(SHARED_LOCK, String(process.pid), { flag: 'wx' });
@@ -71,7 +72,7 @@ async function freeDataDir(): Promise<{ path: string; release(): Promise<void> }
     if (!(pid > 0 && isAlive(pid))) return { path: SHARED_DATA_DIR, release: releaseLock };
     await releaseLock();
   }
-  const path = await mkdtemp(resolve('.data/postgres-loadtest-'));
+  const path = await mkdtemp(dataPath('postgres-loadtest-'));
   return { path, release: () => rm(path, { recursive: true, force: true }) };
 }
 
