@@ -3,6 +3,7 @@
  * harness did not start and that need not be looplab. Nothing that needs looplab's index (`GET /`),
  * `/ready`, `/<name>/bound` or `/metrics` is asked for, so the figures that come from them stay empty.
  */
+import { LOOPLAB_VERSION } from '../lib/version.ts';
 import { runSeconds } from './cli/eta.ts';
 import { runScenario } from './measure/scenario.ts';
 import { summarize } from './analyse/summarize.ts';
@@ -85,6 +86,7 @@ export async function runTarget(
   }
   return {
     schema: RESULTS_SCHEMA,
+    looplabVersion: LOOPLAB_VERSION,
     options,
     environment: describeEnvironment(null, false, startedAt),
     cpuBaseline: {},

@@ -1,5 +1,6 @@
+import { userPath } from '../../lib/user-path.ts';
 import { access, constants, readFile, stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { parseResultsFile } from '../analyse/compare.ts';
 import { EXIT } from './exit-codes.ts';
 import type { Results } from '../types.ts';
@@ -26,11 +27,14 @@ export function reportCrashesPlainly(debug: boolean): void {
   process.on('unhandledRejection', crash);
 }
 
-/** Reads the `--compare` file before anything starts; any problem is a usage error in one line. */
+/**
+ * Reads the `--compare` file (relative to where the user typed the command) before anything starts; any
+ * problem is a usage error in one line.
+ */
 export async function readPrevious(path: string): Promise<Results> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readFile(userPath(path), 'utf8');
   } catch (err) {
     return fail(`--compare: cannot read ${path}: ${(err as Error).message}`, EXIT.usage);
   }
@@ -57,7 +61,7 @@ export function npmBannerHint(env: Readonly<Record<string, string | undefined>>)
  * a write error. Nothing is created yet: the nearest existing folder must be a writable directory.
  */
 export async function checkOutDir(out: string): Promise<void> {
-  let path = resolve(out);
+  let path = userPath(out);
   for (;;) {
     const info = await stat(path).catch(() => undefined);
     if (info) {

@@ -1,3 +1,4 @@
+import { userDirectory } from '../../lib/user-path.ts';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_OPTIONS, OPTION_LIMITS } from '../defaults.ts';
@@ -251,10 +252,7 @@ function parseBlame(values: {
  * @returns `'help'` when --help was asked for.
  * @throws OptionsError with a message naming the option and what it allows.
  */
-export function parseOptions(
-  argv: readonly string[],
-  cwd: string = process.env['INIT_CWD'] || process.cwd(),
-): HarnessOptions | 'help' {
+export function parseOptions(argv: readonly string[], cwd: string = userDirectory()): HarnessOptions | 'help' {
   // biome-ignore lint/suspicious/noImplicitAnyLet: typed by the parseArgs call that assigns them below
   let values;
   // biome-ignore lint/suspicious/noImplicitAnyLet: as above

@@ -34,7 +34,7 @@ describe('the CLI refuses a bad command line at once, starting nothing', () => {
     [['--compare', 'README.md'], 'loadtest: --compare: README.md is not JSON'],
     [
       ['--compare', 'package.json'],
-      'loadtest: --compare: package.json is not a looplab results.json (schema looplab-loadtest/2)',
+      'loadtest: --compare: package.json is not a looplab results.json (schema looplab-loadtest/2 or looplab-loadtest/3)',
     ],
     [['--compare', 'no/such/results.json'], 'loadtest: --compare: cannot read no/such/results.json: ENOENT'],
     [['--threshold', 'fetch.async.loop_busy<eighty'], '"eighty" is not workload.mode.metric'],
