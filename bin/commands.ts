@@ -48,7 +48,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
 One queue worker process for a looplab server started elsewhere (its QUEUE_WORKERS=0): it reads the
 same environment as \`looplab serve\`, and needs DATABASE_URL and UPSTREAM_URL since it starts neither
 (REDIS_URL too when the server keeps its queue in Redis).`,
-    run: () => import('../server/queue/worker-main.ts'),
+    run: () => import('../server/queue/queue-worker-main.ts'),
   },
 };
 

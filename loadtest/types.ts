@@ -1,10 +1,10 @@
 /** The load harness's data: what it was asked to run and everything it measured. */
-import type { ServerFacts } from '../server/deps.ts';
-import type { BoundAnswer } from '../server/workloads/bound-answer.ts';
+import type { ServerFacts } from '../contract/server-facts.ts';
+import type { BoundAnswer } from '../contract/bound.ts';
 import type { WindowFigures } from './measure/server-metrics.ts';
 import type { RunBlame } from './measure/blame-window.ts';
 import type { QueueWindow } from './measure/queue-times.ts';
-import type { QueueBackend } from '../server/queue/backend.ts';
+import type { QueueBackend } from '../contract/queue.ts';
 
 /** Where queue mode keeps its jobs: BullMQ's PostgreSQL backend (the looplab database) or Redis. */
 export type QueueBackendName = QueueBackend['kind'];

@@ -1,7 +1,7 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppDeps } from './deps.ts';
-import { createLogger, type Logger } from './logger.ts';
+import { createLogger, type Logger } from './observation/logger.ts';
 import { HttpError } from '../lib/http-error.ts';
 import type { AppEnv } from './routes/app-env.ts';
 import { indexRoute } from './routes/index-route.ts';

@@ -2,7 +2,7 @@ import { DATA_DIR } from '../lib/data-dir.ts';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { ConfigError, readDependencyUrls, readInt, readUrl, type Env } from '../lib/env.ts';
-import { LOG_LEVELS, type LogLevel } from './logger.ts';
+import { LOG_LEVELS, type LogLevel } from './observation/logger.ts';
 
 export { ConfigError };
 

@@ -2,13 +2,14 @@ import { availableParallelism } from 'node:os';
 import type { AsyncClients, SyncClients } from './clients/index.ts';
 import { createUpstreamClient } from './clients/upstream-client.ts';
 import { createWorldStore } from './clients/world-store.ts';
-import { createMetrics, type Metrics } from './metrics.ts';
-import { createPressureGauge, type PressureGauge } from './pressure.ts';
+import { createMetrics, type Metrics } from './observation/metrics.ts';
+import { createPressureGauge, type PressureGauge } from './protection/pressure.ts';
 import { createSyncIo } from './offload/sync-io.ts';
 import { createWorkerPool, type WorkerPool } from './offload/worker-pool.ts';
 import { BUILT_IN_REGISTRY, type Registry } from './workloads/registry.ts';
 import { createJobQueue, type JobQueue, type JobQueueOptions } from './queue/job-queue.ts';
 import { registerQueueMetrics } from './queue/queue-metrics.ts';
+import type { ServerFacts } from '../contract/server-facts.ts';
 
 /** Everything the app needs, created once at start and handed in (never imported by the app). */
 export interface AppDeps {
@@ -48,19 +49,6 @@ export interface DepsOptions {
   workloads?: Registry;
   /** `queue` mode's backend and bound; absent = no queue mode. Its worker processes run apart. */
   jobQueue?: Omit<JobQueueOptions, 'onTiming'> & { workers: number; concurrency: number };
-}
-
-export interface ServerFacts {
-  dbPool: number;
-  workers: number;
-  /** Absent from servers that predate WORKER_CONCURRENCY. */
-  workerConcurrency?: number;
-  workerDbPool: number;
-  uvThreadpoolSize: number;
-  cpus: number;
-  node: string;
-  /** With queue mode: its backend, the worker processes this server started, and the bound. */
-  queue?: { backend: JobQueue['backend']; workers: number; concurrency: number; max: number };
 }
 
 /** Creates the clients, the sync-I/O helper and the worker pool; `close` releases them in reverse. */

@@ -5,7 +5,7 @@
  */
 import { runPrimary } from './cluster/primary.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { runSingle } from './single.ts';
+import { runSingle } from './lifecycle/single.ts';
 import { loadWorkloadsOrExit } from './workloads/load.ts';
 
 function readConfig(): Config {

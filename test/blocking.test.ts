@@ -65,7 +65,7 @@ async function healthDuringWork(
   );
   // A second caller, on whatever connection the pool has: an idle keep-alive one whose request lands
   // while the loop is blocked past the server's keep-alive timeout is answered, not reset
-  // (server/keep-alive.ts; test/keepalive-blocked.test.ts).
+  // (server/http/keep-alive.ts; test/keepalive-blocked.test.ts).
   const health = await fetch(`${server.url}/health`);
   const healthAnswered = performance.now();
   await health.text();

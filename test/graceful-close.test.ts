@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, expect, it } from 'vitest';
-import { closeGracefully } from '../server/graceful-close.ts';
+import { closeGracefully } from '../server/http/graceful-close.ts';
 import { RawConnection } from './helpers/raw-http.ts';
 
 /**
@@ -10,7 +10,7 @@ import { RawConnection } from './helpers/raw-http.ts';
  * loop's phases in the order that matters. How long it holds is measured on the loop's own clock and
  * only compared with the sweep's period; nothing here asserts a duration.
  */
-const SWEEP_MS = 500; // IDLE_LINGER_MS in server/graceful-close.ts
+const SWEEP_MS = 500; // IDLE_LINGER_MS in server/http/graceful-close.ts
 
 let server: Server | undefined;
 const opened: RawConnection[] = [];

@@ -8,7 +8,7 @@ import { waitFor } from './helpers/wait-for.ts';
 /**
  * A pooled keep-alive connection whose next request arrives while the server's event loop is blocked
  * past the idle deadline (keepAliveTimeout + Node's 1 s buffer) must get its answer, not a reset: on
- * resume the timers phase runs before the poll phase reads the request (server/keep-alive.ts). The
+ * resume the timers phase runs before the poll phase reads the request (server/http/keep-alive.ts). The
  * server runs in its own process so this test's clock and sockets keep going while it is blocked.
  */
 const KEEP_ALIVE_TIMEOUT_MS = 200;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import type { QueueBackend } from '../server/queue/backend.ts';
+import type { QueueBackend } from '../contract/queue.ts';
 import { commandOf, descendants, stillAlive } from './helpers/process-tree.ts';
 import {
   hasRedisServer,
@@ -29,7 +29,7 @@ if (!redisInstalled)
   );
 
 const workerPids = (server: ServerProcess) =>
-  descendants(server.pid).filter((pid) => commandOf(pid).includes('worker-main.ts'));
+  descendants(server.pid).filter((pid) => commandOf(pid).includes('queue-worker-main.ts'));
 
 /** A fetch delay no other test uses, so a test finds its own jobs among the ones the queue keeps. */
 const uniqueDelay = (from: number) => from + randomInt(0, 1000);

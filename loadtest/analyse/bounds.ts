@@ -1,4 +1,4 @@
-import type { BoundAnswer } from '../../server/workloads/bound-answer.ts';
+import type { BoundAnswer } from '../../contract/bound.ts';
 import type { Bound, CpuBaseline, Scenario, ServerFacts } from '../types.ts';
 
 /** Little's law: concurrency / time per request, in requests per second. */

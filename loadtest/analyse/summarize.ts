@@ -1,7 +1,7 @@
 import { computeBound } from './bounds.ts';
 import { summarizeQueue } from './queue-summary.ts';
 import { spread, spreadOfPresent } from './stats.ts';
-import type { BoundAnswer } from '../../server/workloads/bound-answer.ts';
+import type { BoundAnswer } from '../../contract/bound.ts';
 import type { CpuBaseline, RunMeasurement, Scenario, ScenarioResult, ServerFacts } from '../types.ts';
 
 /** Generator CPU (in cores) above which the load generator, not the server, may be the limit. */

@@ -1,8 +1,7 @@
 import { dataPath } from '../../lib/data-dir.ts';
 import { siblingFile } from '../../lib/loader-args.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startEmbeddedPostgres } from '../../db/embedded.ts';
-import { migrate } from '../../db/migrate.ts';
+import { loadLocalDatabase } from '../stack/local-database.ts';
 import { startChild, type ManagedChild } from '../../lib/child-process.ts';
 import { startUpstream } from '../../upstream/launch.ts';
 import { describeEnvironment, fetchServerFacts } from '../stack/environment.ts';
@@ -127,10 +126,11 @@ export async function runFaultDrill(
   const dataDir = dataPath('postgres-faults');
   const upstreamPort = await freePort();
   const children: { pg?: ManagedChild; upstream?: ManagedChild; server?: ManagedChild } = {};
+  const db = await loadLocalDatabase();
   try {
-    children.pg = await startEmbeddedPostgres({ port: pgPort, dataDir });
+    children.pg = await db.startEmbeddedPostgres({ port: pgPort, dataDir });
     children.upstream = await startUpstream(upstreamPort, '127.0.0.1');
-    await migrate(children.pg.url);
+    await db.migrate(children.pg.url);
     children.server = await startChild(
       siblingFile(import.meta.url, '../../server/main.ts'),
       'looplab server',
@@ -201,7 +201,7 @@ export async function runFaultDrill(
       database,
       async () => children.pg?.stop(),
       async () => {
-        children.pg = await startEmbeddedPostgres({ port: pgPort, dataDir });
+        children.pg = await db.startEmbeddedPostgres({ port: pgPort, dataDir });
       },
       t0 + phase * 1000,
     );

@@ -1,6 +1,5 @@
 import { dataPath } from '../../lib/data-dir.ts';
-import { startEmbeddedPostgres } from '../../db/embedded.ts';
-import { migrate } from '../../db/migrate.ts';
+import { loadLocalDatabase } from '../stack/local-database.ts';
 import { freePort } from '../../lib/free-port.ts';
 import type { ManagedChild } from '../../lib/child-process.ts';
 import { startUpstream } from '../../upstream/launch.ts';
@@ -17,13 +16,14 @@ export async function runQueueKillDrill(
   onAnswer: (answer: DrillAnswer) => void = () => {},
 ): Promise<{ events: FaultResults['events']; queueKill: QueueKillResult }> {
   const children: { pg?: ManagedChild; upstream?: ManagedChild } = {};
+  const db = await loadLocalDatabase();
   try {
-    children.pg = await startEmbeddedPostgres({
+    children.pg = await db.startEmbeddedPostgres({
       port: await freePort(),
       dataDir: dataPath('postgres-faults-queue'),
     });
     children.upstream = await startUpstream(await freePort(), '127.0.0.1');
-    await migrate(children.pg.url);
+    await db.migrate(children.pg.url);
     const events: FaultResults['events'] = [];
     const context = {
       databaseUrl: children.pg.url,

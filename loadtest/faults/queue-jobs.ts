@@ -1,6 +1,6 @@
 import { Queue, type BackendFactory, type IQueueBackend } from 'bullmq';
-import { withQueueBackend, type QueueBackend } from '../../server/queue/backend.ts';
-import { QUEUE_NAME, type JobData } from '../../server/queue/protocol.ts';
+import { QUEUE_NAME, type JobData, type QueueBackend } from '../../contract/queue.ts';
+import { withQueueBackend } from '../../lib/queue-access.ts';
 
 /** One job as the worker-kill drill reads it back from BullMQ (epoch-ms times on the backend's clock). */
 export interface JobRecord {

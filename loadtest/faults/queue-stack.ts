@@ -2,7 +2,7 @@ import { siblingFile } from '../../lib/loader-args.ts';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startChild, type ManagedChild } from '../../lib/child-process.ts';
-import { workerName } from '../../server/queue/protocol.ts';
+import { workerName } from '../../lib/queue-access.ts';
 import { waitUntilReady } from '../stack/ready.ts';
 
 /**
@@ -21,7 +21,7 @@ export const QUEUE_DRILL_SETTINGS = {
   stalledMs: 1000,
   /** REQUEST_TIMEOUT_MS: far above the stalled bound plus a job, so a re-run job is still awaited. */
   deadlineMs: 15_000,
-  /** As the server's own supervisor (server/queue/local-workers.ts) waits before a replacement. */
+  /** As the server's own supervisor (server/queue/local-queue-workers.ts) waits before a replacement. */
   replacementDelayMs: 1000,
   /** Each job waits this long on the upstream: jobs are in flight when the worker dies. */
   jobMs: 500,
@@ -71,7 +71,7 @@ export async function startQueueDrillStack(
   let server: ManagedChild | undefined;
   const startWorker = async (): Promise<DrillWorker> => {
     const child = await startChild(
-      siblingFile(import.meta.url, '../../server/queue/worker-main.ts'),
+      siblingFile(import.meta.url, '../../server/queue/queue-worker-main.ts'),
       'queue worker',
       env,
       {

@@ -1,4 +1,4 @@
-import type { BoundAnswer } from '../../server/workloads/bound-answer.ts';
+import type { BoundAnswer } from '../../contract/bound.ts';
 import type { DiscoveredWorkload, HarnessOptions } from '../types.ts';
 import { fetchCatalog, type Catalog, type CatalogEntry } from './catalog.ts';
 import { waitUntilReady } from './ready.ts';

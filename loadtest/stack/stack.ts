@@ -2,8 +2,7 @@ import { dataPath } from '../../lib/data-dir.ts';
 import { siblingFile } from '../../lib/loader-args.ts';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startEmbeddedPostgres } from '../../db/embedded.ts';
-import { migrate } from '../../db/migrate.ts';
+import { loadLocalDatabase } from './local-database.ts';
 import { startChild, type ManagedChild } from '../../lib/child-process.ts';
 import { startUpstream } from '../../upstream/launch.ts';
 import { freePort } from '../../lib/free-port.ts';
@@ -115,6 +114,7 @@ export async function localStack(
     ...(env.workloadFiles?.length ? { WORKLOADS: env.workloadFiles.join(',') } : {}),
     QUEUE: env.queue ? 'on' : 'off',
   };
+  const db = await loadLocalDatabase();
   const children: ManagedChild[] = [];
   const redis = runRedis(env.redisUrl);
   const closeAll = async () => {
@@ -125,7 +125,7 @@ export async function localStack(
     let databaseUrl = env.databaseUrl;
     if (!databaseUrl) {
       const dataDir = await freeDataDir();
-      const pg = await startEmbeddedPostgres({ port: await freePort(), dataDir: dataDir.path });
+      const pg = await db.startEmbeddedPostgres({ port: await freePort(), dataDir: dataDir.path });
       children.push({
         ...pg,
         stop: async () => {
@@ -141,7 +141,7 @@ export async function localStack(
       children.push(upstream);
       upstreamUrl = upstream.url;
     }
-    await migrate(databaseUrl);
+    await db.migrate(databaseUrl);
     const dbUrl = databaseUrl;
     const upUrl = upstreamUrl;
     return {

@@ -1,7 +1,7 @@
 import { BrokenCircuitError, circuitBreaker, ConsecutiveBreaker, ConstantBackoff, handleWhen } from 'cockatiel';
 import type postgres from 'postgres';
 import { createSql, type Sql } from '../../lib/postgres-sql.ts';
-import { OverloadError } from '../overload.ts';
+import { OverloadError } from '../protection/overload.ts';
 
 /** One row of the TechEmpower-style `world` table. */
 export interface WorldRow {

@@ -1,9 +1,9 @@
 import type { Config } from '../config.ts';
-import { printBanner } from '../banner.ts';
-import { startDependencies } from '../dependencies.ts';
-import { reportReadyToParent } from '../parent-ipc.ts';
-import { onStopSignals, relayedByNpm } from '../stop-signals.ts';
-import { createStopSteps } from '../stop-steps.ts';
+import { printBanner } from '../lifecycle/banner.ts';
+import { startDependencies } from '../lifecycle/start-dependencies.ts';
+import { reportReadyToParent } from '../lifecycle/parent-ipc.ts';
+import { onStopSignals, relayedByNpm } from '../lifecycle/stop-signals.ts';
+import { createStopSteps } from '../lifecycle/stop-steps.ts';
 import { startQueueWorkers } from '../queue/start-queue.ts';
 import { connectionShortfall, readConnectionLimit } from './connection-budget.ts';
 import { startBlameDirectory } from './blame-directory.ts';

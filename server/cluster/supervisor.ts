@@ -34,12 +34,12 @@ const KILL_MARGIN_MS = 5_000;
 const send = (worker: Worker, msg: PrimaryMessage) => void worker.send(msg);
 
 /**
- * Forks `count` server processes (`worker-main.ts`) that share one port, and keeps that many running:
+ * Forks `count` server processes (`process-main.ts`) that share one port, and keeps that many running:
  * a process that exits while the cluster is not stopping is replaced, within a restart budget.
  */
 export function superviseProcesses({ count, env, graceMs, onCrashLoop }: SuperviseOptions): Supervisor {
   cluster.setupPrimary({
-    exec: fileURLToPath(siblingFile(import.meta.url, './worker-main.ts')),
+    exec: fileURLToPath(siblingFile(import.meta.url, './process-main.ts')),
     execArgv: typeScriptLoaderArgs(),
   });
   const budget = createRestartBudget();

@@ -1,6 +1,6 @@
 import { Piscina } from 'piscina';
 import type { WorkResult } from '../workloads/workload.ts';
-import { OverloadError } from '../overload.ts';
+import { OverloadError } from '../protection/overload.ts';
 import { createCancelFlag, raiseCancelFlag } from './cancel-flag.ts';
 import { RemoteError } from './error-data.ts';
 import { siblingFile } from '../../lib/loader-args.ts';

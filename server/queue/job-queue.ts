@@ -1,20 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import { Queue, QueueEvents, QueueEventsProducer, type BackendFactory, type IQueueBackend } from 'bullmq';
-import { OverloadError } from '../overload.ts';
+import { OverloadError } from '../protection/overload.ts';
 import { RemoteError } from '../offload/error-data.ts';
 import type { WorkResult } from '../workloads/workload.ts';
 import { QueueJobFailedError, QueueUnavailableError } from './errors.ts';
-import { withQueueBackend, type QueueBackend } from './backend.ts';
-import {
-  CANCEL_EVENT,
-  DEADLINE_REASON,
-  DISCARDED_PREFIX,
-  KEEP_AGE_SECONDS,
-  QUEUE_NAME,
-  type JobData,
-  type JobReturn,
-} from './protocol.ts';
+import { QUEUE_NAME, type JobData, type QueueBackend } from '../../contract/queue.ts';
+import { withQueueBackend } from '../../lib/queue-access.ts';
+import { CANCEL_EVENT, DEADLINE_REASON, DISCARDED_PREFIX, KEEP_AGE_SECONDS, type JobReturn } from './protocol.ts';
 
 /** The BullMQ side of `queue` mode in the server: enqueue, await the result, clean up after a caller that left. */
 export interface JobQueue {

@@ -1,8 +1,5 @@
 import type { WorkerOutcome } from '../offload/worker-protocol.ts';
 
-/** The one BullMQ queue every server and queue worker process shares. */
-export const QUEUE_NAME = 'looplab';
-
 /** Custom QueueEvents event a server publishes when a caller is gone but its job is already running. */
 export const CANCEL_EVENT = 'looplab-cancel';
 
@@ -12,17 +9,6 @@ export const CANCEL_EVENT = 'looplab-cancel';
  */
 export const DEADLINE_REASON = 'the job reached its deadline';
 export const DISCARDED_PREFIX = 'discarded: ';
-
-/** What the server puts on the queue: a workload by name, its validated params, and when to give up. */
-export interface JobData {
-  workload: string;
-  params: Record<string, number | string>;
-  /**
-   * The request's deadline, epoch ms on the server's clock (workers on other machines need a
-   * synchronised clock). A job picked up after it is discarded; a running job is cancelled at it.
-   */
-  deadline: number;
-}
 
 /**
  * What a queue worker returns: the workload's outcome (errors as data, as the piscina worker returns
@@ -37,12 +23,3 @@ export type JobReturn = WorkerOutcome & {
 
 /** Completed and failed jobs kept for inspection, by age; the count is QUEUE_KEEP. */
 export const KEEP_AGE_SECONDS = 3600;
-
-/**
- * How a queue worker process names itself to BullMQ, which stamps it on each job it takes
- * (`job.processedBy`): host and pid, so whoever reads the queue can tell which process holds a job
- * (the fault run's worker-kill drill kills one that does).
- */
-export function workerName(host: string, pid: number): string {
-  return `${host}:${pid}`;
-}

@@ -11,16 +11,9 @@ import {
 import { runWorkloadToOutcome } from '../offload/run-workload.ts';
 import type { Registry } from '../workloads/registry.ts';
 import type { ThreadClients } from '../workloads/workload.ts';
-import { withQueueBackend, type QueueBackend } from './backend.ts';
-import {
-  CANCEL_EVENT,
-  DEADLINE_REASON,
-  DISCARDED_PREFIX,
-  KEEP_AGE_SECONDS,
-  QUEUE_NAME,
-  type JobData,
-  type JobReturn,
-} from './protocol.ts';
+import { QUEUE_NAME, type JobData, type QueueBackend } from '../../contract/queue.ts';
+import { withQueueBackend } from '../../lib/queue-access.ts';
+import { CANCEL_EVENT, DEADLINE_REASON, DISCARDED_PREFIX, KEEP_AGE_SECONDS, type JobReturn } from './protocol.ts';
 
 export interface QueueWorkerOptions {
   backend: QueueBackend;

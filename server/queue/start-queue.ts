@@ -1,11 +1,22 @@
-import type { Config } from '../config.ts';
-import type { StopSteps } from '../stop-steps.ts';
-import { serverQueueOptions } from './backend.ts';
-import { superviseLocalWorkers } from './local-workers.ts';
+import type { Config, QueueConfig } from '../config.ts';
+import type { StopSteps } from '../lifecycle/stop-steps.ts';
+import { queueBackendOf } from '../../lib/queue-access.ts';
+import { superviseLocalWorkers } from './local-queue-workers.ts';
 
 /** Queue mode's options for `createDeps`, or undefined with QUEUE=off. */
 export function jobQueueOptions(config: Config, databaseUrl: string) {
   return config.queue.enabled ? serverQueueOptions(config.queue, databaseUrl) : undefined;
+}
+
+/** What the server's side of queue mode needs from the QUEUE_* settings (see deps.ts). */
+function serverQueueOptions(queue: QueueConfig, databaseUrl: string) {
+  return {
+    backend: queueBackendOf(queue.redisUrl, databaseUrl),
+    maxInFlight: queue.max,
+    keep: queue.keep,
+    workers: queue.workers,
+    concurrency: queue.concurrency,
+  };
 }
 
 /**

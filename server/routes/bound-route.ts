@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import type { ServerFacts } from '../deps.ts';
+import type { ServerFacts } from '../../contract/server-facts.ts';
 import { evaluateBound } from '../workloads/bound-answer.ts';
 import type { Registry } from '../workloads/registry.ts';
 import type { AppEnv } from './app-env.ts';

@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
-import type { ServerFacts } from '../deps.ts';
+import type { ServerFacts } from '../../contract/server-facts.ts';
 import { describeAllowed, type ParamSpec } from '../../lib/params.ts';
-import { MODE_TRAITS, MODES } from '../workloads/modes.ts';
+import { MODES } from '../../contract/modes.ts';
+import { MODE_TRAITS } from '../workloads/modes.ts';
 import type { Registry } from '../workloads/registry.ts';
 import type { Workload } from '../workloads/workload.ts';
 import type { AppEnv } from './app-env.ts';

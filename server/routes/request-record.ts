@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
-import type { Logger } from '../logger.ts';
-import type { Metrics } from '../metrics.ts';
+import type { Logger } from '../observation/logger.ts';
+import type { Metrics } from '../observation/metrics.ts';
 import type { AppEnv } from './app-env.ts';
 
 /**

@@ -1,7 +1,7 @@
 import type { Context, Hono } from 'hono';
 import type { AppDeps } from '../deps.ts';
-import type { Logger } from '../logger.ts';
-import { failureReason, toHttpError } from '../error-mapping.ts';
+import type { Logger } from '../observation/logger.ts';
+import { failureReason, toHttpError } from '../http/error-mapping.ts';
 import { HttpError } from '../../lib/http-error.ts';
 import { parseParams } from '../../lib/params.ts';
 import type { Registry } from '../workloads/registry.ts';

@@ -1,15 +1,9 @@
-import type { ServerFacts } from '../deps.ts';
+import type { ServerFacts } from '../../contract/server-facts.ts';
 import type { ParamSpecs, ParamValues } from '../../lib/params.ts';
-import { MODE_TRAITS, type Concurrency, type CpuThreads, type Mode } from './modes.ts';
-import type { ModeWait, Workload } from './workload.ts';
-
-/**
- * A workload's bound model evaluated for one set of parameters: plain data, what
- * `GET /<name>/bound?…` answers and the load harness turns into requests per second.
- */
-export type BoundAnswer =
-  | { kind: 'wait'; modes: Partial<Record<Mode, ModeWait & { concurrency: Concurrency }>> }
-  | { kind: 'cpu'; modes: Partial<Record<Mode, { threads: CpuThreads }>> };
+import type { BoundAnswer, CpuThreads } from '../../contract/bound.ts';
+import type { Mode } from '../../contract/modes.ts';
+import { MODE_TRAITS } from './modes.ts';
+import type { Workload } from './workload.ts';
 
 /** Null when the workload declares no model, or its model says there is no simple bound here. */
 export function evaluateBound(

@@ -1,6 +1,6 @@
 import { parseParams, type ParamSpec, type ParamSpecs } from '../../lib/params.ts';
 import { HttpError } from '../../lib/http-error.ts';
-import { MODES, type Mode } from './modes.ts';
+import { MODES, type Mode } from '../../contract/modes.ts';
 import type {
   BoundModel,
   FaultDrillUse,

@@ -1,9 +1,11 @@
 import type { AsyncClients, SyncClients } from '../clients/index.ts';
-import type { ServerFacts } from '../deps.ts';
+import type { ServerFacts } from '../../contract/server-facts.ts';
 import type { ParamSpecs, ParamValues } from '../../lib/params.ts';
-import type { Mode } from './modes.ts';
+import type { ModeWait } from '../../contract/bound.ts';
+import type { Mode } from '../../contract/modes.ts';
 
-export { isMode, MODES, type Mode } from './modes.ts';
+export { MODES, type Mode } from '../../contract/modes.ts';
+export { isMode } from './modes.ts';
 
 /** What a workload returns: plain JSON data (it crosses thread boundaries by structured clone). */
 export type WorkResult = Record<string, unknown>;
@@ -13,15 +15,6 @@ export interface ParamProblem {
   readonly param: string;
   readonly error: string;
   readonly allowed: string;
-}
-
-/** How long one request of a mode waits (I/O, timers), for a bound by Little's law. */
-export interface ModeWait {
-  readonly ms: number;
-  /** What the wait is made of, in words (e.g. "4 calls of 50 ms in sequence"). */
-  readonly basis?: string;
-  /** A shared pool the requests also queue for: `size` slots, each request holding one for `holdMs`. */
-  readonly pool?: { readonly size: number; readonly holdMs: number; readonly basis: string };
 }
 
 /**

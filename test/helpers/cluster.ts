@@ -3,7 +3,7 @@ import { commandOf, descendants } from './process-tree.ts';
 
 /** The server processes a cluster primary forked (not its PostgreSQL or upstream). */
 export const serverProcesses = (primary: number) =>
-  descendants(primary).filter((pid) => commandOf(pid).includes('cluster/worker-main.ts'));
+  descendants(primary).filter((pid) => commandOf(pid).includes('cluster/process-main.ts'));
 
 /**
  * GET on a connection of its own (`agent: false`): node:cluster hands each new connection to the

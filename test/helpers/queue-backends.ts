@@ -1,7 +1,7 @@
 import { Queue, type BackendFactory, type IQueueBackend, type JobState } from 'bullmq';
 export { hasRedisServer, startRedis, type RedisServer } from '../../lib/redis-server.ts';
-import { withQueueBackend, type QueueBackend } from '../../server/queue/backend.ts';
-import { QUEUE_NAME, type JobData } from '../../server/queue/protocol.ts';
+import { QUEUE_NAME, type JobData, type QueueBackend } from '../../contract/queue.ts';
+import { withQueueBackend } from '../../lib/queue-access.ts';
 
 /** One finished or pending job, as a test needs to see it. */
 export interface SeenJob {

@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { inject } from 'vitest';
 import { createApp } from '../../server/app.ts';
 import { createDeps, type DepsOptions } from '../../server/deps.ts';
-import { serverOptions } from '../../server/server-options.ts';
-import type { Logger } from '../../server/logger.ts';
+import { serverOptions } from '../../server/http/server-options.ts';
+import type { Logger } from '../../server/observation/logger.ts';
 import { waitFor } from './wait-for.ts';
 
 export interface TestApp {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { computeBound } from '../../loadtest/analyse/bounds.ts';
 import { mountBounds } from '../../server/routes/bound-route.ts';
 import type { AppEnv } from '../../server/routes/app-env.ts';
-import type { BoundAnswer } from '../../server/workloads/bound-answer.ts';
+import type { BoundAnswer } from '../../contract/bound.ts';
 import { BUILT_IN_REGISTRY } from '../../server/workloads/registry.ts';
 import type { ModeName, Scenario, ServerFacts, WorkloadName } from '../../loadtest/types.ts';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseMetrics, readSample, scrapeMetrics, windowFigures } from '../../loadtest/measure/server-metrics.ts';
-import { createPressureGauge } from '../../server/pressure.ts';
+import { createPressureGauge } from '../../server/protection/pressure.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 
 /** Keeps this thread busy for `ms`: a stall of known length, with no timer involved. */

@@ -1,8 +1,7 @@
 import { createPostgresBackend, createRedisBackend, type BackendFactory, type IQueueBackend } from 'bullmq';
-import type { QueueConfig } from '../config.ts';
+import type { QueueBackend } from '../contract/queue.ts';
 
-/** Where BullMQ keeps its jobs: PostgreSQL (the default, the looplab database itself) or Redis (REDIS_URL). */
-export type QueueBackend = { kind: 'postgres'; url: string } | { kind: 'redis'; url: string };
+// How any process reaches the shared BullMQ queue: the server, a queue worker, the harness's fault drill.
 
 /**
  * A function generic over BullMQ's backend and connection types: BullMQ's classes are typed by the
@@ -33,13 +32,11 @@ export function queueBackendOf(redisUrl: string | undefined, databaseUrl: string
   return redisUrl ? { kind: 'redis', url: redisUrl } : { kind: 'postgres', url: databaseUrl };
 }
 
-/** What the server's side of queue mode needs from the QUEUE_* settings (see deps.ts). */
-export function serverQueueOptions(queue: QueueConfig, databaseUrl: string) {
-  return {
-    backend: queueBackendOf(queue.redisUrl, databaseUrl),
-    maxInFlight: queue.max,
-    keep: queue.keep,
-    workers: queue.workers,
-    concurrency: queue.concurrency,
-  };
+/**
+ * How a queue worker process names itself to BullMQ, which stamps it on each job it takes
+ * (`job.processedBy`): host and pid, so whoever reads the queue can tell which process holds a job
+ * (the fault run's worker-kill drill kills one that does).
+ */
+export function workerName(host: string, pid: number): string {
+  return `${host}:${pid}`;
 }

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { Config } from './config.ts';
+import type { Config } from '../config.ts';
 
 /** What `npm start` prints once everything listens: where, and a few lines to paste. */
 export function printBanner({

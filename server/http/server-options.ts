@@ -1,5 +1,5 @@
 import type { ServerOptions } from 'node:http';
-import type { Config } from './config.ts';
+import type { Config } from '../config.ts';
 
 /**
  * Node HTTP server limits against slow and idle clients. Node checks the headers and request

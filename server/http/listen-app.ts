@@ -1,11 +1,11 @@
 import { serve } from '@hono/node-server';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApp } from './app.ts';
-import type { Config } from './config.ts';
-import type { AppDeps } from './deps.ts';
+import { createApp } from '../app.ts';
+import type { Config } from '../config.ts';
+import type { AppDeps } from '../deps.ts';
 import { closeIdleAfterPoll } from './keep-alive.ts';
-import { createLogger } from './logger.ts';
+import { createLogger } from '../observation/logger.ts';
 import { serverOptions } from './server-options.ts';
 
 /** Builds the app from `deps` and listens on the configured port and host. */

@@ -1,18 +1,18 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { printBanner } from './banner.ts';
-import type { Config } from './config.ts';
-import { createDeps } from './deps.ts';
-import { startDependencies } from './dependencies.ts';
-import { closeGracefully } from './graceful-close.ts';
-import { describeListenError } from '../lib/listen-error.ts';
-import { listenApp } from './listen-app.ts';
+import type { Config } from '../config.ts';
+import { createDeps } from '../deps.ts';
+import { startDependencies } from './start-dependencies.ts';
+import { closeGracefully } from '../http/graceful-close.ts';
+import { describeListenError } from '../../lib/listen-error.ts';
+import { listenApp } from '../http/listen-app.ts';
 import { reportReadyToParent } from './parent-ipc.ts';
 import { onStopSignals, relayedByNpm } from './stop-signals.ts';
 import { createStopSteps } from './stop-steps.ts';
-import { startBlame } from './stall-blame.ts';
-import type { Registry } from './workloads/registry.ts';
-import { jobQueueOptions, startQueueWorkers } from './queue/start-queue.ts';
+import { startBlame } from '../observation/stall-blame.ts';
+import type { Registry } from '../workloads/registry.ts';
+import { jobQueueOptions, startQueueWorkers } from '../queue/start-queue.ts';
 
 /**
  * One server process (CLUSTER=1): starts the dependencies, the pools and the HTTP server, and on a

@@ -1,9 +1,9 @@
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { WorldStore } from './clients/index.ts';
+import type { WorldStore } from '../clients/index.ts';
 import { createLoopDelayMonitor, LOOP_SAMPLE_INTERVAL_MS, type LoopDelayWindow } from './loop-delay.ts';
-import type { WorkerPool } from './offload/worker-pool.ts';
-import type { WorkLabel } from './routes/app-env.ts';
+import type { WorkerPool } from '../offload/worker-pool.ts';
+import type { WorkLabel } from '../routes/app-env.ts';
 import { labelledChildren } from './metric-children.ts';
 
 /** The server's Prometheus metrics; one registry per app so several apps can share a process (tests). */

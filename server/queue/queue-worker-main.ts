@@ -2,14 +2,13 @@
  * `npm run worker`: one queue worker process. It reads the same environment as the server, opens its
  * own DB pool (WORKER_DB_POOL) and upstream client, and runs QUEUE_CONCURRENCY jobs at once from the
  * BullMQ queue — on any machine that reaches the queue's backend, the database and the upstream.
- * The server starts QUEUE_WORKERS of these itself (local-workers.ts); started by hand it needs
+ * The server starts QUEUE_WORKERS of these itself (local-queue-workers.ts); started by hand it needs
  * DATABASE_URL and UPSTREAM_URL, since it starts neither.
  */
 import { hostname } from 'node:os';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { failToParent, serveParent } from '../../lib/child-process.ts';
-import { describeBackend, queueBackendOf } from './backend.ts';
-import { workerName } from './protocol.ts';
+import { describeBackend, queueBackendOf, workerName } from '../../lib/queue-access.ts';
 import { createQueueWorker } from './queue-worker.ts';
 import { createThreadClients } from '../offload/thread-clients.ts';
 import { loadWorkloadsOrExit } from '../workloads/load.ts';

@@ -1,5 +1,5 @@
 import { HttpError } from '../../lib/http-error.ts';
-import type { Metrics } from '../metrics.ts';
+import type { Metrics } from '../observation/metrics.ts';
 import { isPrimaryMessage, type ProcessMetrics, type WorkerMessage } from './messages.ts';
 
 const toPrimary = (msg: WorkerMessage) => void process.send?.(msg);

@@ -6,16 +6,16 @@
 import type { Server } from 'node:http';
 import { loadConfig } from '../config.ts';
 import { createDeps } from '../deps.ts';
-import { closeGracefully } from '../graceful-close.ts';
+import { closeGracefully } from '../http/graceful-close.ts';
 import { describeListenError } from '../../lib/listen-error.ts';
-import { listenApp } from '../listen-app.ts';
-import { onStopSignals } from '../stop-signals.ts';
-import { createStopSteps } from '../stop-steps.ts';
+import { listenApp } from '../http/listen-app.ts';
+import { onStopSignals } from '../lifecycle/stop-signals.ts';
+import { createStopSteps } from '../lifecycle/stop-steps.ts';
 import { loadWorkloadsOrExit } from '../workloads/load.ts';
 import { jobQueueOptions } from '../queue/start-queue.ts';
-import { startBlame } from '../stall-blame.ts';
+import { startBlame } from '../observation/stall-blame.ts';
 import { isPrimaryMessage, type WorkerMessage } from './messages.ts';
-import { clusterMetrics } from './metrics-worker.ts';
+import { clusterMetrics } from './metrics-process.ts';
 
 // The primary validated the same environment before forking, so this cannot throw here.
 const config = loadConfig();

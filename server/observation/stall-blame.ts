@@ -1,5 +1,5 @@
-import { blameUrl, serveBlame, startStallBlame } from '../stall-blame/index.ts';
-import type { Config } from './config.ts';
+import { blameUrl, serveBlame, startStallBlame } from '../../stall-blame/index.ts';
+import type { Config } from '../config.ts';
 
 /** Stall blame running in this process, and where its report is served. */
 export interface RunningBlame {

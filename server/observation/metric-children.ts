@@ -1,4 +1,4 @@
-import type { WorkLabel } from './routes/app-env.ts';
+import type { WorkLabel } from '../routes/app-env.ts';
 
 /**
  * Memoises a prom-client label child per (work label, second label). Work labels are shared frozen

@@ -1,4 +1,4 @@
-import { createLoopDelayMonitor } from './loop-delay.ts';
+import { createLoopDelayMonitor } from '../observation/loop-delay.ts';
 
 /** How often the event-loop delay is read; pressure lasts at least one window after a stall. */
 const WINDOW_MS = 500;

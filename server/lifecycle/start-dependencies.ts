@@ -1,7 +1,7 @@
-import { startEmbeddedPostgres } from '../db/embedded.ts';
-import { migrate } from '../db/migrate.ts';
-import { startUpstream } from '../upstream/launch.ts';
-import type { Config } from './config.ts';
+import { startEmbeddedPostgres } from '../../db/embedded.ts';
+import { migrate } from '../../db/migrate.ts';
+import { startUpstream } from '../../upstream/launch.ts';
+import type { Config } from '../config.ts';
 import type { StopSteps } from './stop-steps.ts';
 
 export interface DependencyUrls {

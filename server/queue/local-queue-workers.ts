@@ -20,7 +20,7 @@ export interface LocalWorkers {
  * embedded database, the bundled upstream).
  */
 export function superviseLocalWorkers(count: number, env: Record<string, string>): LocalWorkers {
-  const entry = siblingFile(import.meta.url, './worker-main.ts');
+  const entry = siblingFile(import.meta.url, './queue-worker-main.ts');
   const slots: Array<ManagedChild | undefined> = [];
   const starting = new Set<Promise<void>>();
   let stopping = false;

@@ -1,4 +1,4 @@
-import { HttpError } from '../lib/http-error.ts';
+import { HttpError } from '../../lib/http-error.ts';
 
 /** undici and Node codes that mean the upstream took too long, rather than refused or broke. */
 const TIMEOUT_CODES = new Set([
