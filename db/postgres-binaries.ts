@@ -21,7 +21,7 @@ export async function findPostgresBinaries(): Promise<PostgresBinaries> {
     exported = await import(binaryPackage);
   } catch {
     throw new Error(
-      `no embedded PostgreSQL binaries for ${process.platform}-${process.arch} (${binaryPackage} is not installed); set DATABASE_URL to use a PostgreSQL server of your own`,
+      `no embedded PostgreSQL binaries for ${process.platform}-${process.arch} (${binaryPackage} is not installed: an install with --omit=optional leaves it out); set DATABASE_URL to use a PostgreSQL server of your own`,
     );
   }
   const initdb = (exported as { initdb?: unknown }).initdb;
