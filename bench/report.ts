@@ -27,7 +27,7 @@ export function benchEnvironment(startedAt: Date): BenchResults['environment'] {
 
 const fmt = (x: number, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : '–');
 
-/** The Markdown table the README quotes: ratios first, then each target's req/s, then offload costs. */
+/** The Markdown table the lab notes quote (docs/lab-notes/): ratios first, then each target's req/s, then offload costs. */
 export function renderBenchMarkdown(results: BenchResults): string {
   const { environment: env, options, rounds } = results;
   const lines = [

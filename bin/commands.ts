@@ -3,7 +3,8 @@
  * entry module, loaded only when asked for, with the rest of the command line as its own.
  */
 import { LOOPLAB_VERSION } from '../lib/version.ts';
-import { CONFIG_VARIABLES } from '../server/config.ts';
+import { CONFIG_VARIABLES, type VariableSpec } from '../lib/config-spec.ts';
+import { describeAllowed } from '../lib/env.ts';
 
 interface Command {
   readonly summary: string;
@@ -16,7 +17,7 @@ interface Command {
 /** The environment a server reads, one line each, from the one table the config loader reads too. */
 const environmentHelp = () =>
   Object.entries(CONFIG_VARIABLES)
-    .map(([name, doc]) => `  ${name.padEnd(22)} ${doc}`)
+    .map(([name, spec]: [string, VariableSpec]) => `  ${name.padEnd(22)} ${spec.doc} (${describeAllowed(spec)})`)
     .join('\n');
 
 const SERVE_USAGE = () => `Usage: looplab serve [--workload-file FILE]...

@@ -9,9 +9,12 @@ import { findPostgresBinaries } from './postgres-binaries.ts';
 import { ClusterError, initialiseCluster, isInitialised, startCluster } from './postgres-cluster.ts';
 import { postgresRunAs } from './postgres-user.ts';
 import { reachablePaths } from './reachable.ts';
+import { copyTemplateCluster, TEMPLATE_VARIABLE } from './template.ts';
 
 const requestedDataDir = process.env['LOOPLAB_PG_DATA_DIR'];
 const port = Number(process.env['LOOPLAB_PG_PORT']);
+/** Set by the test suite: an initialised cluster to copy instead of running initdb (db/template.ts). */
+const template = process.env[TEMPLATE_VARIABLE];
 if (!requestedDataDir || !Number.isInteger(port)) {
   console.error('db/host.ts is started by the server; it needs LOOPLAB_PG_DATA_DIR and LOOPLAB_PG_PORT');
   process.exit(2);
@@ -36,7 +39,8 @@ try {
       max_connections: '300',
     },
   };
-  if (!isInitialised(dataDir)) await initialiseCluster(options);
+  if (!isInitialised(dataDir) && !(template && (await copyTemplateCluster(template, dataDir))))
+    await initialiseCluster(options);
   const cluster = await startCluster(options);
   // Orphaned, it waits past stop()'s own escalation (SIGQUIT after 10 s) before it exits anyway: exiting
   // first would leave PostgreSQL itself running with no one to stop it.

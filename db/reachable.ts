@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, chown, cp, lstat, mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { PostgresBinaries } from './postgres-binaries.ts';
 import { canReach, type RunAs } from './postgres-user.ts';
+import { ownerFileOf, pointerFor, RELOCATED_ROOT, relocationFor, SHARED_ROOT } from './relocated.ts';
 
 /** Where a cluster's binaries and data live, and what had to be moved for its account to reach them. */
 export interface ClusterPaths {
@@ -12,12 +12,6 @@ export interface ClusterPaths {
   /** One line per relocation, to tell the user where things are. */
   readonly notes: string[];
 }
-
-/**
- * A root-owned directory every account can enter but only root can change: the home of binaries and
- * data moved out of a directory the `postgres` account cannot enter. /var/tmp survives reboots.
- */
-const SHARED_ROOT = '/var/tmp/looplab';
 
 async function ensureSharedRoot(): Promise<string> {
   await mkdir(SHARED_ROOT, { recursive: true, mode: 0o755 });
@@ -71,17 +65,20 @@ export async function reachablePaths(
   }
   await mkdir(dirname(dataDir), { recursive: true });
   if (!(await canReach(dirname(dataDir), account))) {
-    const id = createHash('sha256').update(dataDir).digest('hex').slice(0, 10);
-    const moved = join(await ensureSharedRoot(), `${basename(dataDir)}-${id}`);
+    await ensureSharedRoot();
+    await mkdir(RELOCATED_ROOT, { mode: 0o755 }).catch(() => {});
+    const relocation = relocationFor(dataDir);
     notes.push(
-      `the '${account.name}' account cannot reach ${dataDir}; keeping the PostgreSQL data in ${moved} instead`,
+      `the '${account.name}' account cannot reach ${dataDir}; keeping the PostgreSQL data in ${relocation.dataDir} instead`,
     );
-    dataDir = moved;
+    await mkdir(relocation.folder, { recursive: true, mode: 0o755 });
+    // The marker first: a folder is never without its owner, so `npm run clean` can always place it.
+    await writeFile(ownerFileOf(relocation), `${relocation.owner}\n`);
+    // Leave a pointer where the user looks for the data.
+    await writeFile(pointerFor(requestedDataDir), `${relocation.dataDir}\n`).catch(() => {});
+    dataDir = relocation.dataDir;
   }
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   await chown(dataDir, account.uid, account.gid);
-  // Leave a pointer where the user looks for the data.
-  if (dataDir !== resolve(requestedDataDir))
-    await writeFile(`${resolve(requestedDataDir)}.location`, `${dataDir}\n`).catch(() => {});
   return { binRoot, dataDir, notes };
 }

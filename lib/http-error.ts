@@ -1,3 +1,5 @@
+import type { ErrorCode } from './error-codes.ts';
+
 /** Extra fields that go into an error's JSON body next to `error`. */
 export type ErrorDetails = Readonly<Record<string, string | number | readonly string[]>>;
 
@@ -12,17 +14,21 @@ export class HttpError extends Error {
   readonly details: ErrorDetails;
   /** Response headers that go with the error, e.g. Retry-After on a 503. */
   readonly headers: Readonly<Record<string, string>>;
+  /** The failure's code in lib/error-codes.ts (its status and metric reason), when it is one of them. */
+  readonly code: ErrorCode | undefined;
 
   constructor(
     status: HttpError['status'],
     message: string,
     details: ErrorDetails = {},
     headers: Readonly<Record<string, string>> = {},
+    code?: ErrorCode,
   ) {
     super(message);
     this.status = status;
     this.details = details;
     this.headers = headers;
+    this.code = code;
   }
 
   /** The JSON body sent to the client. */

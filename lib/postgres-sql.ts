@@ -24,7 +24,7 @@ export function createSql(databaseUrl: string, max: number): Sql {
     // when it arrives; with several queries pipelined on a connection, cancelling an abandoned one
     // would stop a neighbour's, and the abandoned one would run on. Waiting queries stay in
     // postgres.js's own queue, where cancelling one just removes it. The cost, measured by
-    // `npm run bench` against a pipelining postgres.js pool, is in the README's Overhead section.
+    // `npm run bench` against a pipelining postgres.js pool, is in docs/lab-notes/2026-11-25-bench.md.
     max_pipeline: 1,
     connect_timeout: 5,
     idle_timeout: 30,

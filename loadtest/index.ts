@@ -8,7 +8,8 @@
  *   console.log(renderReport(results, 'terminal'));
  */
 export { DEFAULT_OPTIONS, OPTION_LIMITS } from './defaults.ts';
-export { planScenarios, runMatrix, type Progress } from './matrix.ts';
+export { planScenarios, runMatrix } from './matrix.ts';
+export type { Progress } from './scenario-loop.ts';
 export { planTargetScenarios, runTarget } from './target-run.ts';
 export { runFaultDrill, type FaultOptions, type FaultResults } from './faults/faults.ts';
 export { startStack, type StackOptions, type Target, type TargetProvider } from './stack/stack.ts';
@@ -16,7 +17,14 @@ export { discover, discoverPlan, ServerRefusesParamsError } from './stack/discov
 export { renderReport, type RenderOptions, type ReportFormat } from './report/render.ts';
 export { exportK6 } from './export/export-k6.ts';
 export { evaluateThreshold, parseThreshold, type Threshold, type ThresholdOutcome } from './analyse/thresholds.ts';
-export type { RunHooks } from './measure/run-hooks.ts';
+export type {
+  RunHooks,
+  DiscoveredWorkload,
+  HarnessOptions,
+  Results,
+  RunMeasurement,
+  Scenario,
+  ScenarioResult,
+} from './types.ts';
 export { blameClient, type BlameClient, type RunBlame, type ProcessBlame } from './measure/blame-window.ts';
-export { openBlameWindow } from './measure/open-blame-window.ts';
-export type { DiscoveredWorkload, HarnessOptions, Results, RunMeasurement, Scenario, ScenarioResult } from './types.ts';
+export { openBlameWindow } from './measure/cluster-blame-window.ts';

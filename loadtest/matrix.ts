@@ -1,34 +1,24 @@
 import { LOOPLAB_VERSION } from '../lib/version.ts';
 import { measureCpuBaseline, remeasureCpuBaseline } from './measure/baseline.ts';
 import { describeEnvironment, fetchServerFacts } from './stack/environment.ts';
-import { runSeconds } from './cli/eta.ts';
-import { runScenario } from './measure/scenario.ts';
 import { discoverPlan } from './stack/discover.ts';
-import { waitUntilReady } from './stack/ready.ts';
+import { waitUntilReady } from './stack/wait-for-url.ts';
 import { summarize } from './analyse/summarize.ts';
-import type { RunHooks } from './measure/run-hooks.ts';
-import type { TargetProvider } from './stack/stack.ts';
 import {
+  type RunHooks,
   RESULTS_SCHEMA,
   type CpuBaseline,
   type HarnessOptions,
   type QueueBackendName,
   type Results,
-  type RunMeasurement,
   type Scenario,
   type ScenarioResult,
   type ServerFacts,
 } from './types.ts';
+import type { TargetProvider } from './stack/stack.ts';
+import { scenarioLoop, type Progress } from './scenario-loop.ts';
 
 export { waitUntilReady };
-
-export interface Progress {
-  index: number;
-  total: number;
-  scenario: Scenario;
-  repeat: number;
-  secondsLeft: number;
-}
 
 interface ServerShape {
   processes: number | undefined;
@@ -107,12 +97,10 @@ export async function runMatrix(
   // The workloads, their modes, parameters and bounds are the server's to say (the CLI asks first).
   if (!options.discovered) ({ options, targets } = await discoverPlan(targets, options));
   const scenarios = planScenarios(options);
-  // Expected seconds of one run of each scenario (eta.ts): warm-up, settle waits, probe start-up, window.
-  const perRun = scenarios.map((s) => runSeconds(options, s).expected);
+  const repeatScenario = scenarioLoop(options, scenarios, onProgress, hooks);
   const results: ScenarioResult[] = [];
   let firstFacts: ServerFacts | null = null;
   let baseline: CpuBaseline = {};
-  let index = 0;
 
   const shapes = serverShapes(options);
   for (const shape of shapes) {
@@ -128,31 +116,10 @@ export async function runMatrix(
       if (results.length === 0) baseline = await measureCpuBaseline(target.origin, options);
 
       for (const scenario of scenarios.filter((s) => onShape(s, shape, options))) {
-        const runs: RunMeasurement[] = [];
-        for (let repeat = 1; repeat <= options.repeat; repeat++) {
-          const later = perRun.slice(index + 1).reduce((a, b) => a + b, 0) * options.repeat;
-          onProgress({
-            index: index + 1,
-            total: scenarios.length,
-            scenario,
-            repeat,
-            secondsLeft: Math.round(later + (options.repeat - repeat + 1) * (perRun[index] ?? 0)),
-          });
-          runs.push(
-            await runScenario(target.origin, scenario, {
-              durationSeconds: options.duration,
-              warmupSeconds: options.warmup,
-              probeRate: options.probeRate,
-              generators: options.generators,
-              hooks,
-              blameUrl: target.blameUrl,
-            }),
-          );
-        }
+        const runs = await repeatScenario(target.origin, scenario, { blameUrl: target.blameUrl });
         results.push(
           summarize(scenario, runs, options.discovered?.[scenario.workload]?.bound ?? null, facts, baseline),
         );
-        index++;
       }
       // The same measurement at the end shows how much the single-thread cost drifted over the run
       // (a machine busy with other work, thermal limits): the CPU bounds are only as good as it is.

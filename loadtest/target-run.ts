@@ -4,18 +4,15 @@
  * `/ready`, `/<name>/bound` or `/metrics` is asked for, so the figures that come from them stay empty.
  */
 import { LOOPLAB_VERSION } from '../lib/version.ts';
-import { runSeconds } from './cli/eta.ts';
-import { runScenario } from './measure/scenario.ts';
+import { scenarioLoop, type Progress } from './scenario-loop.ts';
 import { summarize } from './analyse/summarize.ts';
 import { describeEnvironment } from './stack/environment.ts';
 import { TARGET_MODE, TARGET_WORKLOAD } from './analyse/target-scenario.ts';
-import type { Progress } from './matrix.ts';
-import type { RunHooks } from './measure/run-hooks.ts';
 import {
+  type RunHooks,
   RESULTS_SCHEMA,
   type HarnessOptions,
   type Results,
-  type RunMeasurement,
   type Scenario,
   type ScenarioResult,
 } from './types.ts';
@@ -55,32 +52,14 @@ export async function runTarget(
   const origin = new URL(options.target).origin;
   await checkAnswers(options.target);
   const scenarios = planTargetScenarios(options);
-  const perRun = scenarios.map((s) => runSeconds(options, s).expected);
-  const signals = { healthPath: options.probe ?? null, metrics: false };
+  const repeatScenario = scenarioLoop(options, scenarios, onProgress, hooks);
+  const server = {
+    signals: { healthPath: options.probe ?? null, metrics: false },
+    blameUrl: options.blame ? options.blameUrl : undefined,
+  };
   const results: ScenarioResult[] = [];
-  for (const [index, scenario] of scenarios.entries()) {
-    const runs: RunMeasurement[] = [];
-    for (let repeat = 1; repeat <= options.repeat; repeat++) {
-      const later = perRun.slice(index + 1).reduce((a, b) => a + b, 0) * options.repeat;
-      onProgress({
-        index: index + 1,
-        total: scenarios.length,
-        scenario,
-        repeat,
-        secondsLeft: Math.round(later + (options.repeat - repeat + 1) * (perRun[index] ?? 0)),
-      });
-      runs.push(
-        await runScenario(origin, scenario, {
-          durationSeconds: options.duration,
-          warmupSeconds: options.warmup,
-          probeRate: options.probeRate,
-          generators: options.generators,
-          hooks,
-          signals,
-          blameUrl: options.blame ? options.blameUrl : undefined,
-        }),
-      );
-    }
+  for (const scenario of scenarios) {
+    const runs = await repeatScenario(origin, scenario, server);
     // No bound model, no pool sizes, no CPU baseline: the server said nothing about itself.
     results.push(summarize(scenario, runs, null, null, {}));
   }

@@ -3,6 +3,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppDeps } from './deps.ts';
 import { createLogger, type Logger } from './observation/logger.ts';
 import { HttpError } from '../lib/http-error.ts';
+import { defaultOf } from '../lib/env.ts';
 import type { AppEnv } from './routes/app-env.ts';
 import { indexRoute } from './routes/index-route.ts';
 import { incomingHeader } from './routes/node-bindings.ts';
@@ -45,7 +46,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Hono<AppEnv>
   app.route('/', opsRoutes(deps));
   app.route('/', indexRoute(deps.about, deps.workloads, deps.queue !== undefined));
 
-  mountWorkloads(app, deps, { requestTimeoutMs: options.requestTimeoutMs ?? 30_000, logger });
+  mountWorkloads(app, deps, { requestTimeoutMs: options.requestTimeoutMs ?? defaultOf('REQUEST_TIMEOUT_MS'), logger });
   mountBounds(app, deps.workloads, deps.about);
 
   app.notFound(function notFound(c) {

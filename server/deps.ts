@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { defaultOf } from '../lib/env.ts';
 import type { AsyncClients, SyncClients } from './clients/index.ts';
 import { createUpstreamClient } from './clients/upstream-client.ts';
 import { createWorldStore } from './clients/world-store.ts';
@@ -53,17 +54,17 @@ export interface DepsOptions {
 
 /** Creates the clients, the sync-I/O helper and the worker pool; `close` releases them in reverse. */
 export function createDeps(options: DepsOptions): AppDeps & { close(): Promise<void> } {
-  const upstreamTimeoutMs = options.upstreamTimeoutMs ?? 15_000;
+  const upstreamTimeoutMs = options.upstreamTimeoutMs ?? defaultOf('UPSTREAM_TIMEOUT_MS');
   const workloads = options.workloads ?? BUILT_IN_REGISTRY;
   const clients: AsyncClients = {
-    db: createWorldStore(options.databaseUrl, options.dbPool, options.dbQueue ?? 1000),
+    db: createWorldStore(options.databaseUrl, options.dbPool, options.dbQueue ?? defaultOf('DB_QUEUE')),
     upstream: createUpstreamClient(options.upstreamUrl, upstreamTimeoutMs),
   };
   const syncIo = createSyncIo(options.databaseUrl, options.upstreamUrl, upstreamTimeoutMs);
   const pool = createWorkerPool({
     threads: options.workers,
-    concurrency: options.workerConcurrency ?? 1,
-    maxQueue: options.workerQueue ?? options.workers * 16,
+    concurrency: options.workerConcurrency ?? defaultOf('WORKER_CONCURRENCY'),
+    maxQueue: options.workerQueue ?? defaultOf('WORKER_QUEUE', { WORKERS: options.workers }),
     ...(options.workerEntry ? { entry: options.workerEntry } : {}),
     upstreamTimeoutMs,
     databaseUrl: options.databaseUrl,
@@ -78,9 +79,9 @@ export function createDeps(options: DepsOptions): AppDeps & { close(): Promise<v
   const about: ServerFacts = {
     dbPool: options.dbPool,
     workers: options.workers,
-    workerConcurrency: options.workerConcurrency ?? 1,
+    workerConcurrency: options.workerConcurrency ?? defaultOf('WORKER_CONCURRENCY'),
     workerDbPool: options.workerDbPool,
-    uvThreadpoolSize: options.uvThreadpoolSize ?? 4,
+    uvThreadpoolSize: options.uvThreadpoolSize ?? defaultOf('UV_THREADPOOL_SIZE'),
     cpus: availableParallelism(),
     node: process.version,
     ...(queueOptions

@@ -6,18 +6,21 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { descendants, killLeftoversAfterEach, startLooplab, waitForExit } from './helpers/processes.ts';
 import { waitFor } from './helpers/wait-for.ts';
 
-/** The workload file exactly as the README's "Bring your own workload" writes it. */
+/** The guide that the README links to for one's own workload: the steps below are its steps. */
+const GUIDE = 'docs/guide/own-workload.md';
+
+/** The workload file exactly as the guide writes it. */
 async function readmeWorkload(): Promise<string> {
-  const readme = await readFile('README.md', 'utf8');
-  const match = /cat > my-work\.ts <<'TS'\n([\s\S]*?)\nTS\n/.exec(readme);
-  if (!match?.[1]) throw new Error('the README no longer writes my-work.ts with a heredoc');
+  const guide = await readFile(GUIDE, 'utf8');
+  const match = /cat > my-work\.ts <<'TS'\n([\s\S]*?)\nTS\n/.exec(guide);
+  if (!match?.[1]) throw new Error(`${GUIDE} no longer writes my-work.ts with a heredoc`);
   return `${match[1]}\n`;
 }
 
 let dir = '';
 const keepTrack = killLeftoversAfterEach();
 // The run's database and upstream, as a user with DATABASE_URL / UPSTREAM_URL set would: the steps
-// are the README's, without starting a second embedded PostgreSQL.
+// are the guide's, without starting a second embedded PostgreSQL.
 const env = () => ({ DATABASE_URL: inject('databaseUrl'), UPSTREAM_URL: inject('upstreamUrl'), LOG_LEVEL: 'warn' });
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'looplab-byow-'));
@@ -27,7 +30,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe("the README's bring-your-own-workload steps, from a directory outside the repository", () => {
+describe("the own-workload guide's steps, from a directory outside the repository", () => {
   it('serves the workload in its modes with WORKLOADS=./my-work.ts npm --prefix <repo> start', async () => {
     const server = await startLooplab(
       'npm',

@@ -69,7 +69,7 @@ describe('CLUSTER=2', () => {
     process.kill(victim, 'SIGKILL');
     // Once the primary has seen the exit, new connections go to the survivor (and then to the
     // replacement): none is refused or lost. (A connection the primary hands over in the instant
-    // before it notices is lost: node:cluster's round-robin hand-off; the README says so.)
+    // before it notices is lost: node:cluster's round-robin hand-off; docs/guide/beyond-one-machine.md says so.)
     await waitFor(
       'the primary to notice',
       () => (server.output().includes(`server process ${victim} exited unexpectedly`) ? true : undefined),

@@ -9,16 +9,20 @@ it('reports a redis-server binary that cannot be started as an error, without en
   );
 });
 
-it.skipIf(!hasRedisServer())('starts a real redis-server on a free loopback port and stops it', async () => {
-  const redis = await startRedis();
-  try {
-    expect(redis.url).toMatch(/^redis:\/\/127\.0\.0\.1:\d+$/);
-    const { Redis } = await import('ioredis');
-    const client = new Redis(redis.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-    await client.connect();
-    expect(await client.ping()).toBe('PONG');
-    client.disconnect();
-  } finally {
-    await redis.stop();
-  }
-});
+// CI installs redis-server (.ci/run), so there a missing binary fails this test instead of skipping it.
+it.skipIf(!hasRedisServer() && process.env['CI'] !== 'true')(
+  'starts a real redis-server on a free loopback port and stops it',
+  async () => {
+    const redis = await startRedis();
+    try {
+      expect(redis.url).toMatch(/^redis:\/\/127\.0\.0\.1:\d+$/);
+      const { Redis } = await import('ioredis');
+      const client = new Redis(redis.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+      await client.connect();
+      expect(await client.ping()).toBe('PONG');
+      client.disconnect();
+    } finally {
+      await redis.stop();
+    }
+  },
+);

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { freePort } from '../lib/free-port.ts';
@@ -31,7 +32,10 @@ beforeAll(async () => {
   await run('cp', ['-al', resolve('node_modules'), join(clone, 'node_modules')]);
 }, 120_000);
 afterAll(async () => {
-  if (clone) await rm(join(clone, '..'), { recursive: true, force: true });
+  if (!clone) return;
+  // What the clone's PostgreSQL moved to /var/tmp/looplab goes with it, also when the test failed midway.
+  await run('npm', ['run', '--silent', 'clean'], { cwd: clone }).catch(() => {});
+  await rm(join(clone, '..'), { recursive: true, force: true });
 });
 
 it.skipIf(!isRoot)(
@@ -46,6 +50,8 @@ it.skipIf(!isRoot)(
         PG_PORT: String(await freePort()),
         DATABASE_URL: '',
         UPSTREAM_URL: '',
+        // The real first start: initdb as the postgres account, not a copy of the suite's template.
+        LOOPLAB_PG_TEMPLATE: '',
       },
       clone,
     );
@@ -79,7 +85,13 @@ it.skipIf(!isRoot)(
       ).toContainEqual(exit);
       expect(started.output()).toMatch(/looplab: stopped, exit 0/);
       expect(await waitForExit(tree)).toEqual([]);
-      if (moved) await rm(moved, { recursive: true, force: true });
+
+      // The moved data names its owner, so this clone's `npm run clean` finds it even without the pointer.
+      const folder = dirname(moved ?? '');
+      expect((await readFile(join(folder, 'owner'), 'utf8')).trim()).toBe(join(clone, '.looplab', 'postgres'));
+      await rm(join(clone, '.looplab', 'postgres.location'));
+      await run('npm', ['run', '--silent', 'clean'], { cwd: clone });
+      expect(existsSync(folder)).toBe(false);
     } finally {
       for (const pid of [started.child.pid ?? -1, ...tree]) {
         try {

@@ -2,7 +2,7 @@
 import { serve } from '@hono/node-server';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConfigError, readInt } from '../lib/env.ts';
+import { ConfigError, readVariable } from '../lib/env.ts';
 import { describeListenError } from '../lib/listen-error.ts';
 import { failToParent, serveParent } from '../lib/child-process.ts';
 import { createUpstreamApp } from './app.ts';
@@ -11,8 +11,8 @@ import { createUpstreamApp } from './app.ts';
 let config: { upstreamPort: number; host: string };
 try {
   config = {
-    upstreamPort: readInt(process.env, 'UPSTREAM_PORT', 3001, 0, 65535),
-    host: process.env['HOST'] || '127.0.0.1',
+    upstreamPort: readVariable(process.env, 'UPSTREAM_PORT'),
+    host: readVariable(process.env, 'HOST'),
   };
 } catch (err) {
   if (!(err instanceof ConfigError)) throw err;

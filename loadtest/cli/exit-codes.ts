@@ -17,7 +17,7 @@ export const EXIT = Object.freeze({
   interrupted: 130,
 });
 
-/** The exit codes as `--help` and the README list them. */
+/** The exit codes as `--help` and docs/reference/exit-codes.md list them. */
 export const EXIT_CODES_TEXT = `Exit codes:
   0    the run completed and every --threshold held
   1    a --threshold did not hold

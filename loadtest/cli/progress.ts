@@ -1,8 +1,7 @@
 import { formatSeconds, remainingSeconds, runSeconds } from './eta.ts';
-import type { Progress } from '../matrix.ts';
-import type { RunHooks, RunPhase } from '../measure/run-hooks.ts';
-import { scenarioLabel } from '../analyse/scenario-label.ts';
-import type { HarnessOptions, Scenario } from '../types.ts';
+import type { Progress } from '../scenario-loop.ts';
+import type { RunHooks, RunPhase, HarnessOptions, Scenario } from '../types.ts';
+import { scenarioLabel } from '../analyse/scenario-key.ts';
 
 /** Where progress goes: stderr, or any stream that says whether it is a terminal. */
 export interface ProgressStream {

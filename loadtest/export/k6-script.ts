@@ -1,5 +1,5 @@
 import { drainMs, OPEN_MODEL_MAX_IN_FLIGHT, REQUEST_TIMEOUT_SECONDS } from '../measure/drive.ts';
-import { scenarioLabel } from '../analyse/scenario-label.ts';
+import { scenarioLabel } from '../analyse/scenario-key.ts';
 import type { Scenario } from '../types.ts';
 import { K6_METRICS, type K6Thresholds } from './k6-thresholds.ts';
 

@@ -1,13 +1,13 @@
 import { dataPath } from '../../lib/data-dir.ts';
 import { siblingFile } from '../../lib/loader-args.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadLocalDatabase } from '../stack/local-database.ts';
+import { loadLocalDatabase } from '../stack/stack.ts';
 import { startChild, type ManagedChild } from '../../lib/child-process.ts';
 import { startUpstream } from '../../upstream/launch.ts';
 import { describeEnvironment, fetchServerFacts } from '../stack/environment.ts';
 import { freePort } from '../../lib/free-port.ts';
 import { fetchCatalog } from '../stack/catalog.ts';
-import { waitUntilReady } from '../stack/ready.ts';
+import { waitUntilReady } from '../stack/wait-for-url.ts';
 import { runOpenModel } from '../measure/open-model.ts';
 import type { Outcome as Answer } from '../measure/outcome-log.ts';
 import type { Environment } from '../types.ts';

@@ -1,5 +1,5 @@
 import { dataPath } from '../../lib/data-dir.ts';
-import { loadLocalDatabase } from '../stack/local-database.ts';
+import { loadLocalDatabase } from '../stack/stack.ts';
 import { freePort } from '../../lib/free-port.ts';
 import type { ManagedChild } from '../../lib/child-process.ts';
 import { startUpstream } from '../../upstream/launch.ts';

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startChild, type ManagedChild } from '../../lib/child-process.ts';
 import { workerName } from '../../lib/queue-access.ts';
-import { waitUntilReady } from '../stack/ready.ts';
+import { waitUntilReady } from '../stack/wait-for-url.ts';
 
 /**
  * The settings the worker-kill drill runs queue mode with, and why. The defaults (5 s lock, 5 s

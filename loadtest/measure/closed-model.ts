@@ -1,6 +1,5 @@
 import autocannon from 'autocannon';
-import { createOutcomeLog, isOk, type OutcomeLog } from './outcome-log.ts';
-import { waitUntil } from './wait-until.ts';
+import { createOutcomeLog, isOk, type OutcomeLog, waitUntil } from './outcome-log.ts';
 
 export interface ClosedModelOptions {
   url: string;

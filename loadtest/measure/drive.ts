@@ -1,8 +1,7 @@
 import { runClosedModel } from './closed-model.ts';
 import { runOpenModel } from './open-model.ts';
 import { isOk, type Outcome, type OutcomeLog } from './outcome-log.ts';
-import type { RunHooks } from './run-hooks.ts';
-import type { Latency, Scenario } from '../types.ts';
+import type { RunHooks, Latency, Scenario } from '../types.ts';
 
 /** Requests slower than this count as timeouts. Parameters bound one request to ~30 s of waiting. */
 export const REQUEST_TIMEOUT_SECONDS = 40;

@@ -1,7 +1,6 @@
 import { Pool } from 'undici';
 import { createLatencyRecorder, type EncodedLatencies } from './latency-histogram.ts';
-import { createOutcomeLog, type Outcome, type OutcomeLog } from './outcome-log.ts';
-import { waitUntil } from './wait-until.ts';
+import { createOutcomeLog, type Outcome, type OutcomeLog, waitUntil } from './outcome-log.ts';
 import type { Latency } from '../types.ts';
 
 export interface OpenModelOptions {

@@ -138,3 +138,9 @@ export function createOutcomeLog(start: number): OutcomeLog {
 export function emptyLatency(): Latency {
   return createLatencyRecorder().summary();
 }
+
+/** Resolves at a performance.now() time (at once when it has passed). */
+export async function waitUntil(at: number): Promise<void> {
+  const wait = at - performance.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+}

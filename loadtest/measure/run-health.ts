@@ -1,4 +1,4 @@
-import { scenarioLabel } from '../analyse/scenario-label.ts';
+import { scenarioLabel } from '../analyse/scenario-key.ts';
 import type { Results, ScenarioResult } from '../types.ts';
 
 /** A scenario whose answers were mostly not 2xx, or that got none: its figures describe failures. */

@@ -1,13 +1,12 @@
 import { REQUEST_TIMEOUT_SECONDS, type LoadDriver } from './drive.ts';
 import { startLoadDriver } from './generators.ts';
 import { machineBusy, readMachineCpu } from './machine-cpu.ts';
-import { openBlameWindow } from './open-blame-window.ts';
+import { openBlameWindow } from './cluster-blame-window.ts';
 import { startProbe, type ProbeResult } from './probe.ts';
-import type { RunHooks } from './run-hooks.ts';
+import type { RunHooks, RunMeasurement, Scenario } from '../types.ts';
 import { scrapeMetrics, windowFigures } from './server-metrics.ts';
 import { queueWindow } from './queue-times.ts';
 import { LOOPLAB_SIGNALS, waitUntilSettled, type SettleSignals } from './settle.ts';
-import type { RunMeasurement, Scenario } from '../types.ts';
 
 export interface RunSettings {
   durationSeconds: number;

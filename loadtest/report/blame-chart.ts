@@ -1,4 +1,4 @@
-import { scenarioLabel } from '../analyse/scenario-label.ts';
+import { scenarioLabel } from '../analyse/scenario-key.ts';
 import type { Results } from '../types.ts';
 import { blameLines, scenarioBlame, type ScenarioBlame } from './blame-line.ts';
 import { fmtMs } from './format.ts';

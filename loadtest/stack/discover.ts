@@ -1,7 +1,7 @@
 import type { BoundAnswer } from '../../contract/bound.ts';
 import type { DiscoveredWorkload, HarnessOptions } from '../types.ts';
 import { fetchCatalog, type Catalog, type CatalogEntry } from './catalog.ts';
-import { waitUntilReady } from './ready.ts';
+import { waitUntilReady } from './wait-for-url.ts';
 import type { Target, TargetProvider } from './stack.ts';
 
 /**

@@ -2,7 +2,6 @@ import { dataPath } from '../../lib/data-dir.ts';
 import { siblingFile } from '../../lib/loader-args.ts';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadLocalDatabase } from './local-database.ts';
 import { startChild, type ManagedChild } from '../../lib/child-process.ts';
 import { startUpstream } from '../../upstream/launch.ts';
 import { freePort } from '../../lib/free-port.ts';
@@ -72,7 +71,8 @@ async function freeDataDir(): Promise<{ path: string; release(): Promise<void> }
     await releaseLock();
   }
   const path = await mkdtemp(dataPath('postgres-loadtest-'));
-  return { path, release: () => rm(path, { recursive: true, force: true }) };
+  // With it go its `.location` pointer and the folder it was moved to, when root runs in a private directory.
+  return { path, release: async () => (await loadLocalDatabase()).removeDataDir(path) };
 }
 
 /**
@@ -209,4 +209,18 @@ export async function startStack(options: StackOptions = {}): Promise<TargetProv
     redisUrl: options.redisUrl,
     blameThresholdMs: options.blameThresholdMs,
   });
+}
+
+/**
+ * The embedded PostgreSQL (db/) and its migration, loaded when a run starts its own stack: a program that
+ * imports the library to load a server it started itself (`runTarget`) never loads the database code or
+ * its driver.
+ */
+export async function loadLocalDatabase() {
+  const [{ startEmbeddedPostgres }, { migrate }, { removeDataDir }] = await Promise.all([
+    import('../../db/embedded.ts'),
+    import('../../db/migrate.ts'),
+    import('../../db/relocated.ts'),
+  ]);
+  return { startEmbeddedPostgres, migrate, removeDataDir };
 }

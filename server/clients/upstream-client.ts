@@ -1,8 +1,10 @@
 import { Agent, request } from 'undici';
+import type { ErrorCode } from '../../lib/error-codes.ts';
 
 /** The upstream answered with an error status. */
 export class UpstreamStatusError extends Error {
   override name = 'UpstreamStatusError';
+  readonly code = 'UPSTREAM_STATUS' satisfies ErrorCode;
   readonly status: number;
   constructor(status: number) {
     super(`upstream answered ${status}`);

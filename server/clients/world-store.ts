@@ -1,4 +1,5 @@
 import { BrokenCircuitError, circuitBreaker, ConsecutiveBreaker, ConstantBackoff, handleWhen } from 'cockatiel';
+import type { ErrorCode } from '../../lib/error-codes.ts';
 import type postgres from 'postgres';
 import { createSql, type Sql } from '../../lib/postgres-sql.ts';
 import { OverloadError } from '../protection/overload.ts';
@@ -104,7 +105,7 @@ const PROBE_INTERVAL_MS = 250;
 /** The database was recently unreachable: refused at once, without queueing behind reconnect attempts. */
 export class DbUnavailableError extends Error {
   override name = 'DbUnavailableError';
-  readonly code = 'DB_UNAVAILABLE';
+  readonly code = 'DB_UNAVAILABLE' satisfies ErrorCode;
   constructor() {
     super('the database was unreachable moments ago');
   }

@@ -1,3 +1,4 @@
+import { ERROR_CODES, httpErrorFor, type ErrorCode } from '../../lib/error-codes.ts';
 import { HttpError } from '../../lib/http-error.ts';
 
 /** undici and Node codes that mean the upstream took too long, rather than refused or broke. */
@@ -22,49 +23,40 @@ function fieldsOf(err: unknown): { name: string; code?: string; status?: number 
   };
 }
 
+/** The registry code of a dependency's failure: its own stable code, else the workload and the cause decide. */
+function codeOf(workload: string, err: unknown): ErrorCode {
+  const { name, code, status } = fieldsOf(err);
+  if (code === 'OVERLOADED' || code === 'WORKER_CRASHED' || code === 'QUEUE_UNAVAILABLE' || code === 'QUEUE_JOB_FAILED')
+    return code;
+  if (workload === 'fetch') {
+    if (name === 'UpstreamStatusError' && status !== undefined) return 'UPSTREAM_STATUS';
+    return code && TIMEOUT_CODES.has(code) ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNREACHABLE';
+  }
+  if (workload === 'db') return code === 'SYNC_IO_TIMEOUT' ? 'DB_TIMEOUT' : 'DB_UNAVAILABLE';
+  return 'INTERNAL';
+}
+
 /**
- * Maps a failure of a workload's dependency to the status a caller can act on. The body names the
- * failing dependency but never its address, the SQL or a stack: those go to the log.
+ * Maps a failure of a workload's dependency to the status a caller can act on (lib/error-codes.ts). The
+ * body names the failing dependency but never its address, the SQL or a stack: those go to the log.
  */
 export function toHttpError(workload: string, err: unknown): HttpError {
   if (err instanceof HttpError) return err;
-  const { name, code, status } = fieldsOf(err);
-  if (code === 'OVERLOADED') {
-    // Refused before any work started: safe to retry, and soon, since queues drain in seconds.
-    return new HttpError(503, `${(err as Error).message}; retry later`, { code }, { 'Retry-After': '1' });
+  const code = codeOf(workload, err);
+  const cause = fieldsOf(err);
+  switch (code) {
+    case 'UPSTREAM_STATUS':
+      return httpErrorFor(code, { upstreamStatus: cause.status as number });
+    case 'UPSTREAM_UNREACHABLE':
+    case 'DB_UNAVAILABLE':
+      // The cause's own code (ECONNREFUSED, DB_UNAVAILABLE, …) says which way it failed.
+      return httpErrorFor(code, cause.code ? { code: cause.code } : {});
+    default:
+      return httpErrorFor(code, {}, err instanceof Error ? err : undefined);
   }
-  if (code === 'WORKER_CRASHED')
-    return new HttpError(500, 'a worker thread failed while running the task; it has been replaced', { code });
-  if (code === 'QUEUE_UNAVAILABLE')
-    return new HttpError(503, 'the job queue is unavailable', { code }, { 'Retry-After': '1' });
-  if (code === 'QUEUE_JOB_FAILED')
-    return new HttpError(500, 'the queue job failed (it stalled too often or was discarded)', { code });
-  if (workload === 'fetch') {
-    if (name === 'UpstreamStatusError' && status !== undefined) {
-      return new HttpError(502, 'the upstream answered with an error', { upstreamStatus: status });
-    }
-    if (code && TIMEOUT_CODES.has(code)) return new HttpError(504, 'the upstream did not answer in time');
-    return new HttpError(502, 'the upstream could not be reached', code ? { code } : {});
-  }
-  if (workload === 'db') {
-    if (code === 'SYNC_IO_TIMEOUT') return new HttpError(504, 'the database did not answer in time');
-    return new HttpError(503, 'the database is unavailable', code ? { code } : {}, { 'Retry-After': '1' });
-  }
-  return new HttpError(500, 'internal error');
 }
 
-/** A short, fixed label for why a workload request failed, for the failures counter. */
+/** The fixed label of `looplab_request_failures_total` for why a workload request failed. */
 export function failureReason(error: HttpError): string {
-  const { status, details } = error;
-  if (status === 499) return 'client_closed';
-  if (status === 504) return 'deadlineMs' in details ? 'deadline' : 'dependency_timeout';
-  if (status === 503)
-    return details['code'] === 'OVERLOADED'
-      ? 'overloaded'
-      : details['code'] === 'QUEUE_UNAVAILABLE'
-        ? 'queue_unavailable'
-        : 'db_unavailable';
-  if (status === 502) return 'upstreamStatus' in details ? 'upstream_error' : 'upstream_unreachable';
-  if (error.details['code'] === 'QUEUE_JOB_FAILED') return 'queue_job_failed';
-  return error.details['code'] === 'WORKER_CRASHED' ? 'worker_crash' : 'internal';
+  return ERROR_CODES[error.code ?? 'INTERNAL'].reason;
 }

@@ -1,9 +1,7 @@
 import { pino, type Logger } from 'pino';
+import type { LogLevel } from '../../lib/config-spec.ts';
 
-export type { Logger };
-
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+export type { Logger, LogLevel };
 
 /**
  * Structured JSON logs on stdout. One line per request is logged at `debug`, so the default `info`

@@ -1,5 +1,6 @@
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { ERROR_CODES, failureReasons } from '../../lib/error-codes.ts';
 import type { WorldStore } from '../clients/index.ts';
 import { createLoopDelayMonitor, LOOP_SAMPLE_INTERVAL_MS, type LoopDelayWindow } from './loop-delay.ts';
 import type { WorkerPool } from '../offload/worker-pool.ts';
@@ -7,6 +8,15 @@ import type { WorkLabel } from '../routes/app-env.ts';
 import { labelledChildren } from './metric-children.ts';
 
 /** The server's Prometheus metrics; one registry per app so several apps can share a process (tests). */
+/** The failures counter's help text, from the error registry: each reason with the statuses it is answered with. */
+function failuresHelp(): string {
+  const reasons = failureReasons().map((reason) => {
+    const statuses = new Set(Object.values(ERROR_CODES).flatMap((e) => (e.reason === reason ? [e.status] : [])));
+    return `${reason} (${[...statuses].join(', ')})`;
+  });
+  return `Workload requests that failed, by reason: ${reasons.join(', ')}.`;
+}
+
 export interface Metrics {
   readonly registry: Registry;
   /** The text `/metrics` answers with: this registry's, or in a cluster the aggregate of every process. */
@@ -64,7 +74,7 @@ export function createMetrics({ pool, db }: MetricsSources): Metrics {
 
   const failures = new Counter({
     name: 'looplab_request_failures_total',
-    help: 'Workload requests that failed, by reason: overloaded (503), deadline / dependency_timeout (504), upstream_error / upstream_unreachable (502), db_unavailable (503), client_closed, internal.',
+    help: failuresHelp(),
     labelNames: ['workload', 'mode', 'reason'] as const,
     registers: [registry],
   });

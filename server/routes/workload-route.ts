@@ -3,6 +3,7 @@ import type { AppDeps } from '../deps.ts';
 import type { Logger } from '../observation/logger.ts';
 import { failureReason, toHttpError } from '../http/error-mapping.ts';
 import { HttpError } from '../../lib/http-error.ts';
+import { httpErrorFor } from '../../lib/error-codes.ts';
 import { parseParams } from '../../lib/params.ts';
 import type { Registry } from '../workloads/registry.ts';
 import { isMode, type Mode, type Workload, type WorkResult } from '../workloads/workload.ts';
@@ -82,11 +83,10 @@ function describeFailure(
   client: AbortSignal,
   requestTimeoutMs: number,
 ): HttpError {
-  if (request?.timedOut)
-    return new HttpError(504, 'the request took longer than its deadline', { deadlineMs: requestTimeoutMs });
+  if (request?.timedOut) return httpErrorFor('DEADLINE', { deadlineMs: requestTimeoutMs });
   // The caller hung up and the work was cancelled (worker task aborted, slices stopped): nobody is
   // waiting for an answer, and it is not a server fault to log.
-  if (client.aborted) return new HttpError(499, 'client closed the request');
+  if (client.aborted) return httpErrorFor('CLIENT_CLOSED');
   return toHttpError(workload, err);
 }
 
@@ -158,13 +158,9 @@ function workloadHandler(
     c.set('routedAt', performance.now());
     c.set('work', work);
     if (deps.pressure?.underPressure) {
-      deps.metrics.countFailure(work, 'under_pressure');
-      throw new HttpError(
-        503,
-        'the server is under pressure: its event loop stalled',
-        { code: 'UNDER_PRESSURE', eventLoopDelayMs: Math.round(deps.pressure.lastDelayMs) },
-        { 'Retry-After': '1' },
-      );
+      const shed = httpErrorFor('UNDER_PRESSURE', { eventLoopDelayMs: Math.round(deps.pressure.lastDelayMs) });
+      deps.metrics.countFailure(work, failureReason(shed));
+      throw shed;
     }
     const params = validParams(workload, queryOf(c.req.url));
 

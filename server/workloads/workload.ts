@@ -37,7 +37,7 @@ export interface FaultDrillUse {
 }
 
 /**
- * A workload file's default export (see the README's "Bring your own workload"). Only `name`,
+ * A workload file's default export (see docs/reference/workload-file.md). Only `name`,
  * `summary`, `params` and one form are required. Which modes exist follows from the forms:
  * - `blocking` (synchronous): the `blocking` mode, and the `worker` mode runs it in a pool thread;
  * - `async`: the `async` mode only where it is given;

@@ -59,6 +59,10 @@ describe('load from two generator processes', () => {
     expect(run.due).toBe(100);
     expect(run.windowSeconds).toBe(4);
     expect([run.errors, run.timeouts, run.non2xx]).toEqual([0, 0, 0]);
+    // A count, not a speed: a request is dropped only when 1000 are in flight, and 100 are all there
+    // are, so none is; every tolerance below would otherwise let a generator that sends nothing pass.
+    expect(run.dropped).toBe(0);
+    expect(run.sendLag?.n).toBe(100);
     expect(after - before).toBeGreaterThanOrEqual(100 - run.dropped - run.abandoned);
     expect(after - before).toBeLessThanOrEqual(100 - run.dropped);
     // One merged histogram: every answer in it once, and one send-lag sample per request sent.

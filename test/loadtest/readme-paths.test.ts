@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../loadtest/cli/exit-codes.ts';
+import { markdownFiles } from '../helpers/markdown-docs.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { runCli } from './run-cli.ts';
 
 /**
- * What counts as a results.json field path in the README: a code span like `scenarios[].runs[].server.rssEndMb`
+ * What counts as a results.json field path in the docs (the README, CONTRIBUTING, docs/ and the examples): a code span like `scenarios[].runs[].server.rssEndMb`
  * — dotted names, `[]` after an array — that either contains `[]` or starts with a top-level key of
  * results.json. (`crypto.scrypt` or `report.md` start with no such key and are left alone; a path that
  * starts mid-way, like `runs[].server`, is caught by its `[]`.)
@@ -34,13 +35,13 @@ function resolves(value: unknown, segments: readonly string[]): boolean {
   return Array.isArray(child) && child.length > 0 && child.some((item) => resolves(item, rest));
 }
 
-describe('the README names only results.json fields that exist', () => {
+describe('the docs name only results.json fields that exist', () => {
   let app: TestApp;
   let out: string;
   let results: Record<string, unknown>;
   beforeAll(async () => {
     app = await startTestApp();
-    out = await mkdtemp(join(tmpdir(), 'looplab-readme-'));
+    out = await mkdtemp(join(tmpdir(), 'looplab-docs-'));
     const run = await runCli([
       '--url',
       app.url,
@@ -64,11 +65,17 @@ describe('the README names only results.json fields that exist', () => {
     await rm(out, { recursive: true, force: true });
   });
 
-  it('finds each field path of the README in a real results.json', async () => {
-    const readme = await readFile('README.md', 'utf8');
-    const paths = fieldPaths(readme, Object.keys(results));
-    expect(paths.length).toBeGreaterThan(0);
-    const missing = paths.filter((p) => !resolves(results, p.split('.')));
+  it('finds each field path of every page in a real results.json', async () => {
+    const pages = await Promise.all(
+      markdownFiles().map(async (file) => ({ file, text: await readFile(file, 'utf8') })),
+    );
+    const paths = pages.flatMap(({ file, text }) =>
+      fieldPaths(text, Object.keys(results)).map((path) => ({ file, path })),
+    );
+    expect(paths.some(({ file }) => file === 'docs/reference/results-json.md')).toBe(true);
+    const missing = paths
+      .filter(({ path }) => !resolves(results, path.split('.')))
+      .map(({ file, path }) => `${file}: ${path}`);
     expect(missing).toEqual([]);
   });
 

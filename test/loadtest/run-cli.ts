@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { inject } from 'vitest';
 import { typeScriptLoaderArgs } from '../../lib/loader-args.ts';
 
 export interface CliOutcome {
@@ -10,8 +11,20 @@ export interface CliOutcome {
 }
 
 /**
+ * The run's PostgreSQL and upstream (test/global-setup.ts), given as a user with DATABASE_URL and
+ * UPSTREAM_URL set gives them: a run that starts its own server then starts no database of its own.
+ * That the harness starts an embedded one is harness.test.ts's and targets.test.ts's to show.
+ */
+function suiteDependencies(): Record<string, string> {
+  const databaseUrl = inject('databaseUrl');
+  const upstreamUrl = inject('upstreamUrl');
+  return databaseUrl && upstreamUrl ? { DATABASE_URL: databaseUrl, UPSTREAM_URL: upstreamUrl } : {};
+}
+
+/**
  * Runs the real `loadtest/cli.ts` as a child process, as `npm run loadtest` does, and resolves with
  * its exit code and output whatever the code (a non-zero exit is a result here, not an error).
+ * Without `env`, it runs with this process's environment and the suite's database and upstream.
  */
 export function runCli(
   args: readonly string[],
@@ -22,7 +35,7 @@ export function runCli(
     execFile(
       process.execPath,
       [...typeScriptLoaderArgs(), 'loadtest/cli.ts', ...args],
-      { timeout: options.timeoutMs ?? 60_000, env: options.env ?? process.env },
+      { timeout: options.timeoutMs ?? 60_000, env: options.env ?? { ...process.env, ...suiteDependencies() } },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
         resolve({ code, stdout, stderr, seconds: (performance.now() - started) / 1000 });
