@@ -2,6 +2,8 @@
  * `looplab <command>`: one entry for the commands the repo runs as npm scripts. Each command is its
  * entry module, loaded only when asked for, with the rest of the command line as its own.
  */
+import { readFileSync } from 'node:fs';
+import { DATA_DIR } from '../lib/data-dir.ts';
 import { LOOPLAB_VERSION } from '../lib/version.ts';
 import { CONFIG_VARIABLES, type VariableSpec } from '../lib/config-spec.ts';
 import { describeAllowed } from '../lib/env.ts';
@@ -84,6 +86,18 @@ function workloadFilesToEnv(args: readonly string[]): string[] {
   return rest;
 }
 
+/** One line when the project has a .gitignore that does not yet keep looplab's data out of git. */
+function gitignoreHint(): void {
+  let text: string;
+  try {
+    text = readFileSync('.gitignore', 'utf8');
+  } catch {
+    return; // no .gitignore here: not the root of a git project, or not one that uses it
+  }
+  if (!text.split('\n').some((line) => line.trim().replace(/^\/|\/$/g, '') === DATA_DIR))
+    process.stderr.write(`looplab: ${DATA_DIR}/ keeps the embedded PostgreSQL's data; add it to your .gitignore\n`);
+}
+
 function fail(message: string): never {
   process.stderr.write(`looplab ${message}\n`);
   process.exit(2);
@@ -106,8 +120,11 @@ export async function runCommand(args: readonly string[]): Promise<void> {
     process.stdout.write(`${command.usage()}\n`);
     return;
   }
-  if (name === 'serve') workloadFilesToEnv(rest);
-  else if (name === 'worker' && rest.length > 0) fail(`worker: unknown argument ${rest[0]}; see looplab worker --help`);
+  if (name === 'serve') {
+    workloadFilesToEnv(rest);
+    gitignoreHint();
+  } else if (name === 'worker' && rest.length > 0)
+    fail(`worker: unknown argument ${rest[0]}; see looplab worker --help`);
   // The command's module reads its own arguments from process.argv, as it does when npm starts it.
   process.argv.splice(2, process.argv.length - 2, ...rest);
   await command.run();

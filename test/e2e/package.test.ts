@@ -8,6 +8,7 @@ import { mkdtemp, readdir, readFile, readlink, rm, symlink, writeFile } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removeDataDir } from '../../db/relocated.ts';
 import { freePort } from '../../lib/free-port.ts';
 import { freshProject, packRepo, registryNode, runIn, startIn, userEnv, waitFor } from './package-project.ts';
 
@@ -81,14 +82,15 @@ beforeAll(async () => {
   await writeFile(join(project, 'server.js'), SERVER);
   await writeFile(join(project, 'consumer.ts'), CONSUMER);
   await writeFile(join(project, 'tsconfig.json'), TSCONFIG);
+  await writeFile(join(project, '.gitignore'), 'node_modules\n');
 }, 900_000);
 /** Where the embedded PostgreSQL's data went when it had to be moved (root), if it was. */
 const movedData = async () =>
   (await readFile(join(project, '.looplab', 'postgres.location'), 'utf8').catch(() => '')).trim() || undefined;
 
 afterAll(async () => {
-  const moved = project ? await movedData() : undefined;
-  if (moved) await rm(moved, { recursive: true, force: true });
+  // With the data directory go its pointer and the folder it was moved to (as root).
+  if (project) await removeDataDir(join(project, '.looplab', 'postgres'));
   await rm(scratch, { recursive: true, force: true });
   if (project) await rm(project, { recursive: true, force: true });
 });
@@ -154,6 +156,9 @@ describe.each([
       await server.stop();
     }
     expect(server.output()).not.toMatch(/^\s+at /m);
+    expect(server.output()).toContain(
+      "looplab: .looplab/ keeps the embedded PostgreSQL's data; add it to your .gitignore",
+    );
   }, 300_000);
 
   it('loads a plain node:http server with --target, and the preload names its blocking function', async () => {
