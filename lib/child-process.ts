@@ -7,7 +7,7 @@ import { typeScriptLoaderArgs } from './loader-args.ts';
 export interface ReadyMessage {
   type: 'ready';
   url: string;
-  /** Where the child serves its stall-blame report, when it runs one (looplab's server with STALL_BLAME_MS). */
+  /** Where the child serves its stall-blame report, when it runs one (looplab's server with STALL_THRESHOLD_MS). */
   blameUrl?: string;
 }
 

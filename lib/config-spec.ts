@@ -3,6 +3,7 @@
  * The loader (server/config.ts, through lib/env.ts), its error messages and docs/reference/configuration.md
  * are all derived from this table; no default or range is written anywhere else.
  */
+import { STALL_BLAME_LIMITS } from '../stall-blame/limits.ts';
 
 /** pino's levels, in order of severity: the values LOG_LEVEL takes. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -183,13 +184,14 @@ export const CONFIG_VARIABLES = {
     default: 0,
     doc: 'workload requests get 503 `UNDER_PRESSURE` for a while after the event loop stalled longer than this',
   },
-  STALL_BLAME_MS: {
+  STALL_THRESHOLD_MS: {
     kind: 'int',
-    min: 2,
-    max: 60_000,
+    // The stall-blame library's own range: the server, the preload and the harness take the same one.
+    min: STALL_BLAME_LIMITS.stallThresholdMs[0],
+    max: STALL_BLAME_LIMITS.stallThresholdMs[1],
     off: true,
     default: 0,
-    doc: 'stall blame names the code that stalls the event loop by more than this; its report is served on 127.0.0.1 on a port of its own, printed at start',
+    doc: 'the stall threshold: a stall is the event loop more than this many ms late; when set, stall blame names the code that stalls it, its report served on 127.0.0.1 on a port of its own, printed at start (the harness sets it)',
   },
   STALL_BLAME_PORT: {
     kind: 'int',
@@ -260,6 +262,11 @@ export const CONFIG_VARIABLES = {
 } as const satisfies Record<string, VariableSpec>;
 
 export type VariableName = keyof typeof CONFIG_VARIABLES;
-export type IntVariableName = {
-  [N in VariableName]: (typeof CONFIG_VARIABLES)[N] extends { kind: 'int' } ? N : never;
-}[VariableName];
+
+/**
+ * Old names, each with the variable that replaced it. Set, one stops start-up with a line naming the new
+ * name: a renamed variable is never read, nor ignored, silently.
+ */
+export const RENAMED_VARIABLES: Readonly<Record<string, VariableName>> = {
+  STALL_BLAME_MS: 'STALL_THRESHOLD_MS',
+};

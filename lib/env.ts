@@ -6,7 +6,13 @@
  */
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { CONFIG_VARIABLES, type IntVariable, type VariableName, type VariableSpec } from './config-spec.ts';
+import {
+  CONFIG_VARIABLES,
+  RENAMED_VARIABLES,
+  type IntVariable,
+  type VariableName,
+  type VariableSpec,
+} from './config-spec.ts';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -136,6 +142,13 @@ export function readVariable<N extends VariableName>(
       return resolve(cwd, raw || spec.default) as Value;
     case 'text':
       return (raw || spec.default) as Value;
+  }
+}
+
+/** @throws ConfigError when `env` sets a variable by a name it no longer has, naming the new one. */
+export function refuseRenamed(env: Env): void {
+  for (const [old, now] of Object.entries(RENAMED_VARIABLES)) {
+    if (env[old] !== undefined) throw new ConfigError(`${old} is now called ${now}; set ${now} instead`);
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import { userPath } from '../lib/user-path.ts';
 import { readDependencyUrls } from '../lib/env.ts';
-import { checkOutDir, fail, npmBannerHint, readPrevious, reportCrashesPlainly } from './cli/cli-io.ts';
+import { fail, npmBannerHint, reportCrashesPlainly } from './cli/cli-io.ts';
 import { formatSeconds, planSeconds } from './cli/eta.ts';
 import { runExportCommand } from './cli/export-command.ts';
 import { runFaultCommand } from './cli/fault-command.ts';
@@ -15,30 +15,30 @@ import { planScenarios, runMatrix } from './matrix.ts';
 import type { Progress } from './scenario-loop.ts';
 import { planTargetScenarios, runTarget } from './target-run.ts';
 import { NOT_LOOPLAB_NOTE, probeNote } from './analyse/target-scenario.ts';
-import { OptionsError, parseOptions } from './cli/options.ts';
-import { refuseMissingRedis } from './cli/queue-backends.ts';
+import { OptionsError } from './cli/options-error.ts';
+import { type PreparedRun, prepareRun } from './cli/prepare.ts';
 import { writeReports } from './report/output.ts';
 import { ProgressDisplay } from './cli/progress.ts';
 import { failedScenarios, mostlyFailed } from './measure/run-health.ts';
 import { startStack, type TargetProvider } from './stack/stack.ts';
 import { buildTable, renderTerminal } from './report/table.ts';
-import { evaluateThreshold, parseThreshold, ThresholdError, type Threshold } from './analyse/thresholds.ts';
-import type { HarnessOptions, Results } from './types.ts';
+import { evaluateThreshold, ThresholdError } from './analyse/thresholds.ts';
+import type { Results } from './types.ts';
 import { USAGE } from './cli/usage.ts';
 
 reportCrashesPlainly(Boolean(process.env['LOOPLAB_DEBUG']));
 const command = `npm run loadtest${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
 const say = (text: string) => process.stderr.write(`loadtest: ${text}\n`);
 
-function parseCommandLine(): { options: HarnessOptions; thresholds: Threshold[] } {
+/** The checks before anything starts (prepare.ts); a refusal is one line and exit 2. */
+async function prepare(): Promise<PreparedRun> {
   try {
-    const options = parseOptions(process.argv.slice(2));
-    if (options === 'help') {
+    const prepared = await prepareRun(process.argv.slice(2), process.env);
+    if (prepared === 'help') {
       process.stdout.write(`${USAGE}\n`);
       process.exit(EXIT.ok);
     }
-    refuseMissingRedis(options, process.env);
-    return { options, thresholds: options.thresholds.map(parseThreshold) };
+    return prepared;
   } catch (err) {
     if (err instanceof OptionsError || err instanceof ThresholdError)
       fail(`${err.message}\n(see npm run loadtest -- --help)`, EXIT.usage);
@@ -46,10 +46,8 @@ function parseCommandLine(): { options: HarnessOptions; thresholds: Threshold[] 
   }
 }
 
-const { options: given, thresholds } = parseCommandLine();
+const { options: given, thresholds, previous } = await prepare();
 let options = given;
-const previous: Results | undefined = options.compare ? await readPrevious(options.compare) : undefined;
-await checkOutDir(options.out);
 const bannerHint = options.json && !process.stdout.isTTY ? npmBannerHint(process.env) : undefined;
 if (bannerHint) say(bannerHint);
 
@@ -85,7 +83,7 @@ try {
       queue: options.modes.includes('queue') || (options.queueBackends?.length ?? 0) > 0,
       redisUrl: process.env['REDIS_URL'] || undefined,
       note: say,
-      blameThresholdMs: options.blame ? options.blameThresholdMs : undefined,
+      stallThresholdMs: options.blame ? options.blameThresholdMs : undefined,
       blameUrl: options.blame ? options.blameUrl : undefined,
     });
     // Which workloads, modes, parameters and bounds the run has is the server's to say (GET /).

@@ -18,8 +18,6 @@ import {
 import type { TargetProvider } from './stack/stack.ts';
 import { scenarioLoop, type Progress } from './scenario-loop.ts';
 
-export { waitUntilReady };
-
 interface ServerShape {
   processes: number | undefined;
   workers: number | undefined;

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { LogLevel, VariableName } from '../lib/config-spec.ts';
-import { ConfigError, readVariable, type Env } from '../lib/env.ts';
+import { ConfigError, readVariable, refuseRenamed, type Env } from '../lib/env.ts';
 
 export { ConfigError };
 
@@ -51,7 +51,7 @@ export interface Config {
   /** Shed workload requests (503) after an event-loop stall longer than this, ms; 0 = off. */
   readonly shedLoopDelayMs: number;
   /** Stall blame (stall-blame/) on the main thread: a stall is the loop this many ms late; 0 = off. */
-  readonly stallBlameMs: number;
+  readonly stallThresholdMs: number;
   /** Port of the stall-blame report on 127.0.0.1 (0 = any free port, announced at start). */
   readonly stallBlamePort: number;
   /** Workload files to load beside the built-ins, as absolute paths (WORKLOADS, resolved against the cwd). */
@@ -85,6 +85,7 @@ export interface QueueConfig {
  * @throws ConfigError naming the variable and what it allows.
  */
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
+  refuseRenamed(env);
   const context = { cwd, cpus: availableParallelism() };
   const read = <N extends VariableName>(name: N) => readVariable(env, name, context);
   return Object.freeze({
@@ -110,7 +111,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     keepAliveTimeoutMs: read('KEEP_ALIVE_TIMEOUT_MS'),
     logLevel: read('LOG_LEVEL'),
     shedLoopDelayMs: read('SHED_LOOP_DELAY_MS'),
-    stallBlameMs: read('STALL_BLAME_MS'),
+    stallThresholdMs: read('STALL_THRESHOLD_MS'),
     stallBlamePort: read('STALL_BLAME_PORT'),
     workloadFiles: read('WORKLOADS'),
     queue: Object.freeze({

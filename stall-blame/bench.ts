@@ -175,7 +175,7 @@ console.log(
     .join(' ')}`,
 );
 console.log(
-  `blame on: sampling every ${settings.samplingIntervalUs} µs, heartbeat ${settings.heartbeatMs} ms, threshold ${settings.thresholdMs} ms; ` +
+  `blame on: sampling every ${settings.samplingIntervalUs} µs, heartbeat ${settings.heartbeatMs} ms, threshold ${settings.stallThresholdMs} ms; ` +
     `${rounds} rounds per path, ${CONNECTIONS} connections, ${seconds} s each after 1 s warm-up; off and on alternate in order\n`,
 );
 if (parts.has('idle')) await idleCost();

@@ -4,10 +4,11 @@ import { buildReport, type BlameReport } from './report.ts';
 import { startSampler } from './sampler.ts';
 import { nowUs, startStallDetector } from './stall-detector.ts';
 import { addStall, emptySummary, summarize } from './summary.ts';
+import { STALL_BLAME_DEFAULTS, STALL_BLAME_LIMITS } from './limits.ts';
 
 export interface StallBlameOptions {
   /** A stall is the loop running a due heartbeat more than this late (ms, default 20). */
-  thresholdMs?: number;
+  stallThresholdMs?: number;
   /** V8's sampling interval (µs, default 2000): a stall gets about its length / interval samples. */
   samplingIntervalUs?: number;
   /** The heartbeat's period (ms, default 10, or less than half the threshold when that is below 20). */
@@ -30,30 +31,18 @@ export interface StallBlame {
   stop(): Promise<BlameReport>;
 }
 
-export const STALL_BLAME_DEFAULTS = Object.freeze({
-  thresholdMs: 20,
-  samplingIntervalUs: 2000,
-  heartbeatMs: 10,
-  segmentMs: 1000,
-});
-
-const LIMITS: Record<keyof StallBlameOptions, [number, number, string]> = {
-  thresholdMs: [2, 60_000, 'ms'],
-  samplingIntervalUs: [50, 100_000, 'µs'],
-  heartbeatMs: [1, 1000, 'ms'],
-  segmentMs: [100, 60_000, 'ms'],
-};
+export { STALL_BLAME_DEFAULTS };
 
 /** The options with defaults filled in; throws naming the option and its range when one is out of range. */
 export function resolveOptions(options: StallBlameOptions): Required<StallBlameOptions> {
-  const thresholdMs = options.thresholdMs ?? STALL_BLAME_DEFAULTS.thresholdMs;
+  const stallThresholdMs = options.stallThresholdMs ?? STALL_BLAME_DEFAULTS.stallThresholdMs;
   // A low threshold brings the default heartbeat down with it, so that it stays well below the threshold.
   const heartbeatMs =
-    options.heartbeatMs ?? Math.max(1, Math.min(STALL_BLAME_DEFAULTS.heartbeatMs, Math.floor(thresholdMs / 2)));
-  const resolved = { ...STALL_BLAME_DEFAULTS, ...options, thresholdMs, heartbeatMs };
-  for (const [name, [min, max, unit]] of Object.entries(LIMITS) as [
+    options.heartbeatMs ?? Math.max(1, Math.min(STALL_BLAME_DEFAULTS.heartbeatMs, Math.floor(stallThresholdMs / 2)));
+  const resolved = { ...STALL_BLAME_DEFAULTS, ...options, stallThresholdMs, heartbeatMs };
+  for (const [name, [min, max, unit]] of Object.entries(STALL_BLAME_LIMITS) as [
     keyof StallBlameOptions,
-    [number, number, string],
+    readonly [number, number, string],
   ][]) {
     const value = resolved[name];
     if (!Number.isInteger(value) || value < min || value > max) {
@@ -62,9 +51,9 @@ export function resolveOptions(options: StallBlameOptions): Required<StallBlameO
       );
     }
   }
-  if (resolved.heartbeatMs >= resolved.thresholdMs) {
+  if (resolved.heartbeatMs >= resolved.stallThresholdMs) {
     throw new RangeError(
-      `stall-blame: options.heartbeatMs (${resolved.heartbeatMs}) must be below options.thresholdMs (${resolved.thresholdMs})`,
+      `stall-blame: options.heartbeatMs (${resolved.heartbeatMs}) must be below options.stallThresholdMs (${resolved.stallThresholdMs})`,
     );
   }
   return resolved;
@@ -100,7 +89,7 @@ export function startStallBlame(options: StallBlameOptions = {}): StallBlame {
     history.addRotation(atUs, sampler.cost().totalMs - before);
     segmentStart = performance.now();
   };
-  const detector = startStallDetector(settings.thresholdMs, settings.heartbeatMs, function stallBlameTick(now) {
+  const detector = startStallDetector(settings.stallThresholdMs, settings.heartbeatMs, function stallBlameTick(now) {
     if (performance.now() - segmentStart >= settings.segmentMs) rotate(now);
   });
 

@@ -1,4 +1,5 @@
 import type { StallBlameOptions } from './blame.ts';
+import { STALL_BLAME_LIMITS } from './limits.ts';
 
 /** The preload's settings, read once from the environment. */
 export interface PreloadConfig {
@@ -13,12 +14,17 @@ export interface PreloadConfig {
 export const PRELOAD_VARIABLES = [
   'LOOPLAB_BLAME_OUT',
   'LOOPLAB_BLAME_PORT',
-  'LOOPLAB_BLAME_THRESHOLD_MS',
+  'STALL_THRESHOLD_MS',
   'LOOPLAB_BLAME_INTERVAL_US',
   'LOOPLAB_BLAME_HEARTBEAT_MS',
 ] as const;
 
-function wholeNumber(env: NodeJS.ProcessEnv, name: string, min: number, max: number): number | undefined {
+/** A whole number in `min..max` (the library's range from limits.ts, or a port's). */
+function wholeNumber(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  [min, max]: readonly [number, number, ...unknown[]],
+): number | undefined {
   const raw = env[name];
   if (raw === undefined || raw === '') return undefined;
   const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
@@ -29,16 +35,19 @@ function wholeNumber(env: NodeJS.ProcessEnv, name: string, min: number, max: num
 
 /** Parses the preload's variables; throws naming the variable and the allowed range when one is bad. */
 export function readPreloadConfig(env: NodeJS.ProcessEnv): Readonly<PreloadConfig> {
+  // Renamed so that the server, the preload and the harness call the threshold by one name.
+  if (env['LOOPLAB_BLAME_THRESHOLD_MS'] !== undefined)
+    throw new RangeError('stall-blame: LOOPLAB_BLAME_THRESHOLD_MS is now called STALL_THRESHOLD_MS; set that instead');
   const options: StallBlameOptions = {};
-  const thresholdMs = wholeNumber(env, 'LOOPLAB_BLAME_THRESHOLD_MS', 2, 60_000);
-  const samplingIntervalUs = wholeNumber(env, 'LOOPLAB_BLAME_INTERVAL_US', 50, 100_000);
-  const heartbeatMs = wholeNumber(env, 'LOOPLAB_BLAME_HEARTBEAT_MS', 1, 1000);
-  if (thresholdMs !== undefined) options.thresholdMs = thresholdMs;
+  const stallThresholdMs = wholeNumber(env, 'STALL_THRESHOLD_MS', STALL_BLAME_LIMITS.stallThresholdMs);
+  const samplingIntervalUs = wholeNumber(env, 'LOOPLAB_BLAME_INTERVAL_US', STALL_BLAME_LIMITS.samplingIntervalUs);
+  const heartbeatMs = wholeNumber(env, 'LOOPLAB_BLAME_HEARTBEAT_MS', STALL_BLAME_LIMITS.heartbeatMs);
+  if (stallThresholdMs !== undefined) options.stallThresholdMs = stallThresholdMs;
   if (heartbeatMs !== undefined) options.heartbeatMs = heartbeatMs;
   if (samplingIntervalUs !== undefined) options.samplingIntervalUs = samplingIntervalUs;
   return Object.freeze({
     out: env.LOOPLAB_BLAME_OUT || null,
-    port: wholeNumber(env, 'LOOPLAB_BLAME_PORT', 0, 65_535) ?? null,
+    port: wholeNumber(env, 'LOOPLAB_BLAME_PORT', [0, 65_535]) ?? null,
     options,
   });
 }

@@ -74,5 +74,3 @@ export function createHistory(startUs: number, limits: Readonly<HistoryLimits> =
     },
   };
 }
-
-export type History = ReturnType<typeof createHistory>;

@@ -19,8 +19,8 @@ export interface BlameReport {
    * and stalls were dropped from it that may have started in the span; the whole-life report is complete.
    */
   complete: boolean;
-  options: { thresholdMs: number; samplingIntervalUs: number; heartbeatMs: number; segmentMs: number };
-  /** Stalls that started in the window: spans where a heartbeat due then ran more than `thresholdMs` late. */
+  options: { stallThresholdMs: number; samplingIntervalUs: number; heartbeatMs: number; segmentMs: number };
+  /** Stalls that started in the window: spans where a heartbeat due then ran more than `stallThresholdMs` late. */
   stalls: number;
   stallMs: number;
   longestStallMs: number;
@@ -83,7 +83,7 @@ export function describe(line: Culprit): string {
 export function renderBlameTable(report: BlameReport, top = 10): string {
   const head =
     `The loop stalled ${report.stalls} times for ${round(report.stallMs, 0)} ms of ${round(report.window.ms, 0)} ms ` +
-    `(threshold ${report.options.thresholdMs} ms; samples cover ${round(report.sampledMs, 0)} ms, ${round(report.idleMs, 0)} ms of it idle, ` +
+    `(threshold ${report.options.stallThresholdMs} ms; samples cover ${round(report.sampledMs, 0)} ms, ${round(report.idleMs, 0)} ms of it idle, ` +
     `${round(report.cpuWaitMs, 0)} ms waiting for a CPU).`;
   if (report.culprits.length === 0) return `${head}\nNothing to blame.\n`;
   const rows = report.culprits

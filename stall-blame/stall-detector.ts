@@ -27,7 +27,7 @@ export interface StallDetector {
 }
 
 /**
- * A heartbeat: a repeating timer of `heartbeatMs`. When a tick comes more than `thresholdMs` later than it
+ * A heartbeat: a repeating timer of `heartbeatMs`. When a tick comes more than `stallThresholdMs` later than it
  * was due, the loop was stalled from the due time to now: that span is the stall window. Counting from the
  * due time, not from the previous tick, makes a window exactly the time a callback due then had to wait.
  * A stall that began between two ticks began up to `heartbeatMs` before the due time of the tick it
@@ -40,7 +40,7 @@ export interface StallDetector {
  * the process alive.
  */
 export function startStallDetector(
-  thresholdMs: number,
+  stallThresholdMs: number,
   heartbeatMs: number,
   onTick: (now: number) => void,
 ): StallDetector {
@@ -53,10 +53,10 @@ export function startStallDetector(
     const waited = cpuWait.read();
     const due = previous + heartbeatMs * 1000;
     previous = now;
-    if (now - due > thresholdMs * 1000) {
+    if (now - due > stallThresholdMs * 1000) {
       // The wait since the previous tick, of which at most the window's length fell inside the window.
       const cpuWaitUs = waited === null || waitedBefore === null ? 0 : Math.min(now - due, waited - waitedBefore);
-      pending.push({ startUs: due, endUs: now, waitedForCpu: now - due - cpuWaitUs <= thresholdMs * 1000 });
+      pending.push({ startUs: due, endUs: now, waitedForCpu: now - due - cpuWaitUs <= stallThresholdMs * 1000 });
     }
     waitedBefore = waited;
     return now;

@@ -90,6 +90,12 @@ describe('the configuration spec, through the real loader', () => {
     expect(unbounded.map(([name]) => name)).toEqual(['HOST', 'PG_DATA_DIR']);
   });
 
+  it('refuses a renamed variable with one line naming its new name, rather than ignoring it', () => {
+    expect(() => loadConfig({ STALL_BLAME_MS: '20' }, '/repo')).toThrow(
+      new ConfigError('STALL_BLAME_MS is now called STALL_THRESHOLD_MS; set STALL_THRESHOLD_MS instead'),
+    );
+  });
+
   it.each(VARIABLES)('gives %s its default when unset, and the same config when set to that default', (name) => {
     const unset = loadConfig({}, '/repo');
     expect(loadConfig({ [name]: specDefault(name) }, '/repo')).toEqual(unset);

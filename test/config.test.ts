@@ -72,7 +72,7 @@ describe('loadConfig', () => {
         lockMs: 5000,
         stalledMs: 5000,
       },
-      stallBlameMs: 0,
+      stallThresholdMs: 0,
       stallBlamePort: 0,
     });
   });

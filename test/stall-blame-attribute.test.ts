@@ -49,8 +49,8 @@ describe('attribute', () => {
 
 describe('options', () => {
   it('refuses a threshold that is not above the heartbeat, naming both', () => {
-    expect(() => resolveOptions({ thresholdMs: 5, heartbeatMs: 5 })).toThrow(
-      'stall-blame: options.heartbeatMs (5) must be below options.thresholdMs (5)',
+    expect(() => resolveOptions({ stallThresholdMs: 5, heartbeatMs: 5 })).toThrow(
+      'stall-blame: options.heartbeatMs (5) must be below options.stallThresholdMs (5)',
     );
   });
 

@@ -19,7 +19,7 @@ function stalls(): Stall[] {
   return all;
 }
 
-const OPTIONS = { thresholdMs: 1, samplingIntervalUs: 1000, heartbeatMs: 1, segmentMs: 1000 };
+const OPTIONS = { stallThresholdMs: 1, samplingIntervalUs: 1000, heartbeatMs: 1, segmentMs: 1000 };
 const WINDOW = { startedAt: '', endedAt: '', ms: 0, fromUs: 0, toUs: 0 };
 
 function reportOf(fromUs: number, toUs: number, limits = HISTORY, nowUs = 150_000): BlameReport {

@@ -74,7 +74,8 @@ describe('stall blame', () => {
     // whatever ran at its edge. A function that really stalls the loop fills a whole window: at least the
     // threshold. No request-time function comes near that.
     const requestTime = report.culprits.filter((line) => REQUEST_FUNCTIONS.includes(line.frame));
-    for (const line of requestTime) expect(line.ms, JSON.stringify(line)).toBeLessThan(report.options.thresholdMs / 4);
+    for (const line of requestTime)
+      expect(line.ms, JSON.stringify(line)).toBeLessThan(report.options.stallThresholdMs / 4);
   });
 
   it('writes the report file when a plain server without signal handlers gets SIGTERM', async () => {
@@ -86,13 +87,13 @@ describe('stall blame', () => {
     expect(await fixture.exited).toEqual({ code: null, signal: 'SIGTERM' });
     const report = JSON.parse(readFileSync(out, 'utf8')) as BlameReport;
     expect(report.window.ms).toBeGreaterThan(0);
-    expect(report.options.thresholdMs).toBe(20);
+    expect(report.options.stallThresholdMs).toBe(20);
   });
 
   it('serves the report on its own port when LOOPLAB_BLAME_PORT is set, window by window, and leaves the app its routes', async () => {
     const fixture = await startFixture(server, dir, ['--import', PRELOAD], {
       LOOPLAB_BLAME_PORT: '0',
-      LOOPLAB_BLAME_THRESHOLD_MS: '30',
+      STALL_THRESHOLD_MS: '30',
     });
     try {
       const endpoint = /report at (http:\/\/\S+)\//.exec(fixture.output())?.[1];
@@ -113,7 +114,7 @@ describe('stall blame', () => {
         await windowReport(m1, m2),
         await windowReport(m0, m2),
       ];
-      expect(first.options.thresholdMs).toBe(30);
+      expect(first.options.stallThresholdMs).toBe(30);
       expect(first.window).toMatchObject({ fromUs: m0, toUs: m1 });
       for (const report of [first, second])
         expect(report.culprits[0], JSON.stringify(report)).toMatchObject({
@@ -133,8 +134,14 @@ describe('stall blame', () => {
   });
 
   it('refuses a bad setting, naming the variable and the range', () => {
-    expect(() => readPreloadConfig({ LOOPLAB_BLAME_THRESHOLD_MS: '1e3' })).toThrow(
-      'stall-blame: LOOPLAB_BLAME_THRESHOLD_MS must be a whole number 2..60000 (got "1e3")',
+    expect(() => readPreloadConfig({ STALL_THRESHOLD_MS: '1e3' })).toThrow(
+      'stall-blame: STALL_THRESHOLD_MS must be a whole number 2..60000 (got "1e3")',
+    );
+  });
+
+  it('refuses the threshold by its old name, naming the new one', () => {
+    expect(() => readPreloadConfig({ LOOPLAB_BLAME_THRESHOLD_MS: '30' })).toThrow(
+      'stall-blame: LOOPLAB_BLAME_THRESHOLD_MS is now called STALL_THRESHOLD_MS; set that instead',
     );
   });
 });

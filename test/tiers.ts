@@ -5,19 +5,19 @@
  * - `unit`: pure functions and fixtures, no processes and no database; files run side by side.
  * - `core`: real processes and the run's PostgreSQL, timing-sensitive, one file at a time. With `unit`
  *   it is `npm test`, so it keeps a witness of each thing the product must do: a SIGTERM drain under
- *   load (shutdown), queue mode end to end on one backend (queue-harness), a real load-test run
- *   (cli-url), stall blame down to a line (stall-blame), a cluster start (cluster), and a start as root
- *   from a 0700 directory (root-start).
+ *   load (shutdown), queue mode end to end on one backend (queue-harness), a real load-test run through
+ *   the CLI (readme-paths) and the library (library), stall blame down to a line (stall-blame), a
+ *   cluster start (cluster), and a start as root from a 0700 directory (root-start).
  * - `e2e`: the heavy stacks — the queue on both backends, the signals matrix, the fault runs, the
  *   harness end to end, cluster shutdown and blame, the browser — one file at a time, in `npm run test:all`.
  */
 export const TIERS = {
   unit: [
+    'test/loadtest/cli-user-paths.test.ts',
     'test/config-spec.test.ts',
     'test/docs-links.test.ts',
     'test/docs-paths.test.ts',
     'test/reference-docs.test.ts',
-    'test/loadtest/scenario-loop.test.ts',
     'test/cluster-budget.test.ts',
     'test/config.test.ts',
     'test/graceful-close.test.ts',
@@ -28,6 +28,7 @@ export const TIERS = {
     'test/loadtest/blame-report.test.ts',
     'test/loadtest/bounds.test.ts',
     'test/loadtest/cluster-metrics.test.ts',
+    'test/loadtest/command-line.test.ts',
     'test/loadtest/eta.test.ts',
     'test/loadtest/figures.test.ts',
     'test/loadtest/merge.test.ts',
@@ -37,8 +38,10 @@ export const TIERS = {
     'test/loadtest/report.test.ts',
     'test/loadtest/run-health.test.ts',
     'test/loadtest/thresholds.test.ts',
+    'test/unit/timeline-percentiles.test.ts',
   ],
   core: [
+    'test/loadtest/scenario-loop.test.ts',
     'test/error-codes.test.ts',
     'test/request-id-honoured.test.ts',
     'test/worker-pool-runs-n-at-once.test.ts',
@@ -70,8 +73,6 @@ export const TIERS = {
     'test/workload-files.test.ts',
     'test/workloads.test.ts',
     'test/loadtest/cli-refusals.test.ts',
-    'test/loadtest/cli-user-paths.test.ts',
-    'test/loadtest/cli-url.test.ts',
     'test/loadtest/discover.test.ts',
     'test/loadtest/generators.test.ts',
     'test/loadtest/library-imports.test.ts',
@@ -89,12 +90,18 @@ export const TIERS = {
     'test/bench.test.ts',
     'test/byow-readme.test.ts',
     'test/cluster-shutdown.test.ts',
+    'test/e2e-cluster-crash-loop-stops.test.ts',
+    'test/e2e-cluster-term-one-process.test.ts',
+    'test/e2e-loadtest-real-run-reports.test.ts',
+    'test/e2e-queue-in-flight-metric.test.ts',
+    'test/e2e-queue-second-stall-fails-job.test.ts',
     'test/queue.test.ts',
     'test/redis-server.test.ts',
     'test/signals.test.ts',
     'test/workload-own.test.ts',
     'test/loadtest/blame-harness.test.ts',
     'test/loadtest/cli-target.test.ts',
+    'test/loadtest/cli-url.test.ts',
     'test/loadtest/cluster-blame.test.ts',
     'test/loadtest/export-k6.test.ts',
     'test/loadtest/faults-queue.test.ts',
@@ -105,5 +112,3 @@ export const TIERS = {
     'test/loadtest/targets.test.ts',
   ],
 } as const;
-
-export type TierName = keyof typeof TIERS;

@@ -1,8 +1,9 @@
-import { userPath } from '../../lib/user-path.ts';
+import { userDirectory } from '../../lib/user-path.ts';
 import { access, constants, readFile, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { parseResultsFile } from '../analyse/compare.ts';
 import { EXIT } from './exit-codes.ts';
+import { OptionsError } from './options-error.ts';
 import type { Results } from '../types.ts';
 
 /** Prints one plain sentence on stderr and exits with `code`: the CLI's only way to fail. */
@@ -29,19 +30,19 @@ export function reportCrashesPlainly(debug: boolean): void {
 
 /**
  * Reads the `--compare` file (relative to where the user typed the command) before anything starts; any
- * problem is a usage error in one line.
+ * problem is an OptionsError (exit 2) in one line.
  */
-export async function readPrevious(path: string): Promise<Results> {
+export async function readPrevious(path: string, base: string = userDirectory()): Promise<Results> {
   let text: string;
   try {
-    text = await readFile(userPath(path), 'utf8');
+    text = await readFile(resolve(base, path), 'utf8');
   } catch (err) {
-    return fail(`--compare: cannot read ${path}: ${(err as Error).message}`, EXIT.usage);
+    throw new OptionsError(`--compare: cannot read ${path}: ${(err as Error).message}`);
   }
   try {
     return parseResultsFile(text, path);
   } catch (err) {
-    return fail(`--compare: ${(err as Error).message}`, EXIT.usage);
+    throw new OptionsError(`--compare: ${(err as Error).message}`);
   }
 }
 
@@ -58,17 +59,19 @@ export function npmBannerHint(env: Readonly<Record<string, string | undefined>>)
 
 /**
  * Checks before the run that its reports can be written under `--out`, so a long run does not end in
- * a write error. Nothing is created yet: the nearest existing folder must be a writable directory.
+ * a write error. Nothing is created yet: the nearest existing folder must be a writable directory;
+ * otherwise an OptionsError (exit 2).
  */
-export async function checkOutDir(out: string): Promise<void> {
-  let path = userPath(out);
+export async function checkOutDir(out: string, base: string = userDirectory()): Promise<void> {
+  let path = resolve(base, out);
   for (;;) {
     const info = await stat(path).catch(() => undefined);
     if (info) {
-      if (!info.isDirectory()) fail(`--out: ${path} is not a directory, so ${out} cannot hold the reports`, EXIT.usage);
-      await access(path, constants.W_OK).catch(() =>
-        fail(`--out: ${path} is not writable, so ${out} cannot hold the reports`, EXIT.usage),
-      );
+      if (!info.isDirectory())
+        throw new OptionsError(`--out: ${path} is not a directory, so ${out} cannot hold the reports`);
+      await access(path, constants.W_OK).catch(() => {
+        throw new OptionsError(`--out: ${path} is not writable, so ${out} cannot hold the reports`);
+      });
       return;
     }
     if (dirname(path) === path) return;

@@ -59,7 +59,7 @@ export function mergeProcessBlame(
   const sum = (pick: (b: ProcessBlame) => number) => processes.reduce((total, b) => total + pick(b), 0);
   return {
     url,
-    thresholdMs: processes[0]?.thresholdMs ?? 0,
+    stallThresholdMs: processes[0]?.stallThresholdMs ?? 0,
     windowMs: sum((b) => b.windowMs),
     stalls: sum((b) => b.stalls),
     stallMs: sum((b) => b.stallMs),

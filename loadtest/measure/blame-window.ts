@@ -10,7 +10,7 @@ export interface RunBlame {
   /** The server's blame endpoint the figures came from. */
   url: string;
   /** A stall is the event loop running a due callback more than this late, ms. */
-  thresholdMs: number;
+  stallThresholdMs: number;
   /** The window on the server's clock, from its /mark before the load to its /mark after, ms. */
   windowMs: number;
   stalls: number;
@@ -56,7 +56,7 @@ export async function getJson(url: string): Promise<unknown> {
 }
 
 /**
- * A server's stall-blame endpoint (`stall-blame/endpoint.ts`: looplab's own server with STALL_BLAME_MS,
+ * A server's stall-blame endpoint (`stall-blame/endpoint.ts`: looplab's own server with STALL_THRESHOLD_MS,
  * or any Node server started with the preload and LOOPLAB_BLAME_PORT). `mark` is the server's monotonic
  * now, taken on its event loop; `window` the blame of the stalls that started between two marks.
  */
@@ -81,7 +81,7 @@ export type BlameClient = ReturnType<typeof blameClient>;
 export function toRunBlame(url: string, report: BlameReport, top = TOP_CULPRITS): RunBlame {
   return {
     url,
-    thresholdMs: report.options.thresholdMs,
+    stallThresholdMs: report.options.stallThresholdMs,
     windowMs: report.window.ms,
     stalls: report.stalls,
     stallMs: report.stallMs,
@@ -98,7 +98,7 @@ export function toRunBlame(url: string, report: BlameReport, top = TOP_CULPRITS)
 /** A blame with every figure zero: nothing stalled, or (with `error`) nothing could be read. */
 export const blankBlame = (url: string, error: string | null = null): RunBlame => ({
   url,
-  thresholdMs: 0,
+  stallThresholdMs: 0,
   windowMs: 0,
   stalls: 0,
   stallMs: 0,

@@ -5,7 +5,7 @@ import { fmtMs } from './format.ts';
 
 /** A scenario's blame over all its runs: the culprits' ms added up by culprit. */
 export interface ScenarioBlame {
-  thresholdMs: number;
+  stallThresholdMs: number;
   windowMs: number;
   stalls: number;
   stallMs: number;
@@ -43,7 +43,7 @@ function combine(runs: readonly RunBlame[]): ScenarioBlame {
   const blamedMs = [...byCulprit.values()].reduce((a, b) => a + b, 0);
   const sum = (pick: (b: RunBlame) => number) => read.reduce((total, b) => total + pick(b), 0);
   return {
-    thresholdMs: read[0]?.thresholdMs ?? 0,
+    stallThresholdMs: read[0]?.stallThresholdMs ?? 0,
     windowMs: sum((b) => b.windowMs),
     stalls: sum((b) => b.stalls),
     stallMs: sum((b) => b.stallMs),
@@ -66,8 +66,8 @@ export function blameLine(mode: string, blame: ScenarioBlame, top = 3): string {
   if (blame.errors.length > 0 && blame.windowMs === 0) return `${head} not read (${blame.errors.join('; ')})`;
   const of = `of ${fmtMs(blame.windowMs)}`;
   if (blame.stalls === 0)
-    return `${head} nothing to blame — the event loop never stalled past ${blame.thresholdMs} ms ${of}`;
-  const stalled = `the loop stalled ${fmtMs(blame.stallMs)} ${of} (${blame.stalls} stall${blame.stalls === 1 ? '' : 's'} over ${blame.thresholdMs} ms)`;
+    return `${head} nothing to blame — the event loop never stalled past ${blame.stallThresholdMs} ms ${of}`;
+  const stalled = `the loop stalled ${fmtMs(blame.stallMs)} ${of} (${blame.stalls} stall${blame.stalls === 1 ? '' : 's'} over ${blame.stallThresholdMs} ms)`;
   const waited = blame.cpuWaitMs > 0 ? `, ${fmtMs(blame.cpuWaitMs)} of it waiting for a CPU` : '';
   if (blame.culprits.length === 0) return `${head} ${stalled}${waited} — nothing in the code to blame`;
   const culprits = blame.culprits.slice(0, top).map((c) => `${c.culprit} ${fmtMs(c.ms)} ${pct(c.share)}`);

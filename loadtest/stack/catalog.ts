@@ -1,7 +1,8 @@
 /**
  * What a looplab server's index (`GET /`) says it runs: each workload's name, source, modes,
  * parameters and default load-test parameters, and where its bound model is evaluated. The harness
- * knows no workload by itself; this is where it learns them.
+ * knows no workload by itself; this is where it learns them. The server's side of the shape is
+ * contract/index-answer.ts; it is read here as any server's answer, checked field by field.
  */
 
 type Json = Record<string, unknown>;

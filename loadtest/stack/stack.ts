@@ -105,7 +105,7 @@ export async function localStack(
     redisUrl?: string | undefined;
     workloadFiles?: readonly string[];
     queue?: boolean;
-    blameThresholdMs?: number | undefined;
+    stallThresholdMs?: number | undefined;
   } = {},
 ): Promise<TargetProvider> {
   // Queue mode's worker process and BullMQ connections run only when the run measures queue mode: an
@@ -162,7 +162,7 @@ export async function localStack(
             ...(processes ? { CLUSTER: String(processes) } : {}),
             ...queueEnv,
             // Stall blame on its own port, which the server names in its ready message.
-            STALL_BLAME_MS: String(env.blameThresholdMs ?? 0),
+            STALL_THRESHOLD_MS: String(env.stallThresholdMs ?? 0),
             STALL_BLAME_PORT: '0',
           },
           { quiet: true },
@@ -192,8 +192,8 @@ export interface StackOptions {
   readonly redisUrl?: string | undefined;
   /** Told what is being waited for, when `url` is slow to answer. */
   readonly note?: (text: string) => void;
-  /** Start looplab's server with stall blame, stalls being the loop this many ms late (STALL_BLAME_MS); off when unset. */
-  readonly blameThresholdMs?: number | undefined;
+  /** Start looplab's server with stall blame, stalls being the loop this many ms late (STALL_THRESHOLD_MS); off when unset. */
+  readonly stallThresholdMs?: number | undefined;
   /** With `url`: that server's stall-blame endpoint (a server started with the preload and LOOPLAB_BLAME_PORT). */
   readonly blameUrl?: string | undefined;
 }
@@ -207,7 +207,7 @@ export async function startStack(options: StackOptions = {}): Promise<TargetProv
     workloadFiles: options.workloadFiles ?? [],
     queue: options.queue ?? false,
     redisUrl: options.redisUrl,
-    blameThresholdMs: options.blameThresholdMs,
+    stallThresholdMs: options.stallThresholdMs,
   });
 }
 

@@ -3,12 +3,6 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isWorkerMessage } from './messages.ts';
 
-/** Where one server process serves its stall blame (`stall-blame/endpoint.ts`). */
-export interface ProcessBlameUrl {
-  pid: number;
-  url: string;
-}
-
 /** The path the directory answers on; the harness knows a cluster's blame by it (blame-window.ts). */
 export const PROCESSES_PATH = '/processes';
 

@@ -26,7 +26,7 @@ export type WorkerMessage =
   /** The process cannot serve (it could not listen): one line for the user. */
   | { type: 'looplab:failed'; message: string }
   | { type: 'looplab:metrics-json'; id: number; pid: number; metrics: ProcessMetrics }
-  /** This process's own stall-blame endpoint (STALL_BLAME_MS), for the primary's list of them. */
+  /** This process's own stall-blame endpoint (STALL_THRESHOLD_MS), for the primary's list of them. */
   | { type: 'looplab:blame'; pid: number; url: string }
   /** A `/metrics` request arrived here: send the aggregate of every process. */
   | { type: 'looplab:metrics-request'; id: number };

@@ -23,7 +23,7 @@ export async function runPrimary(config: Config): Promise<void> {
     const shortfall = connectionShortfall(config, await readConnectionLimit(urls.databaseUrl));
     if (shortfall) throw new Error(shortfall);
     // Before the processes fork, so the directory hears every one of them name its endpoint.
-    const blame = config.stallBlameMs > 0 ? await startBlameDirectory(config.stallBlamePort) : null;
+    const blame = config.stallThresholdMs > 0 ? await startBlameDirectory(config.stallBlamePort) : null;
     if (blame) steps.push('stall-blame list', () => blame.close());
     const supervisor = superviseProcesses({
       count: config.cluster,
@@ -45,7 +45,7 @@ export async function runPrimary(config: Config): Promise<void> {
     });
     if (blame)
       console.log(
-        `looplab: stall blame (stalls over ${config.stallBlameMs} ms) in every server process, each on its own port, listed at ${blame.url}`,
+        `looplab: stall blame (stalls over ${config.stallThresholdMs} ms) in every server process, each on its own port, listed at ${blame.url}`,
       );
     reportReadyToParent(config.host, port, trigger, blame?.url);
   } catch (err) {

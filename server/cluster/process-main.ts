@@ -31,7 +31,7 @@ process.on('message', (msg) => {
 
 // First, as in one process, so all that follows is profiled; on a free port of its own (the primary lists
 // every process's endpoint at STALL_BLAME_PORT), and stopped last.
-const blame = await startBlame({ stallBlameMs: config.stallBlameMs, stallBlamePort: 0 });
+const blame = await startBlame({ stallThresholdMs: config.stallThresholdMs, stallBlamePort: 0 });
 if (blame) {
   steps.push('stall blame', () => blame.stop());
   process.send?.({ type: 'looplab:blame', pid: process.pid, url: blame.url } satisfies WorkerMessage);

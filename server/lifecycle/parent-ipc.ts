@@ -11,6 +11,6 @@ export function reportReadyToParent(host: string, port: number, trigger: StopTri
     if ((msg as { type?: unknown }).type === 'stop') trigger.request();
   });
   process.on('disconnect', () => trigger.request());
-  // The stall-blame report's address (STALL_BLAME_MS), so the harness reads it without guessing a port.
+  // The stall-blame report's address (STALL_THRESHOLD_MS), so the harness reads it without guessing a port.
   process.send({ type: 'ready', url: `http://${reachable}:${port}`, ...(blameUrl ? { blameUrl } : {}) });
 }

@@ -27,7 +27,7 @@ export async function runSingle(config: Config, workloads: Registry): Promise<vo
     const blame = await startBlame(config);
     if (blame) {
       steps.push('stall blame', () => blame.stop());
-      console.log(`looplab: stall blame (stalls over ${config.stallBlameMs} ms) at ${blame.url}/`);
+      console.log(`looplab: stall blame (stalls over ${config.stallThresholdMs} ms) at ${blame.url}/`);
     }
     const urls = await startDependencies(config, steps);
     const jobQueue = jobQueueOptions(config, urls.databaseUrl);

@@ -8,14 +8,14 @@ export interface RunningBlame {
 }
 
 /**
- * With STALL_BLAME_MS set: profiles this (the event-loop) thread and serves the report on 127.0.0.1, on a
+ * With STALL_THRESHOLD_MS set: profiles this (the event-loop) thread and serves the report on 127.0.0.1, on a
  * server of its own (`GET /`, `/mark`, `/?from=&to=`), never among the app's routes. Null when off.
  */
 export async function startBlame(
-  config: Pick<Config, 'stallBlameMs' | 'stallBlamePort'>,
+  config: Pick<Config, 'stallThresholdMs' | 'stallBlamePort'>,
 ): Promise<RunningBlame | null> {
-  if (config.stallBlameMs === 0) return null;
-  const blame = startStallBlame({ thresholdMs: config.stallBlameMs });
+  if (config.stallThresholdMs === 0) return null;
+  const blame = startStallBlame({ stallThresholdMs: config.stallThresholdMs });
   const server = await serveBlame(config.stallBlamePort, blame).catch(async (err: unknown) => {
     await blame.stop();
     throw err;

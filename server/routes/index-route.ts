@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import type { IndexAnswer, IndexParam, IndexWorkload } from '../../contract/index-answer.ts';
 import type { ServerFacts } from '../../contract/server-facts.ts';
 import { describeAllowed, type ParamSpec } from '../../lib/params.ts';
 import { MODES } from '../../contract/modes.ts';
@@ -18,7 +19,7 @@ function describeMode(workload: Workload, mode: RouteMode): string {
     : (workload.describe[mode] ?? '');
 }
 
-function describeParam(spec: ParamSpec) {
+function describeParam(spec: ParamSpec): IndexParam {
   if (spec.kind === 'enum') return { type: 'enum', values: spec.values, default: spec.default, description: spec.doc };
   return {
     type: 'integer',
@@ -37,7 +38,7 @@ function describeParam(spec: ParamSpec) {
  * without knowing it — the modes it has, its parameters, the parameters to load it with by default,
  * where its bound model is evaluated, and which dependency it exercises, if any.
  */
-function describeWorkload(w: Workload, queue: boolean) {
+function describeWorkload(w: Workload, queue: boolean): IndexWorkload {
   const query = new URLSearchParams(w.faultDrill?.params as Record<string, string> | undefined).toString();
   return {
     method: 'GET',
@@ -55,7 +56,7 @@ function describeWorkload(w: Workload, queue: boolean) {
 }
 
 /** Built once: the index only changes when the code (or the WORKLOADS files) do. */
-function buildIndex(about: ServerFacts, registry: Registry, queue: boolean) {
+function buildIndex(about: ServerFacts, registry: Registry, queue: boolean): IndexAnswer {
   return {
     name: 'looplab',
     server: about,

@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { Queue, type BackendFactory, type IQueueBackend, type Job } from 'bullmq';
 import { inject } from 'vitest';
 import { typeScriptLoaderArgs } from '../../lib/loader-args.ts';
-import { withQueueBackend } from '../../lib/queue-access.ts';
 import { QUEUE_NAME, type JobData } from '../../contract/queue.ts';
+import { withQueueBackend } from '../../lib/queue-access.ts';
 
 /** `npm run worker` (server/queue/queue-worker-main.ts) on its own: no server beside it. */
 export interface QueueWorkerProcess {

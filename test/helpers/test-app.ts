@@ -2,6 +2,7 @@ import { serve } from '@hono/node-server';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inject } from 'vitest';
+import { defaultOf } from '../../lib/env.ts';
 import { createApp } from '../../server/app.ts';
 import { createDeps, type DepsOptions } from '../../server/deps.ts';
 import { serverOptions } from '../../server/http/server-options.ts';
@@ -24,7 +25,13 @@ export interface TestAppOptions extends Partial<DepsOptions> {
 
 /** Starts the real app with real pools on port 0, against the run's PostgreSQL and upstream. */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const { requestTimeoutMs, headersTimeoutMs = 10_000, keepAliveTimeoutMs = 5000, logger, ...overrides } = options;
+  const {
+    requestTimeoutMs,
+    headersTimeoutMs = defaultOf('HEADERS_TIMEOUT_MS'),
+    keepAliveTimeoutMs = defaultOf('KEEP_ALIVE_TIMEOUT_MS'),
+    logger,
+    ...overrides
+  } = options;
   const deps = createDeps({
     databaseUrl: inject('databaseUrl'),
     upstreamUrl: inject('upstreamUrl'),

@@ -18,7 +18,7 @@ async function lineOf(name: string): Promise<number> {
 
 /**
  * `npm run loadtest` with stall blame on (the default): the harness starts the real server with
- * STALL_BLAME_MS, reads the blame for each measured window, and must name the function that blocks.
+ * STALL_THRESHOLD_MS, reads the blame for each measured window, and must name the function that blocks.
  */
 describe('stall blame in npm run loadtest', () => {
   let out: string;
@@ -65,7 +65,7 @@ describe('stall blame in npm run loadtest', () => {
     expect(cli.code, cli.stderr).toBe(EXIT.ok);
     const blame = blameOf('blocking');
     expect(blame.error).toBeNull();
-    expect(blame.thresholdMs).toBe(20);
+    expect(blame.stallThresholdMs).toBe(20);
     expect(blame.stalls).toBeGreaterThan(0);
     const [top] = blame.culprits;
     expect(top, JSON.stringify(blame.culprits)).toMatchObject({
@@ -90,7 +90,7 @@ describe('stall blame in npm run loadtest', () => {
     // edge; a function that really stalls the loop fills whole stalls, each over the threshold.
     const inWorkload = blame.culprits.filter((c) => c.file?.startsWith('server/workloads/'));
     const workloadMs = inWorkload.reduce((sum, c) => sum + c.ms, 0);
-    expect(workloadMs, JSON.stringify(inWorkload)).toBeLessThan(blame.thresholdMs);
+    expect(workloadMs, JSON.stringify(inWorkload)).toBeLessThan(blame.stallThresholdMs);
     expect(cli.stdout).toMatch(/stall blame, async: /);
   });
 

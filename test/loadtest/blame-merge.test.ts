@@ -17,7 +17,7 @@ const line = (frame: string, fileLine: number | null, context: string | null, ms
 const A: ProcessBlame = {
   pid: 11,
   url: 'http://127.0.0.1:1',
-  thresholdMs: 20,
+  stallThresholdMs: 20,
   windowMs: 10_000,
   stalls: 30,
   stallMs: 900,
@@ -36,7 +36,7 @@ const A: ProcessBlame = {
 const B: ProcessBlame = {
   pid: 22,
   url: 'http://127.0.0.1:2',
-  thresholdMs: 20,
+  stallThresholdMs: 20,
   windowMs: 10_000,
   stalls: 10,
   stallMs: 300,
@@ -106,7 +106,7 @@ describe("merging the blame of a cluster's processes", () => {
     );
     expect(run).toMatchObject({
       url: 'http://127.0.0.1:9/processes',
-      thresholdMs: 20,
+      stallThresholdMs: 20,
       windowMs: 20_000,
       stalls: 40,
       stallMs: 1200,

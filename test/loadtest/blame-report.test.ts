@@ -5,7 +5,7 @@ import { blameLine, scenarioBlame } from '../../loadtest/report/blame-line.ts';
 import type { HarnessOptions } from '../../loadtest/types.ts';
 
 const run = (blame: Partial<RunBlame>): { blame: RunBlame } => ({
-  blame: { ...blankBlame('http://127.0.0.1:1'), thresholdMs: 20, windowMs: 5000, ...blame },
+  blame: { ...blankBlame('http://127.0.0.1:1'), stallThresholdMs: 20, windowMs: 5000, ...blame },
 });
 const line = (frame: string, ms: number, context: string | null = null) => ({
   frame,

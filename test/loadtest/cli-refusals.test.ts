@@ -1,93 +1,31 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../loadtest/cli/exit-codes.ts';
+import { parseOptions } from '../../loadtest/cli/options.ts';
+import { discoverPlan, ServerRefusesParamsError } from '../../loadtest/stack/discover.ts';
+import { externalTarget } from '../../loadtest/stack/stack.ts';
+import { TargetUnreachableError, waitForUrl } from '../../loadtest/stack/wait-for-url.ts';
 import { startTestApp, type TestApp } from '../helpers/test-app.ts';
 import { runCli, SIDE_BY_SIDE_GUARD_MS, STACK_LINE } from './run-cli.ts';
 
 /**
- * The mistakes a new user makes first, each against the real CLI in a child process: every one is
- * answered with one plain sentence and a distinct exit code, before any process or load is started.
- * The refusal cases share nothing (the second group only reads its server), so they run side by side,
- * a group at a time: each is a child process's start-up, and one after another they were most of this
- * file's time.
+ * The CLI itself, in a child process, once per way it refuses: each refusal is one plain sentence and
+ * its exit code, before any process or load is started. The sentences of every other refusal are
+ * checked in-process (command-line.test.ts for the command line, below for what the server or the
+ * URL refuses), against the same functions the CLI calls.
  */
 describe('the CLI refuses a bad command line at once, starting nothing', () => {
-  it.concurrent.each([
-    [['--params', 'fetch.delay'], 'loadtest: --params: "fetch.delay" is not of the form workload.param=value'],
-    [
-      ['--workload', './my-work.ts', '--url', 'http://127.0.0.1:1'],
-      'loadtest: --workload loads files into the server the harness starts',
-    ],
-    [
-      ['--workloads', 'hash', '--workloads', 'fetch'],
-      'loadtest: --workloads is given more than once; give one comma-separated list instead',
-    ],
-    [
-      ['--faults', '--workloads', 'hash'],
-      'it takes only --rate (one value), --duration (seconds per phase), --out and --json, not --workloads',
-    ],
-    [['--faults', '--threshold', 'db.async.p99<100'], 'not --threshold (the fault run evaluates no thresholds)'],
-    [['--compare', 'README.md'], 'loadtest: --compare: README.md is not JSON'],
-    [
-      ['--compare', 'package.json'],
-      'loadtest: --compare: package.json is not a looplab results.json (schema looplab-loadtest/2 or looplab-loadtest/3)',
-    ],
-    [['--compare', 'no/such/results.json'], 'loadtest: --compare: cannot read no/such/results.json: ENOENT'],
-    [['--threshold', 'fetch.async.loop_busy<eighty'], '"eighty" is not workload.mode.metric'],
-  ])(
-    '%j',
-    async (args, message) => {
-      const { code, stdout, stderr } = await runCli([...args, '--out', '/nonexistent/never-written']);
+  it.concurrent(
+    'exits 2 with one line on stderr, no stack trace and nothing on stdout',
+    async () => {
+      const { code, stdout, stderr } = await runCli(['--params', 'fetch.delay', '--out', '/nonexistent/never-written']);
       expect(code).toBe(EXIT.usage);
-      expect(stderr).toContain(message);
+      expect(stderr).toContain('loadtest: --params: "fetch.delay" is not of the form workload.param=value');
+      expect(stderr).toContain('(see npm run loadtest -- --help)');
       expect(stderr).not.toMatch(STACK_LINE);
       expect(stderr).not.toContain('starting embedded PostgreSQL');
       expect(stdout).toBe('');
-    },
-    SIDE_BY_SIDE_GUARD_MS,
-  );
-
-  it.concurrent(
-    'refuses to --compare with a schema-1 results file, whose req/s counted refusals, in one line',
-    async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'looplab-compare-'));
-      const old = join(dir, 'results.json');
-      await writeFile(old, '{"schema":"looplab-loadtest/1","scenarios":[]}');
-      try {
-        const { code, stdout, stderr } = await runCli(['--compare', old, '--out', '/nonexistent/never-written']);
-        expect(code).toBe(EXIT.usage);
-        expect(stderr).toContain(
-          `loadtest: --compare: ${old} was written by an older looplab (schema looplab-loadtest/1`,
-        );
-        expect(stderr).not.toMatch(STACK_LINE);
-        expect(stdout).toBe('');
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
-    },
-    SIDE_BY_SIDE_GUARD_MS,
-  );
-
-  it.concurrent(
-    'refuses an --out that cannot hold the reports before the run, not after it',
-    async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'looplab-out-'));
-      const file = join(dir, 'a-file');
-      await writeFile(file, '');
-      try {
-        const { code, stderr } = await runCli(['--out', join(file, 'results'), '--url', 'http://127.0.0.1:1']);
-        expect(code).toBe(EXIT.usage);
-        expect(stderr).toContain(
-          `loadtest: --out: ${file} is not a directory, so ${join(file, 'results')} cannot hold the reports`,
-        );
-        expect(stderr).not.toContain('waiting for');
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
     },
     SIDE_BY_SIDE_GUARD_MS,
   );
@@ -125,27 +63,37 @@ describe('what the server would refuse is refused before any load, exit 2, in it
     await app.close();
   });
 
-  it.concurrent.each([
-    [
-      ['--params', 'fetch.url=http://x'],
+  it("exits 2 with the server's own sentence, sending no load", async () => {
+    const { code, stdout, stderr } = await runCli([
+      '--url',
+      app.url,
+      '--params',
+      'fetch.url=http://x',
+      '--duration',
+      '1',
+      '--warmup',
+      '0',
+    ]);
+    expect(code).toBe(EXIT.usage);
+    expect(stderr).toContain(
       'loadtest: --params: fetch: unknown parameter "url"; known parameters: fetch.delay, fetch.bytes, fetch.count',
-    ],
+    );
+    expect(stderr).not.toContain('scenario(s)');
+    expect(stdout).toBe('');
+  });
+
+  it.each([
     [
       ['--params', 'db.queries=100,db.sleep=400'],
       'queries × sleep must not exceed 30000 ms; sleep allowed: whole number 0..300 ms for queries=100',
     ],
-    [['--workloads', 'redis'], 'loadtest: --workloads: unknown workload "redis"; the server has: db, fetch, hash, cpu'],
-  ])(
-    '%j',
-    async (args, message) => {
-      const { code, stdout, stderr } = await runCli(['--url', app.url, ...args, '--duration', '1', '--warmup', '0']);
-      expect(code).toBe(EXIT.usage);
-      expect(stderr).toContain(message);
-      expect(stderr).not.toContain('scenario(s)');
-      expect(stdout).toBe('');
-    },
-    SIDE_BY_SIDE_GUARD_MS,
-  );
+    [['--workloads', 'redis'], '--workloads: unknown workload "redis"; the server has: db, fetch, hash, cpu'],
+  ])('%j, checked in-process', async (args, message) => {
+    const options = parseOptions(['--url', app.url, ...args, '--duration', '1', '--warmup', '0']);
+    if (options === 'help') throw new Error('not a run');
+    await expect(discoverPlan(externalTarget(app.url), options)).rejects.toThrow(ServerRefusesParamsError);
+    await expect(discoverPlan(externalTarget(app.url), options)).rejects.toThrow(message);
+  });
 });
 
 // One at a time: the first case needs the port it freed to stay free while it runs.
@@ -180,46 +128,23 @@ describe('--url pointing at nothing', () => {
     expect(seconds).toBeLessThan(30);
   });
 
-  it('fails at once, exit 4, when --url is some other service that has no /ready', async () => {
+  // The CLI turns any TargetUnreachableError into its message and exit 4, as the case above shows.
+  it('fails at once when --url is some other service that has no /ready (checked in-process)', async () => {
     const other = createHttpServer((_req, res) => res.writeHead(404).end('not found'));
     await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(other.address() as { port: number }).port}`;
     try {
-      const { code, stderr } = await runCli([
-        '--url',
-        url,
-        '--duration',
-        '1',
-        '--warmup',
-        '0',
-        '--workloads',
-        'fetch',
-        '--modes',
-        'async',
-      ]);
-      expect(code).toBe(EXIT.couldNotRun);
-      expect(stderr).toContain(`loadtest: ${url}/ready answered 404: is --url a looplab server?`);
+      await expect(waitForUrl(url, () => {})).rejects.toThrow(
+        new TargetUnreachableError(`${url}/ready answered 404: is --url a looplab server?`),
+      );
     } finally {
       await new Promise((resolve) => other.close(resolve));
     }
   });
 
-  it('fails at once when the host does not resolve', async () => {
-    const { code, stderr } = await runCli([
-      '--url',
-      'http://no-such-host.invalid:3000',
-      '--duration',
-      '1',
-      '--warmup',
-      '0',
-      '--workloads',
-      'fetch',
-      '--modes',
-      'async',
-    ]);
-    expect(code).toBe(EXIT.couldNotRun);
-    expect(stderr).toMatch(
-      /loadtest: cannot resolve the host of http:\/\/no-such-host\.invalid:3000 \((ENOTFOUND|EAI_AGAIN)\); check --url/,
+  it('fails at once when the host does not resolve (checked in-process)', async () => {
+    await expect(waitForUrl('http://no-such-host.invalid:3000', () => {})).rejects.toThrow(
+      /^cannot resolve the host of http:\/\/no-such-host\.invalid:3000 \((ENOTFOUND|EAI_AGAIN)\); check --url$/,
     );
   });
 });

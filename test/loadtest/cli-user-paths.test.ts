@@ -2,11 +2,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXIT } from '../../loadtest/cli/exit-codes.ts';
-import { runCli, SIDE_BY_SIDE_GUARD_MS, STACK_LINE } from './run-cli.ts';
+import { OptionsError } from '../../loadtest/cli/options-error.ts';
+import { prepareRun } from '../../loadtest/cli/prepare.ts';
+import { userDirectory } from '../../lib/user-path.ts';
 
-// The user's directory, outside the repo: `npm --prefix <repo> run loadtest` typed there runs the CLI in
-// the repo with INIT_CWD naming it, as npx does in the user's own project with the cwd.
+// The user's directory, outside the repo: npx runs the CLI there; `npm --prefix <repo> run loadtest`
+// runs it in the repo with INIT_CWD naming it. Either way their relative paths are resolved there.
 let dir = '';
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'looplab-user-paths-'));
@@ -17,28 +18,28 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe.concurrent('paths on the command line are the user’s, resolved where they typed the command', () => {
-  it(
-    '--compare reads the file in the user’s directory',
-    async () => {
-      const { code, stderr } = await runCli(['--compare', 'old.json', '--out', '/nonexistent/never-written'], {
-        env: { ...process.env, INIT_CWD: dir },
-      });
-      expect(code).toBe(EXIT.usage);
-      // Found and read (it is refused for its schema), not ENOENT in the repo.
-      expect(stderr).toContain('loadtest: --compare: old.json was written by an older looplab');
-      expect(stderr).not.toMatch(STACK_LINE);
-    },
-    SIDE_BY_SIDE_GUARD_MS,
+const refusal = (args: readonly string[]) =>
+  prepareRun(args, {}, dir).then(
+    () => 'accepted',
+    (err: unknown) => (err instanceof OptionsError ? err.message : Promise.reject(err)),
   );
 
-  it(
-    '--out is checked in the user’s directory',
-    async () => {
-      const { code, stderr } = await runCli(['--out', 'taken'], { env: { ...process.env, INIT_CWD: dir } });
-      expect(code).toBe(EXIT.usage);
-      expect(stderr).toContain(`loadtest: --out: ${join(dir, 'taken')} is not a directory`);
-    },
-    SIDE_BY_SIDE_GUARD_MS,
-  );
+describe('paths on the command line are the user’s, resolved where they typed the command', () => {
+  it('--compare reads the file in the user’s directory, not in the package’s', async () => {
+    // Found and read (then refused for its schema), not ENOENT in the repo.
+    expect(await refusal(['--compare', 'old.json', '--out', '/nonexistent/never-written'])).toMatch(
+      /^--compare: old\.json was written by an older looplab/,
+    );
+  });
+
+  it('--out is checked in the user’s directory', async () => {
+    expect(await refusal(['--out', 'taken'])).toBe(
+      `--out: ${join(dir, 'taken')} is not a directory, so taken cannot hold the reports`,
+    );
+  });
+
+  it('the user’s directory is INIT_CWD when npm names it, else the working directory', () => {
+    expect(userDirectory({ INIT_CWD: '/home/me/project' })).toBe('/home/me/project');
+    expect(userDirectory({})).toBe(process.cwd());
+  });
 });

@@ -1,0 +1,35 @@
+/**
+ * Everything `npm run loadtest` checks before it starts a process or sends a request, as one function
+ * the CLI calls and the tests call in-process: the command line, its thresholds, the queue backends it
+ * can serve, the `--compare` file and that `--out` can hold the reports. A refusal is thrown as an
+ * OptionsError or ThresholdError carrying the one sentence to print; the CLI exits 2 with it.
+ */
+import { type Threshold, parseThreshold } from '../analyse/thresholds.ts';
+import type { HarnessOptions, Results } from '../types.ts';
+import { checkOutDir, readPrevious } from './cli-io.ts';
+import { parseOptions } from './options.ts';
+import { userDirectory } from '../../lib/user-path.ts';
+import { refuseMissingRedis } from './queue-backends.ts';
+
+export interface PreparedRun {
+  readonly options: HarnessOptions;
+  readonly thresholds: Threshold[];
+  /** The `--compare` results, read and checked. */
+  readonly previous: Results | undefined;
+}
+
+export async function prepareRun(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  cwd?: string,
+): Promise<PreparedRun | 'help'> {
+  // Paths on the command line are the user's: relative to where they typed it, not to the package.
+  const base = cwd ?? userDirectory();
+  const options = parseOptions(argv, base);
+  if (options === 'help') return 'help';
+  refuseMissingRedis(options, env);
+  const thresholds = options.thresholds.map(parseThreshold);
+  const previous = options.compare ? await readPrevious(options.compare, base) : undefined;
+  await checkOutDir(options.out, base);
+  return { options, thresholds, previous };
+}
