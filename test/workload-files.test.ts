@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { typeScriptLoaderArgs } from '../lib/loader-args.ts';
+import { loadWorkloads, WorkloadFileError } from '../server/workloads/load.ts';
 
 const MAIN = resolve('server/main.ts');
 let dir = '';
@@ -50,9 +51,21 @@ async function startWith(
 const good = (over: string) =>
   `export default { name: 'mine', summary: 'my work', params: {}, blocking: () => ({ ok: true }), ${over} };\n`;
 
-// Side by side: each case is its own server process with its own files and data dir, and is mostly
-// that process's start-up; one after another they were this file's whole time.
-describe.concurrent('a WORKLOADS file that cannot be used stops start-up with one line naming the file and the field', () => {
+/** Writes `files` into the temp dir and loads them as the server does first, in-process (loadWorkloads). */
+async function refusalOf(files: Record<string, string>): Promise<string> {
+  for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
+  try {
+    await loadWorkloads(Object.keys(files).map((f) => join(dir, f)));
+  } catch (err) {
+    if (err instanceof WorkloadFileError) return err.message;
+    throw err;
+  }
+  throw new Error(`${Object.keys(files).join(', ')} loaded`);
+}
+
+// Each file's sentence, from the loader the server runs before it starts anything (server/workloads/load.ts);
+// that the server prints it as its only line and exits 1 is shown once, with a real start-up, below.
+describe('a WORKLOADS file that cannot be used stops start-up with one line naming the file and the field', () => {
   it.each([
     [
       'no default export',
@@ -133,23 +146,18 @@ describe.concurrent('a WORKLOADS file that cannot be used stops start-up with on
       { 'p.ts': good(''), 'q.ts': "export { default } from './nowhere.ts';\n" },
       'q.ts: failed to load: Cannot find module',
     ],
-  ])(
-    '%s',
-    async (_what, files, message) => {
-      const { code, output, pgDir } = await startWith(files);
-      expect(code).toBe(1);
-      const lines = output.trim().split('\n');
-      expect(lines).toHaveLength(1);
-      expect(lines[0]).toContain(`looplab: WORKLOADS: ${dir}/${message}`);
-      // It stopped before it started anything: the embedded PostgreSQL never created its directory.
-      expect(existsSync(pgDir)).toBe(false);
-    },
-    60_000,
-  );
+  ])('%s', async (_what, files, message) => {
+    expect(await refusalOf(files)).toContain(`WORKLOADS: ${dir}/${message}`);
+  });
 
-  it('two files with the same name: the second is named, with the first', async () => {
-    const { code, output } = await startWith({ 'r1.ts': good("name: 'twice'"), 'r2.ts': good("name: 'twice'") });
+  it('two files with the same name: the second is named, with the first — the server says so in its only line, exit 1', async () => {
+    const { code, output, pgDir } = await startWith({
+      'r1.ts': good("name: 'twice'"),
+      'r2.ts': good("name: 'twice'"),
+    });
     expect(code).toBe(1);
     expect(output.trim()).toBe(`looplab: WORKLOADS: ${dir}/r2.ts: name: "twice" clashes with ${dir}/r1.ts`);
+    // It stopped before it started anything: the embedded PostgreSQL never created its directory.
+    expect(existsSync(pgDir)).toBe(false);
   }, 60_000);
 });

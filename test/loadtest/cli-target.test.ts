@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EXIT } from '../../loadtest/cli/exit-codes.ts';
+import { OptionsError } from '../../loadtest/cli/options-error.ts';
+import { prepareRun } from '../../loadtest/cli/prepare.ts';
 import type { Results } from '../../loadtest/types.ts';
 import { runCli, STACK_LINE } from './run-cli.ts';
 
@@ -158,10 +160,28 @@ describe('--target refuses what needs looplab, in one line', () => {
     [['--target', 'ftp://x/'], '--target: only http: and https: are supported'],
     [['--target', 'http://127.0.0.1:1/', '--probe', 'health'], '--probe: "health" is not a path'],
   ])('%j', async (args, message) => {
-    const { code, stderr } = await runCli([...args, '--out', '/nonexistent/never-written']);
+    // The CLI's own pre-start checks, in-process (the child process below shows it prints the line and exits 2).
+    const refused = await prepareRun([...args, '--out', '/nonexistent/never-written'], {}).then(
+      () => new Error('not refused'),
+      (err: unknown) => err,
+    );
+    expect(refused).toBeInstanceOf(OptionsError);
+    expect((refused as Error).message.split('\n')[0]).toContain(message);
+  });
+
+  it('is refused by the CLI with exit 2 and that one line first, no stack trace', async () => {
+    const { code, stderr } = await runCli([
+      '--target',
+      'http://127.0.0.1:1/',
+      '--url',
+      'http://127.0.0.1:1',
+      '--out',
+      '/nonexistent/never-written',
+    ]);
     expect(code).toBe(EXIT.usage);
-    expect(stderr).toContain(message);
-    expect(stderr.trim().split('\n')[0]).toContain(message);
+    expect(stderr.trim().split('\n')[0]).toContain(
+      '--target measures one endpoint of a server that is not looplab, so it takes no --url',
+    );
     expect(stderr).not.toMatch(STACK_LINE);
   });
 });
