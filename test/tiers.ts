@@ -13,6 +13,7 @@
  */
 export const TIERS = {
   unit: [
+    'test/stop-signals-relay.test.ts',
     'test/loadtest/cli-user-paths.test.ts',
     'test/config-spec.test.ts',
     'test/docs-links.test.ts',

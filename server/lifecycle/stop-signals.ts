@@ -12,10 +12,14 @@ export const RELAYED_COPY_WINDOW_MS = 1_000;
  * later than {@link RELAYED_COPY_WINDOW_MS} when npm's own event loop waits for a CPU (on a machine at
  * load average 7 on two cores a second is not long), and would then count as a second signal: exit 1
  * mid-drain.
- * npm's scripts `exec` node, so npm is the parent and its environment names the script.
+ * npm's scripts `exec` node, so npm is the parent and its environment names the script: `server/main.ts`
+ * in the repo, `looplab serve` under `npx` (npm exec relays signals the same way) or a user's own script.
  */
 export function relayedByNpm(env: NodeJS.ProcessEnv): boolean {
-  return env['npm_lifecycle_event'] !== undefined && (env['npm_lifecycle_script'] ?? '').includes('server/main.ts');
+  const script = env['npm_lifecycle_script'] ?? '';
+  return (
+    env['npm_lifecycle_event'] !== undefined && (script.includes('server/main.ts') || /\blooplab serve\b/.test(script))
+  );
 }
 
 export interface StopTrigger {
