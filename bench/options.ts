@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { type Flags, parseArgsConfig, renderFlagsHelp } from '../lib/flags.ts';
 
 /** What `npm run bench` does; the defaults finish in about two and a half minutes. */
 export interface BenchOptions {
@@ -18,62 +19,98 @@ export interface BenchOptions {
   cpuProf: string | undefined;
 }
 
+/** `looplab bench`'s flags, each defined once: the parser, `--help`, the defaults and the reference page read them. */
+export const BENCH_FLAGS = {
+  rounds: { type: 'string', value: 'N', default: 5, range: { min: 1, max: 50 }, doc: 'interleaved A/B rounds' },
+  duration: {
+    type: 'string',
+    value: 'S',
+    default: 4,
+    range: { min: 1, max: 60 },
+    doc: 'measured seconds per run',
+  },
+  warmup: {
+    type: 'string',
+    value: 'S',
+    default: 2,
+    range: { min: 0, max: 60 },
+    doc: 'unmeasured seconds per server before round 1',
+  },
+  connections: {
+    type: 'string',
+    value: 'N',
+    default: 50,
+    range: { min: 1, max: 1000 },
+    doc: 'autocannon connections',
+  },
+  'offload-tasks': {
+    type: 'string',
+    value: 'N',
+    default: 2000,
+    range: { min: 0, max: 100_000 },
+    doc: 'calls per offload-cost figure, 0 = skip',
+  },
+  out: { type: 'string', value: 'DIR', default: 'results', doc: 'bench-<timestamp>/ goes below DIR' },
+  'data-dir': {
+    type: 'string',
+    value: 'DIR',
+    default: '.looplab/pg-bench',
+    doc: "the bench's embedded PostgreSQL data",
+  },
+  'cpu-prof': { type: 'string', value: 'DIR', doc: 'write CPU profiles of looplab and bare Hono into DIR' },
+  help: { type: 'boolean', doc: 'this text' },
+} as const satisfies Flags;
+
+const F = BENCH_FLAGS;
 export const BENCH_DEFAULTS: BenchOptions = {
-  rounds: 5,
-  duration: 4,
-  warmup: 2,
-  connections: 50,
-  offloadTasks: 2000,
-  out: 'results',
-  dataDir: '.looplab/pg-bench',
+  rounds: F.rounds.default,
+  duration: F.duration.default,
+  warmup: F.warmup.default,
+  connections: F.connections.default,
+  offloadTasks: F['offload-tasks'].default,
+  out: F.out.default,
+  dataDir: F['data-dir'].default,
   cpuProf: undefined,
 };
 
-export const BENCH_USAGE = `npm run bench -- [options]
-  --rounds N         interleaved A/B rounds (default ${BENCH_DEFAULTS.rounds}, 1..50)
-  --duration S       measured seconds per run (default ${BENCH_DEFAULTS.duration}, 1..60)
-  --warmup S         unmeasured seconds per server before round 1 (default ${BENCH_DEFAULTS.warmup}, 0..60)
-  --connections N    autocannon connections (default ${BENCH_DEFAULTS.connections}, 1..1000)
-  --offload-tasks N  calls per offload-cost figure, 0 = skip (default ${BENCH_DEFAULTS.offloadTasks}, 0..100000)
-  --out DIR          results/bench-<timestamp>/ goes below DIR (default ${BENCH_DEFAULTS.out})
-  --data-dir DIR     the bench's embedded PostgreSQL data (default ${BENCH_DEFAULTS.dataDir})
-  --cpu-prof DIR     write CPU profiles of looplab and bare Hono into DIR (Node ≥ 22)`;
+export const BENCH_USAGE = `npm run bench -- [options]        (looplab bench [options])
+${renderFlagsHelp(BENCH_FLAGS)}`;
 
-function int(raw: string | undefined, name: string, fallback: number, min: number, max: number): number {
+/** The numeric flags, whose values are checked against their range. */
+const BENCH_NUMBERS = {
+  rounds: F.rounds,
+  duration: F.duration,
+  warmup: F.warmup,
+  connections: F.connections,
+  'offload-tasks': F['offload-tasks'],
+};
+
+function int(raw: string | undefined, name: keyof typeof BENCH_NUMBERS): number {
+  const { default: fallback, range } = BENCH_NUMBERS[name];
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (!/^\d+$/.test(raw) || value < min || value > max)
-    throw new Error(`--${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  if (!/^\d+$/.test(raw) || value < range.min || value > range.max)
+    throw new Error(`--${name} must be a whole number from ${range.min} to ${range.max}, got "${raw}"`);
   return value;
 }
 
 /** Parses argv (without node and script); throws with a message naming the option. */
 export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      rounds: { type: 'string' },
-      duration: { type: 'string' },
-      warmup: { type: 'string' },
-      connections: { type: 'string' },
-      'offload-tasks': { type: 'string' },
-      out: { type: 'string' },
-      'data-dir': { type: 'string' },
-      'cpu-prof': { type: 'string' },
-      help: { type: 'boolean' },
-    },
-    strict: true,
-  });
-  if (values.help) return 'help';
+  const { values } = parseArgs({ args: [...argv], options: parseArgsConfig(BENCH_FLAGS), strict: true });
+  const text = (name: keyof typeof F) => {
+    const v = values[name];
+    return typeof v === 'string' ? v : undefined;
+  };
+  if (values['help']) return 'help';
   const d = BENCH_DEFAULTS;
   return {
-    rounds: int(values.rounds, 'rounds', d.rounds, 1, 50),
-    duration: int(values.duration, 'duration', d.duration, 1, 60),
-    warmup: int(values.warmup, 'warmup', d.warmup, 0, 60),
-    connections: int(values.connections, 'connections', d.connections, 1, 1000),
-    offloadTasks: int(values['offload-tasks'], 'offload-tasks', d.offloadTasks, 0, 100_000),
-    out: values.out ?? d.out,
-    dataDir: values['data-dir'] ?? d.dataDir,
-    cpuProf: values['cpu-prof'],
+    rounds: int(text('rounds'), 'rounds'),
+    duration: int(text('duration'), 'duration'),
+    warmup: int(text('warmup'), 'warmup'),
+    connections: int(text('connections'), 'connections'),
+    offloadTasks: int(text('offload-tasks'), 'offload-tasks'),
+    out: text('out') ?? d.out,
+    dataDir: text('data-dir') ?? d.dataDir,
+    cpuProf: text('cpu-prof'),
   };
 }

@@ -105,7 +105,12 @@ try {
         : '') +
       ` — ${runs} × (${options.warmup} s warm-up + ${options.duration} s measured + settling)`,
   );
-  const display = new ProgressDisplay(process.stderr, options, scenarios);
+  // --quiet: the plain line a log gets at each run's start, and no other (the interval is setInterval's longest).
+  const display = options.quiet
+    ? new ProgressDisplay({ write: (t) => process.stderr.write(t) }, options, scenarios, {
+        plainIntervalMs: 2 ** 31 - 1,
+      })
+    : new ProgressDisplay(process.stderr, options, scenarios);
   progress = display;
   const onProgress = (p: Progress) => display.runStarted(p);
   results = target

@@ -30,7 +30,7 @@ export interface DiscoveredWorkload {
 }
 
 export interface HarnessOptions {
-  /** Workloads to run; empty = every built-in, or with --workload, every workload of those files. */
+  /** Workloads to run; empty = every built-in, or with --workload-file, every workload of those files. */
   workloads: WorkloadName[];
   /** Modes to run; a workload without one of them simply has no scenario for it. */
   modes: ModeName[];
@@ -67,6 +67,8 @@ export interface HarnessOptions {
   queueBackends?: QueueBackendName[];
   out: string;
   json: boolean;
+  /** --quiet: progress only at each run's start, never a line every few seconds. */
+  quiet?: boolean;
   compare: string | undefined;
   thresholds: string[];
   /** Requests per second of the /health probe that runs during each measured run. */

@@ -70,7 +70,7 @@ describe("the own-workload guide's steps, from a directory outside the repositor
     }
   }, 120_000);
 
-  it('runs the matrix for it with npm --prefix <repo> run loadtest -- --workload ./my-work.ts, with bounds, verdicts and the reports', async () => {
+  it('runs the matrix for it with npm --prefix <repo> run loadtest -- --workload-file ./my-work.ts, with bounds, verdicts and the reports', async () => {
     const out = join(dir, 'results');
     const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
       execFile(
@@ -81,7 +81,7 @@ describe("the own-workload guide's steps, from a directory outside the repositor
           'run',
           'loadtest',
           '--',
-          '--workload',
+          '--workload-file',
           './my-work.ts',
           '--duration',
           '1',

@@ -62,18 +62,29 @@ it.each(CASES)(
     await Promise.all(
       paths.map(async () => (await request(`${started.url}/health`, { dispatcher: agent })).body.text()),
     );
+    const sentAt = performance.now();
     const answers = Promise.all(
       paths.map(async (path) => {
         const res = await request(started.url + path, { dispatcher: agent });
         const body = (await res.body.json()) as Record<string, unknown>;
-        return { path, status: res.statusCode, body };
+        return { path, status: res.statusCode, body, answeredAt: performance.now() };
       }),
     );
     await new Promise((resolve) => setTimeout(resolve, 300));
     process.kill(target === 'group' ? -primary : primary, signal);
+    const signalledAt = performance.now();
 
     const results = await answers;
     expect(results.filter((r) => r.status !== 200)).toEqual([]);
+    // In flight at the signal, shown rather than assumed from the 300 ms: a request began on the server
+    // no later than its answer came back less its work time, and ended no earlier than it was sent plus
+    // that work time. Every async request spans the signal; with blocked loops, where each process works
+    // through its requests one at a time, at least two (one per process, when spread) had begun.
+    const work = (r: (typeof results)[number]) => Number(r.body['durationMs']);
+    const begunBefore = results.filter((r) => r.answeredAt - work(r) < signalledAt);
+    const endedAfter = results.filter((r) => sentAt + work(r) > signalledAt);
+    if (target === 'top') expect([begunBefore.length, endedAfter.length]).toEqual([paths.length, paths.length]);
+    else expect(begunBefore.length).toBeGreaterThanOrEqual(2);
     expect(await started.exited).toEqual({ code: 0, signal: null });
     // The signal is counted once, though a group signal reaches the primary and both server processes.
     expect(started.output().match(/received, shutting down/g)).toHaveLength(1);

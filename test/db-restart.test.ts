@@ -27,10 +27,12 @@ afterAll(async () => {
   await pg?.stop();
 });
 
+/** The causes of a 503 that mean "refused without waiting": no connect timeout among them. */
+const REFUSED = /^(ECONNREFUSED|DB_UNAVAILABLE|CONNECTION_CLOSED|ECONNRESET|57P01)$/;
+
 async function get(path: string) {
-  const started = performance.now();
   const res = await app.get(path);
-  return { status: res.status, body: (await res.json()) as Record<string, unknown>, ms: performance.now() - started };
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
 it('degrades to fast 503s while the database is down and recovers by itself when it is back', async () => {
@@ -41,7 +43,9 @@ it('degrades to fast 503s while the database is down and recovers by itself when
     const answer = await get(`/db/${mode}`);
     expect(answer.status, mode).toBe(503);
     expect(answer.body['error']).toBe('the database is unavailable');
-    expect(answer.ms, mode).toBeLessThan(15_000); // a hang guard: refused at once, or the 5 s connect timeout at worst
+    // Refused at once, by cause rather than by clock: the database refused the connection (or its
+    // pooled one was closed with it), or the breaker refused without trying; never a connect timeout.
+    expect(answer.body['code'], mode).toMatch(REFUSED);
   }
   const ready = await get('/ready');
   expect(ready.status).toBe(503);

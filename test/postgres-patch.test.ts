@@ -14,15 +14,33 @@ import { streamSocket } from './helpers/stream-socket.ts';
  * abandoned queries, so a burst of clients hanging up at start-up used to wedge the whole async pool.
  */
 it('keeps a pool connection usable after a query is cancelled while that connection opens', async () => {
-  const sql = postgres(inject('databaseUrl'), { max: 1, onnotice: () => {} });
+  // The connection's socket is handed over only once the query is cancelled: the cancel lands while
+  // the connection opens by construction, not because a timer happened to fire early enough.
+  const { port, hostname } = new URL(inject('databaseUrl'));
+  let asked!: () => void;
+  const socketAsked = new Promise<void>((resolve) => {
+    asked = resolve;
+  });
+  let handOver: () => void = () => {};
+  const options: SocketOptions = {
+    max: 1,
+    onnotice: () => {},
+    socket: () =>
+      new Promise<Duplex>((resolve) => {
+        handOver = () => resolve(streamSocket(Number(port), hostname));
+        asked();
+      }),
+  };
+  const sql = postgres(inject('databaseUrl'), options);
   try {
     const query = sql`select pg_sleep(0.3)`;
     const first = query.execute().then(
       () => 'finished',
       (err: { code?: string }) => err.code,
     );
-    await new Promise((resolve) => setTimeout(resolve, 1)); // the connection is still being opened
+    await socketAsked;
     void query.cancel();
+    handOver();
     expect(await first).toBe('57014');
     const second = sql<[{ one: number }]>`select 1 as one`.execute();
     const hung = new Promise((resolve) => setTimeout(resolve, 10_000, 'hung'));
@@ -33,7 +51,7 @@ it('keeps a pool connection usable after a query is cancelled while that connect
 });
 
 /** `socket` is a real postgres.js option (src/index.js) that its type definitions leave out. */
-type SocketOptions = postgres.Options<{}> & { socket: () => Duplex };
+type SocketOptions = postgres.Options<{}> & { socket: () => Duplex | Promise<Duplex> };
 
 /**
  * postgres.js 3.4.9 batches small writes behind a `setImmediate` and schedules one only when none is

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { Agent, request } from 'undici';
 import { afterAll, afterEach, beforeAll, expect, inject, it } from 'vitest';
 import { typeScriptLoaderArgs } from '../lib/loader-args.ts';
+import { RELAYED_COPY_WINDOW_MS } from '../server/lifecycle/stop-signals.ts';
 import { proxiedUpstream, type TcpProxy } from './helpers/tcp-proxy.ts';
 import { waitFor } from './helpers/wait-for.ts';
 
@@ -46,7 +47,9 @@ afterEach(() => {
 });
 
 /** Starts `server/main.ts` against the run's database and upstream, and resolves with its URL. */
-async function startMain(env: Record<string, string> = {}): Promise<{ url: string; exited: Promise<number | null> }> {
+async function startMain(
+  env: Record<string, string> = {},
+): Promise<{ url: string; exited: Promise<number | null>; printed: (line: RegExp) => Promise<number> }> {
   const proc = spawn(process.execPath, [...typeScriptLoaderArgs(), 'server/main.ts'], {
     env: {
       ...process.env,
@@ -73,8 +76,15 @@ async function startMain(env: Record<string, string> = {}): Promise<{ url: strin
   const deadline = Date.now() + 30_000;
   while ((await fetch(`${url}/ready`)).status !== 200 && Date.now() < deadline)
     await new Promise((r) => setTimeout(r, 100));
-  return { url, exited };
+  /** Resolves once the server has printed `line`, with this process's clock at the moment it was seen. */
+  const printed = (line: RegExp) =>
+    waitFor(`the server to print ${line}`, () => (line.test(output) ? performance.now() : undefined));
+  return { url, exited, printed };
 }
+
+/** Sleeps until `ms` after `from` (a `performance.now()` reading): later is fine, earlier never. */
+const until = (from: number, ms: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.max(0, from + ms - performance.now())));
 
 it('loses no accepted request on SIGTERM: every one gets its full answer, then the process exits 0', async () => {
   const { url, exited } = await startMain({ SHUTDOWN_GRACE_MS: '15000' });
@@ -132,7 +142,7 @@ it('stops accepting new connections once shutting down', async () => {
 });
 
 it('exits at once on a second signal, without waiting for in-flight work', async () => {
-  const { url, exited } = await startMain({ SHUTDOWN_GRACE_MS: '60000' });
+  const { url, exited, printed } = await startMain({ SHUTDOWN_GRACE_MS: '60000' });
   const atUpstream = await upstreamCalls(1);
   const slow = fetch(`${url}/fetch/async?delay=8000`).then(
     (res) => res.status,
@@ -140,7 +150,7 @@ it('exits at once on a second signal, without waiting for in-flight work', async
   );
   await atUpstream();
   child?.kill('SIGTERM');
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  await printed(/SIGTERM received, shutting down/); // the first taken, and the drain begun
   child?.kill('SIGINT');
   expect(await exited).toBe(1);
   // Causality, not a clock: had it waited for the in-flight request, that request would have got its
@@ -149,17 +159,25 @@ it('exits at once on a second signal, without waiting for in-flight work', async
 });
 
 it('counts the same signal twice within a second as one (a relayed copy), and a later one as "exit now"', async () => {
-  const { url, exited } = await startMain({ SHUTDOWN_GRACE_MS: '60000' });
+  const { url, exited, printed } = await startMain({ SHUTDOWN_GRACE_MS: '60000' });
   const atUpstream = await upstreamCalls(1);
-  const slow = fetch(`${url}/fetch/async?delay=6000`).then(
+  const slow = fetch(`${url}/fetch/async?delay=10000`).then(
     (res) => res.status,
     () => 'no answer',
   );
   await atUpstream();
   child?.kill('SIGTERM');
+  // The copy only once the first was taken: two sent back to back are often merged by the kernel into
+  // one delivery (a pending signal is not queued twice), and then there is no copy to count.
+  const firstSeen = await printed(/SIGTERM received, shutting down/);
   child?.kill('SIGTERM'); // what npm's relay or a process-group signal adds
-  await new Promise((resolve) => setTimeout(resolve, 1_500));
-  expect(child?.exitCode).toBe(null); // still draining: the copy did not count as a second signal
+  // An event, not a sleep that a loaded machine can outrun: the server took the copy as a copy (it
+  // would have exited 1 instead of saying so).
+  await printed(/SIGTERM again, taken as a relayed copy/);
+  expect(child?.exitCode).toBe(null); // still draining
+  // The server stamped the first signal before this process saw it said: a signal sent a window after
+  // that reaches it after its window, however late either side runs.
+  await until(firstSeen, RELAYED_COPY_WINDOW_MS);
   child?.kill('SIGTERM');
   expect(await exited).toBe(1);
   expect(await slow).toBe('no answer');
@@ -167,21 +185,23 @@ it('counts the same signal twice within a second as one (a relayed copy), and a 
 
 it('under npm start, ignores npm\'s relayed copy even when it comes late, and takes the next one as "exit now"', async () => {
   // What npm sets for the script it runs: the server then knows its parent relays every signal it gets.
-  const { url, exited } = await startMain({
+  const { url, exited, printed } = await startMain({
     SHUTDOWN_GRACE_MS: '60000',
     npm_lifecycle_event: 'start',
     npm_lifecycle_script: 'exec node --import tsx server/main.ts',
   });
   const atUpstream = await upstreamCalls(1);
-  const slow = fetch(`${url}/fetch/async?delay=6000`).then(
+  const slow = fetch(`${url}/fetch/async?delay=10000`).then(
     (res) => res.status,
     () => 'no answer',
   );
   await atUpstream();
   child?.kill('SIGINT'); // the process-group signal, straight to the server
-  await new Promise((resolve) => setTimeout(resolve, 1_500));
-  child?.kill('SIGINT'); // npm's relay of the same Ctrl-C, late because npm waited for a CPU
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  const firstSeen = await printed(/SIGINT received, shutting down/);
+  // npm's relay of the same Ctrl-C, late because npm waited for a CPU: surely past the window.
+  await until(firstSeen, RELAYED_COPY_WINDOW_MS);
+  child?.kill('SIGINT');
+  await printed(/SIGINT again, taken as a relayed copy/);
   expect(child?.exitCode).toBe(null); // still draining
   child?.kill('SIGINT'); // a second Ctrl-C
   expect(await exited).toBe(1);

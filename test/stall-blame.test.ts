@@ -63,17 +63,26 @@ describe('stall blame', () => {
     expect(digest).toMatchObject({ file: 'server.mjs', line: FIXTURE_LINES.slowDigest, context: 'pbkdf2Sync' });
   });
 
-  it('blames nothing in the code of a server that only awaits', async () => {
+  it('blames nothing in the code of a server that only awaits, in a run that blames its one blocking call', async () => {
     const report = await blameRun('async.json', async ({ url }) => {
       for (let round = 0; round < 10; round += 1) {
         await Promise.all(Array.from({ length: 10 }, () => get(url, '/async?n=30')));
       }
+      // The control: one real stall (five times the threshold) after the awaiting, so that "nothing
+      // blamed" below is what this blame saw, not a blame that saw nothing at all.
+      await get(url, '/block?n=100');
+    });
+    expect(report.culprits.find((line) => line.frame === 'blockFor')).toMatchObject({
+      file: 'server.mjs',
+      line: FIXTURE_LINES.blockFor,
     });
     // Loading the server is a stall of its own (Node's module loader and the fixture's top level), and on a
     // loaded machine the whole process can wait for a CPU, so a stall window may catch a sample or two of
     // whatever ran at its edge. A function that really stalls the loop fills a whole window: at least the
     // threshold. No request-time function comes near that.
-    const requestTime = report.culprits.filter((line) => REQUEST_FUNCTIONS.includes(line.frame));
+    const requestTime = report.culprits.filter(
+      (line) => REQUEST_FUNCTIONS.includes(line.frame) && line.frame !== 'blockFor' && line.frame !== 'handle',
+    );
     for (const line of requestTime)
       expect(line.ms, JSON.stringify(line)).toBeLessThan(report.options.stallThresholdMs / 4);
   });

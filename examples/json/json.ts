@@ -1,7 +1,7 @@
 /**
  * A large JSON.parse + JSON.stringify round trip. Node has no asynchronous JSON API, so there is no
  * async form: the index lists only blocking and worker, and the harness runs only those.
- * Run it: npm run loadtest -- --workload examples/json/json.ts
+ * Run it: npm run loadtest -- --workload-file examples/json/json.ts
  */
 import type { WorkloadDefinition } from '../../server/workloads/workload.ts';
 

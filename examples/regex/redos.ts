@@ -3,7 +3,7 @@
  * "a" and a final "!" tries about 2^n ways to split the run before it fails. The `linear` pattern
  * `^a+$` answers the same question in n steps. Input length is capped so one request stays near a
  * second of one core; a real service would cap it far lower, or use a linear-time engine.
- * Run it: npm run loadtest -- --workload examples/regex/redos.ts
+ * Run it: npm run loadtest -- --workload-file examples/regex/redos.ts
  */
 import type { WorkloadDefinition } from '../../server/workloads/workload.ts';
 

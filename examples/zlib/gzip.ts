@@ -1,7 +1,7 @@
 /**
  * gzip a buffer three ways: `zlib.gzipSync` on the event loop, `zlib.gzip` (the work runs on libuv's
  * thread pool, UV_THREADPOOL_SIZE, default 4), and gzipSync inside a pool worker thread.
- * Run it: WORKLOADS=examples/zlib/gzip.ts npm start; npm run loadtest -- --workload examples/zlib/gzip.ts
+ * Run it: WORKLOADS=examples/zlib/gzip.ts npm start; npm run loadtest -- --workload-file examples/zlib/gzip.ts
  */
 import { gzip, gzipSync } from 'node:zlib';
 import { promisify } from 'node:util';

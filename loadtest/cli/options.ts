@@ -1,7 +1,15 @@
 import { userDirectory } from '../../lib/user-path.ts';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { flagsWith, parseArgsConfig } from '../../lib/flags.ts';
 import { DEFAULT_OPTIONS, OPTION_LIMITS } from '../defaults.ts';
+import {
+  type LOADTEST_FLAGS,
+  LOADTEST_SPEC,
+  RETIRED_LOADTEST_FLAGS,
+  type LoadtestFlagName,
+  type LoadtestMode,
+} from '../flags.ts';
 import { OptionsError } from './options-error.ts';
 import { parseQueueBackends } from './queue-backends.ts';
 import type { HarnessOptions, WorkloadParams } from '../types.ts';
@@ -23,13 +31,15 @@ function parseNames(raw: string, name: string): string[] {
 }
 
 /**
- * `--workload ./a.ts --workload ./b.ts,./c.ts`: workload files for the server the harness starts,
+ * `--workload-file ./a.ts --workload-file ./b.ts,./c.ts`: workload files for the server the harness starts,
  * relative to where the user typed the command (npm runs the script in the repo; INIT_CWD is theirs).
  */
 function parseWorkloadFiles(raw: readonly string[] | undefined, cwd: string): string[] {
   const items = (raw ?? []).flatMap((r) => r.split(',')).map((s) => s.trim());
   if (items.some((item) => item === ''))
-    throw new OptionsError('--workload: an empty path; give file paths, comma-separated or one per --workload');
+    throw new OptionsError(
+      '--workload-file: an empty path; give file paths, comma-separated or one per --workload-file',
+    );
   return [...new Set(items.map((item) => resolve(cwd, item)))];
 }
 
@@ -72,8 +82,9 @@ function parseParams(raw: string | undefined): WorkloadParams {
  */
 function refuseRepeats(names: readonly string[]): void {
   const seen = new Set<string>();
+  const repeatable = new Set(Object.keys(LOADTEST_SPEC).filter((n) => flag(n)?.multiple));
   for (const name of names) {
-    if (seen.has(name) && name !== 'threshold' && name !== 'workload') {
+    if (seen.has(name) && !repeatable.has(name)) {
       throw new OptionsError(
         `--${name} is given more than once; give one comma-separated list instead (e.g. --${name} a,b)`,
       );
@@ -82,15 +93,33 @@ function refuseRepeats(names: readonly string[]): void {
   }
 }
 
-/** What `--faults` takes: it runs a fixed drill, so every other option would be silently ignored. */
-const FAULT_OPTIONS = new Set(['faults', 'rate', 'duration', 'out', 'json']);
+const flag = (name: string) => LOADTEST_SPEC[name];
 
+/** The flags given that `mode` does not take (the spec's allow-list), in the order given. */
+function notWith(mode: LoadtestMode, values: Readonly<Record<string, unknown>>): string[] {
+  return Object.keys(values).filter(
+    (name) => values[name] !== undefined && name !== mode && flag(name)?.with?.[mode] === undefined,
+  );
+}
+
+/** `--rate (one value), --duration (seconds per phase), --out and --json`: what a mode takes, with the spec's notes. */
+function takes(mode: LoadtestMode): string {
+  const names = flagsWith(LOADTEST_SPEC, mode)
+    .filter((name) => name !== 'help')
+    .map((name) => {
+      const note = flag(name)?.with?.[mode];
+      return `--${name}${typeof note === 'string' ? ` ${note}` : ''}`;
+    });
+  return names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : (names[0] ?? 'nothing');
+}
+
+/** What `--faults` takes: it runs a fixed drill, so every other option would be silently ignored. */
 function refuseWithFaults(values: Readonly<Record<string, unknown>>): void {
-  const ignored = Object.keys(values).filter((name) => values[name] !== undefined && !FAULT_OPTIONS.has(name));
+  const ignored = notWith('faults', values);
   if (ignored.length > 0) {
     throw new OptionsError(
       `--faults runs a fixed drill (the workloads that declare a database or upstream dependency, while it stops and restarts its own database and upstream, then a queue worker killed mid-job); ` +
-        `it takes only --rate (one value), --duration (seconds per phase), --out and --json, not ${ignored.map((n) => `--${n}`).join(', ')}` +
+        `it takes only ${takes('faults')}, not ${ignored.map((n) => `--${n}`).join(', ')}` +
         (ignored.includes('threshold') ? ' (the fault run evaluates no thresholds)' : ''),
     );
   }
@@ -100,6 +129,19 @@ function refuseWithFaults(values: Readonly<Record<string, unknown>>): void {
 }
 
 type Token = ReturnType<typeof parseArgs>['tokens'] extends Array<infer T> | undefined ? T : never;
+
+/** The parsed values, typed by the spec: a boolean, a list for a repeatable flag, else a string. */
+type FlagValue<F> = F extends { type: 'boolean' } ? boolean : F extends { multiple: true } ? string[] : string;
+type LoadtestValues = { [K in LoadtestFlagName]?: FlagValue<(typeof LOADTEST_FLAGS)[K]> };
+
+/** A retired flag is answered with what took its place, not with node's "Unknown option". */
+function refuseRetired(argv: readonly string[]): void {
+  const { tokens = [] } = parseArgs({ args: [...argv], strict: false, tokens: true, allowPositionals: true });
+  for (const t of tokens) {
+    const hint = t.kind === 'option' ? RETIRED_LOADTEST_FLAGS[t.name] : undefined;
+    if (hint) throw new OptionsError(hint);
+  }
+}
 
 /**
  * `--export k6 DIR` (or `--export=k6 DIR`): the directory is the one positional argument the command
@@ -125,27 +167,12 @@ function parseExport(format: string | undefined, tokens: readonly Token[]): Harn
 }
 
 /** What `--export` takes: what shapes the scenarios and their thresholds; the rest would be ignored. */
-const EXPORT_OPTIONS = new Set([
-  'export',
-  'workloads',
-  'workload',
-  'modes',
-  'connections',
-  'rate',
-  'duration',
-  'warmup',
-  'params',
-  'url',
-  'probe-rate',
-  'threshold',
-]);
-
 function refuseWithExport(values: Readonly<Record<string, unknown>>): void {
-  const ignored = Object.keys(values).filter((name) => values[name] !== undefined && !EXPORT_OPTIONS.has(name));
+  const ignored = notWith('export', values);
   if (ignored.length > 0) {
+    const shaping = flagsWith(LOADTEST_SPEC, 'export').filter((n) => n !== 'help');
     throw new OptionsError(
-      `--export writes scripts and runs nothing; it takes the options that shape the scenarios (${[...EXPORT_OPTIONS]
-        .filter((n) => n !== 'export')
+      `--export writes scripts and runs nothing; it takes the options that shape the scenarios (${shaping
         .map((n) => `--${n}`)
         .join(', ')}), ` + `not ${ignored.map((n) => `--${n}`).join(', ')}`,
     );
@@ -178,20 +205,6 @@ function parseUrl(raw: string | undefined, name = 'url'): string | undefined {
   return raw === undefined ? undefined : readHttpUrl(raw, name).origin;
 }
 
-/** What `--target` replaces: everything that needs looplab's index (GET /), or restarts a server the harness started. */
-const NOT_WITH_TARGET = [
-  'url',
-  'workload',
-  'workloads',
-  'modes',
-  'params',
-  'workers',
-  'processes',
-  'queue-backends',
-  'faults',
-  'export',
-] as const;
-
 /** `--target URL [--probe PATH]`: the whole URL (path and query as given), and a canary path on its origin. */
 function parseTarget(values: Readonly<Record<string, unknown>>): Pick<HarnessOptions, 'target' | 'probe'> {
   const raw = values['target'];
@@ -201,7 +214,8 @@ function parseTarget(values: Readonly<Record<string, unknown>>): Pick<HarnessOpt
       throw new OptionsError("--probe goes with --target (a looplab server's canary is always /health)");
     return {};
   }
-  const clash = NOT_WITH_TARGET.filter((name) => values[name] !== undefined);
+  // What --target replaces: everything that needs looplab's index (GET /), or restarts a server the harness started.
+  const clash = notWith('target', values);
   if (clash.length > 0) {
     throw new OptionsError(
       `--target measures one endpoint of a server that is not looplab, so it takes no ${clash.map((n) => `--${n}`).join(', ')} (those need looplab's index, GET /)`,
@@ -253,57 +267,31 @@ function parseBlame(values: {
  * @throws OptionsError with a message naming the option and what it allows.
  */
 export function parseOptions(argv: readonly string[], cwd: string = userDirectory()): HarnessOptions | 'help' {
-  // biome-ignore lint/suspicious/noImplicitAnyLet: typed by the parseArgs call that assigns them below
-  let values;
-  // biome-ignore lint/suspicious/noImplicitAnyLet: as above
-  let tokens;
+  refuseRetired(argv);
+  let parsed: ReturnType<typeof parseArgs>;
   try {
-    ({ values, tokens } = parseArgs({
+    parsed = parseArgs({
       args: [...argv],
       strict: true,
       // Only for `--export k6 DIR`; any other positional is refused below.
       allowPositionals: true,
       tokens: true,
-      options: {
-        workloads: { type: 'string' },
-        workload: { type: 'string', multiple: true },
-        modes: { type: 'string' },
-        connections: { type: 'string' },
-        rate: { type: 'string' },
-        duration: { type: 'string' },
-        warmup: { type: 'string' },
-        repeat: { type: 'string' },
-        params: { type: 'string' },
-        workers: { type: 'string' },
-        processes: { type: 'string' },
-        'queue-backends': { type: 'string' },
-        url: { type: 'string' },
-        target: { type: 'string' },
-        probe: { type: 'string' },
-        'probe-rate': { type: 'string' },
-        out: { type: 'string' },
-        json: { type: 'boolean' },
-        compare: { type: 'string' },
-        threshold: { type: 'string', multiple: true },
-        faults: { type: 'boolean' },
-        generators: { type: 'string' },
-        export: { type: 'string' },
-        'no-blame': { type: 'boolean' },
-        'blame-threshold': { type: 'string' },
-        'blame-url': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
+      options: parseArgsConfig(LOADTEST_SPEC),
+    });
   } catch (err) {
     throw new OptionsError((err as Error).message);
   }
+  const values = parsed.values as LoadtestValues;
+  const tokens = parsed.tokens ?? [];
   if (values.help) return 'help';
   refuseRepeats(tokens.flatMap((t) => (t.kind === 'option' ? [t.name] : [])));
 
+  // Before --target's allow-list: --blame-threshold with --target has a refusal of its own, which says why.
+  const blame = parseBlame(values);
   const options: HarnessOptions = {
     workloads: values.workloads ? parseNames(values.workloads, 'workloads') : [...DEFAULT_OPTIONS.workloads],
     modes: values.modes ? parseNames(values.modes, 'modes') : [...DEFAULT_OPTIONS.modes],
-    workloadFiles: parseWorkloadFiles(values.workload, cwd),
+    workloadFiles: parseWorkloadFiles(values['workload-file'], cwd),
     connections: values.connections
       ? parseIntList(values.connections, 'connections', OPTION_LIMITS.connections)
       : [...DEFAULT_OPTIONS.connections],
@@ -328,6 +316,7 @@ export function parseOptions(argv: readonly string[], cwd: string = userDirector
       : DEFAULT_OPTIONS.probeRate,
     out: values.out ?? DEFAULT_OPTIONS.out,
     json: values.json ?? false,
+    ...(values.quiet ? { quiet: true } : {}),
     compare: values.compare,
     thresholds: values.threshold ?? [],
     faults: values.faults ?? false,
@@ -335,13 +324,13 @@ export function parseOptions(argv: readonly string[], cwd: string = userDirector
       ? parseIntValue(values.generators, 'generators', OPTION_LIMITS.generators)
       : DEFAULT_OPTIONS.generators,
     export: parseExport(values.export, tokens),
-    ...parseBlame(values),
+    ...blame,
   };
   if (options.export) refuseWithExport(values);
   if (options.faults) refuseWithFaults(values);
   if (options.url && options.workloadFiles.length > 0) {
     throw new OptionsError(
-      '--workload loads files into the server the harness starts; with --url, start that server with WORKLOADS=<files> instead',
+      '--workload-file loads files into the server the harness starts; with --url, start that server with WORKLOADS=<files> instead',
     );
   }
   if (options.url && options.workers.length > 0) {

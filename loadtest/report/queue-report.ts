@@ -2,21 +2,20 @@
 import { fmtMs } from './format.ts';
 import type { Results, ScenarioResult } from '../types.ts';
 
-/** The table's queue-mode columns: jobs counted, mean wait for a queue worker, mean time running in one. */
-export const QUEUE_HEADERS = ['queue jobs', 'queue wait', 'queue run'];
-
 /** Whether the run has queue rows, and so the queue columns. */
 export const hasQueueRows = (results: Results) => results.scenarios.some((r) => r.scenario.mode === 'queue');
 
 /**
- * A row's queue cells: "—" for the other modes (they have no queue), "–" for a queue row with nothing
- * measured (no job counted, or no `/metrics`), as for any figure a run could not support.
+ * A row's queue cell (jobs counted, mean wait for a queue worker, mean time running in one): "—" for
+ * the other modes (they have no queue), "–" for a queue row with nothing measured (no job counted, or
+ * no `/metrics`), as for any figure a run could not support.
  */
-export function queueCells(r: ScenarioResult): string[] {
-  if (r.scenario.mode !== 'queue') return ['—', '—', '—'];
+export function queueCell(r: ScenarioResult, figure: 'jobs' | 'wait' | 'run'): string {
+  if (r.scenario.mode !== 'queue') return '—';
   const q = r.summary.queue;
-  if (!q) return [r.runs.some((run) => run.queue) ? '0' : '–', '–', '–'];
-  return [String(q.jobs), fmtMs(q.waitMs.median), fmtMs(q.processingMs.median)];
+  if (!q) return figure === 'jobs' && r.runs.some((run) => run.queue) ? '0' : '–';
+  if (figure === 'jobs') return String(q.jobs);
+  return fmtMs((figure === 'wait' ? q.waitMs : q.processingMs).median);
 }
 
 /** The run's queue set-up, in one line, when it has queue rows: backend(s), local workers, bound. */

@@ -1,4 +1,4 @@
-import { columnNotes } from './legend.ts';
+import { columnNotes } from './columns.ts';
 import { describeRun } from './report-md.ts';
 import { chartLibrary } from './chart-library.ts';
 import { renderBlameCharts } from './blame-chart.ts';

@@ -1,5 +1,5 @@
 import { fmtChange, fmtMs } from './format.ts';
-import { columnNotes } from './legend.ts';
+import { columnNotes } from './columns.ts';
 import { queueRunLine } from './queue-report.ts';
 import { NOT_LOOPLAB_NOTE, probeNote } from '../analyse/target-scenario.ts';
 import type { ReportTable } from './table.ts';

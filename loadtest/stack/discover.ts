@@ -25,7 +25,7 @@ function pickWorkloads(catalog: Catalog, options: HarnessOptions): CatalogEntry[
         refuse(`--workloads: unknown workload "${name}"; the server has: ${names.join(', ')}`),
     );
   }
-  // --workload files alone mean "the matrix for them"; no file means the built-ins.
+  // --workload-file files alone mean "the matrix for them"; no file means the built-ins.
   const files = new Set(options.workloadFiles);
   return catalog.workloads.filter((w) => (files.size > 0 ? files.has(w.source) : w.source === 'built-in'));
 }
@@ -86,7 +86,7 @@ export async function discover(origin: string, options: HarnessOptions): Promise
     (await fetchCatalog(origin)) ??
     refuse(`${origin}/ publishes no workload index this harness understands (is it looplab, and the same version?)`);
   const entries = pickWorkloads(catalog, options);
-  if (entries.length === 0) refuse('no workload to run: the server lists none of the --workload files');
+  if (entries.length === 0) refuse('no workload to run: the server lists none of the --workload-file files');
   const modes = pickModes(catalog, options);
   const names = entries.map((e) => e.name);
   for (const w of Object.keys(options.params)) {

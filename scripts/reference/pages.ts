@@ -3,6 +3,7 @@
  * here; `npm run docs:reference` writes them all and test/reference-docs.test.ts fails when a committed
  * page differs from what its spec renders.
  */
+import { renderCli } from './cli.ts';
 import { renderConfiguration } from './configuration.ts';
 import { renderErrors } from './errors.ts';
 
@@ -15,4 +16,5 @@ export interface ReferencePage {
 export const REFERENCE_PAGES: readonly ReferencePage[] = [
   { path: 'docs/reference/configuration.md', render: renderConfiguration },
   { path: 'docs/reference/errors.md', render: renderErrors },
+  { path: 'docs/reference/cli.md', render: renderCli },
 ];

@@ -12,13 +12,14 @@ export const RELAYED_COPY_WINDOW_MS = 1_000;
  * later than {@link RELAYED_COPY_WINDOW_MS} when npm's own event loop waits for a CPU (on a machine at
  * load average 7 on two cores a second is not long), and would then count as a second signal: exit 1
  * mid-drain.
- * npm's scripts `exec` node, so npm is the parent and its environment names the script: `server/main.ts`
- * in the repo, `looplab serve` under `npx` (npm exec relays signals the same way) or a user's own script.
+ * npm's scripts `exec` node, so npm is the parent and its environment names the script: the server's
+ * file, or the dispatcher's `serve` (`cli/looplab.ts serve`, `looplab serve` under npx). Another script's
+ * server (`npm run loadtest` starts one as its child) is not relayed to by npm.
  */
 export function relayedByNpm(env: NodeJS.ProcessEnv): boolean {
-  const script = env['npm_lifecycle_script'] ?? '';
   return (
-    env['npm_lifecycle_event'] !== undefined && (script.includes('server/main.ts') || /\blooplab serve\b/.test(script))
+    env['npm_lifecycle_event'] !== undefined &&
+    /(?:server\/main\.ts|\blooplab(?:\.ts)? serve)(?:\s|$)/.test(env['npm_lifecycle_script'] ?? '')
   );
 }
 
@@ -57,6 +58,9 @@ export function onStopSignals({ stop, quiet = false, parentRelays = false }: Sto
       const withinWindow = performance.now() - first.at < RELAYED_COPY_WINDOW_MS;
       if (signal === first.signal && (withinWindow || (parentRelays && !relayedCopySeen))) {
         relayedCopySeen = true;
+        // Said, so that whoever pressed Ctrl-C twice on purpose knows why nothing happened (and a test
+        // can wait for this instead of guessing when the copy was handled).
+        say(`looplab: ${signal} again, taken as a relayed copy of the first (send it once more to exit at once)`);
         return;
       }
       if (!quiet) console.error(`looplab: second signal (${signal}), exiting now`);

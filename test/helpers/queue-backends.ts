@@ -9,6 +9,8 @@ export interface SeenJob {
   state: JobState | 'unknown';
   failedReason: string | undefined;
   attemptsStarted: number;
+  /** The worker that took it last (`workerName`: host and pid), if any did. */
+  processedBy: string | undefined;
 }
 
 /** A test's own look into the BullMQ queue the server and its workers share. */
@@ -41,6 +43,7 @@ function buildInspector<B extends IQueueBackend, C>(factory: BackendFactory<B, C
             state: await job.getState(),
             failedReason: job.failedReason,
             attemptsStarted: job.attemptsStarted,
+            processedBy: job.processedBy,
           })),
       );
     },

@@ -67,6 +67,18 @@ describe('npm run loadtest --target against a server that is not looplab', () =>
     return { code, stderr, results: JSON.parse(stdout) as Results, dir: join(out, dir) };
   }
 
+  it("--quiet leaves out the progress line written every 5 s, and keeps the line at each run's start", async () => {
+    // A 6 s window outlasts the 5 s interval of the plain progress line a log gets without --quiet.
+    const args = ['--target', `${origin}/work?size=3`, '--connections', '2', '--duration', '6', '--warmup', '0'];
+    const ticking = / — measuring \d+\/\d+ s, \d+ requests/;
+    const loud = await runCli([...args, '--out', out]);
+    expect(loud.stderr).toMatch(ticking);
+    const quiet = await runCli([...args, '--out', out, '--quiet']);
+    expect(quiet.code).toBe(0);
+    expect(quiet.stderr).not.toMatch(ticking);
+    expect(quiet.stderr).toMatch(/ — about .+ left\n/);
+  }, 90_000);
+
   it('closed model: req/s is what the server answered in the window, the probe was hit, server figures are null and the reports say so', async () => {
     const connections = 4;
     const { code, stderr, results, dir } = await run([
@@ -151,7 +163,7 @@ describe('--target refuses what needs looplab, in one line', () => {
       ['--target', 'http://127.0.0.1:1/', '--workloads', 'hash', '--modes', 'async'],
       'so it takes no --workloads, --modes',
     ],
-    [['--target', 'http://127.0.0.1:1/', '--workload', './w.ts'], 'takes no --workload'],
+    [['--target', 'http://127.0.0.1:1/', '--workload-file', './w.ts'], 'takes no --workload-file'],
     [['--target', 'http://127.0.0.1:1/', '--params', 'a.b=1'], 'takes no --params'],
     [['--target', 'http://127.0.0.1:1/', '--workers', '2'], 'takes no --workers'],
     [['--target', 'http://127.0.0.1:1/', '--processes', '2'], 'takes no --processes'],

@@ -26,8 +26,8 @@ describe('the command line is refused before anything starts', () => {
   it.each([
     [['--params', 'fetch.delay'], '--params: "fetch.delay" is not of the form workload.param=value'],
     [
-      ['--workload', './my-work.ts', '--url', 'http://127.0.0.1:1'],
-      '--workload loads files into the server the harness starts',
+      ['--workload-file', './my-work.ts', '--url', 'http://127.0.0.1:1'],
+      '--workload-file loads files into the server the harness starts',
     ],
     [
       ['--workloads', 'hash', '--workloads', 'fetch'],

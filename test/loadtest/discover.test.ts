@@ -63,7 +63,7 @@ describe('the harness learns the workloads of a run from the server (GET /, GET 
     expect(planScenarios(found)).toHaveLength(12);
   });
 
-  it('with --workload files runs their workloads, only in the modes they have, beside a built-in when named', async () => {
+  it('with --workload-file files runs their workloads, only in the modes they have, beside a built-in when named', async () => {
     const own = await discover(app.url, options({ workloadFiles: [file] }));
     expect(own.workloads).toEqual(['mine']);
     expect(own.params).toEqual({ mine: { n: '200' } });

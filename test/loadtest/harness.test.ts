@@ -72,7 +72,9 @@ describe('npm run loadtest on a tiny matrix', () => {
       // 40 probes support a p50, not a p99 (which needs 100).
       expect(s.summary.healthP50?.median).toBeGreaterThan(0);
       expect(s.summary.healthP99).toBeNull();
-      expect(s.summary.eventLoopUtilization?.median).toBeGreaterThanOrEqual(0);
+      // A share of the window, and above nothing: the server ran this load.
+      expect(s.summary.eventLoopUtilization?.median).toBeGreaterThan(0);
+      expect(s.summary.eventLoopUtilization?.median).toBeLessThanOrEqual(1);
       expect(s.runs[0]?.server?.rssEndMb).toBeGreaterThan(10);
       expect(s.bound?.rps).toBeGreaterThan(0);
     }
@@ -98,12 +100,20 @@ describe('npm run loadtest on a tiny matrix', () => {
       expect(run.warmup.requests).toBeGreaterThan(0);
     }
     const blocking = results.scenarios.find((s) => s.scenario.mode === 'blocking');
-    // Little's law caps blocking fetch at one 50 ms call at a time: 20/s. It cannot be beaten, and a
-    // server that works cannot fall far short of it either.
+    // Little's law caps blocking fetch at one 50 ms call at a time: 20/s. It cannot be beaten, however
+    // fast the machine. (How far short a busy machine falls is not this test's business.)
     expect(blocking?.summary.rps.median).toBeLessThanOrEqual(20 * 1.05);
-    expect(blocking?.summary.rps.median).toBeGreaterThan(20 * 0.5);
-    // Each blocking request holds the loop for its whole 50 ms call.
+    expect(blocking?.summary.rps.median).toBeGreaterThan(0);
+    // One at a time: each of the 20 connections waits for the 19 calls ahead of its own, so a typical
+    // answer takes about 20 × 50 ms. A loaded machine only makes that longer; concurrent calls
+    // (a blocking mode that does not block) would make it about 50 ms.
+    expect(blocking?.runs[0]?.latency.p50).toBeGreaterThanOrEqual(20 * 50 * 0.8);
+    // Each blocking request holds the loop for its whole 50 ms call: every served request added 50 ms
+    // of busy loop to each second, however slow the machine.
     expect(blocking?.summary.eventLoopDelayMaxMs?.median).toBeGreaterThanOrEqual(40);
+    expect(blocking?.summary.eventLoopUtilization?.median).toBeGreaterThanOrEqual(
+      (blocking?.summary.rps.median ?? Infinity) * 0.05 * 0.9,
+    );
   });
 
   it('shows what must hold with a wide margin: async far above blocking, no errors off the event loop', () => {
@@ -114,8 +124,9 @@ describe('npm run loadtest on a tiny matrix', () => {
       expect(by[mode]?.errors).toBe(0);
       expect(by[mode]?.non2xx).toBe(0);
     }
-    // Blocking holds every other caller: the /health probe waits far longer than under async.
-    expect(by['blocking']?.healthMax?.median).toBeGreaterThan(5 * (by['async']?.healthMax?.median ?? Infinity));
+    // Blocking holds every other caller: the /health probe waits far longer than under async. By the
+    // medians: one probe that waited for a CPU on a busy machine moves a maximum, not a median.
+    expect(by['blocking']?.healthP50?.median).toBeGreaterThan(5 * (by['async']?.healthP50?.median ?? Infinity));
   });
 
   it('prints the table, the verdict, progress and the threshold outcome', () => {

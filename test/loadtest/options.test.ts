@@ -54,12 +54,12 @@ describe('parseOptions', () => {
     expect(options.params).toEqual({ fetch: { delay: '100' }, hash: { cost: '50000' }, db: { sleep: '20' } });
   });
 
-  it('reads --workload files, repeatable or comma-separated, relative to where the command was typed', () => {
-    expect(parseOptions(['--workload', './a.ts', '--workload', 'b.ts,/abs/c.ts'], '/home/me')).toMatchObject({
+  it('reads --workload-file files, repeatable or comma-separated, relative to where the command was typed', () => {
+    expect(parseOptions(['--workload-file', './a.ts', '--workload-file', 'b.ts,/abs/c.ts'], '/home/me')).toMatchObject({
       workloadFiles: ['/home/me/a.ts', '/home/me/b.ts', '/abs/c.ts'],
       workloads: [],
     });
-    expect(parseOptions(['--workload', 'a.ts', '--workloads', 'a,hash'], '/home/me')).toMatchObject({
+    expect(parseOptions(['--workload-file', 'a.ts', '--workloads', 'a,hash'], '/home/me')).toMatchObject({
       workloadFiles: ['/home/me/a.ts'],
       workloads: ['a', 'hash'],
     });
@@ -113,10 +113,10 @@ describe('parseOptions', () => {
       /--workloads: "Sleep" is not a name \(lowercase letters, digits and dashes; curl <server>\/ lists them\)/,
     ],
     [['--modes', 'a b'], /--modes: "a b" is not a name/],
-    [['--workload', 'a.ts,'], /--workload: an empty path/],
+    [['--workload-file', 'a.ts,'], /--workload-file: an empty path/],
     [
-      ['--url', 'http://x:3000', '--workload', 'a.ts'],
-      /--workload loads files into the server the harness starts; with --url, start that server with WORKLOADS=<files> instead/,
+      ['--url', 'http://x:3000', '--workload-file', 'a.ts'],
+      /--workload-file loads files into the server the harness starts; with --url, start that server with WORKLOADS=<files> instead/,
     ],
     [['--connections', '0'], /--connections: 0 is out of range \(1\.\.1000\)/],
     [['--connections', '10,abc'], /--connections: "abc" is not a whole number/],
@@ -129,7 +129,7 @@ describe('parseOptions', () => {
     ],
     [['--duration', '1', '--duration', '2'], /--duration is given more than once/],
     [['--faults', '--workloads', 'hash'], /--faults runs a fixed drill .* not --workloads$/],
-    [['--faults', '--workload', 'a.ts'], /--faults runs a fixed drill .* not --workload$/],
+    [['--faults', '--workload-file', 'a.ts'], /--faults runs a fixed drill .* not --workload-file$/],
     [['--faults', '--modes', 'async', '--connections', '5'], /not --modes, --connections$/],
     [['--faults', '--threshold', 'db.async.p99<100'], /not --threshold \(the fault run evaluates no thresholds\)/],
     [['--faults', '--rate', '10,20'], /--faults takes one --rate value, not a list/],

@@ -36,6 +36,7 @@ describe('the report table', () => {
       'loop busy',
       'of bound',
       'vs blocking',
+      'rss MB',
     ]);
     // By hand: 380 × 5 s = 1900 answers; p50 = 1000/380 ms, p99 = 1500/380 ms; the Little's-law bound
     // of 20 connections each waiting 50 ms is 400/s, so 380 is 95% of it; 380 / 16 = 23.75× blocking.
@@ -53,6 +54,7 @@ describe('the report table', () => {
       '20%',
       '95%',
       '24×',
+      '80→82',
     ]);
   });
 
@@ -188,7 +190,7 @@ describe('report files', () => {
     );
     expect(md).toContain('| mode | req/s | failed/s | n | p50 |');
     expect(md).toContain(
-      '| async | 380 | 0.00 | 1900 | 2.6 ms | 3.9 ms | 0 | 3.0 ms | 3.0 ms | 6.0 ms | 20% | 95% | 24× |',
+      '| async | 380 | 0.00 | 1900 | 2.6 ms | 3.9 ms | 0 | 3.0 ms | 3.0 ms | 6.0 ms | 20% | 95% | 24× | 80→82 |',
     );
     expect(md).toContain('- pass `fetch.async.rps>=10*fetch.blocking.rps`');
     expect(md).toContain('**/health p99**');

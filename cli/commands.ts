@@ -1,0 +1,82 @@
+/**
+ * Every `looplab <command>`, one entry each: adding a command (advise, gate, seeds…) is one entry here.
+ * The command's module is imported only when it runs (its flags' spec, a small table, is read at once).
+ */
+import { BENCH_FLAGS } from '../bench/options.ts';
+import { LOADTEST_MODES, LOADTEST_SPEC } from '../loadtest/flags.ts';
+import { type Command, environmentHelp, HELP_ONLY } from './command.ts';
+
+const helpOnly = { flags: HELP_ONLY };
+
+const serve: Command = {
+  name: 'serve',
+  summary: 'the server, with its embedded PostgreSQL, upstream and queue worker(s): what `npm start` runs',
+  npmScript: 'npm start',
+  flags: helpOnly,
+  help: async () =>
+    environmentHelp(
+      serve,
+      'Starts the embedded PostgreSQL (unless DATABASE_URL is set), the bundled upstream (unless UPSTREAM_URL\nis set), the queue worker process(es) and the server; Ctrl-C stops them all, in reverse order.',
+    ),
+  run: () => import('../server/main.ts'),
+};
+
+const worker: Command = {
+  name: 'worker',
+  summary: "a queue worker process for queue mode, on any machine that reaches the queue's backend",
+  npmScript: 'npm run worker',
+  flags: helpOnly,
+  help: async () =>
+    environmentHelp(
+      worker,
+      'One queue worker process: runs QUEUE_CONCURRENCY jobs at once from the BullMQ queue. It starts no\ndatabase and no upstream, so it needs DATABASE_URL and UPSTREAM_URL.',
+    ),
+  run: () => import('../server/queue/queue-worker-main.ts'),
+};
+
+const upstream: Command = {
+  name: 'upstream',
+  summary: 'the bundled slow upstream on its own (UPSTREAM_PORT)',
+  npmScript: 'npm run upstream',
+  flags: helpOnly,
+  help: async () => environmentHelp(upstream, 'Runs the bundled slow upstream on its own, on UPSTREAM_PORT (3001).'),
+  run: () => import('../upstream/main.ts'),
+};
+
+const clean: Command = {
+  name: 'clean',
+  summary: 'removes the embedded PostgreSQL data looplab keeps between runs (.looplab/)',
+  npmScript: 'npm run clean',
+  flags: helpOnly,
+  help: async () =>
+    environmentHelp(
+      clean,
+      'Removes the embedded PostgreSQL data looplab keeps between runs (.looplab/ and where it was moved to);\na data directory a running PostgreSQL holds is left alone and named.',
+    ),
+  run: () => import('../scripts/clean-data.ts'),
+};
+
+export const COMMANDS: readonly Command[] = [
+  serve,
+  {
+    name: 'loadtest',
+    summary: 'the load harness: every workload × mode × level, or --target any server; reports and thresholds',
+    npmScript: 'npm run loadtest',
+    parsesOwnArgs: true,
+    flags: { flags: LOADTEST_SPEC, modes: LOADTEST_MODES },
+    help: async () => (await import('../loadtest/cli/usage.ts')).USAGE,
+    run: () => import('../loadtest/cli.ts'),
+  },
+  worker,
+  {
+    name: 'bench',
+    summary: "looplab's plumbing against reference servers doing the same work bare",
+    npmScript: 'npm run bench',
+    parsesOwnArgs: true,
+    flags: { flags: BENCH_FLAGS },
+    help: async () => (await import('../bench/options.ts')).BENCH_USAGE,
+    run: () => import('../bench/main.ts'),
+  },
+  upstream,
+  clean,
+];
