@@ -36,7 +36,9 @@ function compiledBoot(source: string): string {
 
 async function copyOthers(): Promise<number> {
   let copied = 0;
-  for (const top of include) {
+  // Folders only: a file named in `include` is TypeScript, which tsc has written.
+  const folders = include.filter((top) => !top.endsWith('.ts'));
+  for (const top of folders) {
     for await (const file of filesUnder(join(ROOT, top))) {
       const target = join(OUT, relative(ROOT, file));
       if (file.endsWith('.sql')) {
