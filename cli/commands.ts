@@ -16,7 +16,7 @@ const serve: Command = {
   help: async () =>
     environmentHelp(
       serve,
-      'Starts the embedded PostgreSQL (unless DATABASE_URL is set), the bundled upstream (unless UPSTREAM_URL\nis set), the queue worker process(es) and the server; Ctrl-C stops them all, in reverse order.',
+      'Starts the embedded PostgreSQL (unless DATABASE_URL is set), the bundled upstream (unless UPSTREAM_URL\nis set), the queue worker process(es) and the server; Ctrl-C stops them all, in reverse order.\nThe database is kept in .looplab/ under the current directory: add .looplab/ to your .gitignore.',
     ),
   run: () => import('../server/main.ts'),
 };
