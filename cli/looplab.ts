@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * `looplab <command>`: one entry for every command (cli/commands.ts). The command's module runs in
  * this process, imported, never spawned: `npm start` execs node on this file, so the server is still

@@ -132,6 +132,7 @@ describe.each([
     expect(version.stdout.trim()).toBe(VERSION);
     const serveHelp = await runIn(project, 'npx', ['looplab', 'serve', '--help'], userEnv(node));
     expect(serveHelp.stdout).toContain('WORKLOADS');
+    expect(serveHelp.stdout).toContain('add .looplab/ to your .gitignore');
   }, 120_000);
 
   it('serves the built-ins and a .js workload of the user’s, keeping its data in the project’s .looplab/', async () => {
