@@ -31,6 +31,18 @@ export function isUserFrame(frame: Runtime.CallFrame): boolean {
 
 const isOwnFrame = (frame: Runtime.CallFrame): boolean => toPath(frame.url)?.startsWith(OWN_DIR) ?? false;
 
+/**
+ * looplab's own plumbing between a workload and a wait it asks for: the sync bridge's `Atomics.wait`
+ * (a blocking fetch or query in blocking mode). Never the line a reader must change, so blame goes up
+ * past it to the workload's synchronous call, and the chain down to the wait becomes the context.
+ */
+const PLUMBING = [fileURLToPath(new URL('../server/offload/sync-io.ts', import.meta.url))];
+const isPlumbing = (frame: Runtime.CallFrame): boolean => {
+  const path = toPath(frame.url);
+  return path !== null && PLUMBING.includes(path);
+};
+const isWorkloadFrame = (frame: Runtime.CallFrame): boolean => isUserFrame(frame) && !isPlumbing(frame);
+
 const displayPath = (path: string): string => {
   const rel = relative(process.cwd(), path);
   return rel.startsWith('..') ? path : rel;
@@ -84,11 +96,21 @@ export function culpritOf(stack: readonly Runtime.CallFrame[]): Culprit | null {
   const leaf = stack.at(-1);
   if (!leaf || leaf.functionName === '(idle)' || leaf.functionName === '(root)') return null;
   if (stack.some(isOwnFrame)) return null;
-  for (const wanted of [isUserFrame, isLibraryFrame, isNodeFrame]) {
+  for (const wanted of [isWorkloadFrame, isUserFrame, isLibraryFrame, isNodeFrame]) {
     for (let i = stack.length - 1; i >= 0; i -= 1) {
       const frame = stack[i] as Runtime.CallFrame;
       if (!wanted(frame)) continue;
       const beneath = stack[i + 1];
+      const below = stack.slice(i + 1);
+      // Through looplab's plumbing: the whole chain from the wait up, as `wait ← call ← fetch`.
+      if (wanted === isWorkloadFrame && below.some(isPlumbing)) {
+        const chain = below.filter((f, j) => isPlumbing(f) || j === below.length - 1).map(contextOf);
+        return {
+          frame: nameOf(frame),
+          ...locate(frame),
+          context: `${chain.reverse().join(' ← ')} (looplab's sync bridge)`,
+        };
+      }
       return { frame: nameOf(frame), ...locate(frame), context: beneath ? contextOf(beneath) : null };
     }
   }

@@ -90,3 +90,28 @@ describe('the context of a culprit', () => {
     expect(culpritOf(stack)?.context).toBe('pbkdf2Sync');
   });
 });
+
+describe('a wait in the sync bridge', () => {
+  const bridge = new URL('../server/offload/sync-io.ts', import.meta.url).href;
+  const frame = (functionName: string, url: string, lineNumber = 4) => ({
+    functionName,
+    url,
+    lineNumber,
+    columnNumber: 0,
+    scriptId: '1',
+  });
+  it("is blamed on the workload's synchronous call, with the chain down to the wait as context", () => {
+    const stack = [
+      frame('(root)', '', -1),
+      frame('fetchBlocking', '/srv/looplab/server/workloads/fetch.ts', 80),
+      frame('fetch', bridge, 50),
+      frame('call', bridge, 34),
+      frame('wait', '', -1),
+    ];
+    expect(culpritOf(stack)).toMatchObject({
+      frame: 'fetchBlocking',
+      line: 81,
+      context: "wait ← call ← fetch (looplab's sync bridge)",
+    });
+  });
+});
