@@ -36,7 +36,7 @@ const isOwnFrame = (frame: Runtime.CallFrame): boolean => toPath(frame.url)?.sta
  * (a blocking fetch or query in blocking mode). Never the line a reader must change, so blame goes up
  * past it to the workload's synchronous call, and the chain down to the wait becomes the context.
  */
-const PLUMBING = [fileURLToPath(new URL('../server/offload/sync-io.ts', import.meta.url))];
+const PLUMBING = ['ts', 'js'].map((ext) => fileURLToPath(new URL(`../server/offload/sync-io.${ext}`, import.meta.url)));
 const isPlumbing = (frame: Runtime.CallFrame): boolean => {
   const path = toPath(frame.url);
   return path !== null && PLUMBING.includes(path);
