@@ -4,6 +4,7 @@
  */
 import { BENCH_FLAGS } from '../bench/options.ts';
 import { LOADTEST_MODES, LOADTEST_SPEC } from '../loadtest/flags.ts';
+import { SEEDS_FLAGS } from '../seeds/options.ts';
 import { type Command, environmentHelp, HELP_ONLY } from './command.ts';
 
 const helpOnly = { flags: HELP_ONLY };
@@ -16,7 +17,7 @@ const serve: Command = {
   help: async () =>
     environmentHelp(
       serve,
-      'Starts the embedded PostgreSQL (unless DATABASE_URL is set), the bundled upstream (unless UPSTREAM_URL\nis set), the queue worker process(es) and the server; Ctrl-C stops them all, in reverse order.',
+      'Starts the embedded PostgreSQL (unless DATABASE_URL is set), the bundled upstream (unless UPSTREAM_URL\nis set), the queue worker process(es) and the server; Ctrl-C stops them all, in reverse order.\nThe database is kept in .looplab/ under the current directory: add .looplab/ to your .gitignore.',
     ),
   run: () => import('../server/main.ts'),
 };
@@ -45,13 +46,13 @@ const upstream: Command = {
 
 const clean: Command = {
   name: 'clean',
-  summary: 'removes the embedded PostgreSQL data looplab keeps between runs (.data/)',
+  summary: 'removes the embedded PostgreSQL data looplab keeps between runs (.looplab/)',
   npmScript: 'npm run clean',
   flags: helpOnly,
   help: async () =>
     environmentHelp(
       clean,
-      'Removes the embedded PostgreSQL data looplab keeps between runs (.data/ and where it was moved to);\na data directory a running PostgreSQL holds is left alone and named.',
+      'Removes the embedded PostgreSQL data looplab keeps between runs (.looplab/ and where it was moved to);\na data directory a running PostgreSQL holds is left alone and named.',
     ),
   run: () => import('../scripts/clean-data.ts'),
 };
@@ -76,6 +77,15 @@ export const COMMANDS: readonly Command[] = [
     flags: { flags: BENCH_FLAGS },
     help: async () => (await import('../bench/options.ts')).BENCH_USAGE,
     run: () => import('../bench/main.ts'),
+  },
+  {
+    name: 'seeds',
+    summary: "the five Python tutorials' batch experiments replayed in Node, beside their published numbers",
+    npmScript: 'npm run seeds',
+    parsesOwnArgs: true,
+    flags: { flags: SEEDS_FLAGS },
+    help: async () => (await import('../seeds/options.ts')).SEEDS_USAGE,
+    run: () => import('../seeds/cli.ts'),
   },
   upstream,
   clean,

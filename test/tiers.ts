@@ -13,6 +13,8 @@
  */
 export const TIERS = {
   unit: [
+    'test/stop-signals-relay.test.ts',
+    'test/loadtest/cli-user-paths.test.ts',
     'test/loadtest/faults-queue.test.ts',
     'test/config-spec.test.ts',
     'test/docs-links.test.ts',
@@ -42,6 +44,7 @@ export const TIERS = {
     'test/loadtest/thresholds.test.ts',
     'test/unit/outcome-classes.test.ts',
     'test/unit/timeline-percentiles.test.ts',
+    'test/seeds/table.test.ts',
   ],
   core: [
     'test/loadtest/scenario-loop.test.ts',
@@ -89,6 +92,7 @@ export const TIERS = {
     'test/loadtest/readme-paths.test.ts',
   ],
   e2e: [
+    'test/e2e/package.test.ts',
     'test/e2e-queue-failed-job-retention.test.ts',
     'test/e2e-queue-worker-own-deadline.test.ts',
     'test/bench.test.ts',
@@ -115,5 +119,8 @@ export const TIERS = {
     'test/loadtest/queue-report-browser.test.ts',
     'test/loadtest/report-browser.test.ts',
     'test/loadtest/targets.test.ts',
+    'test/seeds/io-orderings.test.ts',
+    'test/seeds/cpu-speedup.test.ts',
+    'test/seeds/report-browser.test.ts',
   ],
 } as const;
