@@ -3,6 +3,7 @@
  * The command's module is imported only when it runs (its flags' spec, a small table, is read at once).
  */
 import { BENCH_FLAGS } from '../bench/options.ts';
+import { GATE_FLAGS } from '../stall-blame/gate/flags.ts';
 import { LOADTEST_MODES, LOADTEST_SPEC } from '../loadtest/flags.ts';
 import { type Command, environmentHelp, HELP_ONLY } from './command.ts';
 
@@ -76,6 +77,16 @@ export const COMMANDS: readonly Command[] = [
     flags: { flags: BENCH_FLAGS },
     help: async () => (await import('../bench/options.ts')).BENCH_USAGE,
     run: () => import('../bench/main.ts'),
+  },
+  {
+    name: 'gate',
+    summary:
+      'runs a command (a test suite…) and fails when the event loop stalled in your code: function, file:line, test',
+    npmScript: 'npm run looplab -- gate',
+    parsesOwnArgs: true,
+    flags: { flags: GATE_FLAGS },
+    help: async () => (await import('../stall-blame/gate/flags.ts')).GATE_USAGE,
+    run: () => import('../stall-blame/gate/cli.ts'),
   },
   upstream,
   clean,

@@ -35,7 +35,7 @@ export function thresholdFromEnv(env: NodeJS.ProcessEnv): number | undefined {
 /** `--import` of the gate's preload (and of the TypeScript loader, which adds nothing on Node ≥ 22.18), for NODE_OPTIONS. */
 export function gateImports(): string {
   const loader = new URL('../../lib/typescript-loader.mjs', import.meta.url).href;
-  const preload = new URL('./preload.ts', import.meta.url).href;
+  const preload = new URL('./preload.mjs', import.meta.url).href;
   return `--import "${loader}" --import "${preload}"`;
 }
 

@@ -9,7 +9,7 @@
  * verdict and, when the process would have exited 0, exits with GATE_EXIT.stalled if a stall in the
  * project's code is not on the allowlist.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isMainThread, threadId } from 'node:worker_threads';
@@ -17,7 +17,7 @@ import { GATE_STALL_THRESHOLD_MS } from '../limits.ts';
 import { GATE_CONFIG_FILE, readGateConfig } from './config.ts';
 import { GATE_EXIT, GATE_VARIABLES, thresholdFromEnv, withGateImports } from './env.ts';
 import { recordStalls } from './record.ts';
-import { judge, readRecords, renderVerdict } from './verdict.ts';
+import { settle } from './verdict.ts';
 
 const given = process.env[GATE_VARIABLES.dir];
 if (given || isMainThread) {
@@ -35,9 +35,7 @@ if (given || isMainThread) {
   process.on('exit', function stallGateExit(code) {
     recorder.flush();
     if (!root) return;
-    const verdict = judge(readRecords(dir), config, stallThresholdMs);
-    process.stderr.write(renderVerdict(verdict));
-    rmSync(dir, { recursive: true, force: true });
+    const verdict = settle(dir, config, stallThresholdMs);
     if (code === 0 && !verdict.passed) process.exitCode = GATE_EXIT.stalled;
   });
 }

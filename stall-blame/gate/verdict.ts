@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Culprit } from '../frames.ts';
 import { describe } from '../report.ts';
@@ -123,4 +123,12 @@ export function renderVerdict(verdict: GateVerdict): string {
       `Not counted: ${verdict.elsewhere.count} stalls (${verdict.elsewhere.ms.toFixed(0)} ms) outside your code — the runner's own work, module loading, GC, or waits for a CPU.`,
     );
   return `${lines.join('\n')}\n`;
+}
+
+/** The end of a gated run: judges every record in `dir`, prints the verdict on stderr, removes `dir`. */
+export function settle(dir: string, config: GateConfig, stallThresholdMs: number): GateVerdict {
+  const verdict = judge(readRecords(dir), config, stallThresholdMs);
+  process.stderr.write(renderVerdict(verdict));
+  rmSync(dir, { recursive: true, force: true });
+  return verdict;
 }
