@@ -2,6 +2,7 @@ import type { Runtime } from 'node:inspector';
 import { findSourceMap } from 'node:module';
 import { relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findOtherSourceMap } from './source-maps.ts';
 
 /** Where stall time went: the first frame in the user's code, and what it was calling when sampled. */
 export interface Culprit {
@@ -44,7 +45,7 @@ function locate(frame: Runtime.CallFrame): { file: string | null; line: number |
   const path = toPath(frame.url);
   if (frame.lineNumber < 0) return { file: path === null ? frame.url || null : displayPath(path), line: null };
   if (path === null) return { file: frame.url || null, line: frame.lineNumber + 1 };
-  const map = findSourceMap(frame.url) ?? findSourceMap(path);
+  const map = findSourceMap(frame.url) ?? findSourceMap(path) ?? findOtherSourceMap(path);
   const entry = map?.findEntry(frame.lineNumber, frame.columnNumber);
   if (entry && 'originalSource' in entry) {
     return { file: displayPath(toPath(entry.originalSource) ?? entry.originalSource), line: entry.originalLine + 1 };

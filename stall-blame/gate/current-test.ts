@@ -51,13 +51,24 @@ export function watchCurrentTest() {
       });
       note();
     },
-    /** The test current at `us` (µs on the stall detector's clock), or null. */
-    at(us: number): string | null {
-      for (let i = timeline.length - 1; i >= 0; i -= 1) {
+    /**
+     * The test that was current for the longest part of [fromUs, toUs) (µs on the stall detector's clock),
+     * or null. Not the test current at `fromUs`: a stall window starts at a heartbeat's due time, up to a
+     * heartbeat before the blocking call began, when the runner may still have been on the previous test.
+     */
+    during(fromUs: number, toUs: number): string | null {
+      let best: string | null = null;
+      let bestUs = 0;
+      for (let i = 0; i < timeline.length; i += 1) {
         const entry = timeline[i] as { atUs: number; name: string | null };
-        if (entry.atUs <= us) return entry.name;
+        const until = (timeline[i + 1] as { atUs: number } | undefined)?.atUs ?? Number.POSITIVE_INFINITY;
+        const overlap = Math.min(until, toUs) - Math.max(entry.atUs, fromUs);
+        if (overlap > bestUs && entry.name !== null) {
+          best = entry.name;
+          bestUs = overlap;
+        }
       }
-      return null;
+      return best;
     },
   };
 }

@@ -6,7 +6,9 @@ import type { Culprit } from '../frames.ts';
 import { blameLines } from '../report.ts';
 import { startSampler } from '../sampler.ts';
 import { type StallSpan, startStallDetector } from '../stall-detector.ts';
+import { addSourceMapFinder } from '../source-maps.ts';
 import { watchCurrentTest } from './current-test.ts';
+import { vitestSourceMap } from './vitest-source-maps.ts';
 
 export const GATE_RECORD_SCHEMA = 'looplab-stall-gate/1';
 
@@ -47,6 +49,7 @@ const round = (ms: number) => Math.round(ms * 10) / 10;
  */
 export function recordStalls(out: string, stallThresholdMs: number): { flush(): void } {
   const settings = resolveOptions({ stallThresholdMs });
+  addSourceMapFinder(vitestSourceMap);
   const sampler = startSampler(settings.samplingIntervalUs);
   const tests = watchCurrentTest();
   tests.poll();
@@ -75,7 +78,7 @@ export function recordStalls(out: string, stallThresholdMs: number): { flush(): 
       record.stalls.push({
         ms: round((stall.endUs - stall.startUs) / 1000),
         culprit: top ? { frame: top.frame, file: top.file, line: top.line, context: top.context } : null,
-        test: tests.at(stall.startUs),
+        test: tests.during(stall.startUs, stall.endUs),
         waitedForCpu: stall.waitedForCpu,
       });
     }
