@@ -62,6 +62,9 @@ export function recordStalls(out: string, stallThresholdMs: number): { flush(): 
     stalls: [],
     dropped: 0,
   };
+  const write = () => writeFileSync(out, `${JSON.stringify(record)}\n`);
+  // Written at once too, so that the verdict counts the threads watched, not only those that stalled.
+  write();
   let segmentStart = performance.now();
   const absorb = (spans: StallSpan[]) => {
     const profile = sampler.rotate();
@@ -82,7 +85,7 @@ export function recordStalls(out: string, stallThresholdMs: number): { flush(): 
         waitedForCpu: stall.waitedForCpu,
       });
     }
-    writeFileSync(out, `${JSON.stringify(record)}\n`);
+    write();
   };
   const detector = startStallDetector(stallThresholdMs, settings.heartbeatMs, function stallGateTick() {
     tests.poll();

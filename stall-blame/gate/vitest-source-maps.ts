@@ -1,4 +1,5 @@
-import { SourceMap } from 'node:module';
+import { SourceMap, type SourceMapPayload } from 'node:module';
+import { pathToFileURL } from 'node:url';
 
 /** The bits of vitest's worker state that hold a test file's transformed code (and its inline source map). */
 interface VitestState {
@@ -25,7 +26,10 @@ export function vitestSourceMap(path: string): SourceMap | undefined {
       const end = code.indexOf('\n', start);
       const data = code.slice(start + PREFIX.length, end === -1 ? code.length : end).trim();
       try {
-        map = new SourceMap(JSON.parse(Buffer.from(data, 'base64').toString('utf8')));
+        const payload = JSON.parse(Buffer.from(data, 'base64').toString('utf8')) as SourceMapPayload;
+        // Its sources are relative to the file (vite writes `blocks.test.js`): made absolute, they are shown as every other file is.
+        const base = pathToFileURL(path);
+        map = new SourceMap({ ...payload, sources: payload.sources.map((source) => new URL(source, base).href) });
       } catch {
         map = null;
       }
