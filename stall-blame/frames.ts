@@ -64,12 +64,14 @@ const isNodeFrame = (frame: Runtime.CallFrame): boolean => frame.url.startsWith(
  * code, with the frame it called as context. Without one, the deepest library frame (node_modules), then
  * the deepest frame of Node's own JavaScript, the same way; without any, the leaf itself — V8's
  * `(garbage collector)` and `(program)`, or a native function. Null for an idle loop and for the
- * profiler's own work.
+ * profiler's own work (a stack whose deepest frame of this profiler is below its deepest user frame).
  */
 export function culpritOf(stack: readonly Runtime.CallFrame[]): Culprit | null {
   const leaf = stack.at(-1);
   if (!leaf || leaf.functionName === '(idle)' || leaf.functionName === '(root)') return null;
-  if (stack.some(isOwnFrame)) return null;
+  // The profiler's own work is never blamed; but the user's code that it calls (a block run by
+  // expectNoStall) is the user's: only an own frame deeper than every user frame makes a sample ours.
+  if (stack.findLastIndex(isOwnFrame) > stack.findLastIndex(isUserFrame)) return null;
   for (const wanted of [isUserFrame, isLibraryFrame, isNodeFrame]) {
     for (let i = stack.length - 1; i >= 0; i -= 1) {
       const frame = stack[i] as Runtime.CallFrame;

@@ -11,7 +11,7 @@ const finders: SourceMapFinder[] = [];
  * the transformed code's.
  */
 export function addSourceMapFinder(finder: SourceMapFinder): void {
-  finders.push(finder);
+  if (!finders.includes(finder)) finders.push(finder);
 }
 
 /** The first finder's map of `path`, or undefined. */

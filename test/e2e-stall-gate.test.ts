@@ -50,6 +50,24 @@ const FILES: Record<string, string> = {
   ].join('\n'),
   'node/clean.test.mjs':
     "import { test } from 'node:test';\ntest('awaits', async () => { await new Promise((r) => setTimeout(r, 200)); });\n",
+  'setup/vitest.config.mjs': `export default { test: { globals: true, setupFiles: [${JSON.stringify(join(ROOT, 'stall-blame/gate/vitest-setup.ts'))}] } };\n`,
+  'setup/stall.test.js': [
+    "it('is fine when awaited', async () => { await new Promise((r) => setTimeout(r, 200)); });",
+    "it('blocks for 200 ms', function blocksTheLoop() {",
+    `  ${BLOCK}`,
+    '});',
+    '',
+  ].join('\n'),
+  'expect/no-stall.test.js': [
+    `import { expectNoStall } from ${JSON.stringify(join(ROOT, 'stall-blame/gate/vitest.ts'))};`,
+    "it('fails around a blocking block', async () => {",
+    `  await expect(expectNoStall(function blockingBlock() { ${BLOCK} }, { thresholdMs: 50 })).rejects.toThrow(/blockingBlock expect\\/no-stall\\.test\\.js:3/);`,
+    '});',
+    "it('passes around an awaited block', async () => {",
+    '  await expectNoStall(async () => { await new Promise((r) => setTimeout(r, 200)); }, { thresholdMs: 50 });',
+    '});',
+    '',
+  ].join('\n'),
   'allow-both.json': JSON.stringify({
     allow: [{ function: 'blocksTheLoop', reason: 'the fixture blocks on purpose' }, { file: '**/worker.mjs' }],
   }),
@@ -132,5 +150,39 @@ describe('looplab gate around node --test', () => {
   it('keeps the command’s own exit code when the command fails', async () => {
     const { code } = await gate([], [process.execPath, '-e', 'process.exit(3)']);
     expect(code).toBe(3);
+  });
+});
+
+/** A vitest run in the fixture project: each test's state and failure messages, from the JSON reporter. */
+function vitestRun(args: string[], cwd = dir): Promise<Map<string, { status: string; failureMessages: string[] }>> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [VITEST, 'run', '--reporter=json', ...args],
+      { cwd, timeout: 60_000 },
+      (_error, stdout) => {
+        const report = JSON.parse(stdout) as {
+          testResults: { assertionResults: { title: string; status: string; failureMessages: string[] }[] }[];
+        };
+        resolve(new Map(report.testResults.flatMap((file) => file.assertionResults.map((test) => [test.title, test]))));
+      },
+    );
+  });
+}
+
+describe('looplab/vitest', () => {
+  it('fails a test during which the loop stalled, naming the culprit and its line; a test that awaits passes', async () => {
+    const tests = await vitestRun([], join(dir, 'setup'));
+    expect(tests.get('is fine when awaited')?.status).toBe('passed');
+    expect(tests.get('blocks for 200 ms')?.status).toBe('failed');
+    expect(tests.get('blocks for 200 ms')?.failureMessages.join('\n')).toMatch(
+      /looplab: the event loop stalled 1 time over 50 ms .* in blocksTheLoop stall\.test\.js:2 /,
+    );
+  });
+
+  it('expectNoStall fails around a blocking block and passes around an awaited one', async () => {
+    const tests = await vitestRun(['--globals', 'expect/no-stall.test.js']);
+    expect(tests.get('fails around a blocking block')?.status).toBe('passed');
+    expect(tests.get('passes around an awaited block')?.status).toBe('passed');
   });
 });

@@ -15,8 +15,8 @@ export const GATE_RECORD_SCHEMA = 'looplab-stall-gate/1';
 /** One stall as the gate saw it. */
 export interface GateStall {
   ms: number;
-  /** The culprit with most of the stall's time; null when nothing in it could be blamed (an idle loop, a wait for a CPU). */
-  culprit: Culprit | null;
+  /** The culprit with most of the stall's time, and that time (ms); null when nothing in it could be blamed (an idle loop, a wait for a CPU). */
+  culprit: (Culprit & { ms: number }) | null;
   /** The test that was running when the stall began, where the runner tells (vitest); null elsewhere. */
   test: string | null;
   /** The thread waited for a CPU for so much of the stall that, without the wait, there was none. */
@@ -80,7 +80,7 @@ export function recordStalls(out: string, stallThresholdMs: number): { flush(): 
       const top = blameLines(stall.tallies)[0];
       record.stalls.push({
         ms: round((stall.endUs - stall.startUs) / 1000),
-        culprit: top ? { frame: top.frame, file: top.file, line: top.line, context: top.context } : null,
+        culprit: top ? { frame: top.frame, file: top.file, line: top.line, context: top.context, ms: top.ms } : null,
         test: tests.during(stall.startUs, stall.endUs),
         waitedForCpu: stall.waitedForCpu,
       });

@@ -30,8 +30,15 @@ export interface GateVerdict {
 }
 
 /** The project's own code: a file on disk outside node_modules (Node's internals are `node:…`). */
-const isProjectCode = (culprit: Culprit | null): culprit is Culprit =>
+export const isProjectCode = (culprit: Culprit | null): culprit is Culprit =>
   culprit?.file != null && !culprit.file.startsWith('node:') && !/(^|[\\/])node_modules[\\/]/.test(culprit.file);
+
+/**
+ * A culprit is held to account for a stall only when at least half the threshold of its time was blamed
+ * on it: a long stall whose samples fell mostly elsewhere (a profiler stopping, a wait for a CPU) leaves a
+ * sliver on whatever ran beside it, and that sliver did not stall the loop.
+ */
+export const blamedEnough = (ms: number, stallThresholdMs: number): boolean => ms >= stallThresholdMs / 2;
 
 /** Every record in `dir` (one file per thread); a file that is not one is skipped. */
 export function readRecords(dir: string): GateRecord[] {
@@ -58,7 +65,11 @@ export function judge(records: readonly GateRecord[], config: GateConfig, stallT
   for (const record of records) {
     const where = `${record.thread} of pid ${record.pid} (${basename(record.command.split(' ')[0] ?? '')})`;
     for (const stall of record.stalls) {
-      if (!isProjectCode(stall.culprit) || stall.waitedForCpu) {
+      if (
+        !isProjectCode(stall.culprit) ||
+        stall.waitedForCpu ||
+        !blamedEnough(stall.culprit.ms, record.stallThresholdMs)
+      ) {
         elsewhere.count += 1;
         elsewhere.ms += stall.ms;
         continue;
