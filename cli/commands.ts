@@ -92,7 +92,7 @@ export const COMMANDS: readonly Command[] = [
     name: 'gate',
     summary:
       'runs a command (a test suite…) and fails when the event loop stalled in your code: function, file:line, test',
-    npmScript: 'npm run looplab -- gate',
+    npmScript: 'npm run gate',
     parsesOwnArgs: true,
     flags: { flags: GATE_FLAGS },
     help: async () => (await import('../stall-blame/gate/flags.ts')).GATE_USAGE,

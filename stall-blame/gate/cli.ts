@@ -21,10 +21,23 @@ function refuse(message: string): never {
   process.exit(GATE_EXIT.usage);
 }
 
-const argv = process.argv.slice(2);
-const split = argv.indexOf('--');
-const own = split === -1 ? argv : argv.slice(0, split);
-const command = split === -1 ? [] : argv.slice(split + 1);
+/**
+ * The gate's own flags come first; the command starts after `--`, or else at the first argument that is
+ * neither a flag nor a flag's value (`npm run gate -- npx vitest run`: npm takes the `--` itself).
+ */
+function splitCommand(argv: string[]): { own: string[]; command: string[] } {
+  const split = argv.indexOf('--');
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i] as string;
+    if (i === split) return { own: argv.slice(0, i), command: argv.slice(i + 1) };
+    if (!arg.startsWith('-')) return { own: argv.slice(0, i), command: argv.slice(i) };
+    const name = arg.replace(/^--?/, '').split('=')[0] as string;
+    if (!arg.includes('=') && GATE_FLAGS[name as keyof typeof GATE_FLAGS]?.type === 'string') i += 1;
+  }
+  return { own: argv, command: [] };
+}
+
+const { own, command } = splitCommand(process.argv.slice(2));
 let values: { 'stall-threshold'?: string | undefined; config?: string | undefined; help?: boolean | undefined };
 try {
   ({ values } = parseArgs({ args: own, options: parseArgsConfig(GATE_FLAGS), strict: true }));

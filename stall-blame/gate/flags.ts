@@ -25,7 +25,7 @@ export const GATE_FLAGS = {
   help: { type: 'boolean', short: 'h', doc: 'this text' },
 } as const satisfies Flags;
 
-export const GATE_USAGE = `Usage: looplab gate [options] -- <command> [args…]
+export const GATE_USAGE = `Usage: looplab gate [options] [--] <command> [args…]        (npm run gate -- <command>)
 
 Runs <command> with looplab's stall gate in every Node process and worker thread it starts (through
 NODE_OPTIONS), then names each stall over the threshold in your code: function, file:line, ms, count,
