@@ -1,3 +1,4 @@
+import { siblingFile, typeScriptLoaderArgs } from '../../lib/loader-args.ts';
 import { STALL_BLAME_LIMITS } from '../limits.ts';
 
 /** The gate's variables, read by its preload in every process it reaches. */
@@ -32,11 +33,14 @@ export function thresholdFromEnv(env: NodeJS.ProcessEnv): number | undefined {
   return value;
 }
 
-/** `--import` of the gate's preload (and of the TypeScript loader, which adds nothing on Node ≥ 22.18), for NODE_OPTIONS. */
+/**
+ * `--import` of the gate's preload, for NODE_OPTIONS: its TypeScript in the repo (with the loader, which
+ * adds nothing where Node strips types), its compiled sibling in the package.
+ */
 export function gateImports(): string {
-  const loader = new URL('../../lib/typescript-loader.mjs', import.meta.url).href;
-  const preload = new URL('./preload.mjs', import.meta.url).href;
-  return `--import "${loader}" --import "${preload}"`;
+  return [...typeScriptLoaderArgs(), '--import', siblingFile(import.meta.url, './preload.ts').href]
+    .map((arg) => (arg.startsWith('--') ? arg : `"${arg}"`))
+    .join(' ');
 }
 
 /** NODE_OPTIONS with the gate's imports added, once. */

@@ -1,6 +1,6 @@
 /**
  * The stall gate, as a preload: `node --import looplab/stall-gate <script or runner>`, or through
- * `looplab gate -- <command>` (stall-blame/gate/command.ts), which adds it to NODE_OPTIONS.
+ * `looplab gate -- <command>` (stall-blame/gate/cli.ts), which adds it to NODE_OPTIONS.
  *
  * In every thread it reaches (each process's main thread, and each worker thread, which runs `--import`
  * preloads too) it records the stalls over STALL_THRESHOLD_MS into a file of the gate's directory. The
