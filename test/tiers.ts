@@ -43,6 +43,7 @@ export const TIERS = {
     'test/loadtest/run-health.test.ts',
     'test/loadtest/thresholds.test.ts',
     'test/unit/outcome-classes.test.ts',
+    'test/unit/stall-gate-verdict.test.ts',
     'test/unit/timeline-percentiles.test.ts',
     'test/seeds/table.test.ts',
   ],
