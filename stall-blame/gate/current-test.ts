@@ -10,7 +10,7 @@ interface Task {
 
 /** A test's name as vitest prints it: its suites' names and its own, joined by ` > `. */
 function nameOf(task: Task | undefined): string | null {
-  if (!task || task.type !== 'test' || !task.name) return null;
+  if (task?.type !== 'test' || !task.name) return null;
   const names: string[] = [];
   // The file is the outermost suite: the culprit's file:line already says where the test is.
   for (let at: Task | undefined = task; at?.name && at !== task.file; at = at.suite) names.unshift(at.name);
