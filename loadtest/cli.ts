@@ -83,7 +83,7 @@ try {
       queue: options.modes.includes('queue') || (options.queueBackends?.length ?? 0) > 0,
       redisUrl: process.env['REDIS_URL'] || undefined,
       note: say,
-      stallThresholdMs: options.blame ? options.blameThresholdMs : undefined,
+      stallThresholdMs: options.blame ? options.stallThresholdMs : undefined,
       blameUrl: options.blame ? options.blameUrl : undefined,
     });
     // Which workloads, modes, parameters and bounds the run has is the server's to say (GET /).

@@ -30,7 +30,7 @@ export const DEFAULT_OPTIONS: HarnessOptions = Object.freeze({
   generators: F.generators.default,
   export: undefined,
   blame: true,
-  blameThresholdMs: F['blame-threshold'].default,
+  stallThresholdMs: F['stall-threshold'].default,
   blameUrl: undefined,
 }) as HarnessOptions;
 
@@ -45,5 +45,5 @@ export const OPTION_LIMITS = {
   processes: F.processes.range,
   probeRate: F['probe-rate'].range,
   generators: F.generators.range,
-  blameThreshold: F['blame-threshold'].range,
+  stallThreshold: F['stall-threshold'].range,
 } as const;

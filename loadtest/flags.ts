@@ -156,12 +156,12 @@ export const LOADTEST_FLAGS = {
     doc: 'no stall blame (on by default: the server profiles its event loop and each run names the code that stalled it, one line under each scenario)',
     with: { target: true },
   },
-  'blame-threshold': {
+  'stall-threshold': {
     type: 'string',
     value: 'MS',
     default: 20,
     range: { min: 2, max: 60_000 },
-    doc: 'a stall is the event loop more than MS late; for the server the harness starts (with --url, that server was started with its own LOOPLAB_BLAME_THRESHOLD_MS)',
+    doc: 'a stall is the event loop more than MS late; for the server the harness starts (with --url, that server was started with its own STALL_THRESHOLD_MS)',
     examples: ['50'],
   },
   'blame-url': {
@@ -245,4 +245,5 @@ export const LOADTEST_SPEC: Flags<LoadtestMode> = { ...LOADTEST_FLAGS };
 export const RETIRED_LOADTEST_FLAGS: Readonly<Record<string, string>> = {
   workload:
     '--workload is now two flags: --workload-file FILE for a workload file of your own, --workloads NAMES for workloads by name',
+  'blame-threshold': '--blame-threshold is now called --stall-threshold (the one name of the stall threshold, as STALL_THRESHOLD_MS)',
 };

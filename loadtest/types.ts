@@ -81,8 +81,8 @@ export interface HarnessOptions {
   export: { format: 'k6'; dir: string } | undefined;
   /** Stall blame per run (on by default; `--no-blame`): the server names the code that stalled its loop. */
   blame: boolean;
-  /** A stall is the event loop more than this late, ms (`--blame-threshold`). */
-  blameThresholdMs: number;
+  /** A stall is the event loop more than this late, ms (`--stall-threshold`). */
+  stallThresholdMs: number;
   /** With --url: that server's stall-blame endpoint (`--blame-url`); without it, no blame for --url. */
   blameUrl: string | undefined;
   /**

@@ -227,18 +227,18 @@ function parseTarget(values: Readonly<Record<string, unknown>>): Pick<HarnessOpt
   return { target: url.href, ...(typeof probe === 'string' ? { probe } : {}) };
 }
 
-/** `--no-blame`, `--blame-threshold MS`, `--blame-url URL` (only with --url: a server looplab did not start). */
+/** `--no-blame`, `--stall-threshold MS`, `--blame-url URL` (only with --url: a server looplab did not start). */
 function parseBlame(values: {
   'no-blame'?: boolean | undefined;
-  'blame-threshold'?: string | undefined;
+  'stall-threshold'?: string | undefined;
   'blame-url'?: string | undefined;
   url?: string | undefined;
   target?: string | undefined;
 }) {
   const blame = !values['no-blame'];
-  if (values['no-blame'] && (values['blame-threshold'] !== undefined || values['blame-url'] !== undefined)) {
+  if (values['no-blame'] && (values['stall-threshold'] !== undefined || values['blame-url'] !== undefined)) {
     throw new OptionsError(
-      `--no-blame turns stall blame off, so it cannot be combined with ${values['blame-url'] !== undefined ? '--blame-url' : '--blame-threshold'}`,
+      `--no-blame turns stall blame off, so it cannot be combined with ${values['blame-url'] !== undefined ? '--blame-url' : '--stall-threshold'}`,
     );
   }
   if (values['blame-url'] !== undefined && values.url === undefined && values.target === undefined) {
@@ -246,17 +246,17 @@ function parseBlame(values: {
       '--blame-url names the stall-blame endpoint of the server given with --url; without --url the harness starts its own server with blame on',
     );
   }
-  if (values['blame-threshold'] !== undefined && (values.url !== undefined || values.target !== undefined)) {
+  if (values['stall-threshold'] !== undefined && (values.url !== undefined || values.target !== undefined)) {
     throw new OptionsError(
-      '--blame-threshold applies to the server the harness starts; with --url the threshold is the one that server was started with (LOOPLAB_BLAME_THRESHOLD_MS)',
+      '--stall-threshold applies to the server the harness starts; with --url the threshold is the one that server was started with (STALL_THRESHOLD_MS)',
     );
   }
   return {
     blame,
-    blameThresholdMs:
-      values['blame-threshold'] !== undefined
-        ? parseIntValue(values['blame-threshold'], 'blame-threshold', OPTION_LIMITS.blameThreshold)
-        : DEFAULT_OPTIONS.blameThresholdMs,
+    stallThresholdMs:
+      values['stall-threshold'] !== undefined
+        ? parseIntValue(values['stall-threshold'], 'stall-threshold', OPTION_LIMITS.stallThreshold)
+        : DEFAULT_OPTIONS.stallThresholdMs,
     blameUrl: parseUrl(values['blame-url'], 'blame-url'),
   };
 }
@@ -286,7 +286,7 @@ export function parseOptions(argv: readonly string[], cwd: string = userDirector
   if (values.help) return 'help';
   refuseRepeats(tokens.flatMap((t) => (t.kind === 'option' ? [t.name] : [])));
 
-  // Before --target's allow-list: --blame-threshold with --target has a refusal of its own, which says why.
+  // Before --target's allow-list: --stall-threshold with --target has a refusal of its own, which says why.
   const blame = parseBlame(values);
   const options: HarnessOptions = {
     workloads: values.workloads ? parseNames(values.workloads, 'workloads') : [...DEFAULT_OPTIONS.workloads],

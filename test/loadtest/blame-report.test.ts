@@ -48,22 +48,22 @@ describe('blame options', () => {
   const parse = (argv: string[]) => parseOptions(argv) as HarnessOptions;
 
   it('is on by default with a 20 ms threshold, and --no-blame turns it off', () => {
-    expect(parse([])).toMatchObject({ blame: true, blameThresholdMs: 20, blameUrl: undefined });
+    expect(parse([])).toMatchObject({ blame: true, stallThresholdMs: 20, blameUrl: undefined });
     expect(parse(['--no-blame']).blame).toBe(false);
-    expect(parse(['--blame-threshold', '50']).blameThresholdMs).toBe(50);
+    expect(parse(['--stall-threshold', '50']).stallThresholdMs).toBe(50);
     expect(parse(['--url', 'http://127.0.0.1:3000', '--blame-url', 'http://127.0.0.1:9229/']).blameUrl).toBe(
       'http://127.0.0.1:9229',
     );
   });
 
   it('refuses what it cannot honour, naming the option', () => {
-    expect(() => parse(['--blame-threshold', '1'])).toThrow('--blame-threshold: 1 is out of range (2..60000)');
+    expect(() => parse(['--stall-threshold', '1'])).toThrow('--stall-threshold: 1 is out of range (2..60000)');
     expect(() => parse(['--blame-url', 'http://127.0.0.1:9229'])).toThrow(OptionsError);
     expect(() => parse(['--blame-url', 'http://127.0.0.1:9229'])).toThrow(
       /--blame-url names the stall-blame endpoint of the server given with --url/,
     );
-    expect(() => parse(['--no-blame', '--blame-threshold', '30'])).toThrow(
-      '--no-blame turns stall blame off, so it cannot be combined with --blame-threshold',
+    expect(() => parse(['--no-blame', '--stall-threshold', '30'])).toThrow(
+      '--no-blame turns stall blame off, so it cannot be combined with --stall-threshold',
     );
     expect(() => parse(['--url', 'http://127.0.0.1:3000', '--blame-url', 'ftp://x'])).toThrow(
       '--blame-url: only http: and https: are supported',

@@ -88,3 +88,18 @@ describe('--workload, now two flags', () => {
     },
   );
 });
+
+describe('--blame-threshold, now --stall-threshold', () => {
+  it.each([[['--blame-threshold', '50']], [['--blame-threshold=50']]])(
+    '%j is refused with a one-line hint naming --stall-threshold',
+    (argv) => {
+      expect(() => parse(argv)).toThrow(
+        '--blame-threshold is now called --stall-threshold (the one name of the stall threshold, as STALL_THRESHOLD_MS)',
+      );
+    },
+  );
+
+  it('takes --stall-threshold as the threshold of the server the harness starts', () => {
+    expect(parse(['--stall-threshold', '50'])).toMatchObject({ stallThresholdMs: 50 });
+  });
+});

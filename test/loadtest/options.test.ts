@@ -189,12 +189,12 @@ describe('--target', () => {
 });
 
 describe('--target with stall blame', () => {
-  it('takes --blame-url, as --url does, but not --blame-threshold (the server was started without the harness)', () => {
+  it('takes --blame-url, as --url does, but not --stall-threshold (the server was started without the harness)', () => {
     expect(parseOptions(['--target', 'http://127.0.0.1:8080/x', '--blame-url', 'http://127.0.0.1:9300'])).toMatchObject(
       { blameUrl: 'http://127.0.0.1:9300' },
     );
-    expect(() => parseOptions(['--target', 'http://127.0.0.1:8080/x', '--blame-threshold', '50'])).toThrow(
-      '--blame-threshold applies to the server the harness starts',
+    expect(() => parseOptions(['--target', 'http://127.0.0.1:8080/x', '--stall-threshold', '50'])).toThrow(
+      '--stall-threshold applies to the server the harness starts',
     );
   });
 });
