@@ -245,5 +245,6 @@ export const LOADTEST_SPEC: Flags<LoadtestMode> = { ...LOADTEST_FLAGS };
 export const RETIRED_LOADTEST_FLAGS: Readonly<Record<string, string>> = {
   workload:
     '--workload is now two flags: --workload-file FILE for a workload file of your own, --workloads NAMES for workloads by name',
-  'blame-threshold': '--blame-threshold is now called --stall-threshold (the one name of the stall threshold, as STALL_THRESHOLD_MS)',
+  'blame-threshold':
+    '--blame-threshold is now called --stall-threshold (the one name of the stall threshold, as STALL_THRESHOLD_MS)',
 };
