@@ -75,7 +75,11 @@ describe.each([
   let inspector: QueueInspector;
   let dir: string;
   let tally: string;
-  let shared: ServerProcess;
+  // Started by the first case that needs it, not in beforeAll: the WORKLOADS case runs first with no
+  // other queue worker on the queue, since the shared server's worker knows no `tally` and would take
+  // (and fail) its job as readily as the worker meant for it.
+  let sharedStarted: Promise<ServerProcess> | undefined;
+  const sharedServer = (): Promise<ServerProcess> => (sharedStarted ??= start(SHARED));
   const servers: ServerProcess[] = [];
 
   beforeAll(async () => {
@@ -86,7 +90,6 @@ describe.each([
     dir = await mkdtemp(join(tmpdir(), 'looplab-queue-own-'));
     tally = join(dir, 'tally.mjs');
     await writeFile(tally, TALLY);
-    shared = await start(SHARED);
   }, 120_000);
   /** Kills a server and every process it started. */
   function stop(server: ServerProcess): void {
@@ -118,10 +121,28 @@ describe.each([
     return server;
   }
 
+  // A server of its own: its WORKLOADS file is loaded by its worker threads too, and /ready waits for them.
+  it.skipIf(skip || backend === 'redis')(
+    "runs a user's WORKLOADS file unchanged, in the queue worker process",
+    async () => {
+      const server = await start({ QUEUE_WORKERS: '1', WORKLOADS: tally });
+      onTestFinished(() => stop(server)); // its queue worker would take the shared server's jobs later
+      const res = await fetch(`${server.url}/tally/queue?n=1000`);
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { sum: number; pid: number; mode: string };
+      expect(body.sum).toBe(500500); // n(n+1)/2
+      expect(body.mode).toBe('queue');
+      // Computed in the queue worker process, not in the server.
+      expect(workerPids(server)).toContain(body.pid);
+      expect(body.pid).not.toBe(server.pid);
+    },
+    120_000,
+  );
+
   it.skipIf(skip)(
     'answers every workload with the result the other modes compute, and lists queue in the index',
     async () => {
-      const server = shared;
+      const server = await sharedServer();
       const cpuWaits = 'looplab_queue_wait_seconds_count{workload="cpu"}';
       const hashRuns = 'looplab_queue_processing_seconds_count{workload="hash"}';
       const [cpuBefore, hashBefore] = [await sampleOf(server, cpuWaits), await sampleOf(server, hashRuns)];
@@ -167,29 +188,11 @@ describe.each([
     120_000,
   );
 
-  // A server of its own: its WORKLOADS file is loaded by its worker threads too, and /ready waits for them.
-  it.skipIf(skip || backend === 'redis')(
-    "runs a user's WORKLOADS file unchanged, in the queue worker process",
-    async () => {
-      const server = await start({ QUEUE_WORKERS: '1', WORKLOADS: tally });
-      onTestFinished(() => stop(server)); // its queue worker would take the shared server's jobs
-      const res = await fetch(`${server.url}/tally/queue?n=1000`);
-      expect(res.status).toBe(200);
-      const body = (await res.json()) as { sum: number; pid: number; mode: string };
-      expect(body.sum).toBe(500500); // n(n+1)/2
-      expect(body.mode).toBe('queue');
-      // Computed in the queue worker process, not in the server.
-      expect(workerPids(server)).toContain(body.pid);
-      expect(body.pid).not.toBe(server.pid);
-    },
-    120_000,
-  );
-
   it.skipIf(skip)(
     'refuses exactly the requests past QUEUE_MAX with 503 and Retry-After, and takes new ones once they drain',
     async () => {
       // QUEUE_MAX counts this server's jobs in the queue, waiting or running: of 7 at once, 3 get in.
-      const server = shared;
+      const server = await sharedServer();
       const delay = uniqueDelay(2000);
       const responses = await Promise.all(
         Array.from({ length: 7 }, () => fetch(`${server.url}/fetch/queue?delay=${delay}`)),
@@ -214,7 +217,7 @@ describe.each([
   it.skipIf(skip)(
     'cancels the running job in its worker when the client hangs up',
     async () => {
-      const server = shared;
+      const server = await sharedServer();
       const delay = uniqueDelay(8000);
       const mine = (data: { params: Record<string, unknown> }) => data.params['delay'] === delay;
       const client = new AbortController();
@@ -245,7 +248,7 @@ describe.each([
   it.skipIf(skip)(
     'keeps the QUEUE_KEEP latest completed jobs, and no more',
     async () => {
-      const server = shared;
+      const server = await sharedServer();
       // Costs no other test uses, so this test counts its own jobs among whatever the queue keeps.
       const first = 1000 + randomInt(0, 1000) * 10;
       const costs = Array.from({ length: 6 }, (_, i) => first + i);
@@ -260,7 +263,7 @@ describe.each([
   it.skipIf(skip)(
     'answers 200 within its deadline when the worker running its job is killed with SIGKILL',
     async () => {
-      const server = shared;
+      const server = await sharedServer();
       const delay = uniqueDelay(3000);
       const started = performance.now();
       const answer = fetch(`${server.url}/fetch/queue?delay=${delay}`);
@@ -286,7 +289,7 @@ describe.each([
   it.skipIf(skip)(
     'takes jobs in an `npm run worker` process started by hand, and every process of the server exits on shutdown',
     async () => {
-      const server = shared;
+      const server = await sharedServer();
       await serving(server); // the replacement of the worker killed above
       const [local] = workerPids(server);
       // A worker as an operator starts one on another machine: `npm run worker`, the server's addresses.
