@@ -41,6 +41,7 @@ export const TIERS = {
     'test/loadtest/thresholds.test.ts',
     'test/unit/outcome-classes.test.ts',
     'test/unit/timeline-percentiles.test.ts',
+    'test/unit/advise-rules.test.ts',
   ],
   core: [
     'test/loadtest/scenario-loop.test.ts',
