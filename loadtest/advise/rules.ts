@@ -59,7 +59,7 @@ export function beats(a: Evidence, b: Evidence): { yes: boolean; p: number | nul
 }
 
 /** The rule that sets a candidate aside before any comparison, if one does (rules 1–3). */
-function setAside(e: Evidence, options: RuleOptions): Standing | null {
+export function setAside(e: Evidence, options: RuleOptions): Standing | null {
   if (e.refusedShare > MOSTLY_REFUSED || e.rps.every((r) => r === 0)) return { kind: 'refused', share: e.refusedShare };
   if (e.candidate.mode === REFERENCE_MODE) return { kind: 'reference' };
   if (options.memoryBudgetMb !== undefined && e.rssMb !== null && e.rssMb > options.memoryBudgetMb)

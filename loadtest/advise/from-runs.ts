@@ -1,0 +1,25 @@
+/** A candidate's row of the evidence table, from its measured runs (the harness's own figures, medians over runs). */
+import { median } from '../analyse/stats.ts';
+import type { RunMeasurement } from '../types.ts';
+import type { Candidate, Evidence } from './evidence.ts';
+
+const medianOf = (values: ReadonlyArray<number | null | undefined>): number | null => {
+  const present = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  return present.length > 0 ? median(present) : null;
+};
+
+export function evidenceFrom(candidate: Candidate, runs: readonly RunMeasurement[]): Evidence {
+  // Refused or failed, as run-health.ts counts them: non-2xx answers and connection errors.
+  const ok = runs.reduce((n, r) => n + r.ok, 0);
+  const bad = runs.reduce((n, r) => n + r.non2xx + r.errors, 0);
+  return {
+    candidate,
+    rps: runs.map((r) => r.rps),
+    p99Ms: medianOf(runs.map((r) => r.latency.p99)),
+    healthP99Ms: medianOf(runs.map((r) => r.health.p99)),
+    loopBusy: medianOf(runs.map((r) => r.server?.eventLoopUtilization)),
+    cpuMsPerRequest: medianOf(runs.map((r) => (r.server && r.rps > 0 ? (r.server.cpuCores * 1000) / r.rps : null))),
+    rssMb: medianOf(runs.map((r) => r.server?.rssEndMb)),
+    refusedShare: ok + bad > 0 ? bad / (ok + bad) : 1,
+  };
+}
