@@ -3,6 +3,7 @@
  * interleaved repeats of the best few. The screen is ordered by how much each candidate tells, so a
  * tight `--budget` cuts the least telling ones — and names them.
  */
+import { OptionsError } from '../cli/options-error.ts';
 import type { ModeName } from '../types.ts';
 import { type Candidate, candidateLabel } from './evidence.ts';
 
@@ -55,7 +56,7 @@ export function planExperiment(ordered: readonly Candidate[], costs: PlanCosts):
   const least = Math.min(ordered.length, ordered.filter((c) => c.workers === undefined).length + 1);
   if (fits < least) {
     const need = Math.ceil(fixed + least * costs.runSeconds);
-    throw new RangeError(
+    throw new OptionsError(
       `--budget: ${costs.budgetSeconds} s is too short; the smallest experiment (${ordered
         .slice(0, least)
         .map(candidateLabel)
