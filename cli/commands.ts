@@ -5,6 +5,7 @@
 import { BENCH_FLAGS } from '../bench/options.ts';
 import { ADVISE_MODES, ADVISE_SPEC } from '../loadtest/advise/flags.ts';
 import { LOADTEST_MODES, LOADTEST_SPEC } from '../loadtest/flags.ts';
+import { SEEDS_FLAGS } from '../seeds/options.ts';
 import { type Command, environmentHelp, HELP_ONLY } from './command.ts';
 
 const helpOnly = { flags: HELP_ONLY };
@@ -87,6 +88,15 @@ export const COMMANDS: readonly Command[] = [
     flags: { flags: BENCH_FLAGS },
     help: async () => (await import('../bench/options.ts')).BENCH_USAGE,
     run: () => import('../bench/main.ts'),
+  },
+  {
+    name: 'seeds',
+    summary: "the five Python tutorials' batch experiments replayed in Node, beside their published numbers",
+    npmScript: 'npm run seeds',
+    parsesOwnArgs: true,
+    flags: { flags: SEEDS_FLAGS },
+    help: async () => (await import('../seeds/options.ts')).SEEDS_USAGE,
+    run: () => import('../seeds/cli.ts'),
   },
   upstream,
   clean,

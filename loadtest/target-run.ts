@@ -15,6 +15,7 @@ import {
   type Scenario,
   type ScenarioResult,
 } from './types.ts';
+import { httpGet } from './stack/http-get.ts';
 
 /**
  * One request before any load, so a wrong URL is one sentence rather than a window of errors (any HTTP
@@ -22,8 +23,8 @@ import {
  */
 async function checkAnswers(target: string): Promise<void> {
   try {
-    const res = await fetch(target, { signal: AbortSignal.timeout(10_000) });
-    await res.arrayBuffer();
+    const res = await httpGet(target, 10_000);
+    await res.dump();
   } catch (err) {
     const cause = (err as { cause?: { code?: unknown } }).cause;
     throw new Error(

@@ -6,7 +6,7 @@ import { createWorldStore } from './clients/world-store.ts';
 import { createMetrics, type Metrics } from './observation/metrics.ts';
 import { createPressureGauge, type PressureGauge } from './protection/pressure.ts';
 import { createSyncIo } from './offload/sync-io.ts';
-import { createWorkerPool, type WorkerPool } from './offload/worker-pool.ts';
+import { createWorkerPool, sayWhyThreadsCannotLoad, type WorkerPool } from './offload/worker-pool.ts';
 import { BUILT_IN_REGISTRY, type Registry } from './workloads/registry.ts';
 import { createJobQueue, type JobQueue, type JobQueueOptions } from './queue/job-queue.ts';
 import { registerQueueMetrics } from './queue/queue-metrics.ts';
@@ -61,6 +61,7 @@ export function createDeps(options: DepsOptions): AppDeps & { close(): Promise<v
     upstream: createUpstreamClient(options.upstreamUrl, upstreamTimeoutMs),
   };
   const syncIo = createSyncIo(options.databaseUrl, options.upstreamUrl, upstreamTimeoutMs);
+  const workloadFiles = workloads.all.filter((w) => w.source !== 'built-in').map((w) => w.source);
   const pool = createWorkerPool({
     threads: options.workers,
     concurrency: options.workerConcurrency ?? defaultOf('WORKER_CONCURRENCY'),
@@ -70,8 +71,9 @@ export function createDeps(options: DepsOptions): AppDeps & { close(): Promise<v
     databaseUrl: options.databaseUrl,
     upstreamUrl: options.upstreamUrl,
     dbPoolSize: options.workerDbPool,
-    workloadFiles: workloads.all.filter((w) => w.source !== 'built-in').map((w) => w.source),
+    workloadFiles,
   });
+  if (workloadFiles.length > 0) sayWhyThreadsCannotLoad(pool);
   const metrics = createMetrics({ pool, db: clients.db });
   const queueOptions = options.jobQueue;
   const queue: JobQueue | undefined =

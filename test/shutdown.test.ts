@@ -4,6 +4,7 @@ import { Agent, request } from 'undici';
 import { afterAll, afterEach, beforeAll, expect, inject, it } from 'vitest';
 import { typeScriptLoaderArgs } from '../lib/loader-args.ts';
 import { RELAYED_COPY_WINDOW_MS } from '../server/lifecycle/stop-signals.ts';
+import { RawConnection } from './helpers/raw-http.ts';
 import { proxiedUpstream, type TcpProxy } from './helpers/tcp-proxy.ts';
 import { waitFor } from './helpers/wait-for.ts';
 
@@ -116,6 +117,32 @@ it('loses no accepted request on SIGTERM: every one gets its full answer, then t
   expect(results.every((r) => r.workload && r.path.startsWith(`/${r.workload}/`))).toBe(true);
   expect(await exited).toBe(0);
   await agent.close();
+});
+
+it('answers the connections still in the accept backlog when the signal comes while a blocking request holds the loop', async () => {
+  const { url, exited } = await startMain({ SHUTDOWN_GRACE_MS: '15000' });
+  // The hold: blocking /fetch waits on the upstream with the loop stopped (Atomics.wait), so it lasts
+  // the upstream's delay whatever the CPU's load; the test acts once the upstream has the call.
+  const holder = new RawConnection(url);
+  const atUpstream = await upstreamCalls(1);
+  await holder.send('/fetch/blocking?delay=3000&count=1');
+  await atUpstream();
+  // Connected (the kernel completes the handshake for a listening socket whose loop is held) and sent
+  // (the bytes are in the kernel's buffer) before the signal: the server has not accepted them yet.
+  const waiting = Array.from({ length: 6 }, () => new RawConnection(url));
+  await Promise.all(waiting.map((connection) => connection.send('/health')));
+  child?.kill('SIGINT');
+
+  const answers = await Promise.all(
+    [holder, ...waiting].map((connection) =>
+      connection.answer().then(
+        (answer) => answer.status,
+        () => `no answer (${connection.error?.code ?? 'closed'})`,
+      ),
+    ),
+  );
+  expect(answers).toEqual([200, 200, 200, 200, 200, 200, 200]);
+  expect(await exited).toBe(0);
 });
 
 it('stops accepting new connections once shutting down', async () => {

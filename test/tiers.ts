@@ -13,6 +13,7 @@
  */
 export const TIERS = {
   unit: [
+    'test/loadtest/faults-queue.test.ts',
     'test/config-spec.test.ts',
     'test/docs-links.test.ts',
     'test/docs-paths.test.ts',
@@ -42,6 +43,7 @@ export const TIERS = {
     'test/unit/outcome-classes.test.ts',
     'test/unit/timeline-percentiles.test.ts',
     'test/unit/advise-rules.test.ts',
+    'test/seeds/table.test.ts',
   ],
   core: [
     'test/loadtest/scenario-loop.test.ts',
@@ -107,13 +109,16 @@ export const TIERS = {
     'test/loadtest/blame-harness.test.ts',
     'test/loadtest/cli-target.test.ts',
     'test/loadtest/cli-url.test.ts',
+    'test/loadtest/cli-says-why.test.ts',
     'test/loadtest/cluster-blame.test.ts',
     'test/loadtest/export-k6.test.ts',
-    'test/loadtest/faults-queue.test.ts',
     'test/loadtest/faults.test.ts',
     'test/loadtest/harness.test.ts',
     'test/loadtest/queue-report-browser.test.ts',
     'test/loadtest/report-browser.test.ts',
     'test/loadtest/targets.test.ts',
+    'test/seeds/io-orderings.test.ts',
+    'test/seeds/cpu-speedup.test.ts',
+    'test/seeds/report-browser.test.ts',
   ],
 } as const;

@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { WORKERS_CANNOT_LOAD } from '../contract/ready.ts';
 import { descendants, killLeftoversAfterEach, startLooplab, waitForExit, type Started } from './helpers/processes.ts';
 import { waitFor } from './helpers/wait-for.ts';
 
@@ -173,12 +174,16 @@ describe('workloads from files outside the repository', () => {
           const { status, body } = await json(`${server.url}/ready`);
           const checks = body['checks'] as Record<string, string> | undefined;
           // Until the threads have tried to load the file, the ping may simply not be answered in time.
-          return status === 503 && checks?.['workers']?.startsWith('unavailable') ? checks : undefined;
+          return status === 503 && checks?.['workers'] === WORKERS_CANNOT_LOAD ? checks : undefined;
         },
         60_000,
         200,
       );
       expect(ready).toMatchObject({ database: 'ok', upstream: 'ok' });
+      // The server's log says which file and why; /ready's body never carries messages.
+      expect(server.output()).toMatch(
+        /looplab: the worker threads cannot load a workload file, .*shy\.ts: failed to load: not in a worker/,
+      );
       expect((await json(`${server.url}/shy/blocking`)).status).toBe(200);
       expect((await json(`${server.url}/shy/worker`)).status).toBe(500);
     } finally {

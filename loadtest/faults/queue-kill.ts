@@ -19,6 +19,7 @@ import {
   type DrillWorker,
   type QueueDrillSettings,
 } from './queue-stack.ts';
+import { httpGet } from '../stack/http-get.ts';
 
 /** Longest the drill waits for the victim to hold a job, and past the deadline for its jobs to end. */
 const GUARD_MS = 20_000;
@@ -112,7 +113,7 @@ export async function runQueueKillPhase(
   let replacement: Promise<{ worker: DrillWorker; readyAt: number }> | undefined;
   try {
     const { workload, path } = await queueRequest(stack.origin, s.jobMs);
-    const metrics = async () => serverCounts(await (await fetch(`${stack.origin}/metrics`)).text(), workload);
+    const metrics = async () => serverCounts(await (await httpGet(`${stack.origin}/metrics`)).text(), workload);
     const before = await metrics();
     const outcomes: QueueOutcome[] = [];
     const loadStarted = performance.now();

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startChild, type ManagedChild } from '../../lib/child-process.ts';
 import { workerName } from '../../lib/queue-access.ts';
 import { waitUntilReady } from '../stack/wait-for-url.ts';
+import { httpGet } from '../stack/http-get.ts';
 
 /**
  * The settings the worker-kill drill runs queue mode with, and why. The defaults (5 s lock, 5 s
@@ -116,8 +117,8 @@ async function untilAJobIsAnswered(origin: string, timeoutMs = 60_000): Promise<
   let last = 'no answer';
   while (performance.now() < giveUpAt) {
     try {
-      const res = await fetch(`${origin}/cpu/queue?n=0`, { signal: AbortSignal.timeout(10_000) });
-      await res.body?.cancel();
+      const res = await httpGet(`${origin}/cpu/queue?n=0`, 10_000);
+      await res.dump();
       if (res.ok) return;
       last = String(res.status);
     } catch (err) {

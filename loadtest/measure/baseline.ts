@@ -1,5 +1,6 @@
 import { median } from '../analyse/stats.ts';
 import type { CpuBaseline, HarnessOptions } from '../types.ts';
+import { httpGet } from '../stack/http-get.ts';
 
 const SAMPLES = 9;
 /** The first answers include lazy start-up work (JIT, first connections); they are not counted. */
@@ -28,7 +29,7 @@ async function singleThreadMs(
   const query = new URLSearchParams(options.params[workload]).toString();
   const times: number[] = [];
   for (let i = 0; i < SAMPLES; i++) {
-    const res = await fetch(`${origin}/${workload}/${mode}?${query}`);
+    const res = await httpGet(`${origin}/${workload}/${mode}?${query}`);
     const body = (await res.json()) as { durationMs?: unknown };
     if (!res.ok || typeof body.durationMs !== 'number')
       throw new Error(

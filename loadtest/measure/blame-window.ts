@@ -1,4 +1,5 @@
 import type { BlameLine, BlameReport } from '../../stall-blame/index.ts';
+import { httpGet } from '../stack/http-get.ts';
 
 /** A merged culprit of a cluster: how many of its ms each process spent in it. */
 export interface ClusterBlameLine extends BlameLine {
@@ -49,7 +50,7 @@ export const TOP_CULPRITS = 10;
 const TIMEOUT_MS = 10_000;
 
 export async function getJson(url: string): Promise<unknown> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(TIMEOUT_MS) });
+  const res = await httpGet(url, TIMEOUT_MS);
   const body: unknown = await res.json();
   if (!res.ok) throw new Error(`${url} answered ${res.status}: ${JSON.stringify(body)}`);
   return body;

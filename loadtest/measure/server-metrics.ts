@@ -1,4 +1,5 @@
 import { parseQueueTotals, type QueueTotals } from './queue-times.ts';
+import { httpGet } from '../stack/http-get.ts';
 
 /** What the harness reads from the server's `/metrics` to judge event-loop health over a window. */
 export interface MetricsSnapshot {
@@ -107,7 +108,7 @@ export function parseMetrics(text: string): MetricsSnapshot | null {
 
 export async function scrapeMetrics(origin: string): Promise<MetricsSnapshot | null> {
   try {
-    const res = await fetch(`${origin}/metrics`, { signal: AbortSignal.timeout(30_000) });
+    const res = await httpGet(`${origin}/metrics`, 30_000);
     if (!res.ok) return null;
     return parseMetrics(await res.text());
   } catch {

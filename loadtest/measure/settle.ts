@@ -1,4 +1,5 @@
 import { scrapeMetrics } from './server-metrics.ts';
+import { httpGet } from '../stack/http-get.ts';
 
 /** A `/health` answer faster than this means the event loop is not held by a backlog. */
 const SETTLED_HEALTH_MS = 100;
@@ -17,8 +18,8 @@ export const LOOPLAB_SIGNALS: SettleSignals = { healthPath: '/health', metrics: 
 async function healthMs(origin: string, path: string, deadline: number): Promise<number> {
   const started = performance.now();
   try {
-    const res = await fetch(`${origin}${path}`, { signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())) });
-    await res.arrayBuffer();
+    const res = await httpGet(`${origin}${path}`, Math.max(1, deadline - Date.now()));
+    await res.dump();
     return performance.now() - started;
   } catch {
     return Number.POSITIVE_INFINITY;

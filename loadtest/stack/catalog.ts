@@ -4,6 +4,7 @@
  * knows no workload by itself; this is where it learns them. The server's side of the shape is
  * contract/index-answer.ts; it is read here as any server's answer, checked field by field.
  */
+import { httpGet } from './http-get.ts';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -76,7 +77,7 @@ export function readCatalog(index: unknown): Catalog | null {
 
 /** Fetches and reads the index of the server at `origin`; null when it has none this harness understands. */
 export async function fetchCatalog(origin: string): Promise<Catalog | null> {
-  const index: unknown = await fetch(`${origin}/`, { signal: AbortSignal.timeout(10_000) })
+  const index: unknown = await httpGet(`${origin}/`, 10_000)
     .then((res) => res.json())
     .catch(() => undefined);
   return readCatalog(index);

@@ -3,6 +3,7 @@ import type { DiscoveredWorkload, HarnessOptions } from '../types.ts';
 import { fetchCatalog, type Catalog, type CatalogEntry } from './catalog.ts';
 import { waitUntilReady } from './wait-for-url.ts';
 import type { Target, TargetProvider } from './stack.ts';
+import { httpGet } from './http-get.ts';
 
 /**
  * The server would refuse the planned run: a workload, mode or parameter it does not have or
@@ -46,9 +47,7 @@ async function askBound(
   entry: CatalogEntry,
   params: Record<string, string>,
 ): Promise<BoundAnswer | null> {
-  const res = await fetch(`${origin}${entry.boundPath}?${new URLSearchParams(params)}`, {
-    signal: AbortSignal.timeout(10_000),
-  });
+  const res = await httpGet(`${origin}${entry.boundPath}?${new URLSearchParams(params)}`, 10_000);
   const body = (await res.json().catch(() => ({}))) as {
     bound?: BoundAnswer | null;
     error?: string;

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import type { Environment, ServerFacts } from '../types.ts';
+import { httpGet } from './http-get.ts';
 
 function gitCommit(): string | null {
   try {
@@ -33,7 +34,7 @@ export function describeEnvironment(
 /** Reads the server's self-description at `GET /`; null for a server that does not give one. */
 export async function fetchServerFacts(origin: string): Promise<ServerFacts | null> {
   try {
-    const res = await fetch(`${origin}/`, { signal: AbortSignal.timeout(10_000) });
+    const res = await httpGet(`${origin}/`, 10_000);
     const body = (await res.json()) as { server?: ServerFacts };
     return body.server ?? null;
   } catch {

@@ -1,4 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { WORKERS_CANNOT_LOAD } from '../../contract/ready.ts';
+import { httpGet } from './http-get.ts';
 
 /** The target cannot be load-tested: nothing listens there, or it never became ready. */
 export class TargetUnreachableError extends Error {
@@ -14,10 +16,22 @@ export interface WaitSettings {
   noteEveryMs?: number;
 }
 
-/** Node's fetch hides the socket error in `cause`; this is the code of that error, if any. */
+/** The socket error's code (httpGet keeps it in `cause`, as fetch does), if any. */
 function errorCode(err: unknown): string | undefined {
   const cause = (err as { cause?: { code?: unknown } }).cause;
   return typeof cause?.code === 'string' ? cause.code : undefined;
+}
+
+/**
+ * A `/ready` body that says the server will never be ready (its worker threads cannot load a workload
+ * file) becomes a sentence, so nobody waits a minute for it; the server's own log line, printed by the
+ * server when it started, names the file and the reason.
+ */
+function neverReady(origin: string, body: string): TargetUnreachableError | undefined {
+  if (!body.includes(WORKERS_CANNOT_LOAD)) return undefined;
+  return new TargetUnreachableError(
+    `${origin} will not become ready: its worker threads cannot load a workload file (the server's "looplab: the worker threads cannot load…" line says which and why)`,
+  );
 }
 
 /**
@@ -39,11 +53,14 @@ export async function waitForUrl(
   for (;;) {
     let last: string;
     try {
-      const res = await fetch(`${origin}/ready`, { signal: AbortSignal.timeout(5000) });
-      const body = (await res.text()).slice(0, 200);
+      const res = await httpGet(`${origin}/ready`, 5000);
+      const text = await res.text();
+      const body = text.slice(0, 200);
       if (res.ok) return;
       if (res.status === 404)
         throw new TargetUnreachableError(`${origin}/ready answered 404: is --url a looplab server?`);
+      const never = neverReady(origin, text);
+      if (never) throw never;
       last = `/ready answered ${res.status} ${body}`;
     } catch (err) {
       if (err instanceof TargetUnreachableError) throw err;
@@ -73,10 +90,14 @@ export async function waitUntilReady(origin: string, timeoutMs = 60_000): Promis
   let last = 'no answer';
   while (Date.now() < deadline) {
     try {
-      const res = await fetch(`${origin}/ready`, { signal: AbortSignal.timeout(5_000) });
+      const res = await httpGet(`${origin}/ready`, 5_000);
       if (res.ok) return;
-      last = `${res.status} ${await res.text()}`;
+      const body = await res.text();
+      const never = neverReady(origin, body);
+      if (never) throw never;
+      last = `${res.status} ${body}`;
     } catch (err) {
+      if (err instanceof TargetUnreachableError) throw err;
       last = (err as Error).message;
     }
     await new Promise((resolve) => setTimeout(resolve, 250));

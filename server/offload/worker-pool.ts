@@ -118,3 +118,19 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     close: () => piscina.destroy(),
   };
 }
+
+/**
+ * A WORKLOADS file can load in the main thread and still fail in every worker thread (it needs the main
+ * thread, or something only the main thread set up): worker mode and `/ready` then stay unavailable for
+ * the process's life, and `/ready` never carries the message. So one task is sent at start, and when
+ * the threads cannot load the files the reason is one line on stderr, seconds after start rather than
+ * never. Only for a pool given WORKLOADS files: the built-ins load wherever the server does.
+ */
+export function sayWhyThreadsCannotLoad(pool: WorkerPool): void {
+  pool.ping().catch((err: unknown) => {
+    if (!(err instanceof RemoteError) || err.name !== 'WorkloadFileError') return;
+    console.error(
+      `looplab: the worker threads cannot load a workload file, so worker mode and /ready stay unavailable: ${err.message}`,
+    );
+  });
+}

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { WORKERS_CANNOT_LOAD } from '../../contract/ready.ts';
 import type { AppDeps } from '../deps.ts';
 import type { AppEnv } from './app-env.ts';
 
@@ -14,6 +15,8 @@ async function check(probe: (signal: AbortSignal) => Promise<unknown>): Promise<
   } catch (err) {
     const e = err as { name?: unknown; code?: unknown };
     if (e.name === 'TimeoutError') return `no answer within ${READY_CHECK_TIMEOUT_MS} ms`;
+    // Permanent, unlike the others: say so, so that nobody waits for it (the log has the file and the why).
+    if (e.name === 'WorkloadFileError') return WORKERS_CANNOT_LOAD;
     // Only a code, never the message: messages can carry addresses and credentials.
     return typeof e.code === 'string' ? `unavailable (${e.code})` : 'unavailable';
   }

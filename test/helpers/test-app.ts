@@ -21,6 +21,8 @@ export interface TestAppOptions extends Partial<DepsOptions> {
   headersTimeoutMs?: number;
   keepAliveTimeoutMs?: number;
   logger?: Logger;
+  /** The port to listen on; default 0 (any free one). */
+  port?: number;
 }
 
 /** Starts the real app with real pools on port 0, against the run's PostgreSQL and upstream. */
@@ -30,6 +32,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     headersTimeoutMs = defaultOf('HEADERS_TIMEOUT_MS'),
     keepAliveTimeoutMs = defaultOf('KEEP_ALIVE_TIMEOUT_MS'),
     logger,
+    port = 0,
     ...overrides
   } = options;
   const deps = createDeps({
@@ -45,7 +48,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     const s = serve(
       {
         fetch: app.fetch,
-        port: 0,
+        port,
         hostname: '127.0.0.1',
         serverOptions: serverOptions({ headersTimeoutMs, keepAliveTimeoutMs }),
       },

@@ -52,3 +52,19 @@ it('has no percentiles for a second in which nothing succeeded', () => {
   log.record(503, 3, 10);
   expect(log.timeline(1)[0]).toMatchObject({ ok: 0, failed: 1, p50: null, p99: null });
 });
+
+it("adds another generator's endings of every kind, failures' latencies included", () => {
+  const a = createOutcomeLog(0);
+  const b = createOutcomeLog(0);
+  a.record(200, 10, 100);
+  a.record('timeout', 40_000, 200);
+  b.record('timeout', 40_000, 300);
+  b.record('error', null, 400);
+  b.record(503, 7, 500);
+  b.record(200, 30, 600);
+  a.absorb(b.data());
+  expect(a.counts).toEqual({ ok: 2, non2xx: 1, errors: 1, timeouts: 2 });
+  expect(a.failed.summary()).toMatchObject({ n: 3 });
+  expect(a.ok.summary()).toMatchObject({ n: 2, max: 30 });
+  expect(a.okWithin(600)).toBe(2);
+});
