@@ -47,6 +47,7 @@ export const TIERS = {
   ],
   core: [
     'test/loadtest/scenario-loop.test.ts',
+    'test/loadtest/advise-target.test.ts',
     'test/error-codes.test.ts',
     'test/request-id-honoured.test.ts',
     'test/worker-pool-runs-n-at-once.test.ts',
