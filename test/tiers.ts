@@ -43,6 +43,7 @@ export const TIERS = {
     'test/unit/outcome-classes.test.ts',
     'test/unit/timeline-percentiles.test.ts',
     'test/unit/advise-rules.test.ts',
+    'test/unit/advise-plan.test.ts',
     'test/seeds/table.test.ts',
   ],
   core: [
