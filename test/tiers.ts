@@ -93,6 +93,7 @@ export const TIERS = {
     'test/loadtest/readme-paths.test.ts',
   ],
   e2e: [
+    'test/e2e-advise-builtins.test.ts',
     'test/e2e-queue-failed-job-retention.test.ts',
     'test/e2e-queue-worker-own-deadline.test.ts',
     'test/bench.test.ts',

@@ -88,7 +88,7 @@ function paragraph(a: Omit<Advice, 'paragraph'>, best: AdviceRow | undefined): s
       ? `The pool-size curve levels off at ${a.knee.at.x} thread(s): more added under 10% throughput (p99 ${fmtMs(a.knee.at.p99Ms ?? undefined)} at ${a.knee.at.x}, ${fmtMs(a.knee.last.p99Ms ?? undefined)} at ${a.knee.last.x}).`
       : '',
     a.offload?.costsMoreThanItSaves
-      ? `Offloading costs more than it saves here: the hop takes ${Math.round(a.offload.hopUs)} µs of CPU per call beside ${Math.round(a.offload.inlineUs)} µs of work.`
+      ? `Offloading costs more than it saves here: the hop takes ${Math.round(a.offload.hopUs)} µs of CPU per call beside ${Math.round(a.offload.workUs)} µs of work.`
       : '',
     a.generatorSharesCores
       ? `Pool sizes are against this machine's ${a.cores} cores, which the load generator shared: on a server whose load comes from elsewhere, the knee may sit up to one thread per free core higher, so re-run advise there before setting more than ${a.cores} threads.`
@@ -100,7 +100,14 @@ function paragraph(a: Omit<Advice, 'paragraph'>, best: AdviceRow | undefined): s
 export function buildAdvice(
   workload: string,
   table: readonly Evidence[],
-  context: { cores: number; generatorSharesCores: boolean; cut: readonly Candidate[]; rules: RuleOptions },
+  context: {
+    cores: number;
+    generatorSharesCores: boolean;
+    cut: readonly Candidate[];
+    rules: RuleOptions;
+    /** The function's own time per call on one thread, ms (the harness's CPU baseline), where measured. */
+    workMs?: number | undefined;
+  },
 ): Advice {
   const decision = decide(table, context.rules);
   const recommendedLabel = decision.recommended ? candidateLabel(decision.recommended.candidate) : 'the best';
@@ -127,7 +134,10 @@ export function buildAdvice(
     ...(decision.undecided ? { undecided: decision.undecided } : {}),
     table: rows,
     knee: poolKnee(table, (e) => !refused.has(e)),
-    offload: offloadCost(table.filter((e) => !refused.has(e))),
+    offload: offloadCost(
+      table.filter((e) => !refused.has(e)),
+      context.workMs,
+    ),
     cut: context.cut.map(candidateLabel),
     rules: {
       minGain: MIN_GAIN,

@@ -117,6 +117,7 @@ try {
     generatorSharesCores: true,
     cut: plan.cut,
     rules,
+    workMs: experiment.results.cpuBaseline[workload]?.msPerRequest,
   });
   await finish(experiment.results, advice, renderAdvice(advice));
 } catch (err) {

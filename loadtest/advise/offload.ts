@@ -8,19 +8,24 @@
 import type { Evidence } from './evidence.ts';
 
 export interface OffloadCost {
-  /** CPU per call run inline, µs: the work. */
+  /** CPU per call run inline, µs: the work and the HTTP handling around it. */
   inlineUs: number;
+  /**
+   * The work alone, µs: the server's own timing of the function on one thread (the harness's CPU
+   * baseline) where there is one, else the inline CPU per call.
+   */
+  workUs: number;
   /** CPU per call through a one-thread worker pool, µs. */
   offloadedUs: number;
   /** offloaded − inline: the hop, µs per call. */
   hopUs: number;
-  /** True when the hop costs at least as much CPU as the work: offloading costs more than it saves. */
+  /** True when the hop costs at least as much as the work it moves off the loop: offloading costs more than it saves. */
   costsMoreThanItSaves: boolean;
   inlineMode: string;
 }
 
-/** From the evidence table; null without an inline row and a worker row with CPU figures. */
-export function offloadCost(table: readonly Evidence[]): OffloadCost | null {
+/** From the evidence table (and the work's own time, when known); null without an inline row and a worker row with CPU figures. */
+export function offloadCost(table: readonly Evidence[], workMs?: number | null): OffloadCost | null {
   const cpu = (e: Evidence | undefined) => (e?.cpuMsPerRequest == null ? undefined : e.cpuMsPerRequest * 1000);
   const inline = table.find((e) => e.candidate.mode === 'async') ?? table.find((e) => e.candidate.mode === 'blocking');
   const workers = table
@@ -30,5 +35,13 @@ export function offloadCost(table: readonly Evidence[]): OffloadCost | null {
   const offloadedUs = cpu(workers[0]);
   if (inline === undefined || inlineUs === undefined || offloadedUs === undefined) return null;
   const hopUs = offloadedUs - inlineUs;
-  return { inlineUs, offloadedUs, hopUs, costsMoreThanItSaves: hopUs >= inlineUs, inlineMode: inline.candidate.mode };
+  const workUs = workMs == null ? inlineUs : workMs * 1000;
+  return {
+    inlineUs,
+    workUs,
+    offloadedUs,
+    hopUs,
+    costsMoreThanItSaves: hopUs >= workUs,
+    inlineMode: inline.candidate.mode,
+  };
 }

@@ -66,6 +66,10 @@ describe('the offload cost per call', () => {
     expect(tiny?.hopUs).toBeCloseTo(150, 6);
     const big = offloadCost([row('async', undefined, 20), row('worker', 1, 20.1)]);
     expect(big?.costsMoreThanItSaves).toBe(false);
+    // The work's own time, where known, is what the hop is weighed against (not the HTTP handling around it).
+    const timed = offloadCost([row('async', undefined, 0.3), row('worker', 1, 0.4)], 0.05);
+    expect(timed).toMatchObject({ workUs: 50, costsMoreThanItSaves: true });
+    expect(offloadCost([row('async', undefined, 0.3), row('worker', 1, 0.4)])?.costsMoreThanItSaves).toBe(false);
     expect(offloadCost([row('worker', 1, 0.2)])).toBeNull();
   });
 });
