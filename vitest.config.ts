@@ -4,12 +4,22 @@ import { TIERS } from './test/tiers.ts';
 /** Settings every tier shares. The projects do not extend the root, so the global setup runs once, there. */
 const shared = { testTimeout: 30_000, hookTimeout: 120_000 };
 
+/**
+ * `import … from 'looplab'` in a test is the TypeScript source (package.json's `looplab-source`
+ * condition), not the compiled dist/ that the package ships. Each project resolves for itself.
+ */
+const fromSource = {
+  resolve: { conditions: ['looplab-source'] },
+  ssr: { resolve: { conditions: ['looplab-source'] } },
+};
+
 export default defineConfig({
   test: {
     // One real PostgreSQL and upstream for the run; skipped when only `unit` runs (test/global-setup.ts).
     globalSetup: ['test/global-setup.ts'],
     projects: [
       {
+        ...fromSource,
         test: {
           ...shared,
           name: 'unit',
@@ -19,6 +29,7 @@ export default defineConfig({
         },
       },
       {
+        ...fromSource,
         test: {
           ...shared,
           name: 'core',
@@ -31,6 +42,7 @@ export default defineConfig({
         },
       },
       {
+        ...fromSource,
         test: {
           ...shared,
           name: 'e2e',

@@ -54,7 +54,7 @@ export const BENCH_FLAGS = {
   'data-dir': {
     type: 'string',
     value: 'DIR',
-    default: '.data/pg-bench',
+    default: '.looplab/pg-bench',
     doc: "the bench's embedded PostgreSQL data",
   },
   'cpu-prof': { type: 'string', value: 'DIR', doc: 'write CPU profiles of looplab and bare Hono into DIR' },

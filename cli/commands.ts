@@ -18,7 +18,7 @@ const serve: Command = {
   help: async () =>
     environmentHelp(
       serve,
-      'Starts the embedded PostgreSQL (unless DATABASE_URL is set), the bundled upstream (unless UPSTREAM_URL\nis set), the queue worker process(es) and the server; Ctrl-C stops them all, in reverse order.',
+      'Starts the embedded PostgreSQL (unless DATABASE_URL is set), the bundled upstream (unless UPSTREAM_URL\nis set), the queue worker process(es) and the server; Ctrl-C stops them all, in reverse order.\nThe database is kept in .looplab/ under the current directory: add .looplab/ to your .gitignore.',
     ),
   run: () => import('../server/main.ts'),
 };
@@ -47,13 +47,13 @@ const upstream: Command = {
 
 const clean: Command = {
   name: 'clean',
-  summary: 'removes the embedded PostgreSQL data looplab keeps between runs (.data/)',
+  summary: 'removes the embedded PostgreSQL data looplab keeps between runs (.looplab/)',
   npmScript: 'npm run clean',
   flags: helpOnly,
   help: async () =>
     environmentHelp(
       clean,
-      'Removes the embedded PostgreSQL data looplab keeps between runs (.data/ and where it was moved to);\na data directory a running PostgreSQL holds is left alone and named.',
+      'Removes the embedded PostgreSQL data looplab keeps between runs (.looplab/ and where it was moved to);\na data directory a running PostgreSQL holds is left alone and named.',
     ),
   run: () => import('../scripts/clean-data.ts'),
 };

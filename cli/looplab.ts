@@ -1,18 +1,15 @@
+#!/usr/bin/env node
 /**
  * `looplab <command>`: one entry for every command (cli/commands.ts). The command's module runs in
  * this process, imported, never spawned: `npm start` execs node on this file, so the server is still
  * npm's direct child and gets the signals the terminal, systemd or a container runtime send.
  */
-import { readFileSync } from 'node:fs';
+import './supported-node-check.ts';
 import { parseArgs } from 'node:util';
 import { parseArgsConfig } from '../lib/flags.ts';
 import { EXIT } from '../loadtest/cli/exit-codes.ts';
 import { COMMANDS } from './commands.ts';
-
-/** The package's version; the file sits beside the folder this one is in, from source or built. */
-function version(): string {
-  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-}
+import { LOOPLAB_VERSION } from '../lib/version.ts';
 
 const width = Math.max(...COMMANDS.map((c) => c.name.length));
 const HELP = `Usage: looplab <command> [options]        (looplab <command> --help for its options)
@@ -38,7 +35,7 @@ if (name === '--help' || name === '-h') {
   process.exit(EXIT.ok);
 }
 if (name === '--version' || name === '-v') {
-  process.stdout.write(`${version()}\n`);
+  process.stdout.write(`${LOOPLAB_VERSION}\n`);
   process.exit(EXIT.ok);
 }
 const command = COMMANDS.find((c) => c.name === name);

@@ -1,3 +1,4 @@
+import { siblingFile } from '../lib/loader-args.ts';
 import { startChild, type ManagedChild } from '../lib/child-process.ts';
 
 export interface EmbeddedPostgresOptions {
@@ -10,7 +11,7 @@ export interface EmbeddedPostgresOptions {
  * and resolves once it accepts connections. `url` is a ready-to-use connection string.
  */
 export function startEmbeddedPostgres({ port, dataDir }: EmbeddedPostgresOptions): Promise<ManagedChild> {
-  return startChild(new URL('./host.ts', import.meta.url), 'embedded PostgreSQL', {
+  return startChild(siblingFile(import.meta.url, './host.ts'), 'embedded PostgreSQL', {
     LOOPLAB_PG_PORT: String(port),
     LOOPLAB_PG_DATA_DIR: dataDir,
   });

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { lstat, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 /**
@@ -21,7 +21,7 @@ export async function findPostgresBinaries(): Promise<PostgresBinaries> {
     exported = await import(binaryPackage);
   } catch {
     throw new Error(
-      `no embedded PostgreSQL binaries for ${process.platform}-${process.arch} (${binaryPackage} is not installed); set DATABASE_URL to use a PostgreSQL server of your own`,
+      `no embedded PostgreSQL binaries for ${process.platform}-${process.arch} (${binaryPackage} is not installed: an install with --omit=optional leaves it out); set DATABASE_URL to use a PostgreSQL server of your own`,
     );
   }
   const initdb = (exported as { initdb?: unknown }).initdb;
@@ -29,5 +29,23 @@ export async function findPostgresBinaries(): Promise<PostgresBinaries> {
   const root = dirname(dirname(initdb));
   // The package's exports hide its package.json; it sits next to `native/`.
   const { version } = JSON.parse(await readFile(join(dirname(root), 'package.json'), 'utf8')) as { version: string };
+  await refuseUnlinkedLibraries(dirname(root));
   return { root, version };
+}
+
+/**
+ * The package ships its shared libraries' symlinks as a list (`native/pg-symlinks.json`) and makes them in
+ * its install script. npm 11 runs a dependency's install script only once the project allows it (today it
+ * warns; `--ignore-scripts` skips it), and without the links initdb fails much later with a loader error.
+ * Say so first, in one line, with what to run.
+ */
+async function refuseUnlinkedLibraries(packageDir: string): Promise<void> {
+  const list = await readFile(join(packageDir, 'native', 'pg-symlinks.json'), 'utf8').catch(() => '[]');
+  const links = JSON.parse(list) as { target: string }[];
+  for (const { target } of links) {
+    if (await lstat(join(packageDir, target)).catch(() => null)) continue;
+    throw new Error(
+      `the embedded PostgreSQL is not set up: the install script of ${binaryPackage} did not run (npm runs a dependency's install scripts only when the project allows them); run \`npm approve-scripts ${binaryPackage} && npm rebuild ${binaryPackage}\` in your project, or set DATABASE_URL to a PostgreSQL of your own`,
+    );
+  }
 }

@@ -78,7 +78,7 @@ export const CONFIG_VARIABLES = {
     doc: 'URL of an existing PostgreSQL; when set, no embedded PostgreSQL is started',
   },
   PG_PORT: { kind: 'int', min: 1, max: 65535, default: 5433, doc: 'port of the embedded PostgreSQL' },
-  PG_DATA_DIR: { kind: 'path', default: '.data/postgres', doc: 'data directory of the embedded PostgreSQL' },
+  PG_DATA_DIR: { kind: 'path', default: '.looplab/postgres', doc: 'data directory of the embedded PostgreSQL' },
   UPSTREAM_URL: {
     kind: 'url',
     protocols: ['http:', 'https:'],

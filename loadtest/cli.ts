@@ -3,6 +3,7 @@
  * table and writes the reports. All measuring and rendering lives in the modules it calls. Human lines
  * go to stderr and only the table (or, with --json, the results) to stdout, so the output can be piped.
  */
+import { userPath } from '../lib/user-path.ts';
 import { readDependencyUrls } from '../lib/env.ts';
 import { fail, npmBannerHint, reportCrashesPlainly } from './cli/cli-io.ts';
 import { formatSeconds, planSeconds } from './cli/eta.ts';
@@ -139,7 +140,7 @@ if (options.json) {
     );
   }
 }
-const dir = await writeReports(options.out, results, table, command, outcomes);
+const dir = await writeReports(userPath(options.out), results, table, command, outcomes);
 process.stderr.write('\n');
 say(`reports in ${dir}/ (results.json, report.md, report.html)`);
 for (const o of outcomes)

@@ -1,3 +1,4 @@
+import { LOOPLAB_VERSION } from '../lib/version.ts';
 import { measureCpuBaseline, remeasureCpuBaseline } from './measure/baseline.ts';
 import { describeEnvironment, fetchServerFacts } from './stack/environment.ts';
 import { discoverPlan } from './stack/discover.ts';
@@ -127,6 +128,7 @@ export async function runMatrix(
   }
   return {
     schema: RESULTS_SCHEMA,
+    looplabVersion: LOOPLAB_VERSION,
     options,
     environment: describeEnvironment(firstFacts, options.url === undefined, startedAt),
     cpuBaseline: baseline,

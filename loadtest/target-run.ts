@@ -3,6 +3,7 @@
  * harness did not start and that need not be looplab. Nothing that needs looplab's index (`GET /`),
  * `/ready`, `/<name>/bound` or `/metrics` is asked for, so the figures that come from them stay empty.
  */
+import { LOOPLAB_VERSION } from '../lib/version.ts';
 import { scenarioLoop, type Progress } from './scenario-loop.ts';
 import { summarize } from './analyse/summarize.ts';
 import { describeEnvironment } from './stack/environment.ts';
@@ -65,6 +66,7 @@ export async function runTarget(
   }
   return {
     schema: RESULTS_SCHEMA,
+    looplabVersion: LOOPLAB_VERSION,
     options,
     environment: describeEnvironment(null, false, startedAt),
     cpuBaseline: {},

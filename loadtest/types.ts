@@ -288,10 +288,20 @@ export interface Environment {
 /** Single-thread cost of each CPU workload (server-reported ms): measured before the matrix, and again after it (`atEndMs`). */
 export type CpuBaseline = Record<WorkloadName, { msPerRequest: number; samples: number; atEndMs: number | null }>;
 
-export const RESULTS_SCHEMA = 'looplab-loadtest/2';
+/**
+ * The results.json format this looplab writes. 3 adds `looplabVersion`; later additions within 3 are new
+ * optional fields (a reader ignores what it does not know). `--compare` reads
+ * {@link READABLE_RESULTS_SCHEMAS}.
+ */
+export const RESULTS_SCHEMA = 'looplab-loadtest/3';
+
+/** What `--compare` reads: this schema, and 2, which is 3 without `looplabVersion`. */
+export const READABLE_RESULTS_SCHEMAS: readonly string[] = ['looplab-loadtest/2', RESULTS_SCHEMA];
 
 export interface Results {
   schema: typeof RESULTS_SCHEMA;
+  /** The looplab that wrote the file (its package.json version); null only when read from a schema-2 file. */
+  looplabVersion: string | null;
   options: HarnessOptions;
   environment: Environment;
   cpuBaseline: CpuBaseline;

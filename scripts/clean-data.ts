@@ -1,16 +1,17 @@
 /**
- * `npm run clean`: removes the embedded PostgreSQL data that looplab keeps between runs — `.data/`
+ * `npm run clean`: removes the embedded PostgreSQL data that looplab keeps between runs — `.looplab/`
  * and, for a root user in a private directory, the directories it was moved to: those named in a
  * `.location` file beside where they would have been, and every relocated folder whose marker names a
- * directory in this checkout's `.data/`, pointer or no pointer (another checkout's are left alone). A
+ * directory in this checkout's `.looplab/`, pointer or no pointer (another checkout's are left alone). A
  * data directory a running PostgreSQL holds is left alone and named.
  */
 import { existsSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { dataPath } from '../lib/data-dir.ts';
 import { folderOfPointerTarget, isInside, listRelocations } from '../db/relocated.ts';
 
-const DATA = resolve('.data');
+const DATA = dataPath();
 
 /** The pid in a data directory's postmaster.pid, if that process is alive. */
 async function livePostmaster(dataDir: string): Promise<number | undefined> {
@@ -50,7 +51,7 @@ for (const relocation of await listRelocations()) {
 }
 
 if (!existsSync(DATA)) {
-  if (kept === 0) console.log('nothing to clean: .data/ does not exist');
+  if (kept === 0) console.log('nothing to clean: .looplab/ does not exist');
 } else {
   for (const entry of await readdir(DATA, { withFileTypes: true })) {
     const path = join(DATA, entry.name);

@@ -1,13 +1,13 @@
 /**
  * `npm run bench:queue`: queue mode beside worker and async mode, on a CPU and an I/O workload, and the
- * queue's own latency on PostgreSQL vs Redis. Starts its own embedded PostgreSQL (.data/queue-bench),
+ * queue's own latency on PostgreSQL vs Redis. Starts its own embedded PostgreSQL (.looplab/queue-bench),
  * the bundled upstream, a redis-server on a free port (when installed) and one looplab server per
  * backend, each with WORKERS=2 threads and QUEUE_WORKERS=2 processes (one job at a time each), runs
  * closed-loop autocannon rounds, prints a Markdown table, and stops everything it started.
  *
  *   npm run bench:queue -- [seconds per round, default 10] [connections, default 8]
  */
-import { resolve } from 'node:path';
+import { dataPath } from '../lib/data-dir.ts';
 import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import { startEmbeddedPostgres } from '../db/embedded.ts';
@@ -71,7 +71,7 @@ const stopAll = async () => {
 process.on('SIGINT', () => void stopAll().then(() => process.exit(130)));
 
 try {
-  const pg = await startEmbeddedPostgres({ port: await freePort(), dataDir: resolve('.data/queue-bench') });
+  const pg = await startEmbeddedPostgres({ port: await freePort(), dataDir: dataPath('queue-bench') });
   started.push(pg);
   const upstream = await startUpstream(0, '127.0.0.1');
   started.push(upstream);

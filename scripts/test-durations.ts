@@ -1,8 +1,8 @@
 /**
  * Per-tier and per-file wall time of a vitest run, from its JSON report:
  *
- *   npx vitest run --project unit --project core --reporter=default --reporter=json --outputFile=.data/vitest.json
- *   node --import ./lib/typescript-loader.mjs scripts/test-durations.ts .data/vitest.json
+ *   npx vitest run --project unit --project core --reporter=default --reporter=json --outputFile=.looplab/vitest.json
+ *   node --import ./lib/typescript-loader.mjs scripts/test-durations.ts .looplab/vitest.json
  *
  * Files run one at a time in `core` and `e2e`, so a tier's sum is close to its wall time; `unit` files
  * run side by side, so its sum is an upper bound. The type check and lint are not in the report: time them apart.

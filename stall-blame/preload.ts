@@ -1,16 +1,20 @@
 /**
  * Stall blame for any Node server, configured by environment:
  *
- *   LOOPLAB_BLAME_OUT=blame.json node --import ./stall-blame/preload.ts app.js
+ *   LOOPLAB_BLAME_OUT=blame.json node --import looplab/stall-blame/preload app.js
  *
- * (on Node before 22.18, add `--import tsx` first). Profiles the main thread only: in worker threads
- * (which inherit `--import`) and without LOOPLAB_BLAME_OUT or LOOPLAB_BLAME_PORT it does nothing.
+ * (from the repo: `--import ./stall-blame/preload.ts`). Node ≥ 22.18, like the rest of looplab. Profiles
+ * the main thread only: in worker threads (which inherit `--import`) and without LOOPLAB_BLAME_OUT or
+ * LOOPLAB_BLAME_PORT it does nothing.
  */
 import { writeFileSync } from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
 import { startStallBlame } from './blame.ts';
 import { blameUrl, serveBlame } from './endpoint.ts';
 import { PRELOAD_VARIABLES, readPreloadConfig } from './env.ts';
+import { refuseUnsupportedNode } from '../lib/supported-node.ts';
+
+refuseUnsupportedNode('looplab/stall-blame/preload');
 
 const config = readPreloadConfig(process.env);
 for (const name of PRELOAD_VARIABLES) delete process.env[name];

@@ -27,7 +27,7 @@ it('runs end to end with tiny settings and writes well-formed JSON and Markdown'
       '--out',
       out,
       '--data-dir',
-      resolve('.data/pg-bench-test'),
+      resolve('.looplab/pg-bench-test'),
     ];
     await run(process.execPath, [...typeScriptLoaderArgs(), 'bench/main.ts', ...args], { timeout: 150_000 });
     const [dir] = await readdir(out);

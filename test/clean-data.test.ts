@@ -33,7 +33,7 @@ async function relocated(owner: string, pid?: number): Promise<Relocation> {
 
 it('npm run clean removes stopped data directories and moved ones, and keeps one a live PostgreSQL holds', async () => {
   scratch = await mkdtemp(join(tmpdir(), 'looplab-clean-'));
-  const data = join(scratch, 'project', '.data');
+  const data = join(scratch, 'project', '.looplab');
   const stopped = join(data, 'postgres');
   const held = join(data, 'postgres-test');
   const moved = join(scratch, 'elsewhere', 'postgres-1234567890');
@@ -59,7 +59,7 @@ it.skipIf(!isRoot)(
   "npm run clean removes this checkout's relocated folders by their markers, pointer or no pointer, and no one else's",
   async () => {
     scratch = await mkdtemp(join(tmpdir(), 'looplab-clean-'));
-    const data = join(scratch, 'project', '.data');
+    const data = join(scratch, 'project', '.looplab');
     await mkdir(data, { recursive: true });
     const withPointer = await relocated(join(data, 'postgres'));
     await writeFile(join(data, 'postgres.location'), `${withPointer.dataDir}\n`);
@@ -67,7 +67,7 @@ it.skipIf(!isRoot)(
     const pointerless = await relocated(join(data, 'postgres-loadtest-AbC123'));
     const held = await relocated(join(data, 'postgres-test'), process.pid);
     // Another checkout whose path starts like this one's.
-    const neighbour = await relocated(join(scratch, 'project-2', '.data', 'postgres'));
+    const neighbour = await relocated(join(scratch, 'project-2', '.looplab', 'postgres'));
 
     const { stdout } = await clean(join(scratch, 'project'));
 
@@ -84,7 +84,7 @@ it.skipIf(!isRoot)(
   'removing a throw-away data directory takes its pointer and its relocated folder with it',
   async () => {
     scratch = await mkdtemp(join(tmpdir(), 'looplab-clean-'));
-    const requested = join(scratch, 'project', '.data', 'postgres-loadtest-XyZ789');
+    const requested = join(scratch, 'project', '.looplab', 'postgres-loadtest-XyZ789');
     await mkdir(requested, { recursive: true });
     const relocation = await relocated(requested);
     await writeFile(`${requested}.location`, `${relocation.dataDir}\n`);

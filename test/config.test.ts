@@ -10,7 +10,7 @@ describe('loadConfig', () => {
       databaseUrl: undefined,
       upstreamUrl: undefined,
       embeddedPgPort: 5433,
-      embeddedPgDataDir: '/repo/.data/postgres',
+      embeddedPgDataDir: '/repo/.looplab/postgres',
       cluster: 1,
       dbPool: 10,
       workerConcurrency: 1,

@@ -11,7 +11,7 @@ import { startTestApp, type TestApp } from './helpers/test-app.ts';
  * the database would. The other files' database is left alone.
  */
 const MODES = ['blocking', 'async', 'worker'] as const;
-const dataDir = resolve('.data/postgres-restart-test');
+const dataDir = resolve('.looplab/postgres-restart-test');
 let port: number;
 let pg: ManagedChild | undefined;
 let app: TestApp;

@@ -30,7 +30,7 @@ export default async function setup(project: TestProject) {
     await removeTemplate();
     throw err;
   });
-  const pg = await startEmbeddedPostgres({ port: await freePort(), dataDir: resolve('.data/postgres-test') }).catch(
+  const pg = await startEmbeddedPostgres({ port: await freePort(), dataDir: resolve('.looplab/postgres-test') }).catch(
     async (err: unknown) => {
       await removeTemplate();
       throw err;

@@ -12,7 +12,7 @@ import { waitFor } from './helpers/wait-for.ts';
  * Whatever happens to the server, they must not outlive it; and on SIGTERM the dependencies stop only
  * after the requests that use them have been answered.
  */
-const DATA_DIR = resolve('.data/postgres-orphans-test');
+const DATA_DIR = resolve('.looplab/postgres-orphans-test');
 let server: ServerProcess | undefined;
 let children: number[] = [];
 afterEach(() => {

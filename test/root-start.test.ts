@@ -20,14 +20,14 @@ beforeAll(async () => {
   if (!isRoot) return;
   // A private directory on the same file system as this checkout, so node_modules can be hard-linked
   // in (seconds) rather than reinstalled: what matters is the path the postgres account must walk.
-  await mkdir(resolve('.data'), { recursive: true });
-  const home = await mkdtemp(resolve('.data/private-home-'));
+  await mkdir(resolve('.looplab'), { recursive: true });
+  const home = await mkdtemp(resolve('.looplab/private-home-'));
   await run('chmod', ['0700', home]);
   clone = join(home, 'looplab');
   await mkdir(clone);
   await run('sh', [
     '-c',
-    `tar --exclude=./node_modules --exclude=./.data --exclude=./.git --exclude=./results -cf - . | tar -xf - -C "${clone}"`,
+    `tar --exclude=./node_modules --exclude=./.looplab --exclude=./.git --exclude=./results -cf - . | tar -xf - -C "${clone}"`,
   ]);
   await run('cp', ['-al', resolve('node_modules'), join(clone, 'node_modules')]);
 }, 120_000);
@@ -88,8 +88,8 @@ it.skipIf(!isRoot)(
 
       // The moved data names its owner, so this clone's `npm run clean` finds it even without the pointer.
       const folder = dirname(moved ?? '');
-      expect((await readFile(join(folder, 'owner'), 'utf8')).trim()).toBe(join(clone, '.data', 'postgres'));
-      await rm(join(clone, '.data', 'postgres.location'));
+      expect((await readFile(join(folder, 'owner'), 'utf8')).trim()).toBe(join(clone, '.looplab', 'postgres'));
+      await rm(join(clone, '.looplab', 'postgres.location'));
       await run('npm', ['run', '--silent', 'clean'], { cwd: clone });
       expect(existsSync(folder)).toBe(false);
     } finally {

@@ -13,6 +13,8 @@
  */
 export const TIERS = {
   unit: [
+    'test/stop-signals-relay.test.ts',
+    'test/loadtest/cli-user-paths.test.ts',
     'test/loadtest/faults-queue.test.ts',
     'test/config-spec.test.ts',
     'test/docs-links.test.ts',
@@ -94,6 +96,7 @@ export const TIERS = {
   ],
   e2e: [
     'test/e2e-advise-builtins.test.ts',
+    'test/e2e/package.test.ts',
     'test/e2e-queue-failed-job-retention.test.ts',
     'test/e2e-queue-worker-own-deadline.test.ts',
     'test/bench.test.ts',

@@ -13,6 +13,7 @@ const FACTS: readonly Fact[] = [
   ['parameters', (r) => JSON.stringify(r.options.params)],
   ['machine', (r) => `${r.environment.cpuModel}, ${r.environment.cpus} cores, ${r.environment.memoryGiB} GiB`],
   ['platform', (r) => r.environment.platform],
+  ['looplab', (r) => r.looplabVersion ?? 'unknown'],
   ['Node', (r) => r.environment.node],
   ['commit', (r) => r.environment.gitCommit?.slice(0, 10) ?? 'unknown'],
   ['server started by the harness', (r) => r.environment.serverStartedByHarness],

@@ -1,5 +1,5 @@
 import { scenarioKey } from './scenario-key.ts';
-import { RESULTS_SCHEMA, type Results, type ScenarioResult } from '../types.ts';
+import { READABLE_RESULTS_SCHEMAS, RESULTS_SCHEMA, type Results, type ScenarioResult } from '../types.ts';
 
 /** Finds, for each scenario of `current`, the same scenario in an earlier results file. */
 export function matchPrevious(current: Results, previous: Results | undefined): Map<ScenarioResult, ScenarioResult> {
@@ -13,7 +13,7 @@ export function matchPrevious(current: Results, previous: Results | undefined): 
   return matches;
 }
 
-/** Reads and checks an earlier results.json. */
+/** Reads and checks an earlier results.json, of this schema or of schema 2 (read as this one, its version unknown). */
 export function parseResultsFile(text: string, path: string): Results {
   let data: unknown;
   try {
@@ -27,6 +27,8 @@ export function parseResultsFile(text: string, path: string): Results {
       `${path} was written by an older looplab (schema looplab-loadtest/1, whose req/s counted refusals too): its figures are not comparable; measure it again`,
     );
   }
-  if (schema !== RESULTS_SCHEMA) throw new Error(`${path} is not a looplab results.json (schema ${RESULTS_SCHEMA})`);
-  return data as Results;
+  if (typeof schema !== 'string' || !READABLE_RESULTS_SCHEMAS.includes(schema))
+    throw new Error(`${path} is not a looplab results.json (schema ${READABLE_RESULTS_SCHEMAS.join(' or ')})`);
+  const results = data as Results;
+  return { ...results, schema: RESULTS_SCHEMA, looplabVersion: results.looplabVersion ?? null };
 }

@@ -1,3 +1,4 @@
+import { userDirectory } from '../../lib/user-path.ts';
 import { access, constants, readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseResultsFile } from '../analyse/compare.ts';
@@ -27,11 +28,14 @@ export function reportCrashesPlainly(debug: boolean): void {
   process.on('unhandledRejection', crash);
 }
 
-/** Reads the `--compare` file before anything starts; any problem is an OptionsError (exit 2) in one line. */
-export async function readPrevious(path: string): Promise<Results> {
+/**
+ * Reads the `--compare` file (relative to where the user typed the command) before anything starts; any
+ * problem is an OptionsError (exit 2) in one line.
+ */
+export async function readPrevious(path: string, base: string = userDirectory()): Promise<Results> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readFile(resolve(base, path), 'utf8');
   } catch (err) {
     throw new OptionsError(`--compare: cannot read ${path}: ${(err as Error).message}`);
   }
@@ -58,8 +62,8 @@ export function npmBannerHint(env: Readonly<Record<string, string | undefined>>)
  * a write error. Nothing is created yet: the nearest existing folder must be a writable directory;
  * otherwise an OptionsError (exit 2).
  */
-export async function checkOutDir(out: string): Promise<void> {
-  let path = resolve(out);
+export async function checkOutDir(out: string, base: string = userDirectory()): Promise<void> {
+  let path = resolve(base, out);
   for (;;) {
     const info = await stat(path).catch(() => undefined);
     if (info) {

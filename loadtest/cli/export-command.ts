@@ -1,3 +1,4 @@
+import { userPath } from '../../lib/user-path.ts';
 import { exportK6 } from '../export/export-k6.ts';
 import type { HarnessOptions } from '../types.ts';
 import { fail } from './cli-io.ts';
@@ -11,7 +12,7 @@ export async function runExportCommand(
 ): Promise<number> {
   const target = options.export;
   if (!target) return EXIT.usage;
-  const written = await exportK6(options, target.dir, command).catch((err: unknown) =>
+  const written = await exportK6(options, userPath(target.dir), command).catch((err: unknown) =>
     fail(`--export: ${err instanceof Error ? err.message : String(err)}`, EXIT.couldNotRun),
   );
   for (const path of written) process.stdout.write(`${path}\n`);

@@ -1,3 +1,4 @@
+import { userPath } from '../../lib/user-path.ts';
 import { runFaultDrill } from '../faults/faults.ts';
 import { renderFaultsMarkdown, writeFaultReports } from '../faults/faults-report.ts';
 import type { HarnessOptions } from '../types.ts';
@@ -28,7 +29,7 @@ export async function runFaultCommand(
   )
     .catch((err: unknown) => fail(err instanceof Error ? err.message : String(err), EXIT.couldNotRun))
     .finally(() => drill.stop());
-  const dir = await writeFaultReports(options.out, faults, command);
+  const dir = await writeFaultReports(userPath(options.out), faults, command);
   process.stdout.write(options.json ? `${JSON.stringify(faults, null, 2)}\n` : renderFaultsMarkdown(faults, command));
   say(`reports in ${dir}/ (results.json, report.md, report.html)`);
   return EXIT.ok;

@@ -1,3 +1,4 @@
+import { userDirectory } from '../../lib/user-path.ts';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { flagsWith, parseArgsConfig } from '../../lib/flags.ts';
@@ -265,10 +266,7 @@ function parseBlame(values: {
  * @returns `'help'` when --help was asked for.
  * @throws OptionsError with a message naming the option and what it allows.
  */
-export function parseOptions(
-  argv: readonly string[],
-  cwd: string = process.env['INIT_CWD'] || process.cwd(),
-): HarnessOptions | 'help' {
+export function parseOptions(argv: readonly string[], cwd: string = userDirectory()): HarnessOptions | 'help' {
   refuseRetired(argv);
   let parsed: ReturnType<typeof parseArgs>;
   try {

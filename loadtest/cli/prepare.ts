@@ -8,6 +8,7 @@ import { type Threshold, parseThreshold } from '../analyse/thresholds.ts';
 import type { HarnessOptions, Results } from '../types.ts';
 import { checkOutDir, readPrevious } from './cli-io.ts';
 import { parseOptions } from './options.ts';
+import { userDirectory } from '../../lib/user-path.ts';
 import { refuseMissingRedis } from './queue-backends.ts';
 
 export interface PreparedRun {
@@ -22,11 +23,13 @@ export async function prepareRun(
   env: Readonly<Record<string, string | undefined>>,
   cwd?: string,
 ): Promise<PreparedRun | 'help'> {
-  const options = parseOptions(argv, cwd);
+  // Paths on the command line are the user's: relative to where they typed it, not to the package.
+  const base = cwd ?? userDirectory();
+  const options = parseOptions(argv, base);
   if (options === 'help') return 'help';
   refuseMissingRedis(options, env);
   const thresholds = options.thresholds.map(parseThreshold);
-  const previous = options.compare ? await readPrevious(options.compare) : undefined;
-  await checkOutDir(options.out);
+  const previous = options.compare ? await readPrevious(options.compare, base) : undefined;
+  await checkOutDir(options.out, base);
   return { options, thresholds, previous };
 }

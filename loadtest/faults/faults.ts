@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { dataPath } from '../../lib/data-dir.ts';
+import { siblingFile } from '../../lib/loader-args.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadLocalDatabase } from '../stack/stack.ts';
 import { startChild, type ManagedChild } from '../../lib/child-process.ts';
@@ -122,7 +123,7 @@ export async function runFaultDrill(
 ): Promise<FaultResults> {
   const startedAt = new Date();
   const pgPort = await freePort();
-  const dataDir = resolve('.data/postgres-faults');
+  const dataDir = dataPath('postgres-faults');
   const upstreamPort = await freePort();
   const children: { pg?: ManagedChild; upstream?: ManagedChild; server?: ManagedChild } = {};
   const db = await loadLocalDatabase();
@@ -131,7 +132,7 @@ export async function runFaultDrill(
     children.upstream = await startUpstream(upstreamPort, '127.0.0.1');
     await db.migrate(children.pg.url);
     children.server = await startChild(
-      new URL('../../server/main.ts', import.meta.url),
+      siblingFile(import.meta.url, '../../server/main.ts'),
       'looplab server',
       {
         PORT: '0',

@@ -1,3 +1,4 @@
+import { siblingFile } from '../../lib/loader-args.ts';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startChild, type ManagedChild } from '../../lib/child-process.ts';
@@ -71,7 +72,7 @@ export async function startQueueDrillStack(
   let server: ManagedChild | undefined;
   const startWorker = async (): Promise<DrillWorker> => {
     const child = await startChild(
-      new URL('../../server/queue/queue-worker-main.ts', import.meta.url),
+      siblingFile(import.meta.url, '../../server/queue/queue-worker-main.ts'),
       'queue worker',
       env,
       {
@@ -88,7 +89,7 @@ export async function startQueueDrillStack(
   };
   try {
     server = await startChild(
-      new URL('../../server/main.ts', import.meta.url),
+      siblingFile(import.meta.url, '../../server/main.ts'),
       'looplab server (queue drill)',
       // QUEUE_MAX far above what the load puts in flight: a refusal is not what the drill measures.
       {

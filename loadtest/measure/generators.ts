@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { typeScriptLoaderArgs } from '../../lib/loader-args.ts';
+import { siblingFile, typeScriptLoaderArgs } from '../../lib/loader-args.ts';
 import {
   drainMs,
   inProcessDriver,
@@ -90,7 +90,7 @@ function jobFor(
 export async function startLoadDriver(count: number): Promise<LoadDriver> {
   if (count <= 1) return inProcessDriver;
   const children = Array.from({ length: count }, () =>
-    fork(new URL('./generator-process.ts', import.meta.url), {
+    fork(siblingFile(import.meta.url, './generator-process.ts'), {
       execArgv: typeScriptLoaderArgs(),
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'advanced',

@@ -1,6 +1,6 @@
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
-import { typeScriptLoaderArgs } from '../../lib/loader-args.ts';
+import { siblingFile, typeScriptLoaderArgs } from '../../lib/loader-args.ts';
 
 export interface ProbeRequest {
   origin: string;
@@ -34,7 +34,7 @@ export interface ReadyProbe {
  * window lines up with the load's to within milliseconds.
  */
 export async function startProbe(): Promise<ReadyProbe> {
-  const child = fork(new URL('./probe-process.ts', import.meta.url), {
+  const child = fork(siblingFile(import.meta.url, './probe-process.ts'), {
     execArgv: typeScriptLoaderArgs(),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

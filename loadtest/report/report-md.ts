@@ -28,7 +28,7 @@ export function describeRun(results: Results): string[] {
   const canary = o.target ? probeNote(o) : `/health probed ${o.probeRate}×/s`;
   return [
     ...(o.target ? [`Target: ${o.target}, a server the harness did not start — ${NOT_LOOPLAB_NOTE}.`] : []),
-    `Machine: ${env.cpuModel}, ${env.cpus} cores, ${env.memoryGiB} GiB, ${env.platform}, Node ${env.node}; commit ${env.gitCommit?.slice(0, 10) ?? 'unknown'}; started ${env.startedAt}.`,
+    `Machine: ${env.cpuModel}, ${env.cpus} cores, ${env.memoryGiB} GiB, ${env.platform}, Node ${env.node}; looplab ${results.looplabVersion ?? 'unknown'}; commit ${env.gitCommit?.slice(0, 10) ?? 'unknown'}; started ${env.startedAt}.`,
     `Run: ${model}; ${o.warmup} s warm-up + ${o.duration} s measured per run, ${o.repeat} run(s) per scenario; ${canary}; ${server}.` +
       (env.serverStartedByHarness ? ' The server ran on the same machine as the load generator.' : ''),
     ...(baseline ? [`Single-thread CPU cost measured in this run: ${baseline}.`] : []),

@@ -1,5 +1,7 @@
+import { dataPath } from '../../lib/data-dir.ts';
+import { siblingFile } from '../../lib/loader-args.ts';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { startChild, type ManagedChild } from '../../lib/child-process.ts';
 import { startUpstream } from '../../upstream/launch.ts';
 import { freePort } from '../../lib/free-port.ts';
@@ -21,9 +23,9 @@ export interface TargetProvider {
   close(): Promise<void>;
 }
 
-const SHARED_DATA_DIR = resolve('.data/postgres-loadtest');
+const SHARED_DATA_DIR = dataPath('postgres-loadtest');
 /** Held (it holds the run's pid) by the run using the shared directory. */
-const SHARED_LOCK = resolve('.data/postgres-loadtest.lock');
+const SHARED_LOCK = dataPath('postgres-loadtest.lock');
 
 function isAlive(pid: number): boolean {
   try {
@@ -40,7 +42,7 @@ function isAlive(pid: number): boolean {
  * A lock left by a run that died is taken over.
  */
 async function claimShared(): Promise<boolean> {
-  await mkdir(resolve('.data'), { recursive: true });
+  await mkdir(dataPath(), { recursive: true });
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       await writeFile(SHARED_LOCK, String(process.pid), { flag: 'wx' });
@@ -68,7 +70,7 @@ async function freeDataDir(): Promise<{ path: string; release(): Promise<void> }
     if (!(pid > 0 && isAlive(pid))) return { path: SHARED_DATA_DIR, release: releaseLock };
     await releaseLock();
   }
-  const path = await mkdtemp(resolve('.data/postgres-loadtest-'));
+  const path = await mkdtemp(dataPath('postgres-loadtest-'));
   // With it go its `.location` pointer and the folder it was moved to, when root runs in a private directory.
   return { path, release: async () => (await loadLocalDatabase()).removeDataDir(path) };
 }
@@ -148,7 +150,7 @@ export async function localStack(
         const queueEnv: Record<string, string> =
           queueBackend === undefined ? {} : { REDIS_URL: queueBackend === 'redis' ? await redis.url() : '' };
         const server = await startChild(
-          new URL('../../server/main.ts', import.meta.url),
+          siblingFile(import.meta.url, '../../server/main.ts'),
           'looplab server',
           {
             PORT: '0',

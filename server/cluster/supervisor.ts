@@ -1,6 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import { fileURLToPath } from 'node:url';
-import { typeScriptLoaderArgs } from '../../lib/loader-args.ts';
+import { siblingFile, typeScriptLoaderArgs } from '../../lib/loader-args.ts';
 import { isWorkerMessage, type PrimaryMessage } from './messages.ts';
 import { createRestartBudget, MAX_RESTARTS, RESTART_WINDOW_MS } from './restart-budget.ts';
 
@@ -39,7 +39,7 @@ const send = (worker: Worker, msg: PrimaryMessage) => void worker.send(msg);
  */
 export function superviseProcesses({ count, env, graceMs, onCrashLoop }: SuperviseOptions): Supervisor {
   cluster.setupPrimary({
-    exec: fileURLToPath(new URL('./process-main.ts', import.meta.url)),
+    exec: fileURLToPath(siblingFile(import.meta.url, './process-main.ts')),
     execArgv: typeScriptLoaderArgs(),
   });
   const budget = createRestartBudget();

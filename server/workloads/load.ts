@@ -1,5 +1,4 @@
 import { pathToFileURL } from 'node:url';
-import { tsImport } from 'tsx/esm/api';
 import { BUILT_IN_WORKLOADS, createRegistry, type Registry } from './registry.ts';
 import { resolveWorkload, WorkloadDefinitionError } from './resolve.ts';
 import type { Workload } from './workload.ts';
@@ -24,16 +23,20 @@ export class WorkloadFileError extends Error {
 
 const oneLine = (err: unknown) => (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
 
-/** Imports one file through tsx (TypeScript or JavaScript, ESM or CommonJS) and returns its default export. */
+/**
+ * Imports one file with Node's own loader and returns its default export: JavaScript (ESM or CommonJS) or
+ * TypeScript, which Node ≥ 22.18 strips itself. No TypeScript loader: the installed package runs on the
+ * user's Node with nothing of ours between it and their file.
+ */
 async function importDefault(file: string): Promise<unknown> {
   let mod: Record<string, unknown>;
   try {
-    mod = (await tsImport(pathToFileURL(file).href, import.meta.url)) as Record<string, unknown>;
+    mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (err) {
     throw new WorkloadFileError(file, undefined, `failed to load: ${oneLine(err)}`);
   }
   let value = mod['default'];
-  // A file tsx compiled to CommonJS (no "type": "module" above it) has its ES default one level down.
+  // A CommonJS file that a compiler wrote from ES modules (`exports.__esModule`) has its default one level down.
   if (typeof value === 'object' && value !== null && (value as { __esModule?: unknown }).__esModule === true)
     value = (value as { default?: unknown }).default;
   if (value === undefined) {

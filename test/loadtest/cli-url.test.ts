@@ -51,7 +51,7 @@ describe('npm run loadtest --url against a running server', () => {
     ]);
     expect(code).toBe(EXIT.ok);
     const results = JSON.parse(stdout) as { schema: string; scenarios: unknown[] };
-    expect(results.schema).toBe('looplab-loadtest/2');
+    expect(results.schema).toBe('looplab-loadtest/3');
     expect(results.scenarios).toHaveLength(1);
     expect(stderr).toContain('loadtest: 1 scenario(s): about ');
     expect(stderr).toContain(`loadtest: waiting for ${app.url} to answer /ready…`);
@@ -189,7 +189,7 @@ describe('a run whose scenarios were answered mostly with errors', () => {
     expect(code).toBe(EXIT.measuredFailures);
     const [dir] = await import('node:fs/promises').then((fs) => fs.readdir(out));
     expect(JSON.parse(await readFile(join(out, dir ?? '', 'results.json'), 'utf8'))).toMatchObject({
-      schema: 'looplab-loadtest/2',
+      schema: 'looplab-loadtest/3',
     });
   });
 });

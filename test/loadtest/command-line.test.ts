@@ -41,7 +41,7 @@ describe('the command line is refused before anything starts', () => {
     [['--compare', 'README.md'], '--compare: README.md is not JSON'],
     [
       ['--compare', 'package.json'],
-      '--compare: package.json is not a looplab results.json (schema looplab-loadtest/2)',
+      '--compare: package.json is not a looplab results.json (schema looplab-loadtest/2 or looplab-loadtest/3)',
     ],
     [['--compare', 'no/such/results.json'], '--compare: cannot read no/such/results.json: ENOENT'],
     [['--threshold', 'fetch.async.loop_busy<eighty'], '"eighty" is not workload.mode.metric'],

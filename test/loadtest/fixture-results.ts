@@ -148,6 +148,7 @@ export function fixedScenario(
 export function fixedResults(scenarios: ScenarioResult[] = defaultScenarios()): Results {
   return {
     schema: RESULTS_SCHEMA,
+    looplabVersion: '0.1.0',
     options: {
       ...structuredClone(DEFAULT_OPTIONS),
       params: structuredClone(FIXTURE_PARAMS),

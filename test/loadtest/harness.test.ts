@@ -58,7 +58,7 @@ describe('npm run loadtest on a tiny matrix', () => {
   });
 
   it('records every scenario with its figures, the parameters and the environment', () => {
-    expect(results.schema).toBe('looplab-loadtest/2');
+    expect(results.schema).toBe('looplab-loadtest/3');
     expect(results.scenarios.map((s) => s.scenario.mode)).toEqual(['blocking', 'async', 'worker']);
     expect(results.options.params.fetch['delay']).toBe('50');
     expect(results.environment).toMatchObject({ node: process.version, serverStartedByHarness: true });

@@ -31,7 +31,7 @@ describe('the harness library (import from "looplab")', () => {
     const results = await runMatrix(options, stack);
     await stack.close();
 
-    expect(results.schema).toBe('looplab-loadtest/2');
+    expect(results.schema).toBe('looplab-loadtest/3');
     expect(results.scenarios.map((s) => `${s.scenario.workload}/${s.scenario.mode}@${s.scenario.connections}`)).toEqual(
       ['fetch/async@2'],
     );

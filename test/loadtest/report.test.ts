@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseResultsFile } from '../../loadtest/analyse/compare.ts';
+import { matchPrevious, parseResultsFile } from '../../loadtest/analyse/compare.ts';
+import { compareContext } from '../../loadtest/analyse/compare-context.ts';
 import { renderHtml } from '../../loadtest/report/report-html.ts';
 import { renderMarkdown } from '../../loadtest/report/report-md.ts';
 import { buildTable, renderTerminal } from '../../loadtest/report/table.ts';
@@ -184,7 +185,9 @@ describe('report files', () => {
   it('Markdown has the command, the machine, a table per section and how to read the columns', () => {
     const md = renderMarkdown(results, table, 'npm run loadtest -- --workloads fetch,hash', outcomes);
     expect(md).toContain('`npm run loadtest -- --workloads fetch,hash`');
-    expect(md).toContain('Machine: Fixture CPU, 2 cores, 24 GiB, linux x64, Node v20.20.2; commit abcdef1234');
+    expect(md).toContain(
+      'Machine: Fixture CPU, 2 cores, 24 GiB, linux x64, Node v20.20.2; looplab 0.1.0; commit abcdef1234',
+    );
     expect(md).toContain('| mode | req/s | failed/s | n | p50 |');
     expect(md).toContain(
       '| async | 380 | 0.00 | 1900 | 2.6 ms | 3.9 ms | 0 | 3.0 ms | 3.0 ms | 6.0 ms | 20% | 95% | 24× | 80→82 |',
@@ -220,6 +223,14 @@ describe('report files', () => {
     expect(() => parseResultsFile('{"schema":"looplab-loadtest/1"}', 'old.json')).toThrow(
       'old.json was written by an older looplab (schema looplab-loadtest/1',
     );
+  });
+
+  it('reads a schema-2 file, written before results named their looplab, as this schema with the version unknown', () => {
+    const { looplabVersion: _, ...rest } = results;
+    const older = parseResultsFile(JSON.stringify({ ...rest, schema: 'looplab-loadtest/2' }), 'v2.json');
+    expect(older).toEqual({ ...results, looplabVersion: null });
+    expect(matchPrevious(results, older).size).toBe(results.scenarios.length);
+    expect(compareContext(results, older)).toEqual(['looplab: unknown → 0.1.0']);
   });
 });
 

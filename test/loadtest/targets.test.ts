@@ -128,7 +128,7 @@ describe('DATABASE_URL, UPSTREAM_URL and --workers', () => {
 
 it('runs twice at once, each on an embedded database of its own, and removes the throw-away one', async () => {
   const dataDirs = async () =>
-    (await readdir('.data').catch(() => [])).filter((d) => d.startsWith('postgres-loadtest-'));
+    (await readdir('.looplab').catch(() => [])).filter((d) => d.startsWith('postgres-loadtest-'));
   const before = await dataDirs();
   const args = ['--workloads', 'fetch', '--modes', 'async'];
   // Had both used one data directory, the second PostgreSQL could not start and its run would fail.
