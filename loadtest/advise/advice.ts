@@ -50,7 +50,9 @@ function why(e: Evidence, s: Standing, recommended: string): string {
     case 'recommended':
       return 'recommended';
     case 'refused':
-      return `mostly refused or failed (${Math.round(s.share * 100)}% of requests): not ranked`;
+      return e.rps.every((r) => r === 0) && s.share === 1
+        ? 'no answer within its runs (each request took longer than the run, or none was answered): not ranked'
+        : `mostly refused or failed (${Math.round(s.share * 100)}% of requests): not ranked`;
     case 'reference':
       return `the blocking reference, never recommended: it holds the event loop (/health p99 ${fmtMs(e.healthP99Ms ?? undefined)})`;
     case 'over-memory':
@@ -81,9 +83,8 @@ function paragraph(a: Omit<Advice, 'paragraph'>, best: AdviceRow | undefined): s
   const parts = [
     `Run ${a.workload} in ${describe(a.recommended, a.cores)}.`,
     `It served ${fmtRate(best.rps.median)} req/s (${fmtRate(best.rps.min)}–${fmtRate(best.rps.max)} over ${best.runs} runs), p99 ${fmtMs(best.p99Ms ?? undefined)}, /health p99 ${fmtMs(best.healthP99Ms ?? undefined)}.`,
-    beaten + ties > 0
-      ? `${beaten} finalist(s) lost beyond noise${ties > 0 ? `; ${ties} served as much within noise or under ${MIN_GAIN * 100}% more, and the simpler one wins` : ''}.`
-      : '',
+    beaten > 0 ? `${beaten} finalist(s) lost to it beyond noise.` : '',
+    ties > 0 ? `${ties} served as much within noise, or under ${MIN_GAIN * 100}% more: the simpler one wins.` : '',
     a.knee && a.recommended.mode === 'worker'
       ? `The pool-size curve levels off at ${a.knee.at.x} thread(s): more added under 10% throughput (p99 ${fmtMs(a.knee.at.p99Ms ?? undefined)} at ${a.knee.at.x}, ${fmtMs(a.knee.last.p99Ms ?? undefined)} at ${a.knee.last.x}).`
       : '',

@@ -49,9 +49,9 @@ export const ADVISE_FLAGS = {
   connections: {
     type: 'string',
     value: 'LIST',
-    default: [32],
+    defaultText: '4 × cores: a task running and one waiting on every thread of the largest pool',
     range: L.connections.range,
-    doc: 'the closed-model load each candidate runs at (one value: enough to saturate the largest pool); with --target, the sweep of requests in flight whose knee is sought (default 1,2,4,8,16,32)',
+    doc: 'the closed-model load each candidate runs at (one value: enough to saturate the largest pool, not so much that its queue refuses); with --target, the sweep of requests in flight whose knee is sought (default 1,2,4,8,16,32)',
     examples: ['32'],
     with: { target: true },
   },

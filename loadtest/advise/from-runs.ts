@@ -15,8 +15,9 @@ export function evidenceFrom(candidate: Candidate, runs: readonly RunMeasurement
   return {
     candidate,
     rps: runs.map((r) => r.rps),
-    p99Ms: medianOf(runs.map((r) => r.latency.p99)),
-    healthP99Ms: medianOf(runs.map((r) => r.health.p99)),
+    // Under 100 answers a run has no p99; its slowest answer stands in (docs/guide/advise.md says so).
+    p99Ms: medianOf(runs.map((r) => r.latency.p99 ?? r.latency.max)),
+    healthP99Ms: medianOf(runs.map((r) => r.health.p99 ?? r.health.max)),
     loopBusy: medianOf(runs.map((r) => r.server?.eventLoopUtilization)),
     cpuMsPerRequest: medianOf(runs.map((r) => (r.server && r.rps > 0 ? (r.server.cpuCores * 1000) / r.rps : null))),
     rssMb: medianOf(runs.map((r) => r.server?.rssEndMb)),

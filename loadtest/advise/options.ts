@@ -3,6 +3,7 @@
  * that command's parser (the same checks and messages); its own are checked here against their spec.
  * Every refusal is an OptionsError with one sentence naming the flag and its range.
  */
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { parseArgsConfig } from '../../lib/flags.ts';
 import { OptionsError } from '../cli/options-error.ts';
@@ -63,7 +64,7 @@ export function parseAdviseArgs(argv: readonly string[], cwd?: string): AdviseOp
     text('connections')
       ?.split(',')
       .map((c) => whole(c, 'connections', F.connections.range) as number) ??
-    (target ? TARGET_SWEEP : [...F.connections.default]);
+    (target ? TARGET_SWEEP : [4 * availableParallelism()]);
   if (!target && connections.length > 1)
     throw new OptionsError('--connections: one value (the load every candidate runs at); a sweep is for --target');
   return {

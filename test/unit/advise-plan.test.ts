@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { buildAdvice } from '../../loadtest/advise/advice.ts';
 import { candidateLabel, type Evidence } from '../../loadtest/advise/evidence.ts';
@@ -115,7 +116,7 @@ describe('the command line', () => {
     const options = parseAdviseArgs(['--workloads', 'cpu']);
     expect(options).toMatchObject({ budgetSeconds: 300, repeats: 5, memoryBudgetMb: undefined });
     expect(options !== 'help' && options.harness).toMatchObject({
-      connections: [32],
+      connections: [4 * availableParallelism()],
       duration: 3,
       warmup: 1,
       workloads: ['cpu'],
