@@ -49,28 +49,30 @@ export interface PlanCosts {
 
 /** The plan that fits the budget; a budget too small for the modes and one pool size is refused, with the time it would take. */
 export function planExperiment(ordered: readonly Candidate[], costs: PlanCosts): ExperimentPlan {
-  const finalists = Math.min(FINALISTS, ordered.length);
-  const fixed = costs.startSeconds + finalists * costs.repeats * costs.runSeconds;
-  const fits = Math.floor((costs.budgetSeconds - fixed) / costs.runSeconds);
+  const seconds = (screened: number) =>
+    costs.startSeconds + (screened + Math.min(FINALISTS, screened) * costs.repeats) * costs.runSeconds;
   // The least that can answer: every mode without a pool, and one pool size.
   const least = Math.min(ordered.length, ordered.filter((c) => c.workers === undefined).length + 1);
+  let fits = ordered.length;
+  while (fits > 0 && seconds(fits) > costs.budgetSeconds) fits--;
   if (fits < least) {
-    const need = Math.ceil(fixed + least * costs.runSeconds);
+    const finalists = Math.min(FINALISTS, least);
     throw new OptionsError(
       `--budget: ${costs.budgetSeconds} s is too short; the smallest experiment (${ordered
         .slice(0, least)
         .map(candidateLabel)
-        .join(', ')} screened, then ${finalists} × ${costs.repeats} repeats) takes about ${need} s`,
+        .join(
+          ', ',
+        )} screened, then ${finalists} × ${costs.repeats} repeats) takes about ${Math.ceil(seconds(least))} s`,
     );
   }
-  const screen = ordered.slice(0, fits);
-  const runs = screen.length + finalists * costs.repeats;
+  const finalists = Math.min(FINALISTS, fits);
   return {
-    screen,
+    screen: ordered.slice(0, fits),
     cut: ordered.slice(fits),
     finalists,
     repeats: costs.repeats,
-    runs,
-    expectedSeconds: Math.round(costs.startSeconds + runs * costs.runSeconds),
+    runs: fits + finalists * costs.repeats,
+    expectedSeconds: Math.round(seconds(fits)),
   };
 }

@@ -36,9 +36,12 @@ describe('the experiment plan', () => {
 
   it('refuses a budget too short for the modes and one pool size, naming the time the smallest experiment takes', () => {
     const ordered = screenOrder(candidatesFor(['async', 'worker'], 2), 2);
-    expect(() => planExperiment(ordered, { runSeconds: 10, startSeconds: 10, repeats: 5, budgetSeconds: 179 })).toThrow(
-      '--budget: 179 s is too short; the smallest experiment (async, worker ×2 screened, then 3 × 5 repeats) takes about 180 s',
+    // Two candidates screened, two finalists: 10 s + (2 + 2 × 5) × 10 s = 130 s.
+    expect(() => planExperiment(ordered, { runSeconds: 10, startSeconds: 10, repeats: 5, budgetSeconds: 129 })).toThrow(
+      '--budget: 129 s is too short; the smallest experiment (async, worker ×2 screened, then 2 × 5 repeats) takes about 130 s',
     );
+    const two = planExperiment(ordered, { runSeconds: 10, startSeconds: 10, repeats: 5, budgetSeconds: 130 });
+    expect(two).toMatchObject({ finalists: 2, runs: 12, expectedSeconds: 130 });
   });
 });
 
