@@ -91,7 +91,7 @@ function paragraph(a: Omit<Advice, 'paragraph'>, best: AdviceRow | undefined): s
     a.offload?.costsMoreThanItSaves
       ? `Offloading costs more than it saves here: the hop takes ${Math.round(a.offload.hopUs)} µs of CPU per call beside ${Math.round(a.offload.workUs)} µs of work.`
       : '',
-    a.generatorSharesCores
+    a.generatorSharesCores && a.recommended.workers !== undefined
       ? `Pool sizes are against this machine's ${a.cores} cores, which the load generator shared: on a server whose load comes from elsewhere, the knee may sit up to one thread per free core higher, so re-run advise there before setting more than ${a.cores} threads.`
       : '',
   ];

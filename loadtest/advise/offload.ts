@@ -15,8 +15,10 @@ export interface OffloadCost {
    * baseline) where there is one, else the inline CPU per call.
    */
   workUs: number;
-  /** CPU per call through a one-thread worker pool, µs. */
+  /** CPU per call through the smallest worker pool measured (one thread unless the budget cut it), µs. */
   offloadedUs: number;
+  /** That pool's threads. */
+  offloadedWorkers: number;
   /** offloaded − inline: the hop, µs per call. */
   hopUs: number;
   /** True when the hop costs at least as much as the work it moves off the loop: offloading costs more than it saves. */
@@ -33,6 +35,7 @@ export function offloadCost(table: readonly Evidence[], workMs?: number | null):
     .sort((a, b) => (a.candidate.workers ?? 0) - (b.candidate.workers ?? 0));
   const inlineUs = cpu(inline);
   const offloadedUs = cpu(workers[0]);
+  const offloadedWorkers = workers[0]?.candidate.workers ?? 1;
   if (inline === undefined || inlineUs === undefined || offloadedUs === undefined) return null;
   const hopUs = offloadedUs - inlineUs;
   const workUs = workMs == null ? inlineUs : workMs * 1000;
@@ -40,6 +43,7 @@ export function offloadCost(table: readonly Evidence[], workMs?: number | null):
     inlineUs,
     workUs,
     offloadedUs,
+    offloadedWorkers,
     hopUs,
     costsMoreThanItSaves: hopUs >= workUs,
     inlineMode: inline.candidate.mode,

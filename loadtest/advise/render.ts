@@ -34,7 +34,7 @@ export function renderAdvice(advice: Advice): string {
   const o = advice.offload;
   if (o)
     lines.push(
-      `offload cost per call: ${Math.round(o.hopUs)} µs of CPU for the hop (worker ×1 ${Math.round(o.offloadedUs)} µs against ${o.inlineMode} ${Math.round(o.inlineUs)} µs inline; the work itself ${Math.round(o.workUs)} µs)${o.costsMoreThanItSaves ? ': the hop costs more than the work' : ''}`,
+      `offload cost per call: ${Math.round(o.hopUs)} µs of CPU for the hop (worker ×${o.offloadedWorkers} ${Math.round(o.offloadedUs)} µs against ${o.inlineMode} ${Math.round(o.inlineUs)} µs inline; the work itself ${Math.round(o.workUs)} µs)${o.costsMoreThanItSaves ? ': the hop costs more than the work' : ''}`,
     );
   if (advice.cut.length > 0) lines.push(`cut for the budget (not measured): ${advice.cut.join(', ')}`);
   return lines.join('\n');

@@ -66,7 +66,13 @@ function row(
 describe('the offload cost per call', () => {
   it('is the CPU per request of the smallest worker pool minus the inline one, and says when the hop costs more than the work', () => {
     const tiny = offloadCost([row('worker', 2, 0.3), row('async', undefined, 0.05), row('worker', 1, 0.2)]);
-    expect(tiny).toMatchObject({ inlineMode: 'async', inlineUs: 50, offloadedUs: 200, costsMoreThanItSaves: true });
+    expect(tiny).toMatchObject({
+      inlineMode: 'async',
+      inlineUs: 50,
+      offloadedUs: 200,
+      offloadedWorkers: 1,
+      costsMoreThanItSaves: true,
+    });
     expect(tiny?.hopUs).toBeCloseTo(150, 6);
     const big = offloadCost([row('async', undefined, 20), row('worker', 1, 20.1)]);
     expect(big?.costsMoreThanItSaves).toBe(false);
