@@ -14,7 +14,7 @@ import { EXIT } from './cli/exit-codes.ts';
 import { planScenarios, runMatrix } from './matrix.ts';
 import type { Progress } from './scenario-loop.ts';
 import { planTargetScenarios, runTarget } from './target-run.ts';
-import { NOT_LOOPLAB_NOTE, probeNote } from './analyse/target-scenario.ts';
+import { notLooplabNote, probeNote } from './analyse/target-scenario.ts';
 import { OptionsError } from './cli/options-error.ts';
 import { type PreparedRun, prepareRun } from './cli/prepare.ts';
 import { writeReports } from './report/output.ts';
@@ -68,7 +68,7 @@ let results: Results;
 try {
   const target = options.target;
   if (target) {
-    say(`measuring ${target} — ${NOT_LOOPLAB_NOTE}; ${probeNote(options)}`);
+    say(`measuring ${target} — ${notLooplabNote(options)}; ${probeNote(options)}`);
   } else {
     say(
       options.url
@@ -136,7 +136,7 @@ if (options.json) {
   process.stdout.write(`${renderTerminal(table)}\n`);
   if (table.sections.some((s) => s.rows.some((r) => r[0]?.endsWith('*')))) {
     process.stdout.write(
-      "\n* the limit may not be the server: the load generator used about a whole core or sent late, or the machine's CPU was ≥ 90% busy (the verdict says which)\n",
+      "\n* the limit may not be the server: the load generator used about a whole core or sent late, or the machine's CPU was ≥ 90% busy (the → line under its table says which)\n",
     );
   }
 }

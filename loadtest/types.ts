@@ -116,6 +116,18 @@ export interface TimelineSecond {
   p50: number | null;
   p99: number | null;
   healthP99: number | null;
+  /**
+   * The seconds of the window this entry covers when under 1: the last one, when the window was not a
+   * whole number of seconds (a 4.01 s window's fifth second holds 0.01 s of answers). Absent when whole.
+   */
+  span?: number;
+}
+
+/** The answers of one non-2xx status, with the first body seen (cut to 300 characters): what refused them. */
+export interface StatusCount {
+  status: number;
+  count: number;
+  sample: string | null;
 }
 
 /** One measured run of one scenario. Latencies in milliseconds. */
@@ -146,6 +158,8 @@ export interface RunMeasurement {
   errors: number;
   timeouts: number;
   non2xx: number;
+  /** The non2xx answers by status, most frequent first, each with one sample body. */
+  statuses: StatusCount[];
   /** Open model only: requests due while `maxInFlight` were outstanding, so never sent (no latency). */
   dropped: number;
   /** Open model only: requests still unanswered when the drain after the window ended (no latency). */
@@ -215,6 +229,8 @@ export interface Bound {
   rps: number;
   /** How it was derived, in words. */
   basis: string;
+  /** True when it scales the single-thread baseline (a CPU bound), whose spread it then shares. */
+  cpu?: boolean;
 }
 
 export interface ScenarioResult {
@@ -241,6 +257,8 @@ export interface ScenarioResult {
     errors: number;
     timeouts: number;
     non2xx: number;
+    /** The runs' non-2xx answers by status, most frequent first (the first run's sample body for each). */
+    statuses: StatusCount[];
     dropped: number;
     abandoned: number;
     healthP50: Spread | null;
@@ -285,8 +303,31 @@ export interface Environment {
   serverStartedByHarness: boolean;
 }
 
-/** Single-thread cost of each CPU workload (server-reported ms): measured before the matrix, and again after it (`atEndMs`). */
-export type CpuBaseline = Record<WorkloadName, { msPerRequest: number; samples: number; atEndMs: number | null }>;
+/** One measurement of a workload's single-thread cost (baseline.ts), ms per request. */
+export interface BaselineFigure {
+  ms: number;
+  minMs: number;
+  maxMs: number;
+  samples: number;
+  /** `cpu`: the server's CPU time per request (its `/metrics` counter); `wall`: its reported work time. */
+  basis: 'cpu' | 'wall';
+}
+
+/**
+ * Single-thread cost of each CPU workload, ms per request: measured before the matrix, and again after
+ * it (`atEndMs`); `minMs`–`maxMs` is the range of its groups at both ends (absent in older files).
+ */
+export type CpuBaseline = Record<
+  WorkloadName,
+  {
+    msPerRequest: number;
+    samples: number;
+    atEndMs: number | null;
+    minMs?: number;
+    maxMs?: number;
+    basis?: BaselineFigure['basis'];
+  }
+>;
 
 /**
  * The results.json format this looplab writes. 3 adds `looplabVersion`; later additions within 3 are new

@@ -31,6 +31,18 @@ export function isUserFrame(frame: Runtime.CallFrame): boolean {
 
 const isOwnFrame = (frame: Runtime.CallFrame): boolean => toPath(frame.url)?.startsWith(OWN_DIR) ?? false;
 
+/**
+ * looplab's own plumbing between a workload and a wait it asks for: the sync bridge's `Atomics.wait`
+ * (a blocking fetch or query in blocking mode). Never the line a reader must change, so blame goes up
+ * past it to the workload's synchronous call, and the chain down to the wait becomes the context.
+ */
+const PLUMBING = ['ts', 'js'].map((ext) => fileURLToPath(new URL(`../server/offload/sync-io.${ext}`, import.meta.url)));
+const isPlumbing = (frame: Runtime.CallFrame): boolean => {
+  const path = toPath(frame.url);
+  return path !== null && PLUMBING.includes(path);
+};
+const isWorkloadFrame = (frame: Runtime.CallFrame): boolean => isUserFrame(frame) && !isPlumbing(frame);
+
 const displayPath = (path: string): string => {
   const rel = relative(process.cwd(), path);
   return rel.startsWith('..') ? path : rel;
@@ -54,6 +66,21 @@ function locate(frame: Runtime.CallFrame): { file: string | null; line: number |
 
 const nameOf = (frame: Runtime.CallFrame) => frame.functionName || '(anonymous)';
 
+/**
+ * Node's own frames that wrap a public call under a generic name, by module: zlib builds every
+ * `*Sync` convenience method from one `syncBufferWrapper`, so a stall in `gzipSync` is sampled as
+ * `buildReport → syncBufferWrapper`. The context names what the user wrote instead.
+ */
+const NODE_WRAPPERS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  'node:zlib': {
+    syncBufferWrapper: 'a zlib *Sync call (gzipSync, deflateSync, brotliCompressSync, …)',
+    zlibBufferSync: 'a zlib *Sync call (gzipSync, deflateSync, brotliCompressSync, …)',
+  },
+};
+
+/** How the frame a culprit called is named in its context: its name, or for a Node wrapper what it wraps. */
+const contextOf = (frame: Runtime.CallFrame): string => NODE_WRAPPERS[frame.url]?.[nameOf(frame)] ?? nameOf(frame);
+
 const isLibraryFrame = (frame: Runtime.CallFrame): boolean =>
   toPath(frame.url)?.includes(`${sep}node_modules${sep}`) ?? false;
 const isNodeFrame = (frame: Runtime.CallFrame): boolean => frame.url.startsWith('node:');
@@ -69,12 +96,22 @@ export function culpritOf(stack: readonly Runtime.CallFrame[]): Culprit | null {
   const leaf = stack.at(-1);
   if (!leaf || leaf.functionName === '(idle)' || leaf.functionName === '(root)') return null;
   if (stack.some(isOwnFrame)) return null;
-  for (const wanted of [isUserFrame, isLibraryFrame, isNodeFrame]) {
+  for (const wanted of [isWorkloadFrame, isUserFrame, isLibraryFrame, isNodeFrame]) {
     for (let i = stack.length - 1; i >= 0; i -= 1) {
       const frame = stack[i] as Runtime.CallFrame;
       if (!wanted(frame)) continue;
       const beneath = stack[i + 1];
-      return { frame: nameOf(frame), ...locate(frame), context: beneath ? nameOf(beneath) : null };
+      const below = stack.slice(i + 1);
+      // Through looplab's plumbing: the whole chain from the wait up, as `wait ← call ← fetch`.
+      if (wanted === isWorkloadFrame && below.some(isPlumbing)) {
+        const chain = below.filter((f, j) => isPlumbing(f) || j === below.length - 1).map(contextOf);
+        return {
+          frame: nameOf(frame),
+          ...locate(frame),
+          context: `${chain.reverse().join(' ← ')} (looplab's sync bridge)`,
+        };
+      }
+      return { frame: nameOf(frame), ...locate(frame), context: beneath ? contextOf(beneath) : null };
     }
   }
   return { frame: nameOf(leaf), ...locate(leaf), context: null };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FIXED_PROFILE } from './helpers/blame-profile.ts';
 import { attribute, newStall } from '../stall-blame/attribute.ts';
+import { culpritOf } from '../stall-blame/frames.ts';
 import { resolveOptions } from '../stall-blame/blame.ts';
 import { blameLines } from '../stall-blame/report.ts';
 
@@ -58,5 +59,59 @@ describe('options', () => {
     expect(() => resolveOptions({ samplingIntervalUs: 10 })).toThrow(
       'stall-blame: options.samplingIntervalUs must be a whole number of µs in 50..100000 (got 10)',
     );
+  });
+});
+
+describe('the context of a culprit', () => {
+  const frame = (functionName: string, url: string, lineNumber = 4) => ({
+    functionName,
+    url,
+    lineNumber,
+    columnNumber: 0,
+    scriptId: '1',
+  });
+  it("names the zlib call a user made, not zlib's generic wrapper (seen in a real run: buildReport ← syncBufferWrapper)", () => {
+    const stack = [
+      frame('(root)', '', -1),
+      frame('buildReport', '/srv/report.js'),
+      frame('syncBufferWrapper', 'node:zlib'),
+    ];
+    expect(culpritOf(stack)).toMatchObject({
+      frame: 'buildReport',
+      context: 'a zlib *Sync call (gzipSync, deflateSync, brotliCompressSync, …)',
+    });
+  });
+  it('keeps a public name as it is', () => {
+    const stack = [
+      frame('(root)', '', -1),
+      frame('slowDigest', '/srv/app.js'),
+      frame('pbkdf2Sync', 'node:internal/crypto/pbkdf2'),
+    ];
+    expect(culpritOf(stack)?.context).toBe('pbkdf2Sync');
+  });
+});
+
+describe('a wait in the sync bridge', () => {
+  const bridge = new URL('../server/offload/sync-io.ts', import.meta.url).href;
+  const frame = (functionName: string, url: string, lineNumber = 4) => ({
+    functionName,
+    url,
+    lineNumber,
+    columnNumber: 0,
+    scriptId: '1',
+  });
+  it("is blamed on the workload's synchronous call, with the chain down to the wait as context", () => {
+    const stack = [
+      frame('(root)', '', -1),
+      frame('fetchBlocking', '/srv/looplab/server/workloads/fetch.ts', 80),
+      frame('fetch', bridge, 50),
+      frame('call', bridge, 34),
+      frame('wait', '', -1),
+    ];
+    expect(culpritOf(stack)).toMatchObject({
+      frame: 'fetchBlocking',
+      line: 81,
+      context: "wait ← call ← fetch (looplab's sync bridge)",
+    });
   });
 });

@@ -2,7 +2,8 @@ import { groupKey, levelLabel, modeKey } from './scenario-key.ts';
 import { queueParts } from './queue-verdict.ts';
 import { compareRuns } from './stats.ts';
 import type { ModeName, Results, ScenarioResult, WorkloadName } from '../types.ts';
-import { fmtMs, fmtRate, fmtRatio } from '../report/format.ts';
+import { fmtMs, fmtPercent, fmtRate, fmtRatio } from '../report/format.ts';
+import { isMostlyRefused, refusalText, refusedShare } from './refusals.ts';
 
 /** Scenarios of one workload at one load level, by mode. */
 export interface ComparableGroup {
@@ -61,7 +62,10 @@ export function verdict(group: ComparableGroup): string {
   const silent = Object.values(group.byMode).filter((r) => r.summary.ok === 0);
   for (const [name, result] of [['async', asyncMode], ['worker', worker], ...queues] as const) {
     const ratio = speedupVsBlocking(group, name);
-    if (result && blocking && ratio !== null)
+    if (result && isMostlyRefused(result))
+      parts.push(`${name} not ranked: ${fmtPercent(refusedShare(result))} of its requests failed (see below)`);
+    else if (blocking && isMostlyRefused(blocking)) continue;
+    else if (result && blocking && ratio !== null)
       parts.push(`${name} serves ${fmtRatio(ratio)} blocking${noiseNote(result, blocking)}`);
   }
   if (asyncMode && worker && asyncMode.summary.ok > 0) {
@@ -148,6 +152,9 @@ export function verdict(group: ComparableGroup): string {
 /**
  * For each workload and mode measured at several levels (a connections, rate or worker sweep): where
  * throughput peaked, and every other level relative to that peak — the seeds' "sweet spot" question.
+ * A level that was mostly refused (refusals.ts) is never ranked: its throughput is what got through
+ * a refusal, not a speed; the line says what refused it instead. The pick is set against the next
+ * best level with the Mann–Whitney test, as the mode verdicts are, when the runs allow it.
  */
 export function sweepVerdicts(results: Results): string[] {
   const series = new Map<string, ScenarioResult[]>();
@@ -156,14 +163,31 @@ export function sweepVerdicts(results: Results): string[] {
     series.set(key, [...(series.get(key) ?? []), r]);
   }
   const lines: string[] = [];
-  for (const [key, runs] of series) {
-    if (runs.length < 2) continue;
-    const peak = runs.reduce((best, r) => (r.summary.rps.median > best.summary.rps.median ? r : best));
-    const others = runs
+  for (const [key, levels] of series) {
+    if (levels.length < 2) continue;
+    const refused = levels
+      .filter(isMostlyRefused)
+      .map(
+        (r) =>
+          `${levelLabel(r.scenario)} not ranked: ${fmtPercent(refusedShare(r))} of its requests failed — ${refusalText(r)}`,
+      );
+    const ranked = levels.filter((r) => !isMostlyRefused(r));
+    if (ranked.length === 0) {
+      lines.push(`${key}: every level was mostly refused; ${refused.join('; ')}.`);
+      continue;
+    }
+    const byRps = [...ranked].sort((a, b) => b.summary.rps.median - a.summary.rps.median);
+    const peak = byRps[0] as ScenarioResult;
+    const next = byRps[1];
+    const others = ranked
       .filter((r) => r !== peak)
       .map((r) => `${levelLabel(r.scenario)} ${fmtRatio(r.summary.rps.median / peak.summary.rps.median)}`);
+    const noise = next ? noiseNote(peak, next).replace(/^ \(/, ` (against ${levelLabel(next.scenario)}: `) : '';
     lines.push(
-      `${key}: peaks at ${levelLabel(peak.scenario)} with ${peak.summary.rps.median.toFixed(1)} req/s; ${others.join(', ')} of that.`,
+      `${key}: peaks at ${levelLabel(peak.scenario)} with ${peak.summary.rps.median.toFixed(1)} req/s${noise}` +
+        (others.length > 0 ? `; ${others.join(', ')} of that` : '') +
+        (refused.length > 0 ? `; ${refused.join('; ')}` : '') +
+        '.',
     );
   }
   return lines;

@@ -1,5 +1,5 @@
 import type { BoundAnswer } from '../../contract/bound.ts';
-import type { Bound, CpuBaseline, Scenario, ServerFacts } from '../types.ts';
+import type { Bound, CpuBaseline, Scenario, ScenarioResult, ServerFacts } from '../types.ts';
 
 /** Little's law: concurrency / time per request, in requests per second. */
 const littles = (concurrency: number, ms: number) => (concurrency * 1000) / ms;
@@ -102,5 +102,24 @@ function modelBound(
         : processes > 1
           ? [Math.min(processes, facts.cpus, concurrency), `min(${processes} event loops, ${facts.cpus} cores, ${c})`]
           : [1, 'the event-loop thread'];
-  return { rps: single * n, basis: `single-thread rate ${single.toFixed(1)}/s × ${what}` };
+  return { rps: single * n, basis: `single-thread rate ${single.toFixed(1)}/s × ${what}`, cpu: true };
+}
+
+/**
+ * Whether a scenario served more than its CPU bound allows even at the fastest single-thread cost the
+ * baseline measured (its groups at the start and the end of the run): then the figure is not noise in
+ * the baseline but a bound that does not hold for this run, and is said so. Null when it has no such bound.
+ */
+export function beyondBaseline(
+  result: ScenarioResult,
+  baseline: CpuBaseline,
+): { fastestMs: number; slowestMs: number } | null {
+  const base = baseline[result.scenario.workload];
+  if (!result.bound?.cpu || !base || result.efficiency === null || result.efficiency <= 1) return null;
+  const seen = [base.msPerRequest, base.minMs, base.maxMs, base.atEndMs].filter(
+    (v): v is number => typeof v === 'number',
+  );
+  const fastestMs = Math.min(...seen);
+  const slowestMs = Math.max(...seen);
+  return result.efficiency > base.msPerRequest / fastestMs ? { fastestMs, slowestMs } : null;
 }

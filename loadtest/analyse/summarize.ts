@@ -1,5 +1,6 @@
 import { computeBound } from './bounds.ts';
 import { summarizeQueue } from './queue-summary.ts';
+import { runStatuses, statusCounts } from './refusals.ts';
 import { spread, spreadOfPresent } from './stats.ts';
 import type { BoundAnswer } from '../../contract/bound.ts';
 import type { CpuBaseline, RunMeasurement, Scenario, ScenarioResult, ServerFacts } from '../types.ts';
@@ -39,6 +40,7 @@ export function summarize(
     errors: sum((r) => r.errors),
     timeouts: sum((r) => r.timeouts),
     non2xx: sum((r) => r.non2xx),
+    statuses: statusCounts(runs.map(runStatuses)),
     dropped: sum((r) => r.dropped),
     abandoned: sum((r) => r.abandoned),
     healthP50: present((r) => r.health.p50),

@@ -1,10 +1,14 @@
 import { median } from '../analyse/stats.ts';
-import type { CpuBaseline, HarnessOptions } from '../types.ts';
+import { scrapeMetrics } from './server-metrics.ts';
 import { httpGet } from '../stack/http-get.ts';
+import type { BaselineFigure, CpuBaseline, HarnessOptions } from '../types.ts';
 
-const SAMPLES = 9;
-/** The first answers include lazy start-up work (JIT, first connections); they are not counted. */
+/** Unmeasured requests first: they include lazy start-up work (JIT, first connections). */
 const DISCARDED = 2;
+/** Measured in groups of back-to-back requests, each group one reading of the server's CPU counter. */
+const GROUPS = 4;
+const PER_GROUP = 3;
+
 /**
  * The workloads whose bound is CPU-made (their model says so, discovered from the server), each with
  * the mode to calibrate on: one that runs on the event-loop thread, so one request is one thread's
@@ -20,24 +24,46 @@ function cpuWorkloads(options: HarnessOptions): Array<{ workload: string; mode: 
   });
 }
 
-/** Median server-reported work time of a few sequential requests, with nothing else running. */
-async function singleThreadMs(
+/** One request; its server-reported work time (wall clock), ms. */
+async function oneRequest(url: string): Promise<number> {
+  const res = await httpGet(url);
+  const body = (await res.json()) as { durationMs?: unknown };
+  if (!res.ok || typeof body.durationMs !== 'number')
+    throw new Error(`baseline request ${url} failed with ${res.status}: ${JSON.stringify(body)}`);
+  return body.durationMs;
+}
+
+/**
+ * What one request costs the server's thread, measured as its CPU time per request: the server's own
+ * CPU counter (`/metrics`) read around each group of back-to-back requests. CPU time, not the
+ * request's wall time, because wall time also counts every moment another process held the core:
+ * measured once, at one moment, it made the bound as busy as the machine happened to be then. The
+ * counter also holds the HTTP handling each request of the run pays too. Without `/metrics`, the
+ * median of the server-reported wall times.
+ */
+async function singleThread(
   origin: string,
   { workload, mode }: { workload: string; mode: string },
   options: HarnessOptions,
-): Promise<{ ms: number; samples: number }> {
-  const query = new URLSearchParams(options.params[workload]).toString();
-  const times: number[] = [];
-  for (let i = 0; i < SAMPLES; i++) {
-    const res = await httpGet(`${origin}/${workload}/${mode}?${query}`);
-    const body = (await res.json()) as { durationMs?: unknown };
-    if (!res.ok || typeof body.durationMs !== 'number')
-      throw new Error(
-        `baseline request /${workload}/${mode}?${query} failed with ${res.status}: ${JSON.stringify(body)}`,
-      );
-    if (i >= DISCARDED) times.push(body.durationMs);
+): Promise<BaselineFigure> {
+  const url = `${origin}/${workload}/${mode}?${new URLSearchParams(options.params[workload]).toString()}`;
+  for (let i = 0; i < DISCARDED; i++) await oneRequest(url);
+  const perGroup: number[] = [];
+  const wall: number[] = [];
+  for (let g = 0; g < GROUPS; g++) {
+    const before = await scrapeMetrics(origin);
+    for (let i = 0; i < PER_GROUP; i++) wall.push(await oneRequest(url));
+    const after = await scrapeMetrics(origin);
+    if (before && after) perGroup.push(((after.cpuSeconds - before.cpuSeconds) * 1000) / PER_GROUP);
   }
-  return { ms: median(times), samples: times.length };
+  const figures = perGroup.length === GROUPS ? perGroup : wall;
+  return {
+    ms: median(figures),
+    minMs: Math.min(...figures),
+    maxMs: Math.max(...figures),
+    samples: wall.length,
+    basis: figures === perGroup ? 'cpu' : 'wall',
+  };
 }
 
 /**
@@ -47,15 +73,15 @@ async function singleThreadMs(
 export async function measureCpuBaseline(origin: string, options: HarnessOptions): Promise<CpuBaseline> {
   const baseline: CpuBaseline = {};
   for (const cpu of cpuWorkloads(options)) {
-    const { ms, samples } = await singleThreadMs(origin, cpu, options);
-    baseline[cpu.workload] = { msPerRequest: ms, samples, atEndMs: null };
+    const { ms, samples, minMs, maxMs, basis } = await singleThread(origin, cpu, options);
+    baseline[cpu.workload] = { msPerRequest: ms, samples, atEndMs: null, minMs, maxMs, basis };
   }
   return baseline;
 }
 
 /**
  * The same measurement after the load: the bounds keep the start figure, and the two together show how
- * far the single-thread cost drifted while the run went on.
+ * far the single-thread cost drifted while the run went on (the range takes in both).
  */
 export async function remeasureCpuBaseline(
   origin: string,
@@ -66,8 +92,13 @@ export async function remeasureCpuBaseline(
   for (const cpu of cpuWorkloads(options)) {
     const first = start[cpu.workload];
     if (!first) continue;
-    const { ms } = await singleThreadMs(origin, cpu, options);
-    baseline[cpu.workload] = { ...first, atEndMs: ms };
+    const end = await singleThread(origin, cpu, options);
+    baseline[cpu.workload] = {
+      ...first,
+      atEndMs: end.ms,
+      minMs: Math.min(first.minMs ?? first.msPerRequest, end.minMs),
+      maxMs: Math.max(first.maxMs ?? first.msPerRequest, end.maxMs),
+    };
   }
   return baseline;
 }

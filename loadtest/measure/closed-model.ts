@@ -42,6 +42,8 @@ export async function runClosedModel(options: ClosedModelOptions): Promise<Close
         connections: options.connections,
         duration: options.durationSeconds,
         timeout: options.timeoutSeconds,
+        // The url's own request, with a hook that keeps one body per refusal status (what refused it).
+        requests: [{ onResponse: (status: number, body: string) => log.sampleBody(status, body) }],
       },
       (err: unknown, done: autocannon.Result) =>
         err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(done),

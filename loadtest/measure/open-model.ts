@@ -1,6 +1,6 @@
 import { Pool } from 'undici';
 import { createLatencyRecorder, type EncodedLatencies } from './latency-histogram.ts';
-import { createOutcomeLog, type Outcome, type OutcomeLog, waitUntil } from './outcome-log.ts';
+import { createOutcomeLog, isOk, type Outcome, type OutcomeLog, waitUntil } from './outcome-log.ts';
 import type { Latency } from '../types.ts';
 
 export interface OpenModelOptions {
@@ -88,7 +88,10 @@ export async function runOpenModel(options: OpenModelOptions): Promise<OpenModel
     const done = pool
       .request({ method: 'GET', path: options.path, headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs })
       .then(async (res) => {
-        await res.body.dump();
+        // A refusal's body says what refused it: one per status is kept; every other body is dropped unread.
+        if (!isOk(res.statusCode) && log.samples[res.statusCode] === undefined)
+          log.sampleBody(res.statusCode, await res.body.text());
+        else await res.body.dump();
         finish(intendedAt, res.statusCode);
       })
       .catch((err: { code?: string }) => {

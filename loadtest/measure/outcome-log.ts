@@ -10,7 +10,12 @@ export interface OutcomeCounts {
   non2xx: number;
   errors: number;
   timeouts: number;
+  /** The non-2xx answers by status code (`"503": 7841`): a refusal is told apart from slowness by it. */
+  statuses: Record<string, number>;
 }
+
+/** The first body seen for each non-2xx status, cut to this many characters. */
+const SAMPLE_CHARS = 300;
 
 /** One second of a log's timeline: counts, and the 2xx latencies (ms) answered in it. */
 interface LogSecond {
@@ -31,11 +36,17 @@ export interface OutcomeLogData {
   okEnds: number[];
   /** The timeline's seconds, null where nothing ended. */
   seconds: Array<LogSecond | null>;
+  /** One body per non-2xx status, as first seen. */
+  samples: Record<string, string>;
 }
 
 export interface OutcomeLog {
   /** Notes one finished request; `latencyMs` null when it is unknown (an autocannon connection error). */
   record(outcome: Outcome, latencyMs: number | null, endedAt: number): void;
+  /** Keeps `body` as the sample of a non-2xx `status` unless one is kept already (the first one wins). */
+  sampleBody(status: number, body: string): void;
+  /** One body per non-2xx status, as first seen (cut to 300 characters). */
+  readonly samples: Readonly<Record<string, string>>;
   readonly counts: OutcomeCounts;
   /** 2xx answers completed within `ms` of the start: what a window of that length served. */
   okWithin(ms: number): number;
@@ -63,13 +74,21 @@ function nearestRank(sorted: readonly number[], p: number): number | null {
  * (by completion time, from `start`, a performance.now() time) feeds the timeline.
  */
 export function createOutcomeLog(start: number): OutcomeLog {
-  const counts: OutcomeCounts = { ok: 0, non2xx: 0, errors: 0, timeouts: 0 };
+  const counts: OutcomeCounts = { ok: 0, non2xx: 0, errors: 0, timeouts: 0, statuses: {} };
+  const samples: Record<string, string> = {};
+  const keepSample = (status: string, body: string) => {
+    if (samples[status] === undefined) samples[status] = body.slice(0, SAMPLE_CHARS);
+  };
   const ok = createLatencyRecorder();
   const failed = createLatencyRecorder();
   const seconds: LogSecond[] = [];
   const okEnds: number[] = [];
   return {
     counts,
+    samples,
+    sampleBody: (status, body) => {
+      if (!isOk(status)) keepSample(String(status), body);
+    },
     okWithin: (ms) => okEnds.filter((t) => t - start <= ms).length,
     ok,
     failed,
@@ -80,7 +99,10 @@ export function createOutcomeLog(start: number): OutcomeLog {
         okEnds.push(endedAt);
       } else if (outcome === 'error') counts.errors++;
       else if (outcome === 'timeout') counts.timeouts++;
-      else counts.non2xx++;
+      else {
+        counts.non2xx++;
+        counts.statuses[outcome] = (counts.statuses[outcome] ?? 0) + 1;
+      }
       if (latencyMs !== null) (success ? ok : failed).record(latencyMs);
       const t = Math.floor((endedAt - start) / 1000);
       if (t < 0) return;
@@ -93,7 +115,8 @@ export function createOutcomeLog(start: number): OutcomeLog {
       }
     },
     data: () => ({
-      counts: { ...counts },
+      counts: { ...counts, statuses: { ...counts.statuses } },
+      samples: { ...samples },
       ok: ok.encode(),
       failed: failed.encode(),
       okEnds: okEnds.map((t) => t - start),
@@ -104,6 +127,9 @@ export function createOutcomeLog(start: number): OutcomeLog {
       counts.non2xx += other.counts.non2xx;
       counts.errors += other.counts.errors;
       counts.timeouts += other.counts.timeouts;
+      for (const [status, n] of Object.entries(other.counts.statuses))
+        counts.statuses[status] = (counts.statuses[status] ?? 0) + n;
+      for (const [status, body] of Object.entries(other.samples)) keepSample(status, body);
       ok.add(other.ok);
       failed.add(other.failed);
       for (const t of other.okEnds) okEnds.push(start + t);

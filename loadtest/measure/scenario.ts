@@ -6,6 +6,7 @@ import { startProbe, type ProbeResult } from './probe.ts';
 import type { RunHooks, RunMeasurement, Scenario } from '../types.ts';
 import { scrapeMetrics, windowFigures } from './server-metrics.ts';
 import { queueWindow } from './queue-times.ts';
+import { statusCounts } from '../analyse/refusals.ts';
 import { LOOPLAB_SIGNALS, waitUntilSettled, type SettleSignals } from './settle.ts';
 
 export interface RunSettings {
@@ -116,6 +117,7 @@ async function measureRun(
       errors: counts.errors,
       timeouts: counts.timeouts,
       non2xx: counts.non2xx,
+      statuses: statusCounts([{ counts: counts.statuses, samples: load.log.samples }]),
       dropped: load.dropped,
       abandoned: load.abandoned,
       latencyIsLowerBound: load.due > 0 && unmeasured / load.due > UNMEASURED_SHARE,
@@ -127,7 +129,11 @@ async function measureRun(
       generatorCpu: [ownCpuSeconds, ...load.childCpuSeconds].reduce((a, b) => a + b, 0) / wallSeconds,
       busiestGeneratorCpu: Math.max(ownCpuSeconds, ...load.childCpuSeconds) / wallSeconds,
       machineCpu: machine,
-      timeline: load.log.timeline(seconds).map((s, t) => ({ ...s, healthP99: health.perSecondP99[t] ?? null })),
+      timeline: load.log.timeline(seconds).map((s, t) => {
+        // The last second may hold only the window's last fraction: said, so no chart reads it as a fall.
+        const span = Math.round(Math.min(1, load.windowSeconds - t) * 1000) / 1000;
+        return { ...s, healthP99: health.perSecondP99[t] ?? null, ...(span < 1 ? { span } : {}) };
+      }),
       warmup,
       blame,
       // The same two scrapes: jobs whose result reached the server within the window.

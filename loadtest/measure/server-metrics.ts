@@ -12,8 +12,10 @@ export interface MetricsSnapshot {
   cpuSeconds: number;
   /** Workload requests the server has finished answering since it started, whatever their status. */
   workloadRequestsDone: number;
-  /** Resident memory of the server process. */
+  /** Resident memory of the server process (a cluster: of all its processes). */
   rssBytes: number;
+  /** The highest resident memory since the previous scrape; absent from servers that predate it. */
+  rssPeakBytes?: number;
   /** A cluster's figures for each server process, by pid (absent for a single process). */
   processes?: Map<number, ProcessSnapshot>;
   /** Queue mode's wait and processing histograms by workload (queue-times.ts); absent without queue mode. */
@@ -27,6 +29,8 @@ export interface ProcessSnapshot {
   loopDelayP99Seconds: number;
   loopDelayMaxSeconds: number;
   cpuSeconds: number;
+  rssBytes?: number;
+  rssPeakBytes?: number;
 }
 
 /** Every `name{pid="…"[,more]} value` line, by pid; `more` is the exact label text after pid. */
@@ -46,6 +50,8 @@ export function parseProcesses(text: string): Map<number, ProcessSnapshot> | und
   const p99 = readByPid(text, 'looplab_process_event_loop_delay_seconds', 'stat="p99"');
   const max = readByPid(text, 'looplab_process_event_loop_delay_seconds', 'stat="max"');
   const cpu = readByPid(text, 'looplab_process_cpu_seconds_total');
+  const rss = readByPid(text, 'looplab_process_resident_memory_bytes');
+  const rssPeak = readByPid(text, 'looplab_process_resident_memory_peak_bytes');
   const processes = new Map<number, ProcessSnapshot>();
   for (const [pid, activeSeconds] of active) {
     processes.set(pid, {
@@ -54,10 +60,16 @@ export function parseProcesses(text: string): Map<number, ProcessSnapshot> | und
       loopDelayP99Seconds: p99.get(pid) ?? 0,
       loopDelayMaxSeconds: max.get(pid) ?? 0,
       cpuSeconds: cpu.get(pid) ?? 0,
+      ...optional('rssBytes', rss.get(pid)),
+      ...optional('rssPeakBytes', rssPeak.get(pid)),
     });
   }
   return processes;
 }
+
+/** `{ [key]: value }`, or nothing when the value is absent (exactOptionalPropertyTypes). */
+const optional = <K extends string>(key: K, value: number | undefined) =>
+  (value === undefined ? {} : { [key]: value }) as Partial<Record<K, number>>;
 
 /** Reads one sample out of Prometheus text format; `labels` is the exact label text, e.g. `stat="p99"`. */
 export function readSample(text: string, name: string, labels?: string): number | undefined {
@@ -103,6 +115,7 @@ export function parseMetrics(text: string): MetricsSnapshot | null {
     cpuSeconds: cpu,
     workloadRequestsDone: sumSamples(text, 'looplab_request_duration_seconds_count'),
     rssBytes: rss,
+    ...optional('rssPeakBytes', readSample(text, 'looplab_resident_memory_peak_bytes')),
   };
 }
 
@@ -127,6 +140,11 @@ export interface WindowFigures {
   rssStartMb: number;
   rssEndMb: number;
   /**
+   * The highest resident memory within the window (the server samples it every 100 ms; the scrape at
+   * the end reads the peak since the one at the start). Absent from servers that predate it.
+   */
+  rssPeakMb?: number;
+  /**
    * A cluster's processes, each over the same window (the totals above: utilization and CPU over all
    * of them, delay p99 and max of the worst one). A process restarted within the window is left out.
    */
@@ -139,7 +157,12 @@ export interface ProcessWindowFigures {
   eventLoopDelayP99Ms: number;
   eventLoopDelayMaxMs: number;
   cpuCores: number;
+  /** This process's resident memory at the end of the window, and its peak within it, MiB. */
+  rssEndMb?: number;
+  rssPeakMb?: number;
 }
+
+const mib = (bytes: number | undefined) => (bytes === undefined ? undefined : Math.round(bytes / 2 ** 20));
 
 function processWindows(
   before: MetricsSnapshot,
@@ -160,6 +183,8 @@ function processWindows(
       eventLoopDelayP99Ms: end.loopDelayP99Seconds * 1000,
       eventLoopDelayMaxMs: end.loopDelayMaxSeconds * 1000,
       cpuCores: seconds > 0 ? (end.cpuSeconds - start.cpuSeconds) / seconds : 0,
+      ...optional('rssEndMb', mib(end.rssBytes)),
+      ...optional('rssPeakMb', mib(end.rssPeakBytes)),
     });
   }
   return figures;
@@ -188,5 +213,10 @@ export function windowFigures(
     cpuCores: seconds > 0 ? (after.cpuSeconds - before.cpuSeconds) / seconds : 0,
     rssStartMb: Math.round(before.rssBytes / 2 ** 20),
     rssEndMb: Math.round(after.rssBytes / 2 ** 20),
+    // The peak since the scrape before: at least the two readings either side of the window.
+    ...optional(
+      'rssPeakMb',
+      after.rssPeakBytes === undefined ? undefined : mib(Math.max(after.rssPeakBytes, before.rssBytes, after.rssBytes)),
+    ),
   };
 }

@@ -8,7 +8,9 @@ import { modeKey } from '../analyse/scenario-key.ts';
 import { compareRuns } from '../analyse/stats.ts';
 import { fmtChange, fmtMs, fmtPercent, fmtRate, fmtRatio } from './format.ts';
 import { queueCell } from './queue-report.ts';
-import type { ScenarioResult, Spread } from '../types.ts';
+import { beyondBaseline } from '../analyse/bounds.ts';
+import { isMostlyRefused } from '../analyse/refusals.ts';
+import type { CpuBaseline, ScenarioResult, Spread } from '../types.ts';
 
 /** What a cell may need beyond its own row. */
 interface CellContext {
@@ -18,6 +20,8 @@ interface CellContext {
   repeats: number;
   /** With --compare: the same scenario in the earlier run, or undefined when it is new. */
   before: ScenarioResult | undefined;
+  /** The run's single-thread baseline, whose spread an "of bound" figure is read against. */
+  baseline: CpuBaseline;
 }
 
 export interface Column {
@@ -68,6 +72,15 @@ function latencyCell(r: ScenarioResult, s: Spread | null): string {
 function healthCell(r: ScenarioResult): string {
   if (r.summary.healthP99) return fmtMs(r.summary.healthP99.median);
   return r.summary.healthMax ? `max ${fmtMs(r.summary.healthMax.median)}` : '–';
+}
+
+/** `start→end (peak P)` over the runs; the peak only from servers that report it. */
+function rssCell(r: ScenarioResult): string {
+  const first = r.runs[0]?.server;
+  const last = r.runs.at(-1)?.server;
+  if (!first || !last) return '–';
+  const peaks = r.runs.flatMap((run) => (run.server?.rssPeakMb === undefined ? [] : [run.server.rssPeakMb]));
+  return `${first.rssStartMb}→${last.rssEndMb}${peaks.length > 0 ? ` (${Math.max(...peaks)})` : ''}`;
 }
 
 /** True when nothing came back at all: every figure would be an empty 0. */
@@ -139,22 +152,18 @@ export const COLUMNS: readonly Column[] = [
   },
   {
     header: 'of bound',
-    note: "req/s as a share of the theoretical bound: Little's law for I/O, single-thread rate × usable threads for CPU (which assumes those cores were free)",
-    cell: (r) => fmtPercent(r.efficiency),
+    note: "req/s as a share of the theoretical bound: Little's law for I/O, single-thread rate × usable threads for CPU (which assumes those cores were free). ! marks a figure above its CPU bound by more than the single-thread baseline's own range allows: the bound does not hold for that run (a line under the table says so)",
+    cell: (r, c) => fmtPercent(r.efficiency) + (beyondBaseline(r, c.baseline) ? ' !' : ''),
   },
   {
     header: 'vs blocking',
-    note: 'req/s relative to blocking mode at the same load level',
-    cell: (r, c) => fmtRatio(speedupVsBlocking(c.group, modeKey(r.scenario))),
+    note: 'req/s relative to blocking mode at the same load level; refused: more than half of its requests failed, so it is not ranked (a line under the table says what refused them)',
+    cell: (r, c) => (isMostlyRefused(r) ? 'refused' : fmtRatio(speedupVsBlocking(c.group, modeKey(r.scenario)))),
   },
   {
     header: 'rss MB',
-    note: "the server's resident memory in MiB (process_resident_memory_bytes from its /metrics), at the start of the first measured window → at the end of the last; – without /metrics",
-    cell: (r) => {
-      const first = r.runs[0]?.server;
-      const last = r.runs.at(-1)?.server;
-      return first && last ? `${first.rssStartMb}→${last.rssEndMb}` : '–';
-    },
+    note: "the server's resident memory in MiB (process_resident_memory_bytes from its /metrics; a cluster: all its processes), at the start of the first measured window → at the end of the last, and in brackets the highest it reached within any run's window (the server samples it every 100 ms); – without /metrics",
+    cell: rssCell,
   },
   {
     header: 'Δ req/s',

@@ -1,3 +1,5 @@
+import { MOSTLY_REFUSED } from '../analyse/refusals.ts';
+
 /**
  * The chart code embedded in report.html. It is plain browser JavaScript (kept as a string so the page
  * is one self-contained file); it reads the embedded results and draws SVG bar and line charts.
@@ -29,6 +31,17 @@ export const CHART_SCRIPT = String.raw`
   // ten), so milliseconds next to seconds stay visible.
   function barChart(title, unit, groups, log) {
     var width = 760, height = 300, left = 60, bottom = 70, top = 30;
+    // Labels that would not fit side by side are slanted (30°) instead of overlapping; then the chart
+    // grows below (and, for the first label, to the left) by what the longest one needs, so a label
+    // never runs into the legend under it or off the chart's edge. 6.5 px per character of the axis font.
+    var longest = groups.reduce(function (m, g) { return Math.max(m, g.label.length); }, 0) * 6.5;
+    var slant = groups.some(function (g) { return g.label.length * 6.5 > (width - left - 10) / Math.max(1, groups.length); });
+    if (slant) {
+      var drop = 16 + longest * 0.5 + 8;
+      bottom = Math.max(bottom, drop + 24);
+      height += bottom - 70;
+      left = Math.max(left, Math.ceil(longest * 0.87 - (width - left - 10) / Math.max(1, groups.length) / 2) + 4);
+    }
     var svg = el('svg', { viewBox: '0 0 ' + width + ' ' + height, 'class': 'chart', role: 'img', 'aria-label': title });
     svg.appendChild(el('text', { x: left, y: 18, 'class': 'title' }, title));
     var max = 0, minPositive = Infinity;
@@ -48,8 +61,6 @@ export const CHART_SCRIPT = String.raw`
     });
     svg.appendChild(el('text', { x: 12, y: top + plotH / 2, 'class': 'axis', transform: 'rotate(-90 12 ' + (top + plotH / 2) + ')' }, unit + (log ? ' (log)' : '')));
     var groupW = plotW / Math.max(1, groups.length);
-    // Labels that would not fit side by side are slanted instead of overlapping.
-    var slant = groups.some(function (g) { return g.label.length * 6.5 > groupW; });
     groups.forEach(function (g, gi) {
       var barW = (groupW * 0.8) / Math.max(1, g.bars.length);
       g.bars.forEach(function (b, bi) {
@@ -138,6 +149,9 @@ export const CHART_SCRIPT = String.raw`
   scenarios.forEach(function (r) {
     var x = sweepsWorkers ? r.scenario.workers : sweepsProcesses ? r.scenario.processes : sweepsRate ? r.scenario.rate : r.scenario.connections;
     var m = modeKey(r.scenario);
+    // A level that was mostly refused is no point on a throughput curve (refusals.ts says the same).
+    var failed = r.summary.non2xx + r.summary.errors + r.summary.timeouts;
+    if (failed > ${MOSTLY_REFUSED} * (r.summary.ok + failed)) return;
     (byWorkload[r.scenario.workload] = byWorkload[r.scenario.workload] || {});
     (byWorkload[r.scenario.workload][m] = byWorkload[r.scenario.workload][m] || []).push([x, r.summary.rps.median]);
   });

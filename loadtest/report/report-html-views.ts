@@ -34,6 +34,11 @@ export const VIEWS_SCRIPT = String.raw`
       var tl = run.timeline || [];
       if (tl.length === 0) return;
       var title = 'Timeline: ' + r.scenario.workload + '/' + modeKey(r.scenario) + ' ' + level(r.scenario) + (r.runs.length > 1 ? ' (run ' + (i + 1) + ')' : '');
+      // Counts per second as rates: a partial last second (span < 1) is scaled to its length, and left
+      // out when under half a second, where a handful of answers is no rate at all (never a fall to zero).
+      var rate = function (s, n) { return s.span === undefined ? n : s.span >= 0.5 ? n / s.span : null; };
+      var partial = tl.length > 0 && tl[tl.length - 1].span !== undefined && tl[tl.length - 1].span < 0.5;
+      if (partial) title += ' — the last ' + tl[tl.length - 1].span + ' s is too short to be a rate and is not drawn';
       new uPlot({
         title: title,
         width: WIDTH,
@@ -54,8 +59,8 @@ export const VIEWS_SCRIPT = String.raw`
         ],
       }, [
         tl.map(function (s) { return s.t; }),
-        tl.map(function (s) { return s.ok; }),
-        tl.map(function (s) { return s.failed; }),
+        tl.map(function (s) { return rate(s, s.ok); }),
+        tl.map(function (s) { return rate(s, s.failed); }),
         tl.map(function (s) { return positive(s.p50); }),
         tl.map(function (s) { return positive(s.p99); }),
         tl.map(function (s) { return positive(s.healthP99); }),

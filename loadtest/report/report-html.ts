@@ -35,7 +35,7 @@ export function renderHtml(
       (s) => `<h3>${escapeHtml(s.title)}</h3>
 <table><thead><tr>${table.headers.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead>
 <tbody>${s.rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('\n')}</tbody></table>
-<p class="verdict">${escapeHtml(s.verdict)}</p>${s.processes.map((p) => `\n<p>${escapeHtml(p)}</p>`).join('')}${s.blame.map((b) => `\n<p class="blame">${escapeHtml(b)}</p>`).join('')}`,
+<p class="verdict">${escapeHtml(s.verdict)}</p>${s.refusals.map((p) => `\n<p class="fail">${escapeHtml(p)}</p>`).join('')}${s.processes.map((p) => `\n<p>${escapeHtml(p)}</p>`).join('')}${s.blame.map((b) => `\n<p class="blame">${escapeHtml(b)}</p>`).join('')}`,
     )
     .join('\n');
   const thresholdList = thresholds.length

@@ -1,7 +1,7 @@
 import { fmtChange, fmtMs } from './format.ts';
 import { columnNotes } from './columns.ts';
 import { queueRunLine } from './queue-report.ts';
-import { NOT_LOOPLAB_NOTE, probeNote } from '../analyse/target-scenario.ts';
+import { notLooplabNote, probeNote } from '../analyse/target-scenario.ts';
 import type { ReportTable } from './table.ts';
 import type { Results } from '../types.ts';
 import type { ThresholdOutcome } from '../analyse/thresholds.ts';
@@ -22,12 +22,12 @@ export function describeRun(results: Results): string[] {
   const baseline = Object.entries(results.cpuBaseline)
     .map(
       ([w, b]) =>
-        `${w} ${fmtMs(b.msPerRequest)}/request${b.atEndMs !== null ? ` at the start, ${fmtMs(b.atEndMs)} at the end (${fmtChange(b.atEndMs, b.msPerRequest)})` : ''}`,
+        `${w} ${fmtMs(b.msPerRequest)}/request${b.basis === 'cpu' ? ' of server CPU' : ''}${b.atEndMs !== null ? ` at the start, ${fmtMs(b.atEndMs)} at the end (${fmtChange(b.atEndMs, b.msPerRequest)})` : ''}${b.minMs !== undefined && b.maxMs !== undefined ? `, range ${fmtMs(b.minMs)}–${fmtMs(b.maxMs)}` : ''}`,
     )
     .join(', ');
   const canary = o.target ? probeNote(o) : `/health probed ${o.probeRate}×/s`;
   return [
-    ...(o.target ? [`Target: ${o.target}, a server the harness did not start — ${NOT_LOOPLAB_NOTE}.`] : []),
+    ...(o.target ? [`Target: ${o.target}, a server the harness did not start — ${notLooplabNote(o)}.`] : []),
     `Machine: ${env.cpuModel}, ${env.cpus} cores, ${env.memoryGiB} GiB, ${env.platform}, Node ${env.node}; looplab ${results.looplabVersion ?? 'unknown'}; commit ${env.gitCommit?.slice(0, 10) ?? 'unknown'}; started ${env.startedAt}.`,
     `Run: ${model}; ${o.warmup} s warm-up + ${o.duration} s measured per run, ${o.repeat} run(s) per scenario; ${canary}; ${server}.` +
       (env.serverStartedByHarness ? ' The server ran on the same machine as the load generator.' : ''),
@@ -75,6 +75,7 @@ export function renderMarkdown(
     );
     for (const row of section.rows) lines.push(`| ${row.map(escapeCell).join(' | ')} |`);
     lines.push('', `**${section.verdict}**`);
+    if (section.refusals.length > 0) lines.push('', ...section.refusals.map((p) => `- ${escapeCell(p)}`));
     if (section.processes.length > 0) lines.push('', ...section.processes.map((p) => `- ${escapeCell(p)}`));
     if (section.blame.length > 0) lines.push('', ...section.blame.map((b) => `- ${escapeCell(b)}`));
   }

@@ -1,12 +1,15 @@
 import { groupScenarios, sweepVerdicts, verdict } from '../analyse/analysis.ts';
 import { matchPrevious } from '../analyse/compare.ts';
+import { beyondBaseline } from '../analyse/bounds.ts';
 import { compareContext } from '../analyse/compare-context.ts';
-import { isTargetScenario, NOT_LOOPLAB_NOTE, TARGET_WORKLOAD } from '../analyse/target-scenario.ts';
+import { isTargetScenario, machineLimitReasons, notLooplabNote, TARGET_WORKLOAD } from '../analyse/target-scenario.ts';
 import { blameLines, scenarioBlame } from './blame-line.ts';
 import { processLoopLine } from './process-line.ts';
 import { columnsFor } from './columns.ts';
 import { hasQueueRows } from './queue-report.ts';
 import { modeKey } from '../analyse/scenario-key.ts';
+import { refusalText, refusedShare } from '../analyse/refusals.ts';
+import { fmtMs, fmtPercent } from './format.ts';
 import type { Results } from '../types.ts';
 
 export interface TableSection {
@@ -17,6 +20,11 @@ export interface TableSection {
   blame: string[];
   /** A cluster: one line per mode with each server process's event-loop figures (process-line.ts). */
   processes: string[];
+  /**
+   * One line per mode with failed requests (the statuses with counts and a sample body, refusals.ts),
+   * and per mode above its CPU bound beyond the baseline's spread (bounds.ts).
+   */
+  refusals: string[];
 }
 
 export interface ReportTable {
@@ -38,7 +46,12 @@ export function buildTable(results: Results, previous?: Results): ReportTable {
   const headers = columns.map((c) => c.header);
   const sections = groupScenarios(results).map((group) => {
     const rows = Object.values(group.byMode).map((r) => {
-      const context = { group, repeats: results.options.repeat, before: matches.get(r) };
+      const context = {
+        group,
+        repeats: results.options.repeat,
+        before: matches.get(r),
+        baseline: results.cpuBaseline,
+      };
       return columns.map((c) => c.cell(r, context));
     });
     const first = Object.values(group.byMode)[0]?.scenario;
@@ -47,14 +60,32 @@ export function buildTable(results: Results, previous?: Results): ReportTable {
       return b ? blameLines(modeKey(r.scenario), b) : [];
     });
     const processes = Object.values(group.byMode).flatMap((r) => processLoopLine(r) ?? []);
+    const refusals = Object.values(group.byMode).flatMap((r) => {
+      const text = refusalText(r);
+      return text ? [`${modeKey(r.scenario)} failed ${fmtPercent(refusedShare(r))} of its requests: ${text}`] : [];
+    });
+    for (const r of Object.values(group.byMode)) {
+      const beyond = beyondBaseline(r, results.cpuBaseline);
+      if (beyond)
+        refusals.push(
+          `${modeKey(r.scenario)} served ${fmtPercent(r.efficiency)} of its bound (!): more than the single-thread baseline's own spread allows (${fmtMs(beyond.fastestMs)}–${fmtMs(beyond.slowestMs)} per request), so the bound does not hold for this run`,
+        );
+    }
     // A --target's section is named by its path, and there is nothing to judge it against.
     if (first && isTargetScenario(first))
       return {
         title: `${TARGET_WORKLOAD} ${first.path} — ${group.level}`,
         rows,
-        verdict: NOT_LOOPLAB_NOTE,
+        verdict: [
+          notLooplabNote(results.options),
+          ...Object.values(group.byMode).flatMap((r) => {
+            const why = machineLimitReasons(r);
+            return why.length > 0 ? [`* at ${group.level}: ${why.join(', ')}`] : [];
+          }),
+        ].join('; '),
         blame,
         processes,
+        refusals,
       };
     const query = first?.path.split('?')[1];
     return {
@@ -63,6 +94,7 @@ export function buildTable(results: Results, previous?: Results): ReportTable {
       verdict: verdict(group),
       blame,
       processes,
+      refusals,
     };
   });
   return { headers, sections, sweeps: sweepVerdicts(results), compareNotes: compareContext(results, previous) };
@@ -85,6 +117,7 @@ export function renderTerminal(table: ReportTable): string {
       line(table.headers),
       ...section.rows.map(line),
       `→ ${section.verdict}`,
+      ...section.refusals.map((p) => `  ${p}`),
       ...section.processes.map((p) => `  ${p}`),
       ...section.blame.map((b) => `  ${b}`),
     );

@@ -13,6 +13,7 @@ const PER_PROCESS: Readonly<Record<string, string>> = {
   looplab_event_loop_idle_seconds_total: 'looplab_process_event_loop_idle_seconds_total',
   process_cpu_seconds_total: 'looplab_process_cpu_seconds_total',
   process_resident_memory_bytes: 'looplab_process_resident_memory_bytes',
+  looplab_resident_memory_peak_bytes: 'looplab_process_resident_memory_peak_bytes',
 };
 
 export interface ProcessSample {

@@ -1,5 +1,14 @@
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+
+/**
+ * The response a socket is writing now, if any: Node's own field (`socket._httpMessage`, set while a
+ * response is attached to the socket and cleared when it finishes), which Node's own idle timeout
+ * handler (`socketOnTimeout` in lib/_http_server.js) reads for the same question. Reading it costs
+ * nothing per request, where counting responses ourselves cost a listener on every one.
+ */
+const responseInFlight = (socket: Socket) =>
+  (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage ?? undefined;
 
 /**
  * Stops Node from resetting a keep-alive connection whose next request arrived while the event loop
@@ -12,16 +21,10 @@ import type { Socket } from 'node:net';
  * Headers and request timeouts are unaffected: Node enforces them by its own interval, not this event.
  */
 export function closeIdleAfterPoll(server: Server): void {
-  const inFlight = new WeakMap<Socket, number>();
-  server.prependListener('request', function countResponse(req: IncomingMessage, res: ServerResponse) {
-    const socket = req.socket;
-    inFlight.set(socket, (inFlight.get(socket) ?? 0) + 1);
-    res.once('close', () => inFlight.set(socket, (inFlight.get(socket) ?? 1) - 1));
-  });
   server.on('timeout', function closeIfStillIdle(socket: Socket) {
     const readBefore = socket.bytesRead;
     setImmediate(() => {
-      if (socket.destroyed || socket.bytesRead !== readBefore || (inFlight.get(socket) ?? 0) > 0) return;
+      if (socket.destroyed || socket.bytesRead !== readBefore || responseInFlight(socket)) return;
       socket.destroy();
     });
   });

@@ -6,6 +6,7 @@ import { createLoopDelayMonitor, LOOP_SAMPLE_INTERVAL_MS, type LoopDelayWindow }
 import type { WorkerPool } from '../offload/worker-pool.ts';
 import type { WorkLabel } from '../routes/app-env.ts';
 import { labelledChildren } from './metric-children.ts';
+import { createMemoryPeak, RSS_SAMPLE_INTERVAL_MS } from './memory-peak.ts';
 
 /** The server's Prometheus metrics; one registry per app so several apps can share a process (tests). */
 /** The failures counter's help text, from the error registry: each reason with the statuses it is answered with. */
@@ -111,6 +112,15 @@ export function createMetrics({ pool, db }: MetricsSources): Metrics {
     },
   });
 
+  const memoryPeak = createMemoryPeak();
+  new Gauge({
+    name: 'looplab_resident_memory_peak_bytes',
+    help: `The process's highest resident memory since the previous scrape of this metric (sampled every ${RSS_SAMPLE_INTERVAL_MS} ms).`,
+    registers: [registry],
+    collect() {
+      this.set(memoryPeak.takePeak());
+    },
+  });
   new Gauge({
     name: 'looplab_worker_pool_queue_size',
     help: 'Tasks waiting for a free worker thread.',

@@ -1,5 +1,6 @@
 import type { HttpBindings } from '@hono/node-server';
 import type { Context } from 'hono';
+import { LooplabResponse } from '../http/looplab-response.ts';
 
 /**
  * Header access through Node's own request and response objects when the app runs on
@@ -27,4 +28,16 @@ export function setResponseHeader(c: Context, name: string, value: string): void
   const outgoing = nodeBindings(c)?.outgoing;
   if (outgoing) outgoing.setHeader(name, value);
   else c.header(name, value);
+}
+
+/**
+ * `X-Request-Id` and `Server-Timing`, the headers looplab adds itself: on the server's own response
+ * class they go out with the handler's headers in `writeHead`, keeping Node on its fast path
+ * (server/http/looplab-response.ts); elsewhere (an app served without it) by {@link setResponseHeader}.
+ */
+export function setOwnHeader(c: Context, name: 'X-Request-Id' | 'Server-Timing', value: string): void {
+  const outgoing = nodeBindings(c)?.outgoing;
+  if (!(outgoing instanceof LooplabResponse)) setResponseHeader(c, name, value);
+  else if (name === 'X-Request-Id') outgoing.requestId = value;
+  else outgoing.serverTiming = value;
 }

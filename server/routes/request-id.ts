@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from './app-env.ts';
-import { incomingHeader, setResponseHeader } from './node-bindings.ts';
+import { incomingHeader, setOwnHeader } from './node-bindings.ts';
 
 /** Same rule as hono/request-id: a caller's id is kept when it is short and plain. */
 const ACCEPTABLE_ID = /^[\w\-=]{1,255}$/;
@@ -23,6 +23,6 @@ export const requestId: MiddlewareHandler<AppEnv> = function requestId(c, next) 
   const given = incomingHeader(c, 'x-request-id');
   const id = given !== undefined && ACCEPTABLE_ID.test(given) ? given : nextRequestId();
   c.set('requestId', id);
-  setResponseHeader(c, 'X-Request-Id', id);
+  setOwnHeader(c, 'X-Request-Id', id);
   return next();
 };

@@ -5,6 +5,7 @@ import { inject } from 'vitest';
 import { defaultOf } from '../../lib/env.ts';
 import { createApp } from '../../server/app.ts';
 import { createDeps, type DepsOptions } from '../../server/deps.ts';
+import { LooplabResponse } from '../../server/http/looplab-response.ts';
 import { serverOptions } from '../../server/http/server-options.ts';
 import type { Logger } from '../../server/observation/logger.ts';
 import { waitFor } from './wait-for.ts';
@@ -50,7 +51,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
         fetch: app.fetch,
         port,
         hostname: '127.0.0.1',
-        serverOptions: serverOptions({ headersTimeoutMs, keepAliveTimeoutMs }),
+        // The server's own response class, as listen-app.ts gives it (the request id goes out in writeHead).
+        serverOptions: { ...serverOptions({ headersTimeoutMs, keepAliveTimeoutMs }), ServerResponse: LooplabResponse },
       },
       () => resolve(s as Server),
     ) as Server;

@@ -60,6 +60,7 @@ export function fixedRun(rps: number, healthP99: number, shape: RunShape = {}): 
     okInWindow: ok,
     rps,
     failedPerSecond: non2xx / windowSeconds,
+    statuses: non2xx > 0 ? [{ status: 503, count: non2xx, sample: '{"error":"worker queue full"}' }] : [],
     latency: {
       n: ok,
       p50: 1000 / rps,

@@ -1,0 +1,39 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scrapeMetrics, windowFigures } from '../../loadtest/measure/server-metrics.ts';
+import { buildTable } from '../../loadtest/report/table.ts';
+import { startTestApp, type TestApp } from '../helpers/test-app.ts';
+import { fixedResults, fixedScenario } from './fixture-results.ts';
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The server's resident memory over a window, read the way the harness reads it (two scrapes of
+ * `/metrics`). The app runs in this process, so memory this test holds is the server's memory.
+ */
+describe("the server's resident memory over a window", () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  afterAll(() => app.close());
+
+  it('has a peak: memory held for a moment within the window counts, not only the two moments the scrapes read', async () => {
+    const before = await scrapeMetrics(app.url);
+    await (async () => {
+      // 256 MiB written to, so its pages are resident, held for three of the server's samples.
+      const held = Buffer.alloc(256 * 2 ** 20, 1);
+      await pause(350);
+      return held.length;
+    })();
+    const figures = windowFigures(before, await scrapeMetrics(app.url));
+    expect(figures?.rssPeakMb).toBeGreaterThanOrEqual((figures?.rssStartMb ?? Infinity) + 200);
+    expect(figures?.rssPeakMb).toBeGreaterThanOrEqual(figures?.rssEndMb ?? Infinity);
+  });
+});
+
+it('the table shows the peak beside the start and end', () => {
+  const r = fixedScenario('hash', 'blocking', 40, 200);
+  for (const run of r.runs) if (run.server) run.server.rssPeakMb = 131;
+  const table = buildTable(fixedResults([r]));
+  expect(table.sections[0]?.rows[0]?.[table.headers.indexOf('rss MB')]).toBe('80→82 (131)');
+});
