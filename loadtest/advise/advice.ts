@@ -9,7 +9,8 @@ import type { Spread } from '../types.ts';
 import { type Candidate, candidateLabel, type Evidence } from './evidence.ts';
 import { type Knee, poolKnee } from './knee.ts';
 import { type OffloadCost, offloadCost } from './offload.ts';
-import { decide, MIN_FINAL_RUNS, MIN_GAIN, MOSTLY_REFUSED, type RuleOptions, type Standing } from './rules.ts';
+import { MOSTLY_REFUSED } from '../analyse/refusals.ts';
+import { decide, MIN_FINAL_RUNS, MIN_GAIN, type RuleOptions, type Standing } from './rules.ts';
 
 export interface AdviceRow {
   label: string;
@@ -50,7 +51,7 @@ function why(e: Evidence, s: Standing, recommended: string): string {
     case 'recommended':
       return 'recommended';
     case 'refused':
-      return e.rps.every((r) => r === 0) && s.share === 1
+      return e.rps.every((r) => r === 0) && s.share <= MOSTLY_REFUSED
         ? 'no answer within its runs (each request took longer than the run, or none was answered): not ranked'
         : `mostly refused or failed (${Math.round(s.share * 100)}% of requests): not ranked`;
     case 'reference':

@@ -9,9 +9,9 @@ const medianOf = (values: ReadonlyArray<number | null | undefined>): number | nu
 };
 
 export function evidenceFrom(candidate: Candidate, runs: readonly RunMeasurement[]): Evidence {
-  // Refused or failed, as run-health.ts counts them: non-2xx answers and connection errors.
+  // Refused or failed, as refusals.ts counts them: non-2xx answers, connection errors and timeouts.
   const ok = runs.reduce((n, r) => n + r.ok, 0);
-  const bad = runs.reduce((n, r) => n + r.non2xx + r.errors, 0);
+  const bad = runs.reduce((n, r) => n + r.non2xx + r.errors + r.timeouts, 0);
   return {
     candidate,
     rps: runs.map((r) => r.rps),
@@ -20,7 +20,8 @@ export function evidenceFrom(candidate: Candidate, runs: readonly RunMeasurement
     healthP99Ms: medianOf(runs.map((r) => r.health.p99 ?? r.health.max)),
     loopBusy: medianOf(runs.map((r) => r.server?.eventLoopUtilization)),
     cpuMsPerRequest: medianOf(runs.map((r) => (r.server && r.rps > 0 ? (r.server.cpuCores * 1000) / r.rps : null))),
-    rssMb: medianOf(runs.map((r) => r.server?.rssEndMb)),
-    refusedShare: ok + bad > 0 ? bad / (ok + bad) : 1,
+    // The peak within the window where the server reports it (what the candidate needs), else its end.
+    rssMb: medianOf(runs.map((r) => r.server?.rssPeakMb ?? r.server?.rssEndMb)),
+    refusedShare: ok + bad > 0 ? bad / (ok + bad) : 0,
   };
 }

@@ -13,11 +13,10 @@
  *    that no finalist beats. The fastest finalist is never beaten (nothing is MIN_GAIN above it), so there
  *    always is one.
  */
+import { MOSTLY_REFUSED } from '../analyse/refusals.ts';
 import { compareRuns, median } from '../analyse/stats.ts';
 import { type Evidence, candidateLabel, REFERENCE_MODE, simplerFirst } from './evidence.ts';
 
-/** More than half the requests refused or failed: the figures describe refusals, not the work. */
-export const MOSTLY_REFUSED = 0.5;
 /** A more complex candidate must serve at least this much more (and beyond noise) to be worth it. */
 export const MIN_GAIN = 0.05;
 /** The fewest runs with which the Mann–Whitney test can reach p < 0.05 (4 against 4: p = 0.029). */
