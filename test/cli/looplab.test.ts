@@ -42,7 +42,10 @@ describe('looplab <command>', () => {
   );
 
   it.concurrent.each([
-    [['nope'], 'looplab: unknown command "nope"; the commands: serve, loadtest, advise, worker, bench, seeds, upstream, clean'],
+    [
+      ['nope'],
+      'looplab: unknown command "nope"; the commands: serve, loadtest, advise, worker, bench, seeds, upstream, clean',
+    ],
     [['--nope'], 'looplab: "--nope" is not a command'],
     [['serve', '--port', '3000'], "looplab: serve: Unknown option '--port' (looplab serve --help)"],
     [['clean', 'everything'], 'looplab: clean: Unexpected argument'],
