@@ -4,6 +4,7 @@
  */
 import { BENCH_FLAGS } from '../bench/options.ts';
 import { ADVISE_MODES, ADVISE_SPEC } from '../loadtest/advise/flags.ts';
+import { GATE_FLAGS } from '../stall-blame/gate/flags.ts';
 import { LOADTEST_MODES, LOADTEST_SPEC } from '../loadtest/flags.ts';
 import { SEEDS_FLAGS } from '../seeds/options.ts';
 import { type Command, environmentHelp, HELP_ONLY } from './command.ts';
@@ -97,6 +98,16 @@ export const COMMANDS: readonly Command[] = [
     flags: { flags: SEEDS_FLAGS },
     help: async () => (await import('../seeds/options.ts')).SEEDS_USAGE,
     run: () => import('../seeds/cli.ts'),
+  },
+  {
+    name: 'gate',
+    summary:
+      'runs a command (a test suite…) and fails when the event loop stalled in your code: function, file:line, test',
+    npmScript: 'npm run gate',
+    parsesOwnArgs: true,
+    flags: { flags: GATE_FLAGS },
+    help: async () => (await import('../stall-blame/gate/flags.ts')).GATE_USAGE,
+    run: () => import('../stall-blame/gate/cli.ts'),
   },
   upstream,
   clean,

@@ -10,6 +10,9 @@ import type { Flag, Flags } from '../lib/flags.ts';
 import { THRESHOLD_METRICS_TEXT } from './analyse/thresholds.ts';
 
 /** The modes that replace the matrix and take only some of the flags. */
+/** The fault drill's arrival rate (requests/s per workload) when no `--rate` is given. */
+export const FAULT_DRILL_RATE = 50;
+
 export type LoadtestMode = 'faults' | 'export' | 'target';
 export const LOADTEST_MODES: readonly LoadtestMode[] = ['faults', 'export', 'target'];
 
@@ -213,7 +216,7 @@ export const LOADTEST_FLAGS = {
   },
   faults: {
     type: 'boolean',
-    doc: 'instead of the matrix: load the async mode of the workloads that declare a database or upstream dependency at --rate (default 50) while the database, then the upstream, are stopped and restarted (--duration s per phase), then load /fetch/queue and SIGKILL a queue worker mid-job',
+    doc: `instead of the matrix: load the async mode of the workloads that declare a database or upstream dependency at --rate (default ${FAULT_DRILL_RATE}) while the database, then the upstream, are stopped and restarted (--duration s per phase), then load /fetch/queue and SIGKILL a queue worker mid-job`,
   },
   export: {
     type: 'string',

@@ -5,12 +5,13 @@ import { closeSync, openSync, readSync } from 'node:fs';
  * /proc/<pid>/task/<tid>/schedstat (its second field, ns). A stall that is this kind of wait is the machine
  * being busy, not the code being slow. The file stays open and is re-read from offset 0 (≈ 8 µs a read);
  * `read` returns null where the file does not exist (not Linux, or a kernel without schedstat).
- * Meant for the main thread, whose thread id is the process id.
+ * `/proc/thread-self` is the calling thread's own directory, so a worker thread reads its own wait, not
+ * the main thread's (the stall gate profiles every thread).
  */
 export function cpuWaitReader(): { read(): number | null; close(): void } {
   let fd: number | null = null;
   try {
-    fd = openSync(`/proc/${process.pid}/task/${process.pid}/schedstat`, 'r');
+    fd = openSync('/proc/thread-self/schedstat', 'r');
   } catch {
     fd = null;
   }

@@ -2,6 +2,7 @@ import type { Runtime } from 'node:inspector';
 import { findSourceMap } from 'node:module';
 import { relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findOtherSourceMap } from './source-maps.ts';
 
 /** Where stall time went: the first frame in the user's code, and what it was calling when sampled. */
 export interface Culprit {
@@ -56,7 +57,7 @@ function locate(frame: Runtime.CallFrame): { file: string | null; line: number |
   const path = toPath(frame.url);
   if (frame.lineNumber < 0) return { file: path === null ? frame.url || null : displayPath(path), line: null };
   if (path === null) return { file: frame.url || null, line: frame.lineNumber + 1 };
-  const map = findSourceMap(frame.url) ?? findSourceMap(path);
+  const map = findSourceMap(frame.url) ?? findSourceMap(path) ?? findOtherSourceMap(path);
   const entry = map?.findEntry(frame.lineNumber, frame.columnNumber);
   if (entry && 'originalSource' in entry) {
     return { file: displayPath(toPath(entry.originalSource) ?? entry.originalSource), line: entry.originalLine + 1 };
@@ -90,12 +91,14 @@ const isNodeFrame = (frame: Runtime.CallFrame): boolean => frame.url.startsWith(
  * code, with the frame it called as context. Without one, the deepest library frame (node_modules), then
  * the deepest frame of Node's own JavaScript, the same way; without any, the leaf itself — V8's
  * `(garbage collector)` and `(program)`, or a native function. Null for an idle loop and for the
- * profiler's own work.
+ * profiler's own work (a stack whose deepest frame of this profiler is below its deepest user frame).
  */
 export function culpritOf(stack: readonly Runtime.CallFrame[]): Culprit | null {
   const leaf = stack.at(-1);
   if (!leaf || leaf.functionName === '(idle)' || leaf.functionName === '(root)') return null;
-  if (stack.some(isOwnFrame)) return null;
+  // The profiler's own work is never blamed; but the user's code that it calls (a block run by
+  // expectNoStall) is the user's: only an own frame deeper than every user frame makes a sample ours.
+  if (stack.findLastIndex(isOwnFrame) > stack.findLastIndex(isUserFrame)) return null;
   for (const wanted of [isWorkloadFrame, isUserFrame, isLibraryFrame, isNodeFrame]) {
     for (let i = stack.length - 1; i >= 0; i -= 1) {
       const frame = stack[i] as Runtime.CallFrame;

@@ -20,3 +20,12 @@ export const STALL_BLAME_LIMITS: Readonly<
   heartbeatMs: [1, 1000, 'ms'],
   segmentMs: [100, 60_000, 'ms'],
 });
+
+/**
+ * The stall gate's default `stallThresholdMs` (stall-blame/gate/): a test suite's loop may stall for
+ * the length of a browser "long task" (50 ms, the W3C Long Tasks API's line, which RAIL also uses as the
+ * budget for a response to start) before the gate calls it a stall. Below that, a suite's own
+ * synchronous set-up (building fixtures, parsing a JSON file) would be flagged on a noisy CI runner;
+ * above it, a blocking call that costs a server 50 ms of every request's latency would pass.
+ */
+export const GATE_STALL_THRESHOLD_MS = 50;

@@ -47,6 +47,7 @@ export const TIERS = {
     'test/loadtest/thresholds.test.ts',
     'test/loadtest/timeline-span.test.ts',
     'test/unit/outcome-classes.test.ts',
+    'test/unit/stall-gate-verdict.test.ts',
     'test/unit/timeline-percentiles.test.ts',
     'test/unit/advise-rules.test.ts',
     'test/unit/advise-plan.test.ts',
@@ -101,6 +102,7 @@ export const TIERS = {
   ],
   e2e: [
     'test/e2e-advise-builtins.test.ts',
+    'test/e2e-stall-gate.test.ts',
     'test/e2e/package.test.ts',
     'test/e2e-queue-failed-job-retention.test.ts',
     'test/e2e-queue-worker-own-deadline.test.ts',

@@ -1,6 +1,7 @@
 import { userPath } from '../../lib/user-path.ts';
 import { runFaultDrill } from '../faults/faults.ts';
 import { renderFaultsMarkdown, writeFaultReports } from '../faults/faults-report.ts';
+import { FAULT_DRILL_RATE } from '../flags.ts';
 import type { HarnessOptions } from '../types.ts';
 import { fail } from './cli-io.ts';
 import { formatSeconds } from './eta.ts';
@@ -8,7 +9,7 @@ import { EXIT } from './exit-codes.ts';
 import { ProgressDisplay } from './progress.ts';
 
 /**
- * `npm run loadtest -- --faults`: the fault drill at the first `--rate` (50/s when none), `--duration`
+ * `npm run loadtest -- --faults`: the fault drill at the first `--rate` (FAULT_DRILL_RATE when none), `--duration`
  * seconds per phase — database, upstream, then a queue worker SIGKILLed mid-job; prints its tables
  * (or JSON) and writes its reports. Returns the exit code.
  */
@@ -17,7 +18,7 @@ export async function runFaultCommand(
   command: string,
   say: (text: string) => void,
 ): Promise<number> {
-  const rate = options.rates[0] ?? 50;
+  const rate = options.rates[0] ?? FAULT_DRILL_RATE;
   say(
     `fault run, ${rate} req/s per workload, ${options.duration} s per phase (about ${formatSeconds(options.duration * 7 + 40)} with start-up and the queue worker kill)`,
   );

@@ -100,7 +100,7 @@ describe('merging generator reports', () => {
       { dropped: 2, abandoned: 1, due: 4 },
     );
     const merged = mergeReports('open', [a, b], 1_000_000, 3.5);
-    expect(merged.log.counts).toEqual({ ok: 3, non2xx: 1, errors: 1, timeouts: 0 });
+    expect(merged.log.counts).toEqual({ ok: 3, non2xx: 1, errors: 1, timeouts: 0, statuses: { 503: 1 } });
     // Due 3 + 4 at 3.5/s: a 2 s schedule, as one generator would have had it.
     expect(merged.due).toBe(7);
     expect(merged.windowSeconds).toBe(2);

@@ -30,7 +30,7 @@ it('sorts every ending into ok, non-2xx, errors and timeouts, and keeps the late
   log.record('error', null, 500);
   log.record('timeout', 40_000, 600);
   log.record('timeout', 40_000, 700);
-  expect(log.counts).toEqual({ ok: 2, non2xx: 2, errors: 1, timeouts: 2 });
+  expect(log.counts).toEqual({ ok: 2, non2xx: 2, errors: 1, timeouts: 2, statuses: { 404: 1, 503: 1 } });
   // 2xx latencies: 10 and 20 ms; failures: 1, 2, 40 000, 40 000 ms (the error had none).
   expect(log.ok.summary()).toMatchObject({ n: 2, max: 20 });
   expect(log.failed.summary()).toMatchObject({ n: 4 });
@@ -63,7 +63,7 @@ it("adds another generator's endings of every kind, failures' latencies included
   b.record(503, 7, 500);
   b.record(200, 30, 600);
   a.absorb(b.data());
-  expect(a.counts).toEqual({ ok: 2, non2xx: 1, errors: 1, timeouts: 2 });
+  expect(a.counts).toEqual({ ok: 2, non2xx: 1, errors: 1, timeouts: 2, statuses: { 503: 1 } });
   expect(a.failed.summary()).toMatchObject({ n: 3 });
   expect(a.ok.summary()).toMatchObject({ n: 2, max: 30 });
   expect(a.okWithin(600)).toBe(2);
