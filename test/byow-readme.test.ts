@@ -109,7 +109,7 @@ describe("the own-workload guide's steps, from a directory outside the repositor
       '/my-work/blocking?kb=1024&rounds=200',
       '/my-work/worker?kb=1024&rounds=200',
     ]);
-    expect(results.cpuBaseline['my-work']).toMatchObject({ samples: 7 });
+    expect(results.cpuBaseline['my-work']).toMatchObject({ samples: 12 });
     expect(results.scenarios[0]?.bound?.basis).toMatch(/^single-thread rate [\d.]+\/s × the event-loop thread$/);
     const html = await readFile(join(out, run ?? '', 'report.html'), 'utf8');
     expect(html).toMatch(/my-work\/worker/);
