@@ -3,13 +3,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { renderHtml } from '../../loadtest/report/report-html.ts';
 import { buildTable } from '../../loadtest/report/table.ts';
+import { CHROMIUM, launchChromium } from '../helpers/chromium.ts';
 import { defaultScenarios, fixedResults, fixedScenario } from './fixture-results.ts';
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 // CI installs Debian's chromium (.ci/run) and must run this test; elsewhere it is skipped, loudly.
 const available = existsSync(CHROMIUM);
 if (!available && !process.env['CI'])
@@ -20,18 +20,7 @@ let dir: string;
 beforeAll(async () => {
   if (!available && !process.env['CI']) return;
   dir = await mkdtemp(join(tmpdir(), 'looplab-report-'));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
