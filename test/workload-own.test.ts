@@ -181,9 +181,17 @@ describe('workloads from files outside the repository', () => {
       );
       expect(ready).toMatchObject({ database: 'ok', upstream: 'ok' });
       // The server's log says which file and why; /ready's body never carries messages.
-      expect(server.output()).toMatch(
-        /looplab: the worker threads cannot load a workload file, .*shy\.ts: failed to load: not in a worker/,
+      // /ready's own ping can fail before the start-up ping's line is written, so wait for the line.
+      const line = await waitFor(
+        'the log line naming the file',
+        async () =>
+          /looplab: the worker threads cannot load a workload file, .*shy\.ts: failed to load: not in a worker/.exec(
+            server.output(),
+          )?.[0],
+        10_000,
+        100,
       );
+      expect(line).toContain('shy.ts');
       expect((await json(`${server.url}/shy/blocking`)).status).toBe(200);
       expect((await json(`${server.url}/shy/worker`)).status).toBe(500);
     } finally {

@@ -104,10 +104,11 @@ describe('npm run loadtest on a tiny matrix', () => {
     // fast the machine. (How far short a busy machine falls is not this test's business.)
     expect(blocking?.summary.rps.median).toBeLessThanOrEqual(20 * 1.05);
     expect(blocking?.summary.rps.median).toBeGreaterThan(0);
-    // One at a time: each of the 20 connections waits for the 19 calls ahead of its own, so a typical
-    // answer takes about 20 × 50 ms. A loaded machine only makes that longer; concurrent calls
-    // (a blocking mode that does not block) would make it about 50 ms.
-    expect(blocking?.runs[0]?.latency.p50).toBeGreaterThanOrEqual(20 * 50 * 0.8);
+    // One at a time: a request waits for the calls queued ahead of its own, so a typical answer takes
+    // several × 50 ms; concurrent calls (a blocking mode that does not block) would make it about 50 ms.
+    // Not 20 × 50 ms: the window opens on fresh connections, which the blocked loop accepts between
+    // calls, so the queue fills over the first second (a CI run saw p50 287 ms, this machine 930 ms).
+    expect(blocking?.runs[0]?.latency.p50).toBeGreaterThanOrEqual(4 * 50);
     // Each blocking request holds the loop for its whole 50 ms call: every served request added 50 ms
     // of busy loop to each second, however slow the machine.
     expect(blocking?.summary.eventLoopDelayMaxMs?.median).toBeGreaterThanOrEqual(40);
