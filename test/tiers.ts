@@ -49,10 +49,13 @@ export const TIERS = {
     'test/unit/outcome-classes.test.ts',
     'test/unit/stall-gate-verdict.test.ts',
     'test/unit/timeline-percentiles.test.ts',
+    'test/unit/advise-rules.test.ts',
+    'test/unit/advise-plan.test.ts',
     'test/seeds/table.test.ts',
   ],
   core: [
     'test/loadtest/scenario-loop.test.ts',
+    'test/loadtest/advise-target.test.ts',
     'test/error-codes.test.ts',
     'test/request-id-honoured.test.ts',
     'test/worker-pool-runs-n-at-once.test.ts',
@@ -98,6 +101,7 @@ export const TIERS = {
     'test/loadtest/readme-paths.test.ts',
   ],
   e2e: [
+    'test/e2e-advise-builtins.test.ts',
     'test/e2e-stall-gate.test.ts',
     'test/e2e/package.test.ts',
     'test/e2e-queue-failed-job-retention.test.ts',
