@@ -130,5 +130,6 @@ export const TIERS = {
     'test/seeds/io-orderings.test.ts',
     'test/seeds/cpu-speedup.test.ts',
     'test/seeds/report-browser.test.ts',
+    'test/seeds/cli.test.ts',
   ],
 } as const;
