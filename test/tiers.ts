@@ -50,6 +50,7 @@ export const TIERS = {
     'test/unit/stall-gate-verdict.test.ts',
     'test/unit/timeline-percentiles.test.ts',
     'test/seeds/table.test.ts',
+    'test/metrics-reference.test.ts',
   ],
   core: [
     'test/loadtest/scenario-loop.test.ts',
