@@ -52,6 +52,7 @@ export const TIERS = {
     'test/unit/advise-rules.test.ts',
     'test/unit/advise-plan.test.ts',
     'test/seeds/table.test.ts',
+    'test/metrics-reference.test.ts',
   ],
   core: [
     'test/loadtest/scenario-loop.test.ts',
@@ -134,5 +135,6 @@ export const TIERS = {
     'test/seeds/io-orderings.test.ts',
     'test/seeds/cpu-speedup.test.ts',
     'test/seeds/report-browser.test.ts',
+    'test/seeds/cli.test.ts',
   ],
 } as const;
