@@ -3,7 +3,7 @@
  * with why each candidate stands where it does, the pool-size knee and the offload cost per call, and
  * the paragraph that says it in words. Built from the evidence table alone (rules.ts, knee.ts, offload.ts).
  */
-import { spread } from '../analyse/stats.ts';
+import { median, spread } from '../analyse/stats.ts';
 import { fmtMs, fmtRate, fmtRatio } from '../report/format.ts';
 import type { Spread } from '../types.ts';
 import { type Candidate, candidateLabel, type Evidence } from './evidence.ts';
@@ -41,8 +41,16 @@ export interface Advice {
   offload: OffloadCost | null;
   /** Candidates cut for the budget, never measured. */
   cut: string[];
+  /**
+   * Cores other processes kept busy while the candidates ran (median over the candidates' medians);
+   * null where the machine's CPU was not read. Their work widens every spread in the table.
+   */
+  othersCores: number | null;
   rules: { minGain: number; minFinalRuns: number; mostlyRefused: number; memoryBudgetMb: number | null };
 }
+
+/** Other processes' cores from which the answer mentions them: below this they hardly move a figure. */
+export const BUSY_MACHINE_CORES = 0.25;
 
 const p = (value: number | null) => (value === null ? '' : ` (Mann–Whitney p = ${value.toFixed(3)})`);
 
@@ -66,6 +74,8 @@ function why(e: Evidence, s: Standing, recommended: string): string {
       return s.p !== null && s.p < 0.05
         ? `serves ${fmtRatio(s.ratio)} ${recommended}: beyond noise${p(s.p)} but under ${MIN_GAIN * 100}% more, not worth being less simple`
         : `serves ${fmtRatio(s.ratio)} ${recommended}, within noise${p(s.p)}: the simpler one wins`;
+    case 'unresolved':
+      return `served ${fmtRatio(s.ratio)} ${s.against} by median, not beyond noise${p(s.p)}: the runs cannot choose between them`;
   }
 }
 
@@ -76,8 +86,18 @@ function describe(c: Candidate, cores: number): string {
   return `${c.mode} mode with a pool of ${c.workers} thread${c.workers === 1 ? '' : 's'} (${perCore === 1 ? '1 per core' : `${fmtRatio(perCore)} the ${cores} cores`})`;
 }
 
+/** Other work on the machine, in a sentence, when it held a quarter of a core or more. */
+function othersSentence(a: Omit<Advice, 'paragraph'>): string {
+  return a.othersCores !== null && a.othersCores >= BUSY_MACHINE_CORES
+    ? `Other processes kept ${a.othersCores.toFixed(1)} of the ${a.cores} cores busy during the runs (median): the figures are what they left.`
+    : '';
+}
+
 function paragraph(a: Omit<Advice, 'paragraph'>, best: AdviceRow | undefined): string {
-  if (!a.recommended || !best) return `No recommendation for ${a.workload}: ${a.undecided ?? 'nothing was measured'}.`;
+  if (!a.recommended || !best)
+    return [`No recommendation for ${a.workload}: ${a.undecided ?? 'nothing was measured'}.`, othersSentence(a)]
+      .filter(Boolean)
+      .join(' ');
   const others = a.table.filter((r) => r !== best && r.standing.kind !== 'refused');
   const beaten = others.filter((r) => r.standing.kind === 'beaten').length;
   const ties = others.filter((r) => r.standing.kind === 'not-worth-it').length;
@@ -95,8 +115,14 @@ function paragraph(a: Omit<Advice, 'paragraph'>, best: AdviceRow | undefined): s
     a.generatorSharesCores && a.recommended.workers !== undefined
       ? `Pool sizes are against this machine's ${a.cores} cores, which the load generator shared: on a server whose load comes from elsewhere, the knee may sit up to one thread per free core higher, so re-run advise there before setting more than ${a.cores} threads.`
       : '',
+    othersSentence(a),
   ];
   return parts.filter(Boolean).join(' ');
+}
+
+function othersCores(table: readonly Evidence[]): number | null {
+  const present = table.flatMap((e) => (e.othersCores === null ? [] : [e.othersCores]));
+  return present.length > 0 ? Math.round(median(present) * 100) / 100 : null;
 }
 
 export function buildAdvice(
@@ -107,7 +133,7 @@ export function buildAdvice(
     generatorSharesCores: boolean;
     cut: readonly Candidate[];
     rules: RuleOptions;
-    /** The function's own time per call on one thread, ms (the harness's CPU baseline), where measured. */
+    /** The function's own time per call, ms (the server-reported work time of the CPU baseline), where measured. */
     workMs?: number | undefined;
   },
 ): Advice {
@@ -141,6 +167,7 @@ export function buildAdvice(
       context.workMs,
     ),
     cut: context.cut.map(candidateLabel),
+    othersCores: othersCores(table),
     rules: {
       minGain: MIN_GAIN,
       minFinalRuns: MIN_FINAL_RUNS,

@@ -28,6 +28,12 @@ export interface Evidence {
   rssMb: number | null;
   /** Share of requests refused or failed (non-2xx and connection errors) over all the runs, 0..1. */
   refusedShare: number;
+  /**
+   * Cores other processes kept busy during the runs (the machine's busy cores less the server's and the
+   * load generator's), median; null where the machine's CPU was not read. Other work on the machine takes
+   * its share from whichever candidate runs, so it widens the spread of every figure above.
+   */
+  othersCores: number | null;
 }
 
 /**

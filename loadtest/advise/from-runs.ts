@@ -23,5 +23,12 @@ export function evidenceFrom(candidate: Candidate, runs: readonly RunMeasurement
     // The peak within the window where the server reports it (what the candidate needs), else its end.
     rssMb: medianOf(runs.map((r) => r.server?.rssPeakMb ?? r.server?.rssEndMb)),
     refusedShare: ok + bad > 0 ? bad / (ok + bad) : 0,
+    othersCores: medianOf(
+      runs.map((r) =>
+        r.machineCpu && r.server
+          ? Math.max(0, r.machineCpu.busyCores - r.server.cpuCores - (r.generatorCpu ?? 0))
+          : null,
+      ),
+    ),
   };
 }

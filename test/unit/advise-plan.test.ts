@@ -60,6 +60,7 @@ function row(
     cpuMsPerRequest,
     rssMb: 100,
     refusedShare: 0,
+    othersCores: null,
   };
 }
 
@@ -103,6 +104,19 @@ describe('the answer', () => {
     expect(advice.cut).toEqual(['worker ×4']);
     expect(advice.table.map((r) => r.label)).toEqual(['worker ×2', 'async', 'worker ×1']);
     expect(advice.table[1]?.why).toMatch(/^serves 0\.5× worker ×2, beyond noise \(Mann–Whitney p = 0\.008\)$/);
+  });
+  it('says when the runs could not decide, and how much of the machine other processes held', () => {
+    const busy = { othersCores: 1.4 };
+    const table = [
+      { ...row('async', undefined, 36, [10.4, 32.0, 7.9, 5.1, 5.1]), ...busy },
+      { ...row('worker', 2, 33, [14.4, 43.8, 15.4, 10.8, 4.5]), ...busy },
+    ];
+    const advice = buildAdvice('cpu', table, { cores: 2, generatorSharesCores: true, cut: [], rules: {} });
+    expect(advice.recommended).toBeNull();
+    expect(advice.othersCores).toBe(1.4);
+    expect(advice.paragraph).toMatch(/^No recommendation for cpu: worker ×2 served 1\.82× async by median/);
+    expect(advice.paragraph).toMatch(/Other processes kept 1\.4 of the 2 cores busy during the runs \(median\)/);
+    expect(advice.table.map((r) => r.why)[0]).toMatch(/^served 1\.8× async by median, not beyond noise/);
   });
 });
 

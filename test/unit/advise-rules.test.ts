@@ -14,6 +14,7 @@ function row(mode: string, workers: number | undefined, rps: number[], more: Par
     cpuMsPerRequest: 5,
     rssMb: 200,
     refusedShare: 0,
+    othersCores: null,
     ...more,
   };
 }
@@ -53,6 +54,25 @@ describe('the decision rules', () => {
     const standing = standingOf(d, worker1);
     expect(standing?.kind).toBe('not-worth-it');
     expect(standing?.kind === 'not-worth-it' && standing.p).toBeLessThan(0.05);
+  });
+
+  it('leaves the choice open, not a tie, when a more complex candidate leads by 5% or more without the test confirming it', () => {
+    // The cpu workload's runs on this machine while other processes kept both cores busy (req/s per run):
+    // the workers led by median, but the runs spread 5–44 req/s, so Mann–Whitney could not confirm it.
+    const async = row('async', undefined, [10.4, 32.0, 7.9, 5.1, 5.1]);
+    const worker1 = row('worker', 1, [35.2, 24.8, 23.3, 10.3, 6.9]);
+    const worker2 = row('worker', 2, [14.4, 43.8, 15.4, 10.8, 4.5]);
+    const d = decide([async, worker1, worker2]);
+    expect(d.recommended).toBeNull();
+    expect(d.undecided).toMatch(
+      /^worker ×1 served 2\.95× async by median, at least 5% more, but not beyond noise \(Mann–Whitney p = 0\.\d+\)/,
+    );
+    expect(standingOf(d, async)).toMatchObject({ kind: 'unresolved', against: 'worker ×1' });
+    expect(standingOf(d, worker2)).toMatchObject({ kind: 'unresolved', against: 'async', ratio: 14.4 / 7.9 });
+
+    // The same spread with the medians under 5% apart is a tie: the simpler one wins.
+    const close = row('worker', 1, [10.6, 33.0, 8.2, 5.2, 5.0]);
+    expect(label(decide([async, close]).recommended)).toBe('async');
   });
 
   it('finds the knee of the pool-size curve: the fewest threads within 10% of the best', () => {
