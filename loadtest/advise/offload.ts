@@ -11,8 +11,8 @@ export interface OffloadCost {
   /** CPU per call run inline, µs: the work and the HTTP handling around it. */
   inlineUs: number;
   /**
-   * The work alone, µs: the server's own timing of the function on one thread (the harness's CPU
-   * baseline) where there is one, else the inline CPU per call.
+   * The work alone, µs: the server-reported time of the function itself, on the event loop, with no HTTP
+   * handling (the harness's CPU baseline requests, median) where there is one, else the inline CPU per call.
    */
   workUs: number;
   /** CPU per call through the smallest worker pool measured (one thread unless the budget cut it), µs. */
