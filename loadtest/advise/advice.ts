@@ -1,13 +1,15 @@
 /**
  * The answer `looplab advise` gives, as data (results.json's `advice`): the decision, the evidence table
  * with why each candidate stands where it does, the pool-size knee and the offload cost per call, and
- * the paragraph that says it in words. Built from the evidence table alone (rules.ts, knee.ts, offload.ts).
+ * the paragraph that says it in words. Built from the evidence table (rules.ts, knee.ts) and the offload
+ * cost measured beside it (hop.ts, offload.ts).
  */
 import { median, spread } from '../analyse/stats.ts';
 import { fmtMs, fmtRate, fmtRatio } from '../report/format.ts';
 import type { Spread } from '../types.ts';
 import { type Candidate, candidateLabel, type Evidence } from './evidence.ts';
 import { type Knee, poolKnee } from './knee.ts';
+import type { HopMeasurement } from './hop.ts';
 import { type OffloadCost, offloadCost } from './offload.ts';
 import { MOSTLY_REFUSED } from '../analyse/refusals.ts';
 import { decide, MIN_FINAL_RUNS, MIN_GAIN, type RuleOptions, type Standing } from './rules.ts';
@@ -133,8 +135,8 @@ export function buildAdvice(
     generatorSharesCores: boolean;
     cut: readonly Candidate[];
     rules: RuleOptions;
-    /** The function's own time per call, ms (the server-reported work time of the CPU baseline), where measured. */
-    workMs?: number | undefined;
+    /** The offload hop, measured on its own (hop.ts); absent for a workload without worker mode. */
+    hop?: HopMeasurement | null | undefined;
   },
 ): Advice {
   const decision = decide(table, context.rules);
@@ -162,10 +164,7 @@ export function buildAdvice(
     ...(decision.undecided ? { undecided: decision.undecided } : {}),
     table: rows,
     knee: poolKnee(table, (e) => !refused.has(e)),
-    offload: offloadCost(
-      table.filter((e) => !refused.has(e)),
-      context.workMs,
-    ),
+    offload: context.hop ? offloadCost(context.hop) : null,
     cut: context.cut.map(candidateLabel),
     othersCores: othersCores(table),
     rules: {
