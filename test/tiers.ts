@@ -100,6 +100,7 @@ export const TIERS = {
   ],
   e2e: [
     'test/e2e-stall-gate.test.ts',
+    'test/e2e-stall-gate-sync-io.test.ts',
     'test/e2e/package.test.ts',
     'test/e2e-queue-failed-job-retention.test.ts',
     'test/e2e-queue-worker-own-deadline.test.ts',
