@@ -4,12 +4,12 @@
  * thread, in a worker thread and inside a vitest test; never gated. The fixture is plain JavaScript in a
  * temp dir outside the repo; vitest comes from the repo's node_modules, by path.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runGate } from './helpers/gate.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const VITEST = join(ROOT, 'node_modules/vitest/vitest.mjs');
@@ -54,17 +54,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function gate(gateArgs: string[], command: string[]): Promise<{ code: number; stderr: string }> {
-  const args = ['--import', join(ROOT, 'lib/typescript-loader.mjs'), join(ROOT, 'cli/looplab.ts'), 'gate'];
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [...args, ...gateArgs, '--', ...command],
-      { cwd: dir, timeout: 60_000 },
-      (error, _stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stderr }),
-    );
-  });
-}
+const gate = (gateArgs: string[], command: string[]) => runGate(dir, gateArgs, command);
 
 describe('looplab gate --sync-io', () => {
   it('lists each synchronous call after start-up by API, function and line, main thread and worker thread, and passes', async () => {
