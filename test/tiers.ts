@@ -124,6 +124,8 @@ export const TIERS = {
     'test/loadtest/queue-harness-backends.test.ts',
     'test/overload.test.ts',
     'test/e2e-database-hangs.test.ts',
+    'test/e2e-npm-start-stops-everything.test.ts',
+    'test/e2e-shutdown-signals.test.ts',
     'test/loadtest/harness.test.ts',
     'test/loadtest/queue-report-browser.test.ts',
     'test/loadtest/report-browser.test.ts',
