@@ -46,6 +46,7 @@ export const TIERS = {
     'test/loadtest/target-notes.test.ts',
     'test/loadtest/thresholds.test.ts',
     'test/loadtest/timeline-span.test.ts',
+    'test/unit/front-door.test.ts',
     'test/unit/outcome-classes.test.ts',
     'test/unit/stall-gate-verdict.test.ts',
     'test/unit/timeline-percentiles.test.ts',
