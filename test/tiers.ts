@@ -49,6 +49,8 @@ export const TIERS = {
     'test/unit/outcome-classes.test.ts',
     'test/unit/stall-gate-verdict.test.ts',
     'test/unit/timeline-percentiles.test.ts',
+    'test/unit/holm.test.ts',
+    'test/loadtest/regression.test.ts',
     'test/seeds/table.test.ts',
   ],
   core: [
