@@ -54,11 +54,14 @@ export const TIERS = {
     'test/unit/holm.test.ts',
     'test/unit/stall-detector-resume.test.ts',
     'test/loadtest/regression.test.ts',
+    'test/unit/advise-rules.test.ts',
+    'test/unit/advise-plan.test.ts',
     'test/seeds/table.test.ts',
     'test/metrics-reference.test.ts',
   ],
   core: [
     'test/loadtest/scenario-loop.test.ts',
+    'test/loadtest/advise-target.test.ts',
     'test/error-codes.test.ts',
     'test/request-id-honoured.test.ts',
     'test/worker-pool-runs-n-at-once.test.ts',
@@ -103,6 +106,7 @@ export const TIERS = {
     'test/loadtest/readme-paths.test.ts',
   ],
   e2e: [
+    'test/e2e-advise-builtins.test.ts',
     'test/e2e-stall-gate.test.ts',
     'test/e2e-stall-gate-sync-io.test.ts',
     'test/e2e/package.test.ts',
