@@ -70,6 +70,11 @@ export interface HarnessOptions {
   /** --quiet: progress only at each run's start, never a line every few seconds. */
   quiet?: boolean;
   compare: string | undefined;
+  /**
+   * `--max-regression` with its companions, as given (loadtest/analyse/regression-margins.ts parses the
+   * margins): the gate on the `--compare` file. Absent without it.
+   */
+  regression?: { maxRegression: string; inconclusive: 'pass' | 'fail'; summary: string | undefined };
   thresholds: string[];
   /** Requests per second of the /health probe that runs during each measured run. */
   probeRate: number;
