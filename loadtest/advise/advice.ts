@@ -95,9 +95,20 @@ function othersSentence(a: Omit<Advice, 'paragraph'>): string {
     : '';
 }
 
+/** The offload cost, in a sentence, when the hop costs more than the work: measured apart from the runs, so said either way. */
+function offloadSentence(a: Omit<Advice, 'paragraph'>): string {
+  return a.offload?.costsMoreThanItSaves
+    ? `Offloading costs more than it saves here: the hop takes ${Math.round(a.offload.hopUs)} µs of CPU per call beside ${Math.round(a.offload.workUs)} µs of work.`
+    : '';
+}
+
 function paragraph(a: Omit<Advice, 'paragraph'>, best: AdviceRow | undefined): string {
   if (!a.recommended || !best)
-    return [`No recommendation for ${a.workload}: ${a.undecided ?? 'nothing was measured'}.`, othersSentence(a)]
+    return [
+      `No recommendation for ${a.workload}: ${a.undecided ?? 'nothing was measured'}.`,
+      offloadSentence(a),
+      othersSentence(a),
+    ]
       .filter(Boolean)
       .join(' ');
   const others = a.table.filter((r) => r !== best && r.standing.kind !== 'refused');
@@ -111,9 +122,7 @@ function paragraph(a: Omit<Advice, 'paragraph'>, best: AdviceRow | undefined): s
     a.knee && a.recommended.mode === 'worker'
       ? `The pool-size curve levels off at ${a.knee.at.x} thread(s): more added under 10% throughput (p99 ${fmtMs(a.knee.at.p99Ms ?? undefined)} at ${a.knee.at.x}, ${fmtMs(a.knee.last.p99Ms ?? undefined)} at ${a.knee.last.x}).`
       : '',
-    a.offload?.costsMoreThanItSaves
-      ? `Offloading costs more than it saves here: the hop takes ${Math.round(a.offload.hopUs)} µs of CPU per call beside ${Math.round(a.offload.workUs)} µs of work.`
-      : '',
+    offloadSentence(a),
     a.generatorSharesCores && a.recommended.workers !== undefined
       ? `Pool sizes are against this machine's ${a.cores} cores, which the load generator shared: on a server whose load comes from elsewhere, the knee may sit up to one thread per free core higher, so re-run advise there before setting more than ${a.cores} threads.`
       : '',

@@ -121,8 +121,20 @@ describe('the answer', () => {
       { ...row('async', undefined, 36, [10.4, 32.0, 7.9, 5.1, 5.1]), ...busy },
       { ...row('worker', 2, 33, [14.4, 43.8, 15.4, 10.8, 4.5]), ...busy },
     ];
-    const advice = buildAdvice('cpu', table, { cores: 2, generatorSharesCores: true, cut: [], rules: {} });
+    const hop = {
+      inlineMode: 'async',
+      inlineUs: 1500,
+      offloadedUs: 2200,
+      reportedWorkUs: 190,
+      groupSize: 100,
+      groups: 5,
+    };
+    const advice = buildAdvice('cpu', table, { cores: 2, generatorSharesCores: true, cut: [], rules: {}, hop });
     expect(advice.recommended).toBeNull();
+    // The offload cost is measured apart from the runs, so it is said even when they cannot decide.
+    expect(advice.paragraph).toMatch(
+      /Offloading costs more than it saves here: the hop takes 700 µs of CPU per call beside 190 µs of work\./,
+    );
     expect(advice.othersCores).toBe(1.4);
     expect(advice.paragraph).toMatch(/^No recommendation for cpu: worker ×2 served 1\.82× async by median/);
     expect(advice.paragraph).toMatch(/Other processes kept 1\.4 of the 2 cores busy during the runs \(median\)/);
