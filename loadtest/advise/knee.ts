@@ -46,28 +46,48 @@ export function poolKnee(table: readonly Evidence[], usable: (e: Evidence) => bo
   );
 }
 
-/** The in-flight limit for a server at its concurrency knee, with Little's law as the check. */
+/** The in-flight limit for a server, from its concurrency sweep, by Little's law. */
 export interface InFlightAdvice {
   knee: Knee;
-  /** Little's law at the knee: requests in flight = throughput × mean time in the system (here the p50). */
+  /**
+   * Little's law at the server's best: the requests it works on at once = its best throughput × the time
+   * one request takes without waiting (the lowest p50 of the sweep, normally at 1 in flight).
+   */
   littleL: number;
-  /** The limit to configure (e.g. @fastify/under-pressure's maxEventLoopDelay aside, a concurrency limiter's max). */
+  /** The p50 that stands for the time without waiting, ms, and the in-flight level it was measured at. */
+  serviceMs: number;
+  serviceAt: number;
+  /** The limit to configure: Little's L, rounded, at least 1 (a concurrency limiter's max). */
   limit: number;
-  /** True when Little's L and the knee's concurrency agree within 25%: the knee is the server's own capacity. */
+  /**
+   * True when the sweep's own knee brackets Little's L (within 25%): the level before the knee holds
+   * fewer, the knee at least as many. The levels double, so the knee alone is known within a factor of 2.
+   */
   agrees: boolean;
 }
 
 /**
  * From a concurrency sweep against any server (`--target`): points are connections with their median
- * throughput, p99 and p50. The limit is Little's L at the knee, rounded, at least 1: what the server
- * holds in flight when it is at its best throughput, without the queueing beyond it.
+ * throughput, p99 and p50. Why not Little's law at the knee with the knee's own p50: in a closed-model
+ * sweep the load generator keeps exactly that many in flight, so throughput × latency gives back the
+ * connection count whatever the server does (a server serving 4 at a time, swept on a busy machine,
+ * came out at 8: its throughput at 4 fell under 90% of the best through the client's own gaps). The
+ * server's own concurrency is its best throughput times the time a request takes when it does not wait.
  */
 export function inFlightAdvice(points: ReadonlyArray<CurvePoint & { p50Ms: number | null }>): InFlightAdvice | null {
   const knee = kneeOf(points);
   if (!knee) return null;
-  const atKnee = points.find((p) => p.x === knee.at.x);
-  const p50 = atKnee?.p50Ms ?? null;
-  const littleL = p50 === null ? knee.at.x : (knee.at.rps * p50) / 1000;
-  const limit = Math.max(1, Math.round(littleL));
-  return { knee, littleL, limit, agrees: Math.abs(littleL - knee.at.x) <= 0.25 * knee.at.x };
+  const timed = points.filter((p): p is CurvePoint & { p50Ms: number } => p.p50Ms !== null && p.p50Ms > 0);
+  if (timed.length === 0) return null;
+  const alone = timed.reduce((best, p) => (p.p50Ms < best.p50Ms ? p : best));
+  const littleL = (knee.peak.rps * alone.p50Ms) / 1000;
+  const before = [...knee.points].reverse().find((p) => p.x < knee.at.x)?.x ?? 0;
+  return {
+    knee,
+    littleL,
+    serviceMs: alone.p50Ms,
+    serviceAt: alone.x,
+    limit: Math.max(1, Math.round(littleL)),
+    agrees: littleL <= 1.25 * knee.at.x && littleL >= 0.75 * before,
+  };
 }

@@ -17,12 +17,14 @@ export function buildTargetAdvice(target: string, results: Results): TargetAdvic
   }));
   const advice = inFlightAdvice(points);
   if (!advice) return null;
-  const { knee, littleL, limit, agrees } = advice;
-  const at = points.find((pt) => pt.x === knee.at.x);
+  const { knee, littleL, limit, agrees, serviceMs, serviceAt } = advice;
   const paragraph = [
     `Limit ${target} to ${limit} request(s) in flight (a concurrency limiter's max, or a proxy's connections to it).`,
-    `Its throughput levels off at ${knee.at.x} in flight: ${fmtRate(knee.at.rps)} req/s, p99 ${fmtMs(knee.at.p99Ms ?? undefined)}; at ${knee.last.x} in flight it served ${fmtRate(knee.last.rps)} req/s at p99 ${fmtMs(knee.last.p99Ms ?? undefined)} — the extra requests only waited.`,
-    `Little's law checks it: ${fmtRate(knee.at.rps)} req/s × p50 ${fmtMs(at?.p50Ms ?? undefined)} = ${littleL.toFixed(1)} in flight${agrees ? ', which agrees with the knee' : `, which does not agree with the knee's ${knee.at.x} within 25%: the sweep's steps are coarse there, or the latency includes waiting outside the server`}.`,
+    `By Little's law it works on ${littleL.toFixed(1)} at once at its best: ${fmtRate(knee.peak.rps)} req/s (at ${knee.peak.x} in flight) × p50 ${fmtMs(serviceMs)}, the time one request took without waiting (at ${serviceAt} in flight).`,
+    `Its throughput levels off at ${knee.at.x} in flight (${fmtRate(knee.at.rps)} req/s, p99 ${fmtMs(knee.at.p99Ms ?? undefined)}); at ${knee.last.x} in flight it served ${fmtRate(knee.last.rps)} req/s at p99 ${fmtMs(knee.last.p99Ms ?? undefined)} — the extra requests only waited.`,
+    agrees
+      ? 'The sweep agrees: its knee is the first level at or above that.'
+      : `The sweep does not bracket it within 25% (knee at ${knee.at.x}): the server's throughput may still rise past the levels tried, or its latency holds waiting outside it.`,
   ];
   return { ...advice, target, paragraph: paragraph.join(' ') };
 }

@@ -143,7 +143,39 @@ describe('the in-flight limit of any server (--target)', () => {
     const advice = inFlightAdvice(points);
     expect(advice?.knee.at.x).toBe(4);
     expect(advice?.littleL).toBeCloseTo(4, 5);
-    expect(advice?.limit).toBe(4);
-    expect(advice?.agrees).toBe(true);
+    expect(advice).toMatchObject({ limit: 4, agrees: true, serviceMs: 50, serviceAt: 1 });
+  });
+
+  it('advises 4 for that server swept on a busy machine, where the client\u2019s own gaps put the knee at 8', () => {
+    // Measured (advise --target, load average 16 on 2 cores): at 4 in flight the client kept the server
+    // busy only part of the time, so the knee by throughput moved to 8; Little's law at the knee's own
+    // p50 gave back the connection count (73.6/s × 105 ms = 7.7). The best throughput × the unqueued
+    // p50 does not depend on the client's gaps.
+    const sweep = [
+      { x: 1, rps: 14.6, p50Ms: 60.6, p99Ms: 70 },
+      { x: 2, rps: 30.4, p50Ms: 57.2, p99Ms: 70 },
+      { x: 4, rps: 56.9, p50Ms: 60.3, p99Ms: 217 },
+      { x: 8, rps: 73.6, p50Ms: 104.6, p99Ms: 141 },
+      { x: 16, rps: 71.1, p50Ms: 215.6, p99Ms: 283 },
+      { x: 32, rps: 59.7, p50Ms: 478.5, p99Ms: 676 },
+    ];
+    const advice = inFlightAdvice(sweep);
+    expect(advice?.knee.at.x).toBe(8);
+    expect(advice?.littleL).toBeCloseTo((73.6 * 57.2) / 1000, 6);
+    expect(advice).toMatchObject({ limit: 4, agrees: true, serviceAt: 2 });
+    // A sweep whose knee does not bracket L (one no closed model could give: 80/s at 4 in flight with
+    // no request under 100 ms) is flagged, not trusted.
+    const odd = inFlightAdvice([
+      { x: 1, rps: 10, p50Ms: 100, p99Ms: 120 },
+      { x: 2, rps: 20, p50Ms: 100, p99Ms: 120 },
+      { x: 4, rps: 80, p50Ms: 100, p99Ms: 120 },
+    ]);
+    expect(odd).toMatchObject({ limit: 8, agrees: false });
+    expect(
+      inFlightAdvice([
+        { x: 1, rps: 20, p50Ms: null, p99Ms: null },
+        { x: 2, rps: 40, p50Ms: null, p99Ms: null },
+      ]),
+    ).toBeNull();
   });
 });
