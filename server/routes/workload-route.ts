@@ -8,7 +8,7 @@ import { parseParams } from '../../lib/params.ts';
 import type { Registry } from '../workloads/registry.ts';
 import { isMode, type Mode, type Workload, type WorkResult } from '../workloads/workload.ts';
 import type { AppEnv, WorkLabel } from './app-env.ts';
-import { setServerTiming } from './node-bindings.ts';
+import { nodeBindings, setServerTiming } from './node-bindings.ts';
 import { recordRequest } from './request-record.ts';
 import { RequestSignal } from './request-signal.ts';
 
@@ -56,37 +56,17 @@ export function validParams(workload: Workload, query: URLSearchParams): Record<
   return params;
 }
 
-/**
- * Settles with the work or rejects when `signal` aborts, whichever comes first. Abandoned async work
- * that cannot be cancelled (a query already sent) finishes in the background; fetches and worker tasks
- * get the same signal and are cancelled for real.
- */
-async function untilAborted<T>(work: T | Promise<T>, signal: AbortSignal): Promise<T> {
-  if (!(work instanceof Promise)) return work;
-  let onAbort = () => {};
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  try {
-    return await Promise.race([work, aborted]);
-  } finally {
-    signal.removeEventListener('abort', onAbort);
-    work.catch(() => {}); // an abandoned failure must not surface as an unhandled rejection
-  }
-}
-
 function describeFailure(
   err: unknown,
   workload: string,
   request: RequestSignal | undefined,
-  client: AbortSignal,
   requestTimeoutMs: number,
 ): HttpError {
   if (request?.timedOut) return httpErrorFor('DEADLINE', { deadlineMs: requestTimeoutMs });
   // The caller hung up and the work was cancelled (worker task aborted, slices stopped): nobody is
-  // waiting for an answer, and it is not a server fault to log.
-  if (client.aborted) return httpErrorFor('CLIENT_CLOSED');
+  // waiting for an answer, and it is not a server fault to log. (Blocking work has no RequestSignal:
+  // nothing can hear a hang-up while it holds the loop.)
+  if (request?.hungUp) return httpErrorFor('CLIENT_CLOSED');
   return toHttpError(workload, err);
 }
 
@@ -172,14 +152,12 @@ function workloadHandler(
         // Nothing can interrupt it, so it gets no deadline timer or abort listener.
         result = (workload.blocking as NonNullable<Workload['blocking']>)(params, deps.syncIo);
       } else {
-        request = new RequestSignal(c.req.raw.signal, requestTimeoutMs);
-        result = await untilAborted(
-          run(workload, mode, params, deps, request.signal, requestTimeoutMs),
-          request.signal,
-        );
+        // Node's response hears a hang-up without the adapter's per-request AbortController.
+        request = new RequestSignal(nodeBindings(c)?.outgoing ?? c.req.raw.signal, requestTimeoutMs);
+        result = await request.race(run(workload, mode, params, deps, request.signal, requestTimeoutMs));
       }
     } catch (err) {
-      const httpError = describeFailure(err, workload.name, request, c.req.raw.signal, requestTimeoutMs);
+      const httpError = describeFailure(err, workload.name, request, requestTimeoutMs);
       deps.metrics.countFailure(work, failureReason(httpError));
       if (httpError.status >= 500) c.set('cause', err);
       throw httpError;
