@@ -48,6 +48,7 @@ export const TIERS = {
     'test/loadtest/timeline-span.test.ts',
     'test/unit/front-door.test.ts',
     'test/unit/outcome-classes.test.ts',
+    'test/unit/params-cache.test.ts',
     'test/unit/request-signal.test.ts',
     'test/unit/stall-gate-verdict.test.ts',
     'test/unit/timeline-percentiles.test.ts',

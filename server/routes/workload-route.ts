@@ -4,7 +4,7 @@ import type { Logger } from '../observation/logger.ts';
 import { failureReason, toHttpError } from '../http/error-mapping.ts';
 import { HttpError } from '../../lib/http-error.ts';
 import { httpErrorFor } from '../../lib/error-codes.ts';
-import { parseParams } from '../../lib/params.ts';
+import { paramsParser, queryOf } from './params-cache.ts';
 import type { Registry } from '../workloads/registry.ts';
 import { isMode, type Mode, type Workload, type WorkResult } from '../workloads/workload.ts';
 import type { AppEnv, WorkLabel } from './app-env.ts';
@@ -45,17 +45,6 @@ function run(
   }
 }
 
-/**
- * Parses a request's query with the workload's parameter specs and its cross-parameter check.
- * @throws HttpError 400 naming the parameter and what it allows.
- */
-export function validParams(workload: Workload, query: URLSearchParams): Record<string, number | string> {
-  const params = parseParams(workload.params, query);
-  const problem = workload.check(params);
-  if (problem) throw new HttpError(400, problem.error, { param: problem.param, allowed: problem.allowed });
-  return params;
-}
-
 function describeFailure(
   err: unknown,
   workload: string,
@@ -68,14 +57,6 @@ function describeFailure(
   // nothing can hear a hang-up while it holds the loop.)
   if (request?.hungUp) return httpErrorFor('CLIENT_CLOSED');
   return toHttpError(workload, err);
-}
-
-/** The query string of a request URL, parsed without building a whole `URL` (fragment dropped). */
-export function queryOf(url: string): URLSearchParams {
-  const start = url.indexOf('?');
-  if (start === -1) return new URLSearchParams();
-  const end = url.indexOf('#', start);
-  return new URLSearchParams(url.slice(start + 1, end === -1 ? undefined : end));
 }
 
 export interface WorkloadRouteOptions {
@@ -134,6 +115,7 @@ function workloadHandler(
 ) {
   const work: WorkLabel = Object.freeze({ workload: workload.name, mode });
   const timingDesc = `;desc="${workload.name}/${mode}"`;
+  const parseParams = paramsParser(workload);
   return async function handleWorkload(c: Context<AppEnv>) {
     c.set('routedAt', performance.now());
     c.set('work', work);
@@ -142,7 +124,7 @@ function workloadHandler(
       deps.metrics.countFailure(work, failureReason(shed));
       throw shed;
     }
-    const params = validParams(workload, queryOf(c.req.url));
+    const params = parseParams(queryOf(c.req.url));
 
     const started = performance.now();
     let request: RequestSignal | undefined;
