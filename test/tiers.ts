@@ -49,6 +49,8 @@ export const TIERS = {
     'test/unit/front-door.test.ts',
     'test/unit/cancelled-jobs.test.ts',
     'test/unit/outcome-classes.test.ts',
+    'test/unit/params-cache.test.ts',
+    'test/unit/request-signal.test.ts',
     'test/unit/stall-gate-verdict.test.ts',
     'test/unit/timeline-percentiles.test.ts',
     'test/unit/holm.test.ts',
