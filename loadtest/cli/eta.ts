@@ -17,7 +17,7 @@ const PROBE_START_SECONDS = 1.5;
  */
 const WINDOW_EDGES_SECONDS = 0.5;
 /** Restarting the server for another --workers or --processes value. */
-const SERVER_RESTART_SECONDS = 4;
+export const SERVER_RESTART_SECONDS = 4;
 /** Stopping the server the harness started, after the last run (the CPU baseline's second measurement is timed live). */
 const SERVER_STOP_SECONDS = 1;
 /** The server's stop after the last run: only one the harness started (not --url, not --target). */
