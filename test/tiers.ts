@@ -33,6 +33,7 @@ export const TIERS = {
     'test/loadtest/cluster-metrics.test.ts',
     'test/loadtest/command-line.test.ts',
     'test/loadtest/eta.test.ts',
+    'test/loadtest/eta-schedule.test.ts',
     'test/loadtest/figures.test.ts',
     'test/loadtest/merge.test.ts',
     'test/loadtest/options.test.ts',
