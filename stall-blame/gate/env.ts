@@ -9,6 +9,8 @@ export const GATE_VARIABLES = {
   threshold: 'STALL_THRESHOLD_MS',
   /** The config file (default `.looplab-gate.json` in the working directory, if there is one). */
   config: 'LOOPLAB_GATE_CONFIG',
+  /** `1` lists the synchronous fs/crypto/zlib/child_process calls made after start-up (`--sync-io`). */
+  syncIo: 'LOOPLAB_GATE_SYNC_IO',
 } as const;
 
 /**
