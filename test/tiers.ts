@@ -56,6 +56,7 @@ export const TIERS = {
     'test/unit/timeline-percentiles.test.ts',
     'test/unit/holm.test.ts',
     'test/unit/stall-detector-resume.test.ts',
+    'test/unit/bench-ci.test.ts',
     'test/loadtest/regression.test.ts',
     'test/unit/advise-rules.test.ts',
     'test/unit/advise-plan.test.ts',
