@@ -22,6 +22,9 @@ export default {
   ignoreStatic: true,
   mutate: [
     'loadtest/analyse/*.ts',
+    'loadtest/advise/rules.ts',
+    'loadtest/advise/knee.ts',
+    'loadtest/advise/evidence.ts',
     'loadtest/measure/latency-histogram.ts',
     'loadtest/measure/merge.ts',
     'loadtest/measure/outcome-log.ts',

@@ -3,6 +3,7 @@
  * The command's module is imported only when it runs (its flags' spec, a small table, is read at once).
  */
 import { BENCH_FLAGS } from '../bench/options.ts';
+import { ADVISE_MODES, ADVISE_SPEC } from '../loadtest/advise/flags.ts';
 import { GATE_FLAGS } from '../stall-blame/gate/flags.ts';
 import { LOADTEST_MODES, LOADTEST_SPEC } from '../loadtest/flags.ts';
 import { SEEDS_FLAGS } from '../seeds/options.ts';
@@ -68,6 +69,16 @@ export const COMMANDS: readonly Command[] = [
     flags: { flags: LOADTEST_SPEC, modes: LOADTEST_MODES },
     help: async () => (await import('../loadtest/cli/usage.ts')).USAGE,
     run: () => import('../loadtest/cli.ts'),
+  },
+  {
+    name: 'advise',
+    summary:
+      'which mode, and how many threads, for one workload (or an in-flight limit for --target): measured, with the evidence',
+    npmScript: 'npm run advise',
+    parsesOwnArgs: true,
+    flags: { flags: ADVISE_SPEC, modes: ADVISE_MODES },
+    help: async () => (await import('../loadtest/advise/usage.ts')).ADVISE_USAGE,
+    run: () => import('../loadtest/advise/cli.ts'),
   },
   worker,
   {

@@ -9,6 +9,7 @@ import { fail, npmBannerHint, reportCrashesPlainly } from './cli/cli-io.ts';
 import { formatSeconds, planSeconds } from './cli/eta.ts';
 import { runExportCommand } from './cli/export-command.ts';
 import { runFaultCommand } from './cli/fault-command.ts';
+import { runRegressionGate } from './cli/regression-command.ts';
 import { discoverPlan, ServerRefusesParamsError } from './stack/discover.ts';
 import { EXIT } from './cli/exit-codes.ts';
 import { planScenarios, runMatrix } from './matrix.ts';
@@ -48,7 +49,7 @@ async function prepare(): Promise<PreparedRun> {
   }
 }
 
-const { options: given, thresholds, previous } = await prepare();
+const { options: given, thresholds, previous, previousSchema, margins } = await prepare();
 let options = given;
 const bannerHint = options.json && !process.stdout.isTTY ? npmBannerHint(process.env) : undefined;
 if (bannerHint) say(bannerHint);
@@ -178,4 +179,17 @@ if (mostlyFailed(results, failed)) {
     EXIT.measuredFailures,
   );
 }
-process.exit(outcomes.every((o) => o.passed) ? EXIT.ok : EXIT.thresholdFailed);
+const regressionCode =
+  previous && margins && options.regression
+    ? await runRegressionGate({
+        results,
+        previous,
+        previousSchema: previousSchema ?? results.schema,
+        margins,
+        settings: options.regression,
+        dir,
+        stepSummary: process.env['GITHUB_STEP_SUMMARY'] || undefined,
+        write: say,
+      })
+    : EXIT.ok;
+process.exit(outcomes.every((o) => o.passed) ? regressionCode : EXIT.thresholdFailed);

@@ -8,6 +8,8 @@
 import { availableParallelism } from 'node:os';
 import type { Flag, Flags } from '../lib/flags.ts';
 import { THRESHOLD_METRICS_TEXT } from './analyse/thresholds.ts';
+import { DEFAULT_BLAME_MARGIN_MS, REGRESSION_FIGURES_TEXT } from './analyse/regression-figures.ts';
+import { EXIT } from './cli/exit-codes.ts';
 
 /** The modes that replace the matrix and take only some of the flags. */
 /** The fault drill's arrival rate (requests/s per workload) when no `--rate` is given. */
@@ -213,6 +215,33 @@ export const LOADTEST_FLAGS = {
     value: 'FILE',
     doc: 'show the change of every figure against an earlier results.json',
     examples: ['results/x/results.json'],
+    with: { target: true },
+  },
+  'max-regression': {
+    type: 'string',
+    value: 'LIST',
+    doc: `with --compare, a gate for pull requests: exit ${EXIT.regressed} when a figure of a scenario got worse than in the earlier results.json both beyond run-to-run noise (Mann–Whitney, Holm-corrected over every figure and culprit compared) and by more than the margin. 10% gates every figure (${REGRESSION_FIGURES_TEXT}) and stall blame (a culprit new or grown by more than ${DEFAULT_BLAME_MARGIN_MS} ms per run); rps=5%,p99=15% gates only those; blame=30ms sets the culprit margin. Needs several runs a side (--repeat, on both): it says how many`,
+    examples: ['10%'],
+    needs: ['--compare', 'results/x/results.json'],
+    with: { target: true },
+  },
+  inconclusive: {
+    type: 'string',
+    value: 'pass|fail',
+    allowed: ['pass', 'fail'],
+    default: 'pass',
+    doc: `with --max-regression: what a figure worse by more than its margin that the runs cannot tell from noise means for the exit code: pass (exit 0, and the summary says so) or fail (exit ${EXIT.inconclusive})`,
+    examples: ['fail'],
+    needs: ['--compare', 'results/x/results.json', '--max-regression', '10%'],
+    with: { target: true },
+  },
+  summary: {
+    type: 'string',
+    value: 'FILE',
+    defaultText: '$GITHUB_STEP_SUMMARY when set (appended), else none',
+    doc: "with --max-regression: write the comparison's Markdown summary to FILE",
+    examples: ['summary.md'],
+    needs: ['--compare', 'results/x/results.json', '--max-regression', '10%'],
     with: { target: true },
   },
   threshold: {

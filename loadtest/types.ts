@@ -79,6 +79,11 @@ export interface HarnessOptions {
   /** --quiet: progress only at each run's start, never a line every few seconds. */
   quiet?: boolean;
   compare: string | undefined;
+  /**
+   * `--max-regression` with its companions, as given (loadtest/analyse/regression-margins.ts parses the
+   * margins): the gate on the `--compare` file. Absent without it.
+   */
+  regression?: { maxRegression: string; inconclusive: 'pass' | 'fail'; summary: string | undefined };
   thresholds: string[];
   /** Requests per second of the /health probe that runs during each measured run. */
   probeRate: number;
@@ -320,6 +325,11 @@ export interface BaselineFigure {
   samples: number;
   /** `cpu`: the server's CPU time per request (its `/metrics` counter); `wall`: its reported work time. */
   basis: 'cpu' | 'wall';
+  /**
+   * The function alone: the median of the server-reported work time (`durationMs`, wall clock around the
+   * call, no HTTP handling). What `advise` weighs the offload hop against.
+   */
+  workMs: number;
 }
 
 /**
@@ -335,6 +345,7 @@ export type CpuBaseline = Record<
     minMs?: number;
     maxMs?: number;
     basis?: BaselineFigure['basis'];
+    workMs?: number;
   }
 >;
 

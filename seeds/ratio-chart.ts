@@ -1,8 +1,6 @@
+import { escapeHtml } from '../lib/html.ts';
 import type { ExperimentTable } from './table.ts';
 import { times } from './table.ts';
-
-const escapeXml = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 export const RATIO_COLORS = { node: '#00798c', python: '#edae49' } as const;
 
@@ -23,7 +21,9 @@ export function renderRatioChart(table: ExperimentTable): string {
   const parts: string[] = [];
   rows.forEach((r, i) => {
     const y = 30 + i * rowH;
-    parts.push(`<text class="axis" x="${left - 6}" y="${y + barH + 3}" text-anchor="end">${escapeXml(r.label)}</text>`);
+    parts.push(
+      `<text class="axis" x="${left - 6}" y="${y + barH + 3}" text-anchor="end">${escapeHtml(r.label)}</text>`,
+    );
     (['node', 'python'] as const).forEach((side, k) => {
       const v = r[side];
       if (v === null || v <= 0) return;
@@ -37,8 +37,8 @@ export function renderRatioChart(table: ExperimentTable): string {
   const one = x(1);
   const legendY = height - 10;
   const title = `Speed-up over the sequential run: ${table.heading}`;
-  return `<svg class="chart ratio" viewBox="0 0 ${left + width + 60} ${height}" role="img" aria-label="${escapeXml(title)}">
-<text class="title" x="10" y="18">${escapeXml(title)}</text>
+  return `<svg class="chart ratio" viewBox="0 0 ${left + width + 60} ${height}" role="img" aria-label="${escapeHtml(title)}">
+<text class="title" x="10" y="18">${escapeHtml(title)}</text>
 <line class="grid" x1="${one}" x2="${one}" y1="24" y2="${height - 38}" stroke="#999" stroke-dasharray="3 3"/>
 <text class="axis" x="${one}" y="${height - 26}" text-anchor="middle">1× (log scale)</text>
 ${parts.join('\n')}

@@ -1,4 +1,4 @@
-import { Hono, type MiddlewareHandler } from 'hono';
+import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppDeps } from './deps.ts';
 import { createLogger, type Logger } from './observation/logger.ts';
@@ -6,10 +6,10 @@ import { HttpError } from '../lib/http-error.ts';
 import { defaultOf } from '../lib/env.ts';
 import type { AppEnv } from './routes/app-env.ts';
 import { indexRoute } from './routes/index-route.ts';
-import { incomingHeader } from './routes/node-bindings.ts';
 import { opsRoutes } from './routes/ops-routes.ts';
 import { recordRequest } from './routes/request-record.ts';
-import { requestId } from './routes/request-id.ts';
+import { requestIdOf } from './routes/request-id.ts';
+import { withFrontDoor } from './routes/front-door.ts';
 import { mountWorkloads, unknownWorkloadOrMode } from './routes/workload-route.ts';
 import { mountBounds } from './routes/bound-route.ts';
 
@@ -20,29 +20,11 @@ export interface AppOptions {
   logger?: Logger;
 }
 
-/**
- * Every endpoint is a GET without a body. Other methods get 405 (for every path, consistently), and a
- * request that announces a body — by length or chunked — gets 413 before any of it is read.
- */
-const onlyReadsWithoutBodies: MiddlewareHandler<AppEnv> = async function onlyReadsWithoutBodies(c, next) {
-  if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
-    return c.json({ error: 'method not allowed', allowed: 'GET, HEAD' }, 405, { Allow: 'GET, HEAD' });
-  }
-  const length = incomingHeader(c, 'content-length');
-  if ((length !== undefined && length !== '0') || incomingHeader(c, 'transfer-encoding') !== undefined) {
-    // Close the connection: the unread body must not be parsed as the next request.
-    return c.json({ error: 'request bodies are not accepted', allowed: '0 bytes' }, 413, { Connection: 'close' });
-  }
-  return next();
-};
-
 /** Builds the looplab app from its dependencies. It never listens: `main.ts` (or a test) does. */
 export function createApp(deps: AppDeps, options: AppOptions = {}): Hono<AppEnv> {
   const logger = options.logger ?? createLogger('silent');
   const app = new Hono<AppEnv>();
 
-  app.use(requestId);
-  app.use(onlyReadsWithoutBodies);
   app.route('/', opsRoutes(deps));
   app.route('/', indexRoute(deps.about, deps.workloads, deps.queue !== undefined));
 
@@ -67,20 +49,22 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Hono<AppEnv>
     if (status >= 500) {
       const cause = c.get('cause') ?? err;
       logger.error(
-        { reqId: c.get('requestId'), ...c.get('work'), method: c.req.method, path: c.req.path, status, err: cause },
+        { reqId: requestIdOf(c), ...c.get('work'), method: c.req.method, path: c.req.path, status, err: cause },
         'request failed',
       );
     } else if (status === 499) {
       // Clients hang up all the time: worth a line, not an error.
       logger.info(
-        { reqId: c.get('requestId'), ...c.get('work'), path: c.req.path, status },
+        { reqId: requestIdOf(c), ...c.get('work'), path: c.req.path, status },
         'client closed the request; its work was cancelled',
       );
     }
     recordRequest(c, status, deps.metrics, logger);
     if (err instanceof HttpError) return c.json(err.toBody(), err.status as ContentfulStatusCode, err.headers);
-    return c.json({ error: 'internal error', requestId: c.get('requestId') }, 500);
+    return c.json({ error: 'internal error', requestId: requestIdOf(c) }, 500);
   });
 
+  // Request ids and the method and body checks, before routing (front-door.ts says why not middleware).
+  withFrontDoor(app);
   return app;
 }

@@ -88,6 +88,8 @@ export function startStallBlame(options: StallBlameOptions = {}): StallBlame {
     absorb(sampler.rotate(), atUs);
     history.addRotation(atUs, sampler.cost().totalMs - before);
     segmentStart = performance.now();
+    // The rotation held the loop; it is reported as `profiler`, never as a stall beside it.
+    detector.resume();
   };
   const detector = startStallDetector(settings.stallThresholdMs, settings.heartbeatMs, function stallBlameTick(now) {
     if (performance.now() - segmentStart >= settings.segmentMs) rotate(now);

@@ -23,6 +23,11 @@ export interface StallDetector {
   check(): number;
   /** Stall windows recorded since the last call, oldest first; they are handed over, not kept. */
   take(): StallSpan[];
+  /**
+   * The time since the last check was the profiler's own (a profile rotation, or the attribution after
+   * it): the next tick is due a heartbeat from now, so that time is never a stall blamed on the code.
+   */
+  resume(): void;
   close(): void;
 }
 
@@ -71,6 +76,10 @@ export function startStallDetector(
       const taken = pending;
       pending = [];
       return taken;
+    },
+    resume() {
+      previous = nowUs();
+      waitedBefore = cpuWait.read();
     },
     close() {
       clearInterval(timer);

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runGate } from './helpers/gate.ts';
 import { GATE_EXIT } from '../stall-blame/gate/env.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -83,18 +84,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** `looplab gate [gateArgs] -- <command>` in the fixture project; its exit code and stderr. */
-function gate(gateArgs: string[], command: string[]): Promise<{ code: number; stderr: string }> {
-  const args = ['--import', join(ROOT, 'lib/typescript-loader.mjs'), join(ROOT, 'cli/looplab.ts'), 'gate'];
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [...args, ...gateArgs, '--', ...command],
-      { cwd: dir, timeout: 60_000 },
-      (error, _stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stderr }),
-    );
-  });
-}
+const gate = (gateArgs: string[], command: string[]) => runGate(dir, gateArgs, command);
 
 const vitest = (pool: string, file: string) => [process.execPath, VITEST, 'run', '--globals', '--pool', pool, file];
 const nodeTest = (file: string) => [process.execPath, '--test', file];

@@ -15,6 +15,11 @@ export function matchPrevious(current: Results, previous: Results | undefined): 
 
 /** Reads and checks an earlier results.json, of this schema or of schema 2 (read as this one, its version unknown). */
 export function parseResultsFile(text: string, path: string): Results {
+  return readResultsFile(text, path).results;
+}
+
+/** {@link parseResultsFile}, with the schema the file was written with (a warning's matter when it is older). */
+export function readResultsFile(text: string, path: string): { results: Results; schema: string } {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -30,5 +35,5 @@ export function parseResultsFile(text: string, path: string): Results {
   if (typeof schema !== 'string' || !READABLE_RESULTS_SCHEMAS.includes(schema))
     throw new Error(`${path} is not a looplab results.json (schema ${READABLE_RESULTS_SCHEMAS.join(' or ')})`);
   const results = data as Results;
-  return { ...results, schema: RESULTS_SCHEMA, looplabVersion: results.looplabVersion ?? null };
+  return { results: { ...results, schema: RESULTS_SCHEMA, looplabVersion: results.looplabVersion ?? null }, schema };
 }

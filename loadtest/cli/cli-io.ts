@@ -1,7 +1,7 @@
 import { userDirectory } from '../../lib/user-path.ts';
 import { access, constants, readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { parseResultsFile } from '../analyse/compare.ts';
+import { readResultsFile } from '../analyse/compare.ts';
 import { EXIT } from './exit-codes.ts';
 import { OptionsError } from './options-error.ts';
 import type { Results } from '../types.ts';
@@ -32,7 +32,10 @@ export function reportCrashesPlainly(debug: boolean): void {
  * Reads the `--compare` file (relative to where the user typed the command) before anything starts; any
  * problem is an OptionsError (exit 2) in one line.
  */
-export async function readPrevious(path: string, base: string = userDirectory()): Promise<Results> {
+export async function readPrevious(
+  path: string,
+  base: string = userDirectory(),
+): Promise<{ results: Results; schema: string }> {
   let text: string;
   try {
     text = await readFile(resolve(base, path), 'utf8');
@@ -40,7 +43,7 @@ export async function readPrevious(path: string, base: string = userDirectory())
     throw new OptionsError(`--compare: cannot read ${path}: ${(err as Error).message}`);
   }
   try {
-    return parseResultsFile(text, path);
+    return readResultsFile(text, path);
   } catch (err) {
     throw new OptionsError(`--compare: ${(err as Error).message}`);
   }

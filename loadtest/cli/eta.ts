@@ -18,7 +18,7 @@ const WINDOW_EDGES_SECONDS = 0.5;
 /** Starting the embedded PostgreSQL, the upstream and a server, and waiting for `/ready`. */
 const LOCAL_START_SECONDS = 10;
 /** Restarting the server for another --workers or --processes value. */
-const SERVER_RESTART_SECONDS = 4;
+export const SERVER_RESTART_SECONDS = 4;
 /** The open model waits at most this long for late answers after each load phase (see scenario.ts). */
 const MAX_DRAIN_SECONDS = 10;
 

@@ -1,28 +1,58 @@
 /**
- * What `npm run loadtest` exits with. Each outcome has its own code so a CI job can tell a failed gate
- * from a run that measured nothing and from a harness that could not run at all.
+ * What `npm run loadtest` exits with, defined once. Each outcome has its own code so a CI job can tell a
+ * failed gate from a run that measured nothing and from a harness that could not run at all. `EXIT`,
+ * the `--help` list and docs/reference/exit-codes.md (scripts/reference/exit-codes.ts) come from here.
  */
-export const EXIT = Object.freeze({
-  /** The run completed and every --threshold held. */
-  ok: 0,
-  /** The run completed, but a --threshold did not hold. */
-  thresholdFailed: 1,
-  /** The command line was refused (a bad option, a parameter the server would refuse, an unreadable --compare); no load was sent. */
-  usage: 2,
-  /** The run completed, but most of its scenarios were answered mostly with errors (or not at all): its figures describe failures. */
-  measuredFailures: 3,
-  /** The harness could not run: the server was unreachable or not ready, a process failed to start, or the harness itself failed. */
-  couldNotRun: 4,
-  /** Ctrl-C. */
-  interrupted: 130,
-});
+import { wrap } from '../../lib/flags.ts';
 
-/** The exit codes as `--help` and docs/reference/exit-codes.md list them. */
-export const EXIT_CODES_TEXT = `Exit codes:
-  0    the run completed and every --threshold held
-  1    a --threshold did not hold
-  2    the command line was refused (or the server at --url would refuse its --params); no load was sent
-  3    most scenarios were answered mostly with non-2xx (or not at all): the figures describe failures
-  4    the harness could not run (server unreachable or not ready, a process failed to start, a crash;
-       LOOPLAB_DEBUG=1 prints the stack of an unexpected failure)
-  130  interrupted (Ctrl-C)`;
+export const EXIT_CODE_TABLE = {
+  /** The run completed and every --threshold held (and --max-regression found no regression). */
+  ok: { code: 0, help: 'the run completed and every --threshold (and --max-regression) held' },
+  thresholdFailed: { code: 1, help: 'a --threshold did not hold' },
+  /** An unreadable --compare is refused here too. */
+  usage: {
+    code: 2,
+    help: 'the command line was refused (or the server at --url would refuse its --params); no load was sent',
+  },
+  measuredFailures: {
+    code: 3,
+    help: 'most scenarios were answered mostly with non-2xx (or not at all): the figures describe failures (the reports are still written)',
+  },
+  couldNotRun: {
+    code: 4,
+    help: 'the harness could not run (server unreachable or not ready, a process failed to start, a crash; LOOPLAB_DEBUG=1 prints the stack of an unexpected failure)',
+  },
+  /** 5 is `looplab gate`'s (a stall outside the allowlist): one number, one meaning across looplab's commands. */
+  regressed: {
+    code: 6,
+    help: '--max-regression: a figure got worse than in the --compare file beyond run-to-run noise and by more than its margin',
+  },
+  inconclusive: {
+    code: 7,
+    help: '--max-regression with --inconclusive fail: a figure got worse by more than its margin, but the runs cannot tell it from noise (more --repeat would)',
+  },
+  interrupted: { code: 130, help: 'interrupted (Ctrl-C)' },
+} as const satisfies Record<string, { code: number; help: string }>;
+
+type ExitName = keyof typeof EXIT_CODE_TABLE;
+
+export const EXIT = Object.freeze(
+  Object.fromEntries(Object.entries(EXIT_CODE_TABLE).map(([name, { code }]) => [name, code])) as {
+    readonly [K in ExitName]: (typeof EXIT_CODE_TABLE)[K]['code'];
+  },
+);
+
+/** When several hold: a run of failures first, then a threshold, then a regression, then inconclusive. */
+export const EXIT_PRECEDENCE_TEXT =
+  'When several hold, the first of 3, 1, 6, 7 is the exit code: a run that measured failures, then a threshold, then a regression, then an inconclusive comparison.';
+
+/** The exit codes as `--help` lists them. */
+export const EXIT_CODES_TEXT = [
+  'Exit codes:',
+  ...Object.values(EXIT_CODE_TABLE).map(({ code, help }) =>
+    wrap(help, 7)
+      .map((line, i) => (i === 0 ? `  ${String(code).padEnd(4)} ${line}` : `${' '.repeat(7)}${line}`))
+      .join('\n'),
+  ),
+  ...wrap(EXIT_PRECEDENCE_TEXT, 0),
+].join('\n');

@@ -13,6 +13,7 @@ import {
 } from '../flags.ts';
 import { OptionsError } from './options-error.ts';
 import { parseQueueBackends } from './queue-backends.ts';
+import { MarginError, parseMargins } from '../analyse/regression-margins.ts';
 import type { HarnessOptions, WorkloadParams } from '../types.ts';
 
 export { OptionsError };
@@ -310,6 +311,28 @@ function parseBlame(
   };
 }
 
+/** `--max-regression LIST [--inconclusive pass|fail] [--summary FILE]`, only with `--compare`. */
+function parseRegression(values: LoadtestValues): Pick<HarnessOptions, 'regression'> {
+  const raw = values['max-regression'];
+  if (raw === undefined) {
+    const orphan = (['inconclusive', 'summary'] as const).find((name) => values[name] !== undefined);
+    if (orphan) throw new OptionsError(`--${orphan} goes with --max-regression (the gate on the --compare file)`);
+    return {};
+  }
+  if (values.compare === undefined)
+    throw new OptionsError('--max-regression gates a change against an earlier run: give it with --compare FILE');
+  try {
+    parseMargins(raw);
+  } catch (err) {
+    if (err instanceof MarginError) throw new OptionsError(err.message);
+    throw err;
+  }
+  const inconclusive = values.inconclusive ?? LOADTEST_SPEC['inconclusive']?.default;
+  if (inconclusive !== 'pass' && inconclusive !== 'fail')
+    throw new OptionsError(`--inconclusive: "${String(inconclusive)}" is not one of pass, fail`);
+  return { regression: { maxRegression: raw, inconclusive, summary: values.summary } };
+}
+
 /**
  * Parses the harness's command line into options, with the defaults filled in.
  * @returns `'help'` when --help was asked for.
@@ -382,6 +405,7 @@ export function parseOptions(argv: readonly string[], cwd: string = userDirector
     json: values.json ?? false,
     ...(values.quiet ? { quiet: true } : {}),
     compare: values.compare,
+    ...parseRegression(values),
     thresholds: values.threshold ?? [],
     faults: values.faults ?? false,
     generators: values.generators

@@ -10,12 +10,16 @@ import { checkOutDir, readPrevious } from './cli-io.ts';
 import { parseOptions } from './options.ts';
 import { userDirectory } from '../../lib/user-path.ts';
 import { refuseMissingRedis } from './queue-backends.ts';
+import { parseMargins, type RegressionMargins } from '../analyse/regression-margins.ts';
 
 export interface PreparedRun {
   readonly options: HarnessOptions;
   readonly thresholds: Threshold[];
-  /** The `--compare` results, read and checked. */
+  /** The `--compare` results, read and checked, and the schema the file was written with. */
   readonly previous: Results | undefined;
+  readonly previousSchema: string | undefined;
+  /** `--max-regression`'s margins, parsed; undefined without it. */
+  readonly margins: RegressionMargins | undefined;
 }
 
 export async function prepareRun(
@@ -31,5 +35,6 @@ export async function prepareRun(
   const thresholds = options.thresholds.map(parseThreshold);
   const previous = options.compare ? await readPrevious(options.compare, base) : undefined;
   await checkOutDir(options.out, base);
-  return { options, thresholds, previous };
+  const margins = options.regression ? parseMargins(options.regression.maxRegression) : undefined;
+  return { options, thresholds, previous: previous?.results, previousSchema: previous?.schema, margins };
 }

@@ -1,9 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { escapeHtml } from '../../lib/html.ts';
 import type { DrillTarget, FaultResults, SecondBucket } from './faults.ts';
 import { queueKillMethod, queueKillRows } from './queue-kill-report.ts';
 
-const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const fmtOutcomes = (o: Record<string, number>) =>
   Object.entries(o)
     .sort()

@@ -1,10 +1,9 @@
+import { escapeHtml } from '../../lib/html.ts';
 import { scenarioLabel } from '../analyse/scenario-key.ts';
 import type { Results } from '../types.ts';
 import { blameLines, scenarioBlame, type ScenarioBlame } from './blame-line.ts';
 import { fmtMs } from './format.ts';
 
-const escapeHtml = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const BARS = 8;
 const WIDTH = 960;
 const ROW = 22;

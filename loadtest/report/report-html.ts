@@ -1,3 +1,4 @@
+import { BASE_STYLE, embedJson, escapeHtml, htmlTable } from '../../lib/html.ts';
 import { columnNotes } from './columns.ts';
 import { describeRun } from './report-md.ts';
 import { chartLibrary } from './chart-library.ts';
@@ -8,19 +9,9 @@ import type { ReportTable } from './table.ts';
 import type { ThresholdOutcome } from '../analyse/thresholds.ts';
 import type { Results } from '../types.ts';
 
-const escapeHtml = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-/** JSON inside a <script> element must not be able to close it. */
-const embedJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
-
-const STYLE = `
-body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 1000px; color: #222; padding: 0 1rem; }
-h1 { margin-bottom: .2rem } code { background: #f3f3f3; padding: 0 .3em; border-radius: 3px }
-table { border-collapse: collapse; margin: .5rem 0 .3rem; font-variant-numeric: tabular-nums }
-th, td { padding: .25rem .6rem; border-bottom: 1px solid #ddd; text-align: right } th:first-child, td:first-child { text-align: left }
+const STYLE = `${BASE_STYLE}
 .verdict { font-weight: 600; margin-bottom: .4rem } .blame { color: #7a1f14; margin: .2rem 0 1rem } .fail { color: #b00020 } .pass { color: #1b7f3b }
-svg.chart { width: 100%; height: auto; margin: 1rem 0; border: 1px solid #eee } .view { margin: 1rem 0 }
-svg .title { font-weight: 600; font-size: 14px } svg .axis { font-size: 11px; fill: #555 } svg .grid { stroke: #eee }
+.view { margin: 1rem 0 } svg .grid { stroke: #eee }
 `;
 
 /** One self-contained page: no network access needed to open it, charts drawn from embedded data. */
@@ -33,8 +24,7 @@ export function renderHtml(
   const sections = table.sections
     .map(
       (s) => `<h3>${escapeHtml(s.title)}</h3>
-<table><thead><tr>${table.headers.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead>
-<tbody>${s.rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('\n')}</tbody></table>
+${htmlTable(table.headers, s.rows)}
 <p class="verdict">${escapeHtml(s.verdict)}</p>${s.refusals.map((p) => `\n<p class="fail">${escapeHtml(p)}</p>`).join('')}${s.processes.map((p) => `\n<p>${escapeHtml(p)}</p>`).join('')}${s.blame.map((b) => `\n<p class="blame">${escapeHtml(b)}</p>`).join('')}`,
     )
     .join('\n');

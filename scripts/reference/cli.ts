@@ -84,7 +84,7 @@ function section(command: Command): string {
 }
 
 export function renderCli(): string {
-  return `${generatedHeader('Command line', "`cli/commands.ts` and each command's flag spec (`loadtest/flags.ts`, `bench/options.ts`)")}
+  return `${generatedHeader('Command line', "`cli/commands.ts` and each command's flag spec (`loadtest/flags.ts`, `loadtest/advise/flags.ts`, `bench/options.ts`)")}
 One command, \`looplab <command>\`, runs every part of looplab; in the repository each has its npm script, which
 calls it. \`looplab --help\` lists the commands, \`looplab <command> --help\` prints a command's flags, and
 \`looplab --version\` prints the version. An unknown command or flag is refused in one line, exit 2.

@@ -6,6 +6,7 @@
 import { renderCli } from './cli.ts';
 import { renderConfiguration } from './configuration.ts';
 import { renderErrors } from './errors.ts';
+import { renderExitCodes } from './exit-codes.ts';
 
 export interface ReferencePage {
   /** Where the page lives, relative to the repository root. */
@@ -17,4 +18,5 @@ export const REFERENCE_PAGES: readonly ReferencePage[] = [
   { path: 'docs/reference/configuration.md', render: renderConfiguration },
   { path: 'docs/reference/errors.md', render: renderErrors },
   { path: 'docs/reference/cli.md', render: renderCli },
+  { path: 'docs/reference/exit-codes.md', render: renderExitCodes },
 ];

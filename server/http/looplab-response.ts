@@ -8,7 +8,7 @@ import { type IncomingMessage, type OutgoingHttpHeaders, ServerResponse } from '
  * `writeHead` takes its slow path and sets every other header one at a time, each validated again.
  */
 export class LooplabResponse<Request extends IncomingMessage = IncomingMessage> extends ServerResponse<Request> {
-  /** Sent as `X-Request-Id` (request-id.ts). */
+  /** Sent as `X-Request-Id` (front-door.ts). */
   declare requestId: string | undefined;
   /** Sent as `Server-Timing` (workload-route.ts). */
   declare serverTiming: string | undefined;

@@ -13,7 +13,7 @@ import { CANCEL_EVENT, DEADLINE_REASON, DISCARDED_PREFIX, KEEP_AGE_SECONDS, type
 export interface JobQueue {
   /**
    * Enqueues the workload and resolves with its result, or rejects when `signal` aborts (the job is
-   * then removed if still waiting, or cancelled in its worker if running).
+   * then cancelled: by the worker running it, or by the first one to take it).
    * @param deadline epoch ms after which a worker must not start the job.
    * @throws OverloadError when this server already has `maxInFlight` jobs in the queue.
    */
@@ -130,18 +130,26 @@ function buildJobQueue<B extends IQueueBackend, C>(
     return { done, stop };
   }
 
-  /** The caller is gone: drop the job if no worker took it yet, else ask its worker to cancel it. */
-  async function abandon(jobId: string, added: Promise<boolean>): Promise<void> {
+  /**
+   * The caller is gone: every queue worker is told to cancel the job, the one running it at once and
+   * any other before it starts it (queue-worker.ts), so it ends failed, "cancelled: …" or "discarded: …".
+   * The server never deletes it itself. BullMQ's PostgreSQL backend checks a job's lock in `remove()`
+   * without locking its row, so a remove that met a worker's claim still being committed deleted the job
+   * under that worker, which then logged "Missing key for job … moveToFinished" (test: e2e-queue-claim-race).
+   * Resolves once the job has ended, or at its deadline, after which no worker runs it: until then it
+   * still holds its place in the queue, and counts in `inFlight`.
+   */
+  async function abandon(jobId: string, added: Promise<boolean>, ended: Promise<unknown>, deadline: number) {
     if (!(await added.catch(() => false))) return;
-    // `queue.remove` refuses only a locked (running) job: it deletes a finished one too. A worker
-    // stops the job at the same deadline, so under load it often has failed it ("cancelled: …")
-    // before this runs, and removing it then erased that record (issue 14). A job that ends between
-    // this read and the remove can still go that way; it was past its deadline, so the worker only
-    // discarded it.
     const state = await queue.getJobState(jobId);
-    if (state === 'completed' || state === 'failed') return;
-    const removed = state === 'active' ? 0 : await queue.remove(jobId);
-    if (removed === 0) await producer.publishEvent({ eventName: CANCEL_EVENT, jobId });
+    if (state === 'completed' || state === 'failed' || state === 'unknown') return;
+    await producer.publishEvent({ eventName: CANCEL_EVENT, jobId, deadline: String(deadline) });
+    let timer: NodeJS.Timeout | undefined;
+    const pastDeadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+    });
+    await Promise.race([ended.catch(() => {}), pastDeadline]);
+    clearTimeout(timer);
   }
 
   async function run(
@@ -183,14 +191,17 @@ function buildJobQueue<B extends IQueueBackend, C>(
       return outcome.result;
     } finally {
       signal.removeEventListener('abort', onAbort);
-      stop();
       done.catch(() => {});
       if (signal.aborted) {
-        // Counted until the clean-up is done: the job still occupies the queue until then.
-        void abandon(jobId, added)
+        // Counted until the job has left the queue: it occupies it until then.
+        void abandon(jobId, added, done, deadline)
           .catch(onError)
-          .finally(() => inFlight--);
+          .finally(() => {
+            stop();
+            inFlight--;
+          });
       } else {
+        stop();
         inFlight--;
       }
     }

@@ -8,6 +8,7 @@ import {
   type Job,
   type JobProgress,
 } from 'bullmq';
+import { CancelledJobs } from './cancelled-jobs.ts';
 import { runWorkloadToOutcome } from '../offload/run-workload.ts';
 import type { Registry } from '../workloads/registry.ts';
 import type { ThreadClients } from '../workloads/workload.ts';
@@ -56,7 +57,9 @@ function jobSignal(cancelled: AbortSignal | undefined, deadline: number): { sign
     Math.max(0, deadline - Date.now()),
   );
   const onCancel = () => controller.abort(cancelled?.reason);
-  cancelled?.addEventListener('abort', onCancel, { once: true });
+  // Cancelled between BullMQ's taking the job and this call: no 'abort' event is left to come.
+  if (cancelled?.aborted) onCancel();
+  else cancelled?.addEventListener('abort', onCancel, { once: true });
   return {
     signal: controller.signal,
     dispose() {
@@ -72,6 +75,7 @@ function buildQueueWorker<B extends IQueueBackend, C>(
   options: QueueWorkerOptions,
 ): QueueWorker {
   const { clients } = options;
+  const cancelledEarly = new CancelledJobs();
   const onError = options.onError ?? ((err: Error) => console.error(`looplab queue worker: ${err.message}`));
   let processed = 0;
 
@@ -86,6 +90,8 @@ function buildQueueWorker<B extends IQueueBackend, C>(
     // Nobody waits for it any more: the server answered 504 or its caller hung up. Failing it (not
     // running it) keeps the work honest; no retry, since the job has a single attempt.
     if (Date.now() >= deadline) throw new UnrecoverableError(`${DISCARDED_PREFIX}picked up after its deadline`);
+    if (cancelledEarly.take(job.id ?? ''))
+      throw new UnrecoverableError(`${DISCARDED_PREFIX}its caller left before it started`);
     const { signal, dispose } = jobSignal(cancelled, deadline);
     const started = performance.now();
     try {
@@ -125,8 +131,10 @@ function buildQueueWorker<B extends IQueueBackend, C>(
   // Custom events reach QueueEvents listeners by name, with the publisher's fields (BullMQ types
   // only its own event names, so this goes through the base class).
   const customEvents: EventEmitter = cancels;
-  customEvents.on(CANCEL_EVENT, ({ jobId }: { jobId: string }) => {
-    worker.cancelJob(jobId, 'its caller is gone');
+  // The server's cancel reaches every worker: the one running the job aborts it; the others (and this
+  // one, for a job it has not taken yet) keep the id until the job's deadline and discard it if they take it.
+  customEvents.on(CANCEL_EVENT, ({ jobId, deadline }: { jobId: string; deadline?: string }) => {
+    if (!worker.cancelJob(jobId, 'its caller is gone')) cancelledEarly.add(jobId, Number(deadline));
   });
   const ready = Promise.all([worker.waitUntilReady(), cancels.waitUntilReady()]).then(() => {});
 

@@ -1,5 +1,3 @@
-import type { RequestIdVariables } from 'hono/request-id';
-
 /** Which known workload and mode a request ran: one shared, frozen object per pair. */
 export interface WorkLabel {
   readonly workload: string;
@@ -8,7 +6,7 @@ export interface WorkLabel {
 
 /** Per-request values the middleware and handlers share. */
 export interface AppEnv {
-  Variables: RequestIdVariables & {
+  Variables: {
     /** Set once the path names a known workload and mode; labels the request metrics. */
     work?: WorkLabel;
     /** When routing reached the workload handler (performance.now()), for the duration metric. */

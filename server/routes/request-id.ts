@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { MiddlewareHandler } from 'hono';
-import type { AppEnv } from './app-env.ts';
-import { incomingHeader, setOwnHeader } from './node-bindings.ts';
+import type { Context } from 'hono';
+import { LooplabResponse } from '../http/looplab-response.ts';
+import { nodeBindings } from './node-bindings.ts';
 
 /** Same rule as hono/request-id: a caller's id is kept when it is short and plain. */
 const ACCEPTABLE_ID = /^[\w\-=]{1,255}$/;
@@ -14,15 +14,25 @@ const prefix = randomUUID().slice(0, 24);
 let sequence = 0;
 const nextRequestId = () => prefix + (sequence++ % 0x1000000000000).toString(16).padStart(12, '0');
 
+/** The id of a request: the caller's `X-Request-Id` when acceptable, else a new one. */
+export function requestIdFor(given: string | undefined): string {
+  return given !== undefined && ACCEPTABLE_ID.test(given) ? given : nextRequestId();
+}
+
 /**
- * Gives every request an id (the caller's `X-Request-Id` when acceptable), as `c.get('requestId')`
- * for logs and as the `X-Request-Id` response header. Like hono/request-id, minus a UUID draw and two
- * `Headers` objects per request (see node-bindings.ts).
+ * Ids of requests served without the server's response class (an app served by a plain `serve()`, or
+ * `app.request()`), which has nowhere else to keep it; weak, so an answered request takes its id along.
  */
-export const requestId: MiddlewareHandler<AppEnv> = function requestId(c, next) {
-  const given = incomingHeader(c, 'x-request-id');
-  const id = given !== undefined && ACCEPTABLE_ID.test(given) ? given : nextRequestId();
-  c.set('requestId', id);
-  setOwnHeader(c, 'X-Request-Id', id);
-  return next();
-};
+const elsewhere = new WeakMap<Request, string>();
+
+/** Remembers `id` as the id of `request`, for {@link requestIdOf} (not needed on a LooplabResponse). */
+export function rememberRequestId(request: Request, id: string): void {
+  elsewhere.set(request, id);
+}
+
+/** The id the front door gave this request (front-door.ts), for logs and 5xx bodies. */
+export function requestIdOf(c: Context): string | undefined {
+  const outgoing = nodeBindings(c)?.outgoing;
+  if (outgoing instanceof LooplabResponse) return outgoing.requestId;
+  return elsewhere.get(c.req.raw);
+}

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import type { Logger } from '../observation/logger.ts';
 import type { Metrics } from '../observation/metrics.ts';
 import type { AppEnv } from './app-env.ts';
+import { requestIdOf } from './request-id.ts';
 
 /**
  * Records a finished workload request: its duration by workload, mode and status in the metrics and,
@@ -17,7 +18,7 @@ export function recordRequest(c: Context<AppEnv>, status: number, metrics: Metri
   // Guarded: the log line's object would otherwise be built for every request and then dropped.
   if (logger.isLevelEnabled('debug'))
     logger.debug(
-      { reqId: c.get('requestId'), ...work, path: c.req.path, status, durationMs: Math.round(seconds * 1e5) / 100 },
+      { reqId: requestIdOf(c), ...work, path: c.req.path, status, durationMs: Math.round(seconds * 1e5) / 100 },
       'request',
     );
 }

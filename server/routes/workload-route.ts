@@ -8,7 +8,7 @@ import { parseParams } from '../../lib/params.ts';
 import type { Registry } from '../workloads/registry.ts';
 import { isMode, type Mode, type Workload, type WorkResult } from '../workloads/workload.ts';
 import type { AppEnv, WorkLabel } from './app-env.ts';
-import { setOwnHeader } from './node-bindings.ts';
+import { setServerTiming } from './node-bindings.ts';
 import { recordRequest } from './request-record.ts';
 import { RequestSignal } from './request-signal.ts';
 
@@ -187,7 +187,7 @@ function workloadHandler(
       request?.dispose();
     }
     const durationMs = Math.round((performance.now() - started) * 100) / 100;
-    setOwnHeader(c, 'Server-Timing', `work;dur=${durationMs}${timingDesc}`);
+    setServerTiming(c, `work;dur=${durationMs}${timingDesc}`);
     const response = c.json({ workload: workload.name, mode, params, durationMs, ...result });
     recordRequest(c, 200, deps.metrics, logger); // failures are recorded by the app's error handler
     return response;

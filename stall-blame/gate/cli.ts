@@ -38,7 +38,12 @@ function splitCommand(argv: string[]): { own: string[]; command: string[] } {
 }
 
 const { own, command } = splitCommand(process.argv.slice(2));
-let values: { 'stall-threshold'?: string | undefined; config?: string | undefined; help?: boolean | undefined };
+let values: {
+  'stall-threshold'?: string | undefined;
+  config?: string | undefined;
+  'sync-io'?: boolean | undefined;
+  help?: boolean | undefined;
+};
 try {
   ({ values } = parseArgs({ args: own, options: parseArgsConfig(GATE_FLAGS), strict: true }));
 } catch (error) {
@@ -73,6 +78,7 @@ const child = spawn(program, args, {
     ...process.env,
     [GATE_VARIABLES.dir]: dir,
     [GATE_VARIABLES.threshold]: String(stallThresholdMs),
+    ...(values['sync-io'] ? { [GATE_VARIABLES.syncIo]: '1' } : {}),
     NODE_OPTIONS: withGateImports(process.env['NODE_OPTIONS']),
   },
 });

@@ -9,15 +9,27 @@ export const GATE_VARIABLES = {
   threshold: 'STALL_THRESHOLD_MS',
   /** The config file (default `.looplab-gate.json` in the working directory, if there is one). */
   config: 'LOOPLAB_GATE_CONFIG',
+  /** `1` lists the synchronous fs/crypto/zlib/child_process calls made after start-up (`--sync-io`). */
+  syncIo: 'LOOPLAB_GATE_SYNC_IO',
 } as const;
 
-/** What the gate exits with when the command itself succeeded (a failing command's own code is kept). */
+/**
+ * What the gate exits with when the command itself succeeded (a failing command's own code is kept),
+ * each with its meaning for docs/reference/exit-codes.md (scripts/reference/exit-codes.ts).
+ */
+export const GATE_EXIT_TABLE = {
+  ok: { code: 0, help: 'the command passed and no stall in your code went unallowed' },
+  usage: { code: 2, help: "the gate's command line or config file was refused (one sentence says which field)" },
+  stalled: {
+    code: 5,
+    help: 'the command passed, but the event loop stalled in your code and the stall is not on the allowlist',
+  },
+} as const satisfies Record<string, { code: number; help: string }>;
+
 export const GATE_EXIT = Object.freeze({
-  ok: 0,
-  /** The gate's command line or config was refused. */
-  usage: 2,
-  /** The command succeeded, but the event loop stalled in the project's code, outside the allowlist. */
-  stalled: 5,
+  ok: GATE_EXIT_TABLE.ok.code,
+  usage: GATE_EXIT_TABLE.usage.code,
+  stalled: GATE_EXIT_TABLE.stalled.code,
 });
 
 /** STALL_THRESHOLD_MS as a whole number in range, or undefined when unset; throws naming it when bad. */

@@ -22,6 +22,10 @@ export const GATE_FLAGS = {
     doc: 'the allowlist ({ "allow": [{ "file": glob, "function": glob, "reason": text }] }) and stallThresholdMs',
     examples: ['gate.json'],
   },
+  'sync-io': {
+    type: 'boolean',
+    doc: 'also list the fs, crypto, zlib and child_process *Sync calls your code made after start-up, however short (as node --trace-sync-io reports them); listed, never gated (LOOPLAB_GATE_SYNC_IO=1 with the preload)',
+  },
   help: { type: 'boolean', short: 'h', doc: 'this text' },
 } as const satisfies Flags;
 

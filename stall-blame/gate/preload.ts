@@ -31,7 +31,8 @@ if (given || isMainThread) {
     process.env[GATE_VARIABLES.threshold] = String(stallThresholdMs);
     process.env['NODE_OPTIONS'] = withGateImports(process.env['NODE_OPTIONS']);
   }
-  const recorder = recordStalls(join(dir, `${process.pid}-${threadId}.json`), stallThresholdMs);
+  const syncIo = process.env[GATE_VARIABLES.syncIo] === '1';
+  const recorder = recordStalls(join(dir, `${process.pid}-${threadId}.json`), stallThresholdMs, syncIo);
   process.on('exit', function stallGateExit(code) {
     recorder.flush();
     if (!root) return;

@@ -8,6 +8,7 @@ import { startSampler } from '../sampler.ts';
 import { type StallSpan, startStallDetector } from '../stall-detector.ts';
 import { addSourceMapFinder } from '../source-maps.ts';
 import { watchCurrentTest } from './current-test.ts';
+import { type SyncCall, watchSyncCalls } from './sync-calls.ts';
 import { vitestSourceMap } from './vitest-source-maps.ts';
 
 export const GATE_RECORD_SCHEMA = 'looplab-stall-gate/1';
@@ -35,10 +36,17 @@ export interface GateRecord {
   stalls: GateStall[];
   /** Stalls past the first {@link MAX_STALLS}, counted but not kept. */
   dropped: number;
+  /** With `--sync-io` only: the synchronous calls the project's code made after start-up. */
+  syncCalls?: SyncCall[];
 }
 
 const MAX_STALLS = 1000;
 const round = (ms: number) => Math.round(ms * 10) / 10;
+/**
+ * How often, at most, a thread rewrites its record for new synchronous calls alone: they can come by the
+ * thousand a second. A worker thread terminated within this time of its last write loses its last calls.
+ */
+const SYNC_CALLS_WRITE_MS = 100;
 
 /**
  * Records this thread's stalls into `out` (JSON, a {@link GateRecord}), rewriting it after each stall:
@@ -47,7 +55,7 @@ const round = (ms: number) => Math.round(ms * 10) / 10;
  * not only once a segment), so it is charged while the runner is still on its test. The cost between
  * stalls is stall blame's: a heartbeat, and a profile rotation once a segment.
  */
-export function recordStalls(out: string, stallThresholdMs: number): { flush(): void } {
+export function recordStalls(out: string, stallThresholdMs: number, syncIo = false): { flush(): void } {
   const settings = resolveOptions({ stallThresholdMs });
   addSourceMapFinder(vitestSourceMap);
   const sampler = startSampler(settings.samplingIntervalUs);
@@ -62,7 +70,22 @@ export function recordStalls(out: string, stallThresholdMs: number): { flush(): 
     stalls: [],
     dropped: 0,
   };
-  const write = () => writeFileSync(out, `${JSON.stringify(record)}\n`);
+  let written = performance.now();
+  // Soon after a call, not at exit: vitest's and piscina's worker threads are terminated, with no exit event.
+  const syncCalls = syncIo
+    ? watchSyncCalls(() => {
+        const wait = SYNC_CALLS_WRITE_MS - (performance.now() - written);
+        (wait <= 0 ? setImmediate(write) : setTimeout(write, wait)).unref();
+      })
+    : undefined;
+  const write = () => {
+    if (syncCalls) {
+      record.syncCalls = syncCalls.calls();
+      syncCalls.markSeen();
+    }
+    writeFileSync(out, `${JSON.stringify(record)}\n`);
+    written = performance.now();
+  };
   // Written at once too, so that the verdict counts the threads watched, not only those that stalled.
   write();
   let segmentStart = performance.now();
@@ -90,12 +113,17 @@ export function recordStalls(out: string, stallThresholdMs: number): { flush(): 
   const detector = startStallDetector(stallThresholdMs, settings.heartbeatMs, function stallGateTick() {
     tests.poll();
     const spans = detector.take();
-    if (spans.length > 0 || performance.now() - segmentStart >= settings.segmentMs) absorb(spans);
+    if (spans.length > 0 || performance.now() - segmentStart >= settings.segmentMs) {
+      absorb(spans);
+      // The rotation and the attribution held the loop: the gate's own time, never a stall of the code.
+      detector.resume();
+    }
   });
   return {
     flush() {
       detector.check();
       absorb(detector.take());
+      if (syncCalls?.changed) write();
     },
   };
 }

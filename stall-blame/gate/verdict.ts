@@ -3,7 +3,9 @@ import { basename, join } from 'node:path';
 import type { Culprit } from '../frames.ts';
 import { describe } from '../report.ts';
 import { type AllowEntry, allowedBy, type GateConfig } from './config.ts';
+import { isProjectCode } from './project-code.ts';
 import { GATE_RECORD_SCHEMA, type GateRecord } from './record.ts';
+import type { SyncCall } from './sync-calls.ts';
 
 /** The stalls of one culprit, over every process and thread. */
 export interface GateFinding extends Culprit {
@@ -26,12 +28,10 @@ export interface GateVerdict {
   allowed: GateFinding[];
   /** Stalls with no culprit in the project's code: the runner's own work (module loading, GC), an idle loop, waits for a CPU. */
   elsewhere: { count: number; ms: number };
+  /** With `--sync-io`: the project's synchronous calls after start-up, most time first. Listed, never gated. */
+  syncCalls?: (SyncCall & { where: string[] })[];
   passed: boolean;
 }
-
-/** The project's own code: a file on disk outside node_modules (Node's internals are `node:…`). */
-export const isProjectCode = (culprit: Culprit | null): culprit is Culprit =>
-  culprit?.file != null && !culprit.file.startsWith('node:') && !/(^|[\\/])node_modules[\\/]/.test(culprit.file);
 
 /**
  * A culprit is held to account for a stall only when at least half the threshold of its time was blamed
@@ -63,7 +63,7 @@ export function judge(records: readonly GateRecord[], config: GateConfig, stallT
   const findings = new Map<string, GateFinding>();
   const elsewhere = { count: 0, ms: 0 };
   for (const record of records) {
-    const where = `${record.thread} of pid ${record.pid} (${basename(record.command.split(' ')[0] ?? '')})`;
+    const where = whereOf(record);
     for (const stall of record.stalls) {
       if (
         !isProjectCode(stall.culprit) ||
@@ -96,13 +96,41 @@ export function judge(records: readonly GateRecord[], config: GateConfig, stallT
     }
   }
   const denied: GateFinding[] = [];
+  const syncCalls = records.some((r) => r.syncCalls) ? addUpSyncCalls(records) : undefined;
   const allowed: GateFinding[] = [];
   for (const finding of [...findings.values()].sort((a, b) => b.ms - a.ms)) {
     const entry = allowedBy(config, finding.frame, finding.file);
     if (entry) allowed.push({ ...finding, allowedBy: entry });
     else denied.push(finding);
   }
-  return { stallThresholdMs, threads: records.length, denied, allowed, elsewhere, passed: denied.length === 0 };
+  return {
+    stallThresholdMs,
+    threads: records.length,
+    denied,
+    allowed,
+    elsewhere,
+    ...(syncCalls ? { syncCalls } : {}),
+    passed: denied.length === 0,
+  };
+}
+
+const whereOf = (record: GateRecord) =>
+  `${record.thread} of pid ${record.pid} (${basename(record.command.split(' ')[0] ?? '')})`;
+
+/** The same call from the same line, added up over every thread and process. */
+function addUpSyncCalls(records: readonly GateRecord[]): (SyncCall & { where: string[] })[] {
+  const calls = new Map<string, SyncCall & { where: string[] }>();
+  for (const record of records) {
+    for (const call of record.syncCalls ?? []) {
+      const key = `${call.api}\u0000${call.file}\u0000${call.line}\u0000${call.frame}`;
+      const sum = calls.get(key) ?? { ...call, count: 0, ms: 0, where: [] };
+      sum.count += call.count;
+      sum.ms += call.ms;
+      pushOnce(sum.where, whereOf(record));
+      calls.set(key, sum);
+    }
+  }
+  return [...calls.values()].sort((a, b) => b.ms - a.ms || b.count - a.count);
 }
 
 const FIRST = 3;
@@ -133,7 +161,19 @@ export function renderVerdict(verdict: GateVerdict): string {
     lines.push(
       `Not counted: ${verdict.elsewhere.count} stalls (${verdict.elsewhere.ms.toFixed(0)} ms) outside your code — the runner's own work, module loading, GC, or waits for a CPU.`,
     );
+  if (verdict.syncCalls) lines.push(...syncCallLines(verdict.syncCalls));
   return `${lines.join('\n')}\n`;
+}
+
+function syncCallLines(calls: NonNullable<GateVerdict['syncCalls']>): string[] {
+  if (calls.length === 0) return ['Synchronous calls after start-up in your code (--sync-io): none.'];
+  return [
+    `Synchronous calls after start-up in your code (--sync-io; listed, not gated): ${calls.length} place${calls.length === 1 ? '' : 's'}`,
+    ...calls.map(
+      (c) =>
+        `  ${c.api} ← ${c.frame} ${c.file}${c.line ? `:${c.line}` : ''}  ×${c.count}, ${c.ms.toFixed(1)} ms [${some(c.where)}]`,
+    ),
+  ];
 }
 
 /** The end of a gated run: judges every record in `dir`, prints the verdict on stderr, removes `dir`. */

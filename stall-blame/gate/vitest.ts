@@ -7,7 +7,8 @@ import { GATE_STALL_THRESHOLD_MS } from '../limits.ts';
 import { type BlameLine, type BlameReport, describe } from '../report.ts';
 import { addSourceMapFinder } from '../source-maps.ts';
 import { thresholdFromEnv } from './env.ts';
-import { blamedEnough, isProjectCode } from './verdict.ts';
+import { isProjectCode } from './project-code.ts';
+import { blamedEnough } from './verdict.ts';
 import { vitestSourceMap } from './vitest-source-maps.ts';
 
 /** The culprits of `report` in the project's own code, as one sentence; null when there are none. */

@@ -44,7 +44,7 @@ describe('looplab <command>', () => {
   it.concurrent.each([
     [
       ['nope'],
-      'looplab: unknown command "nope"; the commands: serve, loadtest, worker, bench, seeds, gate, upstream, clean',
+      'looplab: unknown command "nope"; the commands: serve, loadtest, advise, worker, bench, seeds, gate, upstream, clean',
     ],
     [['--nope'], 'looplab: "--nope" is not a command'],
     [['serve', '--port', '3000'], "looplab: serve: Unknown option '--port' (looplab serve --help)"],

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { escapeHtml } from '../../lib/html.ts';
 import { COLUMNS, columnNotes } from '../../loadtest/report/columns.ts';
 import { renderHtml } from '../../loadtest/report/report-html.ts';
 import { renderMarkdown } from '../../loadtest/report/report-md.ts';
@@ -21,9 +22,6 @@ const terminal = renderTerminal(table);
 const markdown = renderMarkdown(now, table, 'npm run loadtest');
 const html = renderHtml(now, table, 'npm run loadtest');
 const legendKeys = columnNotes(table.headers).flatMap(([key]) => key.split(' / '));
-
-const escapeHtml = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 describe('each report column in the spec', () => {
   it('is in the table of a run that has queue rows and an earlier run, in spec order', () => {

@@ -1,0 +1,132 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { typeScriptLoaderArgs } from '../lib/loader-args.ts';
+import { type Advice, BUSY_MACHINE_CORES } from '../loadtest/advise/advice.ts';
+
+/**
+ * `looplab advise` on the built-ins gives the answers the seeds predict, on a 2-core machine. Each run
+ * is the real command with the shortest experiment it allows (3 s measured, 5 repeats, a budget that
+ * cuts the largest pools): minutes each. Heavy and timing-bound: other load on the machine can move a
+ * close call, which the rules then report as within noise (the simpler candidate), never as a flip.
+ */
+let out: string;
+beforeAll(async () => {
+  out = await mkdtemp(join(tmpdir(), 'looplab-advise-'));
+});
+afterAll(async () => {
+  await rm(out, { recursive: true, force: true });
+});
+
+function advise(args: readonly string[]): Promise<{ code: number; advice: Advice | undefined; stderr: string }> {
+  const databaseUrl = inject('databaseUrl');
+  const upstreamUrl = inject('upstreamUrl');
+  const deps = databaseUrl && upstreamUrl ? { DATABASE_URL: databaseUrl, UPSTREAM_URL: upstreamUrl } : {};
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [...typeScriptLoaderArgs(), 'loadtest/advise/cli.ts', '--json', '--out', out, ...args],
+      { timeout: 900_000, env: { ...process.env, ...deps }, maxBuffer: 64 * 2 ** 20 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+        let advice: Advice | undefined;
+        try {
+          advice = (JSON.parse(stdout) as { advice?: Advice }).advice;
+        } catch {}
+        resolve({ code, advice, stderr });
+      },
+    );
+  });
+}
+
+const SHORT = ['--modes', 'async,worker', '--duration', '3', '--warmup', '1', '--budget', '240'];
+const TIMEOUT = 900_000;
+
+const row = (advice: Advice | undefined, label: string) => advice?.table.find((r) => r.label === label);
+const bestWorker = (advice: Advice | undefined) =>
+  advice?.table.filter((r) => r.candidate.mode === 'worker').sort((a, b) => b.rps.median - a.rps.median)[0];
+
+/**
+ * The answer, or — only when other processes held a quarter core or more of the machine while it ran —
+ * an honest "the runs cannot decide" (rule 7). Never another answer: a wrong mode is a failure however
+ * busy the machine was. Which of the two happened is printed, so a run on a quiet machine shows it took
+ * the first branch.
+ */
+function expectAnswerOrBusyMachine(advice: Advice | undefined, expected: Advice['recommended'], stderr: string) {
+  expect(advice, stderr).toBeDefined();
+  if (advice?.recommended) {
+    expect(advice.recommended).toEqual(expected);
+    return;
+  }
+  console.info(`advise could not decide (${advice?.othersCores} cores held by other processes): ${advice?.paragraph}`);
+  expect(advice?.othersCores ?? 0).toBeGreaterThanOrEqual(BUSY_MACHINE_CORES);
+  expect(advice?.undecided).toMatch(/not beyond noise/);
+}
+
+describe('looplab advise on the built-ins (2 cores)', () => {
+  it(
+    'advises worker mode with a pool of 2 for cpu, and never async',
+    async () => {
+      const { code, advice, stderr } = await advise(['--workloads', 'cpu', ...SHORT]);
+      expect(code, stderr).toBe(0);
+      expectAnswerOrBusyMachine(advice, { mode: 'worker', workers: 2 }, stderr);
+      // Whatever the machine: the loop is one core, the pool two, so async serves clearly less.
+      expect(['beaten', 'screened-out', 'unresolved']).toContain(row(advice, 'async')?.standing.kind);
+      expect(row(advice, 'worker ×2')?.rps.median ?? 0).toBeGreaterThan(1.2 * (row(advice, 'async')?.rps.median ?? 0));
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'advises async for fetch, whose work is waiting',
+    async () => {
+      const { code, advice, stderr } = await advise(['--workloads', 'fetch', ...SHORT]);
+      expect(code, stderr).toBe(0);
+      expectAnswerOrBusyMachine(advice, { mode: 'async' }, stderr);
+      // 8 requests in flight wait together on the loop; a pool of k threads waits on k at a time.
+      expect(row(advice, 'async')?.rps.median ?? 0).toBeGreaterThan(1.2 * (bestWorker(advice)?.rps.median ?? 0));
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'advises async for db, whose work is waiting',
+    async () => {
+      const { code, advice, stderr } = await advise(['--workloads', 'db', ...SHORT]);
+      expect(code, stderr).toBe(0);
+      expectAnswerOrBusyMachine(advice, { mode: 'async' }, stderr);
+      expect(row(advice, 'async')?.rps.median ?? 0).toBeGreaterThan(1.2 * (bestWorker(advice)?.rps.median ?? 0));
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'advises async for hash with pbkdf2 (libuv\u2019s pool), within noise of worker',
+    async () => {
+      const { code, advice, stderr } = await advise(['--workloads', 'hash', '--params', 'hash.algo=pbkdf2', ...SHORT]);
+      expect(code, stderr).toBe(0);
+      expectAnswerOrBusyMachine(advice, { mode: 'async' }, stderr);
+      // Both fill the 2 cores: no worker pool beats async beyond noise.
+      expect(row(advice, 'async')?.standing.kind).not.toBe('beaten');
+      expect(['not-worth-it', 'unresolved', 'screened-out']).toContain(bestWorker(advice)?.standing.kind);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'says offloading costs more than it saves for cpu with a tiny n, with the hop in µs beside the work',
+    async () => {
+      const { code, advice, stderr } = await advise(['--workloads', 'cpu', '--params', 'cpu.n=1000', ...SHORT]);
+      expect(code, stderr).toBe(0);
+      expect(advice?.offload?.costsMoreThanItSaves, stderr).toBe(true);
+      // The hop (posting, cloning, waking a thread) is CPU per call; the work is the function alone, µs.
+      expect(advice?.offload?.hopUs).toBeGreaterThanOrEqual(advice?.offload?.workUs ?? Number.POSITIVE_INFINITY);
+      expect(advice?.paragraph).toMatch(
+        /Offloading costs more than it saves here: the hop takes \d+ µs of CPU per call beside \d+ µs of work/,
+      );
+    },
+    TIMEOUT,
+  );
+});

@@ -1,0 +1,150 @@
+import { availableParallelism } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { buildAdvice } from '../../loadtest/advise/advice.ts';
+import { candidateLabel, type Evidence } from '../../loadtest/advise/evidence.ts';
+import { offloadCost } from '../../loadtest/advise/offload.ts';
+import { parseAdviseArgs } from '../../loadtest/advise/options.ts';
+import { candidatesFor, planExperiment, screenOrder } from '../../loadtest/advise/plan.ts';
+
+const labels = (cs: ReadonlyArray<Parameters<typeof candidateLabel>[0]>) => cs.map(candidateLabel);
+
+describe('the experiment plan', () => {
+  it('has every mode, and worker pools of 1 to 2 × cores, screened modes first, then one per core, then one thread', () => {
+    const all = candidatesFor(['blocking', 'async', 'worker'], 2);
+    expect(labels(all)).toEqual(['blocking', 'async', 'worker ×1', 'worker ×2', 'worker ×3', 'worker ×4']);
+    expect(labels(screenOrder(all, 2))).toEqual([
+      'blocking',
+      'async',
+      'worker ×2',
+      'worker ×1',
+      'worker ×3',
+      'worker ×4',
+    ]);
+  });
+
+  it('cuts the least telling candidates to fit the budget, and names them', () => {
+    const ordered = screenOrder(candidatesFor(['async', 'worker'], 2), 2);
+    const costs = { runSeconds: 10, startSeconds: 10, repeats: 5 };
+    // 10 s start + 3 × 5 × 10 s repeats = 160 s fixed; 200 s leaves 4 screen runs of 5.
+    const plan = planExperiment(ordered, { ...costs, budgetSeconds: 200 });
+    expect(labels(plan.screen)).toEqual(['async', 'worker ×2', 'worker ×1', 'worker ×3']);
+    expect(labels(plan.cut)).toEqual(['worker ×4']);
+    expect(plan.runs).toBe(4 + 15);
+    expect(plan.expectedSeconds).toBe(10 + 19 * 10);
+    expect(planExperiment(ordered, { ...costs, budgetSeconds: 1000 }).cut).toEqual([]);
+  });
+
+  it('refuses a budget too short for the modes and one pool size, naming the time the smallest experiment takes', () => {
+    const ordered = screenOrder(candidatesFor(['async', 'worker'], 2), 2);
+    // Two candidates screened, two finalists: 10 s + (2 + 2 × 5) × 10 s = 130 s.
+    expect(() => planExperiment(ordered, { runSeconds: 10, startSeconds: 10, repeats: 5, budgetSeconds: 129 })).toThrow(
+      '--budget: 129 s is too short; the smallest experiment (async, worker ×2 screened, then 2 × 5 repeats) takes about 130 s',
+    );
+    const two = planExperiment(ordered, { runSeconds: 10, startSeconds: 10, repeats: 5, budgetSeconds: 130 });
+    expect(two).toMatchObject({ finalists: 2, runs: 12, expectedSeconds: 130 });
+  });
+});
+
+function row(
+  mode: string,
+  workers: number | undefined,
+  cpuMsPerRequest: number | null,
+  rps = [100, 100, 100, 100],
+): Evidence {
+  return {
+    candidate: workers === undefined ? { mode } : { mode, workers },
+    rps,
+    p99Ms: 10,
+    healthP99Ms: 2,
+    loopBusy: 0.5,
+    cpuMsPerRequest,
+    rssMb: 100,
+    refusedShare: 0,
+    othersCores: null,
+  };
+}
+
+describe('the offload cost per call', () => {
+  it('is the CPU per request of the smallest worker pool minus the inline one, and says when the hop costs more than the work', () => {
+    const tiny = offloadCost([row('worker', 2, 0.3), row('async', undefined, 0.05), row('worker', 1, 0.2)]);
+    expect(tiny).toMatchObject({
+      inlineMode: 'async',
+      inlineUs: 50,
+      offloadedUs: 200,
+      offloadedWorkers: 1,
+      costsMoreThanItSaves: true,
+    });
+    expect(tiny?.hopUs).toBeCloseTo(150, 6);
+    const big = offloadCost([row('async', undefined, 20), row('worker', 1, 20.1)]);
+    expect(big?.costsMoreThanItSaves).toBe(false);
+    // The work's own time, where known, is what the hop is weighed against (not the HTTP handling around it).
+    const timed = offloadCost([row('async', undefined, 0.3), row('worker', 1, 0.4)], 0.05);
+    expect(timed).toMatchObject({ workUs: 50, costsMoreThanItSaves: true });
+    expect(offloadCost([row('async', undefined, 0.3), row('worker', 1, 0.4)])?.costsMoreThanItSaves).toBe(false);
+    expect(offloadCost([row('worker', 1, 0.2)])).toBeNull();
+  });
+});
+
+describe('the answer', () => {
+  it('states the pool size against the cores, notes the shared load generator, and names what was cut', () => {
+    const table = [
+      row('async', undefined, 10, [100, 102, 98, 101, 99]),
+      row('worker', 2, 10, [190, 195, 185, 192, 188]),
+      row('worker', 1, 10, [96, 95, 97, 96, 94]),
+    ];
+    const advice = buildAdvice('cpu', table, {
+      cores: 2,
+      generatorSharesCores: true,
+      cut: [{ mode: 'worker', workers: 4 }],
+      rules: {},
+    });
+    expect(advice.recommended).toEqual({ mode: 'worker', workers: 2 });
+    expect(advice.paragraph).toMatch(/^Run cpu in worker mode with a pool of 2 threads \(1 per core\)\./);
+    expect(advice.paragraph).toMatch(/load generator shared/);
+    expect(advice.cut).toEqual(['worker ×4']);
+    expect(advice.table.map((r) => r.label)).toEqual(['worker ×2', 'async', 'worker ×1']);
+    expect(advice.table[1]?.why).toMatch(/^serves 0\.5× worker ×2, beyond noise \(Mann–Whitney p = 0\.008\)$/);
+  });
+  it('says when the runs could not decide, and how much of the machine other processes held', () => {
+    const busy = { othersCores: 1.4 };
+    const table = [
+      { ...row('async', undefined, 36, [10.4, 32.0, 7.9, 5.1, 5.1]), ...busy },
+      { ...row('worker', 2, 33, [14.4, 43.8, 15.4, 10.8, 4.5]), ...busy },
+    ];
+    const advice = buildAdvice('cpu', table, { cores: 2, generatorSharesCores: true, cut: [], rules: {} });
+    expect(advice.recommended).toBeNull();
+    expect(advice.othersCores).toBe(1.4);
+    expect(advice.paragraph).toMatch(/^No recommendation for cpu: worker ×2 served 1\.82× async by median/);
+    expect(advice.paragraph).toMatch(/Other processes kept 1\.4 of the 2 cores busy during the runs \(median\)/);
+    expect(advice.table.map((r) => r.why)[0]).toMatch(/^served 1\.8× async by median, not beyond noise/);
+  });
+});
+
+describe('the command line', () => {
+  it('refuses, in one sentence naming the flag, what advise cannot run', () => {
+    expect(() => parseAdviseArgs([])).toThrow('name the workload to advise on');
+    expect(() => parseAdviseArgs(['--workloads', 'cpu,fetch'])).toThrow(
+      '--workloads: advise takes one workload, got cpu, fetch',
+    );
+    expect(() => parseAdviseArgs(['--workloads', 'cpu', '--duration', '2'])).toThrow(
+      '--duration: "2" is not a whole number from 3 to 600',
+    );
+    expect(() => parseAdviseArgs(['--workloads', 'cpu', '--repeats', '4'])).toThrow(
+      '--repeats: "4" is not a whole number from 5 to 20',
+    );
+    expect(() => parseAdviseArgs(['--workloads', 'cpu', '--connections', '8,16'])).toThrow('--connections: one value');
+  });
+
+  it('takes the defaults from its flag spec, and a sweep of requests in flight for --target', () => {
+    const options = parseAdviseArgs(['--workloads', 'cpu']);
+    expect(options).toMatchObject({ budgetSeconds: 300, repeats: 5, memoryBudgetMb: undefined });
+    expect(options !== 'help' && options.harness).toMatchObject({
+      connections: [4 * availableParallelism()],
+      duration: 3,
+      warmup: 1,
+      workloads: ['cpu'],
+    });
+    const target = parseAdviseArgs(['--target', 'http://127.0.0.1:8080/x']);
+    expect(target !== 'help' && target.harness.connections).toEqual([1, 2, 4, 8, 16, 32]);
+  });
+});
