@@ -107,6 +107,7 @@ export const TIERS = {
     'test/loadtest/open-model.test.ts',
     'test/loadtest/queue-harness.test.ts',
     'test/loadtest/readme-paths.test.ts',
+    'test/loadtest/server-command.test.ts',
   ],
   e2e: [
     'test/e2e-advise-builtins.test.ts',
