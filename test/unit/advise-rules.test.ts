@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Evidence } from '../../loadtest/advise/evidence.ts';
 import { inFlightAdvice, poolKnee } from '../../loadtest/advise/knee.ts';
-import { decide } from '../../loadtest/advise/rules.ts';
+import { beats, decide, leadsUnconfirmed, setAside } from '../../loadtest/advise/rules.ts';
 
 /** A hand-made row of the evidence table: only throughput per run varies unless a test says otherwise. */
 function row(mode: string, workers: number | undefined, rps: number[], more: Partial<Evidence> = {}): Evidence {
@@ -73,6 +73,30 @@ describe('the decision rules', () => {
     // The same spread with the medians under 5% apart is a tie: the simpler one wins.
     const close = row('worker', 1, [10.6, 33.0, 8.2, 5.2, 5.0]);
     expect(label(decide([async, close]).recommended)).toBe('async');
+  });
+
+  it('draws each line where the guide says: 5% more counts, 50% refused does not, a budget is a maximum', () => {
+    const base = row('async', undefined, [98, 99, 100, 101, 102]);
+    // Exactly 5% above by median, every run above: beaten (rule 5 says "at least").
+    const gain5 = row('worker', 1, [103, 104, 105, 106, 107]);
+    expect(beats(gain5, base)).toMatchObject({ yes: true });
+    expect(leadsUnconfirmed(gain5, base)).toBe(false);
+    // Exactly 5% above by median but not beyond noise: open (rule 7 says "at least" too).
+    const noisy = row('worker', 1, [60, 80, 105, 130, 150]);
+    expect(leadsUnconfirmed(noisy, base)).toBe(true);
+    expect(beats(noisy, base).p).toBeGreaterThan(0.05);
+    // Half refused is not "mostly"; one run with no answer among answered ones is not "none answered".
+    expect(setAside(row('async', undefined, [100, 100, 100, 100], { refusedShare: 0.5 }), {})).toBeNull();
+    expect(setAside(row('async', undefined, [0, 100, 100, 100]), {})).toBeNull();
+    expect(setAside(row('async', undefined, [0, 0]), {})).toMatchObject({ kind: 'refused' });
+    // A memory budget is the most allowed; a row without a memory figure is not set aside by it.
+    expect(setAside(row('worker', 2, [1, 2, 3, 4], { rssMb: 600 }), { memoryBudgetMb: 600 })).toBeNull();
+    expect(setAside(row('worker', 2, [1, 2, 3, 4], { rssMb: null }), { memoryBudgetMb: 600 })).toBeNull();
+    expect(setAside(row('worker', 2, [1, 2, 3, 4], { rssMb: 601 }), { memoryBudgetMb: 600 })).toMatchObject({
+      kind: 'over-memory',
+    });
+    // One run on a side: no p to give.
+    expect(beats(row('worker', 1, [200]), base).p).toBeNull();
   });
 
   it('finds the knee of the pool-size curve: the fewest threads within 10% of the best', () => {
