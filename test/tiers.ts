@@ -146,7 +146,7 @@ export const TIERS = {
     'test/e2e-database-hangs.test.ts',
     'test/e2e-npm-start-stops-everything.test.ts',
     'test/e2e-shutdown-signals.test.ts',
-    'test/e2e-second-looplab-same-data.test.ts',
+    'test/e2e-startup-errors.test.ts',
     'test/e2e-worker-deadline-beside-neighbour.test.ts',
     'test/e2e-hangup-blocking.test.ts',
     'test/loadtest/generators.test.ts',
