@@ -72,9 +72,14 @@ describe('looplab advise on the built-ins (2 cores)', () => {
       const { code, advice, stderr } = await advise(['--workloads', 'cpu', ...SHORT]);
       expect(code, stderr).toBe(0);
       expectAnswerOrBusyMachine(advice, { mode: 'worker', workers: 2 }, stderr);
-      // Whatever the machine: the loop is one core, the pool two, so async serves clearly less.
       expect(['beaten', 'screened-out', 'unresolved']).toContain(row(advice, 'async')?.standing.kind);
-      expect(row(advice, 'worker ×2')?.rps.median ?? 0).toBeGreaterThan(1.2 * (row(advice, 'async')?.rps.median ?? 0));
+      // The loop is one core, the pool two: async serves clearly less — when the two cores are there to
+      // be had. With other processes holding most of them (1.75 of 2 in one run here), neither mode gets
+      // more than their leavings, and worker ×2 served 0.65× async by median: not an ordering to assert.
+      if ((advice?.othersCores ?? 0) < BUSY_MACHINE_CORES)
+        expect(row(advice, 'worker ×2')?.rps.median ?? 0).toBeGreaterThan(
+          1.2 * (row(advice, 'async')?.rps.median ?? 0),
+        );
     },
     TIMEOUT,
   );
