@@ -62,6 +62,7 @@ export const TIERS = {
   ],
   core: [
     'test/loadtest/scenario-loop.test.ts',
+    'test/loop-delay-idle.test.ts',
     'test/loadtest/advise-target.test.ts',
     'test/error-codes.test.ts',
     'test/request-id-honoured.test.ts',
