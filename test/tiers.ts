@@ -50,6 +50,7 @@ export const TIERS = {
     'test/unit/front-door.test.ts',
     'test/unit/cancelled-jobs.test.ts',
     'test/unit/outcome-classes.test.ts',
+    'test/unit/unit-memory.test.ts',
     'test/unit/stall-gate-verdict.test.ts',
     'test/unit/timeline-percentiles.test.ts',
     'test/unit/holm.test.ts',
