@@ -1,11 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { watchClients } from '../server/observation/client-activity.ts';
 import {
   createLoopDelayMonitor,
   IDLE_SAMPLE_INTERVAL_MS,
   LOOP_SAMPLE_INTERVAL_MS,
-  sampleFinelyWhileConnected,
   sampleIntervalMs,
 } from '../server/observation/loop-delay.ts';
 import { waitFor } from './helpers/wait-for.ts';
@@ -20,7 +20,7 @@ let port: number;
 const monitor = createLoopDelayMonitor();
 beforeAll(async () => {
   server = createServer((_, res) => res.end('ok'));
-  sampleFinelyWhileConnected(server);
+  watchClients(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
 });

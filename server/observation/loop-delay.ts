@@ -1,5 +1,4 @@
-import type { Server } from 'node:http';
-import type { Socket } from 'node:net';
+import { onClientsChange } from './client-activity.ts';
 import { build, type Histogram } from 'hdr-histogram-js';
 
 /**
@@ -9,14 +8,12 @@ import { build, type Histogram } from 'hdr-histogram-js';
  */
 export const LOOP_SAMPLE_INTERVAL_MS = 1;
 /**
- * How often it runs instead while no client is connected (`sampleFinelyWhileConnected`): the 1 ms
+ * How often it runs instead while no client is connected (client-activity.ts): the 1 ms
  * sampler was most of an idle server's CPU (5–6% of a core of its ~6%). Each idle tick also records
  * the quiet 1 ms ticks it stands for, so the windows stay time-weighted; a stall that delays an idle
  * tick is recorded as at 1 ms, but one that falls between two idle ticks goes unseen.
  */
 export const IDLE_SAMPLE_INTERVAL_MS = 50;
-/** After the last client leaves, the sampler stays at 1 ms this long, so a window that ends with the load is fully sampled. */
-const IDLE_AFTER_MS = 1000;
 
 /** Event-loop delay over one window, in milliseconds beyond the sampling interval. */
 export interface LoopDelayWindow {
@@ -89,28 +86,8 @@ function setSampleInterval(ms: number): void {
 /** The sampler's interval now, ms (1, or the idle interval). */
 export const sampleIntervalMs = (): number => interval;
 
-/**
- * Samples at 1 ms only while `server` has a client connected (and for a second after the last one
- * left), at the idle interval otherwise. Every figure a reader scrapes is read over a connection, and
- * every load keeps one open, so windows under load are sampled as before; what is given up is the
- * sight of short stalls between idle ticks while nobody is connected.
- */
-export function sampleFinelyWhileConnected(server: Pick<Server, 'on'>): void {
-  let open = 0;
-  let calm: NodeJS.Timeout | undefined;
-  const goIdle = () => setSampleInterval(IDLE_SAMPLE_INTERVAL_MS);
-  goIdle();
-  server.on('connection', (socket: Socket) => {
-    open++;
-    clearTimeout(calm);
-    setSampleInterval(LOOP_SAMPLE_INTERVAL_MS);
-    socket.once('close', () => {
-      if (--open > 0) return;
-      calm = setTimeout(goIdle, IDLE_AFTER_MS);
-      calm.unref();
-    });
-  });
-}
+// At 1 ms while a client is connected (client-activity.ts), at the idle interval while nobody is.
+onClientsChange((connected) => setSampleInterval(connected ? LOOP_SAMPLE_INTERVAL_MS : IDLE_SAMPLE_INTERVAL_MS));
 
 /** Starts reading the event-loop delay of this thread; `close()` stops the sampler when no reader is left. */
 export function createLoopDelayMonitor(): LoopDelayMonitor {
