@@ -65,6 +65,7 @@ export const TIERS = {
     'test/unit/advise-plan.test.ts',
     'test/seeds/table.test.ts',
     'test/metrics-reference.test.ts',
+    'test/unit/advise-knee.test.ts',
   ],
   core: [
     'test/loadtest/scenario-loop.test.ts',
