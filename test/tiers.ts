@@ -55,6 +55,7 @@ export const TIERS = {
     'test/unit/stall-detector-resume.test.ts',
     'test/unit/bench-ci.test.ts',
     'test/loadtest/regression.test.ts',
+    'test/loadtest/target-gates.test.ts',
     'test/unit/advise-rules.test.ts',
     'test/unit/advise-plan.test.ts',
     'test/seeds/table.test.ts',
