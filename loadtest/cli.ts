@@ -3,7 +3,7 @@
  * table and writes the reports. All measuring and rendering lives in the modules it calls. Human lines
  * go to stderr and only the table (or, with --json, the results) to stdout, so the output can be piped.
  */
-import { userPath } from '../lib/user-path.ts';
+import { userDirectory, userPath } from '../lib/user-path.ts';
 import { readDependencyUrls } from '../lib/env.ts';
 import { fail, npmBannerHint, reportCrashesPlainly } from './cli/cli-io.ts';
 import { formatSeconds, planSeconds } from './cli/eta.ts';
@@ -14,7 +14,7 @@ import { discoverPlan, ServerRefusesParamsError } from './stack/discover.ts';
 import { EXIT } from './cli/exit-codes.ts';
 import { planScenarios, runMatrix } from './matrix.ts';
 import type { Progress } from './scenario-loop.ts';
-import { planTargetScenarios, runTarget } from './target-run.ts';
+import { planTargetScenarios, runTarget, targetUrls } from './target-run.ts';
 import { notLooplabNote, probeNote } from './analyse/target-scenario.ts';
 import { OptionsError } from './cli/options-error.ts';
 import { type PreparedRun, prepareRun } from './cli/prepare.ts';
@@ -27,6 +27,8 @@ import { evaluateThreshold, ThresholdError } from './analyse/thresholds.ts';
 import { evaluateDenyStall } from './analyse/deny-stall.ts';
 import type { Results } from './types.ts';
 import { USAGE } from './cli/usage.ts';
+import { DEFAULT_LISTEN_TIMEOUT } from './defaults.ts';
+import { startServerCommand } from './server-command/start.ts';
 
 reportCrashesPlainly(Boolean(process.env['LOOPLAB_DEBUG']));
 const command = `npm run loadtest${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
@@ -57,6 +59,9 @@ if (bannerHint) say(bannerHint);
 if (options.faults) process.exit(await runFaultCommand(options, command, say));
 
 let targets: TargetProvider | undefined;
+/** Stops the server command given after `--` (and its children), once it was spawned. */
+let stopServerCommand: (() => Promise<void>) | undefined;
+const stopStarted = () => Promise.all([targets?.close(), stopServerCommand?.()]);
 let progress: ProgressDisplay | undefined;
 let interrupted = false;
 process.on('SIGINT', () => {
@@ -64,14 +69,31 @@ process.on('SIGINT', () => {
   interrupted = true;
   progress?.stop();
   say('interrupted, stopping what was started…');
-  void (targets?.close() ?? Promise.resolve()).finally(() => process.exit(EXIT.interrupted));
+  void stopStarted().finally(() => process.exit(EXIT.interrupted));
 });
 
 let results: Results;
 try {
+  if (options.command) {
+    say(`starting ${options.command.join(' ')} with the stall-blame preload…`);
+    const server = await startServerCommand({
+      command: options.command,
+      stallThresholdMs: options.stallThresholdMs,
+      listenTimeoutMs: (options.listenTimeout ?? DEFAULT_LISTEN_TIMEOUT) * 1000,
+      env: process.env,
+      cwd: userDirectory(),
+      onSpawn: (stop) => {
+        stopServerCommand = stop;
+      },
+    });
+    say(`its server listens at ${server.origin}`);
+    options = { ...options, target: `${server.origin}/`, blameUrl: options.blame ? server.blameUrl : undefined };
+  }
   const target = options.target;
   if (target) {
-    say(`measuring ${target} — ${notLooplabNote(options)}; ${probeNote(options)}`);
+    say(
+      `measuring ${targetUrls({ ...options, target }).join(', ')} — ${notLooplabNote(options)}; ${probeNote(options)}`,
+    );
   } else {
     say(
       options.url
@@ -121,7 +143,7 @@ try {
     : await runMatrix(options, targets ?? fail('no server to load', EXIT.couldNotRun), onProgress, display.hooks);
 } catch (err) {
   progress?.stop();
-  await targets?.close();
+  await stopStarted();
   fail(
     err instanceof Error ? err.message : String(err),
     err instanceof ServerRefusesParamsError ? EXIT.usage : EXIT.couldNotRun,
@@ -129,7 +151,8 @@ try {
 }
 progress?.stop();
 if (targets && !options.url) say('stopping the server, upstream and database it started…');
-await targets?.close();
+if (stopServerCommand) say(`stopping ${options.command?.join(' ')} and its children…`);
+await stopStarted();
 
 const outcomes = [
   ...thresholds.map((t) => evaluateThreshold(t, results)),

@@ -46,4 +46,8 @@ export const OPTION_LIMITS = {
   probeRate: F['probe-rate'].range,
   generators: F.generators.range,
   stallThreshold: F['stall-threshold'].range,
+  listenTimeout: F['listen-timeout'].range,
 } as const;
+
+/** Seconds a server command after `--` may take to listen (`--listen-timeout`). */
+export const DEFAULT_LISTEN_TIMEOUT = F['listen-timeout'].default;

@@ -129,8 +129,8 @@ export const LOADTEST_FLAGS = {
   },
   target: {
     type: 'string',
-    value: 'URL',
-    doc: "instead of looplab: load any HTTP endpoint (path and query as given) with the same models, canary, report and thresholds ('target.p99<300'); no event-loop figures, bounds or verdicts (those need looplab's GET /, /metrics)",
+    value: 'URL|PATHS',
+    doc: "instead of looplab: load any HTTP endpoint (path and query as given) with the same models, canary, report and thresholds; no event-loop figures, bounds or verdicts (those need looplab's GET /, /metrics). With a server command after --, comma-separated paths on the server that command starts, each its own scenario named by its path ('/login'.p99<300): `--target /login,/orders -- node server.js` starts it with the stall-blame preload (blame with no --blame-url) and PORT set to a free port unless PORT is set, loads the port it really listens on, and stops it and its children at the end",
     examples: ['http://127.0.0.1:8080/orders'],
   },
   probe: {
@@ -163,13 +163,22 @@ export const LOADTEST_FLAGS = {
     value: 'MS',
     default: 20,
     range: { min: 2, max: 60_000 },
-    doc: 'a stall is the event loop more than MS late; for the server the harness starts (with --url, that server was started with its own STALL_THRESHOLD_MS)',
+    doc: 'a stall is the event loop more than MS late; for the server the harness starts, looplab or your command after -- (with --url, that server was started with its own STALL_THRESHOLD_MS)',
     examples: ['50'],
+  },
+  'listen-timeout': {
+    type: 'string',
+    value: 'S',
+    default: 30,
+    range: { min: 1, max: 600 },
+    doc: 'with a server command after --: how long its server may take to listen before the run gives up, showing the end of its output',
+    examples: ['60'],
+    needs: ['--target', '/', '--', 'node', 'server.js'],
   },
   'blame-url': {
     type: 'string',
     value: 'URL',
-    doc: "with --url or --target: that server's stall-blame endpoint (started with node --import <looplab>/stall-blame/preload.ts and LOOPLAB_BLAME_PORT)",
+    doc: "with --url or --target URL: that server's stall-blame endpoint (started with node --import <looplab>/stall-blame/preload.ts and LOOPLAB_BLAME_PORT)",
     examples: ['http://127.0.0.1:9300'],
     needs: ['--target', 'http://127.0.0.1:8080/orders'],
     with: { target: true },
@@ -239,7 +248,7 @@ export const LOADTEST_FLAGS = {
     type: 'string',
     value: 'EXPR',
     multiple: true,
-    doc: `fail (exit 1) unless EXPR holds, e.g. 'hash.worker.rps>=1.5*hash.blocking.rps' or 'fetch.async.p99<300' or 'cpu.async.loop_busy<80'. EXPR is workload.mode.metric OP number, or OP [factor*]workload.mode.metric, OP one of >= <= == > <; each metric in the unit the table shows: ${THRESHOLD_METRICS_TEXT}`,
+    doc: `fail (exit 1) unless EXPR holds, e.g. 'hash.worker.rps>=1.5*hash.blocking.rps' or 'fetch.async.p99<300' or 'cpu.async.loop_busy<80'. EXPR is workload.mode.metric OP number, or OP [factor*]workload.mode.metric, OP one of >= <= == > <; a --target scenario is its path in single quotes, '/login'.p99<300 (with one path, target.p99 names it too); each metric in the unit the table shows: ${THRESHOLD_METRICS_TEXT}`,
     examples: ['fetch.async.p99<300'],
     with: SHAPES_THE_LOAD,
   },
@@ -271,6 +280,12 @@ export const LOADTEST_FLAGS = {
 } as const satisfies Record<string, LoadtestFlag>;
 
 export type LoadtestFlagName = keyof typeof LOADTEST_FLAGS;
+
+/**
+ * What `--target PATHS -- <command>` takes besides --target's own allow-list: the harness starts that
+ * server, so it sets its stall threshold and waits for it to listen.
+ */
+export const WITH_A_SERVER_COMMAND: readonly LoadtestFlagName[] = ['stall-threshold', 'listen-timeout'];
 
 /** The same list, seen as any command's flags: for the code that walks it (parser config, help, docs). */
 export const LOADTEST_SPEC: Flags<LoadtestMode> = { ...LOADTEST_FLAGS };

@@ -2,12 +2,13 @@
  * `--target URL`: the same models, canary, report and thresholds against any HTTP endpoint — a server the
  * harness did not start and that need not be looplab. Nothing that needs looplab's index (`GET /`),
  * `/ready`, `/<name>/bound` or `/metrics` is asked for, so the figures that come from them stay empty.
+ * With `--target PATHS -- <command>`, each path on the server the command started is a target of its own.
  */
 import { LOOPLAB_VERSION } from '../lib/version.ts';
 import { scenarioLoop, type Progress } from './scenario-loop.ts';
 import { summarize } from './analyse/summarize.ts';
 import { describeEnvironment } from './stack/environment.ts';
-import { TARGET_MODE, TARGET_WORKLOAD } from './analyse/target-scenario.ts';
+import { TARGET_MODE } from './analyse/target-scenario.ts';
 import {
   type RunHooks,
   RESULTS_SCHEMA,
@@ -34,13 +35,23 @@ async function checkAnswers(target: string): Promise<void> {
   }
 }
 
-/** One scenario per load level, all requesting the target's path and query. */
+/** The URLs a run loads: `--target URL` itself, or each of `--target PATHS` on the started server's origin. */
+export function targetUrls(options: Pick<HarnessOptions, 'targetPaths'> & { target: string }): string[] {
+  return options.targetPaths?.map((path) => new URL(path, options.target).href) ?? [options.target];
+}
+
+/**
+ * One scenario per target and load level, named by the target's path and query (`/orders`): that name
+ * is the section of the tables and the workload of results.json and thresholds (`'/orders'.p99<300`).
+ */
 export function planTargetScenarios(options: HarnessOptions & { target: string }): Scenario[] {
-  const url = new URL(options.target);
-  const path = `${url.pathname}${url.search}`;
-  const base = { workload: TARGET_WORKLOAD, mode: TARGET_MODE, workers: undefined, path };
-  if (options.rates.length > 0) return options.rates.map((rate) => ({ ...base, connections: 0, rate }));
-  return options.connections.map((connections) => ({ ...base, connections, rate: undefined }));
+  return targetUrls(options).flatMap((target): Scenario[] => {
+    const url = new URL(target);
+    const path = `${url.pathname}${url.search}`;
+    const base = { workload: path, mode: TARGET_MODE, workers: undefined, path };
+    if (options.rates.length > 0) return options.rates.map((rate) => ({ ...base, connections: 0, rate }));
+    return options.connections.map((connections) => ({ ...base, connections, rate: undefined }));
+  });
 }
 
 /** Runs every load level against the target and returns the results, shaped like a matrix's. */
@@ -51,7 +62,7 @@ export async function runTarget(
 ): Promise<Results> {
   const startedAt = new Date();
   const origin = new URL(options.target).origin;
-  await checkAnswers(options.target);
+  for (const url of targetUrls(options)) await checkAnswers(url);
   const scenarios = planTargetScenarios(options);
   const repeatScenario = scenarioLoop(options, scenarios, onProgress, hooks);
   const server = {

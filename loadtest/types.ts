@@ -53,6 +53,15 @@ export interface HarnessOptions {
   target?: string | undefined;
   /** `--probe`: the canary path on the target's origin; absent = no canary with `--target`. */
   probe?: string | undefined;
+  /**
+   * `--target /a,/b -- <command>`: the user's server command (after `--`), which the harness starts with
+   * the stall-blame preload and stops at the end; `target` is then the origin it listened on.
+   */
+  command?: string[] | undefined;
+  /** With `command`: the paths on its server, each its own scenario named by its path. */
+  targetPaths?: string[] | undefined;
+  /** With `command`: seconds its server may take to listen (`--listen-timeout`). */
+  listenTimeout?: number | undefined;
   params: WorkloadParams;
   repeat: number;
   /** Worker-pool sizes to sweep (restarts the server per value); empty = server default. */
@@ -318,11 +327,6 @@ export interface BaselineFigure {
   samples: number;
   /** `cpu`: the server's CPU time per request (its `/metrics` counter); `wall`: its reported work time. */
   basis: 'cpu' | 'wall';
-  /**
-   * The function alone: the median of the server-reported work time (`durationMs`, wall clock around the
-   * call, no HTTP handling). What `advise` weighs the offload hop against.
-   */
-  workMs: number;
 }
 
 /**
@@ -338,7 +342,6 @@ export type CpuBaseline = Record<
     minMs?: number;
     maxMs?: number;
     basis?: BaselineFigure['basis'];
-    workMs?: number;
   }
 >;
 

@@ -1,6 +1,7 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { StallBlame } from './blame.ts';
+import { type ListeningAddress, watchListening } from './listening.ts';
 
 type Answer = { status: number; body: unknown };
 
@@ -22,18 +23,24 @@ function microseconds(params: URLSearchParams, name: 'from' | 'to'): number | st
 /**
  * `GET /` the report so far; `GET /mark` → `{ "now": µs }` on the reports' monotonic clock; `GET
  * /?from=µs&to=µs` the report of the stalls that started in that span (marks from `/mark`, within the
- * last 10 minutes).
+ * last 10 minutes); `GET /listening` → `{ "listening": [{ address, family, port }] }`, the TCP addresses
+ * the process's other servers listen on (what `looplab loadtest -- <command>` loads).
  */
 export function answer(
   blame: Pick<StallBlame, 'snapshot' | 'mark' | 'window'>,
   method: string | undefined,
   target: string,
+  listening: () => ListeningAddress[] = () => [],
 ): Answer {
   if (method !== 'GET') return { status: 405, body: { error: 'only GET is answered here' } };
   const url = new URL(target, 'http://blame');
   if (url.pathname === '/mark') return { status: 200, body: { now: blame.mark() } };
+  if (url.pathname === '/listening') return { status: 200, body: { listening: listening() } };
   if (url.pathname !== '/')
-    return { status: 404, body: { error: 'not found: GET / (the report), GET /mark, GET /?from=µs&to=µs' } };
+    return {
+      status: 404,
+      body: { error: 'not found: GET / (the report), GET /mark, GET /?from=µs&to=µs, GET /listening' },
+    };
   if (!url.searchParams.has('from') && !url.searchParams.has('to')) return { status: 200, body: blame.snapshot() };
   const from = microseconds(url.searchParams, 'from');
   if (typeof from === 'string') return refuse(from);
@@ -48,8 +55,10 @@ export function answer(
  * application's routes, and it is unref'd: it does not keep the process alive.
  */
 export function serveBlame(port: number, blame: Pick<StallBlame, 'snapshot' | 'mark' | 'window'>): Promise<Server> {
+  // Filled once this endpoint listens, so that its own address is not among the process's servers.
+  let listening: () => ListeningAddress[] = () => [];
   const server = createServer(function stallBlameEndpoint(req, res) {
-    send(res, answer(blame, req.method, req.url ?? '/'));
+    send(res, answer(blame, req.method, req.url ?? '/', listening));
   });
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
@@ -63,6 +72,7 @@ export function serveBlame(port: number, blame: Pick<StallBlame, 'snapshot' | 'm
     // every process's endpoint the same address, answered by whichever process the primary picks.
     server.listen({ port, host: '127.0.0.1', exclusive: true }, () => {
       server.unref();
+      listening = watchListening();
       resolve(server);
     });
   });

@@ -1,4 +1,5 @@
 import type { Scenario } from '../types.ts';
+import { TARGET_MODE } from './target-scenario.ts';
 
 /** The load level of a scenario, for grouping rows and matching scenarios across runs. */
 export function levelLabel(s: Scenario): string {
@@ -32,5 +33,7 @@ export function scenarioLabel(
 ): string {
   const level = s.rate !== undefined ? `${s.rate} req/s` : `${s.connections} connections`;
   const processes = s.processes !== undefined ? `, ${s.processes} process${s.processes === 1 ? '' : 'es'}` : '';
-  return `${s.workload}/${modeKey(s)} at ${level}${processes}${s.workers !== undefined ? `, ${s.workers} workers` : ''}`;
+  // A --target scenario is named by its path alone (its mode is `—`).
+  const name = s.mode === TARGET_MODE ? s.workload : `${s.workload}/${modeKey(s)}`;
+  return `${name} at ${level}${processes}${s.workers !== undefined ? `, ${s.workers} workers` : ''}`;
 }

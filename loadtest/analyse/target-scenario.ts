@@ -1,7 +1,11 @@
 /** How a `--target` run's scenarios are named and what the reports say about them (see target-run.ts). */
 import type { HarnessOptions, Scenario, ScenarioResult } from '../types.ts';
 
-/** The workload and mode a target's scenarios carry: the table shows the path, and `—` for the mode. */
+/**
+ * A target's scenarios carry its path as their workload and `—` as their mode (no looplab mode is named
+ * so: mode names are lowercase letters, digits and dashes). `target` is what a threshold may call the
+ * one target of a run with one (`target.p99<300`).
+ */
 export const TARGET_WORKLOAD = 'target';
 export const TARGET_MODE = '—';
 
@@ -9,10 +13,12 @@ export const TARGET_MODE = '—';
  * What a run against a server that is not looplab cannot show, in one line for the terminal and the
  * reports; with `--blame-url` it says where the blame comes from instead of asking for it.
  */
-export function notLooplabNote(options: Pick<HarnessOptions, 'blameUrl'>): string {
+export function notLooplabNote(options: Pick<HarnessOptions, 'blameUrl' | 'command'>): string {
+  if (options.command && options.blameUrl)
+    return 'not looplab: no event-loop figures, bounds or verdicts; stall blame from the preload the harness started it with';
   return options.blameUrl
     ? `not looplab: no event-loop figures, bounds or verdicts; stall blame from ${options.blameUrl}`
-    : "not looplab: no event-loop figures, bounds or verdicts; run your server with looplab's stall-blame preload and --blame-url for blame";
+    : "not looplab: no event-loop figures, bounds or verdicts; for blame, give your server's command after -- (--target /path -- node server.js), or run it with looplab's stall-blame preload and give --blame-url";
 }
 
 /**
@@ -30,8 +36,7 @@ export function machineLimitReasons(
 }
 
 /** True for a scenario of a `--target` run. */
-export const isTargetScenario = (s: Pick<Scenario, 'workload' | 'mode'>) =>
-  s.workload === TARGET_WORKLOAD && s.mode === TARGET_MODE;
+export const isTargetScenario = (s: Pick<Scenario, 'mode'>) => s.mode === TARGET_MODE;
 
 /** The canary's state, said once: without `--probe` its column is empty. */
 export function probeNote(options: Pick<HarnessOptions, 'probe' | 'probeRate'>): string {

@@ -112,14 +112,26 @@ export class ThresholdError extends Error {
 
 const NAME = /^[a-z][a-z0-9-]*$/;
 
+/** `'/login'.p99`: a --target scenario, named by its path (and query) in single quotes. */
+const QUOTED_PATH = /^'(\/[^']*)'\.([a-z0-9_]+)$/;
+
 function parseReference(text: string, source: string): Reference {
+  const quoted = QUOTED_PATH.exec(text);
+  if (quoted) {
+    const [, path = '', metric = ''] = quoted;
+    if (!(metric in METRICS))
+      throw new ThresholdError(
+        `threshold "${source}": unknown metric "${metric}" (${Object.keys(METRICS).join(', ')})`,
+      );
+    return { workload: path, mode: TARGET_MODE, metric };
+  }
   const parts = text.split('.');
   // A --target run has one scenario per level and no modes: `target.p99`.
   if (parts.length === 2 && parts[0] === TARGET_WORKLOAD) parts.splice(1, 0, TARGET_MODE);
   const [workload, mode, metric, ...rest] = parts;
   if (rest.length > 0 || !workload || !mode || !metric)
     throw new ThresholdError(
-      `threshold "${source}": "${text}" is not workload.mode.metric (or, with --target, target.metric)`,
+      `threshold "${source}": "${text}" is not workload.mode.metric (or, with --target, '/path'.metric or target.metric)`,
     );
   // Which workloads and modes exist is the server's to say; a name no scenario ran fails the gate.
   if (!NAME.test(workload))
@@ -140,13 +152,16 @@ function parseReference(text: string, source: string): Reference {
  */
 export function parseThreshold(source: string): Threshold {
   const text = source.replace(/\s+/g, '');
-  const op = OPERATORS.find((candidate) => text.includes(candidate));
+  // A quoted path may hold `=` or `<` itself (`'/work?size=3'`): the comparison is looked for outside quotes.
+  const bare = text.replace(/'[^']*'/g, (quoted) => '_'.repeat(quoted.length));
+  const op = OPERATORS.find((candidate) => bare.includes(candidate));
   if (!op) throw new ThresholdError(`threshold "${source}": no comparison (${OPERATORS.join(' ')})`);
-  const [leftText, rightText] = [text.slice(0, text.indexOf(op)), text.slice(text.indexOf(op) + op.length)];
+  const at = bare.indexOf(op);
+  const [leftText, rightText] = [text.slice(0, at), text.slice(at + op.length)];
   const left = parseReference(leftText, source);
   if (/^\d+(\.\d+)?$/.test(rightText)) return { source, left, op, factor: Number(rightText), right: null };
   // Names may have dashes: a workload of a file (my-work), a queue row by backend (queue-redis).
-  const scaled = /^(?:(\d+(?:\.\d+)?)\*)?([a-z_.0-9-]+)$/.exec(rightText);
+  const scaled = /^(?:(\d+(?:\.\d+)?)\*)?([a-z_.0-9-]+|'\/[^']*'\.[a-z0-9_]+)$/.exec(rightText);
   if (!scaled?.[2])
     throw new ThresholdError(`threshold "${source}": right side must be a number, a reference, or number*reference`);
   return { source, left, op, factor: scaled[1] ? Number(scaled[1]) : 1, right: parseReference(scaled[2], source) };
@@ -162,9 +177,22 @@ const compare = (a: number, op: Operator, b: number) =>
   op === '>=' ? a >= b : op === '<=' ? a <= b : op === '>' ? a > b : op === '<' ? a < b : a === b;
 
 const refText = (r: Reference) =>
-  r.workload === TARGET_WORKLOAD && r.mode === TARGET_MODE
-    ? `${r.workload}.${r.metric}`
-    : `${r.workload}.${r.mode}.${r.metric}`;
+  r.mode !== TARGET_MODE
+    ? `${r.workload}.${r.mode}.${r.metric}`
+    : r.workload === TARGET_WORKLOAD
+      ? `${r.workload}.${r.metric}`
+      : `'${r.workload}'.${r.metric}`;
+
+/**
+ * `target.metric` names the one target of a run that has one; with several, it names none (and the gate
+ * fails: "no scenario measured both sides"), since which path it meant cannot be told.
+ */
+function resolveTarget(ref: Reference, groups: readonly ComparableGroup[]): Reference {
+  if (ref.workload !== TARGET_WORKLOAD || ref.mode !== TARGET_MODE) return ref;
+  const paths = new Set(groups.filter((g) => g.byMode[TARGET_MODE] !== undefined).map((g) => g.workload));
+  const [only] = paths;
+  return paths.size === 1 && only !== undefined ? { ...ref, workload: only } : ref;
+}
 
 function valueIn(group: ComparableGroup, ref: Reference): number | undefined {
   const result = group.workload === ref.workload ? group.byMode[ref.mode] : undefined;
@@ -177,8 +205,13 @@ function valueIn(group: ComparableGroup, ref: Reference): number | undefined {
  * each, and fails if no level has both sides or a figure there could not be measured (a gate that
  * checks nothing must not pass).
  */
-export function evaluateThreshold(threshold: Threshold, results: Results): ThresholdOutcome {
+export function evaluateThreshold(given: Threshold, results: Results): ThresholdOutcome {
   const groups = groupScenarios(results);
+  const threshold = {
+    ...given,
+    left: resolveTarget(given.left, groups),
+    right: given.right && resolveTarget(given.right, groups),
+  };
   const levels = [...new Set(groups.map((g) => g.level))];
   const details: string[] = [];
   let checked = 0;
@@ -194,7 +227,8 @@ export function evaluateThreshold(threshold: Threshold, results: Results): Thres
     // Both scenarios ran, but a figure could not be measured: the gate cannot hold there.
     if (Number.isNaN(left) || Number.isNaN(right)) {
       passed = false;
-      const missing = Number.isNaN(left) ? threshold.left : threshold.right;
+      // Named as the user wrote it (target.p99 stays target.p99).
+      const missing = Number.isNaN(left) ? given.left : given.right;
       details.push(
         `${level}: ${missing ? `${refText(missing)} not measured (it needs ${METRICS[missing.metric]?.needs ?? 'a measurement'})` : 'value not measured'} FAILED`,
       );

@@ -2,13 +2,14 @@ import { userDirectory } from '../../lib/user-path.ts';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { flagsWith, parseArgsConfig } from '../../lib/flags.ts';
-import { DEFAULT_OPTIONS, OPTION_LIMITS } from '../defaults.ts';
+import { DEFAULT_LISTEN_TIMEOUT, DEFAULT_OPTIONS, OPTION_LIMITS } from '../defaults.ts';
 import {
   type LOADTEST_FLAGS,
   LOADTEST_SPEC,
   RETIRED_LOADTEST_FLAGS,
   type LoadtestFlagName,
   type LoadtestMode,
+  WITH_A_SERVER_COMMAND,
 } from '../flags.ts';
 import { OptionsError } from './options-error.ts';
 import { parseQueueBackends } from './queue-backends.ts';
@@ -206,40 +207,84 @@ function parseUrl(raw: string | undefined, name = 'url'): string | undefined {
   return raw === undefined ? undefined : readHttpUrl(raw, name).origin;
 }
 
-/** `--target URL [--probe PATH]`: the whole URL (path and query as given), and a canary path on its origin. */
-function parseTarget(values: Readonly<Record<string, unknown>>): Pick<HarnessOptions, 'target' | 'probe'> {
+/**
+ * `--target /login,/orders -- node server.js`: paths on the server the command starts, each its own
+ * scenario; the origin is learnt when it listens.
+ */
+function parseTargetPaths(raw: string, command: readonly string[]): Pick<HarnessOptions, 'command' | 'targetPaths'> {
+  const paths = raw.split(',').map((p) => p.trim());
+  for (const path of paths) {
+    if (!path.startsWith('/'))
+      throw new OptionsError(
+        `--target: "${path}" is not a path; with a server command after --, --target takes paths on its server, comma-separated (e.g. /login,/orders)`,
+      );
+  }
+  return { command: [...command], targetPaths: [...new Set(paths)] };
+}
+
+/**
+ * `--target URL [--probe PATH]`: the whole URL (path and query as given), and a canary path on its
+ * origin; or, with a server command after `--`, `--target PATHS` on the server it starts.
+ */
+function parseTarget(
+  values: Readonly<Record<string, unknown>>,
+  command: readonly string[] | undefined,
+): Pick<HarnessOptions, 'target' | 'probe' | 'command' | 'targetPaths'> {
   const raw = values['target'];
   const probe = values['probe'];
   if (typeof raw !== 'string') {
     if (probe !== undefined)
       throw new OptionsError("--probe goes with --target (a looplab server's canary is always /health)");
+    if (command !== undefined)
+      throw new OptionsError(
+        `a server command after -- needs --target with the paths to load on it, e.g. --target /login,/orders -- ${command.join(' ') || 'node server.js'}`,
+      );
     return {};
   }
   // What --target replaces: everything that needs looplab's index (GET /), or restarts a server the harness started.
-  const clash = notWith('target', values);
+  const clash = notWith('target', values).filter(
+    (n) => command === undefined || !(WITH_A_SERVER_COMMAND as readonly string[]).includes(n),
+  );
   if (clash.length > 0) {
     throw new OptionsError(
       `--target measures one endpoint of a server that is not looplab, so it takes no ${clash.map((n) => `--${n}`).join(', ')} (those need looplab's index, GET /)`,
     );
   }
-  const url = readHttpUrl(raw, 'target');
   if (typeof probe === 'string' && !probe.startsWith('/'))
     throw new OptionsError(`--probe: "${probe}" is not a path on the target's server (e.g. /health)`);
-  return { target: url.href, ...(typeof probe === 'string' ? { probe } : {}) };
+  const canary = typeof probe === 'string' ? { probe } : {};
+  if (command !== undefined) {
+    if (command.length === 0)
+      throw new OptionsError('nothing after --: give the command that starts your server, e.g. -- node server.js');
+    return { ...parseTargetPaths(raw, command), ...canary };
+  }
+  if (raw.startsWith('/'))
+    throw new OptionsError(
+      `--target ${raw}: a path needs the command that starts its server after --, e.g. --target ${raw} -- node server.js; or give a whole URL`,
+    );
+  return { target: readHttpUrl(raw, 'target').href, ...canary };
 }
 
 /** `--no-blame`, `--stall-threshold MS`, `--blame-url URL` (only with --url: a server looplab did not start). */
-function parseBlame(values: {
-  'no-blame'?: boolean | undefined;
-  'stall-threshold'?: string | undefined;
-  'blame-url'?: string | undefined;
-  url?: string | undefined;
-  target?: string | undefined;
-}) {
+function parseBlame(
+  values: {
+    'no-blame'?: boolean | undefined;
+    'stall-threshold'?: string | undefined;
+    'blame-url'?: string | undefined;
+    url?: string | undefined;
+    target?: string | undefined;
+  },
+  command: readonly string[] | undefined,
+) {
   const blame = !values['no-blame'];
   if (values['no-blame'] && (values['stall-threshold'] !== undefined || values['blame-url'] !== undefined)) {
     throw new OptionsError(
       `--no-blame turns stall blame off, so it cannot be combined with ${values['blame-url'] !== undefined ? '--blame-url' : '--stall-threshold'}`,
+    );
+  }
+  if (values['blame-url'] !== undefined && command !== undefined) {
+    throw new OptionsError(
+      '--blame-url is not needed with a server command after --: the harness starts it with the stall-blame preload and asks that for the blame',
     );
   }
   if (values['blame-url'] !== undefined && values.url === undefined && values.target === undefined) {
@@ -247,7 +292,11 @@ function parseBlame(values: {
       '--blame-url names the stall-blame endpoint of the server given with --url; without --url the harness starts its own server with blame on',
     );
   }
-  if (values['stall-threshold'] !== undefined && (values.url !== undefined || values.target !== undefined)) {
+  if (
+    values['stall-threshold'] !== undefined &&
+    command === undefined &&
+    (values.url !== undefined || values.target !== undefined)
+  ) {
     throw new OptionsError(
       '--stall-threshold applies to the server the harness starts; with --url the threshold is the one that server was started with (STALL_THRESHOLD_MS)',
     );
@@ -298,11 +347,15 @@ function parseRegression(values: LoadtestValues): Pick<HarnessOptions, 'regressi
  * @throws OptionsError with a message naming the option and what it allows.
  */
 export function parseOptions(argv: readonly string[], cwd: string = userDirectory()): HarnessOptions | 'help' {
-  refuseRetired(argv);
+  // `-- node server.js`: everything after the first `--` is the server command, not the harness's.
+  const split = argv.indexOf('--');
+  const own = split === -1 ? argv : argv.slice(0, split);
+  const command = split === -1 ? undefined : argv.slice(split + 1);
+  refuseRetired(own);
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
-      args: [...argv],
+      args: [...own],
       strict: true,
       // Only for `--export k6 DIR`; any other positional is refused below.
       allowPositionals: true,
@@ -318,7 +371,11 @@ export function parseOptions(argv: readonly string[], cwd: string = userDirector
   refuseRepeats(tokens.flatMap((t) => (t.kind === 'option' ? [t.name] : [])));
 
   // Before --target's allow-list: --stall-threshold with --target has a refusal of its own, which says why.
-  const blame = parseBlame(values);
+  const blame = parseBlame(values, command);
+  if (values['listen-timeout'] !== undefined && command === undefined)
+    throw new OptionsError(
+      '--listen-timeout goes with a server command after -- (--target /path -- node server.js): it is how long that server may take to listen',
+    );
   const options: HarnessOptions = {
     workloads: values.workloads ? parseNames(values.workloads, 'workloads') : [...DEFAULT_OPTIONS.workloads],
     modes: values.modes ? parseNames(values.modes, 'modes') : [...DEFAULT_OPTIONS.modes],
@@ -336,7 +393,14 @@ export function parseOptions(argv: readonly string[], cwd: string = userDirector
     workers: values.workers ? parseIntList(values.workers, 'workers', OPTION_LIMITS.workers) : [],
     processes: values.processes ? parseIntList(values.processes, 'processes', OPTION_LIMITS.processes) : [],
     url: parseUrl(values.url),
-    ...parseTarget(values),
+    ...parseTarget(values, command),
+    ...(command !== undefined
+      ? {
+          listenTimeout: values['listen-timeout']
+            ? parseIntValue(values['listen-timeout'], 'listen-timeout', OPTION_LIMITS.listenTimeout)
+            : DEFAULT_LISTEN_TIMEOUT,
+        }
+      : {}),
     queueBackends: parseQueueBackends(
       values['queue-backends'],
       values.modes === undefined ? undefined : parseNames(values.modes, 'modes'),

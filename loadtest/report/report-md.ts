@@ -27,7 +27,13 @@ export function describeRun(results: Results): string[] {
     .join(', ');
   const canary = o.target ? probeNote(o) : `/health probed ${o.probeRate}×/s`;
   return [
-    ...(o.target ? [`Target: ${o.target}, a server the harness did not start — ${notLooplabNote(o)}.`] : []),
+    ...(o.target
+      ? [
+          o.command
+            ? `Target: ${o.targetPaths?.join(', ')} on ${o.target}, the server of \`${o.command.join(' ')}\`, which the harness started with the stall-blame preload — ${notLooplabNote(o)}.`
+            : `Target: ${o.target}, a server the harness did not start — ${notLooplabNote(o)}.`,
+        ]
+      : []),
     `Machine: ${env.cpuModel}, ${env.cpus} cores, ${env.memoryGiB} GiB, ${env.platform}, Node ${env.node}; looplab ${results.looplabVersion ?? 'unknown'}; commit ${env.gitCommit?.slice(0, 10) ?? 'unknown'}; started ${env.startedAt}.`,
     `Run: ${model}; ${o.warmup} s warm-up + ${o.duration} s measured per run, ${o.repeat} run(s) per scenario; ${canary}; ${server}.` +
       (env.serverStartedByHarness ? ' The server ran on the same machine as the load generator.' : ''),

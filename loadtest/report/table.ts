@@ -2,7 +2,7 @@ import { groupScenarios, sweepVerdicts, verdict } from '../analyse/analysis.ts';
 import { matchPrevious } from '../analyse/compare.ts';
 import { beyondBaseline } from '../analyse/bounds.ts';
 import { compareContext } from '../analyse/compare-context.ts';
-import { isTargetScenario, machineLimitReasons, notLooplabNote, TARGET_WORKLOAD } from '../analyse/target-scenario.ts';
+import { isTargetScenario, machineLimitReasons, notLooplabNote } from '../analyse/target-scenario.ts';
 import { blameLines, scenarioBlame } from './blame-line.ts';
 import { processLoopLine } from './process-line.ts';
 import { columnsFor } from './columns.ts';
@@ -57,7 +57,8 @@ export function buildTable(results: Results, previous?: Results): ReportTable {
     const first = Object.values(group.byMode)[0]?.scenario;
     const blame = Object.values(group.byMode).flatMap((r) => {
       const b = scenarioBlame(r);
-      return b ? blameLines(modeKey(r.scenario), b) : [];
+      // A target's one row has no mode to name: its path says which scenario stalled.
+      return b ? blameLines(isTargetScenario(r.scenario) ? r.scenario.path : modeKey(r.scenario), b) : [];
     });
     const processes = Object.values(group.byMode).flatMap((r) => processLoopLine(r) ?? []);
     const refusals = Object.values(group.byMode).flatMap((r) => {
@@ -74,7 +75,7 @@ export function buildTable(results: Results, previous?: Results): ReportTable {
     // A --target's section is named by its path, and there is nothing to judge it against.
     if (first && isTargetScenario(first))
       return {
-        title: `${TARGET_WORKLOAD} ${first.path} — ${group.level}`,
+        title: `${first.path} — ${group.level}`,
         rows,
         verdict: [
           notLooplabNote(results.options),

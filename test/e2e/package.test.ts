@@ -187,6 +187,24 @@ describe.each([
       await app.stop();
     }
   }, 300_000);
+
+  it('runs the one-command form: starts the server with the preload, names its blocking function, stops it', async () => {
+    const out = 'results-one-command';
+    const args = ['looplab', 'loadtest', '--target', '/block?ms=40,/fine', '--duration', '2', '--warmup', '0'];
+    args.push('--connections', '2', '--out', out, '--', 'node', 'server.js');
+    const run = await runIn(project, 'npx', args, userEnv(node), 240_000);
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^\/block\?ms=40 — c=2$/m);
+    expect(run.stdout).toMatch(/stall blame, \/block\?ms=40: .*blockFor server\.js/);
+    const [stamp] = await readdir(join(project, out));
+    const results = JSON.parse(await readFile(join(project, out, stamp ?? '', 'results.json'), 'utf8'));
+    expect(results.scenarios.map((s: { scenario: { workload: string } }) => s.scenario.workload)).toEqual([
+      '/block?ms=40',
+      '/fine',
+    ]);
+    await rm(join(project, out), { recursive: true, force: true });
+  }, 300_000);
 });
 
 describe('on the machine’s Node 20', () => {

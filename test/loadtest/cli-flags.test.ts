@@ -11,8 +11,18 @@ import { LOADTEST_MODES, LOADTEST_SPEC, type LoadtestMode } from '../../loadtest
 const names = Object.keys(LOADTEST_SPEC).filter((name) => name !== 'help');
 const spec = (name: string) => LOADTEST_SPEC[name]!;
 
+/**
+ * `args` with what `name` needs to parse at all; what it needs after `--` (a server command) goes last,
+ * since everything after `--` is that command's.
+ */
+function withNeeds(name: string, args: readonly string[]): string[] {
+  const needs = spec(name).needs ?? [];
+  const split = needs.indexOf('--');
+  return split === -1 ? [...needs, ...args] : [...needs.slice(0, split), ...args, ...needs.slice(split)];
+}
+
 /** `--name value…`, as a user would type it, with what it needs to parse at all. */
-const use = (name: string): string[] => [...(spec(name).needs ?? []), `--${name}`, ...(spec(name).examples ?? [])];
+const use = (name: string): string[] => withNeeds(name, [`--${name}`, ...(spec(name).examples ?? [])]);
 
 /** A mode's flag with its own argument(s). */
 const modeArgs = (mode: LoadtestMode) => use(mode);
@@ -39,14 +49,19 @@ describe('each loadtest flag in the spec', () => {
   it.each(names.filter((name) => spec(name).range))('--%s refuses one past its range with the spec range', (name) => {
     const { min, max } = spec(name).range!;
     for (const value of [max + 1, ...(min > 0 ? [min - 1] : [])]) {
-      expect(() => parse([...(spec(name).needs ?? []), `--${name}`, String(value)])).toThrow(
+      expect(() => parse(withNeeds(name, [`--${name}`, String(value)]))).toThrow(
         `--${name}: ${value} is out of range (${min}..${max})`,
       );
     }
   });
 
   it.each(names.filter((name) => !spec(name).multiple))('--%s given twice is refused', (name) => {
-    const twice = [...use(name), `--${name}`, ...(spec(name).examples ?? [])];
+    const twice = withNeeds(name, [
+      `--${name}`,
+      ...(spec(name).examples ?? []),
+      `--${name}`,
+      ...(spec(name).examples ?? []),
+    ]);
     expect(() => parse(twice)).toThrow(OptionsError);
   });
 

@@ -93,7 +93,7 @@ describe('npm run loadtest --target against a server that is not looplab', () =>
     expect(results.scenarios).toHaveLength(1);
     const [scenario] = results.scenarios;
     const r = scenario!.runs[0]!;
-    expect(scenario!.scenario).toMatchObject({ workload: 'target', path: '/work?size=3', connections });
+    expect(scenario!.scenario).toMatchObject({ workload: '/work?size=3', path: '/work?size=3', connections });
     // One request checks the URL before any load; the closed model does not count the answers still in
     // flight on each connection when it stops.
     const inWindow = hits.work - 1;

@@ -198,3 +198,30 @@ describe('--target with stall blame', () => {
     );
   });
 });
+
+describe('--target PATHS -- <command>: the server the harness starts', () => {
+  it('takes the paths and the command after --, with --stall-threshold and --listen-timeout', () => {
+    const argv = ['--target', '/login,/orders', '--stall-threshold', '50', '--listen-timeout', '9'];
+    const options = parseOptions([...argv, '--', 'node', 'server.js', '--port', '1']);
+    // The origin is the server's to tell, once it listens.
+    expect(options).not.toHaveProperty('target');
+    expect(options).toMatchObject({
+      targetPaths: ['/login', '/orders'],
+      command: ['node', 'server.js', '--port', '1'],
+      stallThresholdMs: 50,
+      listenTimeout: 9,
+    });
+  });
+
+  it.each([
+    [['--target', '/login'], '--target /login: a path needs the command that starts its server after --'],
+    [['--target', 'http://h/x', '--', 'node', 's.js'], '--target: "http://h/x" is not a path'],
+    [['--', 'node', 's.js'], 'a server command after -- needs --target with the paths to load on it'],
+    [['--target', '/x', '--'], 'nothing after --: give the command that starts your server'],
+    [['--target', '/x', '--blame-url', 'http://h:1', '--', 'node', 's.js'], '--blame-url is not needed'],
+    [['--target', 'http://h/x', '--listen-timeout', '5'], '--listen-timeout goes with a server command after --'],
+    [['--target', '/x', '--url', 'http://h:1', '--', 'node', 's.js'], 'so it takes no --url'],
+  ])('%j is refused in one line', (argv, message) => {
+    expect(() => parseOptions(argv)).toThrow(message);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TARGET_MODE, TARGET_WORKLOAD } from '../../loadtest/analyse/target-scenario.ts';
+import { TARGET_MODE } from '../../loadtest/analyse/target-scenario.ts';
 import { buildTable, renderTerminal } from '../../loadtest/report/table.ts';
 import { renderMarkdown } from '../../loadtest/report/report-md.ts';
 import { fixedResults, fixedScenario } from './fixture-results.ts';
@@ -7,7 +7,7 @@ import { fixedResults, fixedScenario } from './fixture-results.ts';
 /** A --target run's results: one scenario on a path of a server that is not looplab. */
 function targetResults(blameUrl: string | undefined, generatorBound: boolean) {
   const r = fixedScenario('hash', 'blocking', 300, 5);
-  r.scenario = { ...r.scenario, workload: TARGET_WORKLOAD, mode: TARGET_MODE, path: '/work' };
+  r.scenario = { ...r.scenario, workload: '/work', mode: TARGET_MODE, path: '/work' };
   r.bound = null;
   r.efficiency = null;
   r.generatorBound = generatorBound;
@@ -24,11 +24,13 @@ describe('a --target run says nothing that contradicts itself', () => {
       '→ not looplab: no event-loop figures, bounds or verdicts; stall blame from http://127.0.0.1:9/stall-blame',
     );
     expect(text).not.toContain('use --blame-url');
-    expect(text).not.toContain('and --blame-url for blame');
+    expect(text).not.toContain('give --blame-url');
   });
 
   it('asks for it when it was not', () => {
-    expect(renderTerminal(buildTable(targetResults(undefined, false)))).toContain('and --blame-url for blame');
+    const text = renderTerminal(buildTable(targetResults(undefined, false)));
+    expect(text).toContain("give your server's command after -- (--target /path -- node server.js)");
+    expect(text).toContain('give --blame-url');
   });
 
   it('says under the table why a row is marked *, since it prints no verdict', () => {

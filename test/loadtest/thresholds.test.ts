@@ -141,7 +141,45 @@ describe('thresholds on a --target run', () => {
   it('reads target.metric as the target scenario and refuses two-part references to anything else', () => {
     expect(parseThreshold('target.p99<300').left).toEqual({ workload: 'target', mode: '—', metric: 'p99' });
     expect(() => parseThreshold('hash.p99<300')).toThrow(
-      '"hash.p99" is not workload.mode.metric (or, with --target, target.metric)',
+      `"hash.p99" is not workload.mode.metric (or, with --target, '/path'.metric or target.metric)`,
     );
+  });
+});
+
+describe("thresholds on the paths of a server command ('/login'.p99<300)", () => {
+  /** Results of a run with one scenario per path, as `--target /a,/b -- node server.js` makes them. */
+  const byPath = (...paths: string[]) =>
+    fixedResults(
+      paths.map((path, i) => {
+        const r = fixedScenario('hash', 'blocking', 100 * (i + 1), 5 * (i + 1));
+        r.scenario = { ...r.scenario, workload: path, mode: '—', path };
+        return r;
+      }),
+    );
+
+  it('reads a path in single quotes, even one with = or < in its query', () => {
+    expect(parseThreshold("'/login'.p99 < 300").left).toEqual({ workload: '/login', mode: '—', metric: 'p99' });
+    expect(parseThreshold("'/work?size=3&a<b'.rps>=1.5*'/x'.rps")).toMatchObject({
+      left: { workload: '/work?size=3&a<b', metric: 'rps' },
+      op: '>=',
+      factor: 1.5,
+      right: { workload: '/x', mode: '—', metric: 'rps' },
+    });
+    expect(() => parseThreshold("'/login'.speed<3")).toThrow('unknown metric "speed"');
+  });
+
+  it('checks each path against its own scenario', () => {
+    const results = byPath('/login', '/orders');
+    expect(evaluateThreshold(parseThreshold("'/orders'.rps>=150"), results).passed).toBe(true);
+    expect(evaluateThreshold(parseThreshold("'/login'.rps>=150"), results).passed).toBe(false);
+    expect(evaluateThreshold(parseThreshold("'/orders'.rps>=1.5*'/login'.rps"), results).passed).toBe(true);
+  });
+
+  it('reads target.metric as the one path of a run with one, and as nothing with two', () => {
+    expect(evaluateThreshold(parseThreshold('target.rps>=50'), byPath('/login')).passed).toBe(true);
+    expect(evaluateThreshold(parseThreshold('target.rps>=50'), byPath('/login', '/orders'))).toMatchObject({
+      passed: false,
+      detail: 'no scenario measured both sides',
+    });
   });
 });
