@@ -96,7 +96,7 @@ describe('--deny-stall', () => {
     expect(evaluateDenyStall('src/auth.js', results)).toEqual({
       source: '--deny-stall src/auth.js',
       passed: false,
-      detail: 'target/— at 20 connections: checkToken src/auth.js:3 stalled the loop 2000 ms in 2 of 2 run(s)',
+      detail: 'target at 20 connections: checkToken src/auth.js:3 stalled the loop 2000 ms in 2 of 2 run(s)',
     });
     expect(evaluateDenyStall('src/**', results).passed).toBe(false);
     expect(evaluateDenyStall('checkToken', results).passed).toBe(false);
