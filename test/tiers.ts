@@ -125,6 +125,8 @@ export const TIERS = {
     'test/e2e-cluster-term-one-process.test.ts',
     'test/e2e-loadtest-cli-repeat-generators-compare.test.ts',
     'test/e2e-loadtest-max-regression.test.ts',
+    'test/e2e-target-gates-blocking.test.ts',
+    'test/e2e-ci-workflows.test.ts',
     'test/e2e-loadtest-real-run-reports.test.ts',
     'test/e2e-queue-in-flight-metric.test.ts',
     'test/e2e-queue-second-stall-fails-job.test.ts',
