@@ -124,6 +124,12 @@ describe('the heartbeat delay history behind a window’s loop delay', () => {
     expect(history.window(5_000_000, 6_000_000)).toBeNull();
   });
 
+  it('takes the 99th of 100 ticks, not the largest: one slow tick in 100 is not the p99', () => {
+    const history = createDelayHistory(1000);
+    for (let i = 0; i < 100; i += 1) history.add(i, i === 98 ? 40_000 : i === 99 ? 250_000 : 1_000);
+    expect(history.window(0, 100)).toEqual({ p99Ms: 40, maxMs: 250, ticks: 100 });
+  });
+
   it('keeps the latest ticks when the ring is full', () => {
     const history = createDelayHistory(10);
     for (let i = 0; i < 25; i += 1) history.add(i, 1000);
