@@ -24,6 +24,7 @@ import { failedScenarios, mostlyFailed } from './measure/run-health.ts';
 import { startStack, type TargetProvider } from './stack/stack.ts';
 import { buildTable, renderTerminal } from './report/table.ts';
 import { evaluateThreshold, ThresholdError } from './analyse/thresholds.ts';
+import { evaluateDenyStall } from './analyse/deny-stall.ts';
 import type { Results } from './types.ts';
 import { USAGE } from './cli/usage.ts';
 import { DEFAULT_LISTEN_TIMEOUT } from './defaults.ts';
@@ -49,7 +50,8 @@ async function prepare(): Promise<PreparedRun> {
   }
 }
 
-const { options: given, thresholds, previous, previousSchema, margins } = await prepare();
+const { options: given, thresholds, previous, previousSchema, margins, notes } = await prepare();
+for (const note of notes) say(note);
 let options = given;
 const bannerHint = options.json && !process.stdout.isTTY ? npmBannerHint(process.env) : undefined;
 if (bannerHint) say(bannerHint);
@@ -152,7 +154,10 @@ if (targets && !options.url) say('stopping the server, upstream and database it 
 if (stopServerCommand) say(`stopping ${options.command?.join(' ')} and its children…`);
 await stopStarted();
 
-const outcomes = thresholds.map((t) => evaluateThreshold(t, results));
+const outcomes = [
+  ...thresholds.map((t) => evaluateThreshold(t, results)),
+  ...(options.denyStalls ?? []).map((pattern) => evaluateDenyStall(pattern, results)),
+];
 const table = buildTable(results, previous);
 if (options.json) {
   process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
