@@ -25,6 +25,7 @@ export default {
     'loadtest/advise/rules.ts',
     'loadtest/advise/knee.ts',
     'loadtest/advise/evidence.ts',
+    'loadtest/advise/offload.ts',
     'loadtest/measure/latency-histogram.ts',
     'loadtest/measure/merge.ts',
     'loadtest/measure/outcome-log.ts',

@@ -325,11 +325,6 @@ export interface BaselineFigure {
   samples: number;
   /** `cpu`: the server's CPU time per request (its `/metrics` counter); `wall`: its reported work time. */
   basis: 'cpu' | 'wall';
-  /**
-   * The function alone: the median of the server-reported work time (`durationMs`, wall clock around the
-   * call, no HTTP handling). What `advise` weighs the offload hop against.
-   */
-  workMs: number;
 }
 
 /**
@@ -345,7 +340,6 @@ export type CpuBaseline = Record<
     minMs?: number;
     maxMs?: number;
     basis?: BaselineFigure['basis'];
-    workMs?: number;
   }
 >;
 

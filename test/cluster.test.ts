@@ -1,10 +1,9 @@
-import { execFile } from 'node:child_process';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createSql } from '../lib/postgres-sql.ts';
-import { typeScriptLoaderArgs } from '../lib/loader-args.ts';
 import { readByPid as perProcess, readSample } from '../loadtest/measure/server-metrics.ts';
 import { getOnNewConnection, serverProcesses } from './helpers/cluster.ts';
 import { stillAlive } from './helpers/process-tree.ts';
+import { runToEnd } from './helpers/processes.ts';
 import { startServerProcess, type ServerProcess } from './helpers/server-process.ts';
 import { waitFor } from './helpers/wait-for.ts';
 
@@ -14,17 +13,24 @@ import { waitFor } from './helpers/wait-for.ts';
  */
 let server: ServerProcess | undefined;
 let started: number[] = [];
-afterEach(() => {
+afterAll(() => {
   server?.kill();
   for (const pid of stillAlive(started)) process.kill(pid, 'SIGKILL');
-  server = undefined;
 });
 
-async function startCluster(env: Record<string, string> = {}): Promise<{ server: ServerProcess; pids: number[] }> {
-  server = await startServerProcess({ CLUSTER: '2', WORKERS: '1', DB_POOL: '3', ...env });
-  const pids = serverProcesses(server.pid);
-  started = pids;
-  return { server, pids };
+/**
+ * One cluster for the cases of CLUSTER=2, started once (a start is two server processes and their
+ * worker threads, seconds on this machine): the first case counts on a fresh one, the second kills
+ * one of its processes.
+ */
+let cluster: Promise<{ server: ServerProcess; pids: number[] }> | undefined;
+function theCluster(): Promise<{ server: ServerProcess; pids: number[] }> {
+  cluster ??= startServerProcess({ CLUSTER: '2', WORKERS: '1', DB_POOL: '3' }).then((s) => {
+    server = s;
+    started = serverProcesses(s.pid);
+    return { server: s, pids: started };
+  });
+  return cluster;
 }
 
 const metricsOf = async (url: string) => (await fetch(`${url}/metrics`)).text();
@@ -32,7 +38,7 @@ const sum = (values: Iterable<number>) => [...values].reduce((a, b) => a + b, 0)
 
 describe('CLUSTER=2', () => {
   it('serves from two processes, and /metrics adds up what each of them counts', async () => {
-    const { server, pids } = await startCluster();
+    const { server, pids } = await theCluster();
     expect(pids).toHaveLength(2);
     const answers = await Promise.all(
       Array.from({ length: 40 }, () => getOnNewConnection(`${server.url}/hash/async?cost=1`)),
@@ -64,7 +70,7 @@ describe('CLUSTER=2', () => {
   }, 120_000);
 
   it('replaces a server process killed with SIGKILL, and keeps answering meanwhile', async () => {
-    const { server, pids } = await startCluster();
+    const { server, pids } = await theCluster();
     const [victim, survivor] = pids as [number, number];
     process.kill(victim, 'SIGKILL');
     // Once the primary has seen the exit, new connections go to the survivor (and then to the
@@ -125,15 +131,7 @@ describe('CLUSTER with pools the database cannot hold', () => {
       WORKERS: '64',
       WORKER_DB_POOL: '20',
     };
-    const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) =>
-      execFile(
-        process.execPath,
-        [...typeScriptLoaderArgs(), 'server/main.ts'],
-        { env: { ...process.env, ...env }, timeout: 60_000 },
-        (err, stdout, stderr) =>
-          resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, output: stdout + stderr }),
-      ),
-    );
+    const { code, output } = await runToEnd(env);
     expect(code).toBe(1);
     // By hand: 2 × (100 + 64 × 20 + 1) = 2762.
     expect(output).toMatch(

@@ -2,9 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { freePort } from '../lib/free-port.ts';
 import { typeScriptLoaderArgs } from '../lib/loader-args.ts';
-import { descendants, killLeftoversAfterEach, startLooplab, waitForExit } from './helpers/processes.ts';
+import { descendants, killLeftoversAfterEach, ownStackEnv, startLooplab, waitForExit } from './helpers/processes.ts';
 
 /**
  * server/main.ts with its own embedded PostgreSQL and upstream, stopped by the two signals the world
@@ -23,14 +22,11 @@ describe('npm start (server/main.ts) with the embedded database and bundled upst
     'stops everything it started on %s',
     async (_label, target, signal) => {
       const dataDir = await mkdtemp(join(tmpdir(), 'looplab-main-test-'));
-      const started = await startLooplab(process.execPath, [...typeScriptLoaderArgs(), 'server/main.ts'], {
-        PORT: '0',
-        UPSTREAM_PORT: '0',
-        PG_PORT: String(await freePort()),
-        PG_DATA_DIR: dataDir,
-        DATABASE_URL: '',
-        UPSTREAM_URL: '',
-      });
+      const started = await startLooplab(
+        process.execPath,
+        [...typeScriptLoaderArgs(), 'server/main.ts'],
+        await ownStackEnv(dataDir),
+      );
       const main = started.child.pid ?? -1;
       const pids = await descendants(main);
       leaveNothingBehind([main, ...pids]);

@@ -62,14 +62,16 @@ describe('options', () => {
   });
 });
 
+/** A profiler call frame: a function at a line of a script, as the inspector's profile gives it. */
+const frame = (functionName: string, url: string, lineNumber = 4) => ({
+  functionName,
+  url,
+  lineNumber,
+  columnNumber: 0,
+  scriptId: '1',
+});
+
 describe('the context of a culprit', () => {
-  const frame = (functionName: string, url: string, lineNumber = 4) => ({
-    functionName,
-    url,
-    lineNumber,
-    columnNumber: 0,
-    scriptId: '1',
-  });
   it("names the zlib call a user made, not zlib's generic wrapper (seen in a real run: buildReport ← syncBufferWrapper)", () => {
     const stack = [
       frame('(root)', '', -1),
@@ -93,13 +95,6 @@ describe('the context of a culprit', () => {
 
 describe('a wait in the sync bridge', () => {
   const bridge = new URL('../server/offload/sync-io.ts', import.meta.url).href;
-  const frame = (functionName: string, url: string, lineNumber = 4) => ({
-    functionName,
-    url,
-    lineNumber,
-    columnNumber: 0,
-    scriptId: '1',
-  });
   it("is blamed on the workload's synchronous call, with the chain down to the wait as context", () => {
     const stack = [
       frame('(root)', '', -1),

@@ -1,13 +1,15 @@
 /**
  * The answer `looplab advise` gives, as data (results.json's `advice`): the decision, the evidence table
  * with why each candidate stands where it does, the pool-size knee and the offload cost per call, and
- * the paragraph that says it in words. Built from the evidence table alone (rules.ts, knee.ts, offload.ts).
+ * the paragraph that says it in words. Built from the evidence table (rules.ts, knee.ts) and the offload
+ * cost measured beside it (hop.ts, offload.ts).
  */
 import { median, spread } from '../analyse/stats.ts';
 import { fmtMs, fmtRate, fmtRatio } from '../report/format.ts';
 import type { Spread } from '../types.ts';
 import { type Candidate, candidateLabel, type Evidence } from './evidence.ts';
 import { type Knee, poolKnee } from './knee.ts';
+import type { HopMeasurement } from './hop.ts';
 import { type OffloadCost, offloadCost } from './offload.ts';
 import { MOSTLY_REFUSED } from '../analyse/refusals.ts';
 import { decide, MIN_FINAL_RUNS, MIN_GAIN, type RuleOptions, type Standing } from './rules.ts';
@@ -93,9 +95,20 @@ function othersSentence(a: Omit<Advice, 'paragraph'>): string {
     : '';
 }
 
+/** The offload cost, in a sentence, when the hop costs more than the work: measured apart from the runs, so said either way. */
+function offloadSentence(a: Omit<Advice, 'paragraph'>): string {
+  return a.offload?.costsMoreThanItSaves
+    ? `Offloading costs more than it saves here: the hop takes ${Math.round(a.offload.hopUs)} µs of CPU per call beside ${Math.round(a.offload.workUs)} µs of work.`
+    : '';
+}
+
 function paragraph(a: Omit<Advice, 'paragraph'>, best: AdviceRow | undefined): string {
   if (!a.recommended || !best)
-    return [`No recommendation for ${a.workload}: ${a.undecided ?? 'nothing was measured'}.`, othersSentence(a)]
+    return [
+      `No recommendation for ${a.workload}: ${a.undecided ?? 'nothing was measured'}.`,
+      offloadSentence(a),
+      othersSentence(a),
+    ]
       .filter(Boolean)
       .join(' ');
   const others = a.table.filter((r) => r !== best && r.standing.kind !== 'refused');
@@ -109,9 +122,7 @@ function paragraph(a: Omit<Advice, 'paragraph'>, best: AdviceRow | undefined): s
     a.knee && a.recommended.mode === 'worker'
       ? `The pool-size curve levels off at ${a.knee.at.x} thread(s): more added under 10% throughput (p99 ${fmtMs(a.knee.at.p99Ms ?? undefined)} at ${a.knee.at.x}, ${fmtMs(a.knee.last.p99Ms ?? undefined)} at ${a.knee.last.x}).`
       : '',
-    a.offload?.costsMoreThanItSaves
-      ? `Offloading costs more than it saves here: the hop takes ${Math.round(a.offload.hopUs)} µs of CPU per call beside ${Math.round(a.offload.workUs)} µs of work.`
-      : '',
+    offloadSentence(a),
     a.generatorSharesCores && a.recommended.workers !== undefined
       ? `Pool sizes are against this machine's ${a.cores} cores, which the load generator shared: on a server whose load comes from elsewhere, the knee may sit up to one thread per free core higher, so re-run advise there before setting more than ${a.cores} threads.`
       : '',
@@ -133,8 +144,8 @@ export function buildAdvice(
     generatorSharesCores: boolean;
     cut: readonly Candidate[];
     rules: RuleOptions;
-    /** The function's own time per call, ms (the server-reported work time of the CPU baseline), where measured. */
-    workMs?: number | undefined;
+    /** The offload hop, measured on its own (hop.ts); absent for a workload without worker mode. */
+    hop?: HopMeasurement | null | undefined;
   },
 ): Advice {
   const decision = decide(table, context.rules);
@@ -162,10 +173,7 @@ export function buildAdvice(
     ...(decision.undecided ? { undecided: decision.undecided } : {}),
     table: rows,
     knee: poolKnee(table, (e) => !refused.has(e)),
-    offload: offloadCost(
-      table.filter((e) => !refused.has(e)),
-      context.workMs,
-    ),
+    offload: context.hop ? offloadCost(context.hop) : null,
     cut: context.cut.map(candidateLabel),
     othersCores: othersCores(table),
     rules: {

@@ -13,6 +13,7 @@ import { writeReports } from '../report/output.ts';
 import { buildTable } from '../report/table.ts';
 import { discoverPlan, ServerRefusesParamsError } from '../stack/discover.ts';
 import { startStack, type TargetProvider } from '../stack/stack.ts';
+import { waitUntilReady } from '../stack/wait-for-url.ts';
 import { runTarget } from '../target-run.ts';
 import type { Results } from '../types.ts';
 import { buildAdvice } from './advice.ts';
@@ -22,6 +23,7 @@ import { type AdviseOptions, parseAdviseArgs } from './options.ts';
 import { candidatesFor, planExperiment, screenOrder } from './plan.ts';
 import { renderAdvice } from './render.ts';
 import { buildTargetAdvice } from './target-advice.ts';
+import { type HopMeasurement, measureHop } from './hop.ts';
 import { ADVISE_USAGE } from './usage.ts';
 
 reportCrashesPlainly(Boolean(process.env['LOOPLAB_DEBUG']));
@@ -33,6 +35,8 @@ function fail(message: string, code: number): never {
 }
 /** Starting the database, upstream and first server (eta.ts counts the same). */
 const START_SECONDS = 10;
+/** The offload-cost server and its groups of requests (hop.ts), after the runs. */
+const HOP_SECONDS = 10;
 
 let parsed: AdviseOptions | 'help';
 try {
@@ -69,6 +73,25 @@ if (harness.target) {
   await finish(results, advice, advice.paragraph);
 }
 
+/** The offload hop, on a server of its own with a one-thread pool (hop.ts), after the runs. */
+async function measureOffload(
+  provider: TargetProvider,
+  workload: string,
+  params: Record<string, string>,
+  modes: readonly string[],
+): Promise<HopMeasurement | null> {
+  const inlineMode = modes.includes('async') ? 'async' : modes.includes('blocking') ? 'blocking' : undefined;
+  if (!inlineMode) return null;
+  say(`measuring the offload cost per call (${inlineMode} against worker ×1, one request at a time)`);
+  const target = await provider.start(1);
+  try {
+    await waitUntilReady(target.origin);
+    return await measureHop(target.origin, workload, params, inlineMode);
+  } finally {
+    await target.stop();
+  }
+}
+
 let targets: TargetProvider | undefined;
 process.on('SIGINT', () => {
   say('interrupted, stopping what was started…');
@@ -95,7 +118,7 @@ try {
   const plan = planExperiment(screenOrder(candidatesFor(modes, cores), cores), {
     budgetSeconds,
     runSeconds: perRun,
-    startSeconds: START_SECONDS,
+    startSeconds: START_SECONDS + (modes.includes('worker') ? HOP_SECONDS : 0),
     repeats,
   });
   say(
@@ -110,6 +133,9 @@ try {
   };
   const rules = { memoryBudgetMb };
   const experiment = await runExperiment(options, plan, targets, rules, onProgress);
+  const hop = modes.includes('worker')
+    ? await measureOffload(targets, workload, options.params[workload] ?? {}, modes)
+    : null;
   await targets.close();
   targets = undefined;
   const advice = buildAdvice(workload, experiment.table, {
@@ -117,9 +143,7 @@ try {
     generatorSharesCores: true,
     cut: plan.cut,
     rules,
-    // The function alone (server-reported work time), not the baseline's CPU per request, which also
-    // holds the HTTP handling: for a tiny function that handling is most of it, and would hide the hop.
-    workMs: experiment.results.cpuBaseline[workload]?.workMs,
+    hop,
   });
   await finish(experiment.results, advice, renderAdvice(advice));
 } catch (err) {

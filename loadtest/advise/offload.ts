@@ -1,21 +1,23 @@
 /**
- * What offloading one call costs, read off the evidence table: the server's CPU per request in worker
- * mode with one thread, against the same work run inline on the event loop (async, else blocking). The
- * difference is what the hop costs in CPU — posting the task, structured-cloning its parameters and
- * result both ways, waking the thread — paid on every call whatever the work. (`npm run bench` measures
- * the bare hop for a fixed tiny task in one process; this is the same quantity for this workload, under load.)
+ * What offloading one call costs (hop.ts measures it): the server's CPU per request through a one-thread
+ * pool, against the same work run inline on the event loop (async, else blocking), both one request in
+ * flight on the same server. The difference is what the hop costs in CPU — posting the task,
+ * structured-cloning its parameters and result both ways, waking the thread — paid on every call whatever
+ * the work. (`npm run bench` measures the bare hop for a fixed tiny task in one process; this is the same
+ * quantity for this workload, through HTTP.)
  */
-import type { Evidence } from './evidence.ts';
+import type { HopMeasurement } from './hop.ts';
 
 export interface OffloadCost {
   /** CPU per call run inline, µs: the work and the HTTP handling around it. */
   inlineUs: number;
   /**
-   * The work alone, µs: the server-reported time of the function itself, on the event loop, with no HTTP
-   * handling (the harness's CPU baseline requests, median) where there is one, else the inline CPU per call.
+   * The work the hop moves off the event loop, µs: the server-reported time of the function itself
+   * (no HTTP handling), but no more than the inline CPU per call — a function that waits (a query, a
+   * fetch) holds the loop's CPU only for its own steps, not for the wait.
    */
   workUs: number;
-  /** CPU per call through the smallest worker pool measured (one thread unless the budget cut it), µs. */
+  /** CPU per call through a one-thread pool, µs. */
   offloadedUs: number;
   /** That pool's threads. */
   offloadedWorkers: number;
@@ -26,26 +28,16 @@ export interface OffloadCost {
   inlineMode: string;
 }
 
-/** From the evidence table (and the work's own time, when known); null without an inline row and a worker row with CPU figures. */
-export function offloadCost(table: readonly Evidence[], workMs?: number | null): OffloadCost | null {
-  const cpu = (e: Evidence | undefined) => (e?.cpuMsPerRequest == null ? undefined : e.cpuMsPerRequest * 1000);
-  const inline = table.find((e) => e.candidate.mode === 'async') ?? table.find((e) => e.candidate.mode === 'blocking');
-  const workers = table
-    .filter((e) => e.candidate.mode === 'worker' && cpu(e) !== undefined)
-    .sort((a, b) => (a.candidate.workers ?? 0) - (b.candidate.workers ?? 0));
-  const inlineUs = cpu(inline);
-  const offloadedUs = cpu(workers[0]);
-  const offloadedWorkers = workers[0]?.candidate.workers ?? 1;
-  if (inline === undefined || inlineUs === undefined || offloadedUs === undefined) return null;
-  const hopUs = offloadedUs - inlineUs;
-  const workUs = workMs == null ? inlineUs : workMs * 1000;
+export function offloadCost(m: HopMeasurement): OffloadCost {
+  const hopUs = m.offloadedUs - m.inlineUs;
+  const workUs = Math.min(m.reportedWorkUs, m.inlineUs);
   return {
-    inlineUs,
+    inlineUs: m.inlineUs,
     workUs,
-    offloadedUs,
-    offloadedWorkers,
+    offloadedUs: m.offloadedUs,
+    offloadedWorkers: 1,
     hopUs,
     costsMoreThanItSaves: hopUs >= workUs,
-    inlineMode: inline.candidate.mode,
+    inlineMode: m.inlineMode,
   };
 }

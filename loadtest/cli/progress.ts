@@ -1,4 +1,11 @@
-import { formatSeconds, remainingSeconds, runSeconds } from './eta.ts';
+import { formatSeconds, priorOverhead, stopSeconds } from './eta.ts';
+import {
+  calibratedSecondsLeft,
+  overheadOf,
+  type FinishedRun,
+  type Overhead,
+  type PlannedRun,
+} from './eta-calibration.ts';
 import type { Progress } from '../scenario-loop.ts';
 import type { RunHooks, RunPhase, HarnessOptions, Scenario } from '../types.ts';
 import { scenarioLabel } from '../analyse/scenario-key.ts';
@@ -28,13 +35,23 @@ export class ProgressDisplay {
   private readonly stream: ProgressStream;
   private readonly tty: boolean;
   private readonly now: () => number;
-  private readonly runs: number[];
+  /** Every run of the plan in order, and what each finished one took beyond its fixed parts (eta-calibration.ts). */
+  private readonly plan: PlannedRun[];
+  private readonly finished: FinishedRun[] = [];
+  private readonly prior: Overhead;
+  private readonly createdAt: number;
+  /**
+   * After the last run: the CPU baseline is measured again (as long as its first measurement, timed from
+   * this display's creation to the first run) and the server is stopped.
+   */
+  private endSeconds: number;
   private timer: NodeJS.Timeout | undefined;
-  private current: { progress: Progress; startedAt: number; estimate: number; label: string } | undefined;
+  private current:
+    | { progress: Progress; startedAt: number; measuringAt: number | undefined; label: string }
+    | undefined;
   private phase:
     | { name: RunPhase; seconds: number | undefined; startedAt: number; requests: number; errors: number }
     | undefined;
-  private done = { estimated: 0, actual: 0, runs: 0 };
   private lineShown = false;
   /** Before the first run: what the harness is waiting for (start-up, the CPU baseline), and since when. */
   private preparing: { text: string; since: number } | undefined;
@@ -48,7 +65,16 @@ export class ProgressDisplay {
     this.stream = stream;
     this.tty = stream.isTTY === true;
     this.now = settings.now ?? (() => performance.now());
-    this.runs = scenarios.flatMap((s) => Array<number>(options.repeat).fill(runSeconds(options, s).expected));
+    this.createdAt = this.now();
+    this.plan = scenarios.flatMap((s) =>
+      Array.from({ length: options.repeat }, () => ({
+        mode: s.mode,
+        warmup: options.warmup,
+        duration: options.duration,
+      })),
+    );
+    this.prior = priorOverhead(options);
+    this.endSeconds = stopSeconds(options);
     const interval = this.tty ? (settings.ttyIntervalMs ?? 1000) : (settings.plainIntervalMs ?? 5000);
     this.timer = setInterval(() => this.tick(), interval);
     this.timer.unref();
@@ -70,12 +96,13 @@ export class ProgressDisplay {
   /** For `runMatrix`: a run begins. */
   runStarted(progress: Progress): void {
     this.finishRun();
+    // Before the first run, unless it was start-up (preparingTo): the CPU baseline, measured again at the end.
+    if (this.finished.length === 0 && !this.preparing) this.endSeconds += (this.now() - this.createdAt) / 1000;
     this.preparing = undefined;
-    const estimate = this.runs[this.done.runs] ?? 0;
     this.current = {
       progress,
       startedAt: this.now(),
-      estimate,
+      measuringAt: undefined,
       label: `[${progress.index}/${progress.total}] ${scenarioLabel(progress.scenario)}${progress.repeat > 1 ? ` (run ${progress.repeat})` : ''}`,
     };
     this.phase = undefined;
@@ -87,6 +114,7 @@ export class ProgressDisplay {
   readonly hooks: RunHooks = {
     onPhase: (name, seconds) => {
       this.phase = { name, seconds, startedAt: this.now(), requests: 0, errors: 0 };
+      if (name === 'measuring' && this.current) this.current.measuringAt = this.phase.startedAt;
       this.drawLive();
     },
     onOutcome: (ok) => {
@@ -106,11 +134,13 @@ export class ProgressDisplay {
   }
 
   private secondsLeft(): number {
-    const index = this.done.runs;
-    const elapsed = this.current ? (this.now() - this.current.startedAt) / 1000 : 0;
-    const later = this.runs.slice(index + 1).reduce((a, b) => a + b, 0);
-    const currentLeft = Math.max(0, (this.runs[index] ?? 0) - elapsed);
-    return remainingSeconds(later + currentLeft, this.done.estimated, this.done.actual);
+    const c = this.current;
+    const now = this.now();
+    const current = c && {
+      elapsed: (now - c.startedAt) / 1000,
+      measuringFor: c.measuringAt === undefined ? undefined : (now - c.measuringAt) / 1000,
+    };
+    return calibratedSecondsLeft(this.plan, this.finished, current, () => this.prior) + this.endSeconds;
   }
 
   private status(): string {
@@ -146,12 +176,13 @@ export class ProgressDisplay {
 
   private finishRun(): void {
     if (!this.current) return;
-    const actual = (this.now() - this.current.startedAt) / 1000;
-    this.done = {
-      estimated: this.done.estimated + this.current.estimate,
-      actual: this.done.actual + actual,
-      runs: this.done.runs + 1,
-    };
+    const now = this.now();
+    const actual = (now - this.current.startedAt) / 1000;
+    const run = this.plan[this.finished.length];
+    if (run) {
+      const seconds = (t: number | undefined) => (t === undefined ? undefined : t / 1000);
+      this.finished.push(overheadOf(run, this.current.startedAt / 1000, seconds(this.current.measuringAt), now / 1000));
+    }
     if (this.tty) {
       const p = this.phase;
       const counts = p?.name === 'measuring' ? `: ${p.requests} requests, ${p.errors} errors measured` : '';

@@ -63,7 +63,6 @@ async function singleThread(
     maxMs: Math.max(...figures),
     samples: wall.length,
     basis: figures === perGroup ? 'cpu' : 'wall',
-    workMs: median(wall),
   };
 }
 
@@ -74,8 +73,8 @@ async function singleThread(
 export async function measureCpuBaseline(origin: string, options: HarnessOptions): Promise<CpuBaseline> {
   const baseline: CpuBaseline = {};
   for (const cpu of cpuWorkloads(options)) {
-    const { ms, samples, minMs, maxMs, basis, workMs } = await singleThread(origin, cpu, options);
-    baseline[cpu.workload] = { msPerRequest: ms, samples, atEndMs: null, minMs, maxMs, basis, workMs };
+    const { ms, samples, minMs, maxMs, basis } = await singleThread(origin, cpu, options);
+    baseline[cpu.workload] = { msPerRequest: ms, samples, atEndMs: null, minMs, maxMs, basis };
   }
   return baseline;
 }

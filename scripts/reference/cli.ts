@@ -13,6 +13,10 @@ const OTHER_SCRIPTS: readonly (readonly [string, string])[] = [
   ],
   ['`npm run test:all`', 'every test, the slow ones that start, signal and load real processes too'],
   ['`npm run bench:queue -- …`', 'the queue bench (`scripts/queue-bench.ts`)'],
+  [
+    '`npm run bench:stall -- …`',
+    'what stall blame and the stall gate cost a loop, with the 95% confidence bounds of the cost table (`stall-blame/bench.ts`)',
+  ],
   ['`npm run lint`, `npm run format`', 'Biome, in check mode and writing'],
   ['`npm run docs:reference`', 'writes the generated reference pages, this one among them'],
 ];

@@ -3,7 +3,7 @@ import type { ServerFacts } from '../../contract/server-facts.ts';
 import { evaluateBound } from '../workloads/bound-answer.ts';
 import type { Registry } from '../workloads/registry.ts';
 import type { AppEnv } from './app-env.ts';
-import { queryOf, validParams } from './workload-route.ts';
+import { queryOf, validParams } from './params-cache.ts';
 
 /**
  * `GET /<name>/bound?…`: the workload's bound model for these parameters (bound-answer.ts), and the

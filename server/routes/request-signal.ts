@@ -1,24 +1,39 @@
+import type { ServerResponse } from 'node:http';
+
+/** The reason a hang-up aborts with, as @hono/node-server words it for the request's own signal. */
+const HANG_UP_REASON = 'Client connection prematurely closed.';
+
+/** Where a request learns that its client hung up: Node's response, or (without one) the request's signal. */
+export type HangUpSource = ServerResponse | AbortSignal;
+
 /**
  * One AbortSignal per workload request that aborts at the deadline or when the client hangs up,
- * whichever comes first.
+ * whichever comes first, and {@link RequestSignal.race} to stop waiting for the work at that moment.
  *
- * It replaces `AbortSignal.any([client, AbortSignal.timeout(ms)])`, which the CPU profile of
- * `/db/async?queries=1` under load showed among the top costs: `AbortSignal.timeout` makes a signal
- * kept alive through a weak reference and a finalization registry, and `AbortSignal.any` a composite
- * signal tracked with more weak references (`followCompositeSignal`) — garbage-collector work per
- * request. Here: one AbortController, one plain timer (cleared at the end, so nothing outlives the
- * request) and the request object itself as the client's abort listener, so no closure per request.
+ * It replaces `AbortSignal.any([c.req.raw.signal, AbortSignal.timeout(ms)])` and an abort listener
+ * per wait, which CPU profiles of `/db/async?queries=1` under load put among the top costs:
+ * `AbortSignal.timeout` keeps a signal alive through a weak reference and a finalization registry,
+ * `AbortSignal.any` tracks a composite signal with more, reading `c.req.raw.signal` makes
+ * @hono/node-server create an AbortController of its own for every request, and each
+ * `addEventListener` on a signal parses its options. Here: one AbortController, one plain timer
+ * (cleared at the end, so nothing outlives the request), the hang-up heard as Node's own `close` on the
+ * response (a plain EventEmitter listener), and the wait ended by this object itself, with no listener.
  */
 export class RequestSignal {
   readonly #controller = new AbortController();
-  readonly #client: AbortSignal;
   readonly #timer: NodeJS.Timeout;
   #timedOut = false;
+  #hungUp = false;
+  #done = false;
+  /** Rejects the pending {@link race}, if one is waiting. */
+  #stopWaiting: ((reason: unknown) => void) | undefined;
 
-  constructor(client: AbortSignal, timeoutMs: number) {
-    this.#client = client;
-    if (client.aborted) this.#controller.abort(client.reason);
-    else client.addEventListener('abort', this, { once: true });
+  constructor(client: HangUpSource, timeoutMs: number) {
+    if (client instanceof AbortSignal) {
+      if (client.aborted) this.hangUp(client.reason);
+      else client.addEventListener('abort', () => this.hangUp(client.reason), { once: true });
+    } else if (client.destroyed) this.hangUp();
+    else client.on('close', () => this.hangUp());
     this.#timer = setTimeout(expire, timeoutMs, this);
   }
 
@@ -32,21 +47,48 @@ export class RequestSignal {
     return this.#timedOut;
   }
 
-  /** The client hung up. */
-  handleEvent(): void {
-    this.#controller.abort(this.#client.reason);
+  /** Whether the client hung up before the request was answered. */
+  get hungUp(): boolean {
+    return this.#hungUp;
+  }
+
+  /**
+   * Settles with the work, or rejects with the abort reason as soon as the request aborts, whichever
+   * comes first. Abandoned work that cannot be cancelled (a query already sent) finishes in the
+   * background, and its failure is handled here (never an unhandled rejection).
+   */
+  race<T>(work: T | Promise<T>): Promise<T> {
+    if (!(work instanceof Promise)) return Promise.resolve(work);
+    return new Promise<T>((resolve, reject) => {
+      if (this.#controller.signal.aborted) reject(this.#controller.signal.reason);
+      else this.#stopWaiting = reject;
+      work.then(resolve, reject);
+    });
+  }
+
+  /** The client hung up (Node's response closed before it was finished, or the request's signal aborted). */
+  hangUp(reason: unknown = HANG_UP_REASON): void {
+    if (this.#done || this.#controller.signal.aborted) return;
+    this.#hungUp = true;
+    this.#abort(reason);
   }
 
   expire(): void {
-    if (this.#controller.signal.aborted) return;
+    if (this.#done || this.#controller.signal.aborted) return;
     this.#timedOut = true;
-    this.#controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+    this.#abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
   }
 
-  /** Stops the timer and the listener once the request is answered. */
+  #abort(reason: unknown): void {
+    this.#controller.abort(reason);
+    this.#stopWaiting?.(reason);
+  }
+
+  /** Stops the timer once the request is answered; a `close` after this is the answer's own, not a hang-up. */
   dispose(): void {
+    this.#done = true;
+    this.#stopWaiting = undefined;
     clearTimeout(this.#timer);
-    this.#client.removeEventListener('abort', this);
   }
 }
 

@@ -4,11 +4,11 @@ import type { Logger } from '../observation/logger.ts';
 import { failureReason, toHttpError } from '../http/error-mapping.ts';
 import { HttpError } from '../../lib/http-error.ts';
 import { httpErrorFor } from '../../lib/error-codes.ts';
-import { parseParams } from '../../lib/params.ts';
+import { paramsParser, queryOf } from './params-cache.ts';
 import type { Registry } from '../workloads/registry.ts';
 import { isMode, type Mode, type Workload, type WorkResult } from '../workloads/workload.ts';
 import type { AppEnv, WorkLabel } from './app-env.ts';
-import { setServerTiming } from './node-bindings.ts';
+import { nodeBindings, setServerTiming } from './node-bindings.ts';
 import { recordRequest } from './request-record.ts';
 import { RequestSignal } from './request-signal.ts';
 
@@ -45,57 +45,18 @@ function run(
   }
 }
 
-/**
- * Parses a request's query with the workload's parameter specs and its cross-parameter check.
- * @throws HttpError 400 naming the parameter and what it allows.
- */
-export function validParams(workload: Workload, query: URLSearchParams): Record<string, number | string> {
-  const params = parseParams(workload.params, query);
-  const problem = workload.check(params);
-  if (problem) throw new HttpError(400, problem.error, { param: problem.param, allowed: problem.allowed });
-  return params;
-}
-
-/**
- * Settles with the work or rejects when `signal` aborts, whichever comes first. Abandoned async work
- * that cannot be cancelled (a query already sent) finishes in the background; fetches and worker tasks
- * get the same signal and are cancelled for real.
- */
-async function untilAborted<T>(work: T | Promise<T>, signal: AbortSignal): Promise<T> {
-  if (!(work instanceof Promise)) return work;
-  let onAbort = () => {};
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  try {
-    return await Promise.race([work, aborted]);
-  } finally {
-    signal.removeEventListener('abort', onAbort);
-    work.catch(() => {}); // an abandoned failure must not surface as an unhandled rejection
-  }
-}
-
 function describeFailure(
   err: unknown,
   workload: string,
   request: RequestSignal | undefined,
-  client: AbortSignal,
   requestTimeoutMs: number,
 ): HttpError {
   if (request?.timedOut) return httpErrorFor('DEADLINE', { deadlineMs: requestTimeoutMs });
   // The caller hung up and the work was cancelled (worker task aborted, slices stopped): nobody is
-  // waiting for an answer, and it is not a server fault to log.
-  if (client.aborted) return httpErrorFor('CLIENT_CLOSED');
+  // waiting for an answer, and it is not a server fault to log. (Blocking work has no RequestSignal:
+  // nothing can hear a hang-up while it holds the loop.)
+  if (request?.hungUp) return httpErrorFor('CLIENT_CLOSED');
   return toHttpError(workload, err);
-}
-
-/** The query string of a request URL, parsed without building a whole `URL` (fragment dropped). */
-export function queryOf(url: string): URLSearchParams {
-  const start = url.indexOf('?');
-  if (start === -1) return new URLSearchParams();
-  const end = url.indexOf('#', start);
-  return new URLSearchParams(url.slice(start + 1, end === -1 ? undefined : end));
 }
 
 export interface WorkloadRouteOptions {
@@ -154,6 +115,7 @@ function workloadHandler(
 ) {
   const work: WorkLabel = Object.freeze({ workload: workload.name, mode });
   const timingDesc = `;desc="${workload.name}/${mode}"`;
+  const parseParams = paramsParser(workload);
   return async function handleWorkload(c: Context<AppEnv>) {
     c.set('routedAt', performance.now());
     c.set('work', work);
@@ -162,7 +124,7 @@ function workloadHandler(
       deps.metrics.countFailure(work, failureReason(shed));
       throw shed;
     }
-    const params = validParams(workload, queryOf(c.req.url));
+    const params = parseParams(queryOf(c.req.url));
 
     const started = performance.now();
     let request: RequestSignal | undefined;
@@ -172,14 +134,12 @@ function workloadHandler(
         // Nothing can interrupt it, so it gets no deadline timer or abort listener.
         result = (workload.blocking as NonNullable<Workload['blocking']>)(params, deps.syncIo);
       } else {
-        request = new RequestSignal(c.req.raw.signal, requestTimeoutMs);
-        result = await untilAborted(
-          run(workload, mode, params, deps, request.signal, requestTimeoutMs),
-          request.signal,
-        );
+        // Node's response hears a hang-up without the adapter's per-request AbortController.
+        request = new RequestSignal(nodeBindings(c)?.outgoing ?? c.req.raw.signal, requestTimeoutMs);
+        result = await request.race(run(workload, mode, params, deps, request.signal, requestTimeoutMs));
       }
     } catch (err) {
-      const httpError = describeFailure(err, workload.name, request, c.req.raw.signal, requestTimeoutMs);
+      const httpError = describeFailure(err, workload.name, request, requestTimeoutMs);
       deps.metrics.countFailure(work, failureReason(httpError));
       if (httpError.status >= 500) c.set('cause', err);
       throw httpError;

@@ -2,6 +2,8 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 import { promisify } from 'node:util';
 import { afterEach } from 'vitest';
+import { freePort } from '../../lib/free-port.ts';
+import { typeScriptLoaderArgs } from '../../lib/loader-args.ts';
 
 const run = promisify(execFile);
 
@@ -112,3 +114,33 @@ export const refused = (port: number) =>
     });
     socket.once('error', () => resolve(true));
   });
+
+/** Runs `server/main.ts` to its end with `env` added, and resolves with its exit code and everything it printed. */
+export function runToEnd(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [...typeScriptLoaderArgs(), 'server/main.ts'],
+      { env: { ...process.env, ...env }, timeout: 60_000 },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, output: stdout + stderr });
+      },
+    );
+  });
+}
+
+/**
+ * The environment of a `server/main.ts` that starts its own PostgreSQL (in `dataDir`, on a free port)
+ * and its own upstream, and listens on any free port; `over` replaces any of it.
+ */
+export async function ownStackEnv(dataDir: string, over: Record<string, string> = {}): Promise<Record<string, string>> {
+  return {
+    PORT: '0',
+    UPSTREAM_PORT: '0',
+    PG_PORT: String(await freePort()),
+    PG_DATA_DIR: dataDir,
+    DATABASE_URL: '',
+    UPSTREAM_URL: '',
+    ...over,
+  };
+}

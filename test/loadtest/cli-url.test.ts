@@ -36,19 +36,12 @@ describe('npm run loadtest --url against a running server', () => {
     await rm(out, { recursive: true, force: true });
   });
 
+  /** `npm <run…> loadtest -- --json` on the tiny run against the app: with `-s` or without it. */
+  const loadtestJson = (run: readonly string[]) =>
+    npm([...run, 'loadtest', '--', '--json', '--url', app.url, ...TINY, '--out', out]);
+
   it('with `npm run -s … --json` writes only the results JSON to stdout and every human line to stderr', async () => {
-    const { code, stdout, stderr } = await npm([
-      'run',
-      '-s',
-      'loadtest',
-      '--',
-      '--json',
-      '--url',
-      app.url,
-      ...TINY,
-      '--out',
-      out,
-    ]);
+    const { code, stdout, stderr } = await loadtestJson(['run', '-s']);
     expect(code).toBe(EXIT.ok);
     const results = JSON.parse(stdout) as { schema: string; scenarios: unknown[] };
     expect(results.schema).toBe('looplab-loadtest/3');
@@ -65,17 +58,7 @@ describe('npm run loadtest --url against a running server', () => {
   });
 
   it('says how to get JSON only when npm printed its banner on stdout', async () => {
-    const { code, stdout, stderr } = await npm([
-      'run',
-      'loadtest',
-      '--',
-      '--json',
-      '--url',
-      app.url,
-      ...TINY,
-      '--out',
-      out,
-    ]);
+    const { code, stdout, stderr } = await loadtestJson(['run']);
     expect(code).toBe(EXIT.ok);
     expect(stdout).toMatch(/^\s*> looplab@[\d.]+ loadtest/);
     expect(stderr).toContain(

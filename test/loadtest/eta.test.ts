@@ -47,7 +47,7 @@ describe('the plan estimate', () => {
     ).toBe(20);
   });
 
-  it('multiplies by scenarios and repeats, and adds start-up only when it starts the server', () => {
+  it('multiplies by scenarios and repeats, and adds the stop of a server it started, but not its start-up (over when the plan is announced)', () => {
     const local = options({
       workloads: ['fetch'],
       modes: ['blocking', 'async', 'worker'],
@@ -62,6 +62,8 @@ describe('the plan estimate', () => {
     expect(plan.worst).toBeGreaterThan(plan.expected + 9 * 2 * 9);
     const remote = planSeconds({ ...local, url: 'http://x:1' }, scenarios);
     expect(remote.expected).toBeCloseTo(9 * 2 * perRun.expected);
+    // The stop, 1 s; before, the 10 s start-up, already over when the plan is printed.
+    expect(plan.expected - remote.expected).toBe(1);
   });
 
   it('scales what is left by how long the runs so far took against their estimate', () => {

@@ -47,10 +47,10 @@ describe('ProgressDisplay', () => {
     display.stop();
     const frames = out.text().split('\r\x1b[2K').filter(Boolean);
     expect(frames).toContain(
-      '[1/2] fetch/blocking at 20 connections — measuring 1/3 s, 12 requests, 2 errors — about 13 s left',
+      '[1/2] fetch/blocking at 20 connections — measuring 1/3 s, 12 requests, 2 errors — about 11 s left',
     );
     expect(frames).toContain(
-      '[1/2] fetch/blocking at 20 connections — measuring 2/3 s, 22 requests, 2 errors — about 12 s left',
+      '[1/2] fetch/blocking at 20 connections — measuring 2/3 s, 22 requests, 2 errors — about 10 s left',
     );
     expect(frames.at(-1)).toBe(
       '[1/2] fetch/blocking at 20 connections — done in 3 s: 32 requests, 2 errors measured\n',
@@ -75,12 +75,15 @@ describe('ProgressDisplay', () => {
     const text = out.text();
     expect(text).not.toContain('\x1b');
     expect(text.split('\n').filter(Boolean)).toEqual([
-      '[1/2] fetch/blocking at 20 connections — about 14 s left',
-      // Each run is estimated at 1 s warm-up + 3 s measured + 3 s for two settle waits, the probe's start-up and scraping.
-      '[1/2] fetch/blocking at 20 connections — measuring 2/3 s, 10 requests, 0 errors — about 12 s left',
-      '[1/2] fetch/blocking at 20 connections — measuring 3/3 s, 20 requests, 0 errors — about 10 s left',
-      // The first run took 4 s against an estimate of 7 s: the rest is scaled by that pace.
-      '[2/2] fetch/async at 20 connections — about 4 s left',
+      // Each run is estimated at 1 s warm-up + 3 s measured + 3 s for two settle waits, the probe's start-up and
+      // scraping (2.5 s before the window, 0.5 s after), and 1 s at the end to stop the server.
+      '[1/2] fetch/blocking at 20 connections — about 15 s left',
+      // In the window: its 1 s left and 0.5 s after it, then the second run and the stop.
+      '[1/2] fetch/blocking at 20 connections — measuring 2/3 s, 10 requests, 0 errors — about 10 s left',
+      '[1/2] fetch/blocking at 20 connections — measuring 3/3 s, 20 requests, 0 errors — about 9 s left',
+      // The first run measured from its start (no warm-up, no wait) and ran 1 s past its window: the
+      // second is estimated at 1 + 3 s with those overheads, then the stop.
+      '[2/2] fetch/async at 20 connections — about 6 s left',
     ]);
   });
 
@@ -97,7 +100,8 @@ describe('ProgressDisplay', () => {
     expect(out.text().split('\n').slice(0, 3)).toEqual([
       'loadtest: starting embedded PostgreSQL…',
       'loadtest: starting embedded PostgreSQL — 5 s',
-      '[1/2] fetch/blocking at 20 connections — about 14 s left',
+      // Start-up is over: not in the estimate (nor at the end, as the CPU baseline before a first run is).
+      '[1/2] fetch/blocking at 20 connections — about 15 s left',
     ]);
   });
 });

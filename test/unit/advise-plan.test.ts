@@ -65,23 +65,33 @@ function row(
 }
 
 describe('the offload cost per call', () => {
-  it('is the CPU per request of the smallest worker pool minus the inline one, and says when the hop costs more than the work', () => {
-    const tiny = offloadCost([row('worker', 2, 0.3), row('async', undefined, 0.05), row('worker', 1, 0.2)]);
-    expect(tiny).toMatchObject({
-      inlineMode: 'async',
-      inlineUs: 50,
-      offloadedUs: 200,
-      offloadedWorkers: 1,
-      costsMoreThanItSaves: true,
-    });
-    expect(tiny?.hopUs).toBeCloseTo(150, 6);
-    const big = offloadCost([row('async', undefined, 20), row('worker', 1, 20.1)]);
-    expect(big?.costsMoreThanItSaves).toBe(false);
-    // The work's own time, where known, is what the hop is weighed against (not the HTTP handling around it).
-    const timed = offloadCost([row('async', undefined, 0.3), row('worker', 1, 0.4)], 0.05);
-    expect(timed).toMatchObject({ workUs: 50, costsMoreThanItSaves: true });
-    expect(offloadCost([row('async', undefined, 0.3), row('worker', 1, 0.4)])?.costsMoreThanItSaves).toBe(false);
-    expect(offloadCost([row('worker', 1, 0.2)])).toBeNull();
+  const hop = (inlineUs: number, offloadedUs: number, reportedWorkUs: number) => ({
+    inlineMode: 'async',
+    inlineUs,
+    offloadedUs,
+    reportedWorkUs,
+    groupSize: 100,
+    groups: 5,
+  });
+
+  it('is the CPU per request through one thread minus the inline one, weighed against the function alone', () => {
+    // cpu with n = 1000: 300 µs of HTTP handling inline, 50 µs of which the function; the hop adds 400.
+    const tiny = offloadCost(hop(300, 700, 50));
+    expect(tiny).toMatchObject({ inlineMode: 'async', inlineUs: 300, offloadedUs: 700, workUs: 50, hopUs: 400 });
+    expect(tiny.costsMoreThanItSaves).toBe(true);
+    // 40 ms of work: the same hop is 1% of it.
+    expect(offloadCost(hop(40_300, 40_700, 40_000)).costsMoreThanItSaves).toBe(false);
+    // The hop equal to the work counts as costing more: it saves the loop nothing.
+    expect(offloadCost(hop(300, 350, 50)).costsMoreThanItSaves).toBe(true);
+    expect(offloadCost(hop(300, 349, 50)).costsMoreThanItSaves).toBe(false);
+  });
+
+  it('weighs a function that waits by the CPU it holds, not by its wait', () => {
+    // fetch: 50 ms reported (the upstream's delay), 400 µs of CPU inline; the hop 300 µs saves that little.
+    const waiting = offloadCost(hop(400, 700, 50_000));
+    expect(waiting.workUs).toBe(400);
+    expect(waiting.costsMoreThanItSaves).toBe(false);
+    expect(offloadCost(hop(400, 800, 50_000)).costsMoreThanItSaves).toBe(true);
   });
 });
 
@@ -111,8 +121,20 @@ describe('the answer', () => {
       { ...row('async', undefined, 36, [10.4, 32.0, 7.9, 5.1, 5.1]), ...busy },
       { ...row('worker', 2, 33, [14.4, 43.8, 15.4, 10.8, 4.5]), ...busy },
     ];
-    const advice = buildAdvice('cpu', table, { cores: 2, generatorSharesCores: true, cut: [], rules: {} });
+    const hop = {
+      inlineMode: 'async',
+      inlineUs: 1500,
+      offloadedUs: 2200,
+      reportedWorkUs: 190,
+      groupSize: 100,
+      groups: 5,
+    };
+    const advice = buildAdvice('cpu', table, { cores: 2, generatorSharesCores: true, cut: [], rules: {}, hop });
     expect(advice.recommended).toBeNull();
+    // The offload cost is measured apart from the runs, so it is said even when they cannot decide.
+    expect(advice.paragraph).toMatch(
+      /Offloading costs more than it saves here: the hop takes 700 µs of CPU per call beside 190 µs of work\./,
+    );
     expect(advice.othersCores).toBe(1.4);
     expect(advice.paragraph).toMatch(/^No recommendation for cpu: worker ×2 served 1\.82× async by median/);
     expect(advice.paragraph).toMatch(/Other processes kept 1\.4 of the 2 cores busy during the runs \(median\)/);
