@@ -38,6 +38,12 @@ describe('how the command gets the preload (withPreload)', () => {
     expect(nodeOptions).toBe('--max-old-space-size=512');
   });
 
+  it('gives the preload that only says where the server listens when blame is off', () => {
+    expect(withPreload(['node', 'server.js'], undefined, 'listening only').args.at(-2)).toMatch(
+      /\/stall-blame\/listening-preload\.(ts|js)$/,
+    );
+  });
+
   it('puts it in NODE_OPTIONS, after what was there, for any other command', () => {
     const { program, args, nodeOptions } = withPreload(['npx', 'tsx', 'server.ts'], '--enable-source-maps');
     expect([program, ...args]).toEqual(['npx', 'tsx', 'server.ts']);
