@@ -1,77 +1,19 @@
 import postgres from 'postgres';
-import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { hangUpRepeatedly, neverFailsAWellBehavedClient, WORK } from './helpers/hang-ups.ts';
 import { memoryLogger } from './helpers/memory-logger.ts';
 import { startTestApp, type TestApp } from './helpers/test-app.ts';
 
 /**
  * Clients hang up all the time. One that does must never fail another client's request, in any mode
- * of any workload. Each case runs well-behaved clients beside clients that disconnect mid-request.
+ * of any workload (test/helpers/hang-ups.ts runs each case).
  */
-const WORK: Record<string, { abandoned: string; wellBehaved: string }> = {
-  // More queries per request than the pool has connections, so postgres.js pipelines them: a cancel
-  // request meant for an abandoned query can then land on a neighbour's.
-  db: { abandoned: 'sleep=300', wellBehaved: 'queries=3&sleep=20' },
-  fetch: { abandoned: 'delay=300', wellBehaved: 'delay=20&count=3' },
-  hash: { abandoned: 'cost=200000', wellBehaved: 'cost=2000' },
-  cpu: { abandoned: 'n=30000000', wellBehaved: 'n=20000' },
-};
-const MODES = ['blocking', 'async', 'worker'] as const;
-/**
- * How long each case sends for. 1 s gives each of the four hanging-up clients several aborts (each
- * within 120 ms) and each well-behaved client several answers; the checks are counts, not speeds.
- */
-const WINDOW_MS = 1_000;
-
 let app: TestApp;
 const { logger, lines } = memoryLogger();
 beforeAll(async () => {
   app = await startTestApp({ dbPool: 2, workers: 2, workerDbPool: 2, logger });
 });
 afterAll(() => app.close());
-
-/** A random 10–120 ms: each abandoned request is aborted somewhere inside its work. */
-const midRequest = () => 10 + Math.random() * 110;
-
-/**
- * Sends requests one after another for `ms`, each abandoned after `abortAfterMs()`, and counts the
- * ones that really were: a request answered before its abort is not a hang-up.
- */
-async function hangUpRepeatedly(
-  url: string,
-  ms: number,
-  abortAfterMs = midRequest,
-): Promise<{ hungUp: number; answered: number }> {
-  let hungUp = 0;
-  let answered = 0;
-  const until = performance.now() + ms;
-  while (performance.now() < until) {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), abortAfterMs());
-    const outcome = await fetch(url, { signal: controller.signal })
-      .then(async (res) => {
-        await res.arrayBuffer();
-        return 'answered';
-      })
-      .catch(() => 'hung up');
-    clearTimeout(timer);
-    if (outcome === 'answered') answered++;
-    else hungUp++;
-  }
-  return { hungUp, answered };
-}
-
-/** Sends requests one after another on a keep-alive agent for `ms` and returns every status. */
-async function askRepeatedly(url: string, ms: number, agent: Agent): Promise<number[]> {
-  const statuses: number[] = [];
-  const until = performance.now() + ms;
-  while (performance.now() < until) {
-    const res = await request(url, { dispatcher: agent });
-    await res.body.arrayBuffer();
-    statuses.push(res.statusCode);
-  }
-  return statuses;
-}
 
 describe('a client that hangs up', () => {
   // The premise of every case below is a count of real hang-ups, so the count must not take an answer
@@ -84,33 +26,11 @@ describe('a client that hangs up', () => {
     expect(hungUp).toBe(0);
   });
 
-  const cases = Object.keys(WORK).flatMap((workload) => MODES.map((mode) => [workload, mode] as const));
-  it.each(cases)(
+  // Blocking mode's cases are e2e-hangup-blocking.test.ts's: nothing is cancelled there, and each
+  // abandoned request holds the loop for its whole work.
+  it.each(Object.keys(WORK).flatMap((workload) => (['async', 'worker'] as const).map((mode) => [workload, mode])))(
     'never fails a well-behaved client: %s/%s',
-    async (workload, mode) => {
-      const { abandoned, wellBehaved } = WORK[workload] ?? { abandoned: '', wellBehaved: '' };
-      const agent = new Agent({ connections: 8 });
-      const failuresBefore = lines.filter((l) => l['level'] === 50).length;
-      const [wellBehavedStatuses, hangUps] = await Promise.all([
-        Promise.all(
-          Array.from({ length: 4 }, () =>
-            askRepeatedly(`${app.url}/${workload}/${mode}?${wellBehaved}`, WINDOW_MS, agent),
-          ),
-        ),
-        Promise.all(
-          Array.from({ length: 4 }, () => hangUpRepeatedly(`${app.url}/${workload}/${mode}?${abandoned}`, WINDOW_MS)),
-        ),
-      ]);
-      await agent.close();
-      const statuses = wellBehavedStatuses.flat();
-      // The premise: clients did hang up mid-request (the abandoned work outlasts the 120 ms abort), and
-      // a body cut off by the abort counts as a hang-up too, not as an answer.
-      expect(hangUps.reduce((n, h) => n + h.hungUp, 0)).toBeGreaterThanOrEqual(4);
-      expect(statuses.length).toBeGreaterThanOrEqual(4);
-      expect(statuses.filter((status) => status !== 200)).toEqual([]);
-      // Nothing a hang-up causes is logged as an error.
-      expect(lines.filter((l) => l['level'] === 50).slice(failuresBefore)).toEqual([]);
-    },
+    (workload, mode) => neverFailsAWellBehavedClient(app, lines, workload, mode),
     30_000,
   );
 

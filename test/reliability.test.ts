@@ -131,16 +131,20 @@ describe('deadlines on CPU work', () => {
 });
 
 describe('a slow or failing upstream', () => {
-  // The body says which limit fired: the call's own timeout, not the 30 s request deadline.
-  it.each(MODES)('answers 504 when the upstream is slower than the call timeout (%s)', async (mode) => {
-    const app = await startTestApp({ upstreamTimeoutMs: 300 });
-    try {
+  describe('slower than the call timeout', () => {
+    // One app for the three modes (an app's start is its worker threads booting, a second or more here).
+    let app: TestApp;
+    beforeAll(async () => {
+      app = await startTestApp({ upstreamTimeoutMs: 300 });
+    });
+    afterAll(() => app.close());
+
+    // The body says which limit fired: the call's own timeout, not the 30 s request deadline.
+    it.each(MODES)('answers 504 when the upstream is slower than the call timeout (%s)', async (mode) => {
       const answer = await timed(app, `/fetch/${mode}?delay=3000`);
       expect(answer.status).toBe(504);
       expect(answer.body).toEqual({ error: 'the upstream did not answer in time' });
-    } finally {
-      await app.close();
-    }
+    });
   });
 
   it('answers 502 naming the status when the upstream answers an error', async () => {
@@ -358,21 +362,28 @@ describe('optional shedding on event-loop delay', () => {
       expect(shed.body['eventLoopDelayMs']).toBeGreaterThan(SHED_MS);
       expect(shed.headers.get('retry-after')).toBe('1');
       // Sent together and bracketed by two workload requests that are shed: the pressure was on. It is
-      // held on meanwhile: this thread, which the app shares, stalls at once and then every 100 ms, so
-      // each 500 ms window of the gauge has a stall in it and none can turn calm between the first
-      // request of the bracket and the last (a rollover a loaded machine used to hit).
+      // held on meanwhile: this thread, which the app shares, stalls past SHED_MS at once and then again
+      // after every 150 ms of free loop, so each 500 ms window of the gauge has a stall ending in it and
+      // none can turn calm between the first request of the bracket and the last (a rollover a loaded
+      // machine used to hit).
+      let holding = true;
       const stallThisThread = () => {
-        for (const until = performance.now() + SHED_MS + 50; performance.now() < until; ) {
+        for (const until = performance.now() + SHED_MS + 30; performance.now() < until; ) {
           // the app's event loop is blocked
         }
+        if (holding) setTimeout(stallThisThread, 150);
       };
       stallThisThread();
-      const keeper = setInterval(stallThisThread, 100);
       const [before, health, ready, metrics, after] = await Promise.all(
         ['/cpu/async?n=10', '/health', '/ready', '/metrics', '/cpu/async?n=10'].map((p) => app.get(p)),
-      ).finally(() => clearInterval(keeper));
+      ).finally(() => {
+        holding = false;
+      });
       expect([before?.status, after?.status]).toEqual([503, 503]);
-      expect([health?.status, ready?.status, metrics?.status]).toEqual([200, 200, 200]);
+      expect([health?.status, metrics?.status]).toEqual([200, 200]);
+      // /ready is not shed: it answers its own checks. Their verdict is not this test's: with the loop
+      // held busy on a loaded machine, a check may miss its 2 s limit and make it 503 "unavailable".
+      expect(await ready?.json()).toMatchObject({ checks: expect.any(Object) });
       await waitFor('workload requests to be served again', async () =>
         (await timed(app, '/cpu/async?n=10')).status === 200 ? true : undefined,
       );

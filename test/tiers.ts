@@ -9,7 +9,10 @@
  *   the CLI (readme-paths) and the library (library), stall blame down to a line (stall-blame), a
  *   cluster start (cluster), and a start as root from a 0700 directory (root-start).
  * - `e2e`: the heavy stacks — the queue on both backends, the signals matrix, the fault runs, the
- *   harness end to end, cluster shutdown and blame, the browser — one file at a time, in `npm run test:all`.
+ *   harness end to end, cluster shutdown and blame, the browser, the 20 s overload — and the slow
+ *   cases split off a core file whose witness stays in core (e2e-shutdown-signals beside shutdown,
+ *   e2e-hangup-blocking beside hangup, e2e-database-hangs beside reliability, …). One file at a
+ *   time, in `npm run test:all`.
  */
 export const TIERS = {
   unit: [
@@ -144,8 +147,9 @@ export const TIERS = {
     'test/e2e-database-hangs.test.ts',
     'test/e2e-npm-start-stops-everything.test.ts',
     'test/e2e-shutdown-signals.test.ts',
-    'test/e2e-second-looplab-same-data.test.ts',
+    'test/e2e-startup-errors.test.ts',
     'test/e2e-worker-deadline-beside-neighbour.test.ts',
+    'test/e2e-hangup-blocking.test.ts',
     'test/loadtest/generators.test.ts',
     'test/loadtest/harness.test.ts',
     'test/loadtest/queue-report-browser.test.ts',

@@ -1,7 +1,10 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { connect } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { connect, createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { freePort } from '../../lib/free-port.ts';
 import { typeScriptLoaderArgs } from '../../lib/loader-args.ts';
 
@@ -143,4 +146,33 @@ export async function ownStackEnv(dataDir: string, over: Record<string, string> 
     UPSTREAM_URL: '',
     ...over,
   };
+}
+
+/** A port held by another listener until its server is closed: a start-up that wants it must refuse. */
+async function holdPort(): Promise<{ port: number; server: Server }> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('no port');
+  return { port: address.port, server };
+}
+
+/**
+ * For a file of start-ups that must fail: a data directory of its own and a port held by another
+ * listener, made before its tests and removed after them.
+ */
+export function startupScratch(): { dataDir: string; port: number } {
+  const scratch = { dataDir: '', port: 0 };
+  let held: Server | undefined;
+  beforeAll(async () => {
+    scratch.dataDir = await mkdtemp(join(tmpdir(), 'looplab-startup-'));
+    const { port, server } = await holdPort();
+    scratch.port = port;
+    held = server;
+  });
+  afterAll(async () => {
+    held?.close();
+    await rm(scratch.dataDir, { recursive: true, force: true });
+  });
+  return scratch;
 }
