@@ -75,10 +75,13 @@ process.on('SIGINT', () => {
 let results: Results;
 try {
   if (options.command) {
-    say(`starting ${options.command.join(' ')} with the stall-blame preload…`);
+    say(
+      `starting ${options.command.join(' ')} with ${options.blame ? 'the stall-blame preload' : 'a preload that only reports where it listens (--no-blame)'}…`,
+    );
     const server = await startServerCommand({
       command: options.command,
       stallThresholdMs: options.stallThresholdMs,
+      blame: options.blame,
       listenTimeoutMs: (options.listenTimeout ?? DEFAULT_LISTEN_TIMEOUT) * 1000,
       env: process.env,
       cwd: userDirectory(),
@@ -87,7 +90,7 @@ try {
       },
     });
     say(`its server listens at ${server.origin}`);
-    options = { ...options, target: `${server.origin}/`, blameUrl: options.blame ? server.blameUrl : undefined };
+    options = { ...options, target: `${server.origin}/`, blameUrl: server.blameUrl };
   }
   const target = options.target;
   if (target) {

@@ -49,6 +49,7 @@ export const TIERS = {
     'test/loadtest/run-health.test.ts',
     'test/loadtest/target-notes.test.ts',
     'test/loadtest/thresholds.test.ts',
+    'test/loadtest/server-command-parts.test.ts',
     'test/loadtest/timeline-span.test.ts',
     'test/unit/front-door.test.ts',
     'test/unit/cancelled-jobs.test.ts',
