@@ -7,7 +7,9 @@ import { ADVISE_MODES, ADVISE_SPEC } from '../loadtest/advise/flags.ts';
 import { GATE_FLAGS } from '../stall-blame/gate/flags.ts';
 import { LOADTEST_MODES, LOADTEST_SPEC } from '../loadtest/flags.ts';
 import { SEEDS_FLAGS } from '../seeds/options.ts';
+import { renderFlagsHelp } from '../lib/flags.ts';
 import { type Command, environmentHelp, HELP_ONLY } from './command.ts';
+import { SERVE_FLAGS } from './serve-flags.ts';
 
 const helpOnly = { flags: HELP_ONLY };
 
@@ -15,13 +17,16 @@ const serve: Command = {
   name: 'serve',
   summary: 'the server, with its embedded PostgreSQL, upstream and queue worker(s): what `npm start` runs',
   npmScript: 'npm start',
-  flags: helpOnly,
-  help: async () =>
-    environmentHelp(
-      serve,
-      'Starts the embedded PostgreSQL (unless DATABASE_URL is set), the bundled upstream (unless UPSTREAM_URL\nis set), the queue worker process(es) and the server; Ctrl-C stops them all, in reverse order.\nThe database is kept in .looplab/ under the current directory: add .looplab/ to your .gitignore.',
-    ),
-  run: () => import('../server/main.ts'),
+  flags: { flags: SERVE_FLAGS },
+  help: async () => `Usage: looplab serve [--workload-file FILE]…        (npm start)
+
+Starts the embedded PostgreSQL (unless DATABASE_URL is set), the bundled upstream (unless UPSTREAM_URL
+is set), the queue worker process(es) and the server; Ctrl-C stops them all, in reverse order.
+The database is kept in .looplab/ under the current directory: add .looplab/ to your .gitignore.
+
+It is configured by environment variables (docs/reference/configuration.md), and takes:
+${renderFlagsHelp(SERVE_FLAGS)}`,
+  run: () => import('./serve.ts'),
 };
 
 const worker: Command = {

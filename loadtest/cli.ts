@@ -24,6 +24,7 @@ import { failedScenarios, mostlyFailed } from './measure/run-health.ts';
 import { startStack, type TargetProvider } from './stack/stack.ts';
 import { buildTable, renderTerminal } from './report/table.ts';
 import { evaluateThreshold, ThresholdError } from './analyse/thresholds.ts';
+import { evaluateDenyStall } from './analyse/deny-stall.ts';
 import type { Results } from './types.ts';
 import { USAGE } from './cli/usage.ts';
 import { DEFAULT_LISTEN_TIMEOUT } from './defaults.ts';
@@ -49,7 +50,8 @@ async function prepare(): Promise<PreparedRun> {
   }
 }
 
-const { options: given, thresholds, previous, previousSchema, margins } = await prepare();
+const { options: given, thresholds, previous, previousSchema, margins, notes } = await prepare();
+for (const note of notes) say(note);
 let options = given;
 const bannerHint = options.json && !process.stdout.isTTY ? npmBannerHint(process.env) : undefined;
 if (bannerHint) say(bannerHint);
@@ -73,10 +75,13 @@ process.on('SIGINT', () => {
 let results: Results;
 try {
   if (options.command) {
-    say(`starting ${options.command.join(' ')} with the stall-blame preload…`);
+    say(
+      `starting ${options.command.join(' ')} with ${options.blame ? 'the stall-blame preload' : 'a preload that only reports where it listens (--no-blame)'}…`,
+    );
     const server = await startServerCommand({
       command: options.command,
       stallThresholdMs: options.stallThresholdMs,
+      blame: options.blame,
       listenTimeoutMs: (options.listenTimeout ?? DEFAULT_LISTEN_TIMEOUT) * 1000,
       env: process.env,
       cwd: userDirectory(),
@@ -85,7 +90,7 @@ try {
       },
     });
     say(`its server listens at ${server.origin}`);
-    options = { ...options, target: `${server.origin}/`, blameUrl: options.blame ? server.blameUrl : undefined };
+    options = { ...options, target: `${server.origin}/`, blameUrl: server.blameUrl };
   }
   const target = options.target;
   if (target) {
@@ -152,7 +157,10 @@ if (targets && !options.url) say('stopping the server, upstream and database it 
 if (stopServerCommand) say(`stopping ${options.command?.join(' ')} and its children…`);
 await stopStarted();
 
-const outcomes = thresholds.map((t) => evaluateThreshold(t, results));
+const outcomes = [
+  ...thresholds.map((t) => evaluateThreshold(t, results)),
+  ...(options.denyStalls ?? []).map((pattern) => evaluateDenyStall(pattern, results)),
+];
 const table = buildTable(results, previous);
 if (options.json) {
   process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);

@@ -252,6 +252,14 @@ export const LOADTEST_FLAGS = {
     examples: ['fetch.async.p99<300'],
     with: SHAPES_THE_LOAD,
   },
+  'deny-stall': {
+    type: 'string',
+    value: 'PATTERN',
+    multiple: true,
+    doc: "fail (exit 1, as a threshold) when stall blame names a culprit whose file or function matches PATTERN, e.g. 'src/auth.js' or 'src/db/**' (the gate's allowlist globs: * within a folder, ** across); needs stall blame (on by default; with --url or --target, --blame-url)",
+    examples: ['src/auth.js'],
+    with: SHAPES_THE_LOAD,
+  },
   faults: {
     type: 'boolean',
     doc: `instead of the matrix: load the async mode of the workloads that declare a database or upstream dependency at --rate (default ${FAULT_DRILL_RATE}) while the database, then the upstream, are stopped and restarted (--duration s per phase), then load /fetch/queue and SIGKILL a queue worker mid-job`,

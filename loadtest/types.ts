@@ -85,6 +85,8 @@ export interface HarnessOptions {
    */
   regression?: { maxRegression: string; inconclusive: 'pass' | 'fail'; summary: string | undefined };
   thresholds: string[];
+  /** `--deny-stall`: culprit patterns (globs) whose presence in a run's stall blame fails it; absent when none. */
+  denyStalls?: string[];
   /** Requests per second of the /health probe that runs during each measured run. */
   probeRate: number;
   /** Run the fault drill instead of the matrix (database and upstream stopped and restarted under load). */

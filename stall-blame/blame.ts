@@ -1,4 +1,5 @@
 import { attribute, newStall } from './attribute.ts';
+import { createDelayHistory } from './delay-history.ts';
 import { createHistory } from './history.ts';
 import { buildReport, type BlameReport } from './report.ts';
 import { startSampler } from './sampler.ts';
@@ -91,9 +92,15 @@ export function startStallBlame(options: StallBlameOptions = {}): StallBlame {
     // The rotation held the loop; it is reported as `profiler`, never as a stall beside it.
     detector.resume();
   };
-  const detector = startStallDetector(settings.stallThresholdMs, settings.heartbeatMs, function stallBlameTick(now) {
-    if (performance.now() - segmentStart >= settings.segmentMs) rotate(now);
-  });
+  const delays = createDelayHistory();
+  const detector = startStallDetector(
+    settings.stallThresholdMs,
+    settings.heartbeatMs,
+    function stallBlameTick(now, lateUs) {
+      delays.add(now, lateUs);
+      if (performance.now() - segmentStart >= settings.segmentMs) rotate(now);
+    },
+  );
 
   const span = (fromUs: number, toUs: number) => ({
     startedAt: new Date(startWallMs + (fromUs - startUs) / 1000).toISOString(),
@@ -129,6 +136,7 @@ export function startStallBlame(options: StallBlameOptions = {}): StallBlame {
         options: settings,
         complete: selected.complete,
         profiler: selected.rotations,
+        loopDelay: delays.window(fromUs, toUs),
       });
     },
     async stop() {

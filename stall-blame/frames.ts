@@ -77,6 +77,12 @@ const NODE_WRAPPERS: Readonly<Record<string, Readonly<Record<string, string>>>> 
     syncBufferWrapper: 'a zlib *Sync call (gzipSync, deflateSync, brotliCompressSync, …)',
     zlibBufferSync: 'a zlib *Sync call (gzipSync, deflateSync, brotliCompressSync, …)',
   },
+  // The RSA one-shots are anonymous arrows made by one factory; sign and verify have other names
+  // (each seen in a CPU profile of crypto.publicEncrypt / crypto.sign on Node 20).
+  'node:internal/crypto/cipher': {
+    '(anonymous)': 'a crypto RSA call (publicEncrypt, privateDecrypt, privateEncrypt, publicDecrypt)',
+  },
+  'node:internal/crypto/sig': { signOneShot: 'crypto.sign', verifyOneShot: 'crypto.verify' },
 };
 
 /** How the frame a culprit called is named in its context: its name, or for a Node wrapper what it wraps. */

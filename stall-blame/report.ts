@@ -1,6 +1,7 @@
 import type { Tallies } from './attribute.ts';
 import type { Culprit } from './frames.ts';
 import type { RotationCost } from './sampler.ts';
+import type { LoopDelay } from './delay-history.ts';
 import type { StallSummary } from './summary.ts';
 
 /** One line of blame: a culprit and how much of the stall time was spent in it. */
@@ -37,12 +38,18 @@ export interface BlameReport {
   culprits: BlameLine[];
   /** What the profiler's own segment rotations in the window cost the event loop. */
   profiler: RotationCost;
+  /**
+   * A window's loop delay as the heartbeat saw it (how late its ticks were; null when no tick fell in
+   * it). Only in windowed reports (`GET /?from&to`): what `--target … --blame-url` reads as the
+   * server's loop delay, for a server without looplab's `/metrics`.
+   */
+  loopDelay?: LoopDelay | null;
 }
 
 /** The report of `summary` over `window`. */
 export function buildReport(
   summary: StallSummary,
-  fields: Pick<BlameReport, 'window' | 'options' | 'complete' | 'profiler'>,
+  fields: Pick<BlameReport, 'window' | 'options' | 'complete' | 'profiler' | 'loopDelay'>,
 ): BlameReport {
   return {
     window: fields.window,
@@ -56,6 +63,7 @@ export function buildReport(
     cpuWaitMs: summary.cpuWaitUs / 1000,
     culprits: blameLines(summary.tallies),
     profiler: fields.profiler,
+    ...(fields.loopDelay !== undefined ? { loopDelay: fields.loopDelay } : {}),
   };
 }
 

@@ -40,17 +40,18 @@ export interface StallDetector {
  * process) at the price of seeing a stall of L ms as L − heartbeatMs to L ms late.
  * `check` from outside a tick (a report being read) ends the window at that moment too, so no stall
  * spans the moment of a report: a report's end is a clean cut between stalls.
- * `onTick` runs after the window is recorded, in the same task (the blame rotates its profile there, so a
+ * `onTick` gets how late the tick was (µs, the loop delay it saw) and runs after the window is recorded, in the same task (the blame rotates its profile there, so a
  * profile never ends between a stall and the tick that records it). The timer is unref'd: it never keeps
  * the process alive.
  */
 export function startStallDetector(
   stallThresholdMs: number,
   heartbeatMs: number,
-  onTick: (now: number) => void,
+  onTick: (now: number, lateUs: number) => void,
 ): StallDetector {
   let pending: StallSpan[] = [];
   let previous = nowUs();
+  let lateUs = 0;
   const cpuWait = cpuWaitReader();
   let waitedBefore = cpuWait.read();
   const check = () => {
@@ -58,6 +59,7 @@ export function startStallDetector(
     const waited = cpuWait.read();
     const due = previous + heartbeatMs * 1000;
     previous = now;
+    lateUs = Math.max(0, now - due);
     if (now - due > stallThresholdMs * 1000) {
       // The wait since the previous tick, of which at most the window's length fell inside the window.
       const cpuWaitUs = waited === null || waitedBefore === null ? 0 : Math.min(now - due, waited - waitedBefore);
@@ -67,7 +69,8 @@ export function startStallDetector(
     return now;
   };
   const timer = setInterval(function stallBlameHeartbeat() {
-    onTick(check());
+    const now = check();
+    onTick(now, lateUs);
   }, heartbeatMs);
   timer.unref();
   return {

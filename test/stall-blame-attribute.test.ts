@@ -83,6 +83,21 @@ describe('the context of a culprit', () => {
       context: 'a zlib *Sync call (gzipSync, deflateSync, brotliCompressSync, …)',
     });
   });
+  it.each([
+    [
+      '',
+      'node:internal/crypto/cipher',
+      'a crypto RSA call (publicEncrypt, privateDecrypt, privateEncrypt, publicDecrypt)',
+    ],
+    ['signOneShot', 'node:internal/crypto/sig', 'crypto.sign'],
+    ['verifyOneShot', 'node:internal/crypto/sig', 'crypto.verify'],
+  ])(
+    'names the crypto call a user made when Node names it otherwise (%j in %s, as a real profile shows)',
+    (name, url, context) => {
+      const stack = [frame('(root)', '', -1), frame('handler', '/srv/app.js'), frame(name, url)];
+      expect(culpritOf(stack)).toMatchObject({ frame: 'handler', context });
+    },
+  );
   it('keeps a public name as it is', () => {
     const stack = [
       frame('(root)', '', -1),

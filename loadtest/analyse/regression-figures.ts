@@ -41,7 +41,8 @@ export const REGRESSION_FIGURES: readonly RegressionFigure[] = [
     worse: 'higher',
     side: 'server',
     floor: 1,
-    read: (r) => finite(r.server?.eventLoopDelayP99Ms),
+    // With --target and --blame-url, the preload's heartbeat gives it where no /metrics does.
+    read: (r) => finite(r.server?.eventLoopDelayP99Ms ?? r.blame?.loopDelayP99Ms),
   },
   {
     name: 'loop_busy',

@@ -1,6 +1,8 @@
 import { groupScenarios, type ComparableGroup } from './analysis.ts';
 import { TARGET_MODE, TARGET_WORKLOAD } from './target-scenario.ts';
 import type { ModeName, Results, ScenarioResult, WorkloadName } from '../types.ts';
+import type { RunBlame } from '../measure/blame-window.ts';
+import { median } from './stats.ts';
 
 interface Metric {
   read(r: ScenarioResult): number;
@@ -34,12 +36,18 @@ const METRICS: Readonly<Record<string, Metric>> = {
   health_p99: {
     read: (r) => r.summary.healthP99?.median ?? Number.NaN,
     unit: 'ms, the /health probe',
-    needs: 'the canary (with --target, --probe PATH) and enough probes',
+    needs: 'the canary (with --target, --probe PATH) and 100 probes in each run (--probe-rate × --duration)',
   },
   loop_delay_p99: {
-    read: (r) => r.summary.eventLoopDelayP99Ms?.median ?? Number.NaN,
-    unit: 'ms',
-    needs: METRICS_ENDPOINT,
+    read: (r) => r.summary.eventLoopDelayP99Ms?.median ?? blameMedian(r, (b) => b.loopDelayP99Ms),
+    unit: 'ms; with --target, from the preload at --blame-url',
+    needs: `${METRICS_ENDPOINT}, or with --target the stall-blame preload's endpoint (--blame-url)`,
+  },
+  stalled_ms: {
+    // The machine's waits for a CPU are not the code's: only the stall time the code held the loop.
+    read: (r) => blameMedian(r, (b) => b.stallMs - b.cpuWaitMs),
+    unit: 'ms of stalls per run, waits for a CPU left out',
+    needs: 'stall blame (on by default; with --url or --target, --blame-url)',
   },
   loop_busy: {
     read: (r) => percent(r.summary.eventLoopUtilization?.median),
@@ -62,6 +70,14 @@ const METRICS: Readonly<Record<string, Metric>> = {
     needs: "queue mode and a job counted in the server's /metrics",
   },
 };
+
+/** The median over the runs whose blame was read of `pick`; NaN when none was, or none had the figure. */
+function blameMedian(r: ScenarioResult, pick: (b: RunBlame) => number | null | undefined): number {
+  const values = r.runs
+    .map((run) => (run.blame && run.blame.error === null ? pick(run.blame) : null))
+    .filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  return values.length > 0 ? median(values) : Number.NaN;
+}
 
 function percent(fraction: number | null | undefined): number {
   return fraction === null || fraction === undefined ? Number.NaN : fraction * 100;

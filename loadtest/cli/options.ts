@@ -311,6 +311,14 @@ function parseBlame(
   };
 }
 
+/** `--deny-stall PATTERN…`: non-empty globs, and only where there is blame to read. */
+function parseDenyStalls(raw: readonly string[], blame: boolean): string[] {
+  if (!blame) throw new OptionsError('--deny-stall reads stall blame, so it cannot be combined with --no-blame');
+  if (raw.some((p) => p.trim() === ''))
+    throw new OptionsError("--deny-stall: an empty pattern; give a file or function glob, e.g. 'src/auth.js'");
+  return [...new Set(raw)];
+}
+
 /** `--max-regression LIST [--inconclusive pass|fail] [--summary FILE]`, only with `--compare`. */
 function parseRegression(values: LoadtestValues): Pick<HarnessOptions, 'regression'> {
   const raw = values['max-regression'];
@@ -407,6 +415,7 @@ export function parseOptions(argv: readonly string[], cwd: string = userDirector
     compare: values.compare,
     ...parseRegression(values),
     thresholds: values.threshold ?? [],
+    ...(values['deny-stall'] ? { denyStalls: parseDenyStalls(values['deny-stall'], blame.blame) } : {}),
     faults: values.faults ?? false,
     generators: values.generators
       ? parseIntValue(values.generators, 'generators', OPTION_LIMITS.generators)

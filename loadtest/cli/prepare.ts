@@ -8,6 +8,7 @@ import { type Threshold, parseThreshold } from '../analyse/thresholds.ts';
 import type { HarnessOptions, Results } from '../types.ts';
 import { checkOutDir, readPrevious } from './cli-io.ts';
 import { parseOptions } from './options.ts';
+import { sizeProbes } from './probe-sizing.ts';
 import { userDirectory } from '../../lib/user-path.ts';
 import { refuseMissingRedis } from './queue-backends.ts';
 import { parseMargins, type RegressionMargins } from '../analyse/regression-margins.ts';
@@ -20,6 +21,8 @@ export interface PreparedRun {
   readonly previousSchema: string | undefined;
   /** `--max-regression`'s margins, parsed; undefined without it. */
   readonly margins: RegressionMargins | undefined;
+  /** What was adjusted for the run to measure what its gates need, one line each (probe-sizing.ts). */
+  readonly notes: string[];
 }
 
 export async function prepareRun(
@@ -29,12 +32,20 @@ export async function prepareRun(
 ): Promise<PreparedRun | 'help'> {
   // Paths on the command line are the user's: relative to where they typed it, not to the package.
   const base = cwd ?? userDirectory();
-  const options = parseOptions(argv, base);
-  if (options === 'help') return 'help';
-  refuseMissingRedis(options, env);
-  const thresholds = options.thresholds.map(parseThreshold);
+  const parsed = parseOptions(argv, base);
+  if (parsed === 'help') return 'help';
+  refuseMissingRedis(parsed, env);
+  const thresholds = parsed.thresholds.map(parseThreshold);
+  const { options, note } = sizeProbes(parsed, thresholds, argv);
   const previous = options.compare ? await readPrevious(options.compare, base) : undefined;
   await checkOutDir(options.out, base);
   const margins = options.regression ? parseMargins(options.regression.maxRegression) : undefined;
-  return { options, thresholds, previous: previous?.results, previousSchema: previous?.schema, margins };
+  return {
+    options,
+    thresholds,
+    previous: previous?.results,
+    previousSchema: previous?.schema,
+    margins,
+    notes: note ? [note] : [],
+  };
 }

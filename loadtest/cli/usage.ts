@@ -22,6 +22,7 @@ const MODE_ALLOW_LISTS = LOADTEST_MODES.map((mode) =>
 /** `npm run loadtest -- --help` (`looplab loadtest --help`): the flags from their spec (flags.ts). */
 export const USAGE = `Usage: npm run loadtest -- [options]        (looplab loadtest [options])
        npm run -s loadtest -- --json [options] | jq …   (-s keeps npm's banner off stdout)
+       npm run loadtest -- --target /login,/orders [options] -- node server.js   (your server, started and stopped)
 
 ${LOADTEST_ABOUT}
 

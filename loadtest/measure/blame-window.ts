@@ -33,6 +33,12 @@ export interface RunBlame {
   unread?: UnreadProcess[];
   /** False when part of the window was older than the server's kept history (10 minutes). */
   complete: boolean;
+  /**
+   * The window's loop delay p99 as the preload's heartbeat saw it (ms; null with no tick in the window).
+   * Absent from endpoints that predate it and from a cluster's merge: `target.loop_delay_p99` with
+   * `--target … --blame-url`, where no `/metrics` gives the server's own.
+   */
+  loopDelayP99Ms?: number | null;
   /** Why there are no figures (the endpoint did not answer); null when there are. */
   error: string | null;
 }
@@ -93,6 +99,7 @@ export function toRunBlame(url: string, report: BlameReport, top = TOP_CULPRITS)
     culprits: report.culprits.slice(0, top),
     complete: report.complete,
     error: null,
+    ...(report.loopDelay !== undefined ? { loopDelayP99Ms: report.loopDelay?.p99Ms ?? null } : {}),
   };
 }
 

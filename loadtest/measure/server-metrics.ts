@@ -18,6 +18,10 @@ export interface MetricsSnapshot {
   rssPeakBytes?: number;
   /** A cluster's figures for each server process, by pid (absent for a single process). */
   processes?: Map<number, ProcessSnapshot>;
+  /** The worker threads' own memory as of their last tasks (absent from servers that predate it). */
+  workerThreads?: { threads: number; meanBytes: number; maxBytes: number };
+  /** Resident memory of each queue worker process the server started, by pid (absent without any). */
+  queueWorkerRssBytes?: Map<number, number>;
   /** Queue mode's wait and processing histograms by workload (queue-times.ts); absent without queue mode. */
   queue?: Map<string, QueueTotals>;
 }
@@ -105,8 +109,20 @@ export function parseMetrics(text: string): MetricsSnapshot | null {
     return null;
   const processes = parseProcesses(text);
   const queue = parseQueueTotals(text);
+  const threads = readSample(text, 'looplab_worker_threads_reporting');
+  const queueWorkers = readByPid(text, 'looplab_queue_worker_resident_memory_bytes');
   return {
     ...(processes ? { processes } : {}),
+    ...(threads === undefined
+      ? {}
+      : {
+          workerThreads: {
+            threads,
+            meanBytes: readSample(text, 'looplab_worker_thread_memory_bytes') ?? 0,
+            maxBytes: readSample(text, 'looplab_worker_thread_memory_max_bytes') ?? 0,
+          },
+        }),
+    ...(queueWorkers.size > 0 ? { queueWorkerRssBytes: queueWorkers } : {}),
     ...(queue ? { queue } : {}),
     activeSeconds: active,
     idleSeconds: idle,
@@ -149,6 +165,45 @@ export interface WindowFigures {
    * of them, delay p99 and max of the worst one). A process restarted within the window is left out.
    */
   processes?: ProcessWindowFigures[];
+  /** What one unit of each kind of concurrency costs in memory, at the end of the window (memoryAtEnd). */
+  memory?: UnitMemory;
+}
+
+/**
+ * Memory per unit of concurrency at the end of a window, MiB to one decimal: per worker thread (its
+ * own V8 isolate: heap pages, V8 malloc, external memory; the mean over the threads that have run a
+ * task, and the largest) and per queue worker process (its resident memory from /proc; the mean over
+ * the processes the server started, and the largest). Each from one scrape: one sample per thread or
+ * process. A field is absent when the server has no such unit (or predates the figure).
+ */
+export interface UnitMemory {
+  workerThreadMb?: number;
+  workerThreadMaxMb?: number;
+  workerThreads?: number;
+  queueWorkerMb?: number;
+  queueWorkerMaxMb?: number;
+  queueWorkers?: number;
+}
+
+const mib1 = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
+
+/** The unit memory a scrape shows (see UnitMemory); undefined when it shows none. */
+export function memoryAtEnd(after: MetricsSnapshot): UnitMemory | undefined {
+  const t = after.workerThreads;
+  const q = after.queueWorkerRssBytes ? [...after.queueWorkerRssBytes.values()] : [];
+  const memory: UnitMemory = {
+    ...(t && t.threads > 0
+      ? { workerThreadMb: mib1(t.meanBytes), workerThreadMaxMb: mib1(t.maxBytes), workerThreads: t.threads }
+      : {}),
+    ...(q.length > 0
+      ? {
+          queueWorkerMb: mib1(q.reduce((a, b) => a + b, 0) / q.length),
+          queueWorkerMaxMb: mib1(Math.max(...q)),
+          queueWorkers: q.length,
+        }
+      : {}),
+  };
+  return Object.keys(memory).length > 0 ? memory : undefined;
 }
 
 export interface ProcessWindowFigures {
@@ -205,8 +260,10 @@ export function windowFigures(
   const idle = after.idleSeconds - before.idleSeconds;
   const seconds = wallSeconds ?? active + idle;
   const processes = processWindows(before, after, wallSeconds);
+  const memory = memoryAtEnd(after);
   return {
     ...(processes ? { processes } : {}),
+    ...(memory ? { memory } : {}),
     eventLoopUtilization: active + idle > 0 ? active / (active + idle) : 0,
     eventLoopDelayP99Ms: after.loopDelayP99Seconds * 1000,
     eventLoopDelayMaxMs: after.loopDelayMaxSeconds * 1000,

@@ -32,8 +32,8 @@ export interface Column {
    */
   note: string;
   cell(r: ScenarioResult, context: CellContext): string;
-  /** A column only some runs have: queue mode's, or --compare's. */
-  only?: 'queue' | 'compare';
+  /** A column only some runs have: queue mode's, worker or queue mode's (offload), or --compare's. */
+  only?: 'queue' | 'offload' | 'compare';
 }
 
 function rpsCell(s: Spread, repeats: number): string {
@@ -81,6 +81,19 @@ function rssCell(r: ScenarioResult): string {
   if (!first || !last) return '–';
   const peaks = r.runs.flatMap((run) => (run.server?.rssPeakMb === undefined ? [] : [run.server.rssPeakMb]));
   return `${first.rssStartMb}→${last.rssEndMb}${peaks.length > 0 ? ` (${Math.max(...peaks)})` : ''}`;
+}
+
+/**
+ * What one unit of the row's own concurrency costs in memory, at the end of the last run's window:
+ * a worker thread in worker mode, a queue worker process in queue mode; – in the other modes.
+ */
+function unitMemoryCell(r: ScenarioResult): string {
+  const memory = r.runs.at(-1)?.server?.memory;
+  if (r.scenario.mode === 'worker' && memory?.workerThreadMb !== undefined)
+    return `${memory.workerThreadMb} × ${memory.workerThreads} thr`;
+  if (r.scenario.mode === 'queue' && memory?.queueWorkerMb !== undefined)
+    return `${memory.queueWorkerMb} × ${memory.queueWorkers} proc`;
+  return '–';
 }
 
 /** True when nothing came back at all: every figure would be an empty 0. */
@@ -166,6 +179,12 @@ export const COLUMNS: readonly Column[] = [
     cell: rssCell,
   },
   {
+    header: 'unit MB',
+    note: "memory of one unit of the mode's concurrency, in MiB, at the end of the last run's window, × how many: in worker mode the mean worker thread's own V8 isolate (heap pages, V8 malloc and external memory, as each thread reported it with its last task: one sample per thread), in queue mode the mean queue worker process's resident memory (/proc, Linux; the processes the server started); – in the other modes. The server process itself is rss MB, which holds its worker threads too",
+    cell: unitMemoryCell,
+    only: 'offload',
+  },
+  {
     header: 'Δ req/s',
     note: CHANGE_NOTE,
     cell: (r, c) =>
@@ -191,8 +210,11 @@ export const COLUMNS: readonly Column[] = [
   },
 ];
 
-/** The columns a run's table has: queue mode's only with queue rows, --compare's only with an earlier run. */
-export function columnsFor(has: { queue: boolean; compare: boolean }): Column[] {
+/**
+ * The columns a run's table has: queue mode's only with queue rows, the unit memory only with worker
+ * or queue rows, --compare's only with an earlier run.
+ */
+export function columnsFor(has: { queue: boolean; offload: boolean; compare: boolean }): Column[] {
   return COLUMNS.filter((c) => c.only === undefined || has[c.only]);
 }
 

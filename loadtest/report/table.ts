@@ -42,7 +42,11 @@ export interface ReportTable {
  */
 export function buildTable(results: Results, previous?: Results): ReportTable {
   const matches = matchPrevious(results, previous);
-  const columns = columnsFor({ queue: hasQueueRows(results), compare: previous !== undefined });
+  const columns = columnsFor({
+    queue: hasQueueRows(results),
+    offload: results.scenarios.some((s) => s.scenario.mode === 'worker' || s.scenario.mode === 'queue'),
+    compare: previous !== undefined,
+  });
   const headers = columns.map((c) => c.header);
   const sections = groupScenarios(results).map((group) => {
     const rows = Object.values(group.byMode).map((r) => {

@@ -8,10 +8,16 @@
 import { basename } from 'node:path';
 import { siblingFile, typeScriptLoaderArgs } from '../../lib/loader-args.ts';
 
-const PRELOAD = siblingFile(import.meta.url, '../../stall-blame/preload.ts').href;
+/** The stall-blame preload, or with blame off (`--no-blame`) the one that only says where the server listens. */
+const PRELOADS = {
+  blame: siblingFile(import.meta.url, '../../stall-blame/preload.ts').href,
+  'listening only': siblingFile(import.meta.url, '../../stall-blame/listening-preload.ts').href,
+} as const;
+
+export type PreloadKind = keyof typeof PRELOADS;
 
 /** The Node flags that load the preload (and, from the repo's sources, the loader it needs first). */
-export const preloadFlags = (): string[] => [...typeScriptLoaderArgs(), '--import', PRELOAD];
+const preloadFlags = (kind: PreloadKind): string[] => [...typeScriptLoaderArgs(), '--import', PRELOADS[kind]];
 
 /** NODE_OPTIONS quotes a value with spaces in double quotes, escaping `"` and `\` with a backslash. */
 const quoted = (flag: string) => (/[\s"\\]/.test(flag) ? `"${flag.replace(/["\\]/g, '\\$&')}"` : flag);
@@ -22,9 +28,10 @@ const isNode = (program: string) => /^node(\.exe)?$/.test(basename(program)) || 
 export function withPreload(
   command: readonly string[],
   nodeOptions: string | undefined,
+  kind: PreloadKind = 'blame',
 ): { program: string; args: string[]; nodeOptions: string | undefined } {
   const [program = '', ...args] = command;
-  if (isNode(program)) return { program, args: [...preloadFlags(), ...args], nodeOptions };
-  const flags = preloadFlags().map(quoted).join(' ');
+  if (isNode(program)) return { program, args: [...preloadFlags(kind), ...args], nodeOptions };
+  const flags = preloadFlags(kind).map(quoted).join(' ');
   return { program, args, nodeOptions: nodeOptions ? `${nodeOptions} ${flags}` : flags };
 }

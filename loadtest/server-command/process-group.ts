@@ -27,11 +27,26 @@ export async function stopProcessGroup(leader: ChildProcess, graceMs = 5_000): P
 }
 
 /**
- * If the harness exits without stopping the group (a crash, `process.exit` on a path that forgot it),
- * the group is killed on the way out: a user's server must not outlive the run. Returns the undo.
+ * If the harness exits without stopping the group (a crash, `process.exit` on a path that forgot it, or
+ * a SIGTERM/SIGHUP it has no handler of its own for), the group is killed on the way out: a user's server
+ * must not outlive the run. Returns the undo.
  */
 export function killGroupOnExit(leader: ChildProcess): () => void {
   const kill = () => signalGroup(leader, 'SIGKILL');
+  // A signal's default action ends the process without 'exit': kill the group, then let it happen.
+  const onSignal = (signal: NodeJS.Signals) => {
+    kill();
+    if (process.listenerCount(signal) === 1) {
+      process.removeListener(signal, onSignal);
+      process.kill(process.pid, signal);
+    }
+  };
   process.once('exit', kill);
-  return () => process.removeListener('exit', kill);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+  return () => {
+    process.removeListener('exit', kill);
+    process.removeListener('SIGTERM', onSignal);
+    process.removeListener('SIGHUP', onSignal);
+  };
 }

@@ -21,6 +21,8 @@ export interface ServerCommandOptions {
   command: readonly string[];
   /** STALL_THRESHOLD_MS for the preload. */
   stallThresholdMs: number;
+  /** Stall blame on (the stall-blame preload), or off (`--no-blame`: a preload that only says where it listens). */
+  blame: boolean;
   /** How long to wait for the server to listen. */
   listenTimeoutMs: number;
   /** The harness's environment, which the command inherits (PORT in it is the user's choice, kept). */
@@ -34,8 +36,8 @@ export interface ServerCommandOptions {
 export interface StartedServer {
   /** Where its server listens, e.g. http://127.0.0.1:41234. */
   origin: string;
-  /** Its stall-blame endpoint. */
-  blameUrl: string;
+  /** Its stall-blame endpoint; undefined with blame off. */
+  blameUrl: string | undefined;
   /** Stops the command and every process it started; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -46,7 +48,11 @@ const POLL_MS = 100;
 const shown = (command: readonly string[]) => command.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ');
 
 function spawnCommand(options: ServerCommandOptions, port: string, blamePort: number) {
-  const { program, args, nodeOptions } = withPreload(options.command, options.env['NODE_OPTIONS']);
+  const { program, args, nodeOptions } = withPreload(
+    options.command,
+    options.env['NODE_OPTIONS'],
+    options.blame ? 'blame' : 'listening only',
+  );
   return spawn(program, args, {
     cwd: options.cwd,
     // Its own process group: the terminal's Ctrl-C reaches the harness alone, which stops the group.
@@ -56,7 +62,8 @@ function spawnCommand(options: ServerCommandOptions, port: string, blamePort: nu
       ...options.env,
       PORT: port,
       LOOPLAB_BLAME_PORT: String(blamePort),
-      STALL_THRESHOLD_MS: String(options.stallThresholdMs),
+      // The stall-blame preload takes it out of the environment again; without blame it is not set at all.
+      ...(options.blame ? { STALL_THRESHOLD_MS: String(options.stallThresholdMs) } : {}),
       ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
     },
   });
@@ -107,7 +114,7 @@ export async function startServerCommand(options: ServerCommandOptions): Promise
     const listening = await askListening(blameUrl);
     preloadAnswered ||= listening !== undefined;
     const origin = listening && originOf(listening, Number(port));
-    if (origin) return { origin, blameUrl, stop };
+    if (origin) return { origin, blameUrl: options.blame ? blameUrl : undefined, stop };
     if (Date.now() > until) break;
     await sleep(POLL_MS);
   }

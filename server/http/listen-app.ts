@@ -6,6 +6,7 @@ import type { Config } from '../config.ts';
 import type { AppDeps } from '../deps.ts';
 import { closeIdleAfterPoll } from './keep-alive.ts';
 import { createLogger } from '../observation/logger.ts';
+import { watchClients } from '../observation/client-activity.ts';
 import { LooplabResponse } from './looplab-response.ts';
 import { serverOptions } from './server-options.ts';
 
@@ -22,5 +23,6 @@ export function listenApp(config: Config, deps: AppDeps, onListening: (info: Add
     onListening,
   ) as Server;
   closeIdleAfterPoll(server);
+  watchClients(server);
   return server;
 }

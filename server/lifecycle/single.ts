@@ -13,6 +13,7 @@ import { createStopSteps } from './stop-steps.ts';
 import { startBlame } from '../observation/stall-blame.ts';
 import type { Registry } from '../workloads/registry.ts';
 import { jobQueueOptions, startQueueWorkers } from '../queue/start-queue.ts';
+import { registerQueueWorkerMemory } from '../queue/queue-worker-memory.ts';
 
 /**
  * One server process (CLUSTER=1): starts the dependencies, the pools and the HTTP server, and on a
@@ -33,7 +34,8 @@ export async function runSingle(config: Config, workloads: Registry): Promise<vo
     const jobQueue = jobQueueOptions(config, urls.databaseUrl);
     const deps = createDeps({ ...config, ...urls, workloads, ...(jobQueue ? { jobQueue } : {}) });
     steps.push('pools', () => deps.close());
-    startQueueWorkers(config, urls, steps);
+    const queueWorkers = startQueueWorkers(config, urls, steps);
+    if (queueWorkers) registerQueueWorkerMemory(deps.metrics.registry, () => queueWorkers.pids);
     const server: Server = listenApp(config, deps, (info: AddressInfo) =>
       printBanner({ info, config, upstreamUrl: urls.upstreamUrl, embeddedDb: !config.databaseUrl }),
     );

@@ -1,3 +1,4 @@
+import { onClientsChange } from './client-activity.ts';
 import { build, type Histogram } from 'hdr-histogram-js';
 
 /**
@@ -6,6 +7,13 @@ import { build, type Histogram } from 'hdr-histogram-js';
  * equally in every mode. libuv rounds timers to whole milliseconds, so lateness under ~1 ms is noise.
  */
 export const LOOP_SAMPLE_INTERVAL_MS = 1;
+/**
+ * How often it runs instead while no client is connected (client-activity.ts): the 1 ms
+ * sampler was most of an idle server's CPU (5–6% of a core of its ~6%). Each idle tick also records
+ * the quiet 1 ms ticks it stands for, so the windows stay time-weighted; a stall that delays an idle
+ * tick is recorded as at 1 ms, but one that falls between two idle ticks goes unseen.
+ */
+export const IDLE_SAMPLE_INTERVAL_MS = 50;
 
 /** Event-loop delay over one window, in milliseconds beyond the sampling interval. */
 export interface LoopDelayWindow {
@@ -30,6 +38,8 @@ interface Subscriber {
 const subscribers = new Set<Subscriber>();
 let timer: NodeJS.Timeout | undefined;
 let last = 0;
+/** The interval the sampler runs at now: 1 ms, or the idle interval while a gated server has no client. */
+let interval = LOOP_SAMPLE_INTERVAL_MS;
 
 /**
  * Measures how late the event loop runs a timer: one repeating 1 ms timer per thread (the loop is per
@@ -43,11 +53,41 @@ let last = 0;
  */
 function sampleLoopDelay(): void {
   const now = performance.now();
-  const intervalUs = LOOP_SAMPLE_INTERVAL_MS * 1000;
-  const lateUs = Math.max(0, Math.round((now - last) * 1000) - intervalUs);
+  const fineUs = LOOP_SAMPLE_INTERVAL_MS * 1000;
+  const elapsedUs = Math.round((now - last) * 1000);
+  const lateUs = Math.max(0, elapsedUs - interval * 1000);
   last = now;
-  for (const s of subscribers) s.histogram.recordValueWithExpectedInterval(lateUs, intervalUs);
+  // At the idle interval: the on-time 1 ms ticks this one stands for (none at 1 ms).
+  const quiet = Math.max(0, Math.floor((elapsedUs - lateUs) / fineUs) - 1);
+  for (const s of subscribers) {
+    if (quiet > 0) s.histogram.recordValueWithCount(0, quiet);
+    s.histogram.recordValueWithExpectedInterval(lateUs, fineUs);
+  }
 }
+
+function startTimer(): void {
+  last = performance.now();
+  timer = setInterval(sampleLoopDelay, interval);
+  // The sampler must never keep a process alive on its own.
+  timer.unref();
+}
+
+/** Moves the running sampler to `ms`, first recording the part of the current interval gone by. */
+function setSampleInterval(ms: number): void {
+  if (ms === interval) return;
+  if (timer) {
+    sampleLoopDelay();
+    clearInterval(timer);
+  }
+  interval = ms;
+  if (timer) startTimer();
+}
+
+/** The sampler's interval now, ms (1, or the idle interval). */
+export const sampleIntervalMs = (): number => interval;
+
+// At 1 ms while a client is connected (client-activity.ts), at the idle interval while nobody is.
+onClientsChange((connected) => setSampleInterval(connected ? LOOP_SAMPLE_INTERVAL_MS : IDLE_SAMPLE_INTERVAL_MS));
 
 /** Starts reading the event-loop delay of this thread; `close()` stops the sampler when no reader is left. */
 export function createLoopDelayMonitor(): LoopDelayMonitor {
@@ -59,12 +99,7 @@ export function createLoopDelayMonitor(): LoopDelayMonitor {
     }),
   };
   subscribers.add(subscriber);
-  if (!timer) {
-    last = performance.now();
-    timer = setInterval(sampleLoopDelay, LOOP_SAMPLE_INTERVAL_MS);
-    // The sampler must never keep a process alive on its own.
-    timer.unref();
-  }
+  if (!timer) startTimer();
   const { histogram } = subscriber;
   const ms = (us: number) => us / 1000;
   return {

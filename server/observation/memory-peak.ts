@@ -1,5 +1,9 @@
+import { onClientsChange } from './client-activity.ts';
+
 /** How often resident memory is read between scrapes: a peak shorter than this may be missed. */
 export const RSS_SAMPLE_INTERVAL_MS = 100;
+/** How often while no client is connected (client-activity.ts): no window a reader reads is idle. */
+const IDLE_RSS_SAMPLE_INTERVAL_MS = 1000;
 
 export interface MemoryPeak {
   /** The highest resident memory seen since the previous call (or the start), bytes; then starts anew. */
@@ -13,10 +17,17 @@ export interface MemoryPeak {
  */
 export function createMemoryPeak(): MemoryPeak {
   let peak = process.memoryUsage.rss();
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss());
-  }, RSS_SAMPLE_INTERVAL_MS);
-  timer.unref();
+  let timer: NodeJS.Timeout | undefined;
+  onClientsChange((connected) => {
+    clearInterval(timer);
+    timer = setInterval(
+      () => {
+        peak = Math.max(peak, process.memoryUsage.rss());
+      },
+      connected ? RSS_SAMPLE_INTERVAL_MS : IDLE_RSS_SAMPLE_INTERVAL_MS,
+    );
+    timer.unref();
+  });
   return {
     takePeak() {
       const now = process.memoryUsage.rss();

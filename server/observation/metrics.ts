@@ -121,6 +121,34 @@ export function createMetrics({ pool, db }: MetricsSources): Metrics {
       this.set(memoryPeak.takePeak());
     },
   });
+  // Each worker thread's own memory as of its last task (offload/thread-memory.ts).
+  new Gauge({
+    name: 'looplab_worker_thread_memory_bytes',
+    help: "Mean over the worker threads of each one's own V8 isolate memory (heap pages, V8 malloc, external), as of its last task.",
+    registers: [registry],
+    aggregator: 'average',
+    collect() {
+      this.set(pool.threadMemory().meanBytes);
+    },
+  });
+  new Gauge({
+    name: 'looplab_worker_thread_memory_max_bytes',
+    help: 'The largest of the worker threads’ own memory (as looplab_worker_thread_memory_bytes), as of their last tasks.',
+    registers: [registry],
+    aggregator: 'max',
+    collect() {
+      this.set(pool.threadMemory().maxBytes);
+    },
+  });
+  new Gauge({
+    name: 'looplab_worker_threads_reporting',
+    help: 'Worker threads that have reported their memory (run a task) since they started.',
+    registers: [registry],
+    aggregator: 'sum',
+    collect() {
+      this.set(pool.threadMemory().threads);
+    },
+  });
   new Gauge({
     name: 'looplab_worker_pool_queue_size',
     help: 'Tasks waiting for a free worker thread.',

@@ -5,7 +5,8 @@ import { OverloadError } from '../protection/overload.ts';
 import { createCancelFlag, raiseCancelFlag } from './cancel-flag.ts';
 import { RemoteError } from './error-data.ts';
 import { siblingFile } from '../../lib/loader-args.ts';
-import type { WorkerOutcome, WorkerSettings, WorkerTask } from './worker-protocol.ts';
+import type { PoolOutcome, WorkerSettings, WorkerTask } from './worker-protocol.ts';
+import { ThreadMemoryRecord } from './thread-memory.ts';
 
 /** The piscina pool behind `worker` mode. */
 export interface WorkerPool {
@@ -20,6 +21,8 @@ export interface WorkerPool {
   readonly queueSize: number;
   /** Share of the pool's capacity spent running tasks since it started, 0..1 (piscina's figure, its unit mended). */
   readonly utilization: number;
+  /** Each thread's own memory as of its last task (thread-memory.ts): threads reporting, mean and largest, bytes. */
+  threadMemory(): { threads: number; meanBytes: number; maxBytes: number };
   close(): Promise<void>;
 }
 
@@ -50,7 +53,8 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   // One task per thread: cancel through piscina, which ends the thread — the only way to stop CPU work
   // that never yields. Several per thread: ending it would fail the neighbours, so cancel in the worker.
   const cancelInWorker = concurrency > 1;
-  const piscina = new Piscina<WorkerTask, WorkerOutcome>({
+  const threadMemory = new ThreadMemoryRecord();
+  const piscina = new Piscina<WorkerTask, PoolOutcome>({
     filename: (entry ?? siblingFile(import.meta.url, './worker-boot.cjs')).href,
     minThreads: threads,
     maxThreads: threads,
@@ -62,6 +66,12 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     // Workers hold DB pools and agents with timers and sockets: let their event loops run between tasks.
     atomics: 'disabled',
     workerData: settings,
+  });
+
+  // A thread piscina ended (crashed, or cancelled with its task) reports no more: its last figure goes.
+  piscina.on('workerDestroy', (worker: { threadId?: number; worker?: { threadId: number } }) => {
+    const id = worker.worker?.threadId ?? worker.threadId;
+    if (id !== undefined) threadMemory.forget(id);
   });
 
   async function submit(task: WorkerTask, signal?: AbortSignal): Promise<WorkResult> {
@@ -87,7 +97,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     }
   }
 
-  async function settle(running: Promise<WorkerOutcome>, signal: AbortSignal | undefined): Promise<WorkResult> {
+  async function settle(running: Promise<PoolOutcome>, signal: AbortSignal | undefined): Promise<WorkResult> {
     const outcome = await running.catch((err: unknown) => {
       if (err instanceof Error && QUEUE_FULL_MESSAGES.has(err.message)) throw new OverloadError('worker pool');
       if (signal?.aborted) throw err; // cancelled on purpose: the caller knows why
@@ -95,6 +105,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       // replaces it; the caller gets a 500 that says so.
       throw new WorkerCrashError(err);
     });
+    threadMemory.note(outcome.thread);
     if (!outcome.ok) throw new RemoteError(outcome.error);
     return outcome.result;
   }
@@ -115,6 +126,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       // reads above 1, and test/worker-pool-utilization-metric.test.ts fails.
       return piscina.utilization * 1000;
     },
+    threadMemory: () => threadMemory.summary(),
     close: () => piscina.destroy(),
   };
 }

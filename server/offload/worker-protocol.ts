@@ -1,5 +1,6 @@
 import type { ErrorData } from './error-data.ts';
 import type { WorkResult } from '../workloads/workload.ts';
+import type { ThreadMemory } from './thread-memory.ts';
 
 /** What the event-loop thread sends a pool worker: a workload by name and its validated params. */
 export type WorkerTask =
@@ -14,6 +15,9 @@ export type WorkerTask =
   | { kind: 'ping' };
 
 export type WorkerOutcome = { ok: true; result: WorkResult } | { ok: false; error: ErrorData };
+
+/** A pool thread's outcome, with the thread's own memory as it finished the task (thread-memory.ts). */
+export type PoolOutcome = WorkerOutcome & { thread?: ThreadMemory };
 
 /** Settings each worker needs to open its own clients once, at start. */
 export interface WorkerSettings {

@@ -9,7 +9,8 @@ import { runWorkerForm } from '../workloads/registry.ts';
 import { watchCancelFlag } from './cancel-flag.ts';
 import { toErrorData } from './error-data.ts';
 import { createThreadClients } from './thread-clients.ts';
-import type { WorkerOutcome, WorkerSettings, WorkerTask } from './worker-protocol.ts';
+import { readThreadMemory } from './thread-memory.ts';
+import type { PoolOutcome, WorkerSettings, WorkerTask } from './worker-protocol.ts';
 
 const settings = workerData as WorkerSettings;
 const clients = createThreadClients(settings);
@@ -18,14 +19,15 @@ const clients = createThreadClients(settings);
 const registry = loadWorkloads(settings.workloadFiles ?? []);
 registry.catch(() => {}); // reported by the tasks that wait for it, not as an unhandled rejection
 
-export default async function runTask(task: WorkerTask): Promise<WorkerOutcome> {
+export default async function runTask(task: WorkerTask): Promise<PoolOutcome> {
   const cancel = task.kind === 'run' && task.cancel ? watchCancelFlag(task.cancel) : undefined;
   try {
     const workloads = await registry;
-    if (task.kind === 'ping') return { ok: true, result: {} };
-    return { ok: true, result: await runWorkerForm(workloads, task.workload, task.params, clients, cancel?.signal) };
+    if (task.kind === 'ping') return { ok: true, result: {}, thread: readThreadMemory() };
+    const result = await runWorkerForm(workloads, task.workload, task.params, clients, cancel?.signal);
+    return { ok: true, result, thread: readThreadMemory() };
   } catch (err) {
-    return { ok: false, error: toErrorData(err) };
+    return { ok: false, error: toErrorData(err), thread: readThreadMemory() };
   } finally {
     cancel?.finish();
   }

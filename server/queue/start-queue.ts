@@ -1,7 +1,7 @@
 import type { Config, QueueConfig } from '../config.ts';
 import type { StopSteps } from '../lifecycle/stop-steps.ts';
 import { queueBackendOf } from '../../lib/queue-access.ts';
-import { superviseLocalWorkers } from './local-queue-workers.ts';
+import { superviseLocalWorkers, type LocalWorkers } from './local-queue-workers.ts';
 
 /** Queue mode's options for `createDeps`, or undefined with QUEUE=off. */
 export function jobQueueOptions(config: Config, databaseUrl: string) {
@@ -29,11 +29,12 @@ export function startQueueWorkers(
   config: Config,
   urls: { databaseUrl: string; upstreamUrl: string },
   steps: StopSteps,
-): void {
-  if (!config.queue.enabled || config.queue.workers === 0) return;
+): LocalWorkers | undefined {
+  if (!config.queue.enabled || config.queue.workers === 0) return undefined;
   const workers = superviseLocalWorkers(config.queue.workers, {
     DATABASE_URL: urls.databaseUrl,
     UPSTREAM_URL: urls.upstreamUrl,
   });
   steps.push('queue workers', () => workers.stop());
+  return workers;
 }

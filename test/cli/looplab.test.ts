@@ -7,12 +7,15 @@ import { EXIT } from '../../loadtest/cli/exit-codes.ts';
 import { SIDE_BY_SIDE_GUARD_MS, STACK_LINE } from '../loadtest/run-cli.ts';
 
 /** `looplab …` as the package's bin and the npm scripts run it: the real dispatcher in a child process. */
-function looplab(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function looplab(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [...typeScriptLoaderArgs(), 'cli/looplab.ts', ...args],
-      { timeout: 60_000 },
+      { timeout: 60_000, env },
       (err, stdout, stderr) => resolve({ code: err ? Number(err.code) : 0, stdout, stderr }),
     );
   });
@@ -71,6 +74,18 @@ describe('looplab <command>', () => {
     },
     SIDE_BY_SIDE_GUARD_MS,
   );
+
+  it('serve takes --workload-file or WORKLOADS, and refuses both at once in one line, starting nothing', async () => {
+    const { code, stdout, stderr } = await looplab(['serve', '--workload-file', './a.js'], {
+      ...process.env,
+      WORKLOADS: './b.js',
+    });
+    expect(code).toBe(EXIT.usage);
+    expect(stderr).toBe(
+      'looplab serve: --workload-file and WORKLOADS both name workload files; give one of them (looplab serve --help)\n',
+    );
+    expect(stdout).toBe('');
+  });
 
   it("runs the command's own refusals in its own words (loadtest's usage exit)", async () => {
     const { code, stderr } = await looplab(['loadtest', '--workload', './w.ts']);

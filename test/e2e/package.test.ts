@@ -114,10 +114,14 @@ describe('the installed package in a TypeScript project', () => {
   });
 });
 
+/** How each Node's run names the user's workload file to `serve`: WORKLOADS, or the flag that sets it. */
+const WORKLOAD_BY_ENV = { env: { WORKLOADS: './mine.js' }, args: [] };
+const WORKLOAD_BY_FLAG = { env: {}, args: ['--workload-file', './mine.js'] };
+
 describe.each([
-  ['Node 22', () => registryNode(22)],
-  ['Node 24', async () => REPO_NODE_24],
-])('npx looplab on %s', (_label, findNode) => {
+  ['Node 22', () => registryNode(22), WORKLOAD_BY_ENV],
+  ['Node 24', async () => REPO_NODE_24, WORKLOAD_BY_FLAG],
+])('npx looplab on %s', (_label, findNode, workloadFile) => {
   let node = '';
   beforeAll(async () => {
     node = await findNode();
@@ -140,9 +144,9 @@ describe.each([
       PORT: String(port),
       PG_PORT: String(await freePort()),
       UPSTREAM_PORT: '0',
-      WORKLOADS: './mine.js',
+      ...workloadFile.env,
     });
-    const server = startIn(project, 'npx', ['looplab', 'serve'], env);
+    const server = startIn(project, 'npx', ['looplab', 'serve', ...workloadFile.args], env);
     try {
       const base = `http://127.0.0.1:${port}`;
       await waitFor('/ready 200', async () => ((await fetch(`${base}/ready`)).ok ? true : undefined), server.output);

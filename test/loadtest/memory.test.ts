@@ -37,3 +37,23 @@ it('the table shows the peak beside the start and end', () => {
   const table = buildTable(fixedResults([r]));
   expect(table.sections[0]?.rows[0]?.[table.headers.indexOf('rss MB')]).toBe('80→82 (131)');
 });
+
+describe('memory per worker thread, read the way the harness reads it', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  afterAll(() => app.close());
+
+  it("reports each worker thread's own memory once it has run a task, as the threads left the window", async () => {
+    const before = await scrapeMetrics(app.url);
+    for (let i = 0; i < 4; i++) expect((await app.get('/hash/worker?cost=1000')).status).toBe(200);
+    const memory = windowFigures(before, await scrapeMetrics(app.url))?.memory;
+    // A thread's V8 isolate with its DB pool and HTTP agent: more than a MiB, far less than the process.
+    expect(memory?.workerThreads).toBeGreaterThanOrEqual(1);
+    expect(memory?.workerThreadMb).toBeGreaterThan(1);
+    expect(memory?.workerThreadMb).toBeLessThan(256);
+    expect(memory?.workerThreadMaxMb).toBeGreaterThanOrEqual(memory?.workerThreadMb ?? Infinity);
+    expect(memory?.queueWorkerMb).toBeUndefined();
+  });
+});

@@ -37,6 +37,7 @@ describe('the report table', () => {
       'of bound',
       'vs blocking',
       'rss MB',
+      'unit MB',
     ]);
     // By hand: 380 × 5 s = 1900 answers; p50 = 1000/380 ms, p99 = 1500/380 ms; the Little's-law bound
     // of 20 connections each waiting 50 ms is 400/s, so 380 is 95% of it; 380 / 16 = 23.75× blocking.
@@ -55,6 +56,8 @@ describe('the report table', () => {
       '95%',
       '24×',
       '80→82',
+      // An async row has no thread or queue worker of its own.
+      '–',
     ]);
   });
 

@@ -87,7 +87,7 @@ describe('loadtest --target PATHS -- <command>', () => {
     expect(await waitForExit(await pidsOf(), 5_000)).toEqual([]);
   }, 300_000);
 
-  it('finds a server that ignores PORT on the port it did listen on', async () => {
+  it('finds a server that ignores PORT on the port it did listen on, with blame off too', async () => {
     const { code, stdout, stderr } = await loadtest(
       ['--target', '/fine', '--connections', '1', '--duration', '1', '--warmup', '0', '--no-blame'],
       ['server.cjs', 'ignore-port'],
@@ -97,6 +97,9 @@ describe('loadtest --target PATHS -- <command>', () => {
     const listened = /its server listens at (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr)?.[1];
     expect(results.options.target).toBe(`${listened}/`);
     expect(results.scenarios[0]?.runs[0]?.ok).toBeGreaterThan(0);
+    // --no-blame: the preload it got only said where it listened, and no run asked for blame.
+    expect(stderr).toContain('with a preload that only reports where it listens (--no-blame)');
+    expect(results.scenarios[0]?.runs[0]?.blame).toBeNull();
     expect(await waitForExit(await pidsOf(), 5_000)).toEqual([]);
   }, 300_000);
 

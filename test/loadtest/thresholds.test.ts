@@ -96,6 +96,7 @@ describe('threshold units', () => {
       'errors',
       'health_p99',
       'loop_delay_p99',
+      'stalled_ms',
       'loop_busy',
       'efficiency',
       'queue_wait',
