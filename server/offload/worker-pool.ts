@@ -69,9 +69,10 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   });
 
   // A thread piscina ended (crashed, or cancelled with its task) reports no more: its last figure goes.
-  piscina.on('workerDestroy', (worker: { threadId?: number; worker?: { threadId: number } }) => {
-    const id = worker.worker?.threadId ?? worker.threadId;
-    if (id !== undefined) threadMemory.forget(id);
+  // piscina 5 hands listeners its worker's interface, whose `id` is the thread's id; it is read while the
+  // thread is being terminated, before Node sets it to -1 at the thread's exit.
+  piscina.on('workerDestroy', (worker: { id?: number }) => {
+    if (worker.id !== undefined && worker.id >= 0) threadMemory.forget(worker.id);
   });
 
   async function submit(task: WorkerTask, signal?: AbortSignal): Promise<WorkResult> {

@@ -56,4 +56,22 @@ describe('memory per worker thread, read the way the harness reads it', () => {
     expect(memory?.workerThreadMaxMb).toBeGreaterThanOrEqual(memory?.workerThreadMb ?? Infinity);
     expect(memory?.queueWorkerMb).toBeUndefined();
   });
+
+  it('counts only the threads the pool has now: a thread ended with a cancelled task takes its figure with it', async () => {
+    // Both threads report first, so that an ended one has a figure to leave behind.
+    await Promise.all(Array.from({ length: 6 }, () => app.get('/hash/worker?cost=1000')));
+    // Each hang-up cancels a task that never yields, and piscina ends its thread and starts another.
+    for (let i = 0; i < 3; i++) {
+      await fetch(`${app.url}/cpu/worker?task=sum-squares&n=500000000`, { signal: AbortSignal.timeout(300) }).catch(
+        () => undefined,
+      );
+      await pause(200);
+    }
+    const before = await scrapeMetrics(app.url);
+    await Promise.all(Array.from({ length: 6 }, () => app.get('/hash/worker?cost=1000')));
+    const memory = windowFigures(before, await scrapeMetrics(app.url))?.memory;
+    // The test app's pool has 2 threads; the ended ones' figures must not be counted beside them.
+    expect(memory?.workerThreads).toBeGreaterThanOrEqual(1);
+    expect(memory?.workerThreads).toBeLessThanOrEqual(2);
+  });
 });
