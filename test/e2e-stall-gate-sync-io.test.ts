@@ -1,18 +1,14 @@
 /**
  * `looplab gate --sync-io`: the fs / crypto / zlib / child_process `*Sync` calls the project's code made
  * after start-up, each far too short to stall the loop, listed by API, function and line, in the main
- * thread, in a worker thread and inside a vitest test; never gated. The fixture is plain JavaScript in a
+ * thread and in a worker thread; never gated. The fixture is plain JavaScript in a
  * temp dir outside the repo; vitest comes from the repo's node_modules, by path.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runGate } from './helpers/gate.ts';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const VITEST = join(ROOT, 'node_modules/vitest/vitest.mjs');
 
 const FILES: Record<string, string> = {
   'app.mjs': [
@@ -38,13 +34,6 @@ const FILES: Record<string, string> = {
     'setTimeout(packReport, 20);',
     '',
   ].join('\n'),
-  'reads.test.js': [
-    "import { statSync } from 'node:fs';",
-    "it('stats its own file', function statsItself() {",
-    '  statSync(new URL(import.meta.url));',
-    '});',
-    '',
-  ].join('\n'),
 };
 
 let dir: string;
@@ -66,16 +55,6 @@ describe('looplab gate --sync-io', () => {
     expect(stderr).toMatch(/zlib\.gzipSync ← packReport worker\.mjs:2 {2}×1, [\d.]+ ms \[worker thread \d+ of pid/);
     // The read made while the program loaded (line 4) is start-up, as for node --trace-sync-io.
     expect(stderr).not.toMatch(/app\.mjs:4/);
-  });
-
-  it('lists the call a vitest test made, under the test function, and none of the runner’s own', async () => {
-    const { code, stderr } = await gate(
-      ['--sync-io'],
-      [process.execPath, VITEST, 'run', '--globals', '--pool', 'threads', 'reads.test.js'],
-    );
-    expect(code, stderr).toBe(0);
-    expect(stderr).toMatch(/fs\.statSync ← statsItself reads\.test\.js:3 {2}×1/);
-    expect(stderr).toMatch(/listed, not gated\): 1 place\n/);
   });
 
   it('lists nothing without --sync-io', async () => {
