@@ -3,6 +3,7 @@
  * with that project's `npx looplab` on the registry's Node 22 and Node 24, and refused on the machine's
  * Node 20. Slow (a build, an install, an embedded PostgreSQL per Node): the e2e tier.
  */
+import { BLOCK_FOR_SOURCE } from '../helpers/block-for.ts';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -32,12 +33,7 @@ const WORKLOAD = `module.exports = {
 /** A plain node:http server with one blocking function to be blamed. */
 const SERVER = `const { createServer } = require('node:http');
 
-function blockFor(ms) {
-  const start = process.cpuUsage();
-  let spins = 0;
-  for (let used = 0; used < ms * 1000; spins += 1) used = process.cpuUsage(start).user + process.cpuUsage(start).system;
-  return spins;
-}
+${BLOCK_FOR_SOURCE}
 
 const server = createServer(function handle(req, res) {
   const url = new URL(req.url, 'http://server');

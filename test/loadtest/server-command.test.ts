@@ -4,6 +4,7 @@
  * the child it started. No speed is asserted: which function blocks, what the scenarios are called,
  * which processes are left.
  */
+import { BLOCK_FOR_SOURCE } from '../helpers/block-for.ts';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,12 +23,7 @@ const SERVER = `const { createServer } = require('node:http');
 const { spawn } = require('node:child_process');
 const { writeFileSync } = require('node:fs');
 
-function blockFor(ms) {
-  const start = process.cpuUsage();
-  let spins = 0;
-  for (let used = 0; used < ms * 1000; spins += 1) used = process.cpuUsage(start).user + process.cpuUsage(start).system;
-  return spins;
-}
+${BLOCK_FOR_SOURCE}
 
 const helper = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
 writeFileSync(process.env.PIDS_FILE, JSON.stringify([process.pid, helper.pid]));
