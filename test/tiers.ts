@@ -69,6 +69,7 @@ export const TIERS = {
     'test/seeds/table.test.ts',
     'test/metrics-reference.test.ts',
     'test/unit/advise-knee.test.ts',
+    'test/unit/advise-report.test.ts',
   ],
   core: [
     'test/loadtest/scenario-loop.test.ts',
@@ -160,6 +161,7 @@ export const TIERS = {
     'test/loadtest/harness.test.ts',
     'test/loadtest/queue-report-browser.test.ts',
     'test/loadtest/report-browser.test.ts',
+    'test/loadtest/advise-report-browser.test.ts',
     'test/loadtest/report-chart-labels.test.ts',
     'test/loadtest/targets.test.ts',
     'test/seeds/io-orderings.test.ts',

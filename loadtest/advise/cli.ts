@@ -10,6 +10,7 @@ import { formatSeconds, remainingSeconds, runSeconds, SERVER_RESTART_SECONDS } f
 import { EXIT } from '../cli/exit-codes.ts';
 import { OptionsError } from '../cli/options-error.ts';
 import { writeReports } from '../report/output.ts';
+import { leadText, type ReportLead } from '../report/report-lead.ts';
 import { buildTable } from '../report/table.ts';
 import { discoverPlan, ServerRefusesParamsError } from '../stack/discover.ts';
 import { startStack, type TargetProvider } from '../stack/stack.ts';
@@ -21,8 +22,8 @@ import { candidateLabel } from './evidence.ts';
 import { type AdviseProgress, runExperiment } from './experiment.ts';
 import { type AdviseOptions, parseAdviseArgs } from './options.ts';
 import { candidatesFor, planExperiment, screenOrder } from './plan.ts';
-import { renderAdvice } from './render.ts';
-import { buildTargetAdvice } from './target-advice.ts';
+import { adviceLead } from './render.ts';
+import { buildTargetAdvice, targetLead } from './target-advice.ts';
 import { type HopMeasurement, measureHop } from './hop.ts';
 import { ADVISE_USAGE } from './usage.ts';
 
@@ -53,11 +54,11 @@ if (parsed === 'help') {
 const { harness, budgetSeconds, repeats, memoryBudgetMb } = parsed;
 const cores = availableParallelism();
 
-/** Prints the answer, writes the reports with it, and exits. */
-async function finish(results: Results, advice: { paragraph: string }, text: string): Promise<never> {
+/** Prints the answer, writes the reports with it (results.json's `advice`, the lead of report.md and report.html), and exits. */
+async function finish(results: Results, advice: { paragraph: string }, lead: ReportLead): Promise<never> {
   const withAdvice = { ...results, advice };
-  process.stdout.write(harness.json ? `${JSON.stringify(withAdvice, null, 2)}\n` : `${text}\n`);
-  const dir = await writeReports(harness.out, withAdvice, buildTable(results), command, []);
+  process.stdout.write(harness.json ? `${JSON.stringify(withAdvice, null, 2)}\n` : `${leadText(lead)}\n`);
+  const dir = await writeReports(harness.out, withAdvice, buildTable(results), command, [], lead);
   say(`reports in ${dir}/ (results.json with its "advice", report.md, report.html)`);
   process.exit(EXIT.ok);
 }
@@ -70,7 +71,7 @@ if (harness.target) {
   ).catch((err: Error) => fail(err.message, EXIT.couldNotRun));
   const advice = buildTargetAdvice(target, results);
   if (!advice) fail('the sweep needs two levels or more (--connections)', EXIT.usage);
-  await finish(results, advice, advice.paragraph);
+  await finish(results, advice, targetLead(advice));
 }
 
 /** The offload hop, on a server of its own with a one-thread pool (hop.ts), after the runs. */
@@ -145,7 +146,7 @@ try {
     rules,
     hop,
   });
-  await finish(experiment.results, advice, renderAdvice(advice));
+  await finish(experiment.results, advice, adviceLead(advice));
 } catch (err) {
   await targets?.close();
   if (err instanceof OptionsError || err instanceof ServerRefusesParamsError) fail(err.message, EXIT.usage);

@@ -1,5 +1,10 @@
-/** `looplab advise`'s answer as the terminal shows it: the paragraph, the evidence table, why each other lost. */
+/**
+ * `looplab advise`'s answer as a report lead (report-lead.ts): the paragraph, the evidence table, why
+ * each other candidate stands where it does, the knee, the offload cost and the cuts. The terminal,
+ * report.md and report.html all render this one value, so each column and line is defined here once.
+ */
 import { fmtMs, fmtPercent, fmtRate } from '../report/format.ts';
+import { leadText, type ReportLead } from '../report/report-lead.ts';
 import type { Advice } from './advice.ts';
 
 /** The evidence table's columns, once: header and how each row fills it. */
@@ -15,27 +20,41 @@ const COLUMNS: ReadonlyArray<readonly [string, (r: Advice['table'][number]) => s
   ['refused', (r) => fmtPercent(r.refusedShare)],
 ];
 
-export function renderAdvice(advice: Advice): string {
-  const cells = [COLUMNS.map(([h]) => h), ...advice.table.map((r) => COLUMNS.map(([, cell]) => cell(r)))];
-  const widths = COLUMNS.map((_, i) => Math.max(...cells.map((row) => row[i]?.length ?? 0)));
-  const table = cells.map((row) =>
-    row
-      .map((c, i) => c.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd(),
-  );
-  const lines = [advice.paragraph, '', ...table, ''];
-  for (const r of advice.table) if (r.standing.kind !== 'recommended') lines.push(`  ${r.label}: ${r.why}`);
+export function adviceLead(advice: Advice): ReportLead {
+  const notes = advice.table.filter((r) => r.standing.kind !== 'recommended').map((r) => `${r.label}: ${r.why}`);
   if (advice.knee)
-    lines.push(
-      '',
+    notes.push(
       `pool-size curve: ${advice.knee.points.map((pt) => `${pt.x}→${fmtRate(pt.rps)}/s p99 ${fmtMs(pt.p99Ms ?? undefined)}`).join(', ')}; knee at ${advice.knee.at.x}`,
     );
   const o = advice.offload;
   if (o)
-    lines.push(
+    notes.push(
       `offload cost per call: ${Math.round(o.hopUs)} µs of CPU for the hop (worker ×${o.offloadedWorkers} ${Math.round(o.offloadedUs)} µs against ${o.inlineMode} ${Math.round(o.inlineUs)} µs inline; the work itself ${Math.round(o.workUs)} µs)${o.costsMoreThanItSaves ? ': the hop costs more than the work' : ''}`,
     );
-  if (advice.cut.length > 0) lines.push(`cut for the budget (not measured): ${advice.cut.join(', ')}`);
-  return lines.join('\n');
+  if (advice.cut.length > 0) notes.push(`cut for the budget (not measured): ${advice.cut.join(', ')}`);
+  return {
+    title: `Advice for ${advice.workload}`,
+    paragraph: advice.paragraph,
+    tables: [
+      {
+        caption: 'The evidence (medians over each candidate\u2019s runs)',
+        headers: COLUMNS.map(([h]) => h),
+        rows: advice.table.map((r) => COLUMNS.map(([, cell]) => cell(r))),
+      },
+    ],
+    notes,
+    curve: advice.knee
+      ? {
+          title: 'Pool-size curve: throughput by worker threads',
+          xLabel: 'worker threads',
+          points: advice.knee.points,
+          markX: advice.knee.at.x,
+        }
+      : null,
+  };
+}
+
+/** The answer as the terminal prints it. */
+export function renderAdvice(advice: Advice): string {
+  return leadText(adviceLead(advice));
 }

@@ -1,5 +1,6 @@
 /** `looplab advise --target URL`: the in-flight limit from a concurrency sweep of any server (knee.ts). */
 import { fmtMs, fmtRate } from '../report/format.ts';
+import type { ReportLead } from '../report/report-lead.ts';
 import type { Results } from '../types.ts';
 import { type InFlightAdvice, inFlightAdvice } from './knee.ts';
 
@@ -27,4 +28,22 @@ export function buildTargetAdvice(target: string, results: Results): TargetAdvic
       : `The sweep does not bracket it within 25% (knee at ${knee.at.x}): the server's throughput may still rise past the levels tried, or its latency holds waiting outside it.`,
   ];
   return { ...advice, target, paragraph: paragraph.join(' ') };
+}
+
+/** The answer for a `--target` sweep as the terminal and both reports show it: the paragraph and the in-flight curve. */
+export function targetLead(advice: TargetAdvice): ReportLead {
+  return {
+    title: `Advice for ${advice.target}`,
+    paragraph: advice.paragraph,
+    tables: [],
+    notes: [
+      `in-flight curve: ${advice.knee.points.map((pt) => `${pt.x}→${fmtRate(pt.rps)}/s p99 ${fmtMs(pt.p99Ms ?? undefined)}`).join(', ')}; knee at ${advice.knee.at.x}`,
+    ],
+    curve: {
+      title: 'Concurrency curve: throughput by requests in flight',
+      xLabel: 'requests in flight',
+      points: advice.knee.points,
+      markX: advice.knee.at.x,
+    },
+  };
 }

@@ -4,6 +4,8 @@ import { describeRun } from './report-md.ts';
 import { chartLibrary } from './chart-library.ts';
 import { renderBlameCharts } from './blame-chart.ts';
 import { CHART_SCRIPT } from './report-html-script.ts';
+import { leadHtml } from './lead-html.ts';
+import type { ReportLead } from './report-lead.ts';
 import { VIEWS_SCRIPT } from './report-html-views.ts';
 import type { ReportTable } from './table.ts';
 import type { ThresholdOutcome } from '../analyse/thresholds.ts';
@@ -14,12 +16,16 @@ const STYLE = `${BASE_STYLE}
 .view { margin: 1rem 0 } svg .grid { stroke: #eee }
 `;
 
-/** One self-contained page: no network access needed to open it, charts drawn from embedded data. */
+/**
+ * One self-contained page: no network access needed to open it, charts drawn from embedded data. A
+ * command's `lead` (advise's answer) comes first, above the figures it was drawn from.
+ */
 export function renderHtml(
   results: Results,
   table: ReportTable,
   command: string,
   thresholds: ThresholdOutcome[] = [],
+  lead?: ReportLead,
 ): string {
   const sections = table.sections
     .map(
@@ -43,6 +49,7 @@ ${htmlTable(table.headers, s.rows)}
 ${describeRun(results)
   .map((l) => `<p>${escapeHtml(l)}</p>`)
   .join('\n')}
+${lead ? leadHtml(lead) : ''}
 ${table.compareNotes.length ? `<p><b>Compared with a run made differently:</b></p><ul>${table.compareNotes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : ''}
 <h2>Charts</h2>
 <div id="charts"></div>

@@ -5,6 +5,7 @@ import { notLooplabNote, probeNote } from '../analyse/target-scenario.ts';
 import type { ReportTable } from './table.ts';
 import type { Results } from '../types.ts';
 import type { ThresholdOutcome } from '../analyse/thresholds.ts';
+import { leadMarkdown, type ReportLead } from './report-lead.ts';
 
 const escapeCell = (s: string) => s.replace(/\|/g, '\\|');
 
@@ -59,6 +60,7 @@ export function renderMarkdown(
   table: ReportTable,
   command: string,
   thresholds: ThresholdOutcome[] = [],
+  lead?: ReportLead,
 ): string {
   const lines = [
     '# looplab load test',
@@ -68,6 +70,7 @@ export function renderMarkdown(
     ...describeRun(results)
       .flatMap((l) => [l, ''])
       .slice(0, -1),
+    ...(lead ? leadMarkdown(lead) : []),
   ];
   if (table.compareNotes.length > 0)
     lines.push('', '**Compared with a run made differently:**', '', ...table.compareNotes.map((n) => `- ${n}`));
