@@ -70,6 +70,7 @@ export const TIERS = {
     'test/metrics-reference.test.ts',
     'test/unit/advise-knee.test.ts',
     'test/unit/advise-report.test.ts',
+    'test/unit/advise-move-off.test.ts',
   ],
   core: [
     'test/loadtest/scenario-loop.test.ts',

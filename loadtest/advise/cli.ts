@@ -22,8 +22,8 @@ import { candidateLabel } from './evidence.ts';
 import { type AdviseProgress, runExperiment } from './experiment.ts';
 import { type AdviseOptions, parseAdviseArgs } from './options.ts';
 import { candidatesFor, planExperiment, screenOrder } from './plan.ts';
-import { adviceLead } from './render.ts';
-import { buildTargetAdvice, targetLead } from './target-advice.ts';
+import { adviceLead, targetLead } from './render.ts';
+import { buildTargetAdvice } from './target-advice.ts';
 import { type HopMeasurement, measureHop } from './hop.ts';
 import { ADVISE_USAGE } from './usage.ts';
 

@@ -17,6 +17,7 @@ export const SHARED_WITH_LOADTEST = [
   'modes',
   'params',
   'target',
+  'blame-url',
   'probe',
   'out',
 ] as const;
@@ -82,6 +83,11 @@ export const ADVISE_FLAGS = {
   target: {
     ...L.target,
     doc: 'instead of a workload: any HTTP endpoint; advises an in-flight limit from the concurrency knee, checked by Little\u2019s law',
+    with: { target: true },
+  },
+  'blame-url': {
+    ...L['blame-url'],
+    doc: "with --target: that server's stall-blame endpoint (its process started with node --import <looplab>/stall-blame/preload.ts and LOOPLAB_BLAME_PORT); the advice then names the functions to move off its event loop, by file:line and share of the stalled time",
     with: { target: true },
   },
   probe: { ...L.probe, with: { target: true } },

@@ -44,6 +44,10 @@ export function parseAdviseArgs(argv: readonly string[], cwd?: string): AdviseOp
     if (v === undefined) return [];
     return (Array.isArray(v) ? v : [v]).map((item) => `--${name}=${item}`);
   });
+  if (values['blame-url'] !== undefined && values['target'] === undefined)
+    throw new OptionsError(
+      "--blame-url goes with --target URL (a server looplab did not start); for a workload, advise's own server needs none",
+    );
   const shared = parseOptions(forwarded, cwd);
   if (shared === 'help') return 'help';
   const target = shared.target !== undefined;

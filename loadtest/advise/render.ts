@@ -6,6 +6,8 @@
 import { fmtMs, fmtPercent, fmtRate } from '../report/format.ts';
 import { leadText, type ReportLead } from '../report/report-lead.ts';
 import type { Advice } from './advice.ts';
+import type { MoveOffFunction } from './move-off.ts';
+import type { TargetAdvice } from './target-advice.ts';
 
 /** The evidence table's columns, once: header and how each row fills it. */
 const COLUMNS: ReadonlyArray<readonly [string, (r: Advice['table'][number]) => string]> = [
@@ -57,4 +59,41 @@ export function adviceLead(advice: Advice): ReportLead {
 /** The answer as the terminal prints it. */
 export function renderAdvice(advice: Advice): string {
   return leadText(adviceLead(advice));
+}
+
+/** The functions-to-move table's columns, once. */
+const MOVE_OFF_COLUMNS: ReadonlyArray<readonly [string, (f: MoveOffFunction) => string]> = [
+  ['function', (f) => f.frame],
+  ['file:line', (f) => `${f.file}${f.line === null ? '' : `:${f.line}`}`],
+  ['calling', (f) => f.calling ?? '–'],
+  ['stalled', (f) => fmtMs(f.ms)],
+  ['share of stalled time', (f) => fmtPercent(f.share)],
+];
+
+/** The answer for a `--target` sweep: the paragraph, the functions to move off the loop, the in-flight curve. */
+export function targetLead(advice: TargetAdvice): ReportLead {
+  const functions = advice.moveOff?.functions ?? [];
+  return {
+    title: `Advice for ${advice.target}`,
+    paragraph: advice.paragraph,
+    tables:
+      functions.length > 0
+        ? [
+            {
+              caption: `Functions to move off the event loop (stall blame from ${advice.moveOff?.blameUrl}, over the whole sweep)`,
+              headers: MOVE_OFF_COLUMNS.map(([h]) => h),
+              rows: functions.map((f) => MOVE_OFF_COLUMNS.map(([, cell]) => cell(f))),
+            },
+          ]
+        : [],
+    notes: [
+      `in-flight curve: ${advice.knee.points.map((pt) => `${pt.x}→${fmtRate(pt.rps)}/s p99 ${fmtMs(pt.p99Ms ?? undefined)}`).join(', ')}; knee at ${advice.knee.at.x}`,
+    ],
+    curve: {
+      title: 'Concurrency curve: throughput by requests in flight',
+      xLabel: 'requests in flight',
+      points: advice.knee.points,
+      markX: advice.knee.at.x,
+    },
+  };
 }

@@ -1,12 +1,31 @@
-/** `looplab advise --target URL`: the in-flight limit from a concurrency sweep of any server (knee.ts). */
-import { fmtMs, fmtRate } from '../report/format.ts';
-import type { ReportLead } from '../report/report-lead.ts';
+/**
+ * `looplab advise --target URL`: the in-flight limit from a concurrency sweep of any server (knee.ts),
+ * and with `--blame-url` the functions to move off its event loop (move-off.ts).
+ */
+import { fmtMs, fmtPercent, fmtRate } from '../report/format.ts';
 import type { Results } from '../types.ts';
 import { type InFlightAdvice, inFlightAdvice } from './knee.ts';
+import { type MoveOffAdvice, moveOffAdvice, whereIs } from './move-off.ts';
 
 export interface TargetAdvice extends InFlightAdvice {
   target: string;
+  /** With --blame-url: the functions to move off the event loop; null without it. */
+  moveOff: MoveOffAdvice | null;
   paragraph: string;
+}
+
+/** The stall blame in a sentence or two: what held the loop, and what to move off it. */
+function moveOffSentence(m: MoveOffAdvice): string {
+  const read = m.windowMs > 0;
+  if (!read) return `The stall blame at ${m.blameUrl} could not be read (${m.errors.join('; ')}).`;
+  if (m.stalls === 0)
+    return `The event loop never stalled past ${m.stallThresholdMs} ms over the sweep (stall blame from ${m.blameUrl}): nothing to move off it.`;
+  const stalled = `The event loop stalled ${fmtMs(m.stallMs)} of ${fmtMs(m.windowMs)} over the sweep (${m.stalls} stall(s) over ${m.stallThresholdMs} ms${m.cpuWaitMs > 0 ? `, ${fmtMs(m.cpuWaitMs)} of it waiting for a CPU` : ''})`;
+  if (m.functions.length === 0) return `${stalled}, and no function of the server's own code held it.`;
+  const listed = m.functions.map(
+    (f) => `${whereIs(f)}${f.calling ? ` (calling ${f.calling})` : ''} ${fmtPercent(f.share)}`,
+  );
+  return `${stalled}; move these off it — to a worker thread, or an async API where one exists — by share of the stalled time: ${listed.join(', ')}.`;
 }
 
 export function buildTargetAdvice(target: string, results: Results): TargetAdvice | null {
@@ -27,23 +46,7 @@ export function buildTargetAdvice(target: string, results: Results): TargetAdvic
       ? 'The sweep agrees: its knee is the first level at or above that.'
       : `The sweep does not bracket it within 25% (knee at ${knee.at.x}): the server's throughput may still rise past the levels tried, or its latency holds waiting outside it.`,
   ];
-  return { ...advice, target, paragraph: paragraph.join(' ') };
-}
-
-/** The answer for a `--target` sweep as the terminal and both reports show it: the paragraph and the in-flight curve. */
-export function targetLead(advice: TargetAdvice): ReportLead {
-  return {
-    title: `Advice for ${advice.target}`,
-    paragraph: advice.paragraph,
-    tables: [],
-    notes: [
-      `in-flight curve: ${advice.knee.points.map((pt) => `${pt.x}→${fmtRate(pt.rps)}/s p99 ${fmtMs(pt.p99Ms ?? undefined)}`).join(', ')}; knee at ${advice.knee.at.x}`,
-    ],
-    curve: {
-      title: 'Concurrency curve: throughput by requests in flight',
-      xLabel: 'requests in flight',
-      points: advice.knee.points,
-      markX: advice.knee.at.x,
-    },
-  };
+  const moveOff = moveOffAdvice(results);
+  if (moveOff) paragraph.push(moveOffSentence(moveOff));
+  return { ...advice, target, moveOff, paragraph: paragraph.join(' ') };
 }

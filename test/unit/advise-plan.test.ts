@@ -169,4 +169,15 @@ describe('the command line', () => {
     const target = parseAdviseArgs(['--target', 'http://127.0.0.1:8080/x']);
     expect(target !== 'help' && target.harness.connections).toEqual([1, 2, 4, 8, 16, 32]);
   });
+
+  it('takes --blame-url with --target, and refuses it for a workload, whose own server has blame already', () => {
+    const blamed = parseAdviseArgs(['--target', 'http://127.0.0.1:8080/x', '--blame-url', 'http://127.0.0.1:9300']);
+    expect(blamed !== 'help' && blamed.harness).toMatchObject({ blame: true, blameUrl: 'http://127.0.0.1:9300' });
+    expect(() => parseAdviseArgs(['--workloads', 'cpu', '--blame-url', 'http://127.0.0.1:9300'])).toThrow(
+      '--blame-url goes with --target URL',
+    );
+    expect(() => parseAdviseArgs(['--target', 'http://127.0.0.1:8080/x', '--blame-url', 'nope'])).toThrow(
+      '--blame-url',
+    );
+  });
 });
