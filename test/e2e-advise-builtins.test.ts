@@ -151,9 +151,12 @@ describe('looplab advise on the built-ins (2 cores)', () => {
       expect(code, stderr).toBe(0);
       // Left open between async and a pool is still "within noise of worker", the claim; a pool recommended is not.
       expectAnswerOrOpen(advice, { mode: 'async' }, stderr, () => true);
-      // Both fill the 2 cores: no worker pool beats async beyond noise.
+      // Both fill the 2 cores: no worker pool beats async beyond noise. On a quiet machine here the pool
+      // served within noise of async (lab note 2026-12-07-advise-gain); how the scheduler shares two cores
+      // between libuv's four threads, a pool's two and the load generator can tip that either way, so a
+      // pool that async beats is the same answer, and only a pool ahead of async is a failure.
       expect(row(advice, 'async')?.standing.kind).not.toBe('beaten');
-      expect(['not-worth-it', 'unresolved', 'screened-out']).toContain(bestWorker(advice)?.standing.kind);
+      expect(['not-worth-it', 'unresolved', 'screened-out', 'beaten']).toContain(bestWorker(advice)?.standing.kind);
     },
     TIMEOUT,
   );
