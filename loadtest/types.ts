@@ -217,6 +217,8 @@ export interface Scenario {
   processes?: number | undefined;
   /** Queue scenarios with `--queue-backends`: the backend of their server; absent otherwise. */
   queueBackend?: QueueBackendName | undefined;
+  /** Tasks per worker thread at once (the server's WORKER_CONCURRENCY) where advise set it; absent = the server's default, 1. */
+  workerConcurrency?: number | undefined;
   /** Path and query the scenario requests. */
   path: string;
 }

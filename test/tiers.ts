@@ -120,6 +120,7 @@ export const TIERS = {
   ],
   e2e: [
     'test/loadtest/advise-target.test.ts',
+    'test/loadtest/advise-concurrency.test.ts',
     'test/loadtest/server-command.test.ts',
     'test/e2e-advise-builtins.test.ts',
     'test/e2e-stall-gate.test.ts',

@@ -85,7 +85,11 @@ function why(e: Evidence, s: Standing, recommended: string): string {
 function describe(c: Candidate, cores: number): string {
   if (c.workers === undefined) return `${c.mode} mode`;
   const perCore = c.workers / cores;
-  return `${c.mode} mode with a pool of ${c.workers} thread${c.workers === 1 ? '' : 's'} (${perCore === 1 ? '1 per core' : `${fmtRatio(perCore)} the ${cores} cores`})`;
+  const tasks =
+    c.concurrency === undefined
+      ? ''
+      : `, each running ${c.concurrency} tasks at once (WORKER_CONCURRENCY=${c.concurrency})`;
+  return `${c.mode} mode with a pool of ${c.workers} thread${c.workers === 1 ? '' : 's'} (${perCore === 1 ? '1 per core' : `${fmtRatio(perCore)} the ${cores} cores`})${tasks}`;
 }
 
 /** Other work on the machine, in a sentence, when it held a quarter of a core or more. */

@@ -116,7 +116,12 @@ try {
     );
   const modes = options.discovered?.[workload]?.modes.filter((m) => options.modes.includes(m)) ?? [];
   const perRun = runSeconds(options, { rate: undefined }).expected + SERVER_RESTART_SECONDS;
-  const plan = planExperiment(screenOrder(candidatesFor(modes, cores), cores), {
+  const candidates = candidatesFor(modes, {
+    cores,
+    waitType: options.discovered?.[workload]?.bound?.kind === 'wait',
+    connections: options.connections[0],
+  });
+  const plan = planExperiment(screenOrder(candidates, cores), {
     budgetSeconds,
     runSeconds: perRun,
     startSeconds: START_SECONDS + (modes.includes('worker') ? HOP_SECONDS : 0),

@@ -10,6 +10,11 @@ export interface Candidate {
   mode: ModeName;
   /** Worker threads (WORKERS) for worker mode; absent for modes that run on the event loop or elsewhere. */
   workers?: number;
+  /**
+   * Tasks each worker thread runs at once (WORKER_CONCURRENCY), tried for wait-type work only; absent = 1,
+   * the server's default.
+   */
+  concurrency?: number;
 }
 
 export interface Evidence {
@@ -46,16 +51,22 @@ export const SIMPLICITY: readonly ModeName[] = ['async', 'worker', 'queue'];
 /** The mode shown for comparison only. */
 export const REFERENCE_MODE: ModeName = 'blocking';
 
-/** `async`, `worker ×2`: how a candidate is named in every table and sentence. */
+/** `async`, `worker ×2`, `worker ×2 c4` (4 tasks per thread): how a candidate is named in every table and sentence. */
 export function candidateLabel(c: Candidate): string {
-  return c.workers === undefined ? c.mode : `${c.mode} ×${c.workers}`;
+  const pool = c.workers === undefined ? c.mode : `${c.mode} ×${c.workers}`;
+  return c.concurrency === undefined ? pool : `${pool} c${c.concurrency}`;
 }
 
-/** Sorts simpler first: by mode (SIMPLICITY, unknown modes last), then fewer threads. */
+/** Sorts simpler first: by mode (SIMPLICITY, unknown modes last), then fewer threads, then fewer tasks per thread. */
 export function simplerFirst(a: Candidate, b: Candidate): number {
   const rank = (m: ModeName) => {
     const i = SIMPLICITY.indexOf(m);
     return i === -1 ? SIMPLICITY.length : i;
   };
-  return rank(a.mode) - rank(b.mode) || (a.workers ?? 0) - (b.workers ?? 0) || a.mode.localeCompare(b.mode);
+  return (
+    rank(a.mode) - rank(b.mode) ||
+    (a.workers ?? 0) - (b.workers ?? 0) ||
+    (a.concurrency ?? 1) - (b.concurrency ?? 1) ||
+    a.mode.localeCompare(b.mode)
+  );
 }

@@ -58,12 +58,20 @@ export async function runExperiment(
       processes: [],
       repeat: 1,
     };
-    const results = await runMatrix(options, targets, () => {}, hooks);
+    // Tasks per worker thread is a setting of the server, not of the matrix: its server starts with it.
+    const concurrency = candidate.concurrency;
+    const provider: TargetProvider =
+      concurrency === undefined
+        ? targets
+        : { start: (w, p, q) => targets.start(w, p, q, concurrency), close: () => targets.close() };
+    const results = await runMatrix(options, provider, () => {}, hooks);
     first ??= results;
     done++;
     const result = results.scenarios[0];
     if (!result) throw new Error(`the server ran no scenario for ${candidateLabel(candidate)}`);
-    return result;
+    return concurrency === undefined
+      ? result
+      : { ...result, scenario: { ...result.scenario, workerConcurrency: concurrency } };
   };
 
   const screened = new Map<Candidate, ScenarioResult>();

@@ -37,11 +37,20 @@ export function kneeOf(points: readonly CurvePoint[]): Knee | null {
   return { at, peak, last, points: sorted };
 }
 
-/** The worker-pool curve: each worker-mode candidate that was not mostly refused, by thread count. */
+/**
+ * The worker-pool curve: each worker-mode candidate that was not mostly refused, by thread count; one
+ * task per thread only (a pool with WORKER_CONCURRENCY > 1 is another curve, not a point on this one).
+ */
 export function poolKnee(table: readonly Evidence[], usable: (e: Evidence) => boolean): Knee | null {
   return kneeOf(
     table
-      .filter((e) => e.candidate.mode === 'worker' && e.candidate.workers !== undefined && usable(e))
+      .filter(
+        (e) =>
+          e.candidate.mode === 'worker' &&
+          e.candidate.workers !== undefined &&
+          e.candidate.concurrency === undefined &&
+          usable(e),
+      )
       .map((e) => ({ x: e.candidate.workers as number, rps: median(e.rps), p99Ms: e.p99Ms })),
   );
 }

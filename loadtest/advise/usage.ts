@@ -7,11 +7,12 @@ export const ADVISE_USAGE = `Usage: npm run advise -- --workloads NAME [options]
        npm run advise -- --target URL [options]
 
 Which mode, and how many threads, for one workload, measured: every candidate (each mode it has, worker
-pools of 1 to 2 × cores) is screened once, the best three are repeated in interleaved runs, and the
-decision rules (docs/guide/advise.md) pick the simplest candidate no other beats beyond noise. With
---target, any server: the concurrency knee and the in-flight limit it implies (with --blame-url, also
-the functions to move off its event loop). Progress goes to stderr;
-the answer, or with --json the results with their "advice", to stdout; the reports to --out.
+pools of 1 to 2 × cores, and for wait-type work one thread per core with 4 or 16 tasks per thread) is
+screened once, the best three are repeated in interleaved runs, and the decision rules
+(docs/guide/advise.md) pick the simplest candidate no other beats beyond noise. With --target, any
+server: the concurrency knee and the in-flight limit it implies (with --blame-url, also the functions to
+move off its event loop). Progress goes to stderr; the answer, or with --json the results with their
+"advice", to stdout; the reports to --out.
 
 Options:
 ${renderFlagsHelp(ADVISE_SPEC)}

@@ -5,7 +5,8 @@ import { TARGET_MODE } from './target-scenario.ts';
 export function levelLabel(s: Scenario): string {
   const level = s.rate !== undefined ? `${s.rate}/s` : `c=${s.connections}`;
   const withProcesses = s.processes !== undefined ? `${level} p=${s.processes}` : level;
-  return s.workers !== undefined ? `${withProcesses} w=${s.workers}` : withProcesses;
+  const withWorkers = s.workers !== undefined ? `${withProcesses} w=${s.workers}` : withProcesses;
+  return s.workerConcurrency !== undefined ? `${withWorkers} c=${s.workerConcurrency}` : withWorkers;
 }
 
 /**
@@ -29,11 +30,15 @@ export function groupKey(s: Scenario): string {
 
 /** `fetch/async at 50 req/s` / `db/worker at 20 connections, 4 workers`: how the CLI names a scenario. */
 export function scenarioLabel(
-  s: Pick<Scenario, 'workload' | 'mode' | 'rate' | 'connections' | 'workers' | 'processes' | 'queueBackend'>,
+  s: Pick<
+    Scenario,
+    'workload' | 'mode' | 'rate' | 'connections' | 'workers' | 'processes' | 'queueBackend' | 'workerConcurrency'
+  >,
 ): string {
   const level = s.rate !== undefined ? `${s.rate} req/s` : `${s.connections} connections`;
   const processes = s.processes !== undefined ? `, ${s.processes} process${s.processes === 1 ? '' : 'es'}` : '';
   // A --target scenario is named by its path alone (its mode is `—`).
   const name = s.mode === TARGET_MODE ? s.workload : `${s.workload}/${modeKey(s)}`;
-  return `${name} at ${level}${processes}${s.workers !== undefined ? `, ${s.workers} workers` : ''}`;
+  const tasks = s.workerConcurrency !== undefined ? `, ${s.workerConcurrency} tasks per worker` : '';
+  return `${name} at ${level}${processes}${s.workers !== undefined ? `, ${s.workers} workers` : ''}${tasks}`;
 }

@@ -131,13 +131,19 @@ export async function discoverPlan(
   return {
     options: resolved,
     targets: {
-      async start(workers, processes, queueBackend) {
-        if (waiting && workers === first && processes === firstProcesses && queueBackend === firstBackend) {
+      async start(workers, processes, queueBackend, workerConcurrency) {
+        // The first server was started with the server's default tasks per thread, so it serves only that.
+        const same =
+          workers === first &&
+          processes === firstProcesses &&
+          queueBackend === firstBackend &&
+          workerConcurrency === undefined;
+        if (waiting && same) {
           const t = waiting;
           waiting = undefined;
           return t;
         }
-        return targets.start(workers, processes, queueBackend);
+        return targets.start(workers, processes, queueBackend, workerConcurrency);
       },
       async close() {
         await waiting?.stop();

@@ -17,9 +17,17 @@ export interface Target {
   stop(): Promise<void>;
 }
 
-/** Produces a server per worker-pool size, process count and queue backend (undefined = the server's default). */
+/**
+ * Produces a server per worker-pool size, process count, queue backend and tasks per worker thread
+ * (WORKER_CONCURRENCY, which advise tries for wait-type work); undefined = the server's default.
+ */
 export interface TargetProvider {
-  start(workers: number | undefined, processes?: number, queueBackend?: QueueBackendName): Promise<Target>;
+  start(
+    workers: number | undefined,
+    processes?: number,
+    queueBackend?: QueueBackendName,
+    workerConcurrency?: number,
+  ): Promise<Target>;
   close(): Promise<void>;
 }
 
@@ -145,7 +153,7 @@ export async function localStack(
     const dbUrl = databaseUrl;
     const upUrl = upstreamUrl;
     return {
-      async start(workers, processes, queueBackend) {
+      async start(workers, processes, queueBackend, workerConcurrency) {
         // A backend asked for by name is set either way: an inherited REDIS_URL must not turn "postgres" into Redis.
         const queueEnv: Record<string, string> =
           queueBackend === undefined ? {} : { REDIS_URL: queueBackend === 'redis' ? await redis.url() : '' };
@@ -160,6 +168,7 @@ export async function localStack(
             ...workloads,
             ...(workers ? { WORKERS: String(workers) } : {}),
             ...(processes ? { CLUSTER: String(processes) } : {}),
+            ...(workerConcurrency ? { WORKER_CONCURRENCY: String(workerConcurrency) } : {}),
             ...queueEnv,
             // Stall blame on its own port, which the server names in its ready message.
             STALL_THRESHOLD_MS: String(env.stallThresholdMs ?? 0),

@@ -47,4 +47,13 @@ describe('the knee of a curve', () => {
     expect(knee?.points.map((p) => p.x)).toEqual([1, 2]);
     expect(knee?.peak.rps).toBe(190);
   });
+
+  it('leaves pools with several tasks per thread off the pool-size curve: they are another curve, not a point on it', () => {
+    const c4 = { candidate: { mode: 'worker', workers: 2, concurrency: 4 }, rps: [700], p99Ms: 10 } as Evidence;
+    const knee = poolKnee([screened('worker', 1, 100), screened('worker', 2, 190), c4], () => true);
+    expect(knee?.points).toEqual([
+      { x: 1, rps: 100, p99Ms: 10 },
+      { x: 2, rps: 190, p99Ms: 10 },
+    ]);
+  });
 });

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { buildAdvice } from '../../loadtest/advise/advice.ts';
-import { candidateLabel, type Evidence } from '../../loadtest/advise/evidence.ts';
+import { candidateLabel, type Evidence, simplerFirst } from '../../loadtest/advise/evidence.ts';
 import { offloadCost } from '../../loadtest/advise/offload.ts';
 import { parseAdviseArgs } from '../../loadtest/advise/options.ts';
 import { candidatesFor, planExperiment, screenOrder } from '../../loadtest/advise/plan.ts';
@@ -10,7 +10,7 @@ const labels = (cs: ReadonlyArray<Parameters<typeof candidateLabel>[0]>) => cs.m
 
 describe('the experiment plan', () => {
   it('has every mode, and worker pools of 1 to 2 × cores, screened modes first, then one per core, then one thread', () => {
-    const all = candidatesFor(['blocking', 'async', 'worker'], 2);
+    const all = candidatesFor(['blocking', 'async', 'worker'], { cores: 2 });
     expect(labels(all)).toEqual(['blocking', 'async', 'worker ×1', 'worker ×2', 'worker ×3', 'worker ×4']);
     expect(labels(screenOrder(all, 2))).toEqual([
       'blocking',
@@ -23,7 +23,7 @@ describe('the experiment plan', () => {
   });
 
   it('cuts the least telling candidates to fit the budget, and names them', () => {
-    const ordered = screenOrder(candidatesFor(['async', 'worker'], 2), 2);
+    const ordered = screenOrder(candidatesFor(['async', 'worker'], { cores: 2 }), 2);
     const costs = { runSeconds: 10, startSeconds: 10, repeats: 5 };
     // 10 s start + 3 × 5 × 10 s repeats = 160 s fixed; 200 s leaves 4 screen runs of 5.
     const plan = planExperiment(ordered, { ...costs, budgetSeconds: 200 });
@@ -34,8 +34,56 @@ describe('the experiment plan', () => {
     expect(planExperiment(ordered, { ...costs, budgetSeconds: 1000 }).cut).toEqual([]);
   });
 
+  it('adds, for wait-type work only, a pool of one thread per core with 4 tasks per thread, and 16 when the load can fill them', () => {
+    const modes = ['blocking', 'async', 'worker'] as const;
+    expect(labels(candidatesFor(modes, { cores: 2, waitType: false, connections: 8 }))).not.toContain('worker ×2 c4');
+    // The default load, 4 × cores in flight: 2 threads × 4 tasks already hold all 8, so 16 would add nothing.
+    const waits = candidatesFor(modes, { cores: 2, waitType: true, connections: 8 });
+    expect(labels(waits)).toEqual([
+      'blocking',
+      'async',
+      'worker ×1',
+      'worker ×2',
+      'worker ×3',
+      'worker ×4',
+      'worker ×2 c4',
+    ]);
+    expect(waits.at(-1)).toEqual({ mode: 'worker', workers: 2, concurrency: 4 });
+    const heavy = candidatesFor(modes, { cores: 2, waitType: true, connections: 9 });
+    expect(labels(heavy).slice(-2)).toEqual(['worker ×2 c4', 'worker ×2 c16']);
+    // After every plain pool size in the screen, so a tight budget cuts them first.
+    expect(labels(screenOrder(heavy, 2))).toEqual([
+      'blocking',
+      'async',
+      'worker ×2',
+      'worker ×1',
+      'worker ×3',
+      'worker ×4',
+      'worker ×2 c4',
+      'worker ×2 c16',
+    ]);
+    const plan = planExperiment(screenOrder(heavy, 2), {
+      runSeconds: 10,
+      startSeconds: 10,
+      repeats: 5,
+      budgetSeconds: 230,
+    });
+    expect(labels(plan.cut)).toEqual(['worker ×2 c16']);
+  });
+
+  it('counts fewer threads simpler, then fewer tasks per thread', () => {
+    const sorted = [
+      { mode: 'worker', workers: 2, concurrency: 16 },
+      { mode: 'worker', workers: 3 },
+      { mode: 'worker', workers: 2, concurrency: 4 },
+      { mode: 'worker', workers: 2 },
+      { mode: 'async' },
+    ].sort(simplerFirst);
+    expect(labels(sorted)).toEqual(['async', 'worker ×2', 'worker ×2 c4', 'worker ×2 c16', 'worker ×3']);
+  });
+
   it('refuses a budget too short for the modes and one pool size, naming the time the smallest experiment takes', () => {
-    const ordered = screenOrder(candidatesFor(['async', 'worker'], 2), 2);
+    const ordered = screenOrder(candidatesFor(['async', 'worker'], { cores: 2 }), 2);
     // Two candidates screened, two finalists: 10 s + (2 + 2 × 5) × 10 s = 130 s.
     expect(() => planExperiment(ordered, { runSeconds: 10, startSeconds: 10, repeats: 5, budgetSeconds: 129 })).toThrow(
       '--budget: 129 s is too short; the smallest experiment (async, worker ×2 screened, then 2 × 5 repeats) takes about 130 s',
@@ -115,6 +163,30 @@ describe('the answer', () => {
     expect(advice.table.map((r) => r.label)).toEqual(['worker ×2', 'async', 'worker ×1']);
     expect(advice.table[1]?.why).toMatch(/^serves 0\.5× worker ×2, beyond noise \(Mann–Whitney p = 0\.008\)$/);
   });
+  it('names the tasks per thread of a pool that runs several, and prefers one task per thread within noise', () => {
+    const table = [
+      row('async', undefined, 1, [100, 102, 98, 101, 99]),
+      row('worker', 2, 1, [40, 41, 39, 40, 42]),
+      { ...row('worker', 2, 1, [380, 390, 385, 392, 388]), candidate: { mode: 'worker', workers: 2, concurrency: 4 } },
+    ];
+    const advice = buildAdvice('fetch', table, { cores: 2, generatorSharesCores: true, cut: [], rules: {} });
+    expect(advice.recommended).toEqual({ mode: 'worker', workers: 2, concurrency: 4 });
+    expect(advice.paragraph).toMatch(
+      /^Run fetch in worker mode with a pool of 2 threads \(1 per core\), each running 4 tasks at once \(WORKER_CONCURRENCY=4\)\./,
+    );
+    expect(advice.table.map((r) => r.label)).toContain('worker ×2 c4');
+    const tie = [
+      row('worker', 2, 1, [200, 204, 197, 202, 199]),
+      { ...row('worker', 2, 1, [201, 198, 203, 200, 205]), candidate: { mode: 'worker', workers: 2, concurrency: 4 } },
+    ];
+    expect(buildAdvice('fetch', tie, { cores: 2, generatorSharesCores: true, cut: [], rules: {} }).recommended).toEqual(
+      {
+        mode: 'worker',
+        workers: 2,
+      },
+    );
+  });
+
   it('says when the runs could not decide, and how much of the machine other processes held', () => {
     const busy = { othersCores: 1.4 };
     const table = [

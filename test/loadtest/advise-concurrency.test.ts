@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type Experiment, runExperiment } from '../../loadtest/advise/experiment.ts';
+import { DEFAULT_OPTIONS } from '../../loadtest/defaults.ts';
+import { discoverPlan } from '../../loadtest/stack/discover.ts';
+import { localStack, type TargetProvider } from '../../loadtest/stack/stack.ts';
+
+/**
+ * advise's WORKER_CONCURRENCY candidates reach the server: a pool of 2 threads with 4 tasks each is
+ * started with that setting (its index says so), and on fetch — a task that only waits for the upstream —
+ * it holds 4 times the requests a pool of 2 one-task threads holds. Only the ordering is asserted, with a
+ * wide margin: 8 in flight against 2, each 100 ms, whatever the machine's speed.
+ */
+let targets: TargetProvider | undefined;
+let experiment: Experiment;
+beforeAll(async () => {
+  const stack = await localStack({ databaseUrl: inject('databaseUrl'), upstreamUrl: inject('upstreamUrl') });
+  targets = stack;
+  const discovered = await discoverPlan(stack, {
+    ...DEFAULT_OPTIONS,
+    workloads: ['fetch'],
+    modes: ['worker'],
+    params: { fetch: { delay: '100' } },
+    connections: [8],
+    duration: 2,
+    warmup: 1,
+    blame: false,
+  });
+  targets = discovered.targets;
+  const one = { mode: 'worker', workers: 2 };
+  const four = { mode: 'worker', workers: 2, concurrency: 4 };
+  experiment = await runExperiment(
+    discovered.options,
+    { screen: [one, four], cut: [], finalists: 0, repeats: 0, runs: 2, expectedSeconds: 0 },
+    discovered.targets,
+    {},
+  );
+}, 120_000);
+afterAll(async () => {
+  await targets?.close();
+});
+
+describe('advise with several tasks per worker thread', () => {
+  it('starts the candidate\u2019s server with WORKER_CONCURRENCY and records it on its scenario', () => {
+    const [one, four] = experiment.results.scenarios;
+    expect(one?.scenario.workerConcurrency).toBeUndefined();
+    expect(four?.scenario).toMatchObject({ mode: 'worker', workers: 2, workerConcurrency: 4 });
+    expect(four?.runs[0]?.server).toBeTruthy();
+  });
+
+  it('serves far more of a waiting workload with 4 tasks per thread than with 1', () => {
+    const [one, four] = experiment.table;
+    expect(four?.candidate).toEqual({ mode: 'worker', workers: 2, concurrency: 4 });
+    // 2 slots of 100 ms: about 20 req/s; 8 slots: about 80. Half the ideal ratio is the margin.
+    expect(four?.rps[0], JSON.stringify(experiment.table)).toBeGreaterThan(2 * (one?.rps[0] ?? 0));
+  });
+});
