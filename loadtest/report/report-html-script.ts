@@ -23,7 +23,8 @@ export const CHART_SCRIPT = String.raw`
   function level(s) {
     var l = s.rate !== undefined && s.rate !== null ? s.rate + '/s' : 'c=' + s.connections;
     if (s.processes !== undefined && s.processes !== null) l += ' p=' + s.processes;
-    return s.workers !== undefined && s.workers !== null ? l + ' w=' + s.workers : l;
+    if (s.workers !== undefined && s.workers !== null) l += ' w=' + s.workers;
+    return s.workerConcurrency !== undefined && s.workerConcurrency !== null ? l + ' c=' + s.workerConcurrency : l;
   }
   function modeKey(s) { return s.queueBackend ? s.mode + '-' + s.queueBackend : s.mode; }
 
