@@ -55,6 +55,7 @@ export const TIERS = {
     'test/unit/cancelled-jobs.test.ts',
     'test/unit/outcome-classes.test.ts',
     'test/unit/unit-memory.test.ts',
+    'test/unit/loop-thread-cpu.test.ts',
     'test/unit/params-cache.test.ts',
     'test/unit/request-signal.test.ts',
     'test/unit/stall-gate-verdict.test.ts',
