@@ -63,6 +63,7 @@ export const TIERS = {
     'test/unit/holm.test.ts',
     'test/unit/stall-detector-resume.test.ts',
     'test/unit/bench-ci.test.ts',
+    'test/unit/bench-reference-sql.test.ts',
     'test/loadtest/regression.test.ts',
     'test/loadtest/target-gates.test.ts',
     'test/unit/advise-rules.test.ts',
