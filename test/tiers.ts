@@ -65,6 +65,7 @@ export const TIERS = {
     'test/unit/stall-detector-resume.test.ts',
     'test/unit/bench-ci.test.ts',
     'test/unit/bench-reference-sql.test.ts',
+    'test/install-scripts.test.ts',
     'test/loadtest/regression.test.ts',
     'test/loadtest/target-gates.test.ts',
     'test/unit/advise-rules.test.ts',
