@@ -10,8 +10,12 @@ const GROUPS = 4;
 const PER_GROUP = 3;
 /** Pairs of back-to-back scrapes with no request between them: what reading the counter costs. */
 const EMPTY_GROUPS = 3;
-/** The server's threads other than the event loop count as quiet below this share of a core. */
-const QUIET_CORES = 0.05;
+/**
+ * The server's threads other than the event loop count as quiet below this share of a core. Seen on an
+ * idle server: 4–7% for the others, 9–19% for the whole process (the loop's own delay sampler included,
+ * where Node has no thread counter to leave it out); a worker thread starting up: 70–90%.
+ */
+const QUIET_CORES = 0.2;
 const QUIET_STEP_MS = 200;
 /** A server whose other threads never fall quiet is measured anyway after this long. */
 const QUIET_TIMEOUT_MS = 5_000;
