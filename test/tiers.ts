@@ -9,7 +9,8 @@
  *   the CLI (readme-paths) and the library (library), stall blame down to a line (stall-blame), a
  *   cluster start (cluster), and a start as root from a 0700 directory (root-start).
  * - `e2e`: the heavy stacks — the queue on both backends, the signals matrix, the fault runs, the
- *   harness end to end, cluster shutdown and blame, the browser, the 20 s overload — and the slow
+ *   harness end to end, cluster shutdown and blame, the browser, the 20 s overload, advise (the built-ins
+ *   and a --target server's knee), the one-command form for a user's server — and the slow
  *   cases split off a core file whose witness stays in core (e2e-shutdown-signals beside shutdown,
  *   e2e-hangup-blocking beside hangup, e2e-database-hangs beside reliability, …). One file at a
  *   time, in `npm run test:all`.
@@ -73,7 +74,6 @@ export const TIERS = {
   core: [
     'test/loadtest/scenario-loop.test.ts',
     'test/loop-delay-idle.test.ts',
-    'test/loadtest/advise-target.test.ts',
     'test/error-codes.test.ts',
     'test/request-id-honoured.test.ts',
     'test/worker-pool-runs-n-at-once.test.ts',
@@ -115,9 +115,10 @@ export const TIERS = {
     'test/loadtest/open-model.test.ts',
     'test/loadtest/queue-harness.test.ts',
     'test/loadtest/readme-paths.test.ts',
-    'test/loadtest/server-command.test.ts',
   ],
   e2e: [
+    'test/loadtest/advise-target.test.ts',
+    'test/loadtest/server-command.test.ts',
     'test/e2e-advise-builtins.test.ts',
     'test/e2e-stall-gate.test.ts',
     'test/e2e-stall-gate-sync-io.test.ts',

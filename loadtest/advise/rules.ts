@@ -20,8 +20,14 @@ import { MOSTLY_REFUSED } from '../analyse/refusals.ts';
 import { compareRuns, median } from '../analyse/stats.ts';
 import { type Evidence, candidateLabel, REFERENCE_MODE, simplerFirst } from './evidence.ts';
 
-/** A more complex candidate must serve at least this much more (and beyond noise) to be worth it. */
-export const MIN_GAIN = 0.05;
+/**
+ * A more complex candidate must serve at least this much more (and beyond noise) to be worth it. 10%, not
+ * less, because the same work scatters nearly that far here: on a quiet 2-core machine, five 3-s runs of
+ * `hash` (pbkdf2) spread 109–122 req/s in async mode and 104–126 with a pool of 2, two modes that fill the
+ * same two cores (docs/lab-notes/2026-12-07-advise-gain.md). At 5%, medians of equal candidates fell that
+ * far apart often enough that rule 7 left real ties open, and a tie was once "won" beyond noise.
+ */
+export const MIN_GAIN = 0.1;
 /** The fewest runs with which the Mann–Whitney test can reach p < 0.05 (4 against 4: p = 0.029). */
 export const MIN_FINAL_RUNS = 4;
 
@@ -57,12 +63,14 @@ export interface Decision {
 }
 
 const rpsOf = (e: Evidence) => median(e.rps);
+/** `a`'s median throughput over `b`'s, as a ratio: 110 over 100 is exactly 1.1, where 1.1 × 100 is not 110. */
+const gainOf = (a: Evidence, b: Evidence) => rpsOf(a) / rpsOf(b);
 
 /** True when `a` serves at least MIN_GAIN more than `b`, beyond noise; with the test's p. */
 export function beats(a: Evidence, b: Evidence): { yes: boolean; p: number | null } {
   const verdict = compareRuns(a.rps, b.rps);
   const p = verdict.kind === 'one-run' ? null : verdict.p;
-  return { yes: verdict.kind === 'differs' && rpsOf(a) >= (1 + MIN_GAIN) * rpsOf(b), p };
+  return { yes: verdict.kind === 'differs' && gainOf(a, b) >= 1 + MIN_GAIN, p };
 }
 
 /**
@@ -70,7 +78,7 @@ export function beats(a: Evidence, b: Evidence): { yes: boolean; p: number | nul
  * not a tie, a question the runs left open.
  */
 export function leadsUnconfirmed(a: Evidence, b: Evidence): boolean {
-  return rpsOf(a) >= (1 + MIN_GAIN) * rpsOf(b) && !beats(a, b).yes;
+  return gainOf(a, b) >= 1 + MIN_GAIN && !beats(a, b).yes;
 }
 
 /** The rule that sets a candidate aside before any comparison, if one does (rules 1–3). */
