@@ -33,10 +33,10 @@ export interface StallDetector {
 
 /**
  * A tick at most this late (µs) found the loop idle, or nearly: it does not read the run-queue delay.
- * That read is a system call, ≈ 8 µs on a busy thread but some 70 µs (p50; p99 0.6 ms) at a tick that
- * wakes an idle process on a 2-core VM, and the heartbeat's ticks sit just before the timers of anything
- * else that measures the loop's delay (a loop-delay monitor's 1 ms timer runs after one tick in ten), so
- * on an idle server it showed in the loop delay p99 that the stall gate's cost is judged by.
+ * That read is a system call: cheap on a busy thread, many times dearer at a tick that wakes an idle
+ * process (cold caches, a VM's wake-up), and the heartbeat's ticks sit just before the timers of anything
+ * else that measures the loop's delay (a loop-delay monitor's 1 ms timer runs right after one tick in
+ * ten), so on an idle server the read is in the loop delay p99 that the stall gate's cost is judged by.
  */
 const QUIET_TICK_US = 1000;
 /**
@@ -45,11 +45,11 @@ const QUIET_TICK_US = 1000;
  * the wait of those ticks' wake-ups (an idle thread accrues none in between), and a thread waits for a
  * CPU at a wake-up no longer than the tick that woke it was late. So a stall's CPU wait is over-counted
  * by at most this: at worst a stall whose code ran for less than the threshold + 5 ms is taken for a
- * wait for a CPU. That worst case needs every skipped tick's lateness to be all run-queue wait; on a
- * quiet machine it is mostly libuv's millisecond timer granularity (on-time ticks were 0.2–0.3 ms late,
- * p50, here), and a loaded machine's ticks are late past QUIET_TICK_US and read every time. At those
- * lateness figures a read is taken every 15–20 ticks of an idle loop. (A wake-up for I/O between ticks
- * is not bounded so; its callbacks make the loop busy, which the next ticks see.)
+ * wait for a CPU. That worst case needs every skipped tick's lateness to be all run-queue wait; an
+ * on-time tick's lateness is mostly libuv's millisecond timer granularity (a fraction of a millisecond),
+ * and a loaded machine's ticks are late past QUIET_TICK_US and read every time. So an idle loop reads
+ * once in a dozen or more ticks. (A wake-up for I/O between ticks is not bounded so; its callbacks make
+ * the loop busy, which the next ticks see.)
  */
 const STALE_READ_BUDGET_US = 5000;
 
