@@ -9,6 +9,7 @@ import { BENCH_USAGE, parseBenchArgs } from './options.ts';
 import { benchEnvironment, renderBenchMarkdown, writeBenchResults, type BenchResults } from './report.ts';
 import { runRounds, type BenchTarget, type Comparison } from './rounds.ts';
 import { startBenchServers, type BenchServer } from './stack.ts';
+import { REFERENCE_POOL } from './reference/reference-sql.ts';
 
 const options = (() => {
   try {
@@ -58,7 +59,7 @@ try {
     target('looplab-health', 'looplab', servers.looplab, '/health'),
   ];
   const db = [
-    target('hono-db', 'bare Hono + postgres.js (pool 10)', servers.bareHono, '/db'),
+    target('hono-db', `bare Hono + postgres.js (looplab's client, pool ${REFERENCE_POOL})`, servers.bareHono, '/db'),
     target('looplab-db', 'looplab', servers.looplab, '/db/async?queries=1'),
   ];
   const comparisons: Comparison[] = [

@@ -23,8 +23,9 @@ export function createSql(databaseUrl: string, max: number): Sql {
     // One query per connection at a time. PostgreSQL's cancel request stops whatever the backend runs
     // when it arrives; with several queries pipelined on a connection, cancelling an abandoned one
     // would stop a neighbour's, and the abandoned one would run on. Waiting queries stay in
-    // postgres.js's own queue, where cancelling one just removes it. The cost, measured by
-    // `npm run bench` against a pipelining postgres.js pool, is in docs/lab-notes/2026-11-25-bench.md.
+    // postgres.js's own queue, where cancelling one just removes it. Its cost against a pipelining
+    // pool was measured once (docs/lab-notes/2026-11-25-bench.md); the bench's bare reference now uses
+    // this same client (bench/reference/reference-sql.ts), so its comparison leaves this choice out.
     max_pipeline: 1,
     connect_timeout: 5,
     idle_timeout: 30,

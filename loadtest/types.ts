@@ -325,8 +325,11 @@ export interface BaselineFigure {
   minMs: number;
   maxMs: number;
   samples: number;
-  /** `cpu`: the server's CPU time per request (its `/metrics` counter); `wall`: its reported work time. */
-  basis: 'cpu' | 'wall';
+  /**
+   * `loop-cpu`: the server's event-loop thread's CPU time per request; `cpu`: the whole server process's
+   * (its `/metrics` counters); `wall`: its reported work time.
+   */
+  basis: 'loop-cpu' | 'cpu' | 'wall';
 }
 
 /**

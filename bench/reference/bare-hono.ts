@@ -1,22 +1,22 @@
 /**
- * Reference server: bare Hono on @hono/node-server, with the same postgres.js pool size (10) and the
- * same query as looplab's `/db/async?queries=1`, on the same database. No middleware, no deadline,
- * no metrics: what the technique costs without looplab's plumbing.
+ * Reference server: bare Hono on @hono/node-server, with looplab's own postgres.js client settings
+ * (reference-sql.ts) and the same query as looplab's `/db/async?queries=1`, on the same database. No
+ * middleware, no deadline, no metrics: what the technique costs without looplab's plumbing.
  */
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { randomInt } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import postgres from 'postgres';
 import { WORLD_ROWS, type WorldRow } from '../../server/clients/world-store.ts';
 import { serveParent } from '../../lib/child-process.ts';
+import { referenceSql } from './reference-sql.ts';
 
 const databaseUrl = process.env['BENCH_DATABASE_URL'];
 if (!databaseUrl) {
   console.error('bench/reference/bare-hono.ts is started by the bench; it needs BENCH_DATABASE_URL');
   process.exit(2);
 }
-const sql = postgres(databaseUrl, { max: 10, onnotice: () => {} });
+const sql = referenceSql(databaseUrl);
 
 const app = new Hono()
   .get('/health', (c) => c.json({ status: 'ok' }))

@@ -10,6 +10,11 @@ export interface MetricsSnapshot {
   loopDelayMaxSeconds: number;
   /** CPU time of the server process (all its threads) since it started. */
   cpuSeconds: number;
+  /**
+   * CPU time of the server's event-loop thread alone (a cluster: of every process's), since it started;
+   * absent from servers that predate it or run on a Node without `process.threadCpuUsage`.
+   */
+  loopThreadCpuSeconds?: number;
   /** Workload requests the server has finished answering since it started, whatever their status. */
   workloadRequestsDone: number;
   /** Resident memory of the server process (a cluster: of all its processes). */
@@ -129,6 +134,7 @@ export function parseMetrics(text: string): MetricsSnapshot | null {
     loopDelayP99Seconds: p99,
     loopDelayMaxSeconds: max,
     cpuSeconds: cpu,
+    ...optional('loopThreadCpuSeconds', readSample(text, 'looplab_event_loop_thread_cpu_seconds_total')),
     workloadRequestsDone: sumSamples(text, 'looplab_request_duration_seconds_count'),
     rssBytes: rss,
     ...optional('rssPeakBytes', readSample(text, 'looplab_resident_memory_peak_bytes')),

@@ -3,10 +3,17 @@ import { columnNotes } from './columns.ts';
 import { queueRunLine } from './queue-report.ts';
 import { notLooplabNote, probeNote } from '../analyse/target-scenario.ts';
 import type { ReportTable } from './table.ts';
-import type { Results } from '../types.ts';
+import type { BaselineFigure, Results } from '../types.ts';
 import type { ThresholdOutcome } from '../analyse/thresholds.ts';
 
 const escapeCell = (s: string) => s.replace(/\|/g, '\\|');
+
+/** What a baseline figure is a share of, by its basis (`wall`, and files from before `basis`, say nothing). */
+const BASIS_WORDS: Readonly<Record<BaselineFigure['basis'], string>> = {
+  'loop-cpu': " of the server's event-loop thread CPU",
+  cpu: ' of server CPU',
+  wall: '',
+};
 
 /** Describes the machine and run settings in one paragraph, for every report format. */
 export function describeRun(results: Results): string[] {
@@ -22,7 +29,7 @@ export function describeRun(results: Results): string[] {
   const baseline = Object.entries(results.cpuBaseline)
     .map(
       ([w, b]) =>
-        `${w} ${fmtMs(b.msPerRequest)}/request${b.basis === 'cpu' ? ' of server CPU' : ''}${b.atEndMs !== null ? ` at the start, ${fmtMs(b.atEndMs)} at the end (${fmtChange(b.atEndMs, b.msPerRequest)})` : ''}${b.minMs !== undefined && b.maxMs !== undefined ? `, range ${fmtMs(b.minMs)}–${fmtMs(b.maxMs)}` : ''}`,
+        `${w} ${fmtMs(b.msPerRequest)}/request${BASIS_WORDS[b.basis ?? 'wall']}${b.atEndMs !== null ? ` at the start, ${fmtMs(b.atEndMs)} at the end (${fmtChange(b.atEndMs, b.msPerRequest)})` : ''}${b.minMs !== undefined && b.maxMs !== undefined ? `, range ${fmtMs(b.minMs)}–${fmtMs(b.maxMs)}` : ''}`,
     )
     .join(', ');
   const canary = o.target ? probeNote(o) : `/health probed ${o.probeRate}×/s`;

@@ -7,6 +7,7 @@ import type { WorkerPool } from '../offload/worker-pool.ts';
 import type { WorkLabel } from '../routes/app-env.ts';
 import { labelledChildren } from './metric-children.ts';
 import { createMemoryPeak, RSS_SAMPLE_INTERVAL_MS } from './memory-peak.ts';
+import { registerLoopThreadCpu } from './loop-thread-cpu.ts';
 
 /** The server's Prometheus metrics; one registry per app so several apps can share a process (tests). */
 /** The failures counter's help text, from the error registry: each reason with the statuses it is answered with. */
@@ -111,6 +112,8 @@ export function createMetrics({ pool, db }: MetricsSources): Metrics {
       this.inc(performance.eventLoopUtilization().idle / 1000);
     },
   });
+
+  registerLoopThreadCpu(registry);
 
   const memoryPeak = createMemoryPeak();
   new Gauge({
