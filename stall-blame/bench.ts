@@ -243,6 +243,8 @@ async function httpCost(path: string): Promise<void> {
 }
 
 const settings = resolveOptions(readPreloadConfig(process.env).options);
+// The gate's record.ts resolves its settings from its threshold alone, as here.
+const gateSettings = resolveOptions({ stallThresholdMs: GATE_STALL_THRESHOLD_MS });
 const machine = `node ${process.version}, ${cpus().length} × ${cpus()[0]?.model}`;
 const load = () =>
   loadavg()
@@ -252,7 +254,8 @@ const startLoad = load();
 console.log(`${machine}, load average ${startLoad}`);
 console.log(
   `blame: sampling every ${settings.samplingIntervalUs} µs, heartbeat ${settings.heartbeatMs} ms, threshold ${settings.stallThresholdMs} ms; ` +
-    `gate: threshold ${GATE_STALL_THRESHOLD_MS} ms; ${rounds} rounds of ${seconds} s, the order of off, blame and gate rotated each round\n`,
+    `gate: sampling every ${gateSettings.samplingIntervalUs} µs, heartbeat ${gateSettings.heartbeatMs} ms, threshold ${gateSettings.stallThresholdMs} ms; ` +
+    `${rounds} rounds of ${seconds} s, the order of off, blame and gate rotated each round\n`,
 );
 if (parts.has('idle')) await idleCost();
 if (parts.has('loop')) await loopCost();

@@ -5,12 +5,15 @@ import { buildReport, type BlameReport } from './report.ts';
 import { startSampler } from './sampler.ts';
 import { nowUs, startStallDetector } from './stall-detector.ts';
 import { addStall, emptySummary, summarize } from './summary.ts';
-import { STALL_BLAME_DEFAULTS, STALL_BLAME_LIMITS } from './limits.ts';
+import { SAMPLES_PER_STALL, STALL_BLAME_DEFAULTS, STALL_BLAME_LIMITS } from './limits.ts';
 
 export interface StallBlameOptions {
   /** A stall is the loop running a due heartbeat more than this late (ms, default 20). */
   stallThresholdMs?: number;
-  /** V8's sampling interval (µs, default 2000): a stall gets about its length / interval samples. */
+  /**
+   * V8's sampling interval (µs): a stall gets about its length / interval samples. Default: the threshold
+   * ÷ {@link SAMPLES_PER_STALL}, never below 2000 (5000 at the default 20 ms threshold).
+   */
   samplingIntervalUs?: number;
   /** The heartbeat's period (ms, default 10, or less than half the threshold when that is below 20). */
   heartbeatMs?: number;
@@ -40,7 +43,15 @@ export function resolveOptions(options: StallBlameOptions): Required<StallBlameO
   // A low threshold brings the default heartbeat down with it, so that it stays well below the threshold.
   const heartbeatMs =
     options.heartbeatMs ?? Math.max(1, Math.min(STALL_BLAME_DEFAULTS.heartbeatMs, Math.floor(stallThresholdMs / 2)));
-  const resolved = { ...STALL_BLAME_DEFAULTS, ...options, stallThresholdMs, heartbeatMs };
+  // The sampling interval follows the threshold too: a few samples per threshold-long stall is what
+  // attribution needs, and each sample costs the thread (limits.ts: SAMPLES_PER_STALL).
+  const samplingIntervalUs =
+    options.samplingIntervalUs ??
+    Math.min(
+      STALL_BLAME_LIMITS.samplingIntervalUs[1],
+      Math.max(STALL_BLAME_DEFAULTS.samplingIntervalUs, Math.round((stallThresholdMs * 1000) / SAMPLES_PER_STALL)),
+    );
+  const resolved = { ...STALL_BLAME_DEFAULTS, ...options, stallThresholdMs, heartbeatMs, samplingIntervalUs };
   for (const [name, [min, max, unit]] of Object.entries(STALL_BLAME_LIMITS) as [
     keyof StallBlameOptions,
     readonly [number, number, string],
@@ -61,10 +72,11 @@ export function resolveOptions(options: StallBlameOptions): Required<StallBlameO
 }
 
 /**
- * Starts naming the code that stalls this thread's event loop: V8's sampling profiler runs all the time,
- * in segments of `segmentMs`, and a heartbeat marks the stall windows; at each rotation the samples that
- * fall inside a window are charged to the first frame in the user's code. Runs on the calling thread
- * (the main thread, normally) and costs it the rotations, which the report measures.
+ * Starts naming the code that stalls this thread's event loop: V8's sampling profiler runs all the time
+ * (a few samples per threshold-long stall, not more: each costs the thread), in segments of
+ * `segmentMs`, and a heartbeat marks the stall windows; at each rotation the samples that fall inside a
+ * window are charged to the first frame in the user's code. Runs on the calling thread (the main thread,
+ * normally) and costs it the rotations, which the report measures.
  */
 export function startStallBlame(options: StallBlameOptions = {}): StallBlame {
   const settings = resolveOptions(options);

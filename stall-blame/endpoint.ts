@@ -52,7 +52,8 @@ export function answer(
 
 /**
  * A tiny HTTP server of its own, on 127.0.0.1 only, answering with {@link answer}. It never touches the
- * application's routes, and it is unref'd: it does not keep the process alive.
+ * application's routes, and it is unref'd: it does not keep the process alive. When it cannot listen it
+ * rejects with Node's error (for a port in use, wrapped, with Node's as its `cause`).
  */
 export function serveBlame(port: number, blame: Pick<StallBlame, 'snapshot' | 'mark' | 'window'>): Promise<Server> {
   // Filled once this endpoint listens, so that its own address is not among the process's servers.
@@ -64,7 +65,9 @@ export function serveBlame(port: number, blame: Pick<StallBlame, 'snapshot' | 'm
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(
         error.code === 'EADDRINUSE'
-          ? new Error(`stall-blame: port ${port} is already in use; choose another (0 picks a free one)`)
+          ? new Error(`stall-blame: port ${port} is already in use; choose another (0 picks a free one)`, {
+              cause: error,
+            })
           : error,
       ),
     );

@@ -6,10 +6,25 @@
 
 export const STALL_BLAME_DEFAULTS = Object.freeze({
   stallThresholdMs: 20,
+  /** The floor of the default interval, which is the threshold ÷ {@link SAMPLES_PER_STALL} (5000 µs at 20 ms). */
   samplingIntervalUs: 2000,
   heartbeatMs: 10,
   segmentMs: 1000,
 });
+
+/**
+ * How many samples a stall of exactly the threshold gets at the default sampling interval (threshold ÷
+ * this, never below 2000 µs). Every sample is a signal to the thread and a stack walk, and a thread
+ * woken on a 2-core machine, whether the loop stalls or not: that is most of what stall blame costs a
+ * busy loop, so the profiler samples no faster than attribution needs. A stall window is at least the
+ * threshold long, so four samples fall inside it and cover at least three quarters of it; the rest is
+ * charged to the sample taken just before the window opened, which is the stalling code too unless the
+ * stall began less than one interval before (see stall-detector.ts: a window opens at a due heartbeat, up
+ * to a heartbeat after the stall began). Enough to name the function that holds the loop; a stall shared
+ * by several functions is split into quarters of the threshold, and a longer stall gets proportionally
+ * more samples (a 200 ms stall at 20 ms: 40). Set LOOPLAB_BLAME_INTERVAL_US for finer splits, at a cost.
+ */
+export const SAMPLES_PER_STALL = 4;
 
 /** Each option's whole-number range and unit. */
 export const STALL_BLAME_LIMITS: Readonly<

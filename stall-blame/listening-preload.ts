@@ -6,6 +6,7 @@
  */
 import { createServer } from 'node:http';
 import { isMainThread } from 'node:worker_threads';
+import { describeListenError } from '../lib/listen-error.ts';
 import { refuseUnsupportedNode } from '../lib/supported-node.ts';
 import { type ListeningAddress, watchListening } from './listening.ts';
 
@@ -24,11 +25,17 @@ if (isMainThread && port) {
   });
   // Awaited, so the application starts only once this endpoint listens; watched from then on, so the
   // endpoint is not among the server's own addresses and none of the application's is missed.
-  await new Promise<void>((resolve) =>
+  await new Promise<void>((resolve) => {
+    // A port picked free can be taken before this binds it: one line, and the application runs on.
+    server.once('error', (error) => {
+      const why = describeListenError(error, Number(port), 'LOOPLAB_BLAME_PORT');
+      process.stderr.write(`looplab: where the server listens is not served, and it runs on: ${why}\n`);
+      resolve();
+    });
     server.listen({ port: Number(port), host: '127.0.0.1', exclusive: true }, () => {
       server.unref();
       listening = watchListening();
       resolve();
-    }),
-  );
+    });
+  });
 }

@@ -12,6 +12,7 @@ import { isMainThread } from 'node:worker_threads';
 import { startStallBlame } from './blame.ts';
 import { blameUrl, serveBlame } from './endpoint.ts';
 import { PRELOAD_VARIABLES, readPreloadConfig } from './env.ts';
+import { describeListenError } from '../lib/listen-error.ts';
 import { refuseUnsupportedNode } from '../lib/supported-node.ts';
 
 refuseUnsupportedNode('looplab/stall-blame/preload');
@@ -23,8 +24,18 @@ if (isMainThread && (config.out !== null || config.port !== null)) {
   const blame = startStallBlame(config.options);
   const out = config.out;
   if (config.port !== null) {
-    const server = await serveBlame(config.port, blame);
-    process.stderr.write(`stall-blame: report at ${blameUrl(server)}/\n`);
+    try {
+      const server = await serveBlame(config.port, blame);
+      process.stderr.write(`stall-blame: report at ${blameUrl(server)}/\n`);
+    } catch (error) {
+      // A port picked free can be taken by another process before this binds it (`looplab loadtest --
+      // <command>` picks one, then starts the command). One line, and the application starts anyway: a
+      // profiler must never be why a server is down.
+      const why = describeListenError((error as Error).cause ?? error, config.port, 'LOOPLAB_BLAME_PORT');
+      process.stderr.write(`stall-blame: the report is not served, and the application runs without it: ${why}\n`);
+      // With no file to write either, the profiler would cost the process for nothing.
+      if (out === null) await blame.stop();
+    }
   }
   if (out !== null) {
     let written = false;

@@ -55,6 +55,14 @@ describe('options', () => {
     );
   });
 
+  it('samples four times per threshold-long stall by default, never faster than every 2 ms, unless told', () => {
+    expect(resolveOptions({}).samplingIntervalUs).toBe(5_000);
+    expect(resolveOptions({ stallThresholdMs: 50 }).samplingIntervalUs).toBe(12_500);
+    expect(resolveOptions({ stallThresholdMs: 5 }).samplingIntervalUs).toBe(2_000);
+    expect(resolveOptions({ stallThresholdMs: 60_000 }).samplingIntervalUs).toBe(100_000);
+    expect(resolveOptions({ stallThresholdMs: 50, samplingIntervalUs: 1_000 }).samplingIntervalUs).toBe(1_000);
+  });
+
   it('refuses a sampling interval out of range, naming it and the range', () => {
     expect(() => resolveOptions({ samplingIntervalUs: 10 })).toThrow(
       'stall-blame: options.samplingIntervalUs must be a whole number of µs in 50..100000 (got 10)',

@@ -1,5 +1,6 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BlameReport } from '../stall-blame/index.ts';
@@ -14,6 +15,8 @@ import {
   writeBlameServer,
   type FixtureProcess,
 } from './helpers/blame-fixture.ts';
+
+const LISTENING_PRELOAD = new URL('../stall-blame/listening-preload.ts', import.meta.url).pathname;
 
 let dir: string;
 let server: string;
@@ -139,6 +142,59 @@ describe('stall blame', () => {
     } finally {
       fixture.child.kill('SIGTERM');
       await fixture.exited;
+    }
+  });
+
+  it('keeps the application running, with one line and no stack, when the blame port is taken before the preload binds it', async () => {
+    // The race the harness can lose: a free port picked, then taken by another process before the preload
+    // binds it. A real server holds the port here; the report file is still written at the end.
+    const holder = createNetServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const port = (holder.address() as AddressInfo).port;
+    const out = join(dir, 'port-taken.json');
+    try {
+      const fixture = await startFixture(server, dir, ['--import', PRELOAD], {
+        LOOPLAB_BLAME_PORT: String(port),
+        LOOPLAB_BLAME_OUT: out,
+      });
+      await get(fixture.url, '/block?n=40');
+      const said = fixture
+        .output()
+        .split('\n')
+        .filter((line) => line.startsWith('stall-blame:'));
+      expect(said).toEqual([
+        `stall-blame: the report is not served, and the application runs without it: port ${port} is already in use; choose another with LOOPLAB_BLAME_PORT (LOOPLAB_BLAME_PORT=0 picks any free port)`,
+      ]);
+      expect(fixture.output()).not.toMatch(/^\s+at /m);
+      fixture.child.kill('SIGTERM');
+      expect(await fixture.exited).toEqual({ code: null, signal: 'SIGTERM' });
+      expect((JSON.parse(readFileSync(out, 'utf8')) as BlameReport).window.ms).toBeGreaterThan(0);
+    } finally {
+      holder.close();
+    }
+  });
+
+  it('keeps the application running when the port of the preload without blame (--no-blame) is taken', async () => {
+    const holder = createNetServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const port = (holder.address() as AddressInfo).port;
+    try {
+      const fixture = await startFixture(server, dir, ['--import', LISTENING_PRELOAD], {
+        LOOPLAB_BLAME_PORT: String(port),
+      });
+      await get(fixture.url, '/');
+      expect(
+        fixture
+          .output()
+          .split('\n')
+          .filter((line) => line.startsWith('looplab:')),
+      ).toEqual([
+        `looplab: where the server listens is not served, and it runs on: port ${port} is already in use; choose another with LOOPLAB_BLAME_PORT (LOOPLAB_BLAME_PORT=0 picks any free port)`,
+      ]);
+      fixture.child.kill('SIGTERM');
+      await fixture.exited;
+    } finally {
+      holder.close();
     }
   });
 

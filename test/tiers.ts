@@ -29,6 +29,7 @@ export const TIERS = {
     'test/graceful-close.test.ts',
     'test/stall-blame-attribute.test.ts',
     'test/stall-blame-window.test.ts',
+    'test/unit/stall-detector-cpu-wait.test.ts',
     'test/tiers.test.ts',
     'test/loadtest/baseline.test.ts',
     'test/loadtest/blame-merge.test.ts',
