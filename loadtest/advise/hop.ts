@@ -27,6 +27,11 @@ export interface HopMeasurement {
   /** The server's CPU per request, µs: inline, and through the one-thread pool. */
   inlineUs: number;
   offloadedUs: number;
+  /**
+   * Each group pair's difference, offloaded − inline, µs per request: the hop as each pair saw it. Their
+   * spread is the measurement's own noise, beside which a hop of a few µs cannot be told from none.
+   */
+  pairedHopUs: number[];
   /** The function's own time per call, µs: the server-reported work time (`durationMs`) inline, median. */
   reportedWorkUs: number;
   /** Requests per group, and groups per mode. */
@@ -86,6 +91,7 @@ export async function measureHop(
     inlineMode,
     inlineUs: median(inlineCpu),
     offloadedUs: median(offloadedCpu),
+    pairedHopUs: offloadedCpu.map((cpu, g) => cpu - (inlineCpu[g] as number)),
     reportedWorkUs: median(work) * 1000,
     groupSize: size,
     groups: GROUPS,

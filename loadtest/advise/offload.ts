@@ -23,6 +23,14 @@ export interface OffloadCost {
   offloadedWorkers: number;
   /** offloaded − inline: the hop, µs per call. */
   hopUs: number;
+  /** The lowest and highest hop of the paired groups, µs: the measurement's own spread. */
+  hopRangeUs: { min: number; max: number };
+  /**
+   * True when the paired groups disagree on the hop's sign (the range holds 0): the hop is lost in this
+   * measurement's noise, which is what a hop of some µs beside ms of work looks like. Its figure, possibly
+   * below zero, is then no cost to quote.
+   */
+  hopWithinNoise: boolean;
   /** True when the hop costs at least as much as the work it moves off the loop: offloading costs more than it saves. */
   costsMoreThanItSaves: boolean;
   inlineMode: string;
@@ -31,12 +39,15 @@ export interface OffloadCost {
 export function offloadCost(m: HopMeasurement): OffloadCost {
   const hopUs = m.offloadedUs - m.inlineUs;
   const workUs = Math.min(m.reportedWorkUs, m.inlineUs);
+  const hopRangeUs = { min: Math.min(...m.pairedHopUs), max: Math.max(...m.pairedHopUs) };
   return {
     inlineUs: m.inlineUs,
     workUs,
     offloadedUs: m.offloadedUs,
     offloadedWorkers: 1,
     hopUs,
+    hopRangeUs,
+    hopWithinNoise: hopRangeUs.min <= 0 && hopRangeUs.max >= 0,
     costsMoreThanItSaves: hopUs >= workUs,
     inlineMode: m.inlineMode,
   };

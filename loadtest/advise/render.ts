@@ -31,7 +31,7 @@ export function adviceLead(advice: Advice): ReportLead {
   const o = advice.offload;
   if (o)
     notes.push(
-      `offload cost per call: ${Math.round(o.hopUs)} µs of CPU for the hop (worker ×${o.offloadedWorkers} ${Math.round(o.offloadedUs)} µs against ${o.inlineMode} ${Math.round(o.inlineUs)} µs inline; the work itself ${Math.round(o.workUs)} µs)${o.costsMoreThanItSaves ? ': the hop costs more than the work' : ''}`,
+      `offload cost per call: ${o.hopWithinNoise ? `lost in the noise beside the work: ${Math.round(o.hopUs)} µs of CPU for the hop by medians, ${Math.round(o.hopRangeUs.min)} to ${Math.round(o.hopRangeUs.max)} µs across the paired groups` : `${Math.round(o.hopUs)} µs of CPU for the hop (${Math.round(o.hopRangeUs.min)} to ${Math.round(o.hopRangeUs.max)} across the paired groups)`} (worker ×${o.offloadedWorkers} ${Math.round(o.offloadedUs)} µs against ${o.inlineMode} ${Math.round(o.inlineUs)} µs inline; the work itself ${Math.round(o.workUs)} µs)${o.costsMoreThanItSaves ? ': the hop costs more than the work' : ''}`,
     );
   if (advice.cut.length > 0) notes.push(`cut for the budget (not measured): ${advice.cut.join(', ')}`);
   return {

@@ -38,6 +38,7 @@ export function fixtureAdvice() {
       inlineMode: 'async',
       inlineUs: 10_300,
       offloadedUs: 10_700,
+      pairedHopUs: [380, 400, 420],
       reportedWorkUs: 10_000,
       groupSize: 20,
       groups: 5,

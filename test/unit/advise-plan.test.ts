@@ -113,13 +113,31 @@ function row(
 }
 
 describe('the offload cost per call', () => {
-  const hop = (inlineUs: number, offloadedUs: number, reportedWorkUs: number) => ({
+  const hop = (
+    inlineUs: number,
+    offloadedUs: number,
+    reportedWorkUs: number,
+    pairedHopUs = [offloadedUs - inlineUs],
+  ) => ({
     inlineMode: 'async',
     inlineUs,
     offloadedUs,
     reportedWorkUs,
+    pairedHopUs,
     groupSize: 100,
     groups: 5,
+  });
+
+  it('calls a hop lost in the noise when its paired groups disagree on its sign, as a heavy function shows', () => {
+    // hash (pbkdf2, 13.7 ms of work) on a quiet machine: the medians put the hop at −5 µs; the groups did not agree.
+    const heavy = offloadCost(hop(15_133, 15_128, 13_730, [-310, 40, -5, 220, -120]));
+    expect(heavy.hopUs).toBe(-5);
+    expect(heavy.hopRangeUs).toEqual({ min: -310, max: 220 });
+    expect(heavy.hopWithinNoise).toBe(true);
+    // Every pair saw a hop, however small: it is measured, not noise. Zero at an end still counts as noise.
+    expect(offloadCost(hop(300, 700, 50, [380, 400, 420, 390, 410])).hopWithinNoise).toBe(false);
+    expect(offloadCost(hop(300, 300, 50, [0, 10, 20])).hopWithinNoise).toBe(true);
+    expect(offloadCost(hop(300, 280, 50, [-30, -20, -10])).hopWithinNoise).toBe(false);
   });
 
   it('is the CPU per request through one thread minus the inline one, weighed against the function alone', () => {
@@ -197,6 +215,7 @@ describe('the answer', () => {
       inlineMode: 'async',
       inlineUs: 1500,
       offloadedUs: 2200,
+      pairedHopUs: [700],
       reportedWorkUs: 190,
       groupSize: 100,
       groups: 5,
