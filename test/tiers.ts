@@ -76,6 +76,7 @@ export const TIERS = {
     'test/unit/advise-knee.test.ts',
     'test/unit/advise-report.test.ts',
     'test/unit/advise-move-off.test.ts',
+    'test/unit/regression-figures.test.ts',
   ],
   core: [
     'test/loadtest/scenario-loop.test.ts',
