@@ -31,7 +31,8 @@ describe('the figures --max-regression compares, read from one run', () => {
 
   it('gives none of the server figures for a run without /metrics, and takes the loop delay from the blame preload then', () => {
     const noMetrics: RunMeasurement = { ...run(), server: null, blame: null };
-    for (const name of ['loop_delay_p99', 'loop_busy', 'cpu_per_request', 'rss']) expect(read(name, noMetrics)).toBeNull();
+    for (const name of ['loop_delay_p99', 'loop_busy', 'cpu_per_request', 'rss'])
+      expect(read(name, noMetrics)).toBeNull();
     // --target with --blame-url: no /metrics, but the preload's heartbeat measured a 7 ms p99.
     const preload = { ...blankBlame('http://127.0.0.1:1'), loopDelayP99Ms: 7 };
     expect(read('loop_delay_p99', { ...noMetrics, blame: preload })).toBe(7);
