@@ -1,15 +1,17 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { summarize } from '../../loadtest/analyse/summarize.ts';
 import { evaluateThreshold, parseThreshold } from '../../loadtest/analyse/thresholds.ts';
 import { DEFAULT_OPTIONS } from '../../loadtest/defaults.ts';
 import { planScenarios } from '../../loadtest/matrix.ts';
+import { summarizeQueue } from '../../loadtest/analyse/queue-summary.ts';
+import { queueParts } from '../../loadtest/analyse/queue-verdict.ts';
 import { parseQueueTotals, queueWindow, type QueueWindow } from '../../loadtest/measure/queue-times.ts';
 import { parseMetrics } from '../../loadtest/measure/server-metrics.ts';
 import { OptionsError, parseOptions } from '../../loadtest/cli/options.ts';
 import { renderHtml } from '../../loadtest/report/report-html.ts';
 import { renderMarkdown } from '../../loadtest/report/report-md.ts';
-import { buildTable, renderTerminal } from '../../loadtest/report/table.ts';
-import type { QueueBackendName, ScenarioResult } from '../../loadtest/types.ts';
+import { buildTable, type ReportTable, renderTerminal } from '../../loadtest/report/table.ts';
+import type { QueueBackendName, Results, ScenarioResult } from '../../loadtest/types.ts';
 import { FIXTURE_BASELINE, FIXTURE_FACTS, fixedResults, fixedRun, fixedScenario } from './fixture-results.ts';
 
 /** The server's `/metrics` lines for the two queue histograms, as prom-client writes them (le first). */
@@ -134,16 +136,22 @@ function queueScenario(
   return summarize(scenario, [{ ...fixedRun(rps, 5), queue }], null, QUEUE_FACTS, FIXTURE_BASELINE);
 }
 
+// The fixtures are built in beforeEach, not in the describe body: code run while vitest collects the
+// tests runs before Stryker switches a mutant on, so a mutant there would survive every test.
 describe('queue beside the other three modes in the reports', () => {
-  const results = fixedResults([
-    fixedScenario('hash', 'blocking', 40, 900),
-    fixedScenario('hash', 'async', 70, 20),
-    fixedScenario('hash', 'worker', 72, 6),
-    queueScenario(36, { jobs: 180, waitMs: 12.5, runMs: 25 }),
-  ]);
-  results.options.modes = ['blocking', 'async', 'worker', 'queue'];
-  results.environment.server = QUEUE_FACTS;
-  const table = buildTable(results);
+  let results: Results;
+  let table: ReportTable;
+  beforeEach(() => {
+    results = fixedResults([
+      fixedScenario('hash', 'blocking', 40, 900),
+      fixedScenario('hash', 'async', 70, 20),
+      fixedScenario('hash', 'worker', 72, 6),
+      queueScenario(36, { jobs: 180, waitMs: 12.5, runMs: 25 }),
+    ]);
+    results.options.modes = ['blocking', 'async', 'worker', 'queue'];
+    results.environment.server = QUEUE_FACTS;
+    table = buildTable(results);
+  });
   const column = (header: string) => table.headers.indexOf(header);
 
   it('gives queue its own row, with its jobs, mean wait and mean run, and "—" for the modes without a queue', () => {
@@ -203,13 +211,17 @@ describe('queue beside the other three modes in the reports', () => {
 });
 
 describe('the two queue backends side by side', () => {
-  const results = fixedResults([
-    fixedScenario('hash', 'async', 70, 20),
-    queueScenario(20, { jobs: 100, waitMs: 8, runMs: 25 }, 'postgres'),
-    queueScenario(30, { jobs: 150, waitMs: 2, runMs: 25 }, 'redis'),
-  ]);
-  results.options.queueBackends = ['postgres', 'redis'];
-  const table = buildTable(results);
+  let results: Results;
+  let table: ReportTable;
+  beforeEach(() => {
+    results = fixedResults([
+      fixedScenario('hash', 'async', 70, 20),
+      queueScenario(20, { jobs: 100, waitMs: 8, runMs: 25 }, 'postgres'),
+      queueScenario(30, { jobs: 150, waitMs: 2, runMs: 25 }, 'redis'),
+    ]);
+    results.options.queueBackends = ['postgres', 'redis'];
+    table = buildTable(results);
+  });
 
   it('names each queue row by its backend, in the same section as the other modes', () => {
     expect(table.sections).toHaveLength(1);
@@ -243,6 +255,90 @@ describe('the two queue backends side by side', () => {
     expect(plan).toEqual(['async', 'queue@postgres', 'queue@redis']);
     // Without the option nothing is labelled: the server's own backend.
     expect(planScenarios({ ...options, queueBackends: [] }).map((s) => s.queueBackend)).toEqual([undefined, undefined]);
+  });
+});
+
+describe("a queue scenario's split over its runs", () => {
+  /** A run with the given queue window: `p99` null = the p99 fell in the unbounded last bucket. */
+  const runWith = (jobs: number, waitMs: number | null, runMs: number | null, p99: number | null = 50) => ({
+    ...fixedRun(30, 5),
+    queue: {
+      jobs,
+      wait: { count: jobs, meanMs: waitMs, p99AtMostMs: p99 },
+      processing: { count: runMs === null ? 0 : jobs, meanMs: runMs, p99AtMostMs: p99 },
+    },
+  });
+
+  it('counts the jobs of every run and takes the median of the runs’ means, leaving out runs that counted none', () => {
+    const summary = summarizeQueue([
+      runWith(10, 4, 20),
+      runWith(30, 8, 40),
+      runWith(20, 6, 30),
+      runWith(0, null, null),
+    ]);
+    // By hand: 10 + 30 + 20 = 60 jobs; wait means 4, 8, 6 → median 6 (4 … 8); runs 20, 40, 30 → 30.
+    expect(summary).toEqual({
+      jobs: 60,
+      waitMs: { median: 6, min: 4, max: 8 },
+      processingMs: { median: 30, min: 20, max: 40 },
+      waitP99AtMostMs: { median: 50, min: 50, max: 50 },
+      processingP99AtMostMs: { median: 50, min: 50, max: 50 },
+    });
+  });
+
+  it('claims no p99 bound when one run’s p99 fell in the unbounded last bucket', () => {
+    const summary = summarizeQueue([runWith(10, 4, 20), runWith(10, 4, 20, null)]);
+    expect(summary?.waitP99AtMostMs).toBeNull();
+    expect(summary?.processingP99AtMostMs).toBeNull();
+  });
+
+  it('gives no split when no run counted a job, or when jobs waited but none finished its run in the window', () => {
+    expect(summarizeQueue([runWith(0, null, null)])).toBeNull();
+    expect(summarizeQueue([{ ...fixedRun(30, 5), queue: null }])).toBeNull();
+    // 5 jobs waited (a wait mean) but none ended its processing inside the window (no processing mean).
+    expect(summarizeQueue([runWith(5, 3, null)])).toBeNull();
+  });
+});
+
+describe('the verdict on queue backends', () => {
+  const noNoise = () => '';
+
+  it('compares each backend with the first, by median throughput', () => {
+    const postgres = queueScenario(20, { jobs: 100, waitMs: 8, runMs: 25 }, 'postgres');
+    const redis = queueScenario(30, { jobs: 150, waitMs: 2, runMs: 25 }, 'redis');
+    // By hand: 30 ÷ 20 req/s = 1.5×.
+    expect(
+      queueParts(
+        [
+          ['queue-postgres', postgres],
+          ['queue-redis', redis],
+        ],
+        noNoise,
+      ),
+    ).toContain('queue-redis serves 1.5× queue-postgres');
+  });
+
+  it('gives no ratio against a first backend that answered nothing (it would be a division by zero)', () => {
+    const postgres = queueScenario(20, { jobs: 100, waitMs: 8, runMs: 25 }, 'postgres');
+    const silent = { ...postgres, summary: { ...postgres.summary, ok: 0 } };
+    const redis = queueScenario(30, { jobs: 150, waitMs: 2, runMs: 25 }, 'redis');
+    const parts = queueParts(
+      [
+        ['queue-postgres', silent],
+        ['queue-redis', redis],
+      ],
+      noNoise,
+    );
+    expect(parts.filter((p) => p.includes('serves'))).toEqual([]);
+    // Where the jobs' time went is still said, for both.
+    expect(parts).toHaveLength(2);
+  });
+
+  it('says nothing for a queue row whose server counted no job, and nothing at all without queue rows', () => {
+    const postgres = queueScenario(20, { jobs: 100, waitMs: 8, runMs: 25 }, 'postgres');
+    const uncounted = { ...postgres, summary: { ...postgres.summary, queue: null } };
+    expect(queueParts([['queue', uncounted]], noNoise)).toEqual([]);
+    expect(queueParts([], noNoise)).toEqual([]);
   });
 });
 
