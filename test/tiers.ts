@@ -77,6 +77,7 @@ export const TIERS = {
     'test/unit/advise-report.test.ts',
     'test/unit/advise-move-off.test.ts',
     'test/unit/regression-figures.test.ts',
+    'test/unit/compare-context.test.ts',
   ],
   core: [
     'test/loadtest/scenario-loop.test.ts',
