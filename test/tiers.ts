@@ -78,6 +78,7 @@ export const TIERS = {
     'test/unit/advise-move-off.test.ts',
     'test/unit/regression-figures.test.ts',
     'test/unit/compare-context.test.ts',
+    'test/unit/params.test.ts',
   ],
   core: [
     'test/loadtest/scenario-loop.test.ts',
