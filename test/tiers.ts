@@ -79,6 +79,7 @@ export const TIERS = {
     'test/unit/regression-figures.test.ts',
     'test/unit/compare-context.test.ts',
     'test/unit/params.test.ts',
+    'test/unit/latency-curve.test.ts',
   ],
   core: [
     'test/loadtest/scenario-loop.test.ts',
