@@ -80,6 +80,7 @@ export const TIERS = {
     'test/unit/compare-context.test.ts',
     'test/unit/params.test.ts',
     'test/unit/latency-curve.test.ts',
+    'test/unit/threshold-rules.test.ts',
   ],
   core: [
     'test/loadtest/scenario-loop.test.ts',

@@ -204,6 +204,9 @@ describe('queue beside the other three modes in the reports', () => {
       detail: 'c=20: 12.50 < 20.00 ok',
     });
     expect(evaluateThreshold(parseThreshold('hash.queue.queue_run<20'), results).passed).toBe(false);
+    // The mean run is 25 ms: at the bound it passes; on a mode without a queue it is not measured.
+    expect(evaluateThreshold(parseThreshold('hash.queue.queue_run<=25'), results).passed).toBe(true);
+    expect(evaluateThreshold(parseThreshold('hash.worker.queue_run<20'), results).detail).toContain('not measured');
     expect(evaluateThreshold(parseThreshold('hash.worker.queue_wait<20'), results).detail).toContain(
       "needs queue mode and a job counted in the server's /metrics",
     );
