@@ -1,16 +1,23 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { matchPrevious, parseResultsFile } from '../../loadtest/analyse/compare.ts';
 import { compareContext } from '../../loadtest/analyse/compare-context.ts';
 import { renderHtml } from '../../loadtest/report/report-html.ts';
 import { renderMarkdown } from '../../loadtest/report/report-md.ts';
-import { buildTable, renderTerminal } from '../../loadtest/report/table.ts';
-import { evaluateThreshold, parseThreshold } from '../../loadtest/analyse/thresholds.ts';
+import { buildTable, type ReportTable, renderTerminal } from '../../loadtest/report/table.ts';
+import { evaluateThreshold, parseThreshold, type ThresholdOutcome } from '../../loadtest/analyse/thresholds.ts';
 import { emptyLatency } from '../../loadtest/measure/outcome-log.ts';
+import type { Results } from '../../loadtest/types.ts';
 import { FIXTURE_FACTS, fixedResults, fixedRun, fixedScenario } from './fixture-results.ts';
 
+// Fixtures are built in beforeEach, not in a describe body: code run while vitest collects the tests
+// runs before Stryker switches a mutant on, so the table's verdicts could not fail a mutant there.
 describe('the report table', () => {
-  const results = fixedResults();
-  const table = buildTable(results);
+  let results: Results;
+  let table: ReportTable;
+  beforeEach(() => {
+    results = fixedResults();
+    table = buildTable(results);
+  });
 
   it('has one section per workload and level, one row per mode, in run order', () => {
     expect(table.sections.map((s) => s.title)).toEqual([
@@ -181,9 +188,14 @@ describe('comparing with an earlier run', () => {
 });
 
 describe('report files', () => {
-  const results = fixedResults();
-  const table = buildTable(results);
-  const outcomes = [evaluateThreshold(parseThreshold('fetch.async.rps>=10*fetch.blocking.rps'), results)];
+  let results: Results;
+  let table: ReportTable;
+  let outcomes: ThresholdOutcome[];
+  beforeEach(() => {
+    results = fixedResults();
+    table = buildTable(results);
+    outcomes = [evaluateThreshold(parseThreshold('fetch.async.rps>=10*fetch.blocking.rps'), results)];
+  });
 
   it('Markdown has the command, the machine, a table per section and how to read the columns', () => {
     const md = renderMarkdown(results, table, 'npm run loadtest -- --workloads fetch,hash', outcomes);

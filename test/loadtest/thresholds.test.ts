@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { buildTable } from '../../loadtest/report/table.ts';
 import {
   evaluateThreshold,
@@ -6,6 +6,7 @@ import {
   THRESHOLD_METRICS_TEXT,
   ThresholdError,
 } from '../../loadtest/analyse/thresholds.ts';
+import type { Results } from '../../loadtest/types.ts';
 import { fixedResults, fixedRun, fixedScenario } from './fixture-results.ts';
 
 describe('parseThreshold', () => {
@@ -35,8 +36,13 @@ describe('parseThreshold', () => {
   });
 });
 
+// The fixtures are built in beforeEach, not while vitest collects the tests (before Stryker switches a
+// mutant on).
 describe('evaluateThreshold', () => {
-  const results = fixedResults();
+  let results: Results;
+  beforeEach(() => {
+    results = fixedResults();
+  });
 
   it('passes when the relation holds and says by how much', () => {
     const outcome = evaluateThreshold(parseThreshold('fetch.async.rps>=10*fetch.blocking.rps'), results);
@@ -57,7 +63,10 @@ describe('evaluateThreshold', () => {
 });
 
 describe('threshold units', () => {
-  const results = fixedResults();
+  let results: Results;
+  beforeEach(() => {
+    results = fixedResults();
+  });
   const cell = (workload: string, mode: string, header: string) => {
     const table = buildTable(results);
     const column = table.headers.indexOf(header);
