@@ -1,9 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { escapeHtml } from '../../lib/html.ts';
 import { COLUMNS, columnNotes } from '../../loadtest/report/columns.ts';
 import { renderHtml } from '../../loadtest/report/report-html.ts';
 import { renderMarkdown } from '../../loadtest/report/report-md.ts';
-import { buildTable, renderTerminal } from '../../loadtest/report/table.ts';
+import { buildTable, type ReportTable, renderTerminal } from '../../loadtest/report/table.ts';
+import type { Results } from '../../loadtest/types.ts';
 import { fixedResults, fixedScenario } from './fixture-results.ts';
 
 /**
@@ -11,17 +12,27 @@ import { fixedResults, fixedScenario } from './fixture-results.ts';
  * column (a queue row, and an earlier run to compare with) rendered for the terminal, as report.md
  * and as report.html, and the legend under the last two.
  */
-const now = fixedResults([
-  fixedScenario('hash', 'blocking', 40, 900),
-  fixedScenario('hash', 'async', 70, 20),
-  fixedScenario('hash', 'queue', 36, 5),
-]);
-const before = fixedResults([fixedScenario('hash', 'blocking', 38, 900), fixedScenario('hash', 'async', 65, 20)]);
-const table = buildTable(now, before);
-const terminal = renderTerminal(table);
-const markdown = renderMarkdown(now, table, 'npm run loadtest');
-const html = renderHtml(now, table, 'npm run loadtest');
-const legendKeys = columnNotes(table.headers).flatMap(([key]) => key.split(' / '));
+let table: ReportTable;
+let terminal: string;
+let markdown: string;
+let html: string;
+let legendKeys: string[];
+let before: Results;
+// Built before each test, not at import: Stryker switches a mutant on only once the tests have been
+// collected, so a table built at import would never show it.
+beforeEach(() => {
+  const now = fixedResults([
+    fixedScenario('hash', 'blocking', 40, 900),
+    fixedScenario('hash', 'async', 70, 20),
+    fixedScenario('hash', 'queue', 36, 5),
+  ]);
+  before = fixedResults([fixedScenario('hash', 'blocking', 38, 900), fixedScenario('hash', 'async', 65, 20)]);
+  table = buildTable(now, before);
+  terminal = renderTerminal(table);
+  markdown = renderMarkdown(now, table, 'npm run loadtest');
+  html = renderHtml(now, table, 'npm run loadtest');
+  legendKeys = columnNotes(table.headers).flatMap(([key]) => key.split(' / '));
+});
 
 describe('each report column in the spec', () => {
   it('is in the table of a run that has queue rows and an earlier run, in spec order', () => {
