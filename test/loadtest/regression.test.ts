@@ -4,7 +4,7 @@ import { compareForRegression } from '../../loadtest/analyse/regression.ts';
 import { MarginError, parseMargins } from '../../loadtest/analyse/regression-margins.ts';
 import type { RunBlame } from '../../loadtest/measure/blame-window.ts';
 import { regressionLines, renderRegressionMarkdown } from '../../loadtest/report/regression-md.ts';
-import type { Results } from '../../loadtest/types.ts';
+import type { Results, RunMeasurement } from '../../loadtest/types.ts';
 import { fixedResults, fixedRun, fixedScenario } from './fixture-results.ts';
 
 /** Run-to-run noise of ±3%, in an order that differs per side so neither is sorted. */
@@ -192,5 +192,93 @@ describe('the warnings and the summary', () => {
     });
     expect(md).toContain('With these runs no figure can be shown to have regressed');
     expect(md).toContain('failed, as --inconclusive fail says');
+  });
+});
+
+describe('compareForRegression at its boundaries', () => {
+  /** hash/async of six identical runs at `rps`, each changed by `change` (no noise: the medians are exact). */
+  const steady = (rps: number, change: (run: RunMeasurement) => RunMeasurement = (r) => r): Results =>
+    fixedResults([
+      fixedScenario('hash', 'async', rps, 5, { runs: Array.from({ length: 6 }, () => change(fixedRun(rps, 5))) }),
+    ]);
+  const finding = (report: ReturnType<typeof compareForRegression>, figure: string) =>
+    report.findings.find((f) => f.figure === figure);
+
+  it('passes a figure worse by exactly its margin, and fails one worse by more', () => {
+    // By hand: 100 → 90 req/s is (100 − 90) ÷ 100 = 0.1, exactly the 10% margin: not beyond it.
+    expect(finding(compareForRegression(steady(90), steady(100), parseMargins('rps=10%')), 'rps')).toMatchObject({
+      worsening: 0.1,
+      verdict: 'ok',
+    });
+    // 100 → 89 is 0.11: beyond, and six separated runs a side make it a regression.
+    expect(finding(compareForRegression(steady(89), steady(100), parseMargins('rps=10%')), 'rps')?.verdict).toBe(
+      'regressed',
+    );
+  });
+
+  it('counts a change of exactly the figure’s resolution, and none smaller', () => {
+    const p99 = (ms: number) => (r: RunMeasurement) => ({ ...r, latency: { ...r.latency, p99: ms } });
+    // p99's resolution is 1 ms: 10 → 11 ms is a 1 ms change, so 10% worse.
+    const by1 = finding(
+      compareForRegression(steady(100, p99(11)), steady(100, p99(10)), parseMargins('p99=5%')),
+      'p99',
+    );
+    expect(by1?.worsening).toBeCloseTo(0.1, 10);
+    expect(by1?.verdict).toBe('regressed');
+    // 0.5 → 0.9 ms is 80% worse, but by less than the 1 ms the figure can tell apart: no worsening.
+    const below = finding(
+      compareForRegression(steady(100, p99(0.9)), steady(100, p99(0.5)), parseMargins('p99=5%')),
+      'p99',
+    );
+    expect(below).toMatchObject({ worsening: 0, verdict: 'ok' });
+  });
+
+  it('tests two runs a side, and gives p = 1 to one run a side', () => {
+    const runs = (n: number, rps: number) =>
+      fixedResults([
+        fixedScenario('hash', 'async', rps, 5, { runs: Array.from({ length: n }, () => fixedRun(rps, 5)) }),
+      ]);
+    // Two separated runs a side: 2 of the C(4, 2) = 6 splits are as extreme, p = 1/3.
+    expect(finding(compareForRegression(runs(2, 50), runs(2, 100), parseMargins('rps=10%')), 'rps')?.p).toBeCloseTo(
+      1 / 3,
+      10,
+    );
+    expect(finding(compareForRegression(runs(1, 50), runs(1, 100), parseMargins('rps=10%')), 'rps')?.p).toBe(1);
+  });
+
+  it('knows a culprit that moved to another line of its file as the same culprit, grown, not new', () => {
+    const at = (line: number, ms: number) => (r: RunMeasurement) => ({
+      ...r,
+      blame: {
+        ...blameWith(ms),
+        culprits: [{ frame: 'checkToken', file: 'src/auth.js', line, context: null, ms, share: 1 }],
+      },
+    });
+    const report = compareForRegression(steady(100, at(40, 300)), steady(100, at(12, 100)), parseMargins('blame=50ms'));
+    // By hand: the median stall time went from 100 to 300 ms, 200 ms more, beyond the 50 ms margin.
+    expect(report.findings.find((f) => f.blame)).toMatchObject({
+      figure: 'checkToken src/auth.js:40',
+      blame: 'grown',
+      worsening: 200,
+      verdict: 'regressed',
+    });
+  });
+
+  it('leaves out runs whose blame endpoint failed, and tests no culprit against a baseline without blame', () => {
+    const failed = (r: RunMeasurement) => ({ ...r, blame: { ...blameWith(0), error: 'connect ECONNREFUSED' } });
+    const now = steady(100, (r) => ({ ...r, blame: blameWith(300) }));
+    const report = compareForRegression(now, steady(100, failed), parseMargins('blame=50ms'));
+    // A baseline whose blame could not be read cannot show the culprit was absent: nothing is called new.
+    expect(report.findings.filter((f) => f.blame)).toEqual([]);
+    // Three of six new runs failed to read their blame: the culprit's time is the median of the other
+    // three (300 ms), not of [300, 300, 300, 0, 0, 0] (150 ms).
+    let i = 0;
+    const half = steady(100, (r) => (i++ % 2 === 0 ? { ...r, blame: blameWith(300) } : failed(r)));
+    const grown = compareForRegression(
+      half,
+      steady(100, (r) => ({ ...r, blame: blameWith(100) })),
+      parseMargins('blame=50ms'),
+    );
+    expect(grown.findings.find((f) => f.blame)).toMatchObject({ now: 300, worsening: 200 });
   });
 });
