@@ -81,6 +81,7 @@ export const TIERS = {
     'test/unit/params.test.ts',
     'test/unit/latency-curve.test.ts',
     'test/unit/threshold-rules.test.ts',
+    'test/unit/target-scenario.test.ts',
   ],
   core: [
     'test/loadtest/scenario-loop.test.ts',
