@@ -82,6 +82,7 @@ export const TIERS = {
     'test/unit/latency-curve.test.ts',
     'test/unit/threshold-rules.test.ts',
     'test/unit/target-scenario.test.ts',
+    'test/unit/verdict-worker.test.ts',
   ],
   core: [
     'test/loadtest/scenario-loop.test.ts',
