@@ -6,7 +6,9 @@
 import { fmtMs, fmtPercent, fmtRate } from '../report/format.ts';
 import { leadText, type ReportLead } from '../report/report-lead.ts';
 import type { Advice } from './advice.ts';
+import type { Knee } from './knee.ts';
 import type { MoveOffFunction } from './move-off.ts';
+import type { OffloadCost } from './offload.ts';
 import type { TargetAdvice } from './target-advice.ts';
 
 /** The evidence table's columns, once: header and how each row fills it. */
@@ -22,17 +24,28 @@ const COLUMNS: ReadonlyArray<readonly [string, (r: Advice['table'][number]) => s
   ['refused', (r) => fmtPercent(r.refusedShare)],
 ];
 
+/** A knee's curve in one line: each level's throughput and p99, then where the knee is. */
+function curveLine(name: string, knee: Knee): string {
+  const points = knee.points.map((pt) => `${pt.x}→${fmtRate(pt.rps)}/s p99 ${fmtMs(pt.p99Ms ?? undefined)}`);
+  return `${name}: ${points.join(', ')}; knee at ${knee.at.x}`;
+}
+
+/** The offload cost in one line; a hop the paired groups disagree on is said to be lost in the noise, not quoted. */
+function offloadLine(o: OffloadCost): string {
+  const us = (v: number) => Math.round(v);
+  const range = `${us(o.hopRangeUs.min)} to ${us(o.hopRangeUs.max)} µs across the paired groups`;
+  const hop = o.hopWithinNoise
+    ? `lost in the noise beside the work: ${us(o.hopUs)} µs of CPU for the hop by medians, ${range}`
+    : `${us(o.hopUs)} µs of CPU for the hop (${range})`;
+  const basis = `worker ×${o.offloadedWorkers} ${us(o.offloadedUs)} µs against ${o.inlineMode} ${us(o.inlineUs)} µs inline; the work itself ${us(o.workUs)} µs`;
+  return `offload cost per call: ${hop} (${basis})${o.costsMoreThanItSaves ? ': the hop costs more than the work' : ''}`;
+}
+
 export function adviceLead(advice: Advice): ReportLead {
   const notes = advice.table.filter((r) => r.standing.kind !== 'recommended').map((r) => `${r.label}: ${r.why}`);
-  if (advice.knee)
-    notes.push(
-      `pool-size curve: ${advice.knee.points.map((pt) => `${pt.x}→${fmtRate(pt.rps)}/s p99 ${fmtMs(pt.p99Ms ?? undefined)}`).join(', ')}; knee at ${advice.knee.at.x}`,
-    );
+  if (advice.knee) notes.push(curveLine('pool-size curve', advice.knee));
   const o = advice.offload;
-  if (o)
-    notes.push(
-      `offload cost per call: ${o.hopWithinNoise ? `lost in the noise beside the work: ${Math.round(o.hopUs)} µs of CPU for the hop by medians, ${Math.round(o.hopRangeUs.min)} to ${Math.round(o.hopRangeUs.max)} µs across the paired groups` : `${Math.round(o.hopUs)} µs of CPU for the hop (${Math.round(o.hopRangeUs.min)} to ${Math.round(o.hopRangeUs.max)} across the paired groups)`} (worker ×${o.offloadedWorkers} ${Math.round(o.offloadedUs)} µs against ${o.inlineMode} ${Math.round(o.inlineUs)} µs inline; the work itself ${Math.round(o.workUs)} µs)${o.costsMoreThanItSaves ? ': the hop costs more than the work' : ''}`,
-    );
+  if (o) notes.push(offloadLine(o));
   if (advice.cut.length > 0) notes.push(`cut for the budget (not measured): ${advice.cut.join(', ')}`);
   return {
     title: `Advice for ${advice.workload}`,
@@ -86,9 +99,7 @@ export function targetLead(advice: TargetAdvice): ReportLead {
             },
           ]
         : [],
-    notes: [
-      `in-flight curve: ${advice.knee.points.map((pt) => `${pt.x}→${fmtRate(pt.rps)}/s p99 ${fmtMs(pt.p99Ms ?? undefined)}`).join(', ')}; knee at ${advice.knee.at.x}`,
-    ],
+    notes: [curveLine('in-flight curve', advice.knee)],
     curve: {
       title: 'Concurrency curve: throughput by requests in flight',
       xLabel: 'requests in flight',
