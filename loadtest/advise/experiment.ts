@@ -64,7 +64,9 @@ export async function runExperiment(
       concurrency === undefined
         ? targets
         : { start: (w, p, q) => targets.start(w, p, q, concurrency), close: () => targets.close() };
-    const results = await runMatrix(options, provider, () => {}, hooks);
+    // The CPU baseline is the first run's (measured before and after it): every later run would measure
+    // the same single-thread cost again, seconds a run that no rule of advice reads.
+    const results = await runMatrix(options, provider, () => {}, hooks, { cpuBaseline: first?.cpuBaseline });
     first ??= results;
     done++;
     const result = results.scenarios[0];

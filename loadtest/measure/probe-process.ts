@@ -1,6 +1,8 @@
 /**
  * The `/health` probe's own process (see probe.ts): here no load generator shares the event loop, so
- * autocannon's work and garbage collection cannot delay a probe and be charged to the server.
+ * autocannon's work and garbage collection cannot delay a probe and be charged to the server. It serves
+ * one window per message, one after another, for as long as its parent keeps it (probe.ts reuses it
+ * across runs), and exits when the parent goes.
  */
 import { runOpenModel } from './open-model.ts';
 import type { ProbeRequest, ProbeResult } from './probe.ts';
@@ -29,7 +31,7 @@ process.on('message', (message: ProbeRequest) => {
           probe.abandoned,
         perSecondP99: probe.log.timeline(message.seconds).map((s) => s.p99),
       };
-      process.send?.(result, () => process.exit(0));
+      process.send?.(result);
     },
     (err: unknown) => {
       process.stderr.write(`probe failed: ${String(err)}\n`);

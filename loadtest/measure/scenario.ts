@@ -2,7 +2,7 @@ import { REQUEST_TIMEOUT_SECONDS, type LoadDriver } from './drive.ts';
 import { startLoadDriver } from './generators.ts';
 import { machineBusy, readMachineCpu } from './machine-cpu.ts';
 import { openBlameWindow } from './cluster-blame-window.ts';
-import { startProbe, type ProbeResult } from './probe.ts';
+import { type ProbeResult, type ReadyProbe, startProbe } from './probe.ts';
 import type { RunHooks, RunMeasurement, Scenario } from '../types.ts';
 import { scrapeMetrics, windowFigures } from './server-metrics.ts';
 import { queueWindow } from './queue-times.ts';
@@ -54,6 +54,28 @@ async function measureRun(
   settings: RunSettings,
   driver: LoadDriver,
 ): Promise<RunMeasurement> {
+  const signals = settings.signals ?? LOOPLAB_SIGNALS;
+  // The probe process starts while the server settles and warms up (a new one takes seconds to load),
+  // and is ready before the window; handled here so a failure waits for the await below to be thrown.
+  const probeReady = signals.healthPath === null ? undefined : startProbe();
+  probeReady?.catch(() => {});
+  try {
+    return await measureWindow(origin, scenario, settings, driver, probeReady);
+  } finally {
+    void probeReady?.then(
+      (probe) => probe.stop(),
+      () => {},
+    );
+  }
+}
+
+async function measureWindow(
+  origin: string,
+  scenario: Scenario,
+  settings: RunSettings,
+  driver: LoadDriver,
+  probeReady: Promise<ReadyProbe> | undefined,
+): Promise<RunMeasurement> {
   const { onPhase, onOutcome } = settings.hooks ?? {};
   const signals = settings.signals ?? LOOPLAB_SIGNALS;
   const scrape = async () => (signals.metrics ? scrapeMetrics(origin) : null);
@@ -68,78 +90,74 @@ async function measureRun(
   }
 
   const probePath = signals.healthPath;
-  const probe = probePath === null ? undefined : await startProbe();
-  try {
-    onPhase?.('measuring', settings.durationSeconds);
-    const before = await scrape();
-    const closeBlameWindow = await openBlameWindow(settings.blameUrl);
-    const machineBefore = await readMachineCpu();
-    const cpuBefore = process.cpuUsage();
-    const wallBefore = performance.now();
-    const [load, health] = await Promise.all([
-      driver.drive(origin, scenario, settings.durationSeconds, onOutcome),
-      probe && probePath !== null
-        ? probe.run({
-            origin,
-            path: probePath,
-            rate: settings.probeRate,
-            seconds: settings.durationSeconds,
-            timeoutMs: REQUEST_TIMEOUT_SECONDS * 1000,
-          })
-        : NO_PROBE,
-    ]);
-    const cpu = process.cpuUsage(cpuBefore);
-    const ownCpuSeconds = (cpu.user + cpu.system) / 1e6;
-    const wallSeconds = (performance.now() - wallBefore) / 1000;
-    const machine = machineBusy(machineBefore, await readMachineCpu());
-    const blame = await closeBlameWindow();
-    const after = await scrape();
+  const probe = await probeReady;
+  onPhase?.('measuring', settings.durationSeconds);
+  const before = await scrape();
+  const closeBlameWindow = await openBlameWindow(settings.blameUrl);
+  const machineBefore = await readMachineCpu();
+  const cpuBefore = process.cpuUsage();
+  const wallBefore = performance.now();
+  const [load, health] = await Promise.all([
+    driver.drive(origin, scenario, settings.durationSeconds, onOutcome),
+    probe && probePath !== null
+      ? probe.run({
+          origin,
+          path: probePath,
+          rate: settings.probeRate,
+          seconds: settings.durationSeconds,
+          timeoutMs: REQUEST_TIMEOUT_SECONDS * 1000,
+        })
+      : NO_PROBE,
+  ]);
+  const cpu = process.cpuUsage(cpuBefore);
+  const ownCpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const wallSeconds = (performance.now() - wallBefore) / 1000;
+  const machine = machineBusy(machineBefore, await readMachineCpu());
+  const blame = await closeBlameWindow();
+  const after = await scrape();
 
-    const { counts } = load.log;
-    // autocannon counts only what completed before it stopped; the open model keeps answers that come in
-    // during the drain, which are not the window's throughput.
-    const okInWindow = load.model === 'closed' ? counts.ok : load.log.okWithin(load.windowSeconds * 1000);
-    const unmeasured = load.dropped + load.abandoned + counts.timeouts;
-    // Every second the window touched: autocannon checks its stop flag on its 1 s tick, so its window can
-    // be a little longer than asked, and the last second may be a partial one.
-    const seconds = Math.max(1, Math.ceil(load.windowSeconds - 0.001));
-    return {
-      model: load.model,
-      windowSeconds: load.windowSeconds,
-      due: load.due,
-      ok: counts.ok,
-      okInWindow,
-      rps: okInWindow / load.windowSeconds,
-      failedPerSecond: (counts.non2xx + counts.errors + counts.timeouts) / load.windowSeconds,
-      latency: load.log.ok.summary(),
-      latencyCurve: load.log.ok.curve(),
-      failedLatency: load.log.failed.summary(),
-      errors: counts.errors,
-      timeouts: counts.timeouts,
-      non2xx: counts.non2xx,
-      statuses: statusCounts([{ counts: counts.statuses, samples: load.log.samples }]),
-      dropped: load.dropped,
-      abandoned: load.abandoned,
-      latencyIsLowerBound: load.due > 0 && unmeasured / load.due > UNMEASURED_SHARE,
-      sendLag: load.sendLag,
-      health: { p50: health.p50, p99: health.p99, max: health.max, samples: health.samples, failures: health.failures },
-      server: windowFigures(before, after, wallSeconds),
-      // Summed over generators: this process and any generator processes. The busiest one alone says
-      // whether a generator, being one thread, was the limit.
-      generatorCpu: [ownCpuSeconds, ...load.childCpuSeconds].reduce((a, b) => a + b, 0) / wallSeconds,
-      busiestGeneratorCpu: Math.max(ownCpuSeconds, ...load.childCpuSeconds) / wallSeconds,
-      machineCpu: machine,
-      timeline: load.log.timeline(seconds).map((s, t) => {
-        // The last second may hold only the window's last fraction: said, so no chart reads it as a fall.
-        const span = Math.round(Math.min(1, load.windowSeconds - t) * 1000) / 1000;
-        return { ...s, healthP99: health.perSecondP99[t] ?? null, ...(span < 1 ? { span } : {}) };
-      }),
-      warmup,
-      blame,
-      // The same two scrapes: jobs whose result reached the server within the window.
-      queue: scenario.mode === 'queue' ? queueWindow(before?.queue, after?.queue, scenario.workload) : null,
-    };
-  } finally {
-    probe?.stop();
-  }
+  const { counts } = load.log;
+  // autocannon counts only what completed before it stopped; the open model keeps answers that come in
+  // during the drain, which are not the window's throughput.
+  const okInWindow = load.model === 'closed' ? counts.ok : load.log.okWithin(load.windowSeconds * 1000);
+  const unmeasured = load.dropped + load.abandoned + counts.timeouts;
+  // Every second the window touched: autocannon checks its stop flag on its 1 s tick, so its window can
+  // be a little longer than asked, and the last second may be a partial one.
+  const seconds = Math.max(1, Math.ceil(load.windowSeconds - 0.001));
+  return {
+    model: load.model,
+    windowSeconds: load.windowSeconds,
+    due: load.due,
+    ok: counts.ok,
+    okInWindow,
+    rps: okInWindow / load.windowSeconds,
+    failedPerSecond: (counts.non2xx + counts.errors + counts.timeouts) / load.windowSeconds,
+    latency: load.log.ok.summary(),
+    latencyCurve: load.log.ok.curve(),
+    failedLatency: load.log.failed.summary(),
+    errors: counts.errors,
+    timeouts: counts.timeouts,
+    non2xx: counts.non2xx,
+    statuses: statusCounts([{ counts: counts.statuses, samples: load.log.samples }]),
+    dropped: load.dropped,
+    abandoned: load.abandoned,
+    latencyIsLowerBound: load.due > 0 && unmeasured / load.due > UNMEASURED_SHARE,
+    sendLag: load.sendLag,
+    health: { p50: health.p50, p99: health.p99, max: health.max, samples: health.samples, failures: health.failures },
+    server: windowFigures(before, after, wallSeconds),
+    // Summed over generators: this process and any generator processes. The busiest one alone says
+    // whether a generator, being one thread, was the limit.
+    generatorCpu: [ownCpuSeconds, ...load.childCpuSeconds].reduce((a, b) => a + b, 0) / wallSeconds,
+    busiestGeneratorCpu: Math.max(ownCpuSeconds, ...load.childCpuSeconds) / wallSeconds,
+    machineCpu: machine,
+    timeline: load.log.timeline(seconds).map((s, t) => {
+      // The last second may hold only the window's last fraction: said, so no chart reads it as a fall.
+      const span = Math.round(Math.min(1, load.windowSeconds - t) * 1000) / 1000;
+      return { ...s, healthP99: health.perSecondP99[t] ?? null, ...(span < 1 ? { span } : {}) };
+    }),
+    warmup,
+    blame,
+    // The same two scrapes: jobs whose result reached the server within the window.
+    queue: scenario.mode === 'queue' ? queueWindow(before?.queue, after?.queue, scenario.workload) : null,
+  };
 }
