@@ -9,6 +9,7 @@ import type { TargetProvider } from '../stack/stack.ts';
 import type { HarnessOptions, Results, RunHooks, RunMeasurement, ScenarioResult } from '../types.ts';
 import { type Candidate, candidateLabel, type Evidence } from './evidence.ts';
 import { evidenceFrom } from './from-runs.ts';
+import { keepServers } from './kept-servers.ts';
 import type { ExperimentPlan } from './plan.ts';
 import { type RuleOptions, setAside } from './rules.ts';
 
@@ -49,6 +50,8 @@ export async function runExperiment(
 ): Promise<Experiment> {
   let first: Results | undefined;
   let done = 0;
+  // The screen starts a server per candidate; the repeats keep each finalist's (kept-servers.ts).
+  const kept = keepServers(targets);
   const runOnce = async (stage: AdviseProgress['stage'], candidate: Candidate): Promise<ScenarioResult> => {
     onProgress({ stage, run: done + 1, runs: plan.runs, candidate, runsLeft: plan.runs - done });
     const options: HarnessOptions = {
@@ -59,11 +62,12 @@ export async function runExperiment(
       repeat: 1,
     };
     // Tasks per worker thread is a setting of the server, not of the matrix: its server starts with it.
+    const servers = stage === 'repeats' ? kept.provider : targets;
     const concurrency = candidate.concurrency;
     const provider: TargetProvider =
       concurrency === undefined
-        ? targets
-        : { start: (w, p, q) => targets.start(w, p, q, concurrency), close: () => targets.close() };
+        ? servers
+        : { start: (w, p, q) => servers.start(w, p, q, concurrency), close: () => servers.close() };
     // The CPU baseline is the first run's (measured before and after it): every later run would measure
     // the same single-thread cost again, seconds a run that no rule of advice reads.
     const results = await runMatrix(options, provider, () => {}, hooks, { cpuBaseline: first?.cpuBaseline });
@@ -84,11 +88,15 @@ export async function runExperiment(
   // Interleaved: each round runs every finalist once, starting one later each round, so a slow spell of
   // the machine falls on all of them alike rather than on whichever ran during it.
   const repeats = new Map<Candidate, RunMeasurement[]>(finalists.map((c) => [c, []]));
-  for (let round = 0; round < plan.repeats; round++) {
-    for (let i = 0; i < finalists.length; i++) {
-      const candidate = finalists[(i + round) % finalists.length] as Candidate;
-      repeats.get(candidate)?.push(...(await runOnce('repeats', candidate)).runs);
+  try {
+    for (let round = 0; round < plan.repeats; round++) {
+      for (let i = 0; i < finalists.length; i++) {
+        const candidate = finalists[(i + round) % finalists.length] as Candidate;
+        repeats.get(candidate)?.push(...(await runOnce('repeats', candidate)).runs);
+      }
     }
+  } finally {
+    await kept.stopAll();
   }
 
   const discovered = base.discovered?.[base.workloads[0] ?? ''];

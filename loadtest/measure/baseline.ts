@@ -69,7 +69,7 @@ function riseMs(before: MetricsSnapshot | null, after: MetricsSnapshot | null, r
  * (loading and compiling the worker code), which the process's counter would charge to the groups.
  * Bounded: a server that is never quiet is measured anyway.
  */
-async function waitForQuietThreads(origin: string): Promise<void> {
+export async function waitForQuietThreads(origin: string): Promise<void> {
   const deadline = performance.now() + QUIET_TIMEOUT_MS;
   let before = await scrapeMetrics(origin);
   let at = performance.now();
