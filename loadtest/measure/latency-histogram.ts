@@ -83,13 +83,15 @@ export function createLatencyRecorder(): LatencyRecorder {
     },
     curve: () => {
       const n = histogram.totalCount;
+      // No answers, no curve: a point at [0, 0] would draw a 0 ms latency nobody measured.
+      if (n === 0) return [];
       const points: Array<[number, number]> = [];
       for (let k = 0; k <= CURVE_STEPS; k++) {
         const p = 100 * (1 - 10 ** (-k / 4));
         if (!supports(n, p) && k > 0) break;
         points.push([Math.round(p * 10_000) / 10_000, at(p)]);
       }
-      if (n > 0) points.push([100, ms(maxUs)]);
+      points.push([100, ms(maxUs)]);
       return points;
     },
   };
