@@ -54,6 +54,7 @@ export const TIERS = {
     'test/loadtest/server-command-parts.test.ts',
     'test/loadtest/timeline-span.test.ts',
     'test/unit/front-door.test.ts',
+    'test/unit/command-flags.test.ts',
     'test/unit/cancelled-jobs.test.ts',
     'test/unit/outcome-classes.test.ts',
     'test/unit/unit-memory.test.ts',

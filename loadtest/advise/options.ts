@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { parseArgsConfig } from '../../lib/flags.ts';
 import { OptionsError } from '../cli/options-error.ts';
-import { parseOptions } from '../cli/options.ts';
+import { parseOptions, refuseRetired } from '../cli/options.ts';
 import type { HarnessOptions } from '../types.ts';
 import { ADVISE_FLAGS as F, ADVISE_SPEC, SHARED_WITH_LOADTEST } from './flags.ts';
 
@@ -32,6 +32,7 @@ function whole(raw: string | undefined, name: keyof typeof F, range: { min: numb
 
 export function parseAdviseArgs(argv: readonly string[], cwd?: string): AdviseOptions | 'help' {
   let values: Record<string, string | boolean | Array<string | boolean> | undefined>;
+  refuseRetired(argv);
   try {
     ({ values } = parseArgs({ args: [...argv], options: parseArgsConfig(ADVISE_SPEC), strict: true }));
   } catch (err) {

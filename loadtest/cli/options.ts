@@ -136,8 +136,11 @@ type Token = ReturnType<typeof parseArgs>['tokens'] extends Array<infer T> | und
 type FlagValue<F> = F extends { type: 'boolean' } ? boolean : F extends { multiple: true } ? string[] : string;
 type LoadtestValues = { [K in LoadtestFlagName]?: FlagValue<(typeof LOADTEST_FLAGS)[K]> };
 
-/** A retired flag is answered with what took its place, not with node's "Unknown option". */
-function refuseRetired(argv: readonly string[]): void {
+/**
+ * A retired flag is answered with what took its place, not with node's "Unknown option" (here and in
+ * `looplab advise`, which takes the same flags).
+ */
+export function refuseRetired(argv: readonly string[]): void {
   const { tokens = [] } = parseArgs({ args: [...argv], strict: false, tokens: true, allowPositionals: true });
   for (const t of tokens) {
     const hint = t.kind === 'option' ? RETIRED_LOADTEST_FLAGS[t.name] : undefined;
