@@ -24,6 +24,7 @@ export const TIERS = {
     'test/docs-links.test.ts',
     'test/docs-paths.test.ts',
     'test/reference-docs.test.ts',
+    'test/endpoints-reference.test.ts',
     'test/cluster-budget.test.ts',
     'test/config.test.ts',
     'test/graceful-close.test.ts',
