@@ -189,7 +189,8 @@ function refuseTooFewConnections(options: HarnessOptions): void {
   const fewest = Math.min(...options.connections);
   if (options.rates.length === 0 && fewest < options.generators) {
     throw new OptionsError(
-      `--generators: ${options.generators} generators share each level's connections, so every --connections level must be at least ${options.generators} (${fewest} is not)`,
+      `--generators: ${options.generators} generators share each level's connections, so every --connections level ` +
+        `must be at least ${options.generators} (${fewest} is not)`,
     );
   }
 }

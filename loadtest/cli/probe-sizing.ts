@@ -39,11 +39,15 @@ export function sizeProbes(
   const least = Math.ceil(P99_SAMPLES / options.duration);
   if (probeRateGiven(argv))
     throw new OptionsError(
-      `threshold "${gate.source}": a p99 needs ${P99_SAMPLES} probes per run, and ${options.duration} s × ${options.probeRate}/s = ${probes} probes < ${P99_SAMPLES}: --probe-rate ≥ ${least} (or --duration ≥ ${Math.ceil(P99_SAMPLES / options.probeRate)})`,
+      `threshold "${gate.source}": a p99 needs ${P99_SAMPLES} probes per run, and ${options.duration} s × ` +
+        `${options.probeRate}/s = ${probes} probes < ${P99_SAMPLES}: --probe-rate ≥ ${least} (or --duration ≥ ` +
+        `${Math.ceil(P99_SAMPLES / options.probeRate)})`,
     );
   const rate = Math.min(OPTION_LIMITS.probeRate.max, Math.ceil(least * MARGIN));
   return {
     options: { ...options, probeRate: rate },
-    note: `probe rate ${options.probeRate}/s → ${rate}/s: "${gate.source}" needs a p99 of ${P99_SAMPLES} probes per run, and ${options.duration} s × ${options.probeRate}/s is ${probes}`,
+    note:
+      `probe rate ${options.probeRate}/s → ${rate}/s: "${gate.source}" needs a p99 of ${P99_SAMPLES} probes per run, ` +
+      `and ${options.duration} s × ${options.probeRate}/s is ${probes}`,
   };
 }

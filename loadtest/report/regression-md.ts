@@ -38,7 +38,10 @@ const pText = (p: number) => (p >= 0.001 ? p.toFixed(3) : p.toExponential(1));
 /** The statistics in one sentence: how many tests, what the runs can reach, and how many runs it takes. */
 export function statisticsSentence(r: RegressionReport): string {
   const first = r.alpha / Math.max(1, r.family);
-  const base = `${r.family} figure(s) and culprit(s) compared, Holm-corrected at α = ${r.alpha}: the first must reach p ≤ ${pText(first)}; the smallest p these runs can give is ${pText(r.smallestP)}, and --repeat ${r.repeatsNeeded} on both sides is the fewest that can reach it.`;
+  const base =
+    `${r.family} figure(s) and culprit(s) compared, Holm-corrected at α = ${r.alpha}: the first must reach p ≤ ` +
+    `${pText(first)}; the smallest p these runs can give is ${pText(r.smallestP)}, and --repeat ${r.repeatsNeeded} ` +
+    `on both sides is the fewest that can reach it.`;
   return r.family > 0 && r.smallestP > first
     ? `${base} With these runs no figure can be shown to have regressed: every change beyond its margin is inconclusive.`
     : base;

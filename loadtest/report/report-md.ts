@@ -42,7 +42,9 @@ export function describeRun(results: Results): string[] {
             : `Target: ${o.target}, a server the harness did not start — ${notLooplabNote(o)}.`,
         ]
       : []),
-    `Machine: ${env.cpuModel}, ${env.cpus} cores, ${env.memoryGiB} GiB, ${env.platform}, Node ${env.node}; looplab ${results.looplabVersion ?? 'unknown'}; commit ${env.gitCommit?.slice(0, 10) ?? 'unknown'}; started ${env.startedAt}.`,
+    `Machine: ${env.cpuModel}, ${env.cpus} cores, ${env.memoryGiB} GiB, ${env.platform}, Node ${env.node}; looplab ` +
+      `${results.looplabVersion ?? 'unknown'}; commit ${env.gitCommit?.slice(0, 10) ?? 'unknown'}; started ` +
+      `${env.startedAt}.`,
     `Run: ${model}; ${o.warmup} s warm-up + ${o.duration} s measured per run, ${o.repeat} run(s) per scenario; ${canary}; ${server}.` +
       (env.serverStartedByHarness ? ' The server ran on the same machine as the load generator.' : ''),
     ...(baseline ? [`Single-thread CPU cost measured in this run: ${baseline}.`] : []),
@@ -58,7 +60,8 @@ function warmupLine(results: Results): string[] {
   if (sent === 0) return [];
   const longest = Math.max(...runs.map((r) => r.warmup.settleMs));
   return [
-    `Warm-up: ${sent} requests in all, never counted or timed; after each warm-up the harness waited until the server had finished them (up to ${fmtMs(longest)}) before the measured window began.`,
+    `Warm-up: ${sent} requests in all, never counted or timed; after each warm-up the harness waited until the ` +
+      `server had finished them (up to ${fmtMs(longest)}) before the measured window began.`,
   ];
 }
 

@@ -24,7 +24,8 @@ export function printBanner({
       `  upstream: ${upstreamUrl}`,
       ...(config.queue.enabled
         ? [
-            `  queue: BullMQ on ${config.queue.redisUrl ? 'Redis (REDIS_URL)' : 'PostgreSQL'}, ${config.queue.workers} worker processes × ${config.queue.concurrency} jobs`,
+            `  queue: BullMQ on ${config.queue.redisUrl ? 'Redis (REDIS_URL)' : 'PostgreSQL'}, ${config.queue.workers} ` +
+              `worker processes × ${config.queue.concurrency} jobs`,
           ]
         : []),
       '',
