@@ -25,6 +25,7 @@ export const TIERS = {
     'test/docs-paths.test.ts',
     'test/reference-docs.test.ts',
     'test/endpoints-reference.test.ts',
+    'test/import-direction.test.ts',
     'test/cluster-budget.test.ts',
     'test/config.test.ts',
     'test/graceful-close.test.ts',
