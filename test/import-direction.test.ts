@@ -53,3 +53,10 @@ describe('imports run one way', () => {
     expect(edges('loadtest').filter(into(['lib'])).length).toBeGreaterThan(0);
   });
 });
+
+describe('the layout', () => {
+  it('keeps six files or fewer at the server/ root: the rest is grouped by job in its folders', () => {
+    const root = readdirSync('server', { withFileTypes: true }).filter((e) => e.isFile() && e.name.endsWith('.ts'));
+    expect(root.length).toBeLessThanOrEqual(6);
+  });
+});
