@@ -7,11 +7,12 @@
 import { parseArgs } from 'node:util';
 import type { Threshold } from '../analyse/thresholds.ts';
 import { OPTION_LIMITS } from '../defaults.ts';
+import { samplesFor } from '../measure/latency-histogram.ts';
 import type { HarnessOptions } from '../types.ts';
 import { OptionsError } from './options-error.ts';
 
-/** Samples a p99 needs (types.ts, Latency). */
-const P99_SAMPLES = 100;
+/** Samples a p99 needs (measure/latency-histogram.ts). */
+const P99_SAMPLES = samplesFor(99);
 /** Room for a probe or two that the window's end cuts off on a busy machine. */
 const MARGIN = 1.1;
 
