@@ -147,7 +147,9 @@ export function verdict(group: ComparableGroup): string {
       return s ? `, failures' ${r.summary.failedP99 ? 'p99' : 'max'} ${fmtMs(s.median)}` : '';
     };
     parts.push(
-      `failures in ${errors.map((r) => `${modeKey(r.scenario)} (${fmtRate(r.summary.failedPerSecond.median)}/s${failedLatency(r)})`).join(', ')}, not counted as throughput`,
+      `failures in ` +
+        `${errors.map((r) => `${modeKey(r.scenario)} (${fmtRate(r.summary.failedPerSecond.median)}/s${failedLatency(r)})`).join(', ')}, ` +
+        `not counted as throughput`,
     );
   }
   return `${group.workload} (${group.level}): ${parts.length > 0 ? parts.join('; ') : 'no comparison possible with the modes run'}.`;

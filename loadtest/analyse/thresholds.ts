@@ -231,7 +231,9 @@ export function evaluateThreshold(given: Threshold, results: Results): Threshold
       // Named as the user wrote it (target.p99 stays target.p99).
       const missing = Number.isNaN(left) ? given.left : given.right;
       details.push(
-        `${level}: ${missing ? `${refText(missing)} not measured (it needs ${METRICS[missing.metric]?.needs ?? 'a measurement'})` : 'value not measured'} FAILED`,
+        `${level}: ` +
+          `${missing ? `${refText(missing)} not measured (it needs ${METRICS[missing.metric]?.needs ?? 'a measurement'})` : 'value not measured'} ` +
+          `FAILED`,
       );
       continue;
     }

@@ -251,7 +251,8 @@ function parseTarget(
   );
   if (clash.length > 0) {
     throw new OptionsError(
-      `--target measures one endpoint of a server that is not looplab, so it takes no ${clash.map((n) => `--${n}`).join(', ')} (those need looplab's index, GET /)`,
+      `--target measures one endpoint of a server that is not looplab, so it takes no ` +
+        `${clash.map((n) => `--${n}`).join(', ')} (those need looplab's index, GET /)`,
     );
   }
   if (typeof probe === 'string' && !probe.startsWith('/'))

@@ -54,8 +54,10 @@ export function verdictSentence(r: RegressionReport, context: RegressionContext)
     return `${count('regressed')} figure(s) got worse beyond noise and by more than the margin.`;
   if (r.verdict === 'inconclusive')
     return r.findings.length === 0
-      ? `nothing to compare: no scenario of this run, or no figure, is in ${context.baseline}${context.inconclusive === 'pass' ? ' (passed, as --inconclusive pass says)' : ''}.`
-      : `${count('inconclusive')} figure(s) got worse by more than the margin, but the runs cannot tell it from noise (${context.inconclusive === 'pass' ? 'passed, as --inconclusive pass says' : 'failed, as --inconclusive fail says'}).`;
+      ? `nothing to compare: no scenario of this run, or no figure, is in ` +
+          `${context.baseline}${context.inconclusive === 'pass' ? ' (passed, as --inconclusive pass says)' : ''}.`
+      : `${count('inconclusive')} figure(s) got worse by more than the margin, but the runs cannot tell it from noise ` +
+          `(${context.inconclusive === 'pass' ? 'passed, as --inconclusive pass says' : 'failed, as --inconclusive fail says'}).`;
   return 'no figure got worse by more than its margin beyond run-to-run noise.';
 }
 
@@ -105,7 +107,8 @@ export function regressionLines(r: RegressionReport, context: RegressionContext)
       .filter((f) => f.verdict !== 'ok')
       .map(
         (f) =>
-          `  ${f.verdict}: ${f.scenario} ${f.blame ? `stall time of ${f.figure}` : f.label} ${value(f, f.before)} → ${value(f, f.now)} (${change(f)}, margin ${margin(f)}, p ${pText(f.adjustedP)} after Holm)`,
+          `  ${f.verdict}: ${f.scenario} ${f.blame ? `stall time of ${f.figure}` : f.label} ${value(f, f.before)} → ` +
+          `${value(f, f.now)} (${change(f)}, margin ${margin(f)}, p ${pText(f.adjustedP)} after Holm)`,
       ),
     ...context.warnings.map((w) => `  warning: ${w}`),
     `  ${statisticsSentence(r)}`,

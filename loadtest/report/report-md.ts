@@ -21,7 +21,8 @@ export function describeRun(results: Results): string[] {
   const env = results.environment;
   const o = results.options;
   const server = env.server
-    ? `server: ${env.server.workers} workers, DB pool ${env.server.dbPool} (+${env.server.workerDbPool} per worker), UV_THREADPOOL_SIZE ${env.server.uvThreadpoolSize}`
+    ? `server: ${env.server.workers} workers, DB pool ${env.server.dbPool} (+${env.server.workerDbPool} per worker), ` +
+      `UV_THREADPOOL_SIZE ${env.server.uvThreadpoolSize}`
     : 'server: pool sizes unknown';
   const model =
     o.rates.length > 0
@@ -30,7 +31,8 @@ export function describeRun(results: Results): string[] {
   const baseline = Object.entries(results.cpuBaseline)
     .map(
       ([w, b]) =>
-        `${w} ${fmtMs(b.msPerRequest)}/request${BASIS_WORDS[b.basis ?? 'wall']}${b.atEndMs !== null ? ` at the start, ${fmtMs(b.atEndMs)} at the end (${fmtChange(b.atEndMs, b.msPerRequest)})` : ''}${b.minMs !== undefined && b.maxMs !== undefined ? `, range ${fmtMs(b.minMs)}–${fmtMs(b.maxMs)}` : ''}`,
+        `${w} ` +
+        `${fmtMs(b.msPerRequest)}/request${BASIS_WORDS[b.basis ?? 'wall']}${b.atEndMs !== null ? ` at the start, ${fmtMs(b.atEndMs)} at the end (${fmtChange(b.atEndMs, b.msPerRequest)})` : ''}${b.minMs !== undefined && b.maxMs !== undefined ? `, range ${fmtMs(b.minMs)}–${fmtMs(b.maxMs)}` : ''}`,
     )
     .join(', ');
   const canary = o.target ? probeNote(o) : `/health probed ${o.probeRate}×/s`;
@@ -38,7 +40,8 @@ export function describeRun(results: Results): string[] {
     ...(o.target
       ? [
           o.command
-            ? `Target: ${o.targetPaths?.join(', ')} on ${o.target}, the server of \`${o.command.join(' ')}\`, which the harness started with the stall-blame preload — ${notLooplabNote(o)}.`
+            ? `Target: ${o.targetPaths?.join(', ')} on ${o.target}, the server of \`${o.command.join(' ')}\`, which the ` +
+              `harness started with the stall-blame preload — ${notLooplabNote(o)}.`
             : `Target: ${o.target}, a server the harness did not start — ${notLooplabNote(o)}.`,
         ]
       : []),

@@ -20,7 +20,8 @@ export function printBanner({
     [
       '',
       `looplab listening on ${base}`,
-      `  database: ${db}; async pool ${config.dbPool}, ${config.workers} workers × ${config.workerDbPool} connections${config.cluster > 1 ? `, in each of ${config.cluster} processes (node:cluster)` : ''}`,
+      `  database: ${db}; async pool ${config.dbPool}, ${config.workers} workers × ${config.workerDbPool} ` +
+        `connections${config.cluster > 1 ? `, in each of ${config.cluster} processes (node:cluster)` : ''}`,
       `  upstream: ${upstreamUrl}`,
       ...(config.queue.enabled
         ? [
