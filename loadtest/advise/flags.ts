@@ -58,7 +58,10 @@ export const ADVISE_FLAGS = {
     value: 'LIST',
     defaultText: `${CONNECTIONS_PER_CORE} × cores: a task running and one waiting on every thread of the largest pool`,
     range: L.connections.range,
-    doc: `the closed-model load each candidate runs at (one value: enough to saturate the largest pool, not so much that its queue refuses); with --target, the sweep of requests in flight whose knee is sought (default ${TARGET_SWEEP.join(',')})`,
+    doc:
+      `the closed-model load each candidate runs at (one value: enough to saturate the largest pool, not so much ` +
+      `that its queue refuses); with --target, the sweep of requests in flight whose knee is sought (default ` +
+      `${TARGET_SWEEP.join(',')})`,
     examples: ['32'],
     with: { target: true },
   },
@@ -93,7 +96,10 @@ export const ADVISE_FLAGS = {
   },
   'blame-url': {
     ...L['blame-url'],
-    doc: "with --target: that server's stall-blame endpoint (its process started with node --import <looplab>/stall-blame/preload.ts and LOOPLAB_BLAME_PORT); the advice then names the functions to move off its event loop, by file:line and share of the stalled time",
+    doc:
+      "with --target: that server's stall-blame endpoint (its process started with node --import " +
+      '<looplab>/stall-blame/preload.ts and LOOPLAB_BLAME_PORT); the advice then names the functions to move off its ' +
+      'event loop, by file:line and share of the stalled time',
     with: { target: true },
   },
   probe: { ...L.probe, with: { target: true } },
