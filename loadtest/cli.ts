@@ -135,7 +135,7 @@ try {
       ` — ${runs} × (${options.warmup} s warm-up + ${options.duration} s measured + settling)`,
   );
   // --quiet: the plain line a log gets at each run's start, and no other (the interval is setInterval's longest).
-  const display = options.quiet
+  const display = options.flags?.quiet
     ? new ProgressDisplay({ write: (t) => process.stderr.write(t) }, options, scenarios, {
         plainIntervalMs: 2 ** 31 - 1,
       })

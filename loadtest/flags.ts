@@ -6,7 +6,7 @@
  * line of parseOptions that reads it.
  */
 import { availableParallelism } from 'node:os';
-import type { Flag, Flags } from '../lib/flags.ts';
+import type { Flag, FlagValues, Flags } from '../lib/flags.ts';
 import { THRESHOLD_METRICS_TEXT } from './analyse/thresholds.ts';
 import { DEFAULT_BLAME_MARGIN_MS, REGRESSION_FIGURES_TEXT } from './analyse/regression-figures.ts';
 import { EXIT } from './cli/exit-codes.ts';
@@ -319,6 +319,9 @@ export const LOADTEST_FLAGS = {
 } as const satisfies Record<string, LoadtestFlag>;
 
 export type LoadtestFlagName = keyof typeof LOADTEST_FLAGS;
+
+/** The harness's parsed flags as they were given, typed by the spec (`HarnessOptions.flags`). */
+export type LoadtestValues = FlagValues<typeof LOADTEST_FLAGS>;
 
 /**
  * What `--target PATHS -- <command>` takes besides --target's own allow-list: the harness starts that
