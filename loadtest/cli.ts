@@ -174,9 +174,10 @@ if (options.json) {
     );
   }
 }
-const dir = await writeReports(userPath(options.out), results, table, command, outcomes);
+const html = !options.flags?.['no-html'];
+const dir = await writeReports(userPath(options.out), results, table, command, outcomes, undefined, html);
 process.stderr.write('\n');
-say(`reports in ${dir}/ (results.json, report.md, report.html)`);
+say(`reports in ${dir}/ (results.json, report.md${html ? ', report.html' : ''})`);
 for (const o of outcomes)
   process.stderr.write(`threshold ${o.passed ? 'passed' : 'FAILED'}: ${o.source} — ${o.detail}\n`);
 

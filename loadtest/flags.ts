@@ -230,6 +230,13 @@ export const LOADTEST_FLAGS = {
       'steps, warnings and the results are unchanged',
     with: { target: true },
   },
+  'no-html': {
+    type: 'boolean',
+    doc:
+      'write results.json and report.md only, not report.html (one file with its 51 KB chart library inlined): ' +
+      'for a CI job that keeps the Markdown and the figures',
+    with: { target: true },
+  },
   compare: {
     type: 'string',
     value: 'FILE',
