@@ -30,21 +30,6 @@ export interface WorldStore {
   close(timeoutSeconds?: number): Promise<void>;
 }
 
-/** Sends a query that is cancelled (off the queue, or on the server) if `signal` aborts first. */
-async function cancellable(
-  query: postgres.PendingQuery<WorldRow[]>,
-  signal: AbortSignal | undefined,
-): Promise<WorldRow[]> {
-  if (!signal) return query.execute();
-  const cancel = () => void query.cancel();
-  signal.addEventListener('abort', cancel, { once: true });
-  try {
-    return await query.execute();
-  } finally {
-    signal.removeEventListener('abort', cancel);
-  }
-}
-
 /**
  * PostgreSQL's cancel request stops whatever the connection's backend is running when it arrives: a
  * cancel meant for an abandoned query that finished just before it arrived lands on the next query
@@ -58,16 +43,6 @@ const cancelledByAnother = (err: unknown, signal: AbortSignal | undefined) =>
   (err as { code?: unknown }).code === '57014' &&
   !signal?.aborted &&
   String((err as Error).message).includes('user request');
-
-async function withoutCollateralCancels<T>(send: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await send();
-    } catch (err) {
-      if (attempt >= COLLATERAL_CANCEL_RETRIES || !cancelledByAnother(err, signal)) throw err;
-    }
-  }
-}
 
 /**
  * Errors of a pooled connection that died (server restarted or connection cut) before or while the
@@ -85,6 +60,41 @@ const DEAD_CONNECTION_CODES = new Set([
 ]);
 
 const isDeadConnection = (err: unknown) => DEAD_CONNECTION_CODES.has(String((err as { code?: unknown }).code));
+
+/**
+ * Sends the query `make` builds, cancelled (taken off the queue, or stopped on the server) if `signal`
+ * aborts first, and sends it again where that is safe: up to {@link COLLATERAL_CANCEL_RETRIES} times
+ * after another request's cancel hit it, and once more, on a fresh connection, after its pooled
+ * connection died (a restarted server, pg_terminate_backend, a cut link; postgres.js 3.4.9 used to fail
+ * that retry with the dead socket's last error, patches/postgres+3.4.9.patch resets it on reconnect).
+ * The collateral-cancel count starts over after that reconnect.
+ *
+ * One loop rather than a wrapper per rule: each wrapper was an async function and a closure per
+ * query, which a profile of `/db/async?queries=1` under load showed beside the query's own cost.
+ */
+async function sendSafely<T extends readonly postgres.MaybeRow[]>(
+  make: () => postgres.PendingQuery<T>,
+  signal: AbortSignal | undefined,
+): Promise<postgres.RowList<T>> {
+  let collateral = 0;
+  let reconnected = false;
+  for (;;) {
+    const query = make();
+    const cancel = signal ? () => void query.cancel() : undefined;
+    if (cancel) signal?.addEventListener('abort', cancel, { once: true });
+    try {
+      return await query.execute();
+    } catch (err) {
+      if (collateral < COLLATERAL_CANCEL_RETRIES && cancelledByAnother(err, signal)) collateral++;
+      else if (!reconnected && isDeadConnection(err)) {
+        reconnected = true;
+        collateral = 0;
+      } else throw err;
+    } finally {
+      if (cancel) signal?.removeEventListener('abort', cancel);
+    }
+  }
+}
 
 /** Errors that mean the database cannot be reached at all (as opposed to a failing query). */
 const UNREACHABLE_CODES = new Set([
@@ -132,16 +142,11 @@ export function createWorldStore(
     breaker: new ConsecutiveBreaker(1),
   });
 
-  async function send<T>(query: () => Promise<T>): Promise<T> {
+  /** Counts the query in flight while it is sent (and sent again: {@link sendSafely}). */
+  async function counted<T>(send: () => Promise<T>): Promise<T> {
     inFlight++;
     try {
-      return await query().catch((err: unknown) => {
-        // A pooled connection that died (a restarted server, pg_terminate_backend, a cut link): read
-        // again, once, on a fresh connection. (postgres.js 3.4.9 used to fail that retry with the dead
-        // socket's last error; patches/postgres+3.4.9.patch resets it on reconnect.)
-        if (!isDeadConnection(err)) throw err;
-        return query();
-      });
+      return await send();
     } finally {
       inFlight--;
     }
@@ -150,7 +155,7 @@ export function createWorldStore(
   async function tracked<T>(query: () => Promise<T>): Promise<T> {
     if (inFlight >= poolSize + maxWaiting) throw new OverloadError('database pool');
     try {
-      return await breaker.execute(() => send(query));
+      return await breaker.execute(() => counted(query));
     } catch (err) {
       if (err instanceof BrokenCircuitError) throw new DbUnavailableError();
       throw err;
@@ -167,13 +172,13 @@ export function createWorldStore(
               from world, pg_sleep(${sleepMs / 1000}::float8)
               where id = ${id}`
           : sql<WorldRow[]>`select id, randomnumber as "randomNumber" from world where id = ${id}`;
-      const rows = await tracked(() => withoutCollateralCancels(() => cancellable(query(), signal), signal));
+      const rows = await tracked(() => sendSafely(query, signal));
       const row = rows[0];
       if (!row) throw new Error(`world row ${id} is missing: was the table seeded?`);
       return { id: row.id, randomNumber: row.randomNumber };
     },
     async ping() {
-      await tracked(() => sql`select 1`.execute());
+      await tracked(() => sendSafely(() => sql`select 1`, undefined));
     },
     get inFlight() {
       return inFlight;
