@@ -68,40 +68,8 @@ const DEAD_CONNECTION_CODES = new Set([
 
 const isDeadConnection = (err: unknown) => DEAD_CONNECTION_CODES.has(String((err as { code?: unknown }).code));
 
-/**
- * Sends the query `make` builds, cancelled (taken off the queue, or stopped on the server) if `signal`
- * aborts first, and sends it again where that is safe: up to {@link COLLATERAL_CANCEL_RETRIES} times
- * after another request's cancel hit it, and once more, on a fresh connection, after its pooled
- * connection died (a restarted server, pg_terminate_backend, a cut link; postgres.js 3.4.9 used to fail
- * that retry with the dead socket's last error, patches/postgres+3.4.9.patch resets it on reconnect).
- * The collateral-cancel count starts over after that reconnect.
- *
- * One loop rather than a wrapper per rule: each wrapper was an async function and a closure per
- * query, which a profile of `/db/async?queries=1` under load showed beside the query's own cost.
- */
-async function sendSafely<T extends readonly postgres.MaybeRow[]>(
-  make: () => postgres.PendingQuery<T>,
-  signal: AbortSignal | undefined,
-): Promise<postgres.RowList<T>> {
-  let collateral = 0;
-  let reconnected = false;
-  for (;;) {
-    const query = make();
-    const cancel = signal ? () => void query.cancel() : undefined;
-    if (cancel) signal?.addEventListener('abort', cancel, { once: true });
-    try {
-      return await query.execute();
-    } catch (err) {
-      if (collateral < COLLATERAL_CANCEL_RETRIES && cancelledByAnother(err, signal)) collateral++;
-      else if (!reconnected && isDeadConnection(err)) {
-        reconnected = true;
-        collateral = 0;
-      } else throw err;
-    } finally {
-      if (cancel) signal?.removeEventListener('abort', cancel);
-    }
-  }
-}
+/** One options object for every query's abort listener, not one per query. */
+const ONCE = { once: true } as const;
 
 /** Errors that mean the database cannot be reached at all (as opposed to a failing query). */
 const UNREACHABLE_CODES = new Set([
@@ -149,41 +117,70 @@ export function createWorldStore(
     breaker: new ConsecutiveBreaker(1),
   });
 
-  /** Counts the query in flight while it is sent (and sent again: {@link sendSafely}). */
-  async function counted<T>(send: () => Promise<T>): Promise<T> {
+  /**
+   * Sends the query `make` builds, counted in flight, cancelled (taken off the queue, or stopped on the
+   * server) if `signal` aborts first, and sent again where that is safe: up to
+   * {@link COLLATERAL_CANCEL_RETRIES} times after another request's cancel hit it, and once more, on a
+   * fresh connection, after its pooled connection died (a restarted server, pg_terminate_backend, a cut
+   * link; postgres.js 3.4.9 used to fail that retry with the dead socket's last error,
+   * patches/postgres+3.4.9.patch resets it on reconnect). The collateral count starts over after that.
+   *
+   * One loop rather than a wrapper per rule: each wrapper was an async function and a closure per
+   * query, which a profile of `/db/async?queries=1` under load (and its allocations) showed beside the
+   * query's own cost. `viaBreaker`: sent by cockatiel's half-open probe, which hears the outcome itself.
+   */
+  async function send<T extends readonly postgres.MaybeRow[]>(
+    make: () => postgres.PendingQuery<T>,
+    signal: AbortSignal | undefined,
+    viaBreaker: boolean,
+  ): Promise<postgres.RowList<T>> {
     inFlight++;
+    let collateral = 0;
+    let reconnected = false;
     try {
-      return await send();
+      for (;;) {
+        const query = make();
+        const cancel = signal ? () => void query.cancel() : undefined;
+        if (cancel) signal?.addEventListener('abort', cancel, ONCE);
+        try {
+          return await query.execute();
+        } catch (err) {
+          if (collateral < COLLATERAL_CANCEL_RETRIES && cancelledByAnother(err, signal)) collateral++;
+          else if (!reconnected && isDeadConnection(err)) {
+            reconnected = true;
+            collateral = 0;
+          } else throw err;
+        } finally {
+          if (cancel) signal?.removeEventListener('abort', cancel);
+        }
+      }
+    } catch (err) {
+      // A closed circuit's query skipped the breaker (below): an unreachable database must still open it,
+      // as cockatiel's execute would have (a consecutive breaker of 1 learns nothing from a success).
+      if (!viaBreaker && isUnreachable(err) && breaker.state === CircuitState.Closed)
+        await breaker.execute(() => Promise.reject(err)).catch(() => {});
+      throw err;
     } finally {
       inFlight--;
     }
   }
 
-  async function tracked<T>(query: () => Promise<T>): Promise<T> {
-    if (inFlight >= poolSize + maxWaiting) throw new OverloadError('database pool');
-    // While the circuit is closed (always, but for moments of an outage) the query goes straight out:
-    // cockatiel's execute is two async functions and two objects per query, a visible share of a
-    // `/db/async` profile, for a decision that is already known. Only a failure that opens the circuit
-    // needs the breaker, and it hears it as it would have from execute (a consecutive breaker of 1 has
-    // nothing to learn from a success while closed).
-    if (breaker.state === CircuitState.Closed) {
-      inFlight++;
-      try {
-        return await query();
-      } catch (err) {
-        if (isUnreachable(err) && breaker.state === CircuitState.Closed)
-          await breaker.execute(() => Promise.reject(err)).catch(() => {});
-        throw err;
-      } finally {
-        inFlight--;
-      }
-    }
-    try {
-      return await breaker.execute(() => counted(query));
-    } catch (err) {
-      if (err instanceof BrokenCircuitError) throw new DbUnavailableError();
-      throw err;
-    }
+  /**
+   * {@link send}, refused at once when too many queries wait or the circuit is open. While the circuit
+   * is closed (always, but for moments of an outage) the query goes straight out: cockatiel's execute is
+   * two async functions and two objects per query for a decision already known.
+   */
+  function tracked<T extends readonly postgres.MaybeRow[]>(
+    make: () => postgres.PendingQuery<T>,
+    signal: AbortSignal | undefined,
+  ): Promise<postgres.RowList<T>> {
+    if (inFlight >= poolSize + maxWaiting) return Promise.reject(new OverloadError('database pool'));
+    if (breaker.state === CircuitState.Closed) return send(make, signal, false);
+    return breaker
+      .execute(() => send(make, signal, true))
+      .catch((err: unknown) => {
+        throw err instanceof BrokenCircuitError ? new DbUnavailableError() : err;
+      });
   }
 
   return {
@@ -196,13 +193,13 @@ export function createWorldStore(
               from world, pg_sleep(${sleepMs / 1000}::float8)
               where id = ${id}`
           : sql<WorldRow[]>`select id, randomnumber as "randomNumber" from world where id = ${id}`;
-      const rows = await tracked(() => sendSafely(query, signal));
+      const rows = await tracked(query, signal);
       const row = rows[0];
       if (!row) throw new Error(`world row ${id} is missing: was the table seeded?`);
       return { id: row.id, randomNumber: row.randomNumber };
     },
     async ping() {
-      await tracked(() => sendSafely(() => sql`select 1`, undefined));
+      await tracked(() => sql`select 1`, undefined);
     },
     get inFlight() {
       return inFlight;
