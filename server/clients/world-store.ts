@@ -184,8 +184,10 @@ export function createWorldStore(
   }
 
   return {
-    async findWorld(id, sleepMs, signal) {
-      signal?.throwIfAborted();
+    // A plain function returning the query's promise: an async function of its own was one more frame
+    // per query in the heap profile of `/db/async` (an aborted signal still rejects, never throws).
+    findWorld(id, sleepMs, signal) {
+      if (signal?.aborted) return Promise.reject(signal.reason);
       const query = () =>
         sleepMs > 0
           ? sql<WorldRow[]>`
@@ -193,10 +195,11 @@ export function createWorldStore(
               from world, pg_sleep(${sleepMs / 1000}::float8)
               where id = ${id}`
           : sql<WorldRow[]>`select id, randomnumber as "randomNumber" from world where id = ${id}`;
-      const rows = await tracked(query, signal);
-      const row = rows[0];
-      if (!row) throw new Error(`world row ${id} is missing: was the table seeded?`);
-      return { id: row.id, randomNumber: row.randomNumber };
+      return tracked(query, signal).then((rows) => {
+        const row = rows[0];
+        if (!row) throw new Error(`world row ${id} is missing: was the table seeded?`);
+        return { id: row.id, randomNumber: row.randomNumber };
+      });
     },
     async ping() {
       await tracked(() => sql`select 1`, undefined);
