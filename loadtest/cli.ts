@@ -76,7 +76,8 @@ let results: Results;
 try {
   if (options.command) {
     say(
-      `starting ${options.command.join(' ')} with ${options.blame ? 'the stall-blame preload' : 'a preload that only reports where it listens (--no-blame)'}…`,
+      `starting ${options.command.join(' ')} with ` +
+        `${options.blame ? 'the stall-blame preload' : 'a preload that only reports where it listens (--no-blame)'}…`,
     );
     const server = await startServerCommand({
       command: options.command,
@@ -134,7 +135,7 @@ try {
       ` — ${runs} × (${options.warmup} s warm-up + ${options.duration} s measured + settling)`,
   );
   // --quiet: the plain line a log gets at each run's start, and no other (the interval is setInterval's longest).
-  const display = options.quiet
+  const display = options.flags?.quiet
     ? new ProgressDisplay({ write: (t) => process.stderr.write(t) }, options, scenarios, {
         plainIntervalMs: 2 ** 31 - 1,
       })
@@ -168,13 +169,15 @@ if (options.json) {
   process.stdout.write(`${renderTerminal(table)}\n`);
   if (table.sections.some((s) => s.rows.some((r) => r[0]?.endsWith('*')))) {
     process.stdout.write(
-      "\n* the limit may not be the server: the load generator used about a whole core or sent late, or the machine's CPU was ≥ 90% busy (the → line under its table says which)\n",
+      '\n* the limit may not be the server: the load generator used about a whole core or sent late, or the ' +
+        "machine's CPU was ≥ 90% busy (the → line under its table says which)\n",
     );
   }
 }
-const dir = await writeReports(userPath(options.out), results, table, command, outcomes);
+const html = !options.flags?.['no-html'];
+const dir = await writeReports(userPath(options.out), results, table, command, outcomes, undefined, html);
 process.stderr.write('\n');
-say(`reports in ${dir}/ (results.json, report.md, report.html)`);
+say(`reports in ${dir}/ (results.json, report.md${html ? ', report.html' : ''})`);
 for (const o of outcomes)
   process.stderr.write(`threshold ${o.passed ? 'passed' : 'FAILED'}: ${o.source} — ${o.detail}\n`);
 
