@@ -1,5 +1,5 @@
 import { LOOPLAB_VERSION } from '../lib/version.ts';
-import { measureCpuBaseline, remeasureCpuBaseline } from './measure/baseline.ts';
+import { measureCpuBaseline, remeasureCpuBaseline, waitForQuietThreads } from './measure/baseline.ts';
 import { describeEnvironment, fetchServerFacts } from './stack/environment.ts';
 import { discoverPlan } from './stack/discover.ts';
 import { waitUntilReady } from './stack/wait-for-url.ts';
@@ -116,6 +116,8 @@ export async function runMatrix(
       firstFacts ??= facts;
       // The CPU baseline does not depend on the pool size: measure it once, on the first server.
       if (results.length === 0 && !known) baseline = await measureCpuBaseline(target.origin, options);
+      // Measuring the baseline first waits for the pool's threads to be quiet; without it, the run still does.
+      else if (known) await waitForQuietThreads(target.origin);
 
       for (const scenario of scenarios.filter((s) => onShape(s, shape, options))) {
         const runs = await repeatScenario(target.origin, scenario, { blameUrl: target.blameUrl });

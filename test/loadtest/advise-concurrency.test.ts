@@ -12,6 +12,7 @@ import { localStack, type TargetProvider } from '../../loadtest/stack/stack.ts';
  */
 let targets: TargetProvider | undefined;
 let experiment: Experiment;
+const starts: string[] = [];
 beforeAll(async () => {
   const stack = await localStack({ databaseUrl: inject('databaseUrl'), upstreamUrl: inject('upstreamUrl') });
   targets = stack;
@@ -28,10 +29,19 @@ beforeAll(async () => {
   targets = discovered.targets;
   const one = { mode: 'worker', workers: 2 };
   const four = { mode: 'worker', workers: 2, concurrency: 4 };
+  // The real stack, with each server start recorded: the settings it was started with.
+  const real = discovered.targets;
+  const counting: TargetProvider = {
+    start: (w, p, q, c) => {
+      starts.push(JSON.stringify([w, c]));
+      return real.start(w, p, q, c);
+    },
+    close: () => real.close(),
+  };
   experiment = await runExperiment(
     discovered.options,
-    { screen: [one, four], cut: [], finalists: 0, repeats: 0, runs: 2, expectedSeconds: 0 },
-    discovered.targets,
+    { screen: [one, four], cut: [], finalists: 2, repeats: 2, runs: 6, expectedSeconds: 0 },
+    counting,
     {},
   );
 }, 120_000);
@@ -45,6 +55,13 @@ describe('advise with several tasks per worker thread', () => {
     expect(one?.scenario.workerConcurrency).toBeUndefined();
     expect(four?.scenario).toMatchObject({ mode: 'worker', workers: 2, workerConcurrency: 4 });
     expect(four?.runs[0]?.server).toBeTruthy();
+  });
+
+  it('starts a server per candidate for the screen, and one per finalist for all of its repeats', () => {
+    // Screen: ×2, then ×2 c4; the repeats (2 rounds of both, faster first): one more of each, kept between rounds.
+    expect(starts.slice(0, 2)).toEqual(['[2,null]', '[2,4]']);
+    expect(starts.slice(2).sort()).toEqual(['[2,4]', '[2,null]']);
+    expect(experiment.results.scenarios.map((s) => s.runs.length)).toEqual([2, 2]);
   });
 
   it('serves far more of a waiting workload with 4 tasks per thread than with 1', () => {
