@@ -1,5 +1,5 @@
 import { LOOPLAB_VERSION } from '../lib/version.ts';
-import { measureCpuBaseline, remeasureCpuBaseline, waitForQuietThreads } from './measure/baseline.ts';
+import { measureCpuBaseline, remeasureCpuBaseline } from './measure/baseline.ts';
 import { describeEnvironment, fetchServerFacts } from './stack/environment.ts';
 import { discoverPlan } from './stack/discover.ts';
 import { waitUntilReady } from './stack/wait-for-url.ts';
@@ -83,16 +83,13 @@ export function planScenarios(options: HarnessOptions): Scenario[] {
 
 /**
  * Runs the whole matrix and returns every figure. It prints nothing: progress goes to `onProgress`,
- * and rendering is the reports' job. `measured.cpuBaseline`, a CPU baseline this caller measured on the
- * same machine moments ago (advise runs a matrix of one scenario per run), is used as is: neither measured
- * nor remeasured, which took 1–5 s on both sides of every run.
+ * and rendering is the reports' job.
  */
 export async function runMatrix(
   options: HarnessOptions,
   targets: TargetProvider,
   onProgress: (p: Progress) => void = () => {},
   hooks: RunHooks = {},
-  measured: { cpuBaseline?: CpuBaseline } = {},
 ): Promise<Results> {
   const startedAt = new Date();
   // The workloads, their modes, parameters and bounds are the server's to say (the CLI asks first).
@@ -101,8 +98,7 @@ export async function runMatrix(
   const repeatScenario = scenarioLoop(options, scenarios, onProgress, hooks);
   const results: ScenarioResult[] = [];
   let firstFacts: ServerFacts | null = null;
-  const known = measured.cpuBaseline;
-  let baseline: CpuBaseline = known ?? {};
+  let baseline: CpuBaseline = {};
 
   const shapes = serverShapes(options);
   for (const shape of shapes) {
@@ -115,9 +111,7 @@ export async function runMatrix(
       const facts = await fetchServerFacts(target.origin);
       firstFacts ??= facts;
       // The CPU baseline does not depend on the pool size: measure it once, on the first server.
-      if (results.length === 0 && !known) baseline = await measureCpuBaseline(target.origin, options);
-      // Measuring the baseline first waits for the pool's threads to be quiet; without it, the run still does.
-      else if (known) await waitForQuietThreads(target.origin);
+      if (results.length === 0) baseline = await measureCpuBaseline(target.origin, options);
 
       for (const scenario of scenarios.filter((s) => onShape(s, shape, options))) {
         const runs = await repeatScenario(target.origin, scenario, { blameUrl: target.blameUrl });
@@ -127,7 +121,7 @@ export async function runMatrix(
       }
       // The same measurement at the end shows how much the single-thread cost drifted over the run
       // (a machine busy with other work, thermal limits): the CPU bounds are only as good as it is.
-      if (shape === shapes.at(-1) && !known) baseline = await remeasureCpuBaseline(target.origin, options, baseline);
+      if (shape === shapes.at(-1)) baseline = await remeasureCpuBaseline(target.origin, options, baseline);
     } finally {
       await target.stop();
     }

@@ -70,7 +70,7 @@ export async function runExperiment(
         : { start: (w, p, q) => servers.start(w, p, q, concurrency), close: () => servers.close() };
     // The CPU baseline is the first run's (measured before and after it): every later run would measure
     // the same single-thread cost again, seconds a run that no rule of advice reads.
-    const results = await runMatrix(options, provider, () => {}, hooks, { cpuBaseline: first?.cpuBaseline });
+    const results = await runMatrix(options, provider, () => {}, hooks);
     first ??= results;
     done++;
     const result = results.scenarios[0];
