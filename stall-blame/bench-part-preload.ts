@@ -1,0 +1,30 @@
+/**
+ * One part of stall blame alone, for the cost decomposition (`bench-parts.ts`): LOOPLAB_BENCH_PART names it.
+ * - `heartbeat`: the stall detector's timer (and its run-queue reads), no profiler;
+ * - `heartbeat-slow`: the same ticking ten times less often (100 ms), to see what is per tick;
+ * - `profiler`: V8's sampling profiler at the blame's default interval, never rotated, no heartbeat;
+ * - `profiler-slow`: the same at the slowest interval the options allow, to see what is per sample;
+ * - `profiler-early`: the profiler on for the loop's first 500 ms only (its code is compiled under it), then off;
+ * - `rotations`: the profiler rotated once a segment by a plain timer, no heartbeat;
+ * - `blame`: all of it (startStallBlame), as the preload runs it.
+ */
+import { startStallBlame, resolveOptions } from './blame.ts';
+import { STALL_BLAME_LIMITS } from './limits.ts';
+import { startSampler } from './sampler.ts';
+import { startStallDetector } from './stall-detector.ts';
+
+const settings = resolveOptions({});
+const part = process.env['LOOPLAB_BENCH_PART'];
+if (part === 'heartbeat') startStallDetector(settings.stallThresholdMs, settings.heartbeatMs, () => {});
+else if (part === 'heartbeat-slow') startStallDetector(1000, 100, () => {});
+else if (part === 'profiler') startSampler(settings.samplingIntervalUs);
+else if (part === 'profiler-slow') startSampler(STALL_BLAME_LIMITS.samplingIntervalUs[1]);
+else if (part === 'profiler-early') {
+  // On while bench-loop's code is compiled (its first 500 ms), then off: is code compiled under the profiler slower?
+  const sampler = startSampler(settings.samplingIntervalUs);
+  setTimeout(() => sampler.close(), 1000).unref();
+} else if (part === 'rotations') {
+  const sampler = startSampler(settings.samplingIntervalUs);
+  setInterval(() => sampler.rotate(), settings.segmentMs).unref();
+} else if (part === 'blame') startStallBlame();
+else if (part !== undefined && part !== 'off') throw new RangeError(`LOOPLAB_BENCH_PART: unknown part "${part}"`);
