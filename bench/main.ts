@@ -77,7 +77,9 @@ try {
     connections: options.connections,
     onRun: (round, t, run) =>
       console.log(
-        `  round ${round + 1} ${t.label.padEnd(34)} ${t.url.replace(/^http:\/\/[^/]+/, '').padEnd(22)} ${run.rps.toFixed(0).padStart(7)} req/s  ${String(run.serverCpuUsPerRequest ?? '–').padStart(6)} µs CPU/req${run.failures ? `  ${run.failures} failures` : ''}`,
+        `  round ${round + 1} ${t.label.padEnd(34)} ${t.url.replace(/^http:\/\/[^/]+/, '').padEnd(22)} ` +
+          `${run.rps.toFixed(0).padStart(7)} req/s  ${String(run.serverCpuUsPerRequest ?? '–').padStart(6)} µs ` +
+          `CPU/req${run.failures ? `  ${run.failures} failures` : ''}`,
       ),
   });
   const offload =

@@ -34,7 +34,8 @@ export function renderBenchMarkdown(results: BenchResults): string {
     `# looplab overhead bench`,
     '',
     `\`${results.command}\` — ${env.cpus}× ${env.cpuModel}, ${env.memoryGiB} GiB, ${env.platform}, Node ${env.node}, commit ${env.gitCommit?.slice(0, 10) ?? 'unknown'}, ` +
-      `load average at start ${env.loadAverageAtStart.join(' / ')}; ${options.rounds} interleaved rounds × ${options.duration} s, ${options.connections} connections (autocannon).`,
+      `load average at start ${env.loadAverageAtStart.join(' / ')}; ${options.rounds} interleaved rounds × ` +
+      `${options.duration} s, ${options.connections} connections (autocannon).`,
     '',
     '| comparison | req/s ratio (median) | spread (min–max) | per round | CPU/request ratio (median, spread) |',
     '|---|---:|---:|---|---:|',
@@ -44,13 +45,20 @@ export function renderBenchMarkdown(results: BenchResults): string {
         `${c.cpuRatio ? `${fmt(c.cpuRatio.median)}× (${fmt(c.cpuRatio.min)}–${fmt(c.cpuRatio.max)})` : '–'} |`,
     ),
     '',
-    "req/s ratio: subject ÷ reference within each round. CPU/request ratio: the reference server's CPU time per request ÷ the subject's (all threads, from /proc), so 1.00× means as cheap per request; it is the figure other load on a shared machine disturbs least.",
+    "req/s ratio: subject ÷ reference within each round. CPU/request ratio: the reference server's CPU time per " +
+      "request ÷ the subject's (all threads, from /proc), so 1.00× means as cheap per request; it is the figure " +
+      'other load on a shared machine disturbs least.',
     '',
     '| server | path | req/s (median of rounds) | p99 ms (median) | server CPU µs/request (median) | failures | generator CPU (max) |',
     '|---|---|---:|---:|---:|---:|---:|',
     ...results.targets.map((t) => {
       const runs = rounds.runs[t.key] ?? [];
-      return `| ${t.label} | \`${t.path}\` | ${fmt(median(runs.map((r) => r.rps)), 0)} | ${fmt(median(runs.map((r) => r.p99Ms)), 0)} | ${fmt(median(runs.map((r) => r.serverCpuUsPerRequest ?? Number.NaN)), 0)} | ${runs.reduce((n, r) => n + r.failures, 0)} | ${fmt(Math.max(...runs.map((r) => r.generatorCpu)))} |`;
+      return (
+        `| ${t.label} | \`${t.path}\` | ${fmt(median(runs.map((r) => r.rps)), 0)} | ` +
+        `${fmt(median(runs.map((r) => r.p99Ms)), 0)} | ` +
+        `${fmt(median(runs.map((r) => r.serverCpuUsPerRequest ?? Number.NaN)), 0)} | ` +
+        `${runs.reduce((n, r) => n + r.failures, 0)} | ${fmt(Math.max(...runs.map((r) => r.generatorCpu)))} |`
+      );
     }),
     '',
     'A generator CPU near 1.00 means autocannon used a whole core and may itself be the limit for that server.',

@@ -37,7 +37,8 @@ const worker: Command = {
   help: async () =>
     environmentHelp(
       worker,
-      'One queue worker process: runs QUEUE_CONCURRENCY jobs at once from the BullMQ queue. It starts no\ndatabase and no upstream, so it needs DATABASE_URL and UPSTREAM_URL.',
+      'One queue worker process: runs QUEUE_CONCURRENCY jobs at once from the BullMQ queue. It starts no\ndatabase ' +
+        'and no upstream, so it needs DATABASE_URL and UPSTREAM_URL.',
     ),
   run: () => import('../server/queue/queue-worker-main.ts'),
 };
@@ -59,7 +60,8 @@ const clean: Command = {
   help: async () =>
     environmentHelp(
       clean,
-      'Removes the embedded PostgreSQL data looplab keeps between runs (.looplab/ and where it was moved to);\na data directory a running PostgreSQL holds is left alone and named.',
+      'Removes the embedded PostgreSQL data looplab keeps between runs (.looplab/ and where it was moved to);\na ' +
+        'data directory a running PostgreSQL holds is left alone and named.',
     ),
   run: () => import('../scripts/clean-data.ts'),
 };

@@ -41,7 +41,8 @@ if (name === '--version' || name === '-v') {
 const command = COMMANDS.find((c) => c.name === name);
 if (!command) {
   refuse(
-    `${name.startsWith('-') ? `"${name}" is not a command` : `unknown command "${name}"`}; the commands: ${COMMANDS.map((c) => c.name).join(', ')} (looplab --help)`,
+    `${name.startsWith('-') ? `"${name}" is not a command` : `unknown command "${name}"`}; the commands: ` +
+      `${COMMANDS.map((c) => c.name).join(', ')} (looplab --help)`,
   );
 }
 if (!command.parsesOwnArgs) {

@@ -10,7 +10,9 @@ export const SERVE_FLAGS = {
     type: 'string',
     value: 'FILE',
     multiple: true,
-    doc: 'a workload file of your own to serve beside the built-ins, relative to where you typed the command; comma-separated or one per --workload-file; the same as WORKLOADS=FILE (give one or the other)',
+    doc:
+      'a workload file of your own to serve beside the built-ins, relative to where you typed the command; ' +
+      'comma-separated or one per --workload-file; the same as WORKLOADS=FILE (give one or the other)',
     examples: ['./my-work.js'],
   },
   ...HELP_ONLY,

@@ -21,7 +21,8 @@ export async function findPostgresBinaries(): Promise<PostgresBinaries> {
     exported = await import(binaryPackage);
   } catch {
     throw new Error(
-      `no embedded PostgreSQL binaries for ${process.platform}-${process.arch} (${binaryPackage} is not installed: an install with --omit=optional leaves it out); set DATABASE_URL to use a PostgreSQL server of your own`,
+      `no embedded PostgreSQL binaries for ${process.platform}-${process.arch} (${binaryPackage} is not installed: ` +
+        `an install with --omit=optional leaves it out); set DATABASE_URL to use a PostgreSQL server of your own`,
     );
   }
   const initdb = (exported as { initdb?: unknown }).initdb;
@@ -45,7 +46,9 @@ async function refuseUnlinkedLibraries(packageDir: string): Promise<void> {
   for (const { target } of links) {
     if (await lstat(join(packageDir, target)).catch(() => null)) continue;
     throw new Error(
-      `the embedded PostgreSQL is not set up: the install script of ${binaryPackage} did not run (npm runs a dependency's install scripts only when the project allows them); run \`npm approve-scripts ${binaryPackage} && npm rebuild ${binaryPackage}\` in your project, or set DATABASE_URL to a PostgreSQL of your own`,
+      `the embedded PostgreSQL is not set up: the install script of ${binaryPackage} did not run (npm runs a ` +
+        `dependency's install scripts only when the project allows them); run \`npm approve-scripts ${binaryPackage} ` +
+        `&& npm rebuild ${binaryPackage}\` in your project, or set DATABASE_URL to a PostgreSQL of your own`,
     );
   }
 }

@@ -98,7 +98,9 @@ async function explainStartFailure(
   const text = output.join('\n');
   if (text.includes('lock file "postmaster.pid" already exists')) {
     return new ClusterError(
-      `the PostgreSQL data directory ${options.dataDir} is in use by another PostgreSQL${await holderOf(options.dataDir)}, probably another looplab; stop it, or give this one its own PG_DATA_DIR and PG_PORT (and PORT, UPSTREAM_PORT)`,
+      `the PostgreSQL data directory ${options.dataDir} is in use by another ` +
+        `PostgreSQL${await holderOf(options.dataDir)}, probably another looplab; stop it, or give this one its own ` +
+        `PG_DATA_DIR and PG_PORT (and PORT, UPSTREAM_PORT)`,
     );
   }
   if (/could not bind .*Address already in use/.test(text)) {

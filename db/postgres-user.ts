@@ -45,7 +45,8 @@ export async function postgresRunAs(): Promise<RunAs | undefined> {
     ]);
   } catch (err) {
     throw new Error(
-      `running as root, and the '${POSTGRES_ACCOUNT}' account PostgreSQL must run as could not be created (${String(err).split('\n')[0]}); create it, run as another user, or set DATABASE_URL`,
+      `running as root, and the '${POSTGRES_ACCOUNT}' account PostgreSQL must run as could not be created ` +
+        `(${String(err).split('\n')[0]}); create it, run as another user, or set DATABASE_URL`,
     );
   }
   const created = await lookUp(POSTGRES_ACCOUNT);

@@ -143,7 +143,8 @@ export function serveParent(url: string, shutdown: () => Promise<void>, orphaned
     setTimeout(() => {
       // Named by its entry file, not `url`: the database host's URL carries its password.
       console.error(
-        `looplab ${basename(process.argv[1] ?? 'child')} (pid ${process.pid}): the parent is gone and the shutdown did not finish within ${orphanedExitMs} ms; exiting`,
+        `looplab ${basename(process.argv[1] ?? 'child')} (pid ${process.pid}): the parent is gone and the shutdown did ` +
+          `not finish within ${orphanedExitMs} ms; exiting`,
       );
       process.exit(1);
     }, orphanedExitMs).unref();

@@ -191,7 +191,10 @@ export const CONFIG_VARIABLES = {
     max: STALL_BLAME_LIMITS.stallThresholdMs[1],
     off: true,
     default: 0,
-    doc: 'the stall threshold: a stall is the event loop more than this many ms late; when set, stall blame names the code that stalls it, its report served on 127.0.0.1 on a port of its own, printed at start (the harness sets it)',
+    doc:
+      'the stall threshold: a stall is the event loop more than this many ms late; when set, stall blame names the ' +
+      'code that stalls it, its report served on 127.0.0.1 on a port of its own, printed at start (the harness sets ' +
+      'it)',
   },
   STALL_BLAME_PORT: {
     kind: 'int',

@@ -76,7 +76,8 @@ let results: Results;
 try {
   if (options.command) {
     say(
-      `starting ${options.command.join(' ')} with ${options.blame ? 'the stall-blame preload' : 'a preload that only reports where it listens (--no-blame)'}…`,
+      `starting ${options.command.join(' ')} with ` +
+        `${options.blame ? 'the stall-blame preload' : 'a preload that only reports where it listens (--no-blame)'}…`,
     );
     const server = await startServerCommand({
       command: options.command,
@@ -168,7 +169,8 @@ if (options.json) {
   process.stdout.write(`${renderTerminal(table)}\n`);
   if (table.sections.some((s) => s.rows.some((r) => r[0]?.endsWith('*')))) {
     process.stdout.write(
-      "\n* the limit may not be the server: the load generator used about a whole core or sent late, or the machine's CPU was ≥ 90% busy (the → line under its table says which)\n",
+      '\n* the limit may not be the server: the load generator used about a whole core or sent late, or the ' +
+        "machine's CPU was ≥ 90% busy (the → line under its table says which)\n",
     );
   }
 }

@@ -28,7 +28,10 @@ export const LOADTEST_FLAGS = {
     type: 'string',
     value: 'FILE',
     multiple: true,
-    doc: "a workload file of your own for the server the harness starts (its WORKLOADS); comma-separated or one per --workload-file; paths are relative to where you typed the command; without --workloads, the run is these files' workloads",
+    doc:
+      'a workload file of your own for the server the harness starts (its WORKLOADS); comma-separated or one per ' +
+      '--workload-file; paths are relative to where you typed the command; without --workloads, the run is these ' +
+      "files' workloads",
     examples: ['./my-work.ts'],
     with: { export: true },
   },
@@ -95,7 +98,9 @@ export const LOADTEST_FLAGS = {
   params: {
     type: 'string',
     value: 'LIST',
-    doc: `workload parameters, e.g. fetch.delay=100,hash.cost=50000,db.sleep=20, over each workload's load-test defaults (the index's "loadtest"); checked by the server itself before any load (curl <server>/ lists them)`,
+    doc:
+      `workload parameters, e.g. fetch.delay=100,hash.cost=50000,db.sleep=20, over each workload's load-test ` +
+      `defaults (the index's "loadtest"); checked by the server itself before any load (curl <server>/ lists them)`,
     examples: ['fetch.delay=100'],
     with: { export: true },
   },
@@ -117,7 +122,10 @@ export const LOADTEST_FLAGS = {
     type: 'string',
     value: 'LIST',
     allowed: ['postgres', 'redis'],
-    doc: "queue mode's backends side by side: the queue scenarios run once per backend, each on a server of its own, rows named queue-postgres, queue-redis; redis starts a redis-server on a free port (or uses REDIS_URL); implies queue mode; not with --url",
+    doc:
+      "queue mode's backends side by side: the queue scenarios run once per backend, each on a server of its own, " +
+      'rows named queue-postgres, queue-redis; redis starts a redis-server on a free port (or uses REDIS_URL); ' +
+      'implies queue mode; not with --url',
     examples: ['postgres'],
   },
   url: {
@@ -130,7 +138,13 @@ export const LOADTEST_FLAGS = {
   target: {
     type: 'string',
     value: 'URL|PATHS',
-    doc: "instead of looplab: load any HTTP endpoint (path and query as given) with the same models, canary, report and thresholds; no event-loop figures, bounds or verdicts (those need looplab's GET /, /metrics). With a server command after --, comma-separated paths on the server that command starts, each its own scenario named by its path ('/login'.p99<300): `--target /login,/orders -- node server.js` starts it with the stall-blame preload (blame with no --blame-url) and PORT set to a free port unless PORT is set, loads the port it really listens on, and stops it and its children at the end",
+    doc:
+      'instead of looplab: load any HTTP endpoint (path and query as given) with the same models, canary, report and ' +
+      "thresholds; no event-loop figures, bounds or verdicts (those need looplab's GET /, /metrics). With a server " +
+      'command after --, comma-separated paths on the server that command starts, each its own scenario named by its ' +
+      "path ('/login'.p99<300): `--target /login,/orders -- node server.js` starts it with the stall-blame preload " +
+      '(blame with no --blame-url) and PORT set to a free port unless PORT is set, loads the port it really listens ' +
+      'on, and stops it and its children at the end',
     examples: ['http://127.0.0.1:8080/orders'],
   },
   probe: {
@@ -149,7 +163,9 @@ export const LOADTEST_FLAGS = {
     // Up to four generator processes per core: more only take turns on the same cores.
     range: { min: 1, max: availableParallelism() * 4 },
     rangeText: '1..4 × cores',
-    doc: "load-generator processes sharing each scenario's load (4 per core; 1 is the harness's own process): connections are split across them, an open-model rate is divided, histograms are merged exactly",
+    doc:
+      "load-generator processes sharing each scenario's load (4 per core; 1 is the harness's own process): " +
+      'connections are split across them, an open-model rate is divided, histograms are merged exactly',
     examples: ['2'],
     with: { target: true },
   },
@@ -163,7 +179,9 @@ export const LOADTEST_FLAGS = {
     value: 'MS',
     default: 20,
     range: { min: 2, max: 60_000 },
-    doc: 'a stall is the event loop more than MS late; for the server the harness starts, looplab or your command after -- (with --url, that server was started with its own STALL_THRESHOLD_MS)',
+    doc:
+      'a stall is the event loop more than MS late; for the server the harness starts, looplab or your command after ' +
+      '-- (with --url, that server was started with its own STALL_THRESHOLD_MS)',
     examples: ['50'],
   },
   'listen-timeout': {
@@ -207,7 +225,9 @@ export const LOADTEST_FLAGS = {
   },
   quiet: {
     type: 'boolean',
-    doc: 'no progress line every few seconds, nor a live line on a terminal: one line per run, as in a CI log; start-up steps, warnings and the results are unchanged',
+    doc:
+      'no progress line every few seconds, nor a live line on a terminal: one line per run, as in a CI log; start-up ' +
+      'steps, warnings and the results are unchanged',
     with: { target: true },
   },
   compare: {
@@ -220,7 +240,12 @@ export const LOADTEST_FLAGS = {
   'max-regression': {
     type: 'string',
     value: 'LIST',
-    doc: `with --compare, a gate for pull requests: exit ${EXIT.regressed} when a figure of a scenario got worse than in the earlier results.json both beyond run-to-run noise (Mann–Whitney, Holm-corrected over every figure and culprit compared) and by more than the margin. 10% gates every figure (${REGRESSION_FIGURES_TEXT}) and stall blame (a culprit new or grown by more than ${DEFAULT_BLAME_MARGIN_MS} ms per run); rps=5%,p99=15% gates only those; blame=30ms sets the culprit margin. Needs several runs a side (--repeat, on both): it says how many`,
+    doc:
+      `with --compare, a gate for pull requests: exit ${EXIT.regressed} when a figure of a scenario got worse than ` +
+      `in the earlier results.json both beyond run-to-run noise (Mann–Whitney, Holm-corrected over every figure and ` +
+      `culprit compared) and by more than the margin. 10% gates every figure (${REGRESSION_FIGURES_TEXT}) and stall ` +
+      `blame (a culprit new or grown by more than ${DEFAULT_BLAME_MARGIN_MS} ms per run); rps=5%,p99=15% gates only ` +
+      `those; blame=30ms sets the culprit margin. Needs several runs a side (--repeat, on both): it says how many`,
     examples: ['10%'],
     needs: ['--compare', 'results/x/results.json'],
     with: { target: true },
@@ -230,7 +255,9 @@ export const LOADTEST_FLAGS = {
     value: 'pass|fail',
     allowed: ['pass', 'fail'],
     default: 'pass',
-    doc: `with --max-regression: what a figure worse by more than its margin that the runs cannot tell from noise means for the exit code: pass (exit 0, and the summary says so) or fail (exit ${EXIT.inconclusive})`,
+    doc:
+      `with --max-regression: what a figure worse by more than its margin that the runs cannot tell from noise means ` +
+      `for the exit code: pass (exit 0, and the summary says so) or fail (exit ${EXIT.inconclusive})`,
     examples: ['fail'],
     needs: ['--compare', 'results/x/results.json', '--max-regression', '10%'],
     with: { target: true },
@@ -248,7 +275,11 @@ export const LOADTEST_FLAGS = {
     type: 'string',
     value: 'EXPR',
     multiple: true,
-    doc: `fail (exit 1) unless EXPR holds, e.g. 'hash.worker.rps>=1.5*hash.blocking.rps' or 'fetch.async.p99<300' or 'cpu.async.loop_busy<80'. EXPR is workload.mode.metric OP number, or OP [factor*]workload.mode.metric, OP one of >= <= == > <; a --target scenario is its path in single quotes, '/login'.p99<300 (with one path, target.p99 names it too); each metric in the unit the table shows: ${THRESHOLD_METRICS_TEXT}`,
+    doc:
+      `fail (exit 1) unless EXPR holds, e.g. 'hash.worker.rps>=1.5*hash.blocking.rps' or 'fetch.async.p99<300' or ` +
+      `'cpu.async.loop_busy<80'. EXPR is workload.mode.metric OP number, or OP [factor*]workload.mode.metric, OP one ` +
+      `of >= <= == > <; a --target scenario is its path in single quotes, '/login'.p99<300 (with one path, ` +
+      `target.p99 names it too); each metric in the unit the table shows: ${THRESHOLD_METRICS_TEXT}`,
     examples: ['fetch.async.p99<300'],
     with: SHAPES_THE_LOAD,
   },
@@ -256,19 +287,27 @@ export const LOADTEST_FLAGS = {
     type: 'string',
     value: 'PATTERN',
     multiple: true,
-    doc: "fail (exit 1, as a threshold) when stall blame names a culprit whose file or function matches PATTERN, e.g. 'src/auth.js' or 'src/db/**' (the gate's allowlist globs: * within a folder, ** across); needs stall blame (on by default; with --url or --target, --blame-url)",
+    doc:
+      'fail (exit 1, as a threshold) when stall blame names a culprit whose file or function matches PATTERN, e.g. ' +
+      "'src/auth.js' or 'src/db/**' (the gate's allowlist globs: * within a folder, ** across); needs stall blame " +
+      '(on by default; with --url or --target, --blame-url)',
     examples: ['src/auth.js'],
     with: SHAPES_THE_LOAD,
   },
   faults: {
     type: 'boolean',
-    doc: `instead of the matrix: load the async mode of the workloads that declare a database or upstream dependency at --rate (default ${FAULT_DRILL_RATE}) while the database, then the upstream, are stopped and restarted (--duration s per phase), then load /fetch/queue and SIGKILL a queue worker mid-job`,
+    doc:
+      `instead of the matrix: load the async mode of the workloads that declare a database or upstream dependency at ` +
+      `--rate (default ${FAULT_DRILL_RATE}) while the database, then the upstream, are stopped and restarted ` +
+      `(--duration s per phase), then load /fetch/queue and SIGKILL a queue worker mid-job`,
   },
   export: {
     type: 'string',
     value: 'k6 DIR',
     allowed: ['k6'],
-    doc: 'instead of running: write each scenario as a k6 script (TypeScript) into DIR, the thresholds k6 can express translated; asks the server (GET /) for the plan but sends no load',
+    doc:
+      'instead of running: write each scenario as a k6 script (TypeScript) into DIR, the thresholds k6 can express ' +
+      'translated; asks the server (GET /) for the plan but sends no load',
     examples: ['k6', 'scripts'],
   },
   help: {

@@ -143,13 +143,16 @@ try {
     const r = await round(server.url + NO_OP, 1);
     const after = await queueTotals(server.url);
     latency.push(
-      `| ${backend} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${meanMs(before, after, 'looplab_queue_wait_seconds').toFixed(2)} | ${meanMs(before, after, 'looplab_queue_processing_seconds').toFixed(3)} |`,
+      `| ${backend} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ` +
+        `${meanMs(before, after, 'looplab_queue_wait_seconds').toFixed(2)} | ` +
+        `${meanMs(before, after, 'looplab_queue_processing_seconds').toFixed(3)} |`,
     );
     console.error(`bench:queue: ${latency.at(-1)}`);
   }
 
   console.log(
-    `\nqueue vs worker vs async: ${connections} connections, ${seconds} s per round after a ${seconds} s warm-up; WORKERS=2, QUEUE_WORKERS=2 × QUEUE_CONCURRENCY=1\n`,
+    `\nqueue vs worker vs async: ${connections} connections, ${seconds} s per round after a ${seconds} s warm-up; ` +
+      `WORKERS=2, QUEUE_WORKERS=2 × QUEUE_CONCURRENCY=1\n`,
   );
   console.log('| workload | mode | req/s | p50 ms | p99 ms | queue wait / processing, mean ms | non-2xx |');
   console.log('|---|---|---|---|---|---|---|');

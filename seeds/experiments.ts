@@ -63,7 +63,8 @@ const CPU_ROWS: readonly Row[] = [
 ];
 
 const IO_LESSON =
-  'Node agrees that overlapping the waits is what pays, and gets it for free: Promise.all needs no pool, a thread pool overlaps only as many waits as it has threads, and a process pool pays its start-up on top.';
+  'Node agrees that overlapping the waits is what pays, and gets it for free: Promise.all needs no pool, a ' +
+  'thread pool overlaps only as many waits as it has threads, and a process pool pays its start-up on top.';
 
 /** Every experiment, in the order the report shows them. Page sizes are ours where a text prints none. */
 export const EXPERIMENTS: readonly Experiment[] = [
@@ -143,7 +144,8 @@ export const EXPERIMENTS: readonly Experiment[] = [
     rows: CPU_ROWS,
     notes: ['The Promise.all row answers to the text’s threading run: both put concurrency, not cores, on CPU work.'],
     lesson:
-      'As in Python, async wrappers add nothing to CPU work and only more cores help; unlike Python, Node’s threads are such cores, with no GIL, so a worker pool does what only processes could.',
+      'As in Python, async wrappers add nothing to CPU work and only more cores help; unlike Python, Node’s threads ' +
+      'are such cores, with no GIL, so a worker pool does what only processes could.',
   },
   {
     id: 'testdriven-cpu',
@@ -180,7 +182,8 @@ export const EXPERIMENTS: readonly Experiment[] = [
       'The text sends both matrices with every row (numpy, pickled); here each thread and process builds the same two matrices once, so nothing large travels.',
     ],
     lesson:
-      'Rows that need nothing from each other are what a pool is made for: in Node as in Python, the gain can approach one step per core, once the pool has started.',
+      'Rows that need nothing from each other are what a pool is made for: in Node as in Python, the gain can ' +
+      'approach one step per core, once the pool has started.',
   },
 ];
 

@@ -29,7 +29,8 @@ export function renderRatioChart(table: ExperimentTable): string {
       if (v === null || v <= 0) return;
       const yy = y + k * barH;
       parts.push(
-        `<rect class="bar ${side}" x="${x(lo)}" y="${yy}" width="${Math.max(1, x(v) - x(lo))}" height="${barH - 1}" fill="${RATIO_COLORS[side]}"><title>${side === 'node' ? 'Node' : 'Python'}: ${times(v)}</title></rect>`,
+        `<rect class="bar ${side}" x="${x(lo)}" y="${yy}" width="${Math.max(1, x(v) - x(lo))}" height="${barH - 1}" ` +
+          `fill="${RATIO_COLORS[side]}"><title>${side === 'node' ? 'Node' : 'Python'}: ${times(v)}</title></rect>`,
         `<text class="axis" x="${x(v) + 4}" y="${yy + barH - 2}">${times(v)}</text>`,
       );
     });

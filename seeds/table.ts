@@ -125,7 +125,11 @@ function describeBatch(experiment: Experiment, result: ExperimentResult, scale: 
     return `${experiment.tasks().length} tasks, the text's own n; ratios are to the sequential loop.`;
   const latencies = [...new Set(result.latenciesMs ?? [])].join('/');
   const own = [...new Set(experiment.sites.map((s) => s.latencyMs))].join('/');
-  return `${experiment.pages} GETs of the bundled upstream at ${latencies} ms each${scale === 1 ? ' (the text’s own latency)' : ` (the text’s ${own} ms ÷ ${scale})`}; ratios are to the sequential synchronous client.`;
+  return (
+    `${experiment.pages} GETs of the bundled upstream at ${latencies} ms ` +
+    `each${scale === 1 ? ' (the text’s own latency)' : ` (the text’s ${own} ms ÷ ${scale})`}; ratios are to the ` +
+    `sequential synchronous client.`
+  );
 }
 
 /** The sweep as rows: pool size, then each form's median time (with pool start) and its range. */

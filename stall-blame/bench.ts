@@ -153,7 +153,8 @@ async function idleCost(): Promise<void> {
     return values.length ? median(values).toFixed(1) : 'n/a';
   };
   console.log(
-    `idle server CPU per second (median of ${rounds}): ${VARIANTS.map((v) => `${v} ${med((c) => c.all, v)} ms (main thread ${med((c) => c.main, v)} ms)`).join(', ')}\n`,
+    `idle server CPU per second (median of ${rounds}): ` +
+      `${VARIANTS.map((v) => `${v} ${med((c) => c.all, v)} ms (main thread ${med((c) => c.main, v)} ms)`).join(', ')}\n`,
   );
   for (const v of ON) table[v]['idle CPU per second'] = `${med((c) => c.all, v)} ms`;
 }
@@ -227,7 +228,8 @@ async function httpCost(path: string): Promise<void> {
   });
   runs.forEach((r, round) =>
     console.log(
-      `${path} round ${round + 1}: ${VARIANTS.map((v) => `${v} ${r[v].rps.toFixed(0)} req/s, main-thread CPU per 1000 answers ${fixed(r[v].main)} ms`).join('; ')}`,
+      `${path} round ${round + 1}: ` +
+        `${VARIANTS.map((v) => `${v} ${r[v].rps.toFixed(0)} req/s, main-thread CPU per 1000 answers ${fixed(r[v].main)} ms`).join('; ')}`,
     ),
   );
   for (const v of ON) {

@@ -136,7 +136,10 @@ describe('CLUSTER with pools the database cannot hold', () => {
     // By hand: 2 × (100 + 64 × 20 + 1) = 2762.
     expect(output).toMatch(
       new RegExp(
-        `^looplab: start-up failed: CLUSTER=2 × \\(DB_POOL 100 \\+ WORKERS 64 × WORKER_DB_POOL 20 \\+ 1 for blocking mode\\) = 2762 connections, but the database allows \\d+ \\(max_connections ${row?.max_connections} − \\d+ reserved for superusers − \\d+ in use\\); lower CLUSTER, DB_POOL, WORKERS or WORKER_DB_POOL, or raise max_connections$`,
+        `^looplab: start-up failed: CLUSTER=2 × \\(DB_POOL 100 \\+ WORKERS 64 × WORKER_DB_POOL 20 \\+ 1 for blocking ` +
+          `mode\\) = 2762 connections, but the database allows \\d+ \\(max_connections ${row?.max_connections} − \\d+ ` +
+          `reserved for superusers − \\d+ in use\\); lower CLUSTER, DB_POOL, WORKERS or WORKER_DB_POOL, or raise ` +
+          `max_connections$`,
         'm',
       ),
     );

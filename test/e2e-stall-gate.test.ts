@@ -62,7 +62,8 @@ const FILES: Record<string, string> = {
   'expect/no-stall.test.js': [
     `import { expectNoStall } from ${JSON.stringify(join(ROOT, 'stall-blame/gate/vitest.ts'))};`,
     "it('fails around a blocking block', async () => {",
-    `  await expect(expectNoStall(function blockingBlock() { ${BLOCK} }, { thresholdMs: 50 })).rejects.toThrow(/blockingBlock expect\\/no-stall\\.test\\.js:3/);`,
+    `  await expect(expectNoStall(function blockingBlock() { ${BLOCK} }, { thresholdMs: 50 ` +
+      `})).rejects.toThrow(/blockingBlock expect\\/no-stall\\.test\\.js:3/);`,
     '});',
     "it('passes around an awaited block', async () => {",
     '  await expectNoStall(async () => { await new Promise((r) => setTimeout(r, 200)); }, { thresholdMs: 50 });',

@@ -40,7 +40,8 @@ it('a second looplab on the same data directory refuses in one line, and the fir
     expect(code).toBe(1);
     expect(output).toMatch(
       new RegExp(
-        `the PostgreSQL data directory ${scratch.dataDir} is in use by another PostgreSQL \\(pid \\d+\\), probably another looplab; stop it, or give this one its own PG_DATA_DIR and PG_PORT`,
+        `the PostgreSQL data directory ${scratch.dataDir} is in use by another PostgreSQL \\(pid \\d+\\), probably ` +
+          `another looplab; stop it, or give this one its own PG_DATA_DIR and PG_PORT`,
       ),
     );
     noStack(output);

@@ -163,7 +163,8 @@ describe('stall blame', () => {
         .split('\n')
         .filter((line) => line.startsWith('stall-blame:'));
       expect(said).toEqual([
-        `stall-blame: the report is not served, and the application runs without it: port ${port} is already in use; choose another with LOOPLAB_BLAME_PORT (LOOPLAB_BLAME_PORT=0 picks any free port)`,
+        `stall-blame: the report is not served, and the application runs without it: port ${port} is already in use; ` +
+          `choose another with LOOPLAB_BLAME_PORT (LOOPLAB_BLAME_PORT=0 picks any free port)`,
       ]);
       expect(fixture.output()).not.toMatch(/^\s+at /m);
       fixture.child.kill('SIGTERM');
@@ -189,7 +190,8 @@ describe('stall blame', () => {
           .split('\n')
           .filter((line) => line.startsWith('looplab:')),
       ).toEqual([
-        `looplab: where the server listens is not served, and it runs on: port ${port} is already in use; choose another with LOOPLAB_BLAME_PORT (LOOPLAB_BLAME_PORT=0 picks any free port)`,
+        `looplab: where the server listens is not served, and it runs on: port ${port} is already in use; choose ` +
+          `another with LOOPLAB_BLAME_PORT (LOOPLAB_BLAME_PORT=0 picks any free port)`,
       ]);
       fixture.child.kill('SIGTERM');
       await fixture.exited;

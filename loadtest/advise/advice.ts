@@ -89,7 +89,10 @@ function describe(c: Candidate, cores: number): string {
     c.concurrency === undefined
       ? ''
       : `, each running ${c.concurrency} tasks at once (WORKER_CONCURRENCY=${c.concurrency})`;
-  return `${c.mode} mode with a pool of ${c.workers} thread${c.workers === 1 ? '' : 's'} (${perCore === 1 ? '1 per core' : `${fmtRatio(perCore)} the ${cores} cores`})${tasks}`;
+  return (
+    `${c.mode} mode with a pool of ${c.workers} thread${c.workers === 1 ? '' : 's'} ` +
+    `(${perCore === 1 ? '1 per core' : `${fmtRatio(perCore)} the ${cores} cores`})${tasks}`
+  );
 }
 
 /** Other work on the machine, in a sentence, when it held a quarter of a core or more. */
@@ -102,7 +105,8 @@ function othersSentence(a: Omit<Advice, 'paragraph'>): string {
 /** The offload cost, in a sentence, when the hop costs more than the work: measured apart from the runs, so said either way. */
 function offloadSentence(a: Omit<Advice, 'paragraph'>): string {
   return a.offload?.costsMoreThanItSaves
-    ? `Offloading costs more than it saves here: the hop takes ${Math.round(a.offload.hopUs)} µs of CPU per call beside ${Math.round(a.offload.workUs)} µs of work.`
+    ? `Offloading costs more than it saves here: the hop takes ${Math.round(a.offload.hopUs)} µs of CPU per call ` +
+        `beside ${Math.round(a.offload.workUs)} µs of work.`
     : '';
 }
 
@@ -120,15 +124,21 @@ function paragraph(a: Omit<Advice, 'paragraph'>, best: AdviceRow | undefined): s
   const ties = others.filter((r) => r.standing.kind === 'not-worth-it').length;
   const parts = [
     `Run ${a.workload} in ${describe(a.recommended, a.cores)}.`,
-    `It served ${fmtRate(best.rps.median)} req/s (${fmtRate(best.rps.min)}–${fmtRate(best.rps.max)} over ${best.runs} runs), p99 ${fmtMs(best.p99Ms ?? undefined)}, /health p99 ${fmtMs(best.healthP99Ms ?? undefined)}.`,
+    `It served ${fmtRate(best.rps.median)} req/s (${fmtRate(best.rps.min)}–${fmtRate(best.rps.max)} over ` +
+      `${best.runs} runs), p99 ${fmtMs(best.p99Ms ?? undefined)}, /health p99 ` +
+      `${fmtMs(best.healthP99Ms ?? undefined)}.`,
     beaten > 0 ? `${beaten} finalist(s) lost to it beyond noise.` : '',
     ties > 0 ? `${ties} served as much within noise, or under ${MIN_GAIN * 100}% more: the simpler one wins.` : '',
     a.knee && a.recommended.mode === 'worker'
-      ? `The pool-size curve levels off at ${a.knee.at.x} thread(s): more added under 10% throughput (p99 ${fmtMs(a.knee.at.p99Ms ?? undefined)} at ${a.knee.at.x}, ${fmtMs(a.knee.last.p99Ms ?? undefined)} at ${a.knee.last.x}).`
+      ? `The pool-size curve levels off at ${a.knee.at.x} thread(s): more added under 10% throughput (p99 ` +
+        `${fmtMs(a.knee.at.p99Ms ?? undefined)} at ${a.knee.at.x}, ${fmtMs(a.knee.last.p99Ms ?? undefined)} at ` +
+        `${a.knee.last.x}).`
       : '',
     offloadSentence(a),
     a.generatorSharesCores && a.recommended.workers !== undefined
-      ? `Pool sizes are against this machine's ${a.cores} cores, which the load generator shared: on a server whose load comes from elsewhere, the knee may sit up to one thread per free core higher, so re-run advise there before setting more than ${a.cores} threads.`
+      ? `Pool sizes are against this machine's ${a.cores} cores, which the load generator shared: on a server whose ` +
+        `load comes from elsewhere, the knee may sit up to one thread per free core higher, so re-run advise there ` +
+        `before setting more than ${a.cores} threads.`
       : '',
     othersSentence(a),
   ];

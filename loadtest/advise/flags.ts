@@ -22,6 +22,12 @@ export const SHARED_WITH_LOADTEST = [
   'out',
 ] as const;
 
+/** The in-flight levels a `--target` sweep tries by default: doublings, so the knee is found within a factor of 2. */
+export const TARGET_SWEEP: readonly number[] = [1, 2, 4, 8, 16, 32];
+
+/** A workload's candidates run at this many connections per core by default (see --connections). */
+export const CONNECTIONS_PER_CORE = 4;
+
 export const ADVISE_FLAGS = {
   'workload-file': { ...L['workload-file'], with: {} },
   workloads: {
@@ -50,9 +56,12 @@ export const ADVISE_FLAGS = {
   connections: {
     type: 'string',
     value: 'LIST',
-    defaultText: '4 × cores: a task running and one waiting on every thread of the largest pool',
+    defaultText: `${CONNECTIONS_PER_CORE} × cores: a task running and one waiting on every thread of the largest pool`,
     range: L.connections.range,
-    doc: 'the closed-model load each candidate runs at (one value: enough to saturate the largest pool, not so much that its queue refuses); with --target, the sweep of requests in flight whose knee is sought (default 1,2,4,8,16,32)',
+    doc:
+      `the closed-model load each candidate runs at (one value: enough to saturate the largest pool, not so much ` +
+      `that its queue refuses); with --target, the sweep of requests in flight whose knee is sought (default ` +
+      `${TARGET_SWEEP.join(',')})`,
     examples: ['32'],
     with: { target: true },
   },
@@ -87,7 +96,10 @@ export const ADVISE_FLAGS = {
   },
   'blame-url': {
     ...L['blame-url'],
-    doc: "with --target: that server's stall-blame endpoint (its process started with node --import <looplab>/stall-blame/preload.ts and LOOPLAB_BLAME_PORT); the advice then names the functions to move off its event loop, by file:line and share of the stalled time",
+    doc:
+      "with --target: that server's stall-blame endpoint (its process started with node --import " +
+      '<looplab>/stall-blame/preload.ts and LOOPLAB_BLAME_PORT); the advice then names the functions to move off its ' +
+      'event loop, by file:line and share of the stalled time',
     with: { target: true },
   },
   probe: { ...L.probe, with: { target: true } },

@@ -7,12 +7,9 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { parseArgsConfig } from '../../lib/flags.ts';
 import { OptionsError } from '../cli/options-error.ts';
-import { parseOptions } from '../cli/options.ts';
+import { parseOptions, refuseRetired } from '../cli/options.ts';
 import type { HarnessOptions } from '../types.ts';
-import { ADVISE_FLAGS as F, ADVISE_SPEC, SHARED_WITH_LOADTEST } from './flags.ts';
-
-/** The in-flight levels a `--target` sweep tries by default: doublings, so the knee is found within a factor of 2. */
-export const TARGET_SWEEP = [1, 2, 4, 8, 16, 32];
+import { ADVISE_FLAGS as F, ADVISE_SPEC, CONNECTIONS_PER_CORE, SHARED_WITH_LOADTEST, TARGET_SWEEP } from './flags.ts';
 
 export interface AdviseOptions {
   /** The load test's options for each run (connections, duration, warm-up, workload, params, out, json). */
@@ -32,6 +29,7 @@ function whole(raw: string | undefined, name: keyof typeof F, range: { min: numb
 
 export function parseAdviseArgs(argv: readonly string[], cwd?: string): AdviseOptions | 'help' {
   let values: Record<string, string | boolean | Array<string | boolean> | undefined>;
+  refuseRetired(argv);
   try {
     ({ values } = parseArgs({ args: [...argv], options: parseArgsConfig(ADVISE_SPEC), strict: true }));
   } catch (err) {
@@ -68,7 +66,7 @@ export function parseAdviseArgs(argv: readonly string[], cwd?: string): AdviseOp
     text('connections')
       ?.split(',')
       .map((c) => whole(c, 'connections', F.connections.range) as number) ??
-    (target ? TARGET_SWEEP : [4 * availableParallelism()]);
+    (target ? [...TARGET_SWEEP] : [CONNECTIONS_PER_CORE * availableParallelism()]);
   if (!target && connections.length > 1)
     throw new OptionsError('--connections: one value (the load every candidate runs at); a sweep is for --target');
   return {

@@ -37,7 +37,9 @@ function offloadLine(o: OffloadCost): string {
   const hop = o.hopWithinNoise
     ? `lost in the noise beside the work: ${us(o.hopUs)} µs of CPU for the hop by medians, ${range}`
     : `${us(o.hopUs)} µs of CPU for the hop (${range})`;
-  const basis = `worker ×${o.offloadedWorkers} ${us(o.offloadedUs)} µs against ${o.inlineMode} ${us(o.inlineUs)} µs inline; the work itself ${us(o.workUs)} µs`;
+  const basis =
+    `worker ×${o.offloadedWorkers} ${us(o.offloadedUs)} µs against ${o.inlineMode} ${us(o.inlineUs)} µs inline; ` +
+    `the work itself ${us(o.workUs)} µs`;
   return `offload cost per call: ${hop} (${basis})${o.costsMoreThanItSaves ? ': the hop costs more than the work' : ''}`;
 }
 

@@ -148,7 +148,11 @@ export function decide(table: readonly Evidence[], options: RuleOptions = {}): D
   let undecided: string;
   if (candidate && leader) {
     const p = beats(leader, candidate).p;
-    undecided = `${candidateLabel(leader.candidate)} served ${(rpsOf(leader) / rpsOf(candidate)).toFixed(2)}× ${candidateLabel(candidate.candidate)} by median, at least ${MIN_GAIN * 100}% more, but not beyond noise${p === null ? '' : ` (Mann–Whitney p = ${p.toFixed(3)})`}: the runs spread too widely to choose between them (more --repeats, or a machine with less other work, can decide it)`;
+    undecided =
+      `${candidateLabel(leader.candidate)} served ${(rpsOf(leader) / rpsOf(candidate)).toFixed(2)}× ` +
+      `${candidateLabel(candidate.candidate)} by median, at least ${MIN_GAIN * 100}% more, but not beyond ` +
+      `noise${p === null ? '' : ` (Mann–Whitney p = ${p.toFixed(3)})`}: the runs spread too widely to choose between ` +
+      `them (more --repeats, or a machine with less other work, can decide it)`;
   } else if (usable.length === 0)
     undecided =
       'no candidate can be recommended: every one was mostly refused, is the blocking reference, or is over the memory budget';

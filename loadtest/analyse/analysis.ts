@@ -46,7 +46,10 @@ export function noiseNote(a: ScenarioResult, b: ScenarioResult): string {
   if (verdict.kind === 'one-run') return '';
   if (verdict.kind === 'differs')
     return ` (beyond run-to-run noise: Mann–Whitney p = ${verdict.p.toFixed(3)}, ${runs})`;
-  return ` (inconclusive: Mann–Whitney p = ${verdict.p.toFixed(2)} at ${runs}${a.runs.length < 4 || b.runs.length < 4 ? '; 4 runs each are needed to show a difference at p < 0.05' : ''})`;
+  return (
+    ` (inconclusive: Mann–Whitney p = ${verdict.p.toFixed(2)} at ` +
+    `${runs}${a.runs.length < 4 || b.runs.length < 4 ? '; 4 runs each are needed to show a difference at p < 0.05' : ''})`
+  );
 }
 
 /**
@@ -121,7 +124,8 @@ export function verdict(group: ComparableGroup): string {
   const lagged = Object.values(group.byMode).filter((r) => r.generatorLagged);
   if (lagged.length > 0)
     parts.push(
-      `the generator sent late in ${lagged.map((r) => modeKey(r.scenario)).join(', ')} (send-lag p99 above 2 ms and 10% of p50): part of those latencies is its own`,
+      `the generator sent late in ${lagged.map((r) => modeKey(r.scenario)).join(', ')} (send-lag p99 above 2 ms and ` +
+        `10% of p50): part of those latencies is its own`,
     );
   const saturated = Object.values(group.byMode).filter((r) => r.machineSaturated);
   if (saturated.length > 0)
@@ -143,7 +147,9 @@ export function verdict(group: ComparableGroup): string {
       return s ? `, failures' ${r.summary.failedP99 ? 'p99' : 'max'} ${fmtMs(s.median)}` : '';
     };
     parts.push(
-      `failures in ${errors.map((r) => `${modeKey(r.scenario)} (${fmtRate(r.summary.failedPerSecond.median)}/s${failedLatency(r)})`).join(', ')}, not counted as throughput`,
+      `failures in ` +
+        `${errors.map((r) => `${modeKey(r.scenario)} (${fmtRate(r.summary.failedPerSecond.median)}/s${failedLatency(r)})`).join(', ')}, ` +
+        `not counted as throughput`,
     );
   }
   return `${group.workload} (${group.level}): ${parts.length > 0 ? parts.join('; ') : 'no comparison possible with the modes run'}.`;

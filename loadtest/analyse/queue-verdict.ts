@@ -15,7 +15,8 @@ export function queueParts(queues: QueueRows, noise: (a: ScenarioResult, b: Scen
     const q = r.summary.queue;
     if (q)
       parts.push(
-        `${name}: jobs waited ${fmtMs(q.waitMs.median)} for a queue worker and ran ${fmtMs(q.processingMs.median)} in it (means of ${q.jobs} jobs, from the server's histograms)`,
+        `${name}: jobs waited ${fmtMs(q.waitMs.median)} for a queue worker and ran ${fmtMs(q.processingMs.median)} in ` +
+          `it (means of ${q.jobs} jobs, from the server's histograms)`,
       );
   }
   const [reference, ...others] = queues;

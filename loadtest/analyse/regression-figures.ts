@@ -80,5 +80,8 @@ export const BLAME_MARGIN_NAME = 'blame';
 /** A culprit's stall time may grow by this much per measured window before it counts, when not given. */
 export const DEFAULT_BLAME_MARGIN_MS = 50;
 
+/** What a `--max-regression` margin may be: a share up to this many percent, a blame margin up to this many ms. */
+export const MARGIN_LIMITS = { maxPercent: 1000, maxBlameMs: 600_000 } as const;
+
 /** `rps (req/s), p99 (ms), …` for `--help`. */
 export const REGRESSION_FIGURES_TEXT = REGRESSION_FIGURES.map((f) => `${f.name} (${f.label})`).join(', ');

@@ -1,4 +1,4 @@
-import { BLAME_MARGIN_NAME, DEFAULT_BLAME_MARGIN_MS, REGRESSION_FIGURES } from './regression-figures.ts';
+import { BLAME_MARGIN_NAME, DEFAULT_BLAME_MARGIN_MS, MARGIN_LIMITS, REGRESSION_FIGURES } from './regression-figures.ts';
 
 /** What `--max-regression` gates, and by how much each may get worse before it counts. */
 export interface RegressionMargins {
@@ -17,8 +17,11 @@ const NAMES = [...REGRESSION_FIGURES.map((f) => f.name), BLAME_MARGIN_NAME];
 function percent(raw: string, what: string): number {
   const match = PERCENT.exec(raw);
   const value = match ? Number(match[1]) : Number.NaN;
-  if (!(value > 0 && value <= 1000))
-    throw new MarginError(`--max-regression: ${what} "${raw}" is not a percentage above 0 and up to 1000% (e.g. 10%)`);
+  const { maxPercent } = MARGIN_LIMITS;
+  if (!(value > 0 && value <= maxPercent))
+    throw new MarginError(
+      `--max-regression: ${what} "${raw}" is not a percentage above 0 and up to ${maxPercent}% (e.g. 10%)`,
+    );
   return value / 100;
 }
 
@@ -47,8 +50,10 @@ export function parseMargins(raw: string): RegressionMargins {
     if (name === BLAME_MARGIN_NAME) {
       const match = MS.exec(value);
       blameMs = match ? Number(match[1]) : Number.NaN;
-      if (!(blameMs > 0 && blameMs <= 600_000))
-        throw new MarginError(`--max-regression: blame "${value}" is not a stall time above 0 ms (e.g. blame=50ms)`);
+      if (!(blameMs > 0 && blameMs <= MARGIN_LIMITS.maxBlameMs))
+        throw new MarginError(
+          `--max-regression: blame "${value}" is not a stall time above 0 ms (e.g. blame=50ms), up to ${MARGIN_LIMITS.maxBlameMs} ms`,
+        );
     } else {
       named.set(name, percent(value, name));
     }

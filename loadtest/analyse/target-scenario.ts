@@ -18,7 +18,8 @@ export function notLooplabNote(options: Pick<HarnessOptions, 'blameUrl' | 'comma
     return 'not looplab: no event-loop figures, bounds or verdicts; stall blame from the preload the harness started it with';
   return options.blameUrl
     ? `not looplab: no event-loop figures, bounds or verdicts; stall blame from ${options.blameUrl}`
-    : "not looplab: no event-loop figures, bounds or verdicts; for blame, give your server's command after -- (--target /path -- node server.js), or run it with looplab's stall-blame preload and give --blame-url";
+    : "not looplab: no event-loop figures, bounds or verdicts; for blame, give your server's command after -- " +
+        "(--target /path -- node server.js), or run it with looplab's stall-blame preload and give --blame-url";
 }
 
 /**

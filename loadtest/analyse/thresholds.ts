@@ -2,6 +2,7 @@ import { groupScenarios, type ComparableGroup } from './analysis.ts';
 import { TARGET_MODE, TARGET_WORKLOAD } from './target-scenario.ts';
 import type { ModeName, Results, ScenarioResult, WorkloadName } from '../types.ts';
 import type { RunBlame } from '../measure/blame-window.ts';
+import { samplesFor } from '../measure/latency-histogram.ts';
 import { median } from './stats.ts';
 
 interface Metric {
@@ -12,7 +13,7 @@ interface Metric {
   needs: string;
 }
 
-const SAMPLES = 'enough samples: p99 needs 100, p99.9 needs 1000';
+const SAMPLES = `enough samples: p99 needs ${samplesFor(99)}, p99.9 needs ${samplesFor(99.9)}`;
 const METRICS_ENDPOINT = "looplab's /metrics, which a --target does not have";
 
 /**
@@ -36,7 +37,7 @@ const METRICS: Readonly<Record<string, Metric>> = {
   health_p99: {
     read: (r) => r.summary.healthP99?.median ?? Number.NaN,
     unit: 'ms, the /health probe',
-    needs: 'the canary (with --target, --probe PATH) and 100 probes in each run (--probe-rate × --duration)',
+    needs: `the canary (with --target, --probe PATH) and ${samplesFor(99)} probes in each run (--probe-rate × --duration)`,
   },
   loop_delay_p99: {
     read: (r) => r.summary.eventLoopDelayP99Ms?.median ?? blameMedian(r, (b) => b.loopDelayP99Ms),
@@ -230,7 +231,9 @@ export function evaluateThreshold(given: Threshold, results: Results): Threshold
       // Named as the user wrote it (target.p99 stays target.p99).
       const missing = Number.isNaN(left) ? given.left : given.right;
       details.push(
-        `${level}: ${missing ? `${refText(missing)} not measured (it needs ${METRICS[missing.metric]?.needs ?? 'a measurement'})` : 'value not measured'} FAILED`,
+        `${level}: ` +
+          `${missing ? `${refText(missing)} not measured (it needs ${METRICS[missing.metric]?.needs ?? 'a measurement'})` : 'value not measured'} ` +
+          `FAILED`,
       );
       continue;
     }

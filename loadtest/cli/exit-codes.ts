@@ -20,7 +20,9 @@ export const EXIT_CODE_TABLE = {
   },
   couldNotRun: {
     code: 4,
-    help: 'the harness could not run (server unreachable or not ready, a process failed to start, a crash; LOOPLAB_DEBUG=1 prints the stack of an unexpected failure)',
+    help:
+      'the harness could not run (server unreachable or not ready, a process failed to start, a crash; ' +
+      'LOOPLAB_DEBUG=1 prints the stack of an unexpected failure)',
   },
   /** 5 is `looplab gate`'s (a stall outside the allowlist): one number, one meaning across looplab's commands. */
   regressed: {
@@ -44,7 +46,8 @@ export const EXIT = Object.freeze(
 
 /** When several hold: a run of failures first, then a threshold, then a regression, then inconclusive. */
 export const EXIT_PRECEDENCE_TEXT =
-  'When several hold, the first of 3, 1, 6, 7 is the exit code: a run that measured failures, then a threshold, then a regression, then an inconclusive comparison.';
+  'When several hold, the first of 3, 1, 6, 7 is the exit code: a run that measured failures, then a threshold, ' +
+  'then a regression, then an inconclusive comparison.';
 
 /** The exit codes as `--help` lists them. */
 export const EXIT_CODES_TEXT = [

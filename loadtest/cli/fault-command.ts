@@ -20,7 +20,8 @@ export async function runFaultCommand(
 ): Promise<number> {
   const rate = options.rates[0] ?? FAULT_DRILL_RATE;
   say(
-    `fault run, ${rate} req/s per workload, ${options.duration} s per phase (about ${formatSeconds(options.duration * 7 + 40)} with start-up and the queue worker kill)`,
+    `fault run, ${rate} req/s per workload, ${options.duration} s per phase (about ` +
+      `${formatSeconds(options.duration * 7 + 40)} with start-up and the queue worker kill)`,
   );
   // The drill's phases last --duration seconds each: a ticking line keeps those waits from being silent.
   const drill = new ProgressDisplay(process.stderr, options, []);

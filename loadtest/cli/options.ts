@@ -136,8 +136,11 @@ type Token = ReturnType<typeof parseArgs>['tokens'] extends Array<infer T> | und
 type FlagValue<F> = F extends { type: 'boolean' } ? boolean : F extends { multiple: true } ? string[] : string;
 type LoadtestValues = { [K in LoadtestFlagName]?: FlagValue<(typeof LOADTEST_FLAGS)[K]> };
 
-/** A retired flag is answered with what took its place, not with node's "Unknown option". */
-function refuseRetired(argv: readonly string[]): void {
+/**
+ * A retired flag is answered with what took its place, not with node's "Unknown option" (here and in
+ * `looplab advise`, which takes the same flags).
+ */
+export function refuseRetired(argv: readonly string[]): void {
   const { tokens = [] } = parseArgs({ args: [...argv], strict: false, tokens: true, allowPositionals: true });
   for (const t of tokens) {
     const hint = t.kind === 'option' ? RETIRED_LOADTEST_FLAGS[t.name] : undefined;
@@ -186,7 +189,8 @@ function refuseTooFewConnections(options: HarnessOptions): void {
   const fewest = Math.min(...options.connections);
   if (options.rates.length === 0 && fewest < options.generators) {
     throw new OptionsError(
-      `--generators: ${options.generators} generators share each level's connections, so every --connections level must be at least ${options.generators} (${fewest} is not)`,
+      `--generators: ${options.generators} generators share each level's connections, so every --connections level ` +
+        `must be at least ${options.generators} (${fewest} is not)`,
     );
   }
 }
@@ -247,7 +251,8 @@ function parseTarget(
   );
   if (clash.length > 0) {
     throw new OptionsError(
-      `--target measures one endpoint of a server that is not looplab, so it takes no ${clash.map((n) => `--${n}`).join(', ')} (those need looplab's index, GET /)`,
+      `--target measures one endpoint of a server that is not looplab, so it takes no ` +
+        `${clash.map((n) => `--${n}`).join(', ')} (those need looplab's index, GET /)`,
     );
   }
   if (typeof probe === 'string' && !probe.startsWith('/'))

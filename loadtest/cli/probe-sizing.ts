@@ -7,11 +7,12 @@
 import { parseArgs } from 'node:util';
 import type { Threshold } from '../analyse/thresholds.ts';
 import { OPTION_LIMITS } from '../defaults.ts';
+import { samplesFor } from '../measure/latency-histogram.ts';
 import type { HarnessOptions } from '../types.ts';
 import { OptionsError } from './options-error.ts';
 
-/** Samples a p99 needs (types.ts, Latency). */
-const P99_SAMPLES = 100;
+/** Samples a p99 needs (measure/latency-histogram.ts). */
+const P99_SAMPLES = samplesFor(99);
 /** Room for a probe or two that the window's end cuts off on a busy machine. */
 const MARGIN = 1.1;
 
@@ -39,11 +40,15 @@ export function sizeProbes(
   const least = Math.ceil(P99_SAMPLES / options.duration);
   if (probeRateGiven(argv))
     throw new OptionsError(
-      `threshold "${gate.source}": a p99 needs ${P99_SAMPLES} probes per run, and ${options.duration} s × ${options.probeRate}/s = ${probes} probes < ${P99_SAMPLES}: --probe-rate ≥ ${least} (or --duration ≥ ${Math.ceil(P99_SAMPLES / options.probeRate)})`,
+      `threshold "${gate.source}": a p99 needs ${P99_SAMPLES} probes per run, and ${options.duration} s × ` +
+        `${options.probeRate}/s = ${probes} probes < ${P99_SAMPLES}: --probe-rate ≥ ${least} (or --duration ≥ ` +
+        `${Math.ceil(P99_SAMPLES / options.probeRate)})`,
     );
   const rate = Math.min(OPTION_LIMITS.probeRate.max, Math.ceil(least * MARGIN));
   return {
     options: { ...options, probeRate: rate },
-    note: `probe rate ${options.probeRate}/s → ${rate}/s: "${gate.source}" needs a p99 of ${P99_SAMPLES} probes per run, and ${options.duration} s × ${options.probeRate}/s is ${probes}`,
+    note:
+      `probe rate ${options.probeRate}/s → ${rate}/s: "${gate.source}" needs a p99 of ${P99_SAMPLES} probes per run, ` +
+      `and ${options.duration} s × ${options.probeRate}/s is ${probes}`,
   };
 }

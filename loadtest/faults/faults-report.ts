@@ -21,7 +21,8 @@ function describe(results: FaultResults): string[] {
   const env = results.environment;
   return [
     `Machine: ${env.cpuModel}, ${env.cpus} cores, Node ${env.node}; commit ${env.gitCommit?.slice(0, 10) ?? 'unknown'}; started ${env.startedAt}.`,
-    `Load: ${results.options.rate} req/s to each of ${targetsOf(results).map(endpoint).join(' and ')} (open model); phases of ${results.options.phaseSeconds} s: calm, database down, calm, upstream down, calm.`,
+    `Load: ${results.options.rate} req/s to each of ${targetsOf(results).map(endpoint).join(' and ')} (open ` +
+      `model); phases of ${results.options.phaseSeconds} s: calm, database down, calm, upstream down, calm.`,
   ];
 }
 
@@ -143,7 +144,9 @@ function timelineSvg(results: FaultResults): string {
         const h = (rowH * n) / maxCount;
         y -= h;
         parts.push(
-          `<rect class="bar" x="${(50 + b.second * barW).toFixed(1)}" y="${y.toFixed(1)}" width="${Math.max(1, barW - 1).toFixed(1)}" height="${h.toFixed(1)}" fill="${colors[status] ?? '#999'}"><title>${b.second} s: ${status} × ${n}</title></rect>`,
+          `<rect class="bar" x="${(50 + b.second * barW).toFixed(1)}" y="${y.toFixed(1)}" ` +
+            `width="${Math.max(1, barW - 1).toFixed(1)}" height="${h.toFixed(1)}" ` +
+            `fill="${colors[status] ?? '#999'}"><title>${b.second} s: ${status} × ${n}</title></rect>`,
         );
       }
     }

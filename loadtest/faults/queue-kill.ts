@@ -69,7 +69,8 @@ async function queueRequest(origin: string, jobMs: number): Promise<{ workload: 
   );
   if (!entry)
     throw new Error(
-      `${origin}/ lists no workload in queue mode with a delay parameter that declares it uses the upstream (faultDrill), so the worker-kill drill has nothing to load`,
+      `${origin}/ lists no workload in queue mode with a delay parameter that declares it uses the upstream ` +
+        `(faultDrill), so the worker-kill drill has nothing to load`,
     );
   return { workload: entry.name, path: `/${entry.name}/queue?delay=${jobMs}` };
 }

@@ -28,11 +28,16 @@ export interface LatencyRecorder {
 }
 
 /**
- * Whether `n` samples support percentile `p`: at least one sample must lie above it, so p99 needs 100
- * samples and p99.9 needs 1000. Below that the "percentile" is just the maximum.
+ * The samples percentile `p` needs: at least one sample must lie above it, so p99 needs 100 samples and
+ * p99.9 needs 1000. Below that the "percentile" is just the maximum.
  */
+export function samplesFor(p: number): number {
+  return Math.round(100 / (100 - p));
+}
+
+/** Whether `n` samples support percentile `p` ({@link samplesFor}). */
 export function supports(n: number, p: number): boolean {
-  return n >= Math.round(100 / (100 - p));
+  return n >= samplesFor(p);
 }
 
 const PERCENTILES = { p50: 50, p90: 90, p99: 99, p999: 99.9 } as const;
@@ -83,13 +88,15 @@ export function createLatencyRecorder(): LatencyRecorder {
     },
     curve: () => {
       const n = histogram.totalCount;
+      // No answers, no curve: a point at [0, 0] would draw a 0 ms latency nobody measured.
+      if (n === 0) return [];
       const points: Array<[number, number]> = [];
       for (let k = 0; k <= CURVE_STEPS; k++) {
         const p = 100 * (1 - 10 ** (-k / 4));
         if (!supports(n, p) && k > 0) break;
         points.push([Math.round(p * 10_000) / 10_000, at(p)]);
       }
-      if (n > 0) points.push([100, ms(maxUs)]);
+      points.push([100, ms(maxUs)]);
       return points;
     },
   };

@@ -32,7 +32,9 @@ export function failedScenarios(results: Results): FailedScenario[] {
     } else if (bad * 2 > attempts) {
       failed.push({
         result,
-        reason: `${scenarioLabel(result.scenario)}: ${Math.round((bad / attempts) * 100)}% of ${attempts} requests failed (${non2xx} non-2xx answers, ${errors} connection errors)`,
+        reason:
+          `${scenarioLabel(result.scenario)}: ${Math.round((bad / attempts) * 100)}% of ${attempts} requests failed ` +
+          `(${non2xx} non-2xx answers, ${errors} connection errors)`,
       });
     }
   }

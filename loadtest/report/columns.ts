@@ -103,23 +103,36 @@ const noAnswers = (r: ScenarioResult) => r.summary.ok + r.summary.non2xx === 0;
 const machineLimited = (r: ScenarioResult) => r.generatorBound || r.generatorLagged || r.machineSaturated;
 
 const LATENCY_NOTE =
-  "latency of the 2xx answers only; in the open model measured from each request's intended start. ≥ marks a lower bound: more than 0.1% of the requests due were dropped, abandoned or timed out, and those would have been the slowest";
+  "latency of the 2xx answers only; in the open model measured from each request's intended start. ≥ marks a " +
+  'lower bound: more than 0.1% of the requests due were dropped, abandoned or timed out, and those would have ' +
+  'been the slowest';
 
 const QUEUE_NOTE =
-  "queue mode only (— in the other modes): from the server's own histograms looplab_queue_wait_seconds (BullMQ's processedOn − timestamp: enqueued until a queue worker took the job) and looplab_queue_processing_seconds (the workload in the worker), read at the start and end of the window; jobs is their count over the window (every job whose result reached the server in it, all runs together), wait and run the exact mean, sum ÷ count (median over runs). The rest of a request's latency is the trip through the backend and back. With --queue-backends the row names the backend (queue-postgres, queue-redis)";
+  "queue mode only (— in the other modes): from the server's own histograms looplab_queue_wait_seconds (BullMQ's " +
+  'processedOn − timestamp: enqueued until a queue worker took the job) and looplab_queue_processing_seconds ' +
+  '(the workload in the worker), read at the start and end of the window; jobs is their count over the window ' +
+  '(every job whose result reached the server in it, all runs together), wait and run the exact mean, sum ÷ ' +
+  "count (median over runs). The rest of a request's latency is the trip through the backend and back. With " +
+  '--queue-backends the row names the backend (queue-postgres, queue-redis)';
 
 const CHANGE_NOTE =
-  'with --compare: the change against the earlier run; `~` marks a change the runs cannot tell from noise (Mann–Whitney U, p ≥ 0.05, or a single run); new: a scenario the earlier run did not have';
+  'with --compare: the change against the earlier run; `~` marks a change the runs cannot tell from noise ' +
+  '(Mann–Whitney U, p ≥ 0.05, or a single run); new: a scenario the earlier run did not have';
 
 export const COLUMNS: readonly Column[] = [
   {
     header: 'mode',
-    note: "how the workload ran (blocking, async, worker, queue). A * after it: the figures may be the machine's limit, not the server's: the load generator used about a whole core, or sent late (send-lag p99 above 2 ms and 10% of p50), or the machine's CPU was ≥ 90% busy",
+    note:
+      "how the workload ran (blocking, async, worker, queue). A * after it: the figures may be the machine's limit, " +
+      "not the server's: the load generator used about a whole core, or sent late (send-lag p99 above 2 ms and 10% " +
+      "of p50), or the machine's CPU was ≥ 90% busy",
     cell: (r) => modeKey(r.scenario) + (machineLimited(r) ? ' *' : ''),
   },
   {
     header: 'req/s',
-    note: 'successful (2xx) answers per second of the measured window (median over repeats; range in brackets). Refusals and errors are never throughput. "no answers": nothing came back at all',
+    note:
+      'successful (2xx) answers per second of the measured window (median over repeats; range in brackets). Refusals ' +
+      'and errors are never throughput. "no answers": nothing came back at all',
     cell: (r, c) => (noAnswers(r) ? 'no answers' : rpsCell(r.summary.rps, c.repeats)),
   },
   {
@@ -165,22 +178,35 @@ export const COLUMNS: readonly Column[] = [
   },
   {
     header: 'of bound',
-    note: "req/s as a share of the theoretical bound: Little's law for I/O, single-thread rate × usable threads for CPU (which assumes those cores were free). ! marks a figure above its CPU bound by more than the single-thread baseline's own range allows: the bound does not hold for that run (a line under the table says so)",
+    note:
+      "req/s as a share of the theoretical bound: Little's law for I/O, single-thread rate × usable threads for CPU " +
+      '(which assumes those cores were free). ! marks a figure above its CPU bound by more than the single-thread ' +
+      "baseline's own range allows: the bound does not hold for that run (a line under the table says so)",
     cell: (r, c) => fmtPercent(r.efficiency) + (beyondBaseline(r, c.baseline) ? ' !' : ''),
   },
   {
     header: 'vs blocking',
-    note: 'req/s relative to blocking mode at the same load level; refused: more than half of its requests failed, so it is not ranked (a line under the table says what refused them)',
+    note:
+      'req/s relative to blocking mode at the same load level; refused: more than half of its requests failed, so it ' +
+      'is not ranked (a line under the table says what refused them)',
     cell: (r, c) => (isMostlyRefused(r) ? 'refused' : fmtRatio(speedupVsBlocking(c.group, modeKey(r.scenario)))),
   },
   {
     header: 'rss MB',
-    note: "the server's resident memory in MiB (process_resident_memory_bytes from its /metrics; a cluster: all its processes), at the start of the first measured window → at the end of the last, and in brackets the highest it reached within any run's window (the server samples it every 100 ms); – without /metrics",
+    note:
+      "the server's resident memory in MiB (process_resident_memory_bytes from its /metrics; a cluster: all its " +
+      'processes), at the start of the first measured window → at the end of the last, and in brackets the highest ' +
+      "it reached within any run's window (the server samples it every 100 ms); – without /metrics",
     cell: rssCell,
   },
   {
     header: 'unit MB',
-    note: "memory of one unit of the mode's concurrency, in MiB, at the end of the last run's window, × how many: in worker mode the mean worker thread's own V8 isolate (heap pages, V8 malloc and external memory, as each thread reported it with its last task: one sample per thread), in queue mode the mean queue worker process's resident memory (/proc, Linux; the processes the server started); – in the other modes. The server process itself is rss MB, which holds its worker threads too",
+    note:
+      "memory of one unit of the mode's concurrency, in MiB, at the end of the last run's window, × how many: in " +
+      "worker mode the mean worker thread's own V8 isolate (heap pages, V8 malloc and external memory, as each " +
+      "thread reported it with its last task: one sample per thread), in queue mode the mean queue worker process's " +
+      'resident memory (/proc, Linux; the processes the server started); – in the other modes. The server process ' +
+      'itself is rss MB, which holds its worker threads too',
     cell: unitMemoryCell,
     only: 'offload',
   },

@@ -27,6 +27,8 @@ export function processLoopLine(r: Pick<ScenarioResult, 'scenario' | 'runs'>): s
         (f.peakMb.length > 0 ? `, rss peak ${Math.max(...f.peakMb)} MB` : ''),
     );
   const runs = r.runs.flatMap((run) => (run.server ? [run.server] : []));
-  const total = `total busy ${fmtPercent(median(runs.map((s) => s.eventLoopUtilization)))}, delay p99 ${fmtMs(median(runs.map((s) => s.eventLoopDelayP99Ms)))} (worst process)`;
+  const total =
+    `total busy ${fmtPercent(median(runs.map((s) => s.eventLoopUtilization)))}, delay p99 ` +
+    `${fmtMs(median(runs.map((s) => s.eventLoopDelayP99Ms)))} (worst process)`;
   return `event loop per process, ${r.scenario.mode}: ${parts.join('; ')} — ${total}`;
 }

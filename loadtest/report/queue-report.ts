@@ -28,7 +28,8 @@ export function queueRunLine(results: Results): string[] {
   const backends = results.options.queueBackends ?? [];
   if (backends.length > 0) {
     return [
-      `Queue mode (BullMQ): the queue scenarios ran once per backend — ${backends.join(', ')} — each on a server of its own (Redis: a redis-server the harness started on a free port, or REDIS_URL); ${shape}.`,
+      `Queue mode (BullMQ): the queue scenarios ran once per backend — ${backends.join(', ')} — each on a server of ` +
+        `its own (Redis: a redis-server the harness started on a free port, or REDIS_URL); ${shape}.`,
     ];
   }
   return [`Queue mode (BullMQ) on ${q?.backend ?? 'an unknown backend'}; ${shape}.`];

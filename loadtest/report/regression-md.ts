@@ -38,7 +38,10 @@ const pText = (p: number) => (p >= 0.001 ? p.toFixed(3) : p.toExponential(1));
 /** The statistics in one sentence: how many tests, what the runs can reach, and how many runs it takes. */
 export function statisticsSentence(r: RegressionReport): string {
   const first = r.alpha / Math.max(1, r.family);
-  const base = `${r.family} figure(s) and culprit(s) compared, Holm-corrected at α = ${r.alpha}: the first must reach p ≤ ${pText(first)}; the smallest p these runs can give is ${pText(r.smallestP)}, and --repeat ${r.repeatsNeeded} on both sides is the fewest that can reach it.`;
+  const base =
+    `${r.family} figure(s) and culprit(s) compared, Holm-corrected at α = ${r.alpha}: the first must reach p ≤ ` +
+    `${pText(first)}; the smallest p these runs can give is ${pText(r.smallestP)}, and --repeat ${r.repeatsNeeded} ` +
+    `on both sides is the fewest that can reach it.`;
   return r.family > 0 && r.smallestP > first
     ? `${base} With these runs no figure can be shown to have regressed: every change beyond its margin is inconclusive.`
     : base;
@@ -51,8 +54,10 @@ export function verdictSentence(r: RegressionReport, context: RegressionContext)
     return `${count('regressed')} figure(s) got worse beyond noise and by more than the margin.`;
   if (r.verdict === 'inconclusive')
     return r.findings.length === 0
-      ? `nothing to compare: no scenario of this run, or no figure, is in ${context.baseline}${context.inconclusive === 'pass' ? ' (passed, as --inconclusive pass says)' : ''}.`
-      : `${count('inconclusive')} figure(s) got worse by more than the margin, but the runs cannot tell it from noise (${context.inconclusive === 'pass' ? 'passed, as --inconclusive pass says' : 'failed, as --inconclusive fail says'}).`;
+      ? `nothing to compare: no scenario of this run, or no figure, is in ` +
+          `${context.baseline}${context.inconclusive === 'pass' ? ' (passed, as --inconclusive pass says)' : ''}.`
+      : `${count('inconclusive')} figure(s) got worse by more than the margin, but the runs cannot tell it from noise ` +
+          `(${context.inconclusive === 'pass' ? 'passed, as --inconclusive pass says' : 'failed, as --inconclusive fail says'}).`;
   return 'no figure got worse by more than its margin beyond run-to-run noise.';
 }
 
@@ -102,7 +107,8 @@ export function regressionLines(r: RegressionReport, context: RegressionContext)
       .filter((f) => f.verdict !== 'ok')
       .map(
         (f) =>
-          `  ${f.verdict}: ${f.scenario} ${f.blame ? `stall time of ${f.figure}` : f.label} ${value(f, f.before)} → ${value(f, f.now)} (${change(f)}, margin ${margin(f)}, p ${pText(f.adjustedP)} after Holm)`,
+          `  ${f.verdict}: ${f.scenario} ${f.blame ? `stall time of ${f.figure}` : f.label} ${value(f, f.before)} → ` +
+          `${value(f, f.now)} (${change(f)}, margin ${margin(f)}, p ${pText(f.adjustedP)} after Holm)`,
       ),
     ...context.warnings.map((w) => `  warning: ${w}`),
     `  ${statisticsSentence(r)}`,

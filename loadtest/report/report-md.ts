@@ -21,7 +21,8 @@ export function describeRun(results: Results): string[] {
   const env = results.environment;
   const o = results.options;
   const server = env.server
-    ? `server: ${env.server.workers} workers, DB pool ${env.server.dbPool} (+${env.server.workerDbPool} per worker), UV_THREADPOOL_SIZE ${env.server.uvThreadpoolSize}`
+    ? `server: ${env.server.workers} workers, DB pool ${env.server.dbPool} (+${env.server.workerDbPool} per worker), ` +
+      `UV_THREADPOOL_SIZE ${env.server.uvThreadpoolSize}`
     : 'server: pool sizes unknown';
   const model =
     o.rates.length > 0
@@ -30,7 +31,8 @@ export function describeRun(results: Results): string[] {
   const baseline = Object.entries(results.cpuBaseline)
     .map(
       ([w, b]) =>
-        `${w} ${fmtMs(b.msPerRequest)}/request${BASIS_WORDS[b.basis ?? 'wall']}${b.atEndMs !== null ? ` at the start, ${fmtMs(b.atEndMs)} at the end (${fmtChange(b.atEndMs, b.msPerRequest)})` : ''}${b.minMs !== undefined && b.maxMs !== undefined ? `, range ${fmtMs(b.minMs)}–${fmtMs(b.maxMs)}` : ''}`,
+        `${w} ` +
+        `${fmtMs(b.msPerRequest)}/request${BASIS_WORDS[b.basis ?? 'wall']}${b.atEndMs !== null ? ` at the start, ${fmtMs(b.atEndMs)} at the end (${fmtChange(b.atEndMs, b.msPerRequest)})` : ''}${b.minMs !== undefined && b.maxMs !== undefined ? `, range ${fmtMs(b.minMs)}–${fmtMs(b.maxMs)}` : ''}`,
     )
     .join(', ');
   const canary = o.target ? probeNote(o) : `/health probed ${o.probeRate}×/s`;
@@ -38,11 +40,14 @@ export function describeRun(results: Results): string[] {
     ...(o.target
       ? [
           o.command
-            ? `Target: ${o.targetPaths?.join(', ')} on ${o.target}, the server of \`${o.command.join(' ')}\`, which the harness started with the stall-blame preload — ${notLooplabNote(o)}.`
+            ? `Target: ${o.targetPaths?.join(', ')} on ${o.target}, the server of \`${o.command.join(' ')}\`, which the ` +
+              `harness started with the stall-blame preload — ${notLooplabNote(o)}.`
             : `Target: ${o.target}, a server the harness did not start — ${notLooplabNote(o)}.`,
         ]
       : []),
-    `Machine: ${env.cpuModel}, ${env.cpus} cores, ${env.memoryGiB} GiB, ${env.platform}, Node ${env.node}; looplab ${results.looplabVersion ?? 'unknown'}; commit ${env.gitCommit?.slice(0, 10) ?? 'unknown'}; started ${env.startedAt}.`,
+    `Machine: ${env.cpuModel}, ${env.cpus} cores, ${env.memoryGiB} GiB, ${env.platform}, Node ${env.node}; looplab ` +
+      `${results.looplabVersion ?? 'unknown'}; commit ${env.gitCommit?.slice(0, 10) ?? 'unknown'}; started ` +
+      `${env.startedAt}.`,
     `Run: ${model}; ${o.warmup} s warm-up + ${o.duration} s measured per run, ${o.repeat} run(s) per scenario; ${canary}; ${server}.` +
       (env.serverStartedByHarness ? ' The server ran on the same machine as the load generator.' : ''),
     ...(baseline ? [`Single-thread CPU cost measured in this run: ${baseline}.`] : []),
@@ -58,7 +63,8 @@ function warmupLine(results: Results): string[] {
   if (sent === 0) return [];
   const longest = Math.max(...runs.map((r) => r.warmup.settleMs));
   return [
-    `Warm-up: ${sent} requests in all, never counted or timed; after each warm-up the harness waited until the server had finished them (up to ${fmtMs(longest)}) before the measured window began.`,
+    `Warm-up: ${sent} requests in all, never counted or timed; after each warm-up the harness waited until the ` +
+      `server had finished them (up to ${fmtMs(longest)}) before the measured window began.`,
   ];
 }
 

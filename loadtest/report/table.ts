@@ -73,7 +73,9 @@ export function buildTable(results: Results, previous?: Results): ReportTable {
       const beyond = beyondBaseline(r, results.cpuBaseline);
       if (beyond)
         refusals.push(
-          `${modeKey(r.scenario)} served ${fmtPercent(r.efficiency)} of its bound (!): more than the single-thread baseline's own spread allows (${fmtMs(beyond.fastestMs)}–${fmtMs(beyond.slowestMs)} per request), so the bound does not hold for this run`,
+          `${modeKey(r.scenario)} served ${fmtPercent(r.efficiency)} of its bound (!): more than the single-thread ` +
+            `baseline's own spread allows (${fmtMs(beyond.fastestMs)}–${fmtMs(beyond.slowestMs)} per request), so the ` +
+            `bound does not hold for this run`,
         );
     }
     // A --target's section is named by its path, and there is nothing to judge it against.

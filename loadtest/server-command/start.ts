@@ -123,7 +123,8 @@ export async function startServerCommand(options: ServerCommandOptions): Promise
   const why =
     gone ??
     (preloadAnswered
-      ? `${shown(options.command)} did not listen on a TCP port within ${seconds} s (--listen-timeout); a server in a worker thread or behind a wrapper (npm start) is not seen: give the server's own command, e.g. node server.js`
+      ? `${shown(options.command)} did not listen on a TCP port within ${seconds} s (--listen-timeout); a server in a ` +
+        `worker thread or behind a wrapper (npm start) is not seen: give the server's own command, e.g. node server.js`
       : `${shown(options.command)} did not load looplab's preload within ${seconds} s (--listen-timeout): is it a Node ≥ 22.18 process?`);
   await stop();
   // Output still in the pipes when the child ended is read before the tail is shown.

@@ -67,7 +67,8 @@ async function askBound(
       .map(([k, v]) => `${w}.${k}=${v}`)
       .join(',');
     refuse(
-      `--params: ${given}: the server would refuse it — ${body.error ?? 'bad request'}${body.allowed ? `; ${body.param ?? 'allowed'} allowed: ${body.allowed}` : ''}`,
+      `--params: ${given}: the server would refuse it — ` +
+        `${body.error ?? 'bad request'}${body.allowed ? `; ${body.param ?? 'allowed'} allowed: ${body.allowed}` : ''}`,
     );
   }
   if (!res.ok) throw new Error(`${origin}${entry.boundPath} answered ${res.status}`);

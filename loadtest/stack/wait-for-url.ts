@@ -30,7 +30,8 @@ function errorCode(err: unknown): string | undefined {
 function neverReady(origin: string, body: string): TargetUnreachableError | undefined {
   if (!body.includes(WORKERS_CANNOT_LOAD)) return undefined;
   return new TargetUnreachableError(
-    `${origin} will not become ready: its worker threads cannot load a workload file (the server's "looplab: the worker threads cannot load…" line says which and why)`,
+    `${origin} will not become ready: its worker threads cannot load a workload file (the server's "looplab: the ` +
+      `worker threads cannot load…" line says which and why)`,
   );
 }
 

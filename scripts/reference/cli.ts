@@ -80,7 +80,8 @@ function section(command: Command): string {
   if (modes.length > 0) {
     lines.push(
       '',
-      `${modes.map((m) => `\`--${m}\``).join(', ')} replace the matrix, and each takes only the flags the last column names with it; any other is refused in one line, exit 2.`,
+      `${modes.map((m) => `\`--${m}\``).join(', ')} replace the matrix, and each takes only the flags the last ` +
+        `column names with it; any other is refused in one line, exit 2.`,
     );
   }
   if (command.name === 'loadtest') lines.push('', LOADTEST_RULES);

@@ -87,7 +87,8 @@ export function superviseProcesses({ count, env, graceMs, onCrashLoop }: Supervi
     }
     if (!budget.take()) {
       console.error(
-        `looplab: server processes exited ${MAX_RESTARTS + 1} times within ${RESTART_WINDOW_MS / 1000} s (the last, pid ${worker.process.pid}: ${how}); stopping the cluster instead of restarting`,
+        `looplab: server processes exited ${MAX_RESTARTS + 1} times within ${RESTART_WINDOW_MS / 1000} s (the last, ` +
+          `pid ${worker.process.pid}: ${how}); stopping the cluster instead of restarting`,
       );
       onCrashLoop();
       return;

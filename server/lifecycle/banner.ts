@@ -20,11 +20,13 @@ export function printBanner({
     [
       '',
       `looplab listening on ${base}`,
-      `  database: ${db}; async pool ${config.dbPool}, ${config.workers} workers × ${config.workerDbPool} connections${config.cluster > 1 ? `, in each of ${config.cluster} processes (node:cluster)` : ''}`,
+      `  database: ${db}; async pool ${config.dbPool}, ${config.workers} workers × ${config.workerDbPool} ` +
+        `connections${config.cluster > 1 ? `, in each of ${config.cluster} processes (node:cluster)` : ''}`,
       `  upstream: ${upstreamUrl}`,
       ...(config.queue.enabled
         ? [
-            `  queue: BullMQ on ${config.queue.redisUrl ? 'Redis (REDIS_URL)' : 'PostgreSQL'}, ${config.queue.workers} worker processes × ${config.queue.concurrency} jobs`,
+            `  queue: BullMQ on ${config.queue.redisUrl ? 'Redis (REDIS_URL)' : 'PostgreSQL'}, ${config.queue.workers} ` +
+              `worker processes × ${config.queue.concurrency} jobs`,
           ]
         : []),
       '',

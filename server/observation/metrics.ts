@@ -45,7 +45,9 @@ export function createMetrics({ pool, db }: MetricsSources): Metrics {
   let lastWindow: LoopDelayWindow = { p50Ms: 0, p99Ms: 0, maxMs: 0, samples: 0 };
   new Gauge({
     name: 'looplab_event_loop_delay_seconds',
-    help: `Event-loop delay beyond the ${LOOP_SAMPLE_INTERVAL_MS} ms sampling interval since the previous scrape: time-weighted p50 and p99, and the longest stall (max).`,
+    help:
+      `Event-loop delay beyond the ${LOOP_SAMPLE_INTERVAL_MS} ms sampling interval since the previous scrape: ` +
+      `time-weighted p50 and p99, and the longest stall (max).`,
     labelNames: ['stat'] as const,
     registers: [registry],
     // Across a cluster's processes: the worst process (a p99 of the merged windows is never above it).

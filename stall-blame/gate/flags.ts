@@ -24,7 +24,9 @@ export const GATE_FLAGS = {
   },
   'sync-io': {
     type: 'boolean',
-    doc: 'also list the fs, crypto, zlib and child_process *Sync calls your code made after start-up, however short (as node --trace-sync-io reports them); listed, never gated (LOOPLAB_GATE_SYNC_IO=1 with the preload)',
+    doc:
+      'also list the fs, crypto, zlib and child_process *Sync calls your code made after start-up, however short (as ' +
+      'node --trace-sync-io reports them); listed, never gated (LOOPLAB_GATE_SYNC_IO=1 with the preload)',
   },
   help: { type: 'boolean', short: 'h', doc: 'this text' },
 } as const satisfies Flags;

@@ -153,13 +153,15 @@ export function renderVerdict(verdict: GateVerdict): string {
   const lines = [
     verdict.passed
       ? `looplab gate: passed — no stall over ${verdict.stallThresholdMs} ms in your code outside the allowlist (${verdict.threads} threads watched).`
-      : `looplab gate: FAILED — the event loop stalled over ${verdict.stallThresholdMs} ms in your code ${verdict.denied.reduce((n, f) => n + f.count, 0)} times (${verdict.threads} threads watched):`,
+      : `looplab gate: FAILED — the event loop stalled over ${verdict.stallThresholdMs} ms in your code ` +
+        `${verdict.denied.reduce((n, f) => n + f.count, 0)} times (${verdict.threads} threads watched):`,
     ...verdict.denied.map(findingLine),
   ];
   if (verdict.allowed.length > 0) lines.push('Allowed by the allowlist:', ...verdict.allowed.map(findingLine));
   if (verdict.elsewhere.count > 0)
     lines.push(
-      `Not counted: ${verdict.elsewhere.count} stalls (${verdict.elsewhere.ms.toFixed(0)} ms) outside your code — the runner's own work, module loading, GC, or waits for a CPU.`,
+      `Not counted: ${verdict.elsewhere.count} stalls (${verdict.elsewhere.ms.toFixed(0)} ms) outside your code — ` +
+        `the runner's own work, module loading, GC, or waits for a CPU.`,
     );
   if (verdict.syncCalls) lines.push(...syncCallLines(verdict.syncCalls));
   return `${lines.join('\n')}\n`;

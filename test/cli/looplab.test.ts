@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../cli/commands.ts';
 import { typeScriptLoaderArgs } from '../../lib/loader-args.ts';
 import { EXIT } from '../../loadtest/cli/exit-codes.ts';
+import { GATE_FLAGS } from '../../stall-blame/gate/flags.ts';
 import { SIDE_BY_SIDE_GUARD_MS, STACK_LINE } from '../loadtest/run-cli.ts';
 
 /** `looplab …` as the package's bin and the npm scripts run it: the real dispatcher in a child process. */
@@ -86,6 +87,24 @@ describe('looplab <command>', () => {
     );
     expect(stdout).toBe('');
   });
+
+  it.concurrent.each(
+    (() => {
+      const { min, max } = GATE_FLAGS['stall-threshold'].range;
+      return [String(min - 1), String(max + 1)];
+    })(),
+  )(
+    'gate refuses --stall-threshold %s, one past its spec range, in one line naming the range, running nothing',
+    async (value) => {
+      const { min, max } = GATE_FLAGS['stall-threshold'].range;
+      const { code, stdout, stderr } = await looplab(['gate', '--stall-threshold', value, '--', 'node', '-e', '0']);
+      expect(code).toBe(EXIT.usage);
+      expect(stderr).toContain(`--stall-threshold must be a whole number of ms in ${min}..${max} (got "${value}")`);
+      expect(stderr.trim().split('\n')).toHaveLength(1);
+      expect(stdout).toBe('');
+    },
+    SIDE_BY_SIDE_GUARD_MS,
+  );
 
   it("runs the command's own refusals in its own words (loadtest's usage exit)", async () => {
     const { code, stderr } = await looplab(['loadtest', '--workload', './w.ts']);

@@ -94,11 +94,13 @@ describe('the harness learns the workloads of a run from the server (GET /, GET 
     ],
     [
       { params: { db: { queries: '100', sleep: '400' } } },
-      '--params: db.queries=100,db.sleep=400: the server would refuse it — queries × sleep must not exceed 30000 ms; sleep allowed: whole number 0..300 ms for queries=100',
+      '--params: db.queries=100,db.sleep=400: the server would refuse it — queries × sleep must not exceed 30000 ms; ' +
+        'sleep allowed: whole number 0..300 ms for queries=100',
     ],
     [
       { params: { fetch: { delay: '20000' } } },
-      '--params: fetch.delay=20000,fetch.bytes=1024,fetch.count=1: the server would refuse it — "delay" is out of range; delay allowed: whole number 0..10000 ms',
+      '--params: fetch.delay=20000,fetch.bytes=1024,fetch.count=1: the server would refuse it — "delay" is out of ' +
+        'range; delay allowed: whole number 0..10000 ms',
     ],
     [
       { params: { fetch: { delay: '1e3' } } },

@@ -58,7 +58,8 @@ describe('npm run loadtest -- --queue-backends', () => {
     const outcome = await runCli(['--queue-backends', 'postgres,redis', '--out', out], { env: { ...env, PATH: out } });
     expect(outcome.code).toBe(2);
     expect(outcome.stderr).toBe(
-      'loadtest: --queue-backends redis starts a redis-server, and none is installed (Debian: apt-get install redis-server), or set REDIS_URL to a running Redis\n(see npm run loadtest -- --help)\n',
+      'loadtest: --queue-backends redis starts a redis-server, and none is installed (Debian: apt-get install ' +
+        'redis-server), or set REDIS_URL to a running Redis\n(see npm run loadtest -- --help)\n',
     );
     expect(await readdir(out)).toEqual([]);
   });

@@ -60,7 +60,8 @@ describe('a level that was mostly refused', () => {
   it('is never ranked in a sweep, and the sweep says what refused it', () => {
     const table = buildTable(fixedResults(sweep(1)));
     expect(table.sweeps).toEqual([
-      'cpu/worker: peaks at c=20 w=2 with 50.0 req/s; c=20 w=4 0.8× of that; c=20 w=1 not ranked: 100% of its requests failed — 503 ×7995 ("{\\"error\\":\\"worker queue full\\"}").',
+      'cpu/worker: peaks at c=20 w=2 with 50.0 req/s; c=20 w=4 0.8× of that; c=20 w=1 not ranked: 100% of its ' +
+        'requests failed — 503 ×7995 ("{\\"error\\":\\"worker queue full\\"}").',
     ]);
   });
 

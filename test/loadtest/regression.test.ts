@@ -143,6 +143,11 @@ describe('parseMargins', () => {
     ['rps=5', '--max-regression: rps "5" is not a percentage'],
     ['speed=5%', '--max-regression: unknown figure "speed" (rps, p99, loop_delay_p99'],
     ['blame=5%', '--max-regression: blame "5%" is not a stall time above 0 ms (e.g. blame=50ms)'],
+    ['1001%', '--max-regression: share "1001%" is not a percentage above 0 and up to 1000% (e.g. 10%)'],
+    [
+      'blame=600001ms',
+      '--max-regression: blame "600001ms" is not a stall time above 0 ms (e.g. blame=50ms), up to 600000 ms',
+    ],
     ['rps=5%,rps=6%', '--max-regression: rps is given more than once'],
   ])('refuses %s in one sentence', (raw, message) => {
     expect(() => parseMargins(raw)).toThrow(MarginError);

@@ -80,7 +80,9 @@ describe('the report table', () => {
 
   it('says the lesson in one plain sentence per workload', () => {
     expect(table.sections[0]?.verdict).toBe(
-      'fetch (c=20): async serves 24× blocking; worker serves 2.4× blocking; worker serves only 0.1× async: offloading costs more than it gains; blocking stalls /health to p99 450 ms (otherwise 2.5 ms); one run per scenario, so run-to-run noise is unknown (--repeat 4 or more can tell a difference from it).',
+      'fetch (c=20): async serves 24× blocking; worker serves 2.4× blocking; worker serves only 0.1× async: ' +
+        'offloading costs more than it gains; blocking stalls /health to p99 450 ms (otherwise 2.5 ms); one run per ' +
+        'scenario, so run-to-run noise is unknown (--repeat 4 or more can tell a difference from it).',
     );
     expect(table.sections[1]?.verdict).toMatch(
       /^hash \(c=20\): async serves 1\.8× blocking; worker serves 1\.8× blocking; worker serves about what async serves \(1\.0×\); /,
@@ -211,7 +213,8 @@ describe('report files', () => {
     expect(md).toContain('**/health p99**');
     // Six fixture runs, each with half its answers' worth of warm-up requests: 40+950+95+100+175+180.
     expect(md).toContain(
-      'Warm-up: 1540 requests in all, never counted or timed; after each warm-up the harness waited until the server had finished them (up to 300 ms) before the measured window began.',
+      'Warm-up: 1540 requests in all, never counted or timed; after each warm-up the harness waited until the server ' +
+        'had finished them (up to 300 ms) before the measured window began.',
     );
     // The single-thread baseline at the start and the end of the run, and how far it drifted: 26 / 25 − 1 = +4%.
     expect(md).toContain(

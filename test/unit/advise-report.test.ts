@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { offloadCost } from '../../loadtest/advise/offload.ts';
 import { adviceLead, renderAdvice } from '../../loadtest/advise/render.ts';
 import { writeReports } from '../../loadtest/report/output.ts';
 import { buildTable } from '../../loadtest/report/table.ts';
@@ -65,5 +66,44 @@ describe("advise's answer in its reports", () => {
     expect(at).toBeLessThan(md.indexOf('## cpu'));
     expect(md).toContain(`| ${terminalHeaders().join(' | ')} |`);
     expect(md).toContain('- cut for the budget (not measured): worker ×4');
+  });
+});
+
+describe("advise's offload line", () => {
+  const withHop = (pairedHopUs: number[]) =>
+    renderAdvice({
+      ...advice,
+      offload: offloadCost({
+        inlineMode: 'async',
+        inlineUs: 36_000,
+        offloadedUs: 35_995,
+        pairedHopUs,
+        reportedWorkUs: 35_500,
+        groupSize: 20,
+        groups: pairedHopUs.length,
+      }),
+    });
+
+  it('says a hop whose paired groups disagree on its sign is lost in the noise, with their range, not a plain figure', () => {
+    const line =
+      withHop([-40, -5, 30])
+        .split('\n')
+        .find((l) => l.includes('offload cost per call')) ?? '';
+    expect(line).toContain(
+      'offload cost per call: lost in the noise beside the work: -5 µs of CPU for the hop by medians',
+    );
+    expect(line).toContain('-40 to 30 µs across the paired groups');
+    expect(line).not.toMatch(/: -5 µs of CPU for the hop \(/);
+  });
+
+  it('quotes a hop the groups agree on, with its range beside it', () => {
+    const line =
+      withHop([380, 400, 420])
+        .split('\n')
+        .find((l) => l.includes('offload cost per call')) ?? '';
+    expect(line).toMatch(
+      /offload cost per call: -?\d+ µs of CPU for the hop \(380 to 420 µs across the paired groups\)/,
+    );
+    expect(line).not.toContain('lost in the noise');
   });
 });

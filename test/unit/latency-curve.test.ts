@@ -38,4 +38,8 @@ describe('the HDR percentile curve of a run', () => {
     expect(curve.find(([p]) => p === 99)?.[1]).toBe(summary.p99);
     for (let i = 1; i < curve.length; i++) expect(curve[i]?.[1]).toBeGreaterThanOrEqual(curve[i - 1]?.[1] ?? 0);
   });
+
+  it('is empty for a run with no answers, not a point at 0 ms', () => {
+    expect(createLatencyRecorder().curve()).toEqual([]);
+  });
 });
