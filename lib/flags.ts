@@ -38,6 +38,15 @@ export interface Flag<Group extends string = never> {
 
 export type Flags<Group extends string = never> = Readonly<Record<string, Flag<Group>>>;
 
+/** A parsed value, typed by its spec entry: a boolean, a list for a repeatable flag, else a string. */
+type FlagValue<F> = F extends { type: 'boolean' } ? boolean : F extends { multiple: true } ? string[] : string;
+
+/**
+ * node:util parseArgs's values, typed by a spec declared `as const`: a flag used as it is given (a
+ * switch, a path) is read from here, so adding one needs no field and no parse line of its own.
+ */
+export type FlagValues<Spec> = { readonly [K in keyof Spec]?: FlagValue<Spec[K]> };
+
 /** node:util parseArgs's `options`, from the spec. */
 export function parseArgsConfig(flags: Flags<string>): ParseArgsOptionsConfig {
   return Object.fromEntries(

@@ -135,7 +135,7 @@ try {
       ` — ${runs} × (${options.warmup} s warm-up + ${options.duration} s measured + settling)`,
   );
   // --quiet: the plain line a log gets at each run's start, and no other (the interval is setInterval's longest).
-  const display = options.quiet
+  const display = options.flags?.quiet
     ? new ProgressDisplay({ write: (t) => process.stderr.write(t) }, options, scenarios, {
         plainIntervalMs: 2 ** 31 - 1,
       })
@@ -174,9 +174,10 @@ if (options.json) {
     );
   }
 }
-const dir = await writeReports(userPath(options.out), results, table, command, outcomes);
+const html = !options.flags?.['no-html'];
+const dir = await writeReports(userPath(options.out), results, table, command, outcomes, undefined, html);
 process.stderr.write('\n');
-say(`reports in ${dir}/ (results.json, report.md, report.html)`);
+say(`reports in ${dir}/ (results.json, report.md${html ? ', report.html' : ''})`);
 for (const o of outcomes)
   process.stderr.write(`threshold ${o.passed ? 'passed' : 'FAILED'}: ${o.source} — ${o.detail}\n`);
 

@@ -8,6 +8,7 @@ import { LOADTEST_FLAGS as F } from './flags.ts';
  * `--params` changes. Every literal default is the flag's, in flags.ts.
  */
 export const DEFAULT_OPTIONS: HarnessOptions = Object.freeze({
+  flags: {},
   workloads: [],
   modes: [],
   workloadFiles: [],

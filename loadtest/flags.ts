@@ -6,7 +6,7 @@
  * line of parseOptions that reads it.
  */
 import { availableParallelism } from 'node:os';
-import type { Flag, Flags } from '../lib/flags.ts';
+import type { Flag, FlagValues, Flags } from '../lib/flags.ts';
 import { THRESHOLD_METRICS_TEXT } from './analyse/thresholds.ts';
 import { DEFAULT_BLAME_MARGIN_MS, REGRESSION_FIGURES_TEXT } from './analyse/regression-figures.ts';
 import { EXIT } from './cli/exit-codes.ts';
@@ -230,6 +230,13 @@ export const LOADTEST_FLAGS = {
       'steps, warnings and the results are unchanged',
     with: { target: true },
   },
+  'no-html': {
+    type: 'boolean',
+    doc:
+      'write results.json and report.md only, not report.html (one file with its 51 KB chart library inlined): ' +
+      'for a CI job that keeps the Markdown and the figures',
+    with: { target: true },
+  },
   compare: {
     type: 'string',
     value: 'FILE',
@@ -319,6 +326,9 @@ export const LOADTEST_FLAGS = {
 } as const satisfies Record<string, LoadtestFlag>;
 
 export type LoadtestFlagName = keyof typeof LOADTEST_FLAGS;
+
+/** The harness's parsed flags as they were given, typed by the spec (`HarnessOptions.flags`). */
+export type LoadtestValues = FlagValues<typeof LOADTEST_FLAGS>;
 
 /**
  * What `--target PATHS -- <command>` takes besides --target's own allow-list: the harness starts that

@@ -5,6 +5,7 @@ import type { WindowFigures } from './measure/server-metrics.ts';
 import type { RunBlame } from './measure/blame-window.ts';
 import type { QueueWindow } from './measure/queue-times.ts';
 import type { QueueBackend } from '../contract/queue.ts';
+import type { LoadtestValues } from './flags.ts';
 
 /** Where queue mode keeps its jobs: BullMQ's PostgreSQL backend (the looplab database) or Redis. */
 export type QueueBackendName = QueueBackend['kind'];
@@ -30,6 +31,12 @@ export interface DiscoveredWorkload {
 }
 
 export interface HarnessOptions {
+  /**
+   * The flags as given on the command line, typed by the spec (loadtest/flags.ts). A flag used as it is
+   * given (a switch such as --quiet) is read from here; the fields below are the flags that are parsed,
+   * checked against each other or defaulted. Absent where options are built in code, not parsed.
+   */
+  flags?: LoadtestValues;
   /** Workloads to run; empty = every built-in, or with --workload-file, every workload of those files. */
   workloads: WorkloadName[];
   /** Modes to run; a workload without one of them simply has no scenario for it. */
@@ -76,8 +83,6 @@ export interface HarnessOptions {
   queueBackends?: QueueBackendName[];
   out: string;
   json: boolean;
-  /** --quiet: progress only at each run's start, never a line every few seconds. */
-  quiet?: boolean;
   compare: string | undefined;
   /**
    * `--max-regression` with its companions, as given (loadtest/analyse/regression-margins.ts parses the

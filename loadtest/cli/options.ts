@@ -4,10 +4,9 @@ import { parseArgs } from 'node:util';
 import { flagsWith, parseArgsConfig } from '../../lib/flags.ts';
 import { DEFAULT_LISTEN_TIMEOUT, DEFAULT_OPTIONS, OPTION_LIMITS } from '../defaults.ts';
 import {
-  type LOADTEST_FLAGS,
   LOADTEST_SPEC,
   RETIRED_LOADTEST_FLAGS,
-  type LoadtestFlagName,
+  type LoadtestValues,
   type LoadtestMode,
   WITH_A_SERVER_COMMAND,
 } from '../flags.ts';
@@ -131,10 +130,6 @@ function refuseWithFaults(values: Readonly<Record<string, unknown>>): void {
 }
 
 type Token = ReturnType<typeof parseArgs>['tokens'] extends Array<infer T> | undefined ? T : never;
-
-/** The parsed values, typed by the spec: a boolean, a list for a repeatable flag, else a string. */
-type FlagValue<F> = F extends { type: 'boolean' } ? boolean : F extends { multiple: true } ? string[] : string;
-type LoadtestValues = { [K in LoadtestFlagName]?: FlagValue<(typeof LOADTEST_FLAGS)[K]> };
 
 /**
  * A retired flag is answered with what took its place, not with node's "Unknown option" (here and in
@@ -382,6 +377,7 @@ export function parseOptions(argv: readonly string[], cwd: string = userDirector
       '--listen-timeout goes with a server command after -- (--target /path -- node server.js): it is how long that server may take to listen',
     );
   const options: HarnessOptions = {
+    flags: values,
     workloads: values.workloads ? parseNames(values.workloads, 'workloads') : [...DEFAULT_OPTIONS.workloads],
     modes: values.modes ? parseNames(values.modes, 'modes') : [...DEFAULT_OPTIONS.modes],
     workloadFiles: parseWorkloadFiles(values['workload-file'], cwd),
@@ -416,7 +412,6 @@ export function parseOptions(argv: readonly string[], cwd: string = userDirector
       : DEFAULT_OPTIONS.probeRate,
     out: values.out ?? DEFAULT_OPTIONS.out,
     json: values.json ?? false,
-    ...(values.quiet ? { quiet: true } : {}),
     compare: values.compare,
     ...parseRegression(values),
     thresholds: values.threshold ?? [],

@@ -8,8 +8,8 @@ import type { ThresholdOutcome } from '../analyse/thresholds.ts';
 import type { Results } from '../types.ts';
 
 /**
- * Writes results.json, report.md and report.html into `<outDir>/<timestamp>/` and returns that folder;
- * a command's `lead` (advise's answer) heads both reports.
+ * Writes results.json, report.md and (unless `html` is false: --no-html) report.html into
+ * `<outDir>/<timestamp>/` and returns that folder; a command's `lead` (advise's answer) heads both reports.
  */
 export async function writeReports(
   outDir: string,
@@ -18,6 +18,7 @@ export async function writeReports(
   command: string,
   thresholds: ThresholdOutcome[],
   lead?: ReportLead,
+  html = true,
 ): Promise<string> {
   const stamp = results.environment.startedAt.replace(/[:.]/g, '-');
   const dir = resolve(outDir, stamp);
@@ -25,7 +26,7 @@ export async function writeReports(
   await Promise.all([
     writeFile(join(dir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`),
     writeFile(join(dir, 'report.md'), renderMarkdown(results, table, command, thresholds, lead)),
-    writeFile(join(dir, 'report.html'), renderHtml(results, table, command, thresholds, lead)),
+    html ? writeFile(join(dir, 'report.html'), renderHtml(results, table, command, thresholds, lead)) : undefined,
   ]);
   return dir;
 }

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { Logger } from '../observation/logger.ts';
 import type { Metrics } from '../observation/metrics.ts';
-import type { AppEnv } from './app-env.ts';
+import type { AppEnv, WorkLabel } from './app-env.ts';
 import { requestIdOf } from './request-id.ts';
 
 /**
@@ -13,6 +13,22 @@ export function recordRequest(c: Context<AppEnv>, status: number, metrics: Metri
   const work = c.get('work');
   const routedAt = c.get('routedAt');
   if (!work || routedAt === undefined) return;
+  recordWork(c, work, routedAt, status, metrics, logger);
+}
+
+/**
+ * {@link recordRequest} for a handler that knows what ran and since when: a successful answer records
+ * itself without putting either on the context (Hono keeps context variables in a Map it creates on
+ * the first `c.set`, one more object per request).
+ */
+export function recordWork(
+  c: Context<AppEnv>,
+  work: WorkLabel,
+  routedAt: number,
+  status: number,
+  metrics: Metrics,
+  logger: Logger,
+): void {
   const seconds = (performance.now() - routedAt) / 1000;
   metrics.observeRequest(work, status, seconds);
   // Guarded: the log line's object would otherwise be built for every request and then dropped.

@@ -33,7 +33,11 @@ export class RequestSignal {
       if (client.aborted) this.hangUp(client.reason);
       else client.addEventListener('abort', () => this.hangUp(client.reason), { once: true });
     } else if (client.destroyed) this.hangUp();
-    else client.on('close', () => this.hangUp());
+    else {
+      // One listener function for every response, finding its request here, rather than a closure each.
+      (client as Heard)[REQUEST] = this;
+      client.on('close', hangUpOnClose);
+    }
     this.#timer = setTimeout(expire, timeoutMs, this);
   }
 
@@ -90,6 +94,14 @@ export class RequestSignal {
     this.#stopWaiting = undefined;
     clearTimeout(this.#timer);
   }
+}
+
+/** Where a response keeps the RequestSignal that listens for its `close`. */
+const REQUEST = Symbol('looplab.requestSignal');
+type Heard = ServerResponse & { [REQUEST]?: RequestSignal };
+
+function hangUpOnClose(this: Heard): void {
+  this[REQUEST]?.hangUp();
 }
 
 function expire(request: RequestSignal): void {

@@ -9,7 +9,7 @@ import type { Registry } from '../workloads/registry.ts';
 import { isMode, type Mode, type Workload, type WorkResult } from '../workloads/workload.ts';
 import type { AppEnv, WorkLabel } from './app-env.ts';
 import { nodeBindings, setServerTiming } from './node-bindings.ts';
-import { recordRequest } from './request-record.ts';
+import { recordWork } from './request-record.ts';
 import { RequestSignal } from './request-signal.ts';
 
 /**
@@ -117,39 +117,47 @@ function workloadHandler(
   const timingDesc = `;desc="${workload.name}/${mode}"`;
   const parseParams = paramsParser(workload);
   return async function handleWorkload(c: Context<AppEnv>) {
-    c.set('routedAt', performance.now());
-    c.set('work', work);
-    if (deps.pressure?.underPressure) {
-      const shed = httpErrorFor('UNDER_PRESSURE', { eventLoopDelayMs: Math.round(deps.pressure.lastDelayMs) });
-      deps.metrics.countFailure(work, failureReason(shed));
-      throw shed;
-    }
-    const params = parseParams(queryOf(c.req.url));
-
-    const started = performance.now();
-    let request: RequestSignal | undefined;
-    let result: WorkResult;
+    const routedAt = performance.now();
     try {
-      if (mode === 'blocking') {
-        // Nothing can interrupt it, so it gets no deadline timer or abort listener.
-        result = (workload.blocking as NonNullable<Workload['blocking']>)(params, deps.syncIo);
-      } else {
-        // Node's response hears a hang-up without the adapter's per-request AbortController.
-        request = new RequestSignal(nodeBindings(c)?.outgoing ?? c.req.raw.signal, requestTimeoutMs);
-        result = await request.race(run(workload, mode, params, deps, request.signal, requestTimeoutMs));
+      if (deps.pressure?.underPressure) {
+        const shed = httpErrorFor('UNDER_PRESSURE', { eventLoopDelayMs: Math.round(deps.pressure.lastDelayMs) });
+        deps.metrics.countFailure(work, failureReason(shed));
+        throw shed;
       }
+      // Node's own request URL where there is one: `c.req` would build Hono's request wrapper for it.
+      const params = parseParams(queryOf(nodeBindings(c)?.incoming?.url ?? c.req.url));
+
+      const started = performance.now();
+      let request: RequestSignal | undefined;
+      let result: WorkResult;
+      try {
+        if (mode === 'blocking') {
+          // Nothing can interrupt it, so it gets no deadline timer or abort listener.
+          result = (workload.blocking as NonNullable<Workload['blocking']>)(params, deps.syncIo);
+        } else {
+          // Node's response hears a hang-up without the adapter's per-request AbortController.
+          request = new RequestSignal(nodeBindings(c)?.outgoing ?? c.req.raw.signal, requestTimeoutMs);
+          result = await request.race(run(workload, mode, params, deps, request.signal, requestTimeoutMs));
+        }
+      } catch (err) {
+        const httpError = describeFailure(err, workload.name, request, requestTimeoutMs);
+        deps.metrics.countFailure(work, failureReason(httpError));
+        if (httpError.status >= 500) c.set('cause', err);
+        throw httpError;
+      } finally {
+        request?.dispose();
+      }
+      const durationMs = Math.round((performance.now() - started) * 100) / 100;
+      setServerTiming(c, `work;dur=${durationMs}${timingDesc}`);
+      const response = c.json({ workload: workload.name, mode, params, durationMs, ...result });
+      recordWork(c, work, routedAt, 200, deps.metrics, logger); // failures: the app's error handler
+      return response;
     } catch (err) {
-      const httpError = describeFailure(err, workload.name, request, requestTimeoutMs);
-      deps.metrics.countFailure(work, failureReason(httpError));
-      if (httpError.status >= 500) c.set('cause', err);
-      throw httpError;
-    } finally {
-      request?.dispose();
+      // The app's error handler records and logs the failure (request-record.ts) and reads what ran
+      // from the context; a successful answer does without (Hono's first `c.set` creates a Map).
+      c.set('routedAt', routedAt);
+      c.set('work', work);
+      throw err;
     }
-    const durationMs = Math.round((performance.now() - started) * 100) / 100;
-    setServerTiming(c, `work;dur=${durationMs}${timingDesc}`);
-    const response = c.json({ workload: workload.name, mode, params, durationMs, ...result });
-    recordRequest(c, 200, deps.metrics, logger); // failures are recorded by the app's error handler
-    return response;
   };
 }

@@ -79,6 +79,13 @@ describe('npm run loadtest --target against a server that is not looplab', () =>
     expect(quiet.stderr).toMatch(/ — about .+ left\n/);
   }, 90_000);
 
+  it('--no-html writes results.json and report.md, not report.html, and says which it wrote', async () => {
+    const { code, stderr, dir } = await run(['--connections', '2', '--no-html']);
+    expect(code, stderr).toBe(EXIT.ok);
+    expect((await readdir(dir)).sort()).toEqual(['report.md', 'results.json']);
+    expect(stderr).toMatch(/reports in .+\/ \(results\.json, report\.md\)\n/);
+  }, 60_000);
+
   it('closed model: req/s is what the server answered in the window, the probe was hit, server figures are null and the reports say so', async () => {
     const connections = 4;
     const { code, stderr, results, dir } = await run([
