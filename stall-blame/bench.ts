@@ -31,7 +31,7 @@ import { typeScriptLoaderArgs } from '../lib/loader-args.ts';
 import { readPreloadConfig } from './env.ts';
 import { resolveOptions } from './blame.ts';
 import { meanInterval } from './bench-ci.ts';
-import { GATE_STALL_THRESHOLD_MS, gateHeartbeatMs } from './limits.ts';
+import { GATE_STALL_THRESHOLD_MS } from './limits.ts';
 import type { BlameReport } from './report.ts';
 
 const rounds = Number(process.argv[2] ?? 10);
@@ -246,10 +246,7 @@ async function httpCost(path: string): Promise<void> {
 
 const settings = resolveOptions(readPreloadConfig(process.env).options);
 // The gate's record.ts resolves its settings from its threshold alone, as here.
-const gateSettings = resolveOptions({
-  stallThresholdMs: GATE_STALL_THRESHOLD_MS,
-  heartbeatMs: gateHeartbeatMs(GATE_STALL_THRESHOLD_MS),
-});
+const gateSettings = resolveOptions({ stallThresholdMs: GATE_STALL_THRESHOLD_MS });
 const machine = `node ${process.version}, ${cpus().length} × ${cpus()[0]?.model}`;
 const load = () =>
   loadavg()

@@ -44,16 +44,3 @@ export const STALL_BLAME_LIMITS: Readonly<
  * above it, a blocking call that costs a server 50 ms of every request's latency would pass.
  */
 export const GATE_STALL_THRESHOLD_MS = 50;
-
-/**
- * The stall gate's heartbeat (ms) for its threshold: half of it (25 ms at the default 50 ms), where stall
- * blame ticks every 10 ms at most. A tick is the part of the cost that runs all the time on a busy loop:
- * each enters JavaScript through Node's timer machinery, and measured apart (`npm run bench:stall:parts`,
- * docs/design/stall-blame-internals.md) a 10 ms heartbeat was the largest part of stall blame's
- * throughput cost, and a slower one cost less. What the gate gives up: a stall is seen as up to one
- * heartbeat shorter than it was (the tick it delays was due up to one period after it began), so one of
- * the threshold to 1.5 × the threshold may pass unseen, where a 10 ms heartbeat let one of up to the
- * threshold + 10 ms pass. A gate judges stalls against its threshold, so its precision follows it.
- */
-export const gateHeartbeatMs = (stallThresholdMs: number): number =>
-  Math.min(STALL_BLAME_LIMITS.heartbeatMs[1], Math.max(1, Math.floor(stallThresholdMs / 2)));

@@ -3,7 +3,6 @@ import { FIXED_PROFILE } from './helpers/blame-profile.ts';
 import { attribute, newStall } from '../stall-blame/attribute.ts';
 import { culpritOf } from '../stall-blame/frames.ts';
 import { resolveOptions } from '../stall-blame/blame.ts';
-import { GATE_STALL_THRESHOLD_MS, gateHeartbeatMs, STALL_BLAME_LIMITS } from '../stall-blame/limits.ts';
 import { blameLines } from '../stall-blame/report.ts';
 
 const profile = FIXED_PROFILE;
@@ -62,17 +61,6 @@ describe('options', () => {
     expect(resolveOptions({ stallThresholdMs: 5 }).samplingIntervalUs).toBe(2_000);
     expect(resolveOptions({ stallThresholdMs: 60_000 }).samplingIntervalUs).toBe(100_000);
     expect(resolveOptions({ stallThresholdMs: 50, samplingIntervalUs: 1_000 }).samplingIntervalUs).toBe(1_000);
-  });
-
-  it("ticks the gate's heartbeat at half its threshold, within the heartbeat's range, and every threshold takes it", () => {
-    expect(gateHeartbeatMs(GATE_STALL_THRESHOLD_MS)).toBe(25);
-    expect(gateHeartbeatMs(3)).toBe(1);
-    const [min, max] = STALL_BLAME_LIMITS.stallThresholdMs;
-    expect(gateHeartbeatMs(max)).toBe(STALL_BLAME_LIMITS.heartbeatMs[1]);
-    for (const stallThresholdMs of [min, 3, 20, GATE_STALL_THRESHOLD_MS, 2001, max])
-      expect(resolveOptions({ stallThresholdMs, heartbeatMs: gateHeartbeatMs(stallThresholdMs) }).heartbeatMs).toBe(
-        gateHeartbeatMs(stallThresholdMs),
-      );
   });
 
   it('refuses a sampling interval out of range, naming it and the range', () => {

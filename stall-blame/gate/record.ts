@@ -2,7 +2,6 @@ import { writeFileSync } from 'node:fs';
 import { isMainThread, threadId } from 'node:worker_threads';
 import { attribute, newStall } from '../attribute.ts';
 import { resolveOptions } from '../blame.ts';
-import { gateHeartbeatMs } from '../limits.ts';
 import type { Culprit } from '../frames.ts';
 import { blameLines } from '../report.ts';
 import { startSampler } from '../sampler.ts';
@@ -57,7 +56,7 @@ const SYNC_CALLS_WRITE_MS = 100;
  * stalls is stall blame's: a heartbeat, and a profile rotation once a segment.
  */
 export function recordStalls(out: string, stallThresholdMs: number, syncIo = false): { flush(): void } {
-  const settings = resolveOptions({ stallThresholdMs, heartbeatMs: gateHeartbeatMs(stallThresholdMs) });
+  const settings = resolveOptions({ stallThresholdMs });
   addSourceMapFinder(vitestSourceMap);
   const sampler = startSampler(settings.samplingIntervalUs);
   const tests = watchCurrentTest();
