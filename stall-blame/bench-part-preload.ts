@@ -1,7 +1,6 @@
 /**
  * One part of stall blame alone, for the cost decomposition (`bench-parts.ts`): LOOPLAB_BENCH_PART names it.
  * - `heartbeat`: the stall detector's timer (and its run-queue reads), no profiler;
- * - `gate-heartbeat`: the stall gate's heartbeat (its threshold and period), no profiler;
  * - `heartbeat-late`, `profiler-late`: started 500 ms into the loop, once its code is compiled and warm:
  *   a part that costs as much late as from the start costs per unit of time, not through the code's warm-up;
  * - `native-timer`: Node's loop-delay monitor at the heartbeat's period, a libuv timer that never enters
@@ -16,7 +15,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startStallBlame, resolveOptions } from './blame.ts';
 import { readPreloadConfig } from './env.ts';
-import { GATE_STALL_THRESHOLD_MS, gateHeartbeatMs, STALL_BLAME_LIMITS } from './limits.ts';
+import { STALL_BLAME_LIMITS } from './limits.ts';
 import { startSampler } from './sampler.ts';
 import { startStallDetector } from './stall-detector.ts';
 
@@ -24,8 +23,6 @@ import { startStallDetector } from './stall-detector.ts';
 const settings = resolveOptions(readPreloadConfig(process.env).options);
 const part = process.env['LOOPLAB_BENCH_PART'];
 if (part === 'heartbeat') startStallDetector(settings.stallThresholdMs, settings.heartbeatMs, () => {});
-else if (part === 'gate-heartbeat')
-  startStallDetector(GATE_STALL_THRESHOLD_MS, gateHeartbeatMs(GATE_STALL_THRESHOLD_MS), () => {});
 else if (part === 'heartbeat-late')
   setTimeout(() => startStallDetector(settings.stallThresholdMs, settings.heartbeatMs, () => {}), 1000).unref();
 else if (part === 'profiler-late') setTimeout(() => startSampler(settings.samplingIntervalUs), 1000).unref();
