@@ -146,13 +146,7 @@ describe('looplab advise on the built-ins (2 cores)', () => {
   it(
     'advises async for hash with pbkdf2 (libuv\u2019s pool), within noise of worker',
     async () => {
-      const { code, advice, stderr } = await advise([
-        '--workloads',
-        'hash',
-        '--params',
-        'hash.algo=pbkdf2',
-        ...LEAST,
-      ]);
+      const { code, advice, stderr } = await advise(['--workloads', 'hash', '--params', 'hash.algo=pbkdf2', ...LEAST]);
       expect(code, stderr).toBe(0);
       // Left open between async and a pool is still "within noise of worker", the claim; a pool recommended is not.
       expectAnswerOrOpen(advice, { mode: 'async' }, stderr, () => true);
