@@ -33,6 +33,8 @@ export const TIERS = {
     'test/stall-blame-window.test.ts',
     'test/unit/stall-detector-cpu-wait.test.ts',
     'test/tiers.test.ts',
+    'test/unit/deadlines.test.ts',
+    'test/unit/duration-histogram.test.ts',
     'test/loadtest/baseline.test.ts',
     'test/loadtest/blame-merge.test.ts',
     'test/loadtest/blame-report.test.ts',

@@ -8,6 +8,7 @@ import {
 } from 'cockatiel';
 import type { ErrorCode } from '../../lib/error-codes.ts';
 import type postgres from 'postgres';
+import { offAbort, onAbort } from '../../lib/abort-hook.ts';
 import { createSql, type Sql } from '../../lib/postgres-sql.ts';
 import { OverloadError } from '../protection/overload.ts';
 
@@ -67,9 +68,6 @@ const DEAD_CONNECTION_CODES = new Set([
 ]);
 
 const isDeadConnection = (err: unknown) => DEAD_CONNECTION_CODES.has(String((err as { code?: unknown }).code));
-
-/** One options object for every query's abort listener, not one per query. */
-const ONCE = { once: true } as const;
 
 /** Errors that mean the database cannot be reached at all (as opposed to a failing query). */
 const UNREACHABLE_CODES = new Set([
@@ -140,8 +138,8 @@ export function createWorldStore(
     try {
       for (;;) {
         const query = make();
-        const cancel = signal ? () => void query.cancel() : undefined;
-        if (cancel) signal?.addEventListener('abort', cancel, ONCE);
+        const cancel = () => void query.cancel();
+        if (signal) onAbort(signal, cancel);
         try {
           return await query.execute();
         } catch (err) {
@@ -151,7 +149,7 @@ export function createWorldStore(
             collateral = 0;
           } else throw err;
         } finally {
-          if (cancel) signal?.removeEventListener('abort', cancel);
+          if (signal) offAbort(signal, cancel);
         }
       }
     } catch (err) {

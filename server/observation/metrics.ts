@@ -1,10 +1,11 @@
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { ERROR_CODES, failureReasons } from '../../lib/error-codes.ts';
 import type { WorldStore } from '../clients/index.ts';
 import { createLoopDelayMonitor, LOOP_SAMPLE_INTERVAL_MS, type LoopDelayWindow } from './loop-delay.ts';
 import type { WorkerPool } from '../offload/worker-pool.ts';
 import type { WorkLabel } from '../routes/app-env.ts';
+import { DurationHistogram } from './duration-histogram.ts';
 import { labelledChildren } from './metric-children.ts';
 import { createMemoryPeak, RSS_SAMPLE_INTERVAL_MS } from './memory-peak.ts';
 import { registerLoopThreadCpu } from './loop-thread-cpu.ts';
@@ -68,12 +69,11 @@ export function createMetrics({ pool, db }: MetricsSources): Metrics {
     },
   });
 
-  const requestDuration = new Histogram({
+  const requestDuration = new DurationHistogram({
     name: 'looplab_request_duration_seconds',
     help: 'Duration of workload requests, from routing to response, by workload, mode and status.',
-    labelNames: ['workload', 'mode', 'status'] as const,
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-    registers: [registry],
+    registry,
   });
 
   const failures = new Counter({
@@ -206,7 +206,7 @@ export function createMetrics({ pool, db }: MetricsSources): Metrics {
 
   // Label children are looked up once per workload/mode/status, not hashed from a label object per request.
   const durationOf = labelledChildren((work, status: number) =>
-    requestDuration.labels({ ...work, status: String(status) }),
+    requestDuration.series({ ...work, status: String(status) }),
   );
   const failuresOf = labelledChildren((work, reason: string) => failures.labels({ ...work, reason }));
   return {

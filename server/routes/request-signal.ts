@@ -1,4 +1,6 @@
 import type { ServerResponse } from 'node:http';
+import { type AbortHook, offerAbortHook } from '../../lib/abort-hook.ts';
+import { deadlinesFor, type Deadlines, type Expiring } from './deadlines.ts';
 
 /** The reason a hang-up aborts with, as @hono/node-server words it for the request's own signal. */
 const HANG_UP_REASON = 'Client connection prematurely closed.';
@@ -15,13 +17,21 @@ export type HangUpSource = ServerResponse | AbortSignal;
  * `AbortSignal.timeout` keeps a signal alive through a weak reference and a finalization registry,
  * `AbortSignal.any` tracks a composite signal with more, reading `c.req.raw.signal` makes
  * @hono/node-server create an AbortController of its own for every request, and each
- * `addEventListener` on a signal parses its options. Here: one AbortController, one plain timer
- * (cleared at the end, so nothing outlives the request), the hang-up heard as Node's own `close` on the
- * response (a plain EventEmitter listener), and the wait ended by this object itself, with no listener.
+ * `addEventListener` on a signal parses its options. Here: one AbortController, a place in the
+ * shared deadline queue of its timeout (deadlines.ts, no timer of its own), the hang-up heard as
+ * Node's own `close` on the response (a plain EventEmitter listener), the wait ended by this object
+ * itself, with no listener, and one slot where the work's own abort listener can go without an
+ * EventTarget record (lib/abort-hook.ts: the database client's cancel).
  */
-export class RequestSignal {
+export class RequestSignal implements Expiring, AbortHook {
   readonly #controller = new AbortController();
-  readonly #timer: NodeJS.Timeout;
+  readonly #deadlines: Deadlines;
+  /** The deadline queue's links (deadlines.ts). */
+  deadline = 0;
+  previous: Expiring | undefined = undefined;
+  next: Expiring | undefined = undefined;
+  /** The one abort listener taken through the hook (lib/abort-hook.ts). */
+  #listener: (() => void) | undefined;
   #timedOut = false;
   #hungUp = false;
   #done = false;
@@ -38,7 +48,21 @@ export class RequestSignal {
       (client as Heard)[REQUEST] = this;
       client.on('close', hangUpOnClose);
     }
-    this.#timer = setTimeout(expire, timeoutMs, this);
+    offerAbortHook(this.#controller.signal, this);
+    this.#deadlines = deadlinesFor(timeoutMs);
+    this.#deadlines.join(this);
+  }
+
+  add(listener: () => void): boolean {
+    if (this.#listener || this.#controller.signal.aborted) return false;
+    this.#listener = listener;
+    return true;
+  }
+
+  delete(listener: () => void): boolean {
+    if (this.#listener !== listener) return false;
+    this.#listener = undefined;
+    return true;
   }
 
   /** Aborts at the deadline (reason: a `TimeoutError`, as AbortSignal.timeout gives) or on hang-up. */
@@ -84,7 +108,11 @@ export class RequestSignal {
   }
 
   #abort(reason: unknown): void {
+    this.#deadlines.leave(this);
     this.#controller.abort(reason);
+    const listener = this.#listener;
+    this.#listener = undefined;
+    listener?.();
     this.#stopWaiting?.(reason);
   }
 
@@ -92,7 +120,7 @@ export class RequestSignal {
   dispose(): void {
     this.#done = true;
     this.#stopWaiting = undefined;
-    clearTimeout(this.#timer);
+    this.#deadlines.leave(this);
   }
 }
 
@@ -102,8 +130,4 @@ type Heard = ServerResponse & { [REQUEST]?: RequestSignal };
 
 function hangUpOnClose(this: Heard): void {
   this[REQUEST]?.hangUp();
-}
-
-function expire(request: RequestSignal): void {
-  request.expire();
 }
