@@ -11,6 +11,8 @@ export interface LoadRun {
   generatorCpu: number;
   /** CPU the server process used per answered request, µs (all its threads); null without /proc. */
   serverCpuUsPerRequest: number | null;
+  /** The server process measured (the bench starts fresh ones every round); null when not given. */
+  serverPid: number | null;
 }
 
 /** Loads `url` for `durationSeconds`; `serverPid` is the process answering, whose CPU is read around the run. */
@@ -36,6 +38,7 @@ export async function loadOnce(
     // The 2xx latencies' p99, or their maximum when the sample is too small for a p99.
     p99Ms: result.log.ok.summary().p99 ?? result.log.ok.summary().max ?? Number.NaN,
     generatorCpu: Math.round(((cpu.user + cpu.system) / wallMicros) * 100) / 100,
+    serverPid: serverPid ?? null,
     serverCpuUsPerRequest:
       serverBefore === null || serverAfter === null || answered === 0
         ? null

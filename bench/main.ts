@@ -8,7 +8,7 @@ import { measureOffloadCosts } from './offload-cost.ts';
 import { BENCH_USAGE, parseBenchArgs } from './options.ts';
 import { benchEnvironment, renderBenchMarkdown, writeBenchResults, type BenchResults } from './report.ts';
 import { runRounds, type BenchTarget, type Comparison } from './rounds.ts';
-import { startBenchServers, type BenchServer } from './stack.ts';
+import { type BenchHttpServers, type BenchServer, startBenchBackends, startBenchHttpServers } from './stack.ts';
 import { REFERENCE_POOL } from './reference/reference-sql.ts';
 
 const options = (() => {
@@ -25,22 +25,17 @@ if (options === 'help') {
 }
 
 const environment = benchEnvironment(new Date());
-const servers = await startBenchServers({
-  dataDir: options.dataDir,
-  ...(options.cpuProf
-    ? { profiledEnv: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${resolve(options.cpuProf)}` } }
-    : {}),
-});
-if (options.cpuProf) {
-  console.log(
-    `bench: CPU profiles go to ${resolve(options.cpuProf)} (CPU.<date>.<pid>.…): looplab pid ${servers.looplab.pid}, bare Hono pid ${servers.bareHono.pid}`,
-  );
-}
+const backends = await startBenchBackends(options.dataDir);
+const profiledEnv = options.cpuProf
+  ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${resolve(options.cpuProf)}` }
+  : undefined;
+/** This round's servers; the previous round's are stopped first. */
+let servers: BenchHttpServers | undefined;
 let stopping = false;
 const stopAndExit = (code: number) => {
   if (stopping) process.exit(code);
   stopping = true;
-  void servers.stop().finally(() => process.exit(code));
+  void (servers?.stop() ?? Promise.resolve()).then(() => backends.stop()).finally(() => process.exit(code));
 };
 process.on('SIGINT', () => stopAndExit(130));
 process.on('SIGTERM', () => stopAndExit(143));
@@ -53,24 +48,44 @@ try {
     pid: server.pid,
     path,
   });
-  const health = [
-    target('raw-health', 'raw node:http', servers.rawHttp, '/health'),
-    target('hono-health', 'bare Hono', servers.bareHono, '/health'),
-    target('looplab-health', 'looplab', servers.looplab, '/health'),
+  const health = (s: BenchHttpServers) => [
+    target('raw-health', 'raw node:http', s.rawHttp, '/health'),
+    target('hono-health', 'bare Hono', s.bareHono, '/health'),
+    target('looplab-health', 'looplab', s.looplab, '/health'),
   ];
-  const db = [
-    target('hono-db', `bare Hono + postgres.js (looplab's client, pool ${REFERENCE_POOL})`, servers.bareHono, '/db'),
-    target('looplab-db', 'looplab', servers.looplab, '/db/async?queries=1'),
+  const db = (s: BenchHttpServers) => [
+    target('hono-db', `bare Hono + postgres.js (looplab's client, pool ${REFERENCE_POOL})`, s.bareHono, '/db'),
+    target('looplab-db', 'looplab', s.looplab, '/db/async?queries=1'),
+    target('looplab-again-db', 'looplab, a second process (A/A)', s.looplabAgain, '/db/async?queries=1'),
   ];
+  // Fresh processes every round: two processes of the same server, started one after the other, can
+  // differ in CPU per request for as long as they run (the A/A row shows by how much;
+  // docs/lab-notes/2026-12-08-bench-4.md), so one process of each side would make every round's ratio
+  // rest on that one draw.
+  const freshServers = async (round: number) => {
+    await servers?.stop();
+    servers = await startBenchHttpServers(backends, profiledEnv ? { profiledEnv } : {});
+    if (options.cpuProf)
+      console.log(
+        `bench: round ${round + 1}: CPU profiles go to ${resolve(options.cpuProf)} (CPU.<date>.<pid>.…): ` +
+          `looplab pid ${servers.looplab.pid}, bare Hono pid ${servers.bareHono.pid}`,
+      );
+    return [health(servers), db(servers)];
+  };
   const comparisons: Comparison[] = [
     { label: '`/health`: looplab ÷ bare Hono', subject: 'looplab-health', reference: 'hono-health' },
     { label: '`/db/async?queries=1`: looplab ÷ bare Hono + postgres.js', subject: 'looplab-db', reference: 'hono-db' },
     { label: '`/health`: bare Hono ÷ raw node:http (context)', subject: 'hono-health', reference: 'raw-health' },
+    {
+      label: "`/db/async?queries=1`: looplab ÷ looplab, a second process (A/A: the bench's own noise)",
+      subject: 'looplab-db',
+      reference: 'looplab-again-db',
+    },
   ];
   console.log(
-    `bench: ${options.rounds} rounds × ${health.length + db.length} runs of ${options.duration} s, ${options.connections} connections`,
+    `bench: ${options.rounds} rounds × 6 runs of ${options.duration} s, ${options.connections} connections, fresh servers each round`,
   );
-  const rounds = await runRounds([health, db], comparisons, {
+  const rounds = await runRounds(freshServers, comparisons, {
     rounds: options.rounds,
     durationSeconds: options.duration,
     warmupSeconds: options.warmup,
@@ -85,8 +100,8 @@ try {
   const offload =
     options.offloadTasks > 0
       ? await measureOffloadCosts({
-          databaseUrl: servers.databaseUrl,
-          upstreamUrl: servers.upstreamUrl,
+          databaseUrl: backends.databaseUrl,
+          upstreamUrl: backends.upstreamUrl,
           tasks: options.offloadTasks,
         })
       : null;
@@ -94,7 +109,7 @@ try {
     command: ['npm run bench', ...process.argv.slice(2)].join(' '),
     options,
     environment,
-    targets: [...health, ...db].map(({ url: _url, pid: _pid, ...t }) => t),
+    targets: servers ? [...health(servers), ...db(servers)].map(({ url: _url, pid: _pid, ...t }) => t) : [],
     rounds,
     offload,
   };

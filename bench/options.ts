@@ -6,7 +6,7 @@ export interface BenchOptions {
   rounds: number;
   /** Measured seconds per autocannon run. */
   duration: number;
-  /** Unmeasured seconds per target before the first round. */
+  /** Unmeasured seconds per target before each round's runs (each round starts fresh servers). */
   warmup: number;
   connections: number;
   /** Calls per offload-cost figure; 0 skips that part. */
@@ -34,7 +34,7 @@ export const BENCH_FLAGS = {
     value: 'S',
     default: 2,
     range: { min: 0, max: 60 },
-    doc: 'unmeasured seconds per server before round 1',
+    doc: "unmeasured seconds per server before each round's runs (each round's servers are fresh)",
   },
   connections: {
     type: 'string',

@@ -18,9 +18,17 @@ export interface Comparison {
   readonly reference: string;
 }
 
+/**
+ * The groups of targets of round `round` (0-based), called before it: the bench starts fresh server
+ * processes for every round (bench/main.ts), so a ratio's median spans several processes of each
+ * server instead of resting on one of each.
+ */
+export type RoundTargets = (round: number) => Promise<readonly (readonly BenchTarget[])[]>;
+
 export interface RoundsOptions {
   rounds: number;
   durationSeconds: number;
+  /** Unmeasured seconds of load on each target before each round's measured runs (fresh processes warm up). */
   warmupSeconds: number;
   connections: number;
   /** Called after each run, for progress output. */
@@ -48,22 +56,23 @@ export interface RoundsResult {
  * The figure reported is the median of the per-round ratios, with their range as the spread.
  */
 export async function runRounds(
-  groups: readonly (readonly BenchTarget[])[],
+  targetsOf: RoundTargets,
   comparisons: readonly Comparison[],
   options: RoundsOptions,
 ): Promise<RoundsResult> {
-  const targets = groups.flat();
-  // Unmeasured: JIT warm-up, pools filled, connections opened.
-  if (options.warmupSeconds > 0) {
-    for (const target of targets) await loadOnce(target.url, options.connections, options.warmupSeconds, target.pid);
-  }
-  const runs: Record<string, LoadRun[]> = Object.fromEntries(targets.map((t) => [t.key, []]));
+  const runs: Record<string, LoadRun[]> = {};
   for (let round = 0; round < options.rounds; round++) {
+    const groups = await targetsOf(round);
+    // Unmeasured: JIT warm-up, pools filled, connections opened.
+    if (options.warmupSeconds > 0) {
+      for (const target of groups.flat())
+        await loadOnce(target.url, options.connections, options.warmupSeconds, target.pid);
+    }
     const flip = round % 2 === 1;
     for (const group of flip ? [...groups].reverse() : groups) {
       for (const target of flip ? [...group].reverse() : group) {
         const run = await loadOnce(target.url, options.connections, options.durationSeconds, target.pid);
-        runs[target.key]?.push(run);
+        (runs[target.key] ??= []).push(run);
         options.onRun?.(round, target, run);
       }
     }

@@ -11,64 +11,90 @@ export interface BenchServer {
   readonly pid: number;
 }
 
-export interface BenchServers {
+/** The bench's own database and upstream, started once and shared by every round's servers. */
+export interface BenchBackends {
+  readonly databaseUrl: string;
+  readonly upstreamUrl: string;
+  stop(): Promise<void>;
+}
+
+/** One round's HTTP servers: fresh processes of looplab and the references. */
+export interface BenchHttpServers {
   readonly rawHttp: BenchServer;
   readonly bareHono: BenchServer;
   readonly looplab: BenchServer;
-  readonly databaseUrl: string;
-  readonly upstreamUrl: string;
-  /** Stops everything that was started, in reverse order. */
+  /** A second looplab process, the same code and settings: the A/A row, the bench's own noise. */
+  readonly looplabAgain: BenchServer;
+  /** Stops them all, in reverse order. */
   stop(): Promise<void>;
 }
 
 export interface BenchStackOptions {
-  /** Data directory of the bench's own embedded PostgreSQL. */
-  dataDir: string;
   /** Extra environment for the looplab server only (e.g. WORKER_CONCURRENCY). */
   looplabEnv?: Record<string, string>;
   /** Environment for looplab and bare Hono alike (e.g. NODE_OPTIONS=--cpu-prof), to compare their profiles. */
   profiledEnv?: Record<string, string>;
 }
 
-/**
- * Starts the bench's own embedded PostgreSQL and upstream, then looplab and the reference servers,
- * each in a process of its own (the load generator shares none of them), all on the same database.
- */
-export async function startBenchServers(options: BenchStackOptions): Promise<BenchServers> {
+/** Stops what `started` holds, last started first; a failure to stop one does not keep the others running. */
+async function stopAll(started: ManagedChild[]): Promise<void> {
+  for (const child of started.reverse()) await child.stop().catch(() => {});
+}
+
+/** Starts the bench's own embedded PostgreSQL (migrated) and upstream. */
+export async function startBenchBackends(dataDir: string): Promise<BenchBackends> {
   const started: ManagedChild[] = [];
-  const stop = async () => {
-    for (const child of started.reverse()) await child.stop().catch(() => {});
-  };
-  const start = async (child: Promise<ManagedChild>): Promise<BenchServer> => {
-    const c = await child;
-    started.push(c);
-    return { url: c.url, pid: c.pid };
+  try {
+    const database = await startEmbeddedPostgres({ port: await freePort(), dataDir: resolve(dataDir) });
+    started.push(database);
+    const upstream = await startUpstream(0, '127.0.0.1');
+    started.push(upstream);
+    await migrate(database.url);
+    return { databaseUrl: database.url, upstreamUrl: upstream.url, stop: () => stopAll(started) };
+  } catch (err) {
+    await stopAll(started);
+    throw err;
+  }
+}
+
+/**
+ * Starts looplab (twice: the A/A row) and the reference servers, each in a process of its own (the load
+ * generator shares none of them), all on the bench's database. The bench starts a fresh set every round
+ * (bench/main.ts).
+ */
+export async function startBenchHttpServers(
+  backends: Pick<BenchBackends, 'databaseUrl' | 'upstreamUrl'>,
+  options: BenchStackOptions = {},
+): Promise<BenchHttpServers> {
+  const started: ManagedChild[] = [];
+  const server = async (file: string, name: string, env: Record<string, string>): Promise<BenchServer> => {
+    const child = await startChild(
+      new URL(file, import.meta.url),
+      name,
+      { PORT: '0', HOST: '127.0.0.1', ...env },
+      { quiet: true },
+    );
+    started.push(child);
+    return { url: child.url, pid: child.pid };
   };
   try {
-    const databaseUrl = (
-      await start(startEmbeddedPostgres({ port: await freePort(), dataDir: resolve(options.dataDir) }))
-    ).url;
-    const upstreamUrl = (await start(startUpstream(0, '127.0.0.1'))).url;
-    await migrate(databaseUrl);
-    const server = (file: string, name: string, env: Record<string, string>) =>
-      start(
-        startChild(new URL(file, import.meta.url), name, { PORT: '0', HOST: '127.0.0.1', ...env }, { quiet: true }),
-      );
-    const looplab = await server('../server/main.ts', 'looplab server', {
-      DATABASE_URL: databaseUrl,
-      UPSTREAM_URL: upstreamUrl,
+    const looplabEnv = {
+      DATABASE_URL: backends.databaseUrl,
+      UPSTREAM_URL: backends.upstreamUrl,
       LOG_LEVEL: 'info',
       ...options.profiledEnv,
       ...options.looplabEnv,
-    });
+    };
+    const looplab = await server('../server/main.ts', 'looplab server', looplabEnv);
+    const looplabAgain = await server('../server/main.ts', 'looplab server (A/A)', looplabEnv);
     const rawHttp = await server('./reference/raw-http.ts', 'raw node:http reference', {});
     const bareHono = await server('./reference/bare-hono.ts', 'bare Hono reference', {
-      BENCH_DATABASE_URL: databaseUrl,
+      BENCH_DATABASE_URL: backends.databaseUrl,
       ...options.profiledEnv,
     });
-    return { rawHttp, bareHono, looplab, databaseUrl, upstreamUrl, stop };
+    return { rawHttp, bareHono, looplab, looplabAgain, stop: () => stopAll(started) };
   } catch (err) {
-    await stop();
+    await stopAll(started);
     throw err;
   }
 }

@@ -10,12 +10,12 @@ import type { BenchResults } from '../bench/report.ts';
 const run = promisify(execFile);
 
 // Shape only: the bench is a benchmark, and its speed is never asserted here.
-it('runs end to end with tiny settings and writes well-formed JSON and Markdown', async () => {
+it('runs end to end with tiny settings, fresh servers each round, and writes well-formed JSON and Markdown', async () => {
   const out = await mkdtemp(join(tmpdir(), 'looplab-bench-'));
   try {
     const args = [
       '--rounds',
-      '1',
+      '2',
       '--duration',
       '1',
       '--warmup',
@@ -33,11 +33,25 @@ it('runs end to end with tiny settings and writes well-formed JSON and Markdown'
     const [dir] = await readdir(out);
     expect(dir).toMatch(/^bench-/);
     const results = JSON.parse(await readFile(join(out, dir as string, 'bench.json'), 'utf8')) as BenchResults;
-    expect(results.rounds.comparisons.map((c) => c.subject)).toEqual(['looplab-health', 'looplab-db', 'hono-health']);
+    expect(results.rounds.comparisons.map((c) => [c.subject, c.reference])).toEqual([
+      ['looplab-health', 'hono-health'],
+      ['looplab-db', 'hono-db'],
+      ['hono-health', 'raw-health'],
+      ['looplab-db', 'looplab-again-db'],
+    ]);
     for (const c of results.rounds.comparisons) {
-      expect(c.ratios).toHaveLength(1);
+      expect(c.ratios).toHaveLength(2);
       expect(c.ratio.median).toBeGreaterThan(0);
     }
+    // Every round measures fresh server processes, so a ratio does not rest on one process of each side.
+    for (const key of ['looplab-db', 'looplab-again-db', 'hono-db', 'raw-health']) {
+      const pids = results.rounds.runs[key]?.map((r) => r.serverPid);
+      expect(pids).toHaveLength(2);
+      expect(new Set(pids).size).toBe(2);
+    }
+    // The A/A row compares two processes, not one with itself.
+    const again = results.rounds.runs['looplab-again-db']?.map((r) => r.serverPid);
+    expect(results.rounds.runs['looplab-db']?.map((r) => r.serverPid).some((pid, i) => pid === again?.[i])).toBe(false);
     for (const runs of Object.values(results.rounds.runs)) expect(runs[0]?.failures).toBe(0);
     expect(results.environment.loadAverageAtStart).toHaveLength(3);
     expect(results.offload?.workerPool.workerRoundTripUs).toBeGreaterThan(0);
