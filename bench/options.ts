@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { type Flags, parseArgsConfig, renderFlagsHelp } from '../lib/flags.ts';
 
-/** What `npm run bench` does; the defaults finish in about two and a half minutes. */
+/** What `npm run bench` does. */
 export interface BenchOptions {
   rounds: number;
   /** Measured seconds per autocannon run. */
@@ -32,7 +32,9 @@ export const BENCH_FLAGS = {
   warmup: {
     type: 'string',
     value: 'S',
-    default: 2,
+    // A fresh looplab process's CPU per request on /db settles after about 6–8 s of load (the bench's own
+    // warm-up table shows it each run; docs/lab-notes/2026-12-08-bench-4.md).
+    default: 6,
     range: { min: 0, max: 60 },
     doc: "unmeasured seconds per server before each round's runs (each round's servers are fresh)",
   },

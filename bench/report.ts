@@ -6,7 +6,7 @@ import { median } from '../loadtest/analyse/stats.ts';
 import type { Environment } from '../loadtest/types.ts';
 import type { OffloadCosts } from './offload-cost.ts';
 import type { BenchOptions } from './options.ts';
-import type { BenchTarget, RoundsResult } from './rounds.ts';
+import { type BenchTarget, type RoundsResult, warmupChunks } from './rounds.ts';
 
 export interface BenchResults {
   command: string;
@@ -62,6 +62,7 @@ export function renderBenchMarkdown(results: BenchResults): string {
     }),
     '',
     'A generator CPU near 1.00 means autocannon used a whole core and may itself be the limit for that server.',
+    ...renderWarmup(results),
   ];
   const o = results.offload;
   if (o) {
@@ -83,6 +84,30 @@ export function renderBenchMarkdown(results: BenchResults): string {
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The warm-up, piece by piece: each server's CPU per request in each piece of its warm-up (median over the
+ * rounds, each round's processes being fresh), beside the measured runs' median. A last piece well above
+ * the measured figure would mean the measured runs began before the process settled.
+ */
+function renderWarmup(results: BenchResults): string[] {
+  const { rounds, options } = results;
+  const pieces = warmupChunks(options.warmup);
+  if (pieces.length === 0) return [];
+  const at = (key: string, i: number) => median((rounds.warmup[key] ?? []).map((r) => r[i] ?? Number.NaN));
+  return [
+    '',
+    `Warm-up of each round's fresh processes, server CPU µs/request per piece of ${pieces.join(' + ')} s (median of rounds), then measured:`,
+    '',
+    `| server | path | ${pieces.map((_, i) => `warm-up ${i + 1}`).join(' | ')} | measured |`,
+    `|---|---|${pieces.map(() => '---:').join('|')}|---:|`,
+    ...results.targets.map(
+      (t) =>
+        `| ${t.label} | \`${t.path}\` | ${pieces.map((_, i) => fmt(at(t.key, i), 0)).join(' | ')} | ` +
+        `${fmt(median((rounds.runs[t.key] ?? []).map((r) => r.serverCpuUsPerRequest ?? Number.NaN)), 0)} |`,
+    ),
+  ];
 }
 
 /** Writes bench.json and bench.md into `<out>/bench-<timestamp>/` and returns that folder. */

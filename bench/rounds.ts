@@ -46,7 +46,22 @@ export interface ComparisonResult extends Comparison {
 
 export interface RoundsResult {
   runs: Record<string, LoadRun[]>;
+  /**
+   * Per target, per round, the server's CPU per request in each {@link WARMUP_CHUNK_SECONDS} of its
+   * warm-up (null without /proc): whether the fresh process had settled before its measured run.
+   */
+  warmup: Record<string, (number | null)[][]>;
   comparisons: ComparisonResult[];
+}
+
+/** The warm-up runs in pieces this long, each measured, so a report can show the cost settling. */
+export const WARMUP_CHUNK_SECONDS = 2;
+
+/** The lengths of the warm-up's pieces: whole chunks, then what is left (5 s → 2, 2, 1). */
+export function warmupChunks(seconds: number): number[] {
+  const chunks: number[] = [];
+  for (let left = seconds; left > 0; left -= WARMUP_CHUNK_SECONDS) chunks.push(Math.min(WARMUP_CHUNK_SECONDS, left));
+  return chunks;
 }
 
 /**
@@ -61,12 +76,15 @@ export async function runRounds(
   options: RoundsOptions,
 ): Promise<RoundsResult> {
   const runs: Record<string, LoadRun[]> = {};
+  const warmup: Record<string, (number | null)[][]> = {};
   for (let round = 0; round < options.rounds; round++) {
     const groups = await targetsOf(round);
-    // Unmeasured: JIT warm-up, pools filled, connections opened.
-    if (options.warmupSeconds > 0) {
-      for (const target of groups.flat())
-        await loadOnce(target.url, options.connections, options.warmupSeconds, target.pid);
+    // Not in the figures: JIT warm-up, pools filled, connections opened. Recorded by piece, to show it settled.
+    for (const target of groups.flat()) {
+      const pieces: (number | null)[] = [];
+      for (const seconds of warmupChunks(options.warmupSeconds))
+        pieces.push((await loadOnce(target.url, options.connections, seconds, target.pid)).serverCpuUsPerRequest);
+      (warmup[target.key] ??= []).push(pieces);
     }
     const flip = round % 2 === 1;
     for (const group of flip ? [...groups].reverse() : groups) {
@@ -85,6 +103,7 @@ export async function runRounds(
     });
   return {
     runs,
+    warmup,
     comparisons: comparisons.map((c) => {
       const ratios = ratiosOf(
         of(c.subject, (r) => r.rps),

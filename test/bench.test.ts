@@ -19,7 +19,7 @@ it('runs end to end with tiny settings, fresh servers each round, and writes wel
       '--duration',
       '1',
       '--warmup',
-      '0',
+      '3',
       '--connections',
       '4',
       '--offload-tasks',
@@ -49,6 +49,15 @@ it('runs end to end with tiny settings, fresh servers each round, and writes wel
       expect(pids).toHaveLength(2);
       expect(new Set(pids).size).toBe(2);
     }
+    // The warm-up is measured piece by piece (2 s, then 1 s), per round, for every target.
+    for (const key of ['looplab-db', 'raw-health']) {
+      const warm = results.rounds.warmup[key];
+      expect(warm).toHaveLength(2);
+      for (const pieces of warm ?? []) {
+        expect(pieces).toHaveLength(2);
+        for (const us of pieces) expect(us).toBeGreaterThan(0);
+      }
+    }
     // The A/A row compares two processes, not one with itself.
     const again = results.rounds.runs['looplab-again-db']?.map((r) => r.serverPid);
     expect(results.rounds.runs['looplab-db']?.map((r) => r.serverPid).some((pid, i) => pid === again?.[i])).toBe(false);
@@ -61,6 +70,7 @@ it('runs end to end with tiny settings, fresh servers each round, and writes wel
       /\| `\/db\/async\?queries=1`: looplab ÷ bare Hono \+ postgres\.js \| \*\*\d+\.\d\d×\*\* \|/,
     );
     expect(markdown).toContain('worker-pool overhead per task');
+    expect(markdown).toContain('| server | path | warm-up 1 | warm-up 2 | measured |');
   } finally {
     await rm(out, { recursive: true, force: true });
   }

@@ -34,6 +34,7 @@ export const TIERS = {
     'test/unit/stall-detector-cpu-wait.test.ts',
     'test/tiers.test.ts',
     'test/unit/deadlines.test.ts',
+    'test/unit/bench-warmup.test.ts',
     'test/unit/duration-histogram.test.ts',
     'test/loadtest/baseline.test.ts',
     'test/loadtest/blame-merge.test.ts',
