@@ -58,18 +58,20 @@ try {
     target('looplab-db', 'looplab', s.looplab, '/db/async?queries=1'),
     target('looplab-again-db', 'looplab, a second process (A/A)', s.looplabAgain, '/db/async?queries=1'),
   ];
-  // Fresh processes every round: two processes of the same server, started one after the other, can
-  // differ in CPU per request for as long as they run (the A/A row shows by how much;
-  // docs/lab-notes/2026-12-08-bench-4.md), so one process of each side would make every round's ratio
-  // rest on that one draw.
-  const freshServers = async (round: number) => {
-    await servers?.stop();
-    servers = await startBenchHttpServers(backends, profiledEnv ? { profiledEnv } : {});
-    if (options.cpuProf)
-      console.log(
-        `bench: round ${round + 1}: CPU profiles go to ${resolve(options.cpuProf)} (CPU.<date>.<pid>.…): ` +
-          `looplab pid ${servers.looplab.pid}, bare Hono pid ${servers.bareHono.pid}`,
-      );
+  // The same processes every round by default: a long-running server is what the figures are about, and a
+  // fresh looplab process was still getting cheaper per request at the end of its warm-up
+  // (docs/lab-notes/2026-12-08-bench-4.md). `--fresh-servers` starts new ones every round instead, so the
+  // median spans several processes of each side; the A/A row shows how far two processes fall apart.
+  const serversFor = async (round: number) => {
+    if (!servers || options.freshServers) {
+      await servers?.stop();
+      servers = await startBenchHttpServers(backends, profiledEnv ? { profiledEnv } : {});
+      if (options.cpuProf)
+        console.log(
+          `bench: round ${round + 1}: CPU profiles go to ${resolve(options.cpuProf)} (CPU.<date>.<pid>.…): ` +
+            `looplab pid ${servers.looplab.pid}, bare Hono pid ${servers.bareHono.pid}`,
+        );
+    }
     return [health(servers), db(servers)];
   };
   const comparisons: Comparison[] = [
@@ -83,9 +85,10 @@ try {
     },
   ];
   console.log(
-    `bench: ${options.rounds} rounds × 6 runs of ${options.duration} s, ${options.connections} connections, fresh servers each round`,
+    `bench: ${options.rounds} rounds × 6 runs of ${options.duration} s, ${options.connections} connections` +
+      (options.freshServers ? ', fresh servers each round' : ''),
   );
-  const rounds = await runRounds(freshServers, comparisons, {
+  const rounds = await runRounds(serversFor, comparisons, {
     rounds: options.rounds,
     durationSeconds: options.duration,
     warmupSeconds: options.warmup,

@@ -6,7 +6,7 @@ export interface BenchOptions {
   rounds: number;
   /** Measured seconds per autocannon run. */
   duration: number;
-  /** Unmeasured seconds per target before each round's runs (each round starts fresh servers). */
+  /** Seconds of load per target before its first measured run on a new server, in measured pieces. */
   warmup: number;
   connections: number;
   /** Calls per offload-cost figure; 0 skips that part. */
@@ -17,6 +17,8 @@ export interface BenchOptions {
   dataDir: string;
   /** Write a V8 CPU profile of the looplab server into this directory (node --cpu-prof). */
   cpuProf: string | undefined;
+  /** Start new server processes for every round instead of keeping one set through the run. */
+  freshServers: boolean;
 }
 
 /** `looplab bench`'s flags, each defined once: the parser, `--help`, the defaults and the reference page read them. */
@@ -32,11 +34,10 @@ export const BENCH_FLAGS = {
   warmup: {
     type: 'string',
     value: 'S',
-    // A fresh looplab process's CPU per request on /db settles after about 6–8 s of load (the bench's own
-    // warm-up table shows it each run; docs/lab-notes/2026-12-08-bench-4.md).
+    // The report's warm-up table shows each server's CPU per request settling (or not) over these seconds.
     default: 6,
     range: { min: 0, max: 60 },
-    doc: "unmeasured seconds per server before each round's runs (each round's servers are fresh)",
+    doc: 'seconds of load per server before its first measured run, in measured 2 s pieces',
   },
   connections: {
     type: 'string',
@@ -60,6 +61,10 @@ export const BENCH_FLAGS = {
     doc: "the bench's embedded PostgreSQL data",
   },
   'cpu-prof': { type: 'string', value: 'DIR', doc: 'write CPU profiles of looplab and bare Hono into DIR' },
+  'fresh-servers': {
+    type: 'boolean',
+    doc: 'new server processes every round (each warmed up), instead of one set through the run',
+  },
   help: { type: 'boolean', doc: 'this text' },
 } as const satisfies Flags;
 
@@ -73,6 +78,7 @@ export const BENCH_DEFAULTS: BenchOptions = {
   out: F.out.default,
   dataDir: F['data-dir'].default,
   cpuProf: undefined,
+  freshServers: false,
 };
 
 export const BENCH_USAGE = `npm run bench -- [options]        (looplab bench [options])
@@ -114,5 +120,6 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
     out: text('out') ?? d.out,
     dataDir: text('data-dir') ?? d.dataDir,
     cpuProf: text('cpu-prof'),
+    freshServers: values['fresh-servers'] === true,
   };
 }

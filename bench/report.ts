@@ -87,8 +87,8 @@ export function renderBenchMarkdown(results: BenchResults): string {
 }
 
 /**
- * The warm-up, piece by piece: each server's CPU per request in each piece of its warm-up (median over the
- * rounds, each round's processes being fresh), beside the measured runs' median. A last piece well above
+ * The warm-up, piece by piece: each server's CPU per request in each piece of its warm-up (the median over
+ * its processes, with fresh servers every round), beside the measured runs' median. A last piece well above
  * the measured figure would mean the measured runs began before the process settled.
  */
 function renderWarmup(results: BenchResults): string[] {
@@ -98,7 +98,8 @@ function renderWarmup(results: BenchResults): string[] {
   const at = (key: string, i: number) => median((rounds.warmup[key] ?? []).map((r) => r[i] ?? Number.NaN));
   return [
     '',
-    `Warm-up of each round's fresh processes, server CPU µs/request per piece of ${pieces.join(' + ')} s (median of rounds), then measured:`,
+    `Warm-up of each server process, CPU µs/request per piece of ${pieces.join(' + ')} s ` +
+      `(with fresh servers every round, the median over them), then the measured runs' median:`,
     '',
     `| server | path | ${pieces.map((_, i) => `warm-up ${i + 1}`).join(' | ')} | measured |`,
     `|---|---|${pieces.map(() => '---:').join('|')}|---:|`,

@@ -19,16 +19,16 @@ export interface Comparison {
 }
 
 /**
- * The groups of targets of round `round` (0-based), called before it: the bench starts fresh server
- * processes for every round (bench/main.ts), so a ratio's median spans several processes of each
- * server instead of resting on one of each.
+ * The groups of targets of round `round` (0-based), called before it: the same servers every round, or
+ * fresh processes (`--fresh-servers`, bench/main.ts). A target is warmed up the first time its server
+ * appears.
  */
 export type RoundTargets = (round: number) => Promise<readonly (readonly BenchTarget[])[]>;
 
 export interface RoundsOptions {
   rounds: number;
   durationSeconds: number;
-  /** Unmeasured seconds of load on each target before each round's measured runs (fresh processes warm up). */
+  /** Seconds of load on each target, not in the figures, before its first measured run on a new server. */
   warmupSeconds: number;
   connections: number;
   /** Called after each run, for progress output. */
@@ -47,8 +47,9 @@ export interface ComparisonResult extends Comparison {
 export interface RoundsResult {
   runs: Record<string, LoadRun[]>;
   /**
-   * Per target, per round, the server's CPU per request in each {@link WARMUP_CHUNK_SECONDS} of its
-   * warm-up (null without /proc): whether the fresh process had settled before its measured run.
+   * Per target, per server process it ran on (one, or one per round with fresh servers), the server's CPU
+   * per request in each {@link WARMUP_CHUNK_SECONDS} of its warm-up (null without /proc): whether the
+   * process had settled before its measured runs.
    */
   warmup: Record<string, (number | null)[][]>;
   comparisons: ComparisonResult[];
@@ -77,10 +78,14 @@ export async function runRounds(
 ): Promise<RoundsResult> {
   const runs: Record<string, LoadRun[]> = {};
   const warmup: Record<string, (number | null)[][]> = {};
+  const warmed = new Set<string>();
   for (let round = 0; round < options.rounds; round++) {
     const groups = await targetsOf(round);
     // Not in the figures: JIT warm-up, pools filled, connections opened. Recorded by piece, to show it settled.
     for (const target of groups.flat()) {
+      // A new server listens on a new port: its URL names the process.
+      if (warmed.has(`${target.key} ${target.url}`)) continue;
+      warmed.add(`${target.key} ${target.url}`);
       const pieces: (number | null)[] = [];
       for (const seconds of warmupChunks(options.warmupSeconds))
         pieces.push((await loadOnce(target.url, options.connections, seconds, target.pid)).serverCpuUsPerRequest);
