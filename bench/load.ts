@@ -11,7 +11,7 @@ export interface LoadRun {
   generatorCpu: number;
   /** CPU the server process used per answered request, µs (all its threads); null without /proc. */
   serverCpuUsPerRequest: number | null;
-  /** The server process measured (the bench starts fresh ones every round); null when not given. */
+  /** The server process measured (with `--fresh-servers`, a new one every round); null when not given. */
   serverPid: number | null;
 }
 

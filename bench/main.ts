@@ -72,7 +72,13 @@ try {
             `looplab pid ${servers.looplab.pid}, bare Hono pid ${servers.bareHono.pid}`,
         );
     }
-    return [health(servers), db(servers)];
+    const groups = [health(servers), db(servers)];
+    if (round === 0)
+      console.log(
+        `bench: ${options.rounds} rounds × ${groups.flat().length} runs of ${options.duration} s, ` +
+          `${options.connections} connections${options.freshServers ? ', fresh servers each round' : ''}`,
+      );
+    return groups;
   };
   const comparisons: Comparison[] = [
     { label: '`/health`: looplab ÷ bare Hono', subject: 'looplab-health', reference: 'hono-health' },
@@ -84,10 +90,6 @@ try {
       reference: 'looplab-again-db',
     },
   ];
-  console.log(
-    `bench: ${options.rounds} rounds × 6 runs of ${options.duration} s, ${options.connections} connections` +
-      (options.freshServers ? ', fresh servers each round' : ''),
-  );
   const rounds = await runRounds(serversFor, comparisons, {
     rounds: options.rounds,
     durationSeconds: options.duration,

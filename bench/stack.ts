@@ -18,7 +18,7 @@ export interface BenchBackends {
   stop(): Promise<void>;
 }
 
-/** One round's HTTP servers: fresh processes of looplab and the references. */
+/** The HTTP servers the bench loads: looplab (twice) and the references, each a process of its own. */
 export interface BenchHttpServers {
   readonly rawHttp: BenchServer;
   readonly bareHono: BenchServer;
@@ -37,8 +37,8 @@ export interface BenchStackOptions {
 }
 
 /** Stops what `started` holds, last started first; a failure to stop one does not keep the others running. */
-async function stopAll(started: ManagedChild[]): Promise<void> {
-  for (const child of started.reverse()) await child.stop().catch(() => {});
+async function stopAll(started: readonly ManagedChild[]): Promise<void> {
+  for (const child of [...started].reverse()) await child.stop().catch(() => {});
 }
 
 /** Starts the bench's own embedded PostgreSQL (migrated) and upstream. */
@@ -59,8 +59,8 @@ export async function startBenchBackends(dataDir: string): Promise<BenchBackends
 
 /**
  * Starts looplab (twice: the A/A row) and the reference servers, each in a process of its own (the load
- * generator shares none of them), all on the bench's database. The bench starts a fresh set every round
- * (bench/main.ts).
+ * generator shares none of them), all on the bench's database: one set through a run, or a new set
+ * every round with `--fresh-servers` (bench/main.ts).
  */
 export async function startBenchHttpServers(
   backends: Pick<BenchBackends, 'databaseUrl' | 'upstreamUrl'>,

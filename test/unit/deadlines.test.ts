@@ -9,16 +9,16 @@ function item(log: string[], name: string): Expiring {
 
 describe('Deadlines: one timer for every request that shares a timeout', () => {
   it('expires each item at its own deadline, in the order they joined', async () => {
-    const queue = new Deadlines(30);
+    const queue = new Deadlines(100);
     const log: string[] = [];
     const a = item(log, 'a');
     const b = item(log, 'b');
     queue.join(a);
-    await sleep(15);
+    await sleep(50);
     queue.join(b);
-    await sleep(22); // a is due (30 ms), b is not (30 ms after its join, ~15 ms before now)
+    await sleep(70); // a is due (100 ms), b is not (100 ms after its join, ~30 ms from now)
     expect(log).toEqual(['a']);
-    await sleep(25);
+    await sleep(80);
     expect(log).toEqual(['a', 'b']);
   });
 
@@ -36,32 +36,32 @@ describe('Deadlines: one timer for every request that shares a timeout', () => {
   });
 
   it('re-arms for the next head when the one it was armed for left before its deadline', async () => {
-    const queue = new Deadlines(30);
+    const queue = new Deadlines(100);
     const log: string[] = [];
     const a = item(log, 'a');
     const b = item(log, 'b');
     queue.join(a);
-    await sleep(20);
+    await sleep(50);
     queue.join(b);
     queue.leave(a); // the timer was armed for a; it fires at a's deadline and finds b not yet due
-    await sleep(15);
+    await sleep(60);
     expect(log).toEqual([]);
-    await sleep(30);
+    await sleep(90);
     expect(log).toEqual(['b']);
   });
 
   it('starts again after the queue emptied, with a fresh deadline for a new item', async () => {
-    const queue = new Deadlines(20);
+    const queue = new Deadlines(100);
     const log: string[] = [];
     const a = item(log, 'a');
     queue.join(a);
     queue.leave(a);
-    await sleep(30);
+    await sleep(120);
     const b = item(log, 'b');
     queue.join(b);
-    await sleep(5);
+    await sleep(30);
     expect(log).toEqual([]);
-    await sleep(35);
+    await sleep(120);
     expect(log).toEqual(['b']);
   });
 });
